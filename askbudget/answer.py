@@ -1,0 +1,85 @@
+"""The values an answer is made of: Answer and Citation (frozen, comparable, JSON-ready)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["answered", "not_found", "ambiguous", "out_of_scope"]
+STATUSES: tuple[str, ...] = ("answered", "not_found", "ambiguous", "out_of_scope")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a figure or passage came from. A narrative citation names its section in ``table``."""
+
+    document: str
+    unit: str
+    year: int | None
+    table: str
+    row: str = ""
+    column: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"document": self.document, "unit": self.unit, "year": self.year,
+                "table": self.table, "row": self.row, "column": self.column}
+
+    def label(self) -> str:
+        parts = [self.table]
+        if self.row:
+            parts.append(self.row)
+        if self.column:
+            parts.append(self.column)
+        return " / ".join(parts)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a list or breakdown answer (for aligned tables and bar charts)."""
+
+    label: str
+    value: float | None = None
+    unit: str = ""
+    share: float | None = None  # percent of the total the list is about, where that helps
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "value": self.value, "unit": self.unit, "share": self.share}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says to one question.
+
+    ``value`` is the figure the answer is about, in ``unit`` (None for text answers);
+    ``items`` lists the lines of a list/breakdown answer; ``derivation`` says how a computed
+    figure was derived (formula); ``sql`` is the SQL that produced it.
+    """
+
+    question: str
+    status: Status
+    text: str
+    value: float | None = None
+    unit: str | None = None
+    citations: tuple[Citation, ...] = ()
+    sql: str = ""
+    suggestions: tuple[str, ...] = ()
+    items: tuple[Item, ...] = ()
+    derivation: str = ""
+    intent: str = ""  # a short readable form of the parsed intent (for :why and debugging)
+
+    @property
+    def answered(self) -> bool:
+        return self.status == "answered"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "status": self.status,
+            "text": self.text,
+            "value": self.value,
+            "unit": self.unit,
+            "citations": [c.to_dict() for c in self.citations],
+            "sql": self.sql,
+            "suggestions": list(self.suggestions),
+            "items": [i.to_dict() for i in self.items],
+            "derivation": self.derivation,
+        }

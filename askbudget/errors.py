@@ -1,0 +1,47 @@
+"""The one exception tree of askbudget.
+
+    AskBudgetError                 base of everything this package raises on purpose
+     ├── IngestError               a document could not be read (file, line, reason)
+     ├── StoreError                the store is missing, unreadable, or not an askbudget store
+     ├── QueryError                a question could not be run (bad input, SQL time limit)
+     └── LexiconError              a lexicon data file has a bad line (file, line, reason)
+
+The CLI maps them to a message on stderr and an exit status (0 ok, 1 failure, 2 usage);
+the HTTP API maps them to one JSON error shape ``{"ok": false, "error": ..., "status": ...}``.
+No user ever sees a traceback.
+"""
+from __future__ import annotations
+
+
+class AskBudgetError(Exception):
+    """Base class: every error askbudget raises on purpose."""
+
+
+class IngestError(AskBudgetError):
+    """A document could not be ingested. ``file`` and ``line`` (1-based, or None) say where."""
+
+    def __init__(self, file: str, line: int | None, reason: str) -> None:
+        self.file = str(file)
+        self.line = line
+        self.reason = reason
+        where = f"{self.file}:{line}" if line else self.file
+        super().__init__(f"{where}: {reason}")
+
+
+class StoreError(AskBudgetError):
+    """The store cannot be opened or is not an askbudget store."""
+
+
+class QueryError(AskBudgetError):
+    """A question could not be answered for a reason other than 'not in the documents'."""
+
+
+class LexiconError(AskBudgetError):
+    """A lexicon data file is malformed."""
+
+    def __init__(self, file: str, line: int | None, reason: str) -> None:
+        self.file = str(file)
+        self.line = line
+        self.reason = reason
+        where = f"{self.file}:{line}" if line else self.file
+        super().__init__(f"{where}: {reason}")

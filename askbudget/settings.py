@@ -1,0 +1,46 @@
+"""Every limit and tunable in one place (like Datasette's SETTINGS): name, default, help text.
+
+Read them as ``settings.MAX_QUESTION_CHARS`` etc.; each can be overridden with an environment
+variable ``ASKBUDGET_<NAME>`` (for example ``ASKBUDGET_SQL_TIME_LIMIT_MS=500``).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: float
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("MAX_QUESTION_CHARS", 500, "Longest question accepted; longer input is refused with a message."),
+    Setting("SQL_TIME_LIMIT_MS", 1000, "A single SQL query is interrupted after this many milliseconds."),
+    Setting("MAX_ROWS", 200, "Most rows a list answer returns."),
+    Setting("MAX_SUGGESTIONS", 5, "Most did-you-mean suggestions in a not-found answer."),
+    Setting("MAX_DOCUMENT_BYTES", 20_000_000, "Largest document file ingest accepts."),
+    Setting("MAX_BODY_BYTES", 16_384, "Largest HTTP request body the web API accepts."),
+    Setting("MAX_CONVERSATIONS", 10_000, "Most conversations the web service keeps at once (oldest dropped)."),
+    Setting("CONVERSATION_TTL_S", 1800, "A web conversation idle this many seconds is forgotten."),
+    Setting("MAX_SUGGEST_RESULTS", 10, "Most completions /api/suggest returns."),
+)
+
+
+def _value(s: Setting) -> float:
+    raw = os.environ.get(f"ASKBUDGET_{s.name}")
+    if raw is None:
+        return s.default
+    try:
+        return type(s.default)(float(raw))
+    except ValueError:
+        return s.default
+
+
+def __getattr__(name: str) -> float:
+    for s in SETTINGS:
+        if s.name == name:
+            return _value(s)
+    raise AttributeError(name)

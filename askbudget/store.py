@@ -1,0 +1,195 @@
+"""The SQLite store: its schema, read-only connections, and the default store built from ``data/``.
+
+The schema is documented table by table in ``docs/schema.md``; ``SCHEMA`` below is the single
+source both the writer (``askbudget.ingest``) and that document follow. Writes go through
+sqlite-utils; reads use plain ``sqlite3`` read-only connections (fast to import for one-shot ``ask``).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from . import settings
+from .errors import StoreError
+
+SCHEMA_VERSION = 1
+
+# table -> (columns with SQLite types, primary key, foreign keys (column, other table))
+SCHEMA: dict[str, dict[str, Any]] = {
+    "documents": {
+        "columns": {"id": int, "name": str, "source_path": str, "sha256": str, "unit_code": str,
+                    "unit_name": str, "year": int, "money_unit": str, "ingested_at": str, "n_lines": int},
+        "pk": "id",
+        "fks": [],
+    },
+    "tables": {
+        "columns": {"id": int, "document_id": int, "seq": int, "kind": str, "title": str,
+                    "columns": str, "note": str, "project": str, "goal": str,
+                    "line_start": int, "line_end": int},
+        "pk": "id",
+        "fks": [("document_id", "documents")],
+    },
+    "rows": {
+        "columns": {"id": int, "document_id": int, "table_id": int, "seq": int, "row_no": str,
+                    "side": str, "code": str, "name": str, "label": str, "group_name": str,
+                    "classification": str, "level": int, "parent_code": str, "is_total": int,
+                    "line": int},
+        "pk": "id",
+        "fks": [("document_id", "documents"), ("table_id", "tables")],
+    },
+    "cells": {
+        "columns": {"id": int, "document_id": int, "table_id": int, "row_id": int, "col": int,
+                    "column": str, "column_group": str, "raw": str, "value": float, "line": int},
+        "pk": "id",
+        "fks": [("document_id", "documents"), ("table_id", "tables"), ("row_id", "rows")],
+    },
+    "indicators": {
+        "columns": {"id": int, "document_id": int, "table_id": int, "seq": int, "project": str,
+                    "level1": str, "level2": str, "level3": str, "description": str,
+                    "value_raw": str, "comparator": str, "number": float, "unit": str,
+                    "basis": str, "line": int},
+        "pk": "id",
+        "fks": [("document_id", "documents"), ("table_id", "tables")],
+    },
+    "sections": {
+        "columns": {"id": int, "document_id": int, "seq": int, "level": int, "heading": str,
+                    "path": str, "text": str, "line": int},
+        "pk": "id",
+        "fks": [("document_id", "documents")],
+    },
+    "statements": {
+        "columns": {"id": int, "document_id": int, "section_id": int, "subject": str,
+                    "value": float, "unit": str, "year": int, "change_dir": str, "change": float,
+                    "change_pct": float, "base_year": int, "base_value": float, "sentence": str,
+                    "line": int},
+        "pk": "id",
+        "fks": [("document_id", "documents"), ("section_id", "sections")],
+    },
+    "facts": {
+        "columns": {"id": int, "document_id": int, "key": str, "value": str, "section": str,
+                    "line": int},
+        "pk": "id",
+        "fks": [("document_id", "documents")],
+    },
+    "glossary": {
+        "columns": {"id": int, "document_id": int, "seq": int, "term": str, "definition": str,
+                    "line": int},
+        "pk": "id",
+        "fks": [("document_id", "documents")],
+    },
+    "checks": {
+        "columns": {"id": int, "document_id": int, "rule": str, "table_title": str, "row": str,
+                    "column": str, "expected": float, "actual": float, "message": str},
+        "pk": "id",
+        "fks": [("document_id", "documents")],
+    },
+    "meta": {
+        "columns": {"key": str, "value": str},
+        "pk": "key",
+        "fks": [],
+    },
+}
+
+INDEXES: list[tuple[str, list[str]]] = [
+    ("tables", ["document_id", "kind"]),
+    ("rows", ["table_id"]),
+    ("rows", ["code"]),
+    ("rows", ["label"]),
+    ("cells", ["row_id"]),
+    ("indicators", ["document_id"]),
+    ("sections", ["document_id"]),
+    ("statements", ["document_id", "subject"]),
+    ("glossary", ["term"]),
+    ("facts", ["document_id", "key"]),
+]
+
+
+def open_readonly(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """Open a store read-only (``mode=ro`` + ``PRAGMA query_only``) with a query time limit."""
+    p = Path(path)
+    if not p.is_file():
+        raise StoreError(f"no store at {p}: build one with `askbudget ingest FILE --db {p}`")
+    try:
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("PRAGMA query_only = 1")
+        conn.execute("SELECT 1 FROM documents LIMIT 1")
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{p} is not an askbudget store ({e})") from None
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+class TimeLimit:
+    """Context manager: interrupt SQL on ``conn`` that runs longer than the time limit."""
+
+    def __init__(self, conn: sqlite3.Connection, ms: float | None = None) -> None:
+        self.conn = conn
+        self.deadline = 0.0
+        self.ms = settings.SQL_TIME_LIMIT_MS if ms is None else ms
+
+    def _check(self) -> int:
+        return 1 if time.perf_counter() > self.deadline else 0
+
+    def __enter__(self) -> "TimeLimit":
+        self.deadline = time.perf_counter() + self.ms / 1000
+        self.conn.set_progress_handler(self._check, 1000)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.set_progress_handler(None, 0)
+
+
+# ---------------------------------------------------------------- default store
+
+def _data_files() -> list[Path]:
+    from .resources import data_dir
+
+    d = data_dir()
+    return sorted(p for p in d.glob("*.txt") if p.is_file())
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("ASKBUDGET_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("askbudget"))
+
+
+def default_store_path() -> Path:
+    """The default store: built from ``data/`` on first use, rebuilt when a data file changes.
+
+    Its file name carries a key made of the schema version and each data file's name, size and
+    mtime, so a changed ``data/`` simply makes a new store; the check costs a few ``stat`` calls.
+    """
+    files = _data_files()
+    h = hashlib.sha256(f"v{SCHEMA_VERSION}".encode())
+    for f in files:
+        st = f.stat()
+        h.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    target = _cache_dir() / f"default-{h.hexdigest()[:16]}.db"
+    if not target.is_file():
+        if not files:
+            raise StoreError("no documents in data/ to build the default store from")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        from .ingest import build_store
+
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        try:
+            build_store([str(f) for f in files], str(tmp), quiet=True)
+            os.replace(tmp, target)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        for old in target.parent.glob("default-*.db"):
+            if old != target:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
+    return target
