@@ -1,0 +1,147 @@
+"""Command line: ``askbudget`` (sub-commands) and ``ask`` (one-shot question, or the REPL).
+
+Exit status: 0 ok / answered, 1 failure / not answered, 2 usage error. Errors are one line on stderr,
+never a traceback. Heavy modules are imported inside the command that needs them, so ``ask`` starts fast.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from .errors import AskBudgetError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with one line, like argparse, but ours
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _db_arg(p: argparse.ArgumentParser, help_: str = "store file (default: the store built from data/)") -> None:
+    p.add_argument("--db", metavar="PATH", help=help_)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="askbudget", description="Answer questions about budget disclosures (单位/部门预算公开).")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("ingest", help="read disclosure documents into a store")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--db", metavar="PATH", required=True, help="store file to create or update")
+
+    p = sub.add_parser("check", help="cross-check the arithmetic of the documents in a store")
+    _db_arg(p)
+
+    p = sub.add_parser("ask", help="answer one question")
+    _add_ask_args(p)
+
+    p = sub.add_parser("repl", help="interactive questions with follow-ups")
+    _db_arg(p)
+
+    p = sub.add_parser("serve", help="HTTP JSON API and help-desk chat widget")
+    _db_arg(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--cors", metavar="ORIGINS", default="",
+                   help="comma-separated origins allowed to call the API from a browser (default: none)")
+    return ap
+
+
+def _add_ask_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", nargs="*", help="the question, in Chinese (none: start the REPL)")
+    _db_arg(p)
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument("--sql", action="store_true", help="also show the SQL that produced the answer")
+
+
+def _store(db: str | None) -> str:
+    if db:
+        return db
+    from .store import default_store_path
+
+    return str(default_store_path())
+
+
+def _ask(args: argparse.Namespace) -> int:
+    question = " ".join(args.question).strip()
+    if not question:
+        print("error: empty question: ask \"电费多少\"", file=sys.stderr)
+        return 2
+    from .assistant import Assistant
+    from .render import render_text
+
+    answer = Assistant(_store(args.db)).ask(question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(answer, show_sql=args.sql))
+    return 0 if answer.answered else 1
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return 2
+    if args.command == "ingest":
+        from .ingest import cli_ingest
+
+        return cli_ingest(args.files, args.db)
+    if args.command == "check":
+        from .check import cli_check
+
+        return cli_check(_store(args.db))
+    if args.command == "ask":
+        if not args.question:
+            from .repl import run_repl
+
+            return run_repl(_store(args.db))
+        return _ask(args)
+    if args.command == "repl":
+        from .repl import run_repl
+
+        return run_repl(_store(args.db))
+    if args.command == "serve":
+        from .web import serve
+
+        origins = [o.strip() for o in args.cors.split(",") if o.strip()]
+        return serve(_store(args.db), host=args.host, port=args.port, cors_origins=origins)
+    return 2
+
+
+def _guarded(fn, argv: Sequence[str] | None) -> int:
+    try:
+        return fn(argv)
+    except AskBudgetError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    raise SystemExit(_guarded(run, argv))
+
+
+def ask_main(argv: Sequence[str] | None = None) -> None:
+    """``ask "问题"``: the one-shot entry point (``ask`` alone starts the REPL)."""
+    def go(a: Sequence[str] | None) -> int:
+        p = _Parser(prog="ask", description="Answer one question about the budget disclosures.")
+        _add_ask_args(p)
+        args = p.parse_args(a)
+        if not args.question:
+            from .repl import run_repl
+
+            return run_repl(_store(args.db))
+        return _ask(args)
+
+    raise SystemExit(_guarded(go, argv))
+
+
+if __name__ == "__main__":
+    main()
