@@ -1,0 +1,478 @@
+"""The help-desk web service: a JSON API, a chat page at ``/`` and an embeddable ``/widget.js``.
+
+Why it looks the way it does:
+
+* Every error — bad JSON, a missing question, a body too large, an unknown path — comes back in one
+  JSON shape ``{"ok": false, "error": "...", "status": N}`` with the matching HTTP status; user input
+  never produces a 500 (an unexpected bug does, in the same shape, without a traceback).
+* A question longer than ``settings.MAX_QUESTION_CHARS`` is refused with **400** (not answered), so a
+  client learns about the limit instead of receiving an answer about a truncated question.
+* The store is opened read-only by the Assistant; each conversation owns one Assistant (whose
+  conversation state lives inside it). Conversations are kept in an LRU bounded by
+  ``settings.MAX_CONVERSATIONS`` and forgotten after ``settings.CONVERSATION_TTL_S`` idle seconds, so
+  many visitors cannot grow memory without limit. Conversation ids are minted by the server; an unknown
+  or expired id simply starts a new conversation (the response carries the id to use next).
+* The synchronous Assistant runs in the threadpool, one turn at a time per conversation.
+* CORS is off by default. ``cors_origins`` lists origins (or ``*``) whose pages may call the API —
+  the origins of the help-desk pages that embed the widget. A state-changing request (POST) carrying an
+  ``Origin`` that is neither this server nor an allowed origin is refused with 403, so another site
+  cannot drive the service through its visitors' browsers.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import settings
+from .completion import Vocabulary, load_vocabulary
+from .errors import AskBudgetError, QueryError, StoreError
+from .store import open_readonly
+
+STATIC = Path(__file__).resolve().parent / "static"
+_CONV_ID_MAX = 64
+_ALLOWED_CONTENT_TYPES = ("application/json",)
+
+AssistantFactory = Callable[[str], Any]
+
+
+# ------------------------------------------------------------------------------------------ errors
+
+class ApiError(Exception):
+    """An error with its HTTP status, turned into the one JSON error shape."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status, headers=headers)
+
+
+_REASONS = {400: "bad request", 403: "forbidden", 404: "not found", 405: "method not allowed",
+            413: "request body too large", 415: "unsupported media type", 500: "internal error",
+            503: "service unavailable"}
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    status = int(getattr(exc, "status_code", 500))
+    detail = getattr(exc, "detail", "")
+    message = detail if isinstance(detail, str) and detail else _REASONS.get(status, "error")
+    if status == 404:
+        message = f"no such path: {request.url.path}"
+    elif status == 405:
+        message = f"method {request.method} not allowed on {request.url.path}"
+    return error_response(status, message, headers=dict(getattr(exc, "headers", None) or {}))
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    return error_response(getattr(exc, "status", 400), str(getattr(exc, "message", exc)))
+
+
+async def _askbudget_error(request: Request, exc: Exception) -> Response:
+    status = 400 if isinstance(exc, QueryError) else 503 if isinstance(exc, StoreError) else 500
+    return error_response(status, str(exc))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    print(f"askbudget serve: internal error on {request.url.path}: {exc!r}", file=sys.stderr)
+    return error_response(500, "internal error")
+
+
+# ----------------------------------------------------------------------------------- conversations
+
+@dataclass
+class Conversation:
+    """One visitor's conversation: its own Assistant (which keeps the context) and a turn lock."""
+
+    id: str
+    assistant: Any
+    last_used: float
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    turns: int = 0
+
+    def ask(self, question: str) -> Any:
+        with self.lock:
+            self.turns += 1
+            return self.assistant.ask(question)
+
+
+class Conversations:
+    """Conversations by id: an LRU bounded in size, each forgotten after ``ttl`` idle seconds."""
+
+    def __init__(self, factory: Callable[[], Any], max_size: int, ttl: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._factory = factory
+        self._max = max(1, int(max_size))
+        self._ttl = float(ttl)
+        self._clock = clock
+        self._items: OrderedDict[str, Conversation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _expire(self, now: float) -> None:
+        while self._items:
+            oldest = next(iter(self._items.values()))
+            if now - oldest.last_used <= self._ttl:
+                break
+            self._items.popitem(last=False)
+
+    def get(self, conv_id: str | None) -> Conversation:
+        """The conversation ``conv_id`` if it is alive, else a new one with a fresh id."""
+        now = self._clock()
+        with self._lock:
+            self._expire(now)
+            conv = self._items.get(conv_id) if conv_id else None
+            if conv is not None:
+                conv.last_used = now
+                self._items.move_to_end(conv.id)
+                return conv
+        assistant = self._factory()  # outside the lock: building an Assistant may take a moment
+        conv = Conversation(secrets.token_urlsafe(12), assistant, now)
+        with self._lock:
+            self._items[conv.id] = conv
+            while len(self._items) > self._max:
+                self._items.popitem(last=False)
+        return conv
+
+
+# ------------------------------------------------------------------------------------- middleware
+
+class OriginGuard:
+    """CORS for the allowed origins, and 403 for cross-site state-changing requests.
+
+    A pure ASGI middleware (no per-request task overhead). Same-origin requests and requests
+    without an ``Origin`` header (curl, server-to-server) pass untouched.
+    """
+
+    def __init__(self, app: ASGIApp, origins: Iterable[str] = ()) -> None:
+        self.app = app
+        self.origins = {o.rstrip("/") for o in origins if o}
+        self.any = "*" in self.origins
+
+    def _allowed(self, origin: str) -> bool:
+        return self.any or origin in self.origins
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        origin = headers.get("origin", "").rstrip("/")
+        host = headers.get("host", "")
+        same = bool(origin) and origin in {f"{scope.get('scheme', 'http')}://{host}", f"http://{host}",
+                                           f"https://{host}"}
+        method = scope.get("method", "GET")
+        if not origin or same:
+            await self.app(scope, receive, send)
+            return
+        allowed = self._allowed(origin)
+        if method == "OPTIONS" and "access-control-request-method" in headers:
+            if not allowed:
+                await error_response(403, f"origin {origin} is not allowed")(scope, receive, send)
+                return
+            await Response(status_code=204, headers={
+                "Access-Control-Allow-Origin": "*" if self.any else origin,
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Max-Age": "600",
+                "Vary": "Origin",
+            })(scope, receive, send)
+            return
+        if not allowed and method not in ("GET", "HEAD"):
+            await error_response(403, f"cross-site request from {origin} refused")(scope, receive, send)
+            return
+        if not allowed:
+            await self.app(scope, receive, send)  # served, but without CORS headers the page cannot read it
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                hs = list(message.get("headers", []))
+                hs.append((b"access-control-allow-origin", (b"*" if self.any else origin.encode("latin-1"))))
+                hs.append((b"vary", b"Origin"))
+                message = {**message, "headers": hs}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+
+# -------------------------------------------------------------------------------------- handlers
+
+async def _read_json(request: Request) -> dict[str, Any]:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype not in _ALLOWED_CONTENT_TYPES:
+        raise ApiError(415, f"send the question as JSON (Content-Type: application/json), not {ctype or 'nothing'}")
+    limit = int(settings.MAX_BODY_BYTES)
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise ApiError(413, f"request body over {limit} bytes")
+        except ValueError:
+            raise ApiError(400, "bad Content-Length") from None
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise ApiError(413, f"request body over {limit} bytes")
+    try:
+        data = json.loads(bytes(body).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(400, "the body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, 'the body must be a JSON object: {"question": "..."}')
+    return data
+
+
+def _question(value: Any) -> str:
+    if value is None:
+        raise ApiError(400, 'missing "question"')
+    if not isinstance(value, str):
+        raise ApiError(400, '"question" must be a string')
+    q = value.strip()
+    if not q:
+        raise ApiError(400, '"question" is empty')
+    limit = int(settings.MAX_QUESTION_CHARS)
+    if len(q) > limit:
+        raise ApiError(400, f"question too long ({len(q)} characters; the limit is {limit})")
+    return q
+
+
+def _conversation_id(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > _CONV_ID_MAX:
+        raise ApiError(400, '"conversation" must be the id string a previous answer returned')
+    return value
+
+
+class Api:
+    """The request handlers, sharing the store's vocabulary and the conversations."""
+
+    def __init__(self, db_path: str, factory: AssistantFactory) -> None:
+        self.db_path = db_path
+        self.vocab: Vocabulary = load_vocabulary(db_path, with_initials=True)
+        self.conversations = Conversations(lambda: factory(db_path), settings.MAX_CONVERSATIONS,
+                                           settings.CONVERSATION_TTL_S)
+        self.static: dict[str, tuple[bytes, str]] = {}
+        for name, ctype in (("index.html", "text/html; charset=utf-8"),
+                            ("widget.js", "text/javascript; charset=utf-8"),
+                            ("widget.css", "text/css; charset=utf-8")):
+            p = STATIC / name
+            if p.is_file():
+                self.static[name] = (p.read_bytes(), ctype)
+
+    async def _answer(self, question: str, conv_id: str | None) -> JSONResponse:
+        conv = self.conversations.get(conv_id)
+        answer = await run_in_threadpool(conv.ask, question)
+        body = {"ok": True, **answer.to_dict(), "conversation": conv.id}
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    async def ask_post(self, request: Request) -> Response:
+        data = await _read_json(request)
+        return await self._answer(_question(data.get("question")), _conversation_id(data.get("conversation")))
+
+    async def ask_get(self, request: Request) -> Response:
+        q = request.query_params.get("q", request.query_params.get("question"))
+        return await self._answer(_question(q), _conversation_id(request.query_params.get("conversation")))
+
+    async def ask(self, request: Request) -> Response:
+        if request.method == "POST":
+            return await self.ask_post(request)
+        return await self.ask_get(request)
+
+    async def suggest(self, request: Request) -> Response:
+        q = request.query_params.get("q", "")
+        if len(q) > int(settings.MAX_QUESTION_CHARS):
+            raise ApiError(400, "q too long")
+        limit = int(settings.MAX_SUGGEST_RESULTS)
+        hits = self.vocab.complete(q, limit=limit, kinds=[k for k in ("subject", "code", "project", "indicator",
+                                                                      "procurement", "asset", "term")])
+        head = ""
+        if not hits:  # a sentence typed so far: complete its last word
+            tail, hits = self.vocab.complete_tail(q, limit=limit)
+            head = q[: len(q) - len(tail)] if tail else ""
+        # "completion" is the whole search-box text with the suggestion applied
+        return JSONResponse({"ok": True, "q": q,
+                             "suggestions": [{**e.to_dict(), "completion": head + e.text} for e in hits]})
+
+    async def units(self, request: Request) -> Response:
+        return JSONResponse({"ok": True, "units": [u.to_dict() for u in self.vocab.units]})
+
+    async def examples(self, request: Request) -> Response:
+        return JSONResponse({"ok": True, "examples": list(self.vocab.examples)})
+
+    async def healthz(self, request: Request) -> Response:
+        return JSONResponse({"ok": True, "documents": len(self.vocab.units),
+                             "conversations": len(self.conversations)})
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(OPENAPI)
+
+    def _static(self, name: str, extra: dict[str, str] | None = None) -> Response:
+        if name not in self.static:
+            raise HTTPException(404)
+        body, ctype = self.static[name]
+        headers = {"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff", **(extra or {})}
+        return Response(body, media_type=ctype.split(";")[0], headers=headers)
+
+    async def index(self, request: Request) -> Response:
+        return self._static("index.html", {
+            "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                       "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'",
+            "Cache-Control": "no-cache"})
+
+    async def widget_js(self, request: Request) -> Response:
+        return self._static("widget.js")
+
+    async def widget_css(self, request: Request) -> Response:
+        return self._static("widget.css")
+
+
+def _default_factory(db_path: str) -> Any:
+    from .assistant import Assistant
+
+    return Assistant(db_path)
+
+
+def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = (),
+               assistant_factory: AssistantFactory | None = None) -> Starlette:
+    """The ASGI app over the store at ``db_path`` (opened read-only).
+
+    ``cors_origins``: origins allowed to call the API from their pages (``*`` for any); none by default.
+    ``assistant_factory``: builds one Assistant per conversation (default ``askbudget.Assistant``).
+    """
+    db = str(db_path)
+    open_readonly(db).close()  # fail now, with a StoreError, if there is no usable store
+    api = Api(db, assistant_factory or _default_factory)
+    routes = [
+        Route("/", api.index, methods=["GET"]),
+        Route("/widget.js", api.widget_js, methods=["GET"]),
+        Route("/widget.css", api.widget_css, methods=["GET"]),
+        Route("/api/ask", api.ask, methods=["GET", "POST"]),
+        Route("/api/suggest", api.suggest, methods=["GET"]),
+        Route("/api/units", api.units, methods=["GET"]),
+        Route("/api/examples", api.examples, methods=["GET"]),
+        Route("/healthz", api.healthz, methods=["GET"]),
+        Route("/openapi.json", api.openapi, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(OriginGuard, origins=tuple(cors_origins))],
+                    exception_handlers={
+                        HTTPException: _http_exception,
+        ApiError: _api_error,
+        AskBudgetError: _askbudget_error,
+        Exception: _unexpected,
+    })
+    app.state.api = api
+    return app
+
+
+def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
+          cors_origins: Iterable[str] = ()) -> int:
+    """Run the service with uvicorn until interrupted."""
+    import uvicorn
+
+    app = create_app(db_path, cors_origins)
+    print(f"askbudget: serving {db_path} on http://{host}:{port}/  "
+          f"(embed: <script src=\"http://{host}:{port}/widget.js\" defer></script>)", file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    return 0
+
+
+# ------------------------------------------------------------------------------------------ OpenAPI
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_ERR_RESPONSES = {str(s): {"description": _REASONS[s], "content": {"application/json": {"schema": _ERROR}}}
+                  for s in (400, 403, 413, 415)}
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "askbudget", "version": "0.1.0",
+             "description": "Answers plain-Chinese questions about government unit budget disclosures "
+                            "(单位预算公开) with exact figures and citations. Errors share one shape: "
+                            '{"ok": false, "error": "...", "status": N}. A question longer than '
+                            "MAX_QUESTION_CHARS is refused with 400."},
+    "paths": {
+        "/api/ask": {
+            "post": {
+                "summary": "Answer a question (pass the returned conversation id back for follow-ups)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["question"],
+                    "properties": {"question": {"type": "string", "maxLength": 500, "example": "电费多少"},
+                                   "conversation": {"type": "string", "description": "id from a previous answer"}},
+                }}}},
+                "responses": {"200": {"description": "the answer",
+                                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Answer"}}}},
+                              **_ERR_RESPONSES},
+            },
+            "get": {
+                "summary": "Answer a question given in the query string",
+                "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
+                               {"name": "conversation", "in": "query", "required": False, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the answer",
+                                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Answer"}}}},
+                              "400": _ERR_RESPONSES["400"]},
+            },
+        },
+        "/api/suggest": {"get": {
+            "summary": "Completions for a search box: subject names and codes, projects, indicators, items",
+            "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "completions", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"ok": {"type": "boolean"}, "q": {"type": "string"},
+                                                 "suggestions": {"type": "array", "items": {
+                                                     "type": "object", "properties": {
+                                                         "text": {"type": "string"}, "kind": {"type": "string"},
+                                                         "kind_label": {"type": "string"},
+                                                         "detail": {"type": "string"}}}}}}}}}},
+        }},
+        "/api/units": {"get": {"summary": "The units and years the store holds",
+                               "responses": {"200": {"description": "units"}}}},
+        "/api/examples": {"get": {"summary": "Example questions built from the store",
+                                  "responses": {"200": {"description": "examples"}}}},
+        "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok"}}}},
+        "/widget.js": {"get": {"summary": "The embeddable chat widget: "
+                                          '<script src="http://HOST:PORT/widget.js" defer></script>',
+                               "responses": {"200": {"description": "JavaScript"}}}},
+    },
+    "components": {"schemas": {
+        "Error": {"type": "object", "required": ["ok", "error", "status"],
+                  "properties": {"ok": {"type": "boolean", "enum": [False]}, "error": {"type": "string"},
+                                 "status": {"type": "integer"}}},
+        "Citation": {"type": "object", "properties": {
+            "document": {"type": "string"}, "unit": {"type": "string"}, "year": {"type": "integer", "nullable": True},
+            "table": {"type": "string"}, "row": {"type": "string"}, "column": {"type": "string"}}},
+        "Item": {"type": "object", "properties": {
+            "label": {"type": "string"}, "value": {"type": "number", "nullable": True}, "unit": {"type": "string"},
+            "share": {"type": "number", "nullable": True}}},
+        "Answer": {"type": "object", "properties": {
+            "ok": {"type": "boolean"}, "question": {"type": "string"},
+            "status": {"type": "string", "enum": ["answered", "not_found", "ambiguous", "out_of_scope"]},
+            "text": {"type": "string"}, "value": {"type": "number", "nullable": True},
+            "unit": {"type": "string", "nullable": True},
+            "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
+            "sql": {"type": "string"}, "suggestions": {"type": "array", "items": {"type": "string"}},
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+            "derivation": {"type": "string"}, "conversation": {"type": "string"}}},
+    }},
+}
