@@ -20,6 +20,7 @@ Why it looks the way it does:
 """
 from __future__ import annotations
 
+import html
 import json
 import os
 import secrets
@@ -278,7 +279,8 @@ class Api:
         self.static: dict[str, tuple[bytes, str]] = {}
         for name, ctype in (("index.html", "text/html; charset=utf-8"),
                             ("widget.js", "text/javascript; charset=utf-8"),
-                            ("widget.css", "text/css; charset=utf-8")):
+                            ("widget.css", "text/css; charset=utf-8"),
+                            ("page.css", "text/css; charset=utf-8")):
             p = STATIC / name
             if p.is_file():
                 self.static[name] = (p.read_bytes(), ctype)
@@ -338,16 +340,23 @@ class Api:
         return Response(body, media_type=ctype.split(";")[0], headers=headers)
 
     async def index(self, request: Request) -> Response:
-        return self._static("index.html", {
+        resp = self._static("index.html", {
             "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
                                        "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'",
             "Cache-Control": "no-cache"})
+        origin = html.escape(str(request.base_url).rstrip("/"))
+        resp.body = resp.body.replace(b"http://HOST:PORT", origin.encode("utf-8"))
+        resp.headers["content-length"] = str(len(resp.body))
+        return resp
 
     async def widget_js(self, request: Request) -> Response:
         return self._static("widget.js")
 
     async def widget_css(self, request: Request) -> Response:
         return self._static("widget.css")
+
+    async def page_css(self, request: Request) -> Response:
+        return self._static("page.css")
 
 
 def _default_factory(db_path: str) -> Any:
@@ -370,6 +379,7 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
         Route("/", api.index, methods=["GET"]),
         Route("/widget.js", api.widget_js, methods=["GET"]),
         Route("/widget.css", api.widget_css, methods=["GET"]),
+        Route("/page.css", api.page_css, methods=["GET"]),
         Route("/api/ask", api.ask, methods=["GET", "POST"]),
         Route("/api/suggest", api.suggest, methods=["GET"]),
         Route("/api/units", api.units, methods=["GET"]),
