@@ -1,0 +1,234 @@
+"""Shared helpers for the hostile-input tests (issue 5): store fingerprints, the set of figures a
+store holds, the check that an answer never carries a figure it did not read or compute, and a
+runner that gives up on a call after a time limit instead of hanging the suite.
+
+Why a module and not fixtures: the helpers are plain functions used by several test files and by
+``bench/soak_web.py``; none of them holds state.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import math
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+# 万元 is the money unit of the template; an answer may convert on request.
+UNIT_TO_WAN: dict[str, float] = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
+_NUM = re.compile(r"(?<![0-9.])[-+]?\d+(?:\.\d+)?")
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes (the store's fingerprint)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def integrity_ok(path: str | os.PathLike[str]) -> str:
+    """``PRAGMA integrity_check`` of a store, read-only; returns its first line ('ok' when sound)."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def store_dump(path: str | os.PathLike[str]) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, sorted: the store's content independent of page layout."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {n: sorted(conn.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names}
+    finally:
+        conn.close()
+
+
+def _round(x: float) -> float:
+    return round(float(x), 4)
+
+
+@dataclass(frozen=True)
+class StoreFigures:
+    """The numbers a store holds: every numeric column, and every number written in its text
+    (cell raw text, narrative, indicator values, facts), so a figure the store *states* counts."""
+
+    numbers: frozenset[float]
+
+    def holds(self, value: float, tol: float = 0.0051) -> bool:
+        v = _round(value)
+        if v in self.numbers:
+            return True
+        return any(abs(v - n) <= tol for n in self.numbers)
+
+
+def store_figures(path: str | os.PathLike[str]) -> StoreFigures:
+    """Collect the figures of a store (see StoreFigures)."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    nums: set[float] = set()
+    numeric = [("cells", "value"), ("indicators", "number"), ("statements", "value"),
+               ("statements", "change"), ("statements", "change_pct"), ("statements", "base_value"),
+               ("checks", "expected"), ("checks", "actual"), ("documents", "year"),
+               ("statements", "year"), ("statements", "base_year")]
+    texty = [("cells", "raw"), ("indicators", "value_raw"), ("indicators", "description"),
+             ("indicators", "level3"), ("sections", "text"), ("facts", "value"), ("statements", "sentence"),
+             ("tables", "goal"), ("glossary", "definition"), ("rows", "code"), ("rows", "name")]
+    try:
+        for table, col in numeric:
+            try:
+                for (v,) in conn.execute(f'SELECT "{col}" FROM "{table}" WHERE "{col}" IS NOT NULL'):
+                    if isinstance(v, (int, float)) and math.isfinite(v):
+                        nums.add(_round(v))
+            except sqlite3.OperationalError:
+                continue
+        for table, col in texty:
+            try:
+                for (t,) in conn.execute(f'SELECT "{col}" FROM "{table}" WHERE "{col}" IS NOT NULL'):
+                    for m in _NUM.findall(str(t).replace(",", "")):
+                        nums.add(_round(float(m)))
+            except sqlite3.OperationalError:
+                continue
+    finally:
+        conn.close()
+    nums |= {0.0}  # an empty cell is a figure: nothing budgeted
+    return StoreFigures(frozenset(nums))
+
+
+def store_words(path: str | os.PathLike[str], limit: int = 2000) -> list[str]:
+    """Vocabulary the store itself holds: row labels, projects, indicators, tables, glossary terms."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    words: set[str] = set()
+    queries = ["SELECT label FROM rows", "SELECT group_name FROM rows", "SELECT title FROM tables",
+               "SELECT kind FROM tables", "SELECT project FROM tables", "SELECT level3 FROM indicators",
+               "SELECT level2 FROM indicators", "SELECT term FROM glossary", "SELECT key FROM facts",
+               'SELECT "column" FROM cells', "SELECT subject FROM statements", "SELECT unit_name FROM documents"]
+    try:
+        for q in queries:
+            try:
+                for (w,) in conn.execute(q):
+                    if isinstance(w, str) and 0 < len(w.strip()) <= 40:
+                        words.add(w.strip())
+            except sqlite3.OperationalError:
+                continue
+    finally:
+        conn.close()
+    return sorted(words)[:limit]
+
+
+def lexicon_words(limit: int = 3000) -> list[str]:
+    """Words from the lexicon data files (first field of TSV-ish lines; TOML strings), if any exist."""
+    out: set[str] = set()
+    lex = ROOT / "lexicon"
+    if not lex.is_dir():
+        return []
+    for p in sorted(lex.rglob("*")):
+        if not p.is_file() or p.suffix not in {".tsv", ".txt", ".csv", ".toml", ".jsonl", ".json"}:
+            continue
+        try:
+            text = p.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        for w in re.findall(r"[\u4e00-\u9fff]{2,12}", text):
+            out.add(w)
+    return sorted(out)[:limit]
+
+
+def to_wan(value: float, unit: str | None) -> float | None:
+    """A money value in 万元 (None when the unit is not money: counts, %, days stay as they are)."""
+    if unit in UNIT_TO_WAN:
+        return value * UNIT_TO_WAN[unit]
+    return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    why: str = ""
+    from_store: bool = True
+
+
+def check_answer(answer: Any, figures: StoreFigures) -> Verdict:
+    """The figure property of issue 5, for one Answer.
+
+    - status is one of the four; to_dict() is JSON (no NaN/inf);
+    - a refusal (not answered) carries no figure;
+    - an answered figure (converted back to 万元 when money) is one the store holds, or it is
+      computed: then the answer cites at least one source and says how (non-empty derivation);
+    - the same for every item of a list answer.
+    """
+    from askbudget.answer import STATUSES, Answer
+
+    if not isinstance(answer, Answer):
+        return Verdict(False, f"not an Answer: {type(answer).__name__}")
+    if answer.status not in STATUSES:
+        return Verdict(False, f"status {answer.status!r}")
+    try:
+        json.dumps(answer.to_dict(), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        return Verdict(False, f"to_dict() not JSON: {e}")
+    if "Traceback (most recent call last)" in (answer.text or ""):
+        return Verdict(False, "traceback in the answer text")
+    if answer.status != "answered":
+        if answer.value is not None:
+            return Verdict(False, f"{answer.status} answer carries a figure {answer.value!r}")
+        return Verdict(True)
+    values: list[tuple[str, float, str | None]] = []
+    if answer.value is not None:
+        values.append(("value", answer.value, answer.unit))
+    for it in answer.items:
+        if it.value is not None:
+            values.append((f"item {it.label!r}", it.value, it.unit or answer.unit))
+    from_store = True
+    for what, v, unit in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            return Verdict(False, f"{what} is not a finite number: {v!r}")
+        w = to_wan(float(v), unit)
+        candidates = [float(v)] if w is None else [w, float(v)]
+        if any(figures.holds(c) for c in candidates):
+            continue
+        from_store = False
+        if not answer.citations:
+            return Verdict(False, f"{what} {v!r} {unit} is not in the store and cites nothing")
+        if not (answer.derivation or "").strip():
+            return Verdict(False, f"{what} {v!r} {unit} is not in the store and has no derivation")
+    return Verdict(True, from_store=from_store)
+
+
+def call_with_timeout(fn: Callable[[], T], seconds: float) -> T:
+    """Run ``fn`` in a worker thread; raise TimeoutError if it does not return in time.
+
+    The worker cannot be killed, but the test fails instead of hanging the whole suite.
+    """
+    ex = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        fut = ex.submit(fn)
+        return fut.result(timeout=seconds)
+    except concurrent.futures.TimeoutError:
+        raise TimeoutError(f"no answer within {seconds} s") from None
+    finally:
+        ex.shutdown(wait=False)
+
+
+def run_cli(args: Iterable[str], timeout: float = 60, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m askbudget ARGS`` from this checkout, capturing stdout/stderr as text."""
+    e = dict(os.environ)
+    e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
+    e.setdefault("NO_COLOR", "1")
+    if env:
+        e.update(env)
+    return subprocess.run([sys.executable, "-m", "askbudget", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=str(cwd or ROOT), env=e, errors="replace")

@@ -1,0 +1,365 @@
+"""Hostile questions (issue 5): whatever people type, the assistant answers, in time, never with a
+figure it did not read or compute from the store, and never touches the store.
+
+Two parts:
+- property tests (Hypothesis) over one Assistant on the session store of both corpus documents:
+  arbitrary text, mixes of the store's own words with numbers and punctuation, control characters,
+  lone surrogates, emoji, RTL marks, very long input, SQL text, and conversations of such turns;
+- invariance tables (CheckList style): one question written several ways (？/?, full-width digits,
+  traditional characters, extra spaces, 万元/元 wording, the budget year said or not) gives the same
+  figure, checked against the figure the document prints.
+
+Example counts come from the Hypothesis profile ``hostile`` (moderate, so the file runs in well under
+a minute) or ``hostile-soak`` (set ASKBUDGET_HOSTILE_PROFILE=hostile-soak for a long run). The last test
+prints how many inputs were tried.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hostile_util import (
+    StoreFigures,
+    call_with_timeout,
+    check_answer,
+    lexicon_words,
+    sha256_file,
+    store_figures,
+    store_words,
+    to_wan,
+)
+
+# ---------------------------------------------------------------- settings
+
+TIME_LIMIT_S = 3.0  # per question, generous for a loaded 2-core CI box; a hang fails instead of blocking
+
+settings.register_profile(
+    "hostile", max_examples=60, deadline=None, derandomize=False, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+settings.register_profile(
+    "hostile-soak", max_examples=2000, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+PROFILE = settings.get_profile(os.environ.get("ASKBUDGET_HOSTILE_PROFILE", "hostile"))
+
+TRIED: Counter[str] = Counter()  # inputs tried, by kind (printed by the last test)
+STATUS: Counter[str] = Counter()
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+class Probe:
+    """One Assistant on the store, with the store's figures and its fingerprint."""
+
+    def __init__(self, db: Path) -> None:
+        from askbudget.assistant import Assistant
+
+        self.db = db
+        self.sha = sha256_file(db)
+        self.figures: StoreFigures = store_figures(db)
+        self.assistant = Assistant(str(db))
+
+    def ask(self, text: str, kind: str) -> Any:
+        """Ask, within the time limit, and check the figure property; returns the Answer."""
+        TRIED[kind] += 1
+        t0 = time.perf_counter()
+        answer = call_with_timeout(lambda: self.assistant.ask(text), TIME_LIMIT_S)
+        took = time.perf_counter() - t0
+        assert took < TIME_LIMIT_S, f"{took:.2f} s for {text[:80]!r}"
+        verdict = check_answer(answer, self.figures)
+        assert verdict.ok, f"{verdict.why} — question {text[:120]!r} -> {answer.to_dict()!r:.600}"
+        STATUS[answer.status] += 1
+        return answer
+
+    def store_unchanged(self) -> None:
+        assert sha256_file(self.db) == self.sha, "the store file changed while answering questions"
+
+
+@pytest.fixture(scope="module")
+def probe(both_store: Path) -> Iterator[Probe]:
+    pytest.importorskip("askbudget.assistant", reason="the question engine has not landed yet")
+    p = Probe(both_store)
+    yield p
+    p.store_unchanged()
+
+
+@pytest.fixture(scope="module")
+def vocabulary(both_store: Path) -> list[str]:
+    words = store_words(both_store) + lexicon_words()
+    assert len(words) > 50, "the store should hold a vocabulary to mix questions from"
+    return sorted(set(words))
+
+
+# ---------------------------------------------------------------- strategies
+
+QUESTION_WORDS = [
+    "多少", "是多少", "多少钱", "多少元", "多少万元", "多少亿元", "几个", "几", "是什么", "什么意思",
+    "为什么", "原因", "呢", "吗", "比去年", "较上年", "较2022年", "增加", "减少", "增长", "占", "比例",
+    "比重", "百分之", "合计", "一共", "总共", "平均", "每", "最多", "最少", "最大", "前三", "有哪些",
+    "包括", "的", "和", "与", "及", "其中", "去年", "今年", "上年", "2022年", "2023年", "2024年",
+    "2021年", "财政局", "分局", "公安局", "本级", "预算", "决算", "安排了", "科目", "编码", "单价",
+    "数量", "目标", "指标", "两者", "那", "那么", "请问", "帮我查", "一下", "还有", "以及", "不是",
+]
+PUNCT = list("？?！!，,。.、；;：:（）()【】[]“”\"'《》<>…—-+*/=%％$#@&|\\~`^_ \t\n\u3000")
+CN_NUMERALS = ["一", "二", "两", "三", "十", "十二", "一百", "三千", "五万", "零点五", "百分之五十", "第一"]
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+HOSTILE_CHARS = [
+    "\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\r", "\r\n",
+    "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2069", "\ufeff",
+    "\ufffd", "\ufffe", "\uffff", "\ud800", "\udbff", "\udc00", "\udfff", "\u0301", "\u20dd",
+    "😀", "💰", "👨\u200d👩\u200d👧", "🇨🇳", "\U0001f9ee", "\U000e0041", "\U0010ffff", "\u3000", "\u2028",
+]
+
+numbers = st.one_of(
+    st.integers(-10**15, 10**15).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.decimals(places=2, allow_nan=False, allow_infinity=False, min_value=-10**9, max_value=10**9).map(str),
+    st.integers(0, 10**8).map(lambda n: str(n).translate(FULLWIDTH)),
+    st.sampled_from(CN_NUMERALS),
+    st.sampled_from(["1e308", "1e-400", "NaN", "inf", "-0", "0x1F", "1,234.56", "１２３.４５", "95.00", "4327.18"]),
+)
+
+
+def mixed_question(vocab: list[str]) -> st.SearchStrategy[str]:
+    """Arbitrary mixes of the store's words, question words, numbers and punctuation."""
+    part = st.one_of(
+        st.sampled_from(vocab), st.sampled_from(vocab), st.sampled_from(QUESTION_WORDS), numbers,
+        st.sampled_from(PUNCT),
+    )
+    return st.tuples(st.lists(part, min_size=1, max_size=8), st.sampled_from(["", "", " ", "的", "，"])).map(
+        lambda t: t[1].join(t[0]))
+
+
+def with_hostile_chars(base: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Insert control characters, surrogates, emoji, bidi marks at random places of a question."""
+
+    @st.composite
+    def go(draw: st.DrawFn) -> str:
+        text = draw(base)
+        for _ in range(draw(st.integers(1, 6))):
+            i = draw(st.integers(0, len(text)))
+            text = text[:i] + draw(st.sampled_from(HOSTILE_CHARS)) + text[i:]
+        return text
+
+    return go()
+
+
+any_text = st.text(max_size=300)
+any_codepoints = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=120)
+
+
+# ---------------------------------------------------------------- property tests
+
+
+@settings(PROFILE)
+@given(text=any_text)
+def test_arbitrary_text(probe: Probe, text: str) -> None:
+    probe.ask(text, "arbitrary text")
+
+
+@settings(PROFILE)
+@given(text=any_codepoints)
+def test_arbitrary_codepoints_including_surrogates(probe: Probe, text: str) -> None:
+    probe.ask(text, "any code point (surrogates, controls)")
+
+
+@settings(PROFILE)
+@given(data=st.data())
+def test_mixes_of_store_words_numbers_punctuation(probe: Probe, vocabulary: list[str], data: st.DataObject) -> None:
+    probe.ask(data.draw(mixed_question(vocabulary)), "word/number/punctuation mix")
+
+
+@settings(PROFILE)
+@given(data=st.data())
+def test_mixes_with_control_chars_surrogates_emoji_bidi(probe: Probe, vocabulary: list[str],
+                                                         data: st.DataObject) -> None:
+    probe.ask(data.draw(with_hostile_chars(mixed_question(vocabulary))), "mix + hostile characters")
+
+
+@settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 3))
+@given(data=st.data())
+def test_conversations_of_hostile_turns(probe: Probe, vocabulary: list[str], data: st.DataObject) -> None:
+    """Follow-up resolution must hold up too: a conversation of mixed turns, each checked."""
+    turns = data.draw(st.lists(st.one_of(mixed_question(vocabulary), st.sampled_from(FOLLOW_UPS)),
+                               min_size=2, max_size=6))
+    probe.assistant.reset()
+    try:
+        for t in turns:
+            probe.ask(t, "conversation turn")
+    finally:
+        probe.assistant.reset()
+
+
+FOLLOW_UPS = ["呢", "水费呢", "两者合计呢", "去年呢", "那去年是多少", "其中最大的一项是什么", "多少元",
+              "亿元呢", "比去年多了多少", "占比多少", "平均呢", "前三呢", "建筑面积呢", "它的编码呢",
+              "财政局的呢", "分局的呢", "2022年呢", "为什么", "？", "还有呢"]
+
+
+# ---------------------------------------------------------------- fixed hostile inputs
+
+LONG_INPUTS = {
+    "10kB of one question": "电费多少" * 2560,
+    "10kB of spaces then a question": " " * 10_000 + "电费多少",
+    "10kB question then padding": "分局电费多少" + "？" * 10_000,
+    "1MB of one character": "a" * 1_000_000,
+    "1MB of digits": "9" * 1_000_000,
+    "1MB of Chinese": "预算" * 500_000,
+    "1MB of NUL": "\x00" * 1_000_000,
+    "1MB of combining marks": "电" + "\u0301" * 999_999,
+    "1MB of brackets": "(" * 500_000 + ")" * 500_000,
+    "1MB of emoji": "💰" * 250_000,
+    "1MB of surrogates": "\ud800" * 1_000_000,
+}
+
+
+@pytest.mark.parametrize("text", list(LONG_INPUTS.values()), ids=list(LONG_INPUTS))
+def test_very_long_input(probe: Probe, text: str) -> None:
+    answer = probe.ask(text, "very long input")
+    if len(text) >= 1_000_000:
+        assert answer.status != "answered", "a megabyte of input is not a question"
+
+
+SQL_TEXT = [
+    "'; DROP TABLE rows; --",
+    "1 OR 1=1",
+    "1' OR '1'='1",
+    "UNION SELECT * FROM documents",
+    "电费 UNION SELECT sql FROM sqlite_master",
+    "电费'; DELETE FROM cells; --",
+    "电费\"; UPDATE cells SET value = 999999; --",
+    "30206 OR 1=1",
+    "30206) OR (1=1",
+    "' UNION SELECT value, value, value FROM cells --",
+    "ATTACH DATABASE '/tmp/askbudget-pwned.db' AS pwn; CREATE TABLE pwn.t(x);",
+    "PRAGMA writable_schema = 1",
+    "PRAGMA query_only = 0; DROP TABLE meta",
+    "%", "_", "%%", "%电%", "电_", "*", "?", "\\", "'", "\"", "`", "--", "/*", "*/", ";",
+    "电费%", "电费_", "%费", "_费多少", "电费' --", "电费\\'", "电费' AND 1=0 UNION SELECT 1 --",
+    "SELECT 9999999", "VALUES(123456789)", "load_extension('/tmp/x')", "randomblob(1000000000)",
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT x FROM c",
+    "{{7*7}}", "${7*7}", "<script>alert(1)</script>", "电费<img src=x onerror=alert(1)>",
+    "../../../../etc/passwd", "%00", "\x00电费", "电费\x00' OR 1=1 --",
+]
+
+
+@pytest.mark.parametrize("text", SQL_TEXT, ids=range(len(SQL_TEXT)))
+def test_sql_and_injection_text(probe: Probe, text: str) -> None:
+    answer = probe.ask(text, "SQL / injection text")
+    if not re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"\d{3,}", text):
+        # no Chinese word and no subject code: nothing here names a figure of the documents
+        assert answer.status != "answered", f"{text!r} answered {answer.value!r}: {answer.text!r}"
+    assert not Path("/tmp/askbudget-pwned.db").exists(), "SQL text attached a database"
+    probe.store_unchanged()
+
+
+def test_store_bytes_unchanged_after_all(probe: Probe) -> None:
+    probe.store_unchanged()
+
+
+# ---------------------------------------------------------------- invariance tables
+
+# Questions phrased for this test (not the banks' wording), each naming its unit because the store
+# holds two. The figure is the one the document prints, in 万元 (or the count/percent it states).
+BASE: list[tuple[str, float]] = [
+    ("财政局的电费预算是多少", 9.40),
+    ("分局电费预算是多少", 95.00),
+    ("财政局基本工资安排了多少", 168.36),
+    ("公安分局的水费是多少", 24.00),
+    ("财政局的差旅费预算多少", 6.50),
+    ("分局的取暖费预算是多少", 50.00),
+    ("分局公共安全支出是多少", 4327.18),
+    ("财政局的公务接待费是多少", 2.40),
+    ("分局政府采购预算总额是多少", 217.00),
+    ("财政局的办公费预算多少", 12.80),
+    ("分局城乡社区支出有多少", 1656.00),
+    ("财政局退休费是多少", 18.60),
+    ("分局2040220执法办案安排了多少", 40.00),
+    ("财政局30211差旅费预算多少", 6.50),
+    ("分局上年末固定资产总额是多少", 6781.29),
+    ("财政局的邮电费预算是多少", 3.20),
+    ("分局的租赁费是多少", 23.00),
+    ("财政局行政单位医疗预算多少", 27.15),
+    ("分局项目支出合计是多少", 2158.68),
+    ("财政局的三公经费预算是多少", 10.20),
+    ("财政局津贴补贴是多少", 215.48),
+    ("分局工资福利支出是多少", 3632.50),
+]
+
+
+def _s2t(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+def _with_unit(q: str, unit: str) -> str:
+    return re.sub(r"多少(?![钱元万亿])", f"多少{unit}", q, count=1)
+
+
+def variants(q: str) -> dict[str, str]:
+    """The same question written other ways; the key says how."""
+    v = {
+        "as written": q,
+        "full-width ？": q + "？",
+        "ASCII ?": q + "?",
+        "spaced ?": q + " ? ",
+        "leading/trailing spaces": "  " + q + "  ",
+        "ideographic space": "\u3000" + q + "\u3000",
+        "space after the unit": re.sub(r"(局)", r"\1 ", q, count=1),
+        "traditional": _s2t(q),
+        "traditional + ？": _s2t(q) + "？",
+        "year said": "2023年" + q,
+        "full-width year": "２０２３年" + q,
+        "in 万元": _with_unit(q, "万元"),
+        "in 元": _with_unit(q, "元"),
+    }
+    if re.search(r"\d", q):
+        v["full-width digits"] = q.translate(FULLWIDTH)
+    return v
+
+
+CASES = [(q, exp, how, text) for q, exp in BASE for how, text in variants(q).items()]
+
+
+@pytest.mark.parametrize(("base", "expected", "how", "text"), CASES,
+                         ids=[f"{q}|{how}" for q, _, how, _ in CASES])
+def test_invariance(probe: Probe, base: str, expected: float, how: str, text: str) -> None:
+    probe.assistant.reset()
+    answer = probe.ask(text, "invariance variant")
+    assert answer.status == "answered", f"{how}: {text!r} -> {answer.status}: {answer.text!r}"
+    assert answer.value is not None, f"{how}: {text!r} gave no figure: {answer.text!r}"
+    got = to_wan(answer.value, answer.unit)
+    got = answer.value if got is None else got
+    assert abs(got - expected) <= 0.005, (
+        f"{how}: {text!r} -> {answer.value} {answer.unit}, the document says {expected} 万元 ({base!r})")
+    if how == "in 元":
+        assert answer.unit == "元", f"asked in 元, answered in {answer.unit}"
+
+
+def test_invariance_table_is_broad() -> None:
+    assert len(BASE) >= 15 and len({q for q, _ in BASE}) == len(BASE)
+
+
+# ---------------------------------------------------------------- totals
+
+
+def test_report_totals(probe: Probe, capsys: pytest.CaptureFixture[str]) -> None:
+    """Print how many inputs the run tried (the figure issue 5 asks for in the closing note)."""
+    probe.store_unchanged()
+    with capsys.disabled():
+        total = sum(TRIED.values())
+        print(f"\n[hostile questions] {total} inputs tried (profile "
+              f"{os.environ.get('ASKBUDGET_HOSTILE_PROFILE', 'hostile')}): "
+              + ", ".join(f"{k} {n}" for k, n in TRIED.most_common())
+              + " | statuses: " + ", ".join(f"{k} {n}" for k, n in STATUS.most_common()))
