@@ -232,3 +232,26 @@ def run_cli(args: Iterable[str], timeout: float = 60, cwd: Path | None = None,
         e.update(env)
     return subprocess.run([sys.executable, "-m", "askbudget", *args], capture_output=True, text=True,
                           timeout=timeout, cwd=str(cwd or ROOT), env=e, errors="replace")
+
+
+# Fifty self-contained questions (each names its unit where the two corpus units could both fit),
+# phrased for these tests: amounts, codes, totals, 三公, procurement, assets, indicators, narrative,
+# glossary, year-over-year, shares, rankings, units, refusals and garbage. Used by the concurrency
+# tests and the web soak, which need answers that do not depend on the turn before.
+SELF_CONTAINED_QUESTIONS: tuple[str, ...] = (
+    "财政局的电费预算是多少", "分局电费预算是多少", "财政局基本工资安排了多少", "公安分局的水费是多少",
+    "财政局的差旅费预算多少", "分局的取暖费预算是多少", "分局公共安全支出是多少", "财政局的公务接待费是多少",
+    "分局政府采购预算总额是多少", "财政局的办公费预算多少", "分局城乡社区支出有多少", "财政局退休费是多少",
+    "分局2040220执法办案安排了多少", "财政局30211差旅费预算多少", "分局上年末固定资产总额是多少",
+    "财政局的邮电费预算是多少", "分局的租赁费是多少", "财政局行政单位医疗预算多少", "分局项目支出合计是多少",
+    "财政局的三公经费预算是多少", "财政局津贴补贴是多少", "分局工资福利支出是多少",
+    "财政局电费是多少元", "分局收入总计是多少亿元", "分局采购了多少套制服", "财政局有几辆汽车",
+    "分局汽车资产值多少钱", "分局办案及维稳经费的破案率目标是多少", "分局体检经费覆盖多少人",
+    "分局电费为什么增加", "财政局的单位规格是什么", "什么是三公经费", "机关运行费指什么",
+    "分局一般公共预算拨款比2022年减少了多少", "财政局2022年日常公用经费是多少",
+    "分局电费占公用经费的比例是多少", "财政局人员经费占基本支出的百分比", "分局公用经费里哪一项最多",
+    "财政局商品和服务支出有哪些", "财政局工资福利支出里哪项最少",
+    "2024年分局的电费预算是多少", "局长的工资是多少", "今天天气怎么样", "asdkjh qwe 啊啊啊 123",
+    "'; DROP TABLE rows; --", "财政局的租赁费预算多少", "分局专用设备值多少", "财政局政府采购预算总额",
+    "财政局台式计算机采购几台", "分局高清球机单价多少",
+)

@@ -1,0 +1,314 @@
+"""Concurrency and time limits (issue 5): many threads asking at once get exactly the answers of a
+serial run, nobody sees "database is locked", and a runaway query is stopped, not hung.
+
+- 32 threads × 50 questions against ONE Assistant (no reset between turns: the questions are
+  self-contained, and a first test proves they do not depend on the turn before);
+- 32 threads each with their own Assistant on the same store file;
+- readers while another process re-ingests the same documents into the store they read;
+- ``askbudget.store.TimeLimit`` interrupting a recursive CTE on a read-only connection, and the
+  Assistant under a zero SQL time limit answering or raising QueryError — never a sqlite3 error.
+"""
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from hostile_util import (
+    ROOT,
+    SELF_CONTAINED_QUESTIONS,
+    call_with_timeout,
+    check_answer,
+    integrity_ok,
+    sha256_file,
+    store_figures,
+)
+
+THREADS = 32
+QUESTIONS = list(SELF_CONTAINED_QUESTIONS)
+assert len(QUESTIONS) == 50
+
+
+@pytest.fixture(scope="module")
+def assistant_cls() -> Any:
+    return pytest.importorskip("askbudget.assistant", reason="the question engine has not landed yet").Assistant
+
+
+@pytest.fixture(scope="module")
+def serial(both_store: Path, assistant_cls: Any) -> dict[str, dict[str, Any]]:
+    """The reference: each question asked alone (after reset) by one Assistant, in order."""
+    a = assistant_cls(str(both_store))
+    out = {}
+    for q in QUESTIONS:
+        a.reset()
+        out[q] = a.ask(q).to_dict()
+    return out
+
+
+def _hammer(n_threads: int, work: Callable[[int], list[tuple[str, Any]]]) -> tuple[list[tuple[str, Any]], list[str]]:
+    """Run ``work(i)`` in n threads started together; return all (question, dict) and all errors."""
+    results: list[tuple[str, Any]] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(n_threads)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            got = work(i)
+            with lock:
+                results.extend(got)
+        except Exception as e:  # noqa: BLE001 - every failure is collected and reported
+            with lock:
+                errors.append(f"thread {i}: {type(e).__name__}: {e}")
+
+    ts = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(n_threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(timeout=300)
+    assert not any(t.is_alive() for t in ts), "threads still running after 300 s: a hang"
+    return results, errors
+
+
+def _compare(results: list[tuple[str, Any]], serial: dict[str, dict[str, Any]]) -> list[str]:
+    diffs = []
+    for q, got in results:
+        if got != serial[q]:
+            keys = [k for k in serial[q] if serial[q].get(k) != got.get(k)]
+            diffs.append(f"{q!r}: differs in {keys}: {[(k, serial[q].get(k), got.get(k)) for k in keys][:3]!r:.400}")
+    return diffs
+
+
+def _locked(texts: list[str]) -> list[str]:
+    return [t for t in texts if "locked" in t.lower() or "busy" in t.lower()]
+
+
+def test_questions_are_self_contained(both_store: Path, assistant_cls: Any,
+                                      serial: dict[str, dict[str, Any]]) -> None:
+    """Asked in a row without reset (shuffled), each question gets the answer it gets alone."""
+    a = assistant_cls(str(both_store))
+    order = QUESTIONS[:]
+    random.Random(5).shuffle(order)
+    diffs = _compare([(q, a.ask(q).to_dict()) for q in order], serial)
+    assert not diffs, "answers depend on the turn before:\n" + "\n".join(diffs)
+
+
+def test_serial_answers_hold_the_figure_property(both_store: Path, serial: dict[str, dict[str, Any]],
+                                                  assistant_cls: Any) -> None:
+    figures = store_figures(both_store)
+    a = assistant_cls(str(both_store))
+    bad = [f"{q}: {v.why}" for q in QUESTIONS if not (v := check_answer(a.ask(q), figures)).ok]
+    assert not bad, "\n".join(bad)
+    assert Counter(d["status"] for d in serial.values())["answered"] >= 30, "most of these should be answered"
+
+
+def test_32_threads_one_assistant(both_store: Path, assistant_cls: Any, serial: dict[str, dict[str, Any]]) -> None:
+    sha = sha256_file(both_store)
+    shared = assistant_cls(str(both_store))
+
+    def work(i: int) -> list[tuple[str, Any]]:
+        order = QUESTIONS[:]
+        random.Random(i).shuffle(order)
+        return [(q, shared.ask(q).to_dict()) for q in order]
+
+    t0 = time.perf_counter()
+    results, errors = _hammer(THREADS, work)
+    took = time.perf_counter() - t0
+    assert not _locked(errors + [d["text"] for _, d in results]), "database is locked / busy"
+    assert not errors, "\n".join(errors[:10])
+    assert len(results) == THREADS * len(QUESTIONS)
+    diffs = _compare(results, serial)
+    assert not diffs, f"{len(diffs)} of {len(results)} answers differ from the serial run:\n" + "\n".join(diffs[:10])
+    assert sha256_file(both_store) == sha
+    print(f"\n[concurrency] one Assistant: {len(results)} answers in {took:.2f} s "
+          f"({len(results) / took:.0f}/s) on {THREADS} threads")
+
+
+def test_32_threads_own_assistants_one_store(both_store: Path, assistant_cls: Any,
+                                             serial: dict[str, dict[str, Any]]) -> None:
+    sha = sha256_file(both_store)
+
+    def work(i: int) -> list[tuple[str, Any]]:
+        a = assistant_cls(str(both_store))
+        order = QUESTIONS[:]
+        random.Random(100 + i).shuffle(order)
+        return [(q, a.ask(q).to_dict()) for q in order]
+
+    results, errors = _hammer(THREADS, work)
+    assert not _locked(errors + [d["text"] for _, d in results]), "database is locked / busy"
+    assert not errors, "\n".join(errors[:10])
+    assert len(results) == THREADS * len(QUESTIONS)
+    diffs = _compare(results, serial)
+    assert not diffs, f"{len(diffs)} of {len(results)} answers differ from the serial run:\n" + "\n".join(diffs[:10])
+    assert sha256_file(both_store) == sha
+
+
+@pytest.mark.slow
+def test_readers_while_the_store_is_reingested(tmp_path: Path, both_store: Path, assistant_cls: Any,
+                                               serial: dict[str, dict[str, Any]], gongan_doc: Path,
+                                               czj_doc: Path) -> None:
+    """A writer replaces the documents (same content) again and again while 8 readers ask.
+
+    Readers must never see "database is locked", a sqlite error, or a figure other than the serial
+    run's: a re-ingest of the same document must not make a reader answer differently.
+    """
+    db = tmp_path / "live.db"
+    shutil.copyfile(both_store, db)
+    readers = [assistant_cls(str(db)) for _ in range(8)]
+    stop = time.monotonic() + 8.0
+    env_path = str(ROOT)
+    writer = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         f"sys.path.insert(0, {env_path!r})\n"
+         "from askbudget import build_store\n"
+         f"end = time.monotonic() + 7.0\nn = 0\n"
+         "while time.monotonic() < end:\n"
+         f"    build_store([{str(gongan_doc)!r}, {str(czj_doc)!r}], {str(db)!r}); n += 1\n"
+         "print(n)\n"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def work(i: int) -> list[tuple[str, Any]]:
+        out = []
+        rng = random.Random(i)
+        while time.monotonic() < stop:
+            q = rng.choice(QUESTIONS)
+            out.append((q, readers[i].ask(q).to_dict()))
+        return out
+
+    try:
+        results, errors = _hammer(len(readers), work)
+    finally:
+        out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0, err[-2000:]
+    assert not _locked(errors + [d["text"] for _, d in results]), "database is locked / busy"
+    assert not errors, "\n".join(errors[:10])
+    diffs = _compare(results, serial)
+    assert not diffs, (f"{len(diffs)} of {len(results)} answers during {out.strip()} re-ingests differ:\n"
+                       + "\n".join(diffs[:10]))
+    assert integrity_ok(db) == "ok"
+
+
+# ---------------------------------------------------------------- runaway queries
+
+RUNAWAY = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+
+
+def test_time_limit_stops_a_recursive_cte(both_store: Path) -> None:
+    from askbudget.store import TimeLimit, open_readonly
+
+    conn = open_readonly(both_store)
+
+    def run() -> Exception | None:
+        try:
+            with TimeLimit(conn, 200):
+                conn.execute(RUNAWAY).fetchone()
+        except sqlite3.OperationalError as e:
+            return e
+        return None
+
+    t0 = time.perf_counter()
+    err = call_with_timeout(run, 10)
+    took = time.perf_counter() - t0
+    assert err is not None and "interrupt" in str(err).lower(), f"not interrupted: {err!r}"
+    assert took < 2.0, f"stopped only after {took:.2f} s (limit 0.2 s)"
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] >= 1, "connection unusable afterwards"
+    conn.close()
+
+
+def test_time_limit_default_is_the_setting(both_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from askbudget.store import TimeLimit, open_readonly
+
+    monkeypatch.setenv("ASKBUDGET_SQL_TIME_LIMIT_MS", "150")
+    conn = open_readonly(both_store)
+    t0 = time.perf_counter()
+    with pytest.raises(sqlite3.OperationalError):
+        call_with_timeout(lambda: _run_limited(conn), 10)
+    assert time.perf_counter() - t0 < 2.0
+    conn.close()
+
+
+def _run_limited(conn: sqlite3.Connection) -> None:
+    from askbudget.store import TimeLimit
+
+    with TimeLimit(conn):
+        conn.execute(RUNAWAY).fetchone()
+
+
+def test_time_limit_under_threads_each_query_stopped(both_store: Path) -> None:
+    """Eight threads, each with its own read-only connection and a runaway query: all stopped."""
+    from askbudget.store import open_readonly
+
+    conns = [open_readonly(both_store) for _ in range(8)]
+    stopped: list[float] = []
+    lock = threading.Lock()
+
+    def work(i: int) -> list[tuple[str, Any]]:
+        from askbudget.store import TimeLimit
+
+        t0 = time.perf_counter()
+        try:
+            with TimeLimit(conns[i], 300):
+                conns[i].execute(RUNAWAY).fetchone()
+        except sqlite3.OperationalError:
+            with lock:
+                stopped.append(time.perf_counter() - t0)
+        return []
+
+    _, errors = _hammer(8, work)
+    assert not errors, errors
+    assert len(stopped) == 8 and max(stopped) < 5.0, stopped
+    for c in conns:
+        c.close()
+
+
+def test_read_only_connection_refuses_writes(both_store: Path) -> None:
+    from askbudget.store import open_readonly
+
+    sha = sha256_file(both_store)
+    conn = open_readonly(both_store)
+    for sql in ["DELETE FROM cells", "DROP TABLE rows", "CREATE TABLE x(y)", "PRAGMA query_only = 0",
+                "UPDATE documents SET name = 'x'"]:
+        try:
+            conn.execute(sql)
+            conn.execute("DELETE FROM cells")
+        except sqlite3.DatabaseError:
+            pass
+        else:
+            pytest.fail(f"a serving connection accepted a write after {sql!r}")
+    conn.close()
+    assert sha256_file(both_store) == sha
+
+
+def test_assistant_under_a_zero_time_limit_reports_not_crashes(both_store: Path, assistant_cls: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the SQL time limit at 0 ms every longer query is interrupted: each question must still get
+    an Answer (saying so) or a QueryError — never a sqlite3 error, a hang, or a figure not in the store."""
+    from askbudget.errors import QueryError
+
+    figures = store_figures(both_store)
+    a = assistant_cls(str(both_store))
+    monkeypatch.setenv("ASKBUDGET_SQL_TIME_LIMIT_MS", "0")
+    outcomes: Counter[str] = Counter()
+    for q in QUESTIONS:
+        a.reset()
+        try:
+            ans = call_with_timeout(lambda: a.ask(q), 10)
+        except QueryError as e:
+            outcomes["QueryError"] += 1
+            assert str(e), "a QueryError should say why"
+            continue
+        v = check_answer(ans, figures)
+        assert v.ok, f"{q}: {v.why}"
+        outcomes[ans.status] += 1
+    print(f"\n[concurrency] zero SQL time limit: {dict(outcomes)}")
