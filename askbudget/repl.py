@@ -327,48 +327,37 @@ def _run_lines(session: Session, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
-def run_repl(db_path: str | os.PathLike[str], *, input: Any = None, output: Any = None,
-             assistant: Any | None = None, history_path: str | os.PathLike[str] | None = None) -> int:
-    """Run the REPL on the store at ``db_path`` until :quit or Ctrl-D. Returns the exit status.
-
-    ``input``/``output`` are prompt_toolkit Input/Output objects (tests pass a pipe input and a
-    captured output); by default the process's terminal. ``assistant`` replaces the Assistant.
-    """
-    session = _new_session(str(db_path), assistant)
-    if input is None and output is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return _run_lines(session, sys.stdin, sys.stdout)
-
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.auto_suggest import AutoSuggest, AutoSuggestFromHistory, Suggestion
+def make_completer(vocab: Any) -> Any:
+    """A prompt_toolkit Completer: commands after ':', else store names completing the word at the cursor."""
     from prompt_toolkit.completion import Completer, Completion
-    from prompt_toolkit.formatted_text import FormattedText
-    from prompt_toolkit.history import FileHistory, History, InMemoryHistory
-    from prompt_toolkit.shortcuts import print_formatted_text
-    from prompt_toolkit.styles import Style
 
-    vocab = session.vocab
+    from .completion import KIND_LABELS
+
+    commands = list(COMMANDS) + [":units 0"]
 
     class StoreCompleter(Completer):
-        """Commands after ':', otherwise the store's names completing the word at the cursor."""
-
         def get_completions(self, document: Any, complete_event: Any) -> Iterable[Any]:
             before = document.text_before_cursor
-            if before.lstrip().startswith((":", "：")):
-                word = ":" + before.lstrip()[1:]
-                for c in list(COMMANDS) + [":units 0"]:
+            typed = before.lstrip()
+            if typed.startswith((":", "：")):
+                word = ":" + typed[1:]
+                for c in commands:
                     if c.startswith(word) and c != word:
-                        yield Completion(c, start_position=-len(before.lstrip()), display_meta=COMMANDS.get(c, ""))
+                        yield Completion(c, start_position=-len(typed), display_meta=COMMANDS.get(c, ""))
                 return
             tail, hits = vocab.complete_tail(before, limit=12)
-            from .completion import KIND_LABELS
-
             for e in hits:
                 meta = KIND_LABELS.get(e.kind, e.kind) + (f" · {e.detail}" if e.detail else "")
                 yield Completion(e.text, start_position=-len(tail), display_meta=meta)
 
-    class StoreSuggest(AutoSuggest):
-        """Grey text after the cursor: from history first, else the store's first matching name."""
+    return StoreCompleter()
 
+
+def make_auto_suggest(vocab: Any) -> Any:
+    """Grey text after the cursor: from history first, else the store's first name matching the word typed."""
+    from prompt_toolkit.auto_suggest import AutoSuggest, AutoSuggestFromHistory, Suggestion
+
+    class StoreSuggest(AutoSuggest):
         def __init__(self) -> None:
             self.history = AutoSuggestFromHistory()
 
@@ -383,6 +372,28 @@ def run_repl(db_path: str | os.PathLike[str], *, input: Any = None, output: Any 
             if hits and tail:
                 return Suggestion(hits[0].text[len(tail):])
             return None
+
+    return StoreSuggest()
+
+
+def run_repl(db_path: str | os.PathLike[str], *, input: Any = None, output: Any = None,
+             assistant: Any | None = None, history_path: str | os.PathLike[str] | None = None) -> int:
+    """Run the REPL on the store at ``db_path`` until :quit or Ctrl-D. Returns the exit status.
+
+    ``input``/``output`` are prompt_toolkit Input/Output objects (tests pass a pipe input and a
+    captured output); by default the process's terminal. ``assistant`` replaces the Assistant.
+    """
+    session = _new_session(str(db_path), assistant)
+    if input is None and output is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _run_lines(session, sys.stdin, sys.stdout)
+
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.formatted_text import FormattedText
+    from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+    from prompt_toolkit.shortcuts import print_formatted_text
+    from prompt_toolkit.styles import Style
+
+    vocab = session.vocab
 
     history: History
     try:
@@ -406,9 +417,9 @@ def run_repl(db_path: str | os.PathLike[str], *, input: Any = None, output: Any 
     prompt: Any = PromptSession(
         message=FormattedText([("class:prompt", "问> ")]),
         history=history,
-        completer=StoreCompleter(),
+        completer=make_completer(vocab),
         complete_while_typing=True,
-        auto_suggest=StoreSuggest(),
+        auto_suggest=make_auto_suggest(vocab),
         enable_history_search=False,  # Up/Down walk history; Ctrl-R searches it
         bottom_toolbar=toolbar,
         style=style,
@@ -428,4 +439,5 @@ def run_repl(db_path: str | os.PathLike[str], *, input: Any = None, output: Any 
     return 0
 
 
-__all__ = ["run_repl", "render_answer", "render_items", "Session", "data_home", "COMMANDS"]
+__all__ = ["run_repl", "render_answer", "render_items", "Session", "data_home", "COMMANDS", "make_completer",
+           "make_auto_suggest"]

@@ -111,9 +111,18 @@ class Conversation:
     turns: int = 0
 
     def ask(self, question: str) -> Any:
+        """One turn. An engine bug on odd input is logged and answered as out of scope, never a 500."""
         with self.lock:
             self.turns += 1
-            return self.assistant.ask(question)
+            try:
+                return self.assistant.ask(question)
+            except AskBudgetError:
+                raise
+            except Exception as e:  # noqa: BLE001 - the visitor gets an answer, the log gets the bug
+                print(f"askbudget serve: the assistant failed on {question!r}: {e!r}", file=sys.stderr)
+                from .answer import Answer
+
+                return Answer(question, "out_of_scope", "抱歉，这个问题暂时无法回答，请换一种问法。")
 
 
 class Conversations:
@@ -239,7 +248,7 @@ async def _read_json(request: Request) -> dict[str, Any]:
             raise ApiError(413, f"request body over {limit} bytes")
     try:
         data = json.loads(bytes(body).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested too deep
         raise ApiError(400, "the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(400, 'the body must be a JSON object: {"question": "..."}')
@@ -251,13 +260,25 @@ def _question(value: Any) -> str:
         raise ApiError(400, 'missing "question"')
     if not isinstance(value, str):
         raise ApiError(400, '"question" must be a string')
-    q = value.strip()
+    q = clean_text(value).strip()
     if not q:
         raise ApiError(400, '"question" is empty')
     limit = int(settings.MAX_QUESTION_CHARS)
     if len(q) > limit:
         raise ApiError(400, f"question too long ({len(q)} characters; the limit is {limit})")
     return q
+
+
+_CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127], " ")
+
+
+def clean_text(text: str) -> str:
+    """Lone surrogates (legal in JSON, not in UTF-8) become U+FFFD; control characters become spaces."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text.translate(_CONTROL)
 
 
 def _conversation_id(value: Any) -> str | None:
@@ -305,7 +326,7 @@ class Api:
         return await self.ask_get(request)
 
     async def suggest(self, request: Request) -> Response:
-        q = request.query_params.get("q", "")
+        q = clean_text(request.query_params.get("q", ""))
         if len(q) > int(settings.MAX_QUESTION_CHARS):
             raise ApiError(400, "q too long")
         limit = int(settings.MAX_SUGGEST_RESULTS)
