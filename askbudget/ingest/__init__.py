@@ -1,0 +1,113 @@
+"""Ingest budget disclosures into the store: ``build_store(paths, db_path)``.
+
+A run is atomic. Every file is parsed first (``document.parse_file``: pure, no database); only when
+all of them parsed is the store opened and every document written in one transaction, with the
+arithmetic checks (``askbudget.check``) stored beside them. On any error the store file is left
+byte-for-byte as it was — and a store that did not exist before still does not.
+
+    parse_file(path) -> Document        one file → frozen dataclasses (model.py)
+    build_store(paths, db_path) -> IngestReport
+    cli_ingest(files, db) -> int        ``askbudget ingest FILE... --db PATH``
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import IngestError, StoreError
+from .document import parse_bytes, parse_file
+from .model import Document, ParseWarning
+
+__all__ = ["IngestReport", "build_store", "cli_ingest", "parse_bytes", "parse_file"]
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest run did: per document (name, id, cells), warnings, and check mismatches."""
+    documents: tuple[tuple[str, int, int], ...]
+    warnings: tuple[tuple[str, ParseWarning], ...]
+    mismatches: int
+
+    @property
+    def cells(self) -> int:
+        return sum(n for _, _, n in self.documents)
+
+    def summary(self) -> str:
+        n = len(self.documents)
+        names = ", ".join(name for name, _, _ in self.documents)
+        w = len(self.warnings)
+        m = self.mismatches
+        return (f"ingested {n} document{'s' if n != 1 else ''} ({names}): {self.cells} cells, "
+                f"{w} warning{'s' if w != 1 else ''}; check: {m} mismatch{'es' if m != 1 else ''}")
+
+
+def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathLike[str],
+                quiet: bool = False) -> IngestReport:
+    """Parse every file, then write them all into ``db_path`` in one transaction (see module doc)."""
+    files = [str(p) for p in paths]
+    if not files:
+        raise IngestError("-", None, "no files given")
+    docs: list[Document] = [parse_file(f) for f in files]
+    seen: dict[tuple[str, int], str] = {}
+    for f, d in zip(files, docs):
+        key = (d.unit_code, d.year)
+        if key in seen:
+            raise IngestError(f, None, f"same unit {d.unit_code} and year {d.year} as {seen[key]} in this run")
+        seen[key] = f
+    db_file = Path(db_path)
+    if db_file.is_dir():
+        raise StoreError(f"{db_file} is a directory, not a store file")
+    existed = db_file.exists()
+    mismatches = 0
+    try:
+        ids, mismatches = _write(db_file, docs)
+    except BaseException:
+        if not existed:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                try:
+                    os.unlink(f"{db_file}{suffix}")
+                except OSError:
+                    pass
+        raise
+    report = IngestReport(tuple((d.name, i, d.n_cells) for d, i in zip(docs, ids)),
+                          tuple((d.name, w) for d in docs for w in d.warnings), mismatches)
+    if not quiet:
+        for name, w in report.warnings:
+            print(f"warning: {name}:{w.line}: {w.message}", file=sys.stderr)
+        print(report.summary())
+    return report
+
+
+def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
+    import sqlite_utils
+
+    from ..check import store_checks
+    from .write import ensure_schema, write_documents
+
+    counter = [0]
+
+    def after(conn: sqlite3.Connection, doc_id: int) -> None:
+        counter[0] += store_checks(conn, doc_id)
+
+    try:
+        db = sqlite_utils.Database(db_file)
+    except sqlite3.Error as e:
+        raise StoreError(f"cannot open store {db_file}: {e}") from None
+    try:
+        with db.atomic():
+            ensure_schema(db)
+            ids = write_documents(db.conn, docs, after_each=after)
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{db_file}: cannot write the store ({e}); it is unchanged") from None
+    finally:
+        db.close()
+    return ids, counter[0]
+
+
+def cli_ingest(files: list[str], db: str) -> int:
+    build_store(files, db, quiet=False)
+    return 0

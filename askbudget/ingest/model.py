@@ -1,0 +1,136 @@
+"""The values a parsed disclosure is made of: frozen dataclasses, one per store table.
+
+Parsing is a pure function from text to a :class:`Document`; only ``write.py`` touches SQLite.
+Keeping the two apart is what makes a multi-file ingest atomic: every file is parsed (and may
+fail) before the store is opened for writing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Cell:
+    col: int
+    column: str
+    column_group: str
+    raw: str
+    value: float | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Row:
+    seq: int
+    row_no: str
+    side: str
+    code: str | None
+    name: str
+    label: str
+    group_name: str
+    classification: str | None
+    level: int | None
+    parent_code: str | None
+    is_total: int
+    line: int
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    seq: int
+    project: str
+    level1: str
+    level2: str
+    level3: str
+    description: str
+    value_raw: str
+    comparator: str | None
+    number: float | None
+    unit: str | None
+    basis: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: str
+    title: str
+    columns: tuple[str, ...]
+    note: str
+    project: str
+    goal: str
+    line_start: int
+    line_end: int
+    rows: tuple[Row, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    seq: int
+    level: int
+    heading: str
+    path: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Statement:
+    section_seq: int
+    subject: str
+    value: float | None
+    unit: str
+    year: int | None
+    change_dir: str | None
+    change: float | None
+    change_pct: float | None
+    base_year: int | None
+    base_value: float | None
+    sentence: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    value: str
+    section: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Term:
+    seq: int
+    term: str
+    definition: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    source_path: str
+    sha256: str
+    unit_code: str
+    unit_name: str
+    year: int
+    money_unit: str
+    n_lines: int
+    tables: tuple[Table, ...]
+    sections: tuple[Section, ...]
+    statements: tuple[Statement, ...]
+    facts: tuple[Fact, ...]
+    glossary: tuple[Term, ...]
+    warnings: tuple[ParseWarning, ...] = field(default=())
+
+    @property
+    def n_cells(self) -> int:
+        return sum(len(r.cells) for t in self.tables for r in t.rows)

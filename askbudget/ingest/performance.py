@@ -1,0 +1,68 @@
+"""绩效目标表: the project (from the heading ``1、办案及维稳经费绩效目标表`` → 办案及维稳经费), its goal
+(the ``绩效目标`` row) and the indicator rows (一级/二级/三级指标, description, 指标值, 依据).
+
+Blank 一级/二级 cells inherit from the row above. 指标值 is parsed by one rule: an optional comparator
+(≥ ≤ > < =, or 不低于/不少于 → ≥, 不高于/不超过 → ≤), a number, and the rest as the unit, kept whole
+(``≤30 个工作日`` → ≤, 30, ``个工作日``; ``100%`` → =, 100, ``%``; a bare number gets ``=``). A value
+that is not exactly that shape (``是``, ``2023 年 12 月底``, ``派出所建成后 1 个月内``) has no number.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import Indicator, ParseWarning
+from .reader import RawRow, WS_RE, header_text, strip_tags
+
+PROJECT_RE = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(]?[一二三四五六七八九十]+[)）、])?\s*(.*?)\s*绩效目标表\s*$")
+GOAL_PREFIX_RE = re.compile(r"^\d+\s*[.、．]\s*(?:目标(?:内容)?\s*\d*\s*[:：]?\s*)?")
+VALUE_RE = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|＞|＜|>|<|=|＝|不低于|不少于|不高于|不超过|大于|小于|高于|低于)?"
+                      r"\s*(\d+(?:\.\d+)?)\s*([^\d\s][^\d]{0,7})?$")
+COMPARATORS = {">=": "≥", "<=": "≤", "＞=": "≥", "＜=": "≤", "＞": ">", "＜": "<", "＝": "=",
+               "不低于": "≥", "不少于": "≥", "不高于": "≤", "不超过": "≤", "大于": ">", "小于": "<",
+               "高于": ">", "低于": "<"}
+HEADER_WORDS = ("一级指标", "二级指标", "三级指标")
+
+
+def project_of(title: str) -> str:
+    m = PROJECT_RE.match(title)
+    return m.group(1).strip() if m and m.group(1).strip() else title
+
+
+def parse_value(raw: str) -> tuple[str | None, float | None, str | None]:
+    s = WS_RE.sub(" ", raw).strip()
+    m = VALUE_RE.match(s)
+    if not m:
+        return None, None, None
+    comp = m.group(1) or "="
+    unit = (m.group(3) or "").replace(" ", "") or None
+    return COMPARATORS.get(comp, comp), float(m.group(2)), unit
+
+
+def clean_goal(text: str) -> str:
+    stripped = GOAL_PREFIX_RE.sub("", text).strip()
+    return stripped or text
+
+
+def build_indicators(data: tuple[RawRow, ...], project: str, title: str,
+                     warnings: list[ParseWarning]) -> tuple[str, list[Indicator]]:
+    goal = ""
+    out: list[Indicator] = []
+    l1 = l2 = ""
+    for raw in data:
+        cells = [WS_RE.sub(" ", strip_tags(c)).strip() for c in raw.cells]
+        cells += [""] * (6 - len(cells))
+        head = header_text(cells[0])
+        if head.startswith("绩效目标"):
+            goal = clean_goal(" ".join(c for c in cells[1:] if c))
+            continue
+        if head in HEADER_WORDS or header_text(cells[1]) in HEADER_WORDS:
+            continue
+        l1 = cells[0] or l1
+        l2 = cells[1] or l2
+        value_raw = cells[4]
+        comp, number, unit = parse_value(value_raw)
+        if not cells[2] and not value_raw:
+            warnings.append(ParseWarning(raw.line, f"{title}: indicator row without 三级指标 or 指标值"))
+        out.append(Indicator(len(out) + 1, project, l1, l2, cells[2], cells[3], value_raw, comp, number, unit,
+                             cells[5], raw.line))
+    return goal, out

@@ -1,0 +1,257 @@
+"""Lines of a disclosure → decoded text, headings, table regions, and the small cleaning rules.
+
+The converted PDF text is markdown-like: ``#`` headings, tab-separated table rows, a unit header
+block (``122001 单位名称`` + a wrapped ``(本级)`` line, ``预算年度：2023``, ``单位：万元``) repeated on
+every page a table spans, and blank-line separated paragraphs. Everything here is a pure function.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import IngestError
+
+TAG_RE = re.compile(r"</?b>|\*\*", re.I)
+HEADING_RE = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
+UNIT_HEADER_RE = re.compile(r"^(\d{3,})\s+(\S.*?)\s*$")
+YEAR_RE = re.compile(r"^预算年度\s*[：:]\s*(\d{4})")
+MONEY_UNIT_RE = re.compile(r"^(?:金额)?单位\s*[：:]\s*(\S+)\s*$")
+CUTOFF_RE = re.compile(r"^截止(?:时间|日期)\s*[：:]")
+NOTE_RE = re.compile(r"^\s*注\s*[：:]")
+NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+COUNTED_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*([个台辆套件张把条根块间处项只部座]{1})$")
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_GAP_RE = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
+WS_RE = re.compile(r"\s+")
+DASHES = {"--", "-", "—", "——", "－", "/", "—-"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: int
+    hashes: int
+    text: str
+
+
+def decode(data: bytes, file: str, max_bytes: int) -> list[str]:
+    """Bytes → lines; every way a file can fail to be text is an IngestError naming file and line."""
+    if len(data) > max_bytes:
+        raise IngestError(file, None, f"file too large ({len(data)} bytes; the limit is {max_bytes}, "
+                                      "setting ASKBUDGET_MAX_DOCUMENT_BYTES)")
+    if not data.strip():
+        raise IngestError(file, None, "empty file: expected a budget disclosure (单位预算公开) text")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise IngestError(file, data.count(b"\n", 0, nul) + 1,
+                          "binary file (NUL byte): expected UTF-8 text converted from the disclosure PDF")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise IngestError(file, line, "not UTF-8 text (undecodable bytes): expected a UTF-8 "
+                                          "text disclosure") from None
+        raise IngestError(file, line, "not UTF-8: the file looks like GBK/GB18030-encoded text; convert "
+                                      f"it first, e.g. `iconv -f GB18030 -t UTF-8 {file} > out.txt`") from None
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\t\f\v")
+    if bad > 8:
+        raise IngestError(file, 1, "binary file (control characters): expected disclosure text")
+    return text.split("\n")
+
+
+def strip_tags(s: str) -> str:
+    """Drop ``<b>`` / ``**`` emphasis the conversion leaves in cells and headings."""
+    return TAG_RE.sub("", s)
+
+
+def join_wrapped(s: str) -> str:
+    """Rejoin a cell the PDF wrapped: spaces between two CJK characters are line breaks, not words."""
+    s = WS_RE.sub(" ", strip_tags(s)).strip()
+    return CJK_GAP_RE.sub("", s)
+
+
+def header_text(s: str) -> str:
+    """A column header cell: wraps joined and all inner spaces dropped (``合 计`` → ``合计``)."""
+    return WS_RE.sub("", strip_tags(s))
+
+
+def parse_number(raw: str) -> float | None:
+    """``4,327.18`` / ``4327.18`` / ``3 个`` → float; empty, ``--`` and text → None."""
+    s = raw.strip()
+    if not s or s in DASHES:
+        return None
+    if NUMBER_RE.match(s):
+        return float(s.replace(",", ""))
+    m = COUNTED_RE.match(s)
+    if m:
+        return float(m.group(1))
+    return None
+
+
+def is_dash(raw: str) -> bool:
+    return raw.strip() in DASHES
+
+
+def heading_of(line: str, no: int) -> Heading | None:
+    m = HEADING_RE.match(line)
+    if not m:
+        return None
+    text = WS_RE.sub(" ", strip_tags(m.group(2))).strip()
+    if not text:
+        return None
+    return Heading(no, len(m.group(1)), text)
+
+
+def is_unit_header(line: str) -> bool:
+    """``122001 唐山市…分局`` (code, space, a CJK name) — the first line of the page header block."""
+    if "\t" in line:
+        return False
+    m = UNIT_HEADER_RE.match(line.strip())
+    return bool(m) and bool(re.search(rf"[{CJK}]", m.group(2))) and not re.match(r"^\d{4}\s*年", line.strip())
+
+
+def is_block_line(line: str) -> bool:
+    """A page-header line other than the unit line: 预算年度 / 单位 / 截止时间."""
+    s = line.strip()
+    return bool(YEAR_RE.match(s) or MONEY_UNIT_RE.match(s) or CUTOFF_RE.match(s))
+
+
+def is_unit_wrap(line: str) -> bool:
+    """The wrapped tail of a unit name: ``(本级)`` or ``级)``."""
+    s = line.strip()
+    return bool(s) and "\t" not in s and len(s) <= 12 and s[-1] in ")）" and not NOTE_RE.match(s)
+
+
+def split_row(line: str) -> list[str]:
+    return line.rstrip("\n").split("\t")
+
+
+# ------------------------------------------------------------------ table regions
+
+@dataclass(frozen=True)
+class RawRow:
+    line: int
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Region:
+    """The lines under one table heading, page furniture removed: header rows, data rows, note."""
+    header: tuple[RawRow, ...]
+    data: tuple[RawRow, ...]
+    note: str
+    unit_code: str
+    unit_name: str
+    year: int | None
+    money_unit: str
+    line_start: int
+    line_end: int
+    text_lines: tuple[tuple[int, str], ...]  # stray non-table text (kept for the caller to judge)
+
+
+def _norm_row(cells: list[str] | tuple[str, ...]) -> str:
+    out = [header_text(c) for c in cells]
+    while out and not out[-1]:
+        out.pop()
+    return "\t".join(out)
+
+
+def _looks_numeric(cells: list[str]) -> bool:
+    return any(parse_number(strip_tags(c)) is not None or is_dash(strip_tags(c)) for c in cells[1:])
+
+
+def read_region(lines: list[str], start: int, end: int, header_rows: int | None) -> Region:
+    """Scan lines[start:end] (0-based, ``start`` is the line after the heading) of one table.
+
+    ``header_rows``: how many column-header rows the table kind has when it has no ``栏次`` line
+    (None: header rows run up to ``栏次`` or the first row whose first cell is a 序号 integer or
+    which holds a figure). Repeated page headers — the unit block and header rows equal to the
+    first page's — are skipped, so the rows of every page join the one table.
+    """
+    header: list[RawRow] = []
+    data: list[RawRow] = []
+    note_parts: list[str] = []
+    text_lines: list[tuple[int, str]] = []
+    unit_code = unit_name = money_unit = ""
+    year: int | None = None
+    header_done = False
+    page_header = False
+    known: set[str] = set()
+    last = start
+    i = start
+    in_note = False
+    while i < end:
+        raw = lines[i]
+        no = i + 1
+        s = raw.strip()
+        i += 1
+        if not s:
+            in_note = False
+            continue
+        last = no
+        if in_note and "\t" not in raw:
+            note_parts.append(strip_tags(s))
+            continue
+        if NOTE_RE.match(s) and "\t" not in raw:
+            note_parts.append(NOTE_RE.sub("", strip_tags(s), count=1).strip())
+            in_note = True
+            continue
+        if is_unit_header(raw):
+            m = UNIT_HEADER_RE.match(s)
+            if m is None:  # pragma: no cover - is_unit_header matched the same pattern
+                continue
+            name = m.group(2).strip()
+            j = i
+            while j < end and not lines[j].strip():
+                j += 1
+            if j < end and is_unit_wrap(lines[j]):
+                name += lines[j].strip()
+                i = j + 1
+                last = j + 1
+            if not unit_code:
+                unit_code, unit_name = m.group(1), WS_RE.sub("", name)
+            if header_done:
+                page_header = True
+            continue
+        if is_block_line(s):
+            ym = YEAR_RE.match(s)
+            if ym and year is None:
+                year = int(ym.group(1))
+            mm = MONEY_UNIT_RE.match(s)
+            if mm and not money_unit:
+                money_unit = mm.group(1)
+            if header_done:
+                page_header = True
+            continue
+        if "\t" not in raw:
+            text_lines.append((no, s))
+            continue
+        cells = split_row(raw)
+        first = header_text(cells[0])
+        if first.startswith("栏次"):
+            header_done = True
+            page_header = False
+            continue
+        if not header_done:
+            if header_rows is not None:
+                if len(header) < header_rows:
+                    header.append(RawRow(no, tuple(cells)))
+                    known.add(_norm_row(cells))
+                    if len(header) == header_rows:
+                        header_done = True
+                    continue
+            elif first == "序号" or (not re.fullmatch(r"\d+", first) and not _looks_numeric(cells)):
+                header.append(RawRow(no, tuple(cells)))
+                known.add(_norm_row(cells))
+                continue
+            header_done = True
+        if page_header:
+            if _norm_row(cells) in known or first == "序号":
+                continue
+            page_header = False
+        data.append(RawRow(no, tuple(cells)))
+    return Region(tuple(header), tuple(data), "".join(note_parts), unit_code, unit_name, year,
+                  money_unit, start, last, tuple(text_lines))

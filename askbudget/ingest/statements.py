@@ -1,0 +1,209 @@
+"""Figures the narrative states: one Statement per subject mention.
+
+A sentence (up to 。！？) is cut into clauses at ，；. In a clause every money figure (万元/亿元/元)
+is either a *value* (``一般公共预算拨款4327.18万元``) or, when a change word stands right before it,
+a *change* (``较2022年减少843.38万元``); a percent after a change word is the change in percent.
+``较/比/与 2022年|上年`` names the base year; ``与上年持平`` is a change of 0. The subject of a value is
+the text before the figure back to the last delimiter, stripped of years, the unit's self-references
+(我局（本级）, the unit name), 其中/包括 and verbs (安排/为/共计). A change with no subject of its own
+belongs to the sentence's last statement — or, when its year differs (``2023年较2022年减少5万元``
+after ``2022年的日常公用经费197万元``), to a new statement on the same subject whose base is that one.
+A change alone in a sentence (``与2022年相比增长2.32%``) is about the paragraph's topic: the first
+subject of the paragraph before.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Statement
+from .narrative import Paragraph, numbering
+
+SENT_RE = re.compile(r"[^。！？!?]+[。！？!?]?")
+CLAUSE_SPLIT_RE = re.compile(r"[，,；;]")
+FIG_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|元|%|％)")
+CHANGE_WORD_RE = re.compile(r"(增加|增长|提高|上升|多|减少|下降|降低|减|压减|节约)\s*(?:了)?\s*$")
+BASE_RE = re.compile(r"(?:较|比|与|同)\s*(上年|上一年|去年|(\d{4})\s*年)(?:度)?(?:同期)?(?:相比|比较)?")
+FLAT_RE = re.compile(r"持平")
+YEAR_RE = re.compile(r"(\d{4})\s*年(?:度)?")
+UP = {"增加", "增长", "提高", "上升", "多"}
+DELIM_RE = re.compile(r".*[：:、，,；;]")
+REASON_RE = re.compile(r"原因|由于|因为|是因")
+PRIOR_YEAR_RE = re.compile(r"^(?:上年末|上年底|上一年末)")
+MAX_SUBJECT = 20
+LEAD_RE = re.compile(r"^(?:\d{4}\s*年(?:度)?(?:的)?|本年度?|今年|我(?:局|单位|部门|委|办|院|中心)(?:[（(]本级[)）])?|"
+                     r"本单位|其中|包括|主要包括|具体包括|共计|合计|安排|预算安排|的|了|\s)+")
+TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|为|是|达到|达|约|计)+$")
+GENERIC = {"", "计", "共计", "合计", "安排", "其中", "包括"}
+
+
+@dataclass
+class _Stmt:
+    subject: str
+    value: float | None
+    unit: str
+    year: int | None
+    change_dir: str | None = None
+    change: float | None = None
+    change_pct: float | None = None
+    base_year: int | None = None
+    base_value: float | None = None
+    sentence: str = ""
+    line: int = 0
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _clean_subject(text: str, unit_name: str) -> str:
+    s = text
+    if unit_name:
+        s = s.replace(unit_name, "")
+        s = s.replace(unit_name.replace("(", "（").replace(")", "）"), "")
+    m = DELIM_RE.match(s)
+    if m:
+        s = s[m.end():]
+    num = numbering(s)
+    if num:
+        s = s[num[2]:]
+    s = BASE_RE.sub("", s)
+    for _ in range(3):
+        s = LEAD_RE.sub("", s)
+        s = TRAIL_RE.sub("", s).strip()
+    return s.strip("“”\"' ") if s.count("“") != s.count("”") else s.strip()
+
+
+def _plain_subject(clause: str, unit_name: str) -> str:
+    """A clause without money (``（一）公务用车购置及运行维护费``, ``高清球机38台``) as a subject."""
+    s = re.sub(r"\d+(?:\.\d+)?\s*[个台辆套件张把条根块间处项只部座名人次]?", "", clause)
+    s = _clean_subject(s, unit_name)
+    return s if 1 < len(s) <= 24 else ""
+
+
+def extract(paras: list[tuple[int, Paragraph]], doc_year: int, unit_name: str,
+            skip_sections: set[int] | frozenset[int] = frozenset()) -> list[Statement]:
+    out: list[Statement] = []
+    topic = ""
+    prev_topic = ""
+    last_section = None
+    for seq, p in paras:
+        if seq in skip_sections:
+            continue
+        if seq != last_section:
+            last_section = seq
+        para_first = ""
+        plain = ""
+        for sm in SENT_RE.finditer(p.text):
+            sentence = sm.group(0).strip()
+            if not sentence:
+                continue
+            if not FIG_RE.search(sentence) and not FLAT_RE.search(sentence):
+                ps = _plain_subject(sentence.rstrip("。！？!?"), unit_name)
+                plain = ps or plain
+                continue
+            sent_year: int | None = None
+            stmts: list[_Stmt] = []
+            reason = False
+            for clause in CLAUSE_SPLIT_RE.split(sentence.rstrip("。！？!?")):
+                base = BASE_RE.search(clause)
+                base_year = None
+                if base:
+                    base_year = doc_year - 1 if base.group(2) is None else int(base.group(2))
+                figs = list(FIG_RE.finditer(clause))
+                if not figs:
+                    if FLAT_RE.search(clause) and stmts:
+                        st = stmts[-1]
+                        if st.change_dir is None:
+                            st.change_dir, st.change = "持平", 0.0
+                            st.base_year = st.base_year or base_year or doc_year - 1
+                        continue
+                    ps = _plain_subject(clause, unit_name)
+                    if YEAR_RE.fullmatch(clause.strip()):
+                        sent_year = int(YEAR_RE.fullmatch(clause.strip()).group(1))  # type: ignore[union-attr]
+                    plain = ps or plain
+                    continue
+                pos = 0
+                rm = REASON_RE.search(clause)
+                for f in figs:
+                    if reason or (rm is not None and rm.start() < f.start()):
+                        break  # figures inside a stated reason are not about the subject at hand
+                    before = clause[pos:f.start()]
+                    pos = f.end()
+                    unit = "%" if f.group(2) in "%％" else f.group(2)
+                    number = _num(f.group(1))
+                    cw = CHANGE_WORD_RE.search(before)
+                    if cw:
+                        direction = "增加" if cw.group(1) in UP else "减少"
+                        subj_text = before[: cw.start()]
+                        subj_text = BASE_RE.sub("", subj_text)
+                        ym = YEAR_RE.search(subj_text)
+                        own_year = int(ym.group(1)) if ym else None
+                        subject = _clean_subject(subj_text, unit_name)
+                        target: _Stmt | None = None
+                        if subject and subject not in GENERIC and len(subject) <= MAX_SUBJECT:
+                            target = _Stmt(subject, None, "万元" if unit == "%" else unit,
+                                           own_year or sent_year or doc_year, sentence=sentence, line=p.line)
+                            stmts.append(target)
+                        elif stmts and (own_year is None or own_year == stmts[-1].year):
+                            target = stmts[-1]
+                        elif stmts:
+                            prev = stmts[-1]
+                            target = _Stmt(prev.subject, None, prev.unit, own_year, sentence=sentence, line=p.line)
+                            if base_year == prev.year:
+                                target.base_value = prev.value
+                            stmts.append(target)
+                        else:
+                            subj = prev_topic or topic
+                            if not subj:
+                                continue
+                            target = _Stmt(subj, None, "万元", own_year or doc_year, sentence=sentence, line=p.line)
+                            stmts.append(target)
+                        if unit == "%":
+                            if target.change_pct is not None:
+                                continue
+                            target.change_pct = number
+                        else:
+                            if target.change is not None and target.change_dir != "持平":
+                                continue
+                            target.change = number
+                        target.change_dir = direction
+                        if base_year is not None:
+                            target.base_year = base_year
+                        elif target.base_year is None and target.year is not None:
+                            target.base_year = target.year - 1
+                        continue
+                    if unit == "%":
+                        continue  # a bare percent (a rate, a target) is not a budget figure
+                    ym = YEAR_RE.search(before)
+                    if ym:
+                        year = int(ym.group(1))
+                        if sent_year is None:
+                            sent_year = year
+                    else:
+                        year = sent_year or doc_year
+                    subject = _clean_subject(before, unit_name)
+                    if subject.startswith("每") and plain:
+                        subject = f"{plain}({subject})"
+                    elif subject in GENERIC:
+                        subject = plain
+                    if not subject or len(subject) > MAX_SUBJECT:
+                        continue
+                    if PRIOR_YEAR_RE.match(subject) and not ym:
+                        year = doc_year - 1
+                    st = _Stmt(subject, number, unit, year, sentence=sentence, line=p.line)
+                    stmts.append(st)
+                    if not para_first:
+                        para_first = subject
+                if rm is not None:
+                    reason = True
+                if FLAT_RE.search(clause[pos:]) and stmts and stmts[-1].change_dir is None:
+                    st = stmts[-1]
+                    st.change_dir, st.change = "持平", 0.0
+                    st.base_year = base_year or (st.year - 1 if st.year else None)
+            for st in stmts:
+                out.append(Statement(seq, st.subject, st.value, st.unit, st.year, st.change_dir, st.change,
+                                     st.change_pct, st.base_year, st.base_value, st.sentence, st.line))
+        if para_first:
+            prev_topic = topic = para_first
+    return out
