@@ -208,8 +208,8 @@ def _examples(conn: sqlite3.Connection) -> list[str]:
     """A handful of questions the store can answer, built from its own names (for :help and the page)."""
     out: list[str] = []
     leaf = _first(conn, "SELECT r.label FROM rows r JOIN tables t ON t.id = r.table_id JOIN cells c ON c.row_id = r.id "
-                        "WHERE t.kind = '一般公共预算财政拨款基本支出表' AND length(r.code) = 5 AND c.value > 0 "
-                        "ORDER BY c.value DESC LIMIT 1")
+                        "WHERE t.kind = '一般公共预算财政拨款基本支出表' AND length(r.code) = 5 "
+                        "AND c.column = '公用经费' AND c.value > 0 ORDER BY c.value DESC LIMIT 1")
     if leaf:
         out.append(f"{leaf}多少")
         out.append(f"{leaf}占公用经费的比例")
@@ -222,7 +222,7 @@ def _examples(conn: sqlite3.Connection) -> list[str]:
     item = _first(conn, "SELECT c.raw FROM cells c JOIN tables t ON t.id = c.table_id "
                         "WHERE t.kind = '政府采购预算表' AND c.column = '采购物品名称' AND c.raw != '' LIMIT 1")
     if item:
-        out.append(f"{item}采购多少")
+        out.append(f"{item}的单价是多少")
     ind = _q(conn, "SELECT project, level3 FROM indicators WHERE level3 != '' AND number IS NOT NULL LIMIT 1")
     if ind:
         out.append(f"{ind[0]['project']}{ind[0]['level3']}目标是多少")
