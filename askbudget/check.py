@@ -1,7 +1,550 @@
-"""placeholder"""
+"""``askbudget check``: cross-check the arithmetic a disclosure promises.
+
+Rules (``checks.rule``), each reported with its table, row and column:
+
+    合计=Σ行     a total row equals the sum of its 类 rows (coded tables) or of its numbered rows
+                 (三公, 固定资产: the classes 一、…六、 — the real document's 6781.30 vs 6781.29)
+    类=Σ款 / 款=Σ项   a subject equals the sum of its children (by code)
+    合计=Σ列     in each row, 合计 equals the sum of the columns it totals (基本支出 + 项目支出 + …,
+                 人员经费 + 公用经费, 小计 + 上年结转, the fund columns of 政府采购)
+    收支合计     a two-sided table: 本年合计 = Σ numbered items; 总计 = 本年合计 + 结转; 结转 = its items
+    收入=支出    收入总计 = 支出总计
+    同数异表     the same figure printed in two tables (收入总表 vs 支出总表 by code, 收支总表 vs the
+                 detail tables, 基本支出表 vs 一般公共预算财政拨款支出表, …)
+    数量×单价    政府采购: 数量 × 单价 = 金额 (单价 is printed rounded to 0.01, so the tolerance is
+                 数量 × 0.005)
+    采购合计     政府采购: 合计 / 小计 rows = Σ items
+    叙述≠表格    a figure the narrative states for the budget year vs the same subject in a table
+                 (flagged only when the subject is found in a table and no occurrence agrees)
+    包括=Σ明细   "X万元，包括：a万元、b万元…" — the parts add up to the whole
+    科室数       "设有 20 个科室所队：…" — the list has that many names
+
+Tolerance: sums must agree to the cent (|difference| < 0.005): the tables add printed figures, and
+a one-cent gap is a real mistake (6781.30 vs 6781.29). A product 数量 × 单价 may be off by 数量 × 0.005
+(单价 is rounded to 0.01). An empty cell of an existing row is 0.
+"""
 from __future__ import annotations
+
+import json
+import re
 import sqlite3
+import sys
+from dataclasses import dataclass
+from typing import Iterable
+
+TOL = 0.005
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    document_id: int
+    rule: str
+    table_title: str
+    row: str
+    column: str
+    expected: float | None
+    actual: float | None
+    message: str
+
+
+@dataclass
+class _Row:
+    id: int
+    seq: int
+    side: str
+    code: str | None
+    name: str
+    label: str
+    group_name: str
+    level: int | None
+    parent_code: str | None
+    is_total: int
+    values: dict[str, float | None]  # column (or 'side:column') -> value; missing = not a cell
+
+
+@dataclass
+class _Table:
+    id: int
+    kind: str
+    title: str
+    columns: list[str]
+    groups: dict[str, str]
+    note: str
+    rows: list[_Row]
+
+
+# ------------------------------------------------------------------ loading
+
+def _load(conn: sqlite3.Connection, document_id: int) -> list[_Table]:
+    tables: dict[int, _Table] = {}
+    for tid, kind, title, cols, note in conn.execute(
+            "SELECT id, kind, title, columns, note FROM tables WHERE document_id = ? ORDER BY seq", (document_id,)):
+        tables[tid] = _Table(tid, kind, title, json.loads(cols or "[]"), {}, note or "", [])
+    rows: dict[int, _Row] = {}
+    for r in conn.execute("SELECT id, table_id, seq, side, code, name, label, group_name, level, parent_code, "
+                          "is_total FROM rows WHERE document_id = ? ORDER BY table_id, seq", (document_id,)):
+        row = _Row(r[0], r[2], r[3] or "", r[4], r[5] or "", r[6] or "", r[7] or "", r[8], r[9], r[10] or 0, {})
+        rows[r[0]] = row
+        tables[r[1]].rows.append(row)
+    for row_id, table_id, column, group, value in conn.execute(
+            "SELECT row_id, table_id, [column], column_group, value FROM cells WHERE document_id = ? ORDER BY id",
+            (document_id,)):
+        rows[row_id].values[column] = value
+        tables[table_id].groups.setdefault(column, group or "")
+    return list(tables.values())
+
+
+def _v(row: _Row, column: str) -> float:
+    v = row.values.get(column)
+    return 0.0 if v is None else v
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+def _close(a: float, b: float, n: int = 1) -> bool:
+    """Equal to the cent. ``n`` (the number of summands) is accepted for the record but a sum of
+    figures printed to 0.01 must itself print to the same 0.01: a one-cent gap (6781.30 vs 6781.29)
+    is a mistake of the document, not rounding. Only products (数量 × 单价) get a wider tolerance."""
+    return abs(a - b) < TOL + 1e-9
+
+
+class _Out:
+    def __init__(self, document_id: int) -> None:
+        self.doc = document_id
+        self.items: list[Mismatch] = []
+
+    def add(self, rule: str, table: str, row: str, column: str, expected: float, actual: float, what: str,
+            message: str | None = None) -> None:
+        where = " · ".join(x for x in (table, row, column) if x)
+        msg = message or f"{where}: printed {_fmt(actual)}, {what} gives {_fmt(expected)}"
+        self.items.append(Mismatch(self.doc, rule, table, row, column, round(expected, 6), actual, msg))
+
+
+# ------------------------------------------------------------------ table rules
+
+TOP_ORDINAL_RE = re.compile(r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|\d+\s*[、．.](?!\d))")
+NUMERIC_SKIP = frozenset({"数量", "单价", "预算资金", "采购物品名称", "政府采购目录序号", "计量单位"})
+
+
+def _figure_columns(t: _Table) -> list[str]:
+    return [c for c in dict.fromkeys(t.columns) if c not in NUMERIC_SKIP]
+
+
+def _subject_rules(t: _Table, out: _Out) -> None:
+    """Coded tables: 合计 = Σ 类; 类 = Σ 款; 款 = Σ 项."""
+    coded = [r for r in t.rows if r.code]
+    if not coded:
+        return
+    cols = _figure_columns(t)
+    by_parent: dict[str | None, list[_Row]] = {}
+    for r in coded:
+        by_parent.setdefault(r.parent_code if r.level and r.level > 1 else None, []).append(r)
+    total = next((r for r in t.rows if r.is_total and not r.code), None)
+    if total is not None and by_parent.get(None):
+        kids = by_parent[None]
+        for c in cols:
+            s = sum(_v(k, c) for k in kids)
+            if not _close(s, _v(total, c), len(kids)):
+                out.add("合计=Σ行", t.title, total.label, c, s, _v(total, c), "the sum of the 类 rows")
+    for r in coded:
+        kids = by_parent.get(r.code, [])
+        if not kids:
+            continue
+        rule = "类=Σ款" if r.level == 1 else "款=Σ项"
+        for c in cols:
+            s = sum(_v(k, c) for k in kids)
+            if not _close(s, _v(r, c), len(kids)):
+                out.add(rule, t.title, f"{r.code} {r.label}", c, s, _v(r, c), "the sum of its sub-items")
+
+
+def _class_rules(t: _Table, out: _Out) -> None:
+    """Uncoded one-sided tables (三公, 固定资产): the 合计 row = Σ numbered (一、 / 1、) rows."""
+    if any(r.code for r in t.rows) or any(r.side for r in t.rows) or t.kind == "政府采购预算表":
+        return
+    total = next((r for r in t.rows if r.is_total), None)
+    kids = [r for r in t.rows if TOP_ORDINAL_RE.match(r.name) and not r.is_total]
+    if total is None or not kids:
+        return
+    for c in dict.fromkeys(t.columns):
+        if c in ("单价",):
+            continue
+        if total.values.get(c) is None and all(k.values.get(c) is None for k in kids):
+            continue
+        if total.values.get(c) is None and c == "数量":
+            continue  # 合计 数量 printed as '--': nothing to compare
+        s = sum(_v(k, c) for k in kids)
+        if not _close(s, _v(total, c), len(kids)):
+            out.add("合计=Σ行", t.title, total.label, c, s, _v(total, c), "the sum of the classes")
+
+
+def _column_rules(t: _Table, out: _Out) -> None:
+    """In each row: 合计 = Σ the columns it totals (per side for two-sided tables)."""
+    if "合计" not in t.columns:
+        return
+    group = t.groups.get("合计", "")
+    cols = [c for c in dict.fromkeys(t.columns) if c not in NUMERIC_SKIP]
+    if group:
+        members = [c for c in cols if t.groups.get(c, "") == group and c not in ("合计", "小计")]
+        summands = members
+    else:
+        summands = []
+        seen_groups: set[str] = set()
+        for c in cols:
+            g = t.groups.get(c, "")
+            if c == "合计":
+                continue
+            if not g:
+                summands.append(c)
+            elif g not in seen_groups:
+                seen_groups.add(g)
+                subs = [x for x in cols if t.groups.get(x, "") == g]
+                summands.extend(["小计"] if "小计" in subs else subs)
+    subtotal_groups = {t.groups.get("小计", "")} if "小计" in cols else set()
+    for r in t.rows:
+        if "合计" not in r.values:
+            continue
+        if summands and any(s in r.values for s in summands):
+            s = sum(_v(r, c) for c in summands)
+            if not _close(s, _v(r, "合计"), len(summands)):
+                out.add("合计=Σ列", t.title, _row_name(r), "合计", s, _v(r, "合计"), " + ".join(summands))
+        for g in subtotal_groups:
+            parts = [c for c in cols if t.groups.get(c, "") == g and c != "小计"]
+            if "小计" in r.values and parts:
+                s = sum(_v(r, c) for c in parts)
+                if not _close(s, _v(r, "小计"), len(parts)):
+                    out.add("合计=Σ列", t.title, _row_name(r), "小计", s, _v(r, "小计"), " + ".join(parts))
+
+
+def _row_name(r: _Row) -> str:
+    return f"{r.code} {r.label}" if r.code else (f"{r.side}:{r.label}" if r.side else r.label)
+
+
+def _two_sided_rules(t: _Table, out: _Out) -> None:
+    if not any(r.side for r in t.rows):
+        return
+    totals: dict[str, float] = {}
+    for side in ("收入", "支出"):
+        rows = [r for r in t.rows if r.side == side]
+        cols = [c for c in dict.fromkeys(c for r in rows for c in r.values)]
+        first_total = next((i for i, r in enumerate(rows) if r.is_total), None)
+        grand = next((i for i, r in enumerate(rows) if r.label.endswith("总计")), None)
+        if first_total is None or grand is None:
+            continue
+        items = [r for r in rows[:first_total] if TOP_ORDINAL_RE.match(r.name)]
+        carry = [r for r in rows[first_total + 1:grand] if not TOP_ORDINAL_RE.match(r.name) and not r.is_total]
+        ft, gt = rows[first_total], rows[grand]
+        for c in cols:
+            s = sum(_v(r, c) for r in items)
+            if not _close(s, _v(ft, c), len(items)):
+                out.add("收支合计", t.title, _row_name(ft), c, s, _v(ft, c), "the sum of the numbered items")
+            s = _v(ft, c) + sum(_v(r, c) for r in carry)
+            if not _close(s, _v(gt, c), len(carry) + 1):
+                out.add("收支合计", t.title, _row_name(gt), c, s, _v(gt, c), f"{ft.label} + 结转")
+            # a carry-over line followed by its numbered parts (年初财政拨款结转和结余: 一、… 二、…)
+            for i, r in enumerate(rows[first_total + 1:grand], first_total + 1):
+                if TOP_ORDINAL_RE.match(r.name) or r.is_total:
+                    continue
+                parts = []
+                for nxt in rows[i + 1:grand]:
+                    if not TOP_ORDINAL_RE.match(nxt.name):
+                        break
+                    parts.append(nxt)
+                if parts and any(p.values.get(c) is not None for p in parts):
+                    s = sum(_v(p, c) for p in parts)
+                    if not _close(s, _v(r, c), len(parts)):
+                        out.add("收支合计", t.title, _row_name(r), c, s, _v(r, c), "the sum of its items")
+        if cols:
+            totals[side] = _v(gt, cols[0])
+    if len(totals) == 2 and not _close(totals["收入"], totals["支出"]):
+        out.add("收入=支出", t.title, "支出总计", "", totals["收入"], totals["支出"], "收入总计",
+                f"{t.title}: 收入总计 {_fmt(totals['收入'])} ≠ 支出总计 {_fmt(totals['支出'])}")
+
+
+def _procurement_rules(t: _Table, out: _Out) -> None:
+    if t.kind != "政府采购预算表":
+        return
+    items = [r for r in t.rows if not r.is_total]
+    money = [c for c in dict.fromkeys(t.columns) if c not in NUMERIC_SKIP]
+    for r in items:
+        q, p = r.values.get("数量"), r.values.get("单价")
+        amount = r.values.get("合计")
+        if q is not None and p is not None and amount is not None:
+            tol = abs(q) * TOL + TOL
+            if abs(q * p - amount) > tol + 1e-9:
+                out.add("数量×单价", t.title, f"{r.group_name} · {r.label}", "合计", q * p, amount,
+                        f"数量 {q:g} × 单价 {p:.2f}")
+    for r in t.rows:
+        if not r.is_total:
+            continue
+        for c in money:
+            if r.values.get(c) is None and all(i.values.get(c) is None for i in items):
+                continue
+            s = sum(_v(i, c) for i in items)
+            if not _close(s, _v(r, c), len(items)):
+                out.add("采购合计", t.title, r.name, c, s, _v(r, c), "the sum of the items")
+
+
+# ------------------------------------------------------------------ cross-table rules
+
+def _find(tables: list[_Table], kind: str) -> _Table | None:
+    return next((t for t in tables if t.kind == kind), None)
+
+
+def _total_row(t: _Table, side: str = "", label: str | None = None) -> _Row | None:
+    for r in t.rows:
+        if r.side != side:
+            continue
+        if label is None and r.is_total and not r.code:
+            return r
+        if label is not None and r.label == label:
+            return r
+    return None
+
+
+# (table kind, side, row label or None for the total row, column) pairs that print the same figure;
+# column None = the side's first figure column
+SAME_FIGURE: tuple[tuple[tuple[str, str, str | None, str | None], tuple[str, str, str | None, str | None]], ...] = (
+    (("收支总表", "收入", "收入总计", None), ("收入总表", "", None, "合计")),
+    (("收支总表", "收入", "本年收入合计", None), ("收入总表", "", None, "小计")),
+    (("收支总表", "收入", "上年结转结余", None), ("收入总表", "", None, "上年结转")),
+    (("收支总表", "支出", "本年支出合计", None), ("支出总表", "", None, "合计")),
+    (("收支总表", "收入", "一般公共预算拨款收入", None), ("财政拨款收支总表", "收入", "一般公共预算拨款", None)),
+    (("收支总表", "收入", "政府性基金预算拨款收入", None), ("财政拨款收支总表", "收入", "政府性基金预算拨款", None)),
+    (("收支总表", "收入", "国有资本经营预算拨款收入", None), ("财政拨款收支总表", "收入", "国有资本经营预算拨款", None)),
+    (("财政拨款收支总表", "支出", "本年支出合计", "一般公共预算财政拨款"), ("一般公共预算财政拨款支出表", "", None, "合计")),
+    (("财政拨款收支总表", "支出", "本年支出合计", "政府性基金预算财政拨款"), ("政府性基金预算财政拨款支出表", "", None, "合计")),
+    (("财政拨款收支总表", "支出", "本年支出合计", "国有资本经营预算财政拨款"), ("国有资本经营预算财政拨款支出表", "", None, "合计")),
+    (("一般公共预算财政拨款支出表", "", None, "基本支出"), ("一般公共预算财政拨款基本支出表", "", None, "合计")),
+)
+# 财政拨款收支总表 支出 columns → the detail table whose rows it summarises (by category label)
+FUND_TABLES = {"一般公共预算财政拨款": "一般公共预算财政拨款支出表",
+               "政府性基金预算财政拨款": "政府性基金预算财政拨款支出表",
+               "国有资本经营预算财政拨款": "国有资本经营预算财政拨款支出表"}
+
+
+def _locate(tables: list[_Table], spec: tuple[str, str, str | None, str | None]) -> tuple[_Table, _Row | None, str] | None:
+    kind, side, label, column = spec
+    t = _find(tables, kind)
+    if t is None:
+        return None
+    if not t.rows:
+        return (t, None, column or "") if t.note else None  # an empty table (注：空表列示) prints 0
+    r = _total_row(t, side, label)
+    if r is None:
+        return None
+    col = column or next(iter(r.values), "")
+    if col not in r.values and col not in t.columns:
+        return None
+    return t, r, col
+
+
+def _same_figure_rules(tables: list[_Table], out: _Out) -> None:
+    for a_spec, b_spec in SAME_FIGURE:
+        a, b = _locate(tables, a_spec), _locate(tables, b_spec)
+        if a is None or b is None or (a[1] is None and b[1] is None):
+            continue
+        av = _v(a[1], a[2]) if a[1] else 0.0
+        bv = _v(b[1], b[2]) if b[1] else 0.0
+        if not _close(av, bv):
+            out.add("同数异表", b[0].title, b[1].label if b[1] else "(空表)", b[2], av, bv,
+                    f"{a[0].title} · {a[1].label if a[1] else '(空表)'} · {a[2]}")
+    inc, exp = _find(tables, "收入总表"), _find(tables, "支出总表")
+    if inc and exp:
+        e_by = {r.code: r for r in exp.rows if r.code}
+        for r in inc.rows:
+            o = e_by.get(r.code) if r.code else None
+            if o is not None and "合计" in r.values and "合计" in o.values and not _close(_v(r, "合计"), _v(o, "合计")):
+                out.add("同数异表", exp.title, _row_name(o), "合计", _v(r, "合计"), _v(o, "合计"),
+                        f"{inc.title} · {_row_name(r)}")
+    summary = _find(tables, "收支总表")
+    if summary and exp:
+        by_label = {r.label: r for r in exp.rows if r.code and r.level == 1}
+        for r in summary.rows:
+            o = by_label.get(r.label) if r.side == "支出" else None
+            if o is None:
+                continue
+            v = next(iter(r.values.values()), None)
+            if not _close(v or 0.0, _v(o, "合计")):
+                out.add("同数异表", exp.title, _row_name(o), "合计", v or 0.0, _v(o, "合计"),
+                        f"{summary.title} · {r.label}")
+    fin = _find(tables, "财政拨款收支总表")
+    if fin:
+        for col, kind in FUND_TABLES.items():
+            detail = _find(tables, kind)
+            if detail is None:
+                continue
+            by_label = {r.label: r for r in detail.rows if r.code and r.level == 1}
+            for r in fin.rows:
+                if r.side != "支出" or r.is_total:
+                    continue
+                o = by_label.get(r.label)
+                v = r.values.get(col)
+                if o is None:
+                    if v and detail.note and not detail.rows:
+                        out.add("同数异表", detail.title, r.label, "合计", v, 0.0, f"{fin.title} · {r.label} · {col}")
+                    continue
+                if not _close(v or 0.0, _v(o, "合计")):
+                    out.add("同数异表", detail.title, _row_name(o), "合计", v or 0.0, _v(o, "合计"),
+                            f"{fin.title} · {r.label} · {col}")
+
+
+# ------------------------------------------------------------------ narrative rules
+
+# narrative subject → (table kind or None for any, row label or None for the total row, column or None)
+SUBJECT_SYNONYMS: dict[str, tuple[tuple[str | None, str | None, str | None], ...]] = {
+    "预算收入": (("收支总表", "收入总计", None), ("收入总表", None, "合计")),
+    "预算支出": (("收支总表", "支出总计", None), ("支出总表", None, "合计")),
+    "日常公用经费": ((None, None, "公用经费"),),
+    "公用经费": ((None, None, "公用经费"),),
+    "人员经费": ((None, None, "人员经费"),),
+    "基本支出": ((None, None, "基本支出"),),
+    "项目支出": ((None, None, "项目支出"),),
+    "上年结转": (("收入总表", None, "上年结转"), ("收支总表", "上年结转结余", None)),
+    "基金预算拨款": (("收支总表", "政府性基金预算拨款收入", None), ("财政拨款收支总表", "政府性基金预算拨款", None)),
+    "政府采购预算": (("政府采购预算表", "合计", "合计"),),
+    "预留中小微企业份额": (("政府采购预算表", "合计", "预留中小微企业份额"),),
+    "上年末固定资产金额": (("固定资产占用情况表", "合计", "价值"),),
+    "固定资产金额": (("固定资产占用情况表", "合计", "价值"),),
+    "“三公”经费": (("三公经费支出表", "合计", "合计"),),
+    "三公经费": (("三公经费支出表", "合计", "合计"),),
+}
+PRIMARY_COLUMNS = ("合计", "预算数", "金额", "价值")
+
+
+def _candidates(tables: list[_Table], subject: str) -> list[tuple[float, str]]:
+    """(value, where) of table figures that state the same subject."""
+    out: list[tuple[float, str]] = []
+    specs = SUBJECT_SYNONYMS.get(subject)
+    if specs:
+        for kind, label, column in specs:
+            for t in tables:
+                if kind is not None and t.kind != kind:
+                    continue
+                for r in t.rows:
+                    if (label is None and not (r.is_total and not r.code and r.label == "合计")) or \
+                            (label is not None and r.label != label):
+                        continue
+                    col = column or next(iter(r.values), None)
+                    if col is not None and col in r.values:
+                        out.append((_v(r, col), f"{t.title} · {r.label} · {col}"))
+        return out
+    names = {subject, subject + "收入", subject + "支出", subject + "费"}
+    for t in tables:
+        if t.kind == "政府采购预算表":
+            continue
+        for r in t.rows:
+            if r.label in names and not r.is_total:
+                col = next((c for c in PRIMARY_COLUMNS if c in r.values), next(iter(r.values), None))
+                if col is not None:
+                    out.append((_v(r, col), f"{t.title} · {r.label} · {col}"))
+    return out
+
+
+ITEM_RE = re.compile(r"([^、，,；;：:]+?)\s*(\d[\d,]*(?:\.\d+)?)\s*万元")
+
+
+def _narrative_rules(conn: sqlite3.Connection, document_id: int, tables: list[_Table], out: _Out) -> None:
+    year = conn.execute("SELECT year FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
+    seen_sentences: set[str] = set()
+    for subject, value, s_year, sentence in conn.execute(
+            "SELECT subject, value, year, sentence FROM statements WHERE document_id = ? AND value IS NOT NULL "
+            "AND unit = '万元' ORDER BY id", (document_id,)):
+        if s_year != year and not (subject.startswith("上年末") and s_year == year - 1):
+            continue
+        cands = _candidates(tables, subject)
+        if cands and not any(_close(v, value) for v, _ in cands):
+            v, where = cands[0]
+            out.add("叙述≠表格", where.split(" · ")[0], subject, where.split(" · ")[-1], v, value, "",
+                    f"the narrative states {subject} {value:.2f} 万元 (“{sentence[:40]}…”) but {where} "
+                    f"prints {v:.2f}")
+        if "包括" in sentence and sentence not in seen_sentences:
+            seen_sentences.add(sentence)
+            _includes_rule(sentence, out)
+    facts = dict(conn.execute("SELECT key, value FROM facts WHERE document_id = ?", (document_id,)).fetchall())
+    if "科室数" in facts and "科室所队" in facts and facts["科室数"].isdigit():
+        n = len([x for x in facts["科室所队"].split("、") if x])
+        if n != int(facts["科室数"]):
+            out.add("科室数", "机构设置", "科室所队", "", float(facts["科室数"]), float(n), "",
+                    f"the narrative says {facts['科室数']} 科室所队 but lists {n}")
+
+
+def _includes_rule(sentence: str, out: _Out) -> None:
+    m = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*万元[^，,。；;]*?[，,]\s*(?:主要)?包括[：:]", sentence)
+    if not m:
+        m = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*万元\s*[，,]?\s*(?:主要)?包括[：:]", sentence)
+    if not m:
+        m = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*万元[^。]*?(?:主要)?包括[：:]", sentence)
+    if not m:
+        return
+    rest = sentence[m.end():].rstrip("。")
+    if re.search(r"[，,；;]", rest):
+        return  # the parts are not a plain list (per-unit prices, counts…): nothing to add up
+    items = ITEM_RE.findall(rest)
+    if len(items) < 2:
+        return
+    whole = float(m.group(1).replace(",", ""))
+    s = sum(float(v.replace(",", "")) for _, v in items)
+    if not _close(s, whole, len(items)):
+        out.add("包括=Σ明细", "叙述", sentence[:20], "", s, whole, "",
+                f"the narrative states {whole:.2f} 万元 but its listed parts add up to {s:.2f} (“{sentence[:40]}…”)")
+
+
+# ------------------------------------------------------------------ entry points
+
+def run_checks(conn: sqlite3.Connection, document_id: int | None = None) -> list[Mismatch]:
+    """Every mismatch of one document (or of every document in the store)."""
+    if document_id is None:
+        ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+    else:
+        ids = [document_id]
+    found: list[Mismatch] = []
+    for doc in ids:
+        out = _Out(doc)
+        tables = _load(conn, doc)
+        for t in tables:
+            _subject_rules(t, out)
+            _class_rules(t, out)
+            _column_rules(t, out)
+            _two_sided_rules(t, out)
+            _procurement_rules(t, out)
+        _same_figure_rules(tables, out)
+        _narrative_rules(conn, doc, tables, out)
+        found.extend(out.items)
+    return found
 
 
 def store_checks(conn: sqlite3.Connection, document_id: int) -> int:
-    return 0
+    """Run the checks of one document and store them in ``checks`` (inside the caller's transaction)."""
+    items = run_checks(conn, document_id)
+    conn.execute("DELETE FROM checks WHERE document_id = ?", (document_id,))
+    start = (conn.execute("SELECT max(id) FROM checks").fetchone()[0] or 0) + 1
+    conn.executemany(
+        "INSERT INTO checks (id, document_id, rule, table_title, [row], [column], expected, actual, message) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(start + k, m.document_id, m.rule, m.table_title, m.row, m.column, m.expected, m.actual, m.message)
+         for k, m in enumerate(items)])
+    return len(items)
+
+
+def format_mismatches(items: Iterable[Mismatch], names: dict[int, str]) -> list[str]:
+    return [f"{names.get(m.document_id, m.document_id)}: [{m.rule}] {m.message}" for m in items]
+
+
+def cli_check(db_path: str) -> int:
+    """``askbudget check``: print each mismatch; exit 0 when every document adds up, 1 otherwise."""
+    from .store import open_readonly
+
+    conn = open_readonly(db_path)
+    try:
+        names = {i: n for i, n in conn.execute("SELECT id, name FROM documents")}
+        items = run_checks(conn)
+    finally:
+        conn.close()
+    for line in format_mismatches(items, names):
+        print(line)
+    n = len(items)
+    print(f"check: {len(names)} document{'s' if len(names) != 1 else ''}, "
+          f"{n} mismatch{'es' if n != 1 else ''}", file=sys.stdout)
+    return 1 if n else 0
