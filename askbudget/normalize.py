@@ -143,7 +143,7 @@ _DIGITS: dict[str, int] = {
 _SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG_UNITS: dict[str, int] = {"万": 10_000, "亿": 100_000_000}
 _UNITS = {**_SMALL_UNITS, **_BIG_UNITS}
-_ARABIC = re.compile(r"^([+-]?)([0-9]+(?:\.[0-9]+)?|\.[0-9]+)([十百千万亿]*)(%?)$")
+_ARABIC = re.compile(r"^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)([十百千万亿]*)$")
 
 
 def _chinese_integer(s: str) -> int | None:
@@ -230,6 +230,8 @@ def _read_decimal(token: str) -> Decimal | None:
     elif s.startswith("千分之"):
         inner = _read_decimal(s[3:])
         return None if inner is None else inner / 10
+    if not s:
+        return None
     sign = 1
     if s[0] in "负-":
         sign, s = -1, s[1:]
@@ -242,10 +244,10 @@ def _read_decimal(token: str) -> Decimal | None:
     m = _ARABIC.match(s)
     if m:
         try:
-            value = Decimal(m.group(2))
+            value = Decimal(m.group(1))
         except InvalidOperation:
             return None
-        for u in m.group(3):
+        for u in m.group(2):
             value *= _UNITS[u]
         return sign * value
     # Chinese numeral, possibly "3千" style mixed is handled above; trailing big unit after 点: 一点二万
