@@ -1,0 +1,70 @@
+"""The Assistant: one store, one conversation. ``Assistant(db_path).ask(text) -> Answer``.
+
+Opens the store read-only, builds (or reuses, per process) the vocabulary, then for each
+question: parse -> plan/execute -> Answer, keeping the previous turn as context for follow-ups
+("水费呢", "两者合计呢", "去年呢"). A lock around the conversation state and the connection lets
+one Assistant be shared by threads; any input ``str`` gives an Answer, never an exception.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from .answer import Answer
+from .errors import AskBudgetError, QueryError
+from .parse import parse
+from .plan import Answerer, Context
+from .store import default_store_path, open_readonly
+from .vocab import vocab_for
+
+
+class Assistant:
+    """Answers questions about the documents in one store, keeping one conversation."""
+
+    def __init__(self, db_path: str | os.PathLike[str] | None = None) -> None:
+        path = Path(db_path) if db_path is not None else default_store_path()
+        self.db_path = str(path)
+        self._conn = open_readonly(path)
+        self._lock = threading.RLock()
+        with self._lock:
+            self.vocab = vocab_for(self.db_path, self._conn)
+        self._ctx = Context()
+        self._history: list = []
+
+    def reset(self) -> None:
+        """Forget the conversation: the next question stands alone."""
+        with self._lock:
+            self._ctx = Context()
+
+    def ask(self, text: object) -> Answer:
+        """Answer one question (a follow-up of the previous one where it reads like one)."""
+        question = text if isinstance(text, str) else str(text)
+        with self._lock:
+            try:
+                intent = parse(text, self.vocab)
+                answerer = Answerer(self._conn, self.vocab)
+                answer, ctx = answerer.answer(intent, self._ctx)
+            except QueryError as e:
+                return Answer(question[:500], "out_of_scope", f"这个问题没能查询：{e}。")
+            except AskBudgetError as e:
+                return Answer(question[:500], "out_of_scope", f"出错了：{e}。")
+            except Exception as e:  # noqa: BLE001 - a user never sees a traceback; the answer says it failed
+                return Answer(question[:500], "out_of_scope", f"这个问题没能回答（{type(e).__name__}）。")
+            if answer.status == "answered":
+                if ctx is not self._ctx:
+                    figs = [f for f in ctx.figs if f is not None]
+                    if len(figs) == 1 and self._ctx.figs and ctx.what in ("figure", "") :
+                        ctx.figs = (self._ctx.figs + figs)[-2:]
+                    self._ctx = ctx
+            return answer
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "Assistant":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,288 @@
+"""Question -> Intent: what is asked, about which subjects, constrained how.
+
+Rule-based and deterministic (no clock: 今年 is the store's latest year). The question is
+normalised, numbers/codes/years are read with regular expressions, the rest is cut into tokens by
+the vocabulary's private jieba Tokenizer, and every token is looked up in the vocabulary. Spans
+the vocabulary does not know are offered to the speller (IME typos: 电废 -> 电费).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import settings
+from .vocab import Vocab, key, norm
+
+SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_SQL = re.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
+                  re.IGNORECASE)
+_CODE = re.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
+_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
+_TOPN = re.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})(?:个|项|名|位|大|笔)?")
+_MONEY_ASK = re.compile(r"(?:多少|几|合|折合|换算成|换成|为|是|以|单位是?|按)(亿元|万元|元|块钱|块)|(亿元|万元|元)(?:[?？!。]*)$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One recognised span: its text, its matching key and every reading the vocabulary has for it."""
+
+    text: str
+    key: str
+    kinds: tuple[tuple[str, str], ...]
+    how: str = "exact"  # exact | pinyin | fuzzy | code
+    pos: int = 0
+
+    def has(self, *kinds: str) -> bool:
+        return any(k in kinds for k, _ in self.kinds)
+
+    def targets(self, *kinds: str) -> list[str]:
+        return [t for k, t in self.kinds if k in kinds]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The structured reading of one question (frozen: compared in tests, kept for follow-ups)."""
+
+    question: str
+    text: str  # normalised
+    what: str  # figure text list rank count share sum diff avg glossary reason fact yoy code_of when refuse
+    subjects: tuple[Mention, ...] = ()
+    tables: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    cues: frozenset[str] = frozenset()
+    money_unit: str | None = None
+    measure: str | None = None
+    year: int | None = None
+    year_rel: int | None = None
+    unit_doc: int | None = None
+    topn: int | None = None
+    numbers: tuple[float, ...] = ()
+    codes: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    refuse: str = ""  # why the question is refused outright (chit-chat, SQL, out-of-scope facts)
+    refuse_status: str = ""  # not_found | out_of_scope
+    leftover: tuple[str, ...] = ()  # unknown spans nobody could read
+    followup: bool = False
+
+    def describe(self) -> str:
+        parts = [self.what]
+        if self.subjects:
+            parts.append("subjects=" + ",".join(f"{m.key}({m.how})" for m in self.subjects))
+        for name in ("tables", "columns"):
+            val = getattr(self, name)
+            if val:
+                parts.append(f"{name}=" + ",".join(val))
+        if self.cues:
+            parts.append("cues=" + ",".join(sorted(self.cues)))
+        for name in ("money_unit", "measure", "year", "year_rel", "unit_doc", "topn", "refuse"):
+            val = getattr(self, name)
+            if val not in (None, ""):
+                parts.append(f"{name}={val}")
+        if self.codes:
+            parts.append("codes=" + ",".join(self.codes))
+        return " ".join(parts)
+
+
+def _cn_int(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    if s in _CN_DIGITS:
+        return _CN_DIGITS[s]
+    if len(s) == 2 and s[0] == "十" and s[1] in _CN_DIGITS:
+        return 10 + _CN_DIGITS[s[1]]
+    return None
+
+
+def _spell(v: Vocab, run: str) -> tuple[str, str] | None:
+    """The vocabulary word an unknown span was probably meant to be, and how it was found."""
+    from .spell import suggest
+
+    return suggest(v, run)
+
+
+def parse(question: object, v: Vocab) -> Intent:
+    """Read a question. Never raises for any ``str``; non-str input is refused."""
+    if not isinstance(question, str):
+        return Intent(str(question)[:100], "", "refuse", refuse="问题必须是文字", refuse_status="out_of_scope")
+    q = question
+    if len(q) > settings.MAX_QUESTION_CHARS:
+        return Intent(q, "", "refuse", refuse=f"问题太长（超过 {int(settings.MAX_QUESTION_CHARS)} 个字），请简短地问一个问题",
+                      refuse_status="out_of_scope")
+    q = "".join(ch for ch in q if ch.isprintable() or ch in " \t")
+    text = norm(q)
+    if not text or not re.search(r"[\u4e00-\u9fff\d]", text):
+        return Intent(question, text, "refuse", refuse="没有看懂这个问题", refuse_status="out_of_scope")
+    if _SQL.search(q) and re.search(r"[A-Za-z]{3,}", q):
+        return Intent(question, text, "refuse", refuse="这里只回答关于预算公开文件的中文问题，不执行 SQL",
+                      refuse_status="out_of_scope")
+    terms = v.terms
+
+    # years, codes, numbers first (digits are not vocabulary)
+    years = [int(y) for y in _YEAR.findall(text)]
+    year = years[0] if years else None
+    codes: list[str] = []
+    scrubbed = _YEAR.sub(lambda m: "#" * len(m.group(0)), text)
+    for m in _CODE.finditer(scrubbed):
+        c = m.group(1)
+        if c in v.codes or _std_code(c):
+            codes.append(c)
+    numbers = tuple(float(m.group(1)) for m in _NUMBER.finditer(scrubbed)
+                    if m.group(1) not in codes and len(m.group(1)) < 12)
+    topn = None
+    tm = _TOPN.search(text)
+    if tm:
+        topn = _cn_int(tm.group(1))
+    money_unit = None
+    mm = _MONEY_ASK.search(text)
+    if mm:
+        u = mm.group(1) or mm.group(2)
+        money_unit = {"块钱": "元", "块": "元"}.get(u, u)
+
+    # tokens
+    toks = v.tokens(text)
+    mentions: list[Mention] = []
+    leftovers: list[str] = []
+    cues: set[str] = set()
+    tables: list[str] = []
+    columns: list[str] = []
+    facts: list[str] = []
+    measure = None
+    year_rel = None
+    unit_doc = None
+    refuse = ""
+    run = ""
+    run_pos = 0
+    pos = 0
+
+    def flush_run() -> None:
+        nonlocal run
+        r = run
+        run = ""
+        core = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", r)
+        if len(core) < 2:
+            return
+        hit = _spell(v, core)
+        if hit is None:
+            leftovers.append(core)
+            return
+        word, how = hit
+        mentions.append(Mention(core, word, tuple(v.words.get(word, ())), how, run_pos))
+
+    for tok in toks:
+        k = key(tok)
+        entries = v.words.get(k) if k else None
+        if not entries:
+            if tok.strip() and not re.fullmatch(r"[\d.%#,:;?!。、()\-+/]+", tok):
+                if not run:
+                    run_pos = pos
+                run += tok
+            else:
+                flush_run()
+            pos += len(tok)
+            continue
+        flush_run()
+        kinds = dict()
+        for kind, target in entries:
+            kinds.setdefault(kind, target)
+        is_neutral = "neutral" in kinds
+        if "oos" in kinds:
+            refuse = kinds["oos"]
+        if "chat" in kinds and len(text) <= len(tok) + 4:
+            refuse = refuse or "chat"
+        if "unit" in kinds:
+            unit_doc = int(kinds["unit"])
+        if "year" in kinds and not is_neutral:
+            year_rel = int(kinds["year"])
+        if "table" in kinds:
+            tables.append(kinds["table"])
+        if "column" in kinds:
+            columns.append(kinds["column"])
+        if "cue" in kinds:
+            cues.add(kinds["cue"])
+        if "measure" in kinds:
+            measure = tok
+        if "fact" in kinds:
+            facts.append(kinds["fact"])
+        if any(kd in kinds for kd in SUBJECT_KINDS):
+            mentions.append(Mention(tok, k, tuple(entries), "exact", pos))
+        pos += len(tok)
+    flush_run()
+
+    for c in codes:
+        label = v.codes.get(c) or _std_name(c) or ""
+        mentions.append(Mention(c, key(label) if label else c, (("code", c),), "code", text.find(c)))
+    mentions.sort(key=lambda m: m.pos)
+    if year is None and year_rel is not None and v.latest_year:
+        year = v.latest_year + year_rel
+    if refuse == "chat":
+        return Intent(question, text, "refuse", refuse="我只回答关于单位预算公开文件的问题", refuse_status="out_of_scope")
+    if refuse:
+        return Intent(question, text, "refuse", subjects=tuple(mentions), refuse=refuse, refuse_status="out_of_scope")
+
+    what = _what(text, cues, mentions, columns, facts, codes, year, v, topn)
+    followup = bool(cues & {"followup"}) or (not mentions and bool(columns or year_rel is not None or cues))
+    return Intent(
+        question=question, text=text, what=what, subjects=tuple(mentions), tables=tuple(dict.fromkeys(tables)),
+        columns=tuple(dict.fromkeys(columns)), cues=frozenset(cues), money_unit=money_unit, measure=measure,
+        year=year, year_rel=year_rel, unit_doc=unit_doc, topn=topn, numbers=numbers, codes=tuple(codes),
+        facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
+    )
+
+
+def _std_code(code: str) -> bool:
+    return _std_name(code) is not None
+
+
+def _std_name(code: str) -> str | None:
+    try:
+        from .lexicon import load
+
+        s = load().by_code.get(code)
+        return s.name if s else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str], facts: list[str],
+          codes: list[str], year: int | None, v: Vocab, topn: int | None) -> str:
+    """Decide what kind of answer the question wants, from its cue words (most specific first)."""
+    has_gloss = any(m.has("gloss") for m in mentions)
+    if "reason" in cues:
+        return "reason"
+    if "glossary" in cues and (has_gloss or mentions):
+        return "glossary"
+    if "share" in cues or ("pct" in cues and len(mentions) >= 2):
+        return "share"
+    if "pct" in cues:
+        return "yoy"
+    if "avg" in cues:
+        return "avg"
+    if "max" in cues or "min" in cues or (topn and re.search(r"前[一二两三四五六七八九十\d]", text)):
+        return "rank"
+    subj = [m for m in mentions if m.how != "code" or True]
+    if ("sum" in cues or "total" in cues) and len(subj) >= 2 and not re.search(r"其中", text):
+        return "sum"
+    if "diff" in cues and len(subj) >= 2:
+        return "diff"
+    if "list" in cues and has_gloss and re.search(r"包括|包含", text):
+        return "glossary"
+    if "list" in cues:
+        return "list"
+    if "code" in cues and not codes:
+        return "code_of"
+    if year is not None and v.latest_year and year != v.latest_year:
+        return "yoy"
+    if ("up" in cues or "down" in cues or "change" in cues) and re.search(r"(比|较|相比|同比|与).{0,8}(年|上年|去年)|(增加|减少|增长|下降|变化|增减)了?多少", text):
+        return "yoy"
+    if "when" in cues:
+        return "text"
+    if facts and not any(m.has("row", "item", "total") for m in mentions):
+        return "fact"
+    if "count" in cues and not any(m.has("item") for m in mentions):
+        return "count"
+    if "what" in cues and not re.search(r"多少|几", text):
+        return "text"
+    return "figure"

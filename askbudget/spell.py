@@ -1,0 +1,89 @@
+"""Did the user mean a vocabulary word? IME typos (电废 -> 电费) and near misses.
+
+Uses the lexicon helper's ``askbudget.fuzzy.Speller`` when it is there; otherwise a small
+fallback: same toneless pinyin (pypinyin, imported only when a question has an unknown span),
+then a close rapidfuzz ratio for longer spans. Only words of the vocabulary are ever proposed,
+and a span must be mostly covered by the word, so garbage stays garbage.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .vocab import Vocab
+
+_LOCK = threading.Lock()
+
+
+def _index(v: Vocab) -> dict[str, Any]:
+    idx = getattr(v, "_spell_index", None)
+    if idx is not None:
+        return idx
+    with _LOCK:
+        idx = getattr(v, "_spell_index", None)
+        if idx is not None:
+            return idx
+        words = v.spelling_words()
+        idx = {"words": words, "pinyin": None, "speller": None}
+        try:
+            from .fuzzy import Speller  # type: ignore[attr-defined]
+
+            idx["speller"] = Speller(words)
+        except Exception:  # noqa: BLE001
+            idx["speller"] = None
+        v._spell_index = idx  # type: ignore[attr-defined]
+        return idx
+
+
+def _pinyin_index(v: Vocab, idx: dict[str, Any]) -> dict[tuple[str, ...], str]:
+    if idx["pinyin"] is None:
+        from pypinyin import lazy_pinyin
+
+        py: dict[tuple[str, ...], str] = {}
+        for w in idx["words"]:
+            if 2 <= len(w) <= 16:
+                py.setdefault(tuple(lazy_pinyin(w)), w)
+        idx["pinyin"] = py
+    return idx["pinyin"]
+
+
+def suggest(v: Vocab, run: str) -> tuple[str, str] | None:
+    """The word ``run`` (or its longest part) most likely meant, with how it was found; else None."""
+    if len(run) < 2 or len(run) > 24:
+        return None
+    idx = _index(v)
+    sp = idx.get("speller")
+    if sp is not None:
+        try:
+            got = sp.suggest(run)
+            for s in got or []:
+                w = getattr(s, "word", None)
+                score = float(getattr(s, "score", 0))
+                if w and w in v.words and score >= 0.85 * (100 if score > 1 else 1):
+                    if abs(len(w) - len(run)) <= 1:
+                        return w, str(getattr(s, "how", "fuzzy"))
+        except Exception:  # noqa: BLE001
+            pass
+    try:
+        py = _pinyin_index(v, idx)
+        from pypinyin import lazy_pinyin
+
+        pr = lazy_pinyin(run)
+        n = len(run)
+        for length in range(n, 1, -1):
+            for i in range(0, n - length + 1):
+                w = py.get(tuple(pr[i:i + length]))
+                if w and w != run[i:i + length] and (length >= 3 or length == n):
+                    return w, "pinyin"
+    except Exception:  # noqa: BLE001
+        pass
+    if len(run) >= 4:
+        try:
+            from rapidfuzz import fuzz, process
+
+            best = process.extractOne(run, idx["words"], scorer=fuzz.ratio, score_cutoff=86)
+            if best and abs(len(best[0]) - len(run)) <= 1:
+                return best[0], "fuzzy"
+        except Exception:  # noqa: BLE001
+            pass
+    return None

@@ -1,0 +1,321 @@
+"""The question vocabulary: lexicon/terms.tsv + the standard subjects + the store's own names.
+
+Why built at load time from the store: a new document brings new subject names, projects,
+procurement items, indicators and glossary terms; they must be understood without a lexicon
+edit. A few SQL queries read them; the jieba dictionary made from them is written once into
+the cache directory, keyed by the store's identity, so the one-shot ``ask`` pays milliseconds.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import re
+import sqlite3
+import sys
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# ---------------------------------------------------------------- normalisation
+
+_PUNCT = str.maketrans({"“": "", "”": "", "\"": "", "‘": "", "’": "", "'": "", "《": "", "》": "",
+                        "【": "", "】": "", "「": "", "」": "", "（": "(", "）": ")", "，": ",",
+                        "。": "。", "？": "?", "！": "!", "：": ":", "；": ";", "、": "、"})
+
+
+@functools.lru_cache(maxsize=1)
+def _normalizer() -> Any:
+    try:
+        from .normalize import normalize as n  # the lexicon helper's: NFKC, 繁→简, spaces, punctuation
+
+        return n
+    except Exception:  # noqa: BLE001 - not written yet / broken: fall back to a local minimum
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> Any:
+    try:
+        import opencc
+
+        return opencc.OpenCC("t2s")
+    except Exception:  # noqa: BLE001
+        return None
+
+
+_HAN_TRAD_HINT = re.compile(r"[\u4e00-\u9fff]")
+
+
+def norm(text: str) -> str:
+    """Normalise text the same way for questions and store names (NFKC, 繁→简, no spaces/quotes)."""
+    n = _normalizer()
+    if n is not None:
+        try:
+            text = n(text)
+        except Exception:  # noqa: BLE001
+            pass
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        cc = _t2s()
+        if cc is not None and _HAN_TRAD_HINT.search(text):
+            text = cc.convert(text)
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    return re.sub(r"\s+", "", text)
+
+
+def key(text: str) -> str:
+    """A matching key: normalised, brackets and list markers dropped (因公出国（境）费 = 因公出国境费)."""
+    t = norm(text)
+    t = re.sub(r"^[\d一二三四五六七八九十]+[、.．)]|^\(\d+\)|^\([一二三四五六七八九十]+\)", "", t)
+    return t.replace("(", "").replace(")", "").replace("<b>", "").replace("</b>", "")
+
+
+# ---------------------------------------------------------------- terms.tsv
+
+
+@dataclass(frozen=True)
+class Terms:
+    """lexicon/terms.tsv, grouped by kind (keys are matching keys)."""
+
+    by_kind: dict[str, dict[str, str]]
+
+    def get(self, kind: str) -> dict[str, str]:
+        return self.by_kind.get(kind, {})
+
+
+@functools.lru_cache(maxsize=4)
+def load_terms(directory: str | None = None) -> Terms:
+    from .lexicon import read_tsv
+
+    rows = read_tsv("terms.tsv", ("kind", "term", "value"), optional=("value",), directory=directory)
+    by_kind: dict[str, dict[str, str]] = {}
+    for _, r in rows:
+        by_kind.setdefault(r["kind"], {})[key(r["term"])] = r["value"]
+    return Terms(by_kind)
+
+
+# ---------------------------------------------------------------- the store's names
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    id: int
+    name: str
+    unit_name: str
+    year: int
+    money_unit: str
+    keys: tuple[str, ...]  # how a question may name this unit (财政局, 分局, 公安局)
+
+
+_ORG_SUFFIX = re.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|部|社|台|团)$")
+_GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
+
+
+def _unit_keys(unit_name: str) -> tuple[str, ...]:
+    """Substrings of the unit name that end like an organisation (财政局, 公安局, 分局)."""
+    name = re.sub(r"[(（].*?[)）]", "", norm(unit_name))
+    out: set[str] = set()
+    for i in range(len(name)):
+        for j in range(i + 2, min(len(name), i + 12) + 1):
+            s = name[i:j]
+            if _ORG_SUFFIX.search(s) and not re.match(r"^(市|区|县|省)", s):
+                out.add(s)
+    out.add(name)
+    return tuple(sorted(out - _GENERIC_UNIT_KEYS, key=len, reverse=True))
+
+
+@dataclass
+class Vocab:
+    """Everything a question is matched against. ``words`` feeds the tokenizer: key -> [(kind, target)]."""
+
+    terms: Terms
+    docs: list[DocInfo]
+    words: dict[str, list[tuple[str, str]]]
+    labels: dict[str, set[str]]  # key -> labels as stored
+    codes: dict[str, str]  # code -> a label
+    std_names: dict[str, str]  # key -> standard subject name (lexicon)
+    projects: dict[str, str]  # key -> project as written
+    items: dict[str, str]  # key -> procurement item as written
+    glossary: dict[str, str]  # key -> term as written
+    statement_subjects: dict[str, str]
+    latest_year: int
+    years: tuple[int, ...]
+    dict_path: Path | None = None
+    _tokenizer: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, word: str, kind: str, target: str) -> None:
+        k = key(word)
+        if len(k) < 1:
+            return
+        lst = self.words.setdefault(k, [])
+        if (kind, target) not in lst:
+            lst.append((kind, target))
+
+    # -- tokenizer ---------------------------------------------------------
+    def tokenizer(self) -> Any:
+        """A private jieba.Tokenizer whose dictionary is this vocabulary only (never the 350k default)."""
+        with self._lock:
+            if self._tokenizer is None:
+                self._tokenizer = _make_tokenizer(self)
+            return self._tokenizer
+
+    def tokens(self, text: str) -> list[str]:
+        return self.tokenizer().lcut(text, HMM=False)
+
+    def spelling_words(self) -> list[str]:
+        return [w for w, ks in self.words.items() if len(w) >= 2 and any(
+            k in ("row", "std", "alias", "item", "project", "gloss", "column", "total", "table", "belongs")
+            for k, _ in ks)]
+
+
+def _import_jieba() -> Any:
+    """Import jieba without pkg_resources (which alone costs ~70 ms on the one-shot path)."""
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if blocked:
+            sys.modules.pop("pkg_resources", None)
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _make_tokenizer(v: Vocab) -> Any:
+    jieba = _import_jieba()
+    path = v.dict_path
+    lines = []
+    for w in sorted(v.words):
+        if not w or any(c.isspace() for c in w):
+            continue
+        # long words must win over their pieces: frequency grows steeply with length
+        lines.append(f"{w} {10 ** min(len(w) + 2, 12)}")
+    body = "\n".join(lines) + "\n"
+    if path is None:
+        from .store import _cache_dir
+
+        d = _cache_dir() / "jieba"
+        h = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+        path = d / f"vocab-{h}.txt"
+    try:
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(body, encoding="utf-8")
+            os.replace(tmp, path)
+    except OSError:
+        import tempfile
+
+        fd, name = tempfile.mkstemp(suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(body)
+        path = Path(name)
+    tk = jieba.Tokenizer(str(path))
+    tk.tmp_dir = str(path.parent)
+    tk.initialize()
+    return tk
+
+
+# ---------------------------------------------------------------- building
+
+
+def _q(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+    return conn.execute(sql, params).fetchall()
+
+
+def build_vocab(conn: sqlite3.Connection) -> Vocab:
+    """Read the store's names (a handful of queries) and merge them with the lexicon."""
+    terms = load_terms()
+    docs = []
+    for r in _q(conn, "SELECT id, name, unit_name, year, money_unit FROM documents ORDER BY year, id"):
+        docs.append(DocInfo(r["id"], r["name"] or "", r["unit_name"] or "", int(r["year"] or 0),
+                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or "")))
+    years = tuple(sorted({d.year for d in docs}))
+    v = Vocab(terms=terms, docs=docs, words={}, labels={}, codes={}, std_names={}, projects={},
+              items={}, glossary={}, statement_subjects={},
+              latest_year=max(years) if years else 0, years=years)
+    # lexicon terms
+    for kind, entries in terms.by_kind.items():
+        for k, val in entries.items():
+            v.add(k, kind, val)
+    # standard subjects and synonyms
+    try:
+        from .lexicon import load as load_lexicon
+
+        lex = load_lexicon()
+        for s in lex.subjects:
+            v.std_names[key(s.name)] = s.name
+            v.add(s.name, "std", s.name)
+        for alias, canonical in lex.synonyms.items():
+            v.add(alias, "alias", canonical)
+    except Exception:  # noqa: BLE001 - the lexicon files are another engineer's; degrade, never fail
+        pass
+    # the store's rows
+    for r in _q(conn, "SELECT DISTINCT label, code FROM rows WHERE label IS NOT NULL AND label != ''"):
+        label = r["label"]
+        k = key(label)
+        if len(k) < 2 or k in ("合计", "小计", "总计") or k.endswith("小计"):
+            continue
+        v.labels.setdefault(k, set()).add(label)
+        v.add(k, "row", label)
+        if r["code"]:
+            v.codes.setdefault(r["code"], label)
+    for r in _q(conn, "SELECT DISTINCT c.raw FROM cells c WHERE c.column LIKE '%采购物品%' AND c.raw != ''"):
+        k = key(r["raw"])
+        if len(k) >= 2:
+            v.items[k] = r["raw"]
+            v.add(k, "item", r["raw"])
+    for r in _q(conn, "SELECT DISTINCT r.group_name AS raw FROM rows r JOIN tables t ON t.id = r.table_id "
+                      "WHERE t.kind = '政府采购预算表' AND r.is_total = 0 AND r.group_name != ''"):
+        k = key(r["raw"])
+        if len(k) >= 2 and "小计" not in k and "合计" not in k:
+            v.projects[k] = r["raw"]
+            v.add(k, "project", r["raw"])
+    for r in _q(conn, "SELECT DISTINCT project FROM tables WHERE project IS NOT NULL AND project != ''"):
+        k = key(r["project"])
+        if len(k) >= 2:
+            v.projects[k] = r["project"]
+            v.add(k, "project", r["project"])
+    for r in _q(conn, "SELECT DISTINCT project FROM indicators WHERE project IS NOT NULL AND project != ''"):
+        k = key(r["project"])
+        if len(k) >= 2:
+            v.projects.setdefault(k, r["project"])
+            v.add(k, "project", r["project"])
+    for r in _q(conn, "SELECT DISTINCT term FROM glossary"):
+        k = key(r["term"])
+        if len(k) >= 2:
+            v.glossary[k] = r["term"]
+            v.add(k, "gloss", r["term"])
+    for r in _q(conn, "SELECT DISTINCT subject FROM statements WHERE subject IS NOT NULL AND subject != ''"):
+        k = key(r["subject"])
+        if 2 <= len(k) <= 20:
+            v.statement_subjects[k] = r["subject"]
+            v.add(k, "stmt", r["subject"])
+    for d in docs:
+        for uk in d.keys:
+            v.add(uk, "unit", str(d.id))
+    return v
+
+
+_CACHE: dict[tuple[str, int, int], Vocab] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def vocab_for(path: str, conn: sqlite3.Connection) -> Vocab:
+    """The vocabulary of the store at ``path`` (cached per process by path, size and mtime)."""
+    st = os.stat(path)
+    k = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+    with _CACHE_LOCK:
+        v = _CACHE.get(k)
+        if v is None:
+            v = build_vocab(conn)
+            _CACHE[k] = v
+        return v
