@@ -286,6 +286,9 @@ _MEASURE = set("个项辆台人名件次家位套张本所座处批种年月日�
 _MEASURE_WORDS = ("平方米", "平米", "万元", "亿元", "千元", "百元", "季度", "小时", "公里", "米")
 _BEFORE_QUANTITY = set("前后近约共计达")  # "前三", "近三年", "共五个"
 _FORMAL_SAFE_PREV = set("第")  # ordinals keep their form: 第一部分
+# before a lone numeral these make a word, not a quantity: 上一年, 同一项, 每一个, 这一次, 唯一
+_WORD_PREV = set("上下同每这那哪某任唯统之逐单其万")
+_WORD_NEXT = ("次性", "体化", "把手", "系列", "揽子")  # 一次性, 一体化, 一把手, 一系列
 
 
 def _format(value: Decimal) -> str:
@@ -349,6 +352,8 @@ def _numeral_replacement(text: str, start: int, end: int, run: str) -> tuple[int
         if not (is_year or "〇" in integer_part or "○" in integer_part or percent):
             return None
     elif len(run) == 1:
+        if not percent and (prev in _WORD_PREV or rest.startswith(_WORD_NEXT)):
+            return None
         lone_ok = (
             nxt in _MEASURE
             or rest.startswith(_MEASURE_WORDS)
