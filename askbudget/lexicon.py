@@ -194,7 +194,10 @@ def _build(directory: Path | str | None) -> Lexicon:
         alias, canonical = normalize(row["alias"]), row["canonical"]
         if not alias:
             raise LexiconError(syn_where, lineno, f"alias {row['alias']!r} is empty once normalised")
-        if alias == (normalized_canonical.get(canonical) or normalize(canonical)):
+        target = normalized_canonical.get(canonical)
+        if target is None:
+            target = normalized_canonical[canonical] = normalize(canonical)
+        if alias == target:
             raise LexiconError(syn_where, lineno, f"alias {alias!r} is its own canonical name")
         previous = synonyms.get(alias)
         if previous is not None and previous != canonical:
@@ -204,7 +207,6 @@ def _build(directory: Path | str | None) -> Lexicon:
                 f"alias {alias!r} maps to {canonical!r} here but to {previous!r} on line {syn_line[alias]}",
             )
         synonyms[alias] = canonical
-        normalized_canonical.setdefault(canonical, normalize(canonical))
         syn_line.setdefault(alias, lineno)
     for alias, canonical in synonyms.items():
         target = normalized_canonical[canonical]

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # decimal (~1 ms) is imported only when a number is read
+    from decimal import Decimal
 
 # --------------------------------------------------------------------------- normalize
 
@@ -143,7 +145,8 @@ _DIGITS: dict[str, int] = {
 _SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG_UNITS: dict[str, int] = {"万": 10_000, "亿": 100_000_000}
 _UNITS = {**_SMALL_UNITS, **_BIG_UNITS}
-_ARABIC = re.compile(r"^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)([十百千万亿]*)$")
+# patterns compiled on first use (re's cache): import stays cheap for the one-shot CLI
+_ARABIC = r"^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)([十百千万亿]*)$"
 
 
 def _chinese_integer(s: str) -> int | None:
@@ -208,6 +211,8 @@ def _chinese_integer(s: str) -> int | None:
 
 
 def _chinese_decimal(s: str) -> Decimal | None:
+    from decimal import Decimal
+
     head, sep, tail = s.partition("点")
     if not head:
         return None
@@ -222,6 +227,8 @@ def _chinese_decimal(s: str) -> Decimal | None:
 
 
 def _read_decimal(token: str) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation
+
     s = _WS.sub("", normalize(token)).replace(",", "")
     if not s:
         return None
@@ -241,7 +248,7 @@ def _read_decimal(token: str) -> Decimal | None:
         s = s[:-1]
     if not s:
         return None
-    m = _ARABIC.match(s)
+    m = re.match(_ARABIC, s)
     if m:
         try:
             value = Decimal(m.group(1))
@@ -270,7 +277,7 @@ def read_number(token: str) -> float | None:
     """
     try:
         value = _read_decimal(token)
-    except (InvalidOperation, ValueError, OverflowError):
+    except (ArithmeticError, ValueError):  # decimal.InvalidOperation is an ArithmeticError
         return None
     return None if value is None else float(value)
 
@@ -279,7 +286,7 @@ def read_number(token: str) -> float | None:
 
 _RUN_DIGITS = "零〇○一二两三四五六七八九"
 _RUN_UNITS = "十百千万亿"
-_RUN = re.compile(f"[{_RUN_DIGITS}{_RUN_UNITS}]+(?:点[{_RUN_DIGITS}]+)?")
+_RUN = f"[{_RUN_DIGITS}{_RUN_UNITS}]+(?:点[{_RUN_DIGITS}]+)?"
 # what may follow a lone numeral character for it to be a quantity ("三个", "两辆", "五年")
 _MEASURE = set("个项辆台人名件次家位套张本所座处批种年月日天周岁倍成元角块条间栋层户架把支部份篇")
 # multi-character measure words / units that follow a lone numeral
@@ -312,7 +319,7 @@ def chinese_numerals_to_digits(text: str) -> str:
         return text
     out: list[str] = []
     pos = 0
-    for m in _RUN.finditer(text):
+    for m in re.finditer(_RUN, text):
         start, end = m.span()
         run = m.group()
         # a leading bare unit ("万一", "千万") cannot start a numeral: keep it as text
