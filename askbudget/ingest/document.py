@@ -77,11 +77,11 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
         if region_unit and len(region_unit[0]) > len(unit_code):
             unit_code, unit_name = region_unit
 
+    if not tables:
+        raise IngestError(file, None, "not a budget disclosure: no known table (收支总表, 收入总表, …)")
     if not unit_code:
         raise IngestError(file, None, "not a budget disclosure: no unit header line (e.g. "
                                       "`122001 单位名称`) under any table")
-    if not tables:
-        raise IngestError(file, None, "not a budget disclosure: no known table (收支总表, 收入总表, …)")
     last = max((i for i, line in enumerate(lines) if line.strip()), default=0)
     if "\t" in lines[last] and not data.endswith(b"\n"):
         raise IngestError(file, last + 1, "the file ends in the middle of a table row: it looks truncated")
