@@ -161,7 +161,7 @@ def parse(question: object, v: Vocab) -> Intent:
         nonlocal run
         r = run
         run = ""
-        core = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", r)
+        core = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", r).strip("的了是吗呢啊吧在里中和与及给")
         if len(core) < 2:
             return
         hit = _spell(v, core)
@@ -183,10 +183,13 @@ def parse(question: object, v: Vocab) -> Intent:
                 flush_run()
             pos += len(tok)
             continue
-        flush_run()
         kinds = dict()
         for kind, target in entries:
             kinds.setdefault(kind, target)
+        if run and len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money"}:
+            run += tok  # a one-character word inside an unknown span is probably part of a typo
+        else:
+            flush_run()
         is_neutral = "neutral" in kinds
         if "oos" in kinds:
             refuse = kinds["oos"]
@@ -279,7 +282,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "yoy"
     if "when" in cues:
         return "text"
-    if facts and not any(m.has("row", "item", "total") for m in mentions):
+    if facts and not any(m.has("row", "item", "total") for m in mentions) and not re.search(r"钱|预算|元|金额|经费|费用", text):
         return "fact"
     if "count" in cues and not any(m.has("item") for m in mentions):
         return "count"

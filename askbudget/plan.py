@@ -232,7 +232,7 @@ class Planner:
         if not keys:
             return []
         rows = self.q("SELECT s.id, s.document_id, s.subject, s.value, s.unit, s.year, s.change_dir, s.change, "
-                      "s.change_pct, s.base_year, s.base_value, s.sentence, sec.heading FROM statements s "
+                      "s.change_pct, s.base_year, s.base_value, s.sentence, sec.path AS heading FROM statements s "
                       f"JOIN sections sec ON sec.id = s.section_id WHERE s.document_id IN ({self._in(len(docs))}) "
                       "ORDER BY s.id", list(docs))
         for r in rows:
@@ -342,7 +342,8 @@ class Answerer(Planner):
                 what = "yoy"
             elif what in ("figure", "text") and prev.what in ("text",) and not it.columns:
                 what = prev.what
-            subjects = prev.subjects
+            subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
+                "row", "item", "alias", "stmt", "project", "total", "code")))
             if what == "sum" and len(ctx.figs) >= 2:
                 subjects = ()
             return replace(it, what=what, subjects=subjects,
@@ -350,6 +351,17 @@ class Answerer(Planner):
                            columns=it.columns or (prev.columns if what == "figure" and not it.measure else ()),
                            unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc,
                            followup=True)
+        colish = [m for m in it.subjects if m.has("column")]
+        homeless = any(key(x) not in self.v.terms.get("home") for m in colish for x in m.targets("column"))
+        if it.subjects and len(colish) == len(it.subjects) and (it.followup or homeless or len(t) <= 6
+                                                                or re.search(r"^(其中|那)", t)) \
+                and it.what in ("figure", "text") and not it.leftover:
+            subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
+                "row", "item", "alias", "stmt", "project", "total", "code")))
+            if subjects:
+                cols = tuple(x for m in colish for x in m.targets("column"))
+                return replace(it, what="figure", subjects=subjects, columns=cols, tables=it.tables,
+                               unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc, followup=True)
         if subj and re.search(r"呢[?？]?$", t) and len(t) <= 12 and it.what == "figure":
             return replace(it, what=prev.what if prev.what in ("figure", "yoy", "text") else "figure",
                            columns=it.columns or prev.columns, tables=it.tables or prev.tables,
@@ -681,7 +693,8 @@ class Answerer(Planner):
             got = self._procurement_by_project(it, projects[0], proc_cols, docs)
             if got:
                 return got
-        if (projects or it.leftover or not it.subjects) and not (strong and not it.leftover):
+        left = sum(len(x) for x in it.leftover)
+        if (projects or left >= 3 or not it.subjects) and not (strong and left < 3):
             got = self._indicator(it, docs, ctx)
             if got:
                 return got
@@ -751,12 +764,20 @@ class Answerer(Planner):
                 return (Answer(it.question, "answered", text + self._unit_note(d, it) + "。", value, unit, tuple(cites)),
                         Context(figs=[fig] if fig else [], refs=[r], doc=d, table_id=r.table_id))
             return None
+        if it.numbers and it.subjects:
+            got = self._a_reason(it, ctx, docs, need_marker=False)
+            if got:
+                return got
         if it.columns:
             figs, stop = self.resolve(it, docs, ctx)
             if stop is not None:
                 return stop, ctx
             if figs:
                 return self._a_figure(it, ctx, docs)
+        if it.numbers and it.subjects:
+            got = self._a_reason(it, ctx, docs, need_marker=False)
+            if got:
+                return got
         got = self._indicator(it, docs, ctx)
         if got:
             return got
@@ -828,7 +849,10 @@ class Answerer(Planner):
                 bonus = 0.25
             if unit == "%" and re.search(r"率|满意度|百分", it.text):
                 bonus = 0.2
+            if "when" in it.cues and "时效" in (r["level2"] or ""):
+                bonus += 0.3
             ok = (max(nl, nd) >= 2 and name >= 0.5) or (sp >= 0.6 and name >= 0.34 and max(nl, nd) >= 1) \
+                or (sp >= 0.5 and max(nl, nd) >= 2) \
                 or (lb and sl == 1.0 and len(key(r["level3"])) >= 2)
             if ok:
                 scored.append((name + 0.5 * sp + bonus, sp, r))
@@ -1048,7 +1072,7 @@ class Answerer(Planner):
         # "项目支出" as a list of projects: the narrative's project list
         if any(key(c) == "项目支出" for c in cols) or any(m.key == "项目支出" for m in it.subjects):
             if not tables:
-                st = self.q("SELECT s.subject, s.value, s.unit, s.document_id, sec.heading FROM statements s JOIN sections sec "
+                st = self.q("SELECT s.subject, s.value, s.unit, s.document_id, sec.path AS heading FROM statements s JOIN sections sec "
                             "ON sec.id = s.section_id WHERE s.sentence LIKE ? AND s.value IS NOT NULL AND s.document_id IN "
                             f"({self._in(len(docs))}) ORDER BY s.id", ["%项目支出%包括%", *docs])
                 projects = {key(p) for p in self.v.projects}
@@ -1067,14 +1091,16 @@ class Answerer(Planner):
                     if figs:
                         return figs, m.text, cols[0] if cols else ""
         if cols:
-            homes = list(tables)
-            for c in cols:
-                h = self.v.terms.get("home").get(key(c))
-                if h:
-                    homes.append(h)
-            for c in cols:
-                for kind in homes + [k for k in PREF if k not in homes]:
-                    for t in self.tables_of(kind, docs):
+            home_map = self.v.terms.get("home")
+            homed = [c for c in cols if key(c) in home_map]
+            main = homed[-1:] or cols[:1]
+            hints = [key(c) for c in cols if c not in main]
+            homes = list(tables) + [home_map[key(c)] for c in main if key(c) in home_map]
+            for c in main:
+                kinds = homes + [k for k in PREF if k not in homes]
+                tabs = [t for kind in kinds for t in self.tables_of(kind, docs)]
+                tabs.sort(key=lambda t: -sum(1 for h in hints if h in key(t["title"])))
+                for t in tabs:
                         if not any(_col_score(name, "", c) >= 3 for name in _json_list(t["columns"])):
                             continue
                         refs = self.rows_where("r.table_id = ? AND r.is_total = 0", (t["id"],), docs)
@@ -1234,7 +1260,7 @@ class Answerer(Planner):
             for sent in _SENT_SPLIT.split(s["text"] or ""):
                 sent = sent.strip()
                 if sent:
-                    out.append((s["document_id"], s["heading"], sent))
+                    out.append((s["document_id"], s["path"] or s["heading"], sent))
         for t in self.q(f"SELECT document_id, title, note FROM tables WHERE note != '' AND document_id IN "
                         f"({self._in(len(docs))})", list(docs)):
             for sent in _SENT_SPLIT.split(t["note"] or ""):
@@ -1312,6 +1338,7 @@ class Answerer(Planner):
         for m in self._expand(it.subjects):
             keys.append(m.key)
             keys += [key(t) for k, t in m.kinds if k in ("alias", "row", "stmt", "column") for t in [t] if "|" not in t]
+        keys += [re.sub(r"(预算|预算数|金额|总额)$", "", k) for k in keys]
         if set(keys) & self._TOTAL_KEYS:
             keys += list(self._TOTAL_KEYS)
         if "公用经费" in keys:
@@ -1413,7 +1440,7 @@ class Answerer(Planner):
     def _current_value(self, it: Intent, r: sqlite3.Row, d: int, ctx: Context) -> tuple[float | None, tuple[Citation, ...]]:
         if r["value"] is not None and r["year"] == self.docs[d].year:
             return r["value"], ()
-        same = self.q("SELECT s.value, sec.heading FROM statements s JOIN sections sec ON sec.id = s.section_id "
+        same = self.q("SELECT s.value, sec.path AS heading FROM statements s JOIN sections sec ON sec.id = s.section_id "
                       "WHERE s.document_id = ? AND s.subject = ? AND s.year = ? AND s.value IS NOT NULL AND s.change IS NULL",
                       (d, r["subject"], self.docs[d].year))
         if same:

@@ -193,11 +193,15 @@ def _make_tokenizer(v: Vocab) -> Any:
     jieba = _import_jieba()
     path = v.dict_path
     lines = []
+    strong = {"row", "std", "item", "project", "gloss", "stmt", "column", "total", "table", "belongs", "neutral", "oos"}
     for w in sorted(v.words):
         if not w or any(c.isspace() for c in w):
             continue
-        # long words must win over their pieces: frequency grows steeply with length
-        lines.append(f"{w} {10 ** min(len(w) + 2, 12)}")
+        # long words must win over their pieces: frequency grows steeply with length; on a tie the
+        # reading with a subject/column/table word wins over one made of question words and aliases
+        kinds = {k for k, _ in v.words[w]}
+        boost = 10 if kinds & strong else (3 if "alias" in kinds else 1)
+        lines.append(f"{w} {boost * 10 ** min(len(w) + 2, 14)}")
     body = "\n".join(lines) + "\n"
     if path is None:
         from .store import _cache_dir
