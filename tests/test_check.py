@@ -1,0 +1,104 @@
+"""``askbudget check``: the real document's genuine mistake is found, the consistent synthetic document
+is clean, and each rule fires when one figure of the synthetic document is altered."""
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from askbudget.check import run_checks
+from askbudget.ingest import build_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_real_document_mistakes(gongan_store: Path) -> None:
+    conn = sqlite3.connect(gongan_store)
+    found = run_checks(conn)
+    assert [(m.rule, m.table_title, m.row, m.column, m.expected, m.actual) for m in found] == [
+        ("合计=Σ行", "单位固定资产占用情况表", "合计", "价值", 6781.30, 6781.29)]
+    stored = conn.execute("SELECT rule, table_title, [row], [column], expected, actual FROM checks").fetchall()
+    assert stored == [("合计=Σ行", "单位固定资产占用情况表", "合计", "价值", 6781.30, 6781.29)]
+    conn.close()
+
+
+def test_synthetic_document_is_clean(tmp_path: Path, czj_doc: Path) -> None:
+    db = tmp_path / "c.db"
+    report = build_store([czj_doc], db, quiet=True)
+    assert report.mismatches == 0
+    conn = sqlite3.connect(db)
+    assert run_checks(conn) == []
+    conn.close()
+
+
+# one altered figure of the synthetic document -> rules that must report it
+MUTATIONS = [
+    ("支出总表 row", "4\t2010601\t行政运行\t484.04\t484.04\t\t", "4\t2010601\t行政运行\t484.05\t484.04\t\t",
+     {"合计=Σ列", "款=Σ项", "同数异表"}),
+    ("基本支出表 电费", "30206\t电费\t9.40\t\t9.40", "30206\t电费\t9.50\t\t9.50", {"类=Σ款", "叙述≠表格"}),
+    ("采购 单价", "箱\t150\t0.02", "箱\t150\t0.05", {"数量×单价"}),
+    ("收入总计", "34\t收入总计\t889.34", "34\t收入总计\t889.35", {"收支合计", "收入=支出", "同数异表"}),
+    ("narrative 水费", "水费1.60万元", "水费1.70万元", {"叙述≠表格", "包括=Σ明细"}),
+    ("科室数", "设有 8 个科室", "设有 9 个科室", {"科室数"}),
+    ("三公 合计", "1\t合计\t10.20\t10.20", "1\t合计\t10.30\t10.30", {"合计=Σ行", "叙述≠表格"}),
+    ("采购 合计", "合计\t\t\t\t\t\t\t90.20\t90.20", "合计\t\t\t\t\t\t\t90.30\t90.30", {"采购合计", "叙述≠表格"}),
+    ("资产 合计", "合计\t--\t1286.45", "合计\t--\t1286.55", {"合计=Σ行", "叙述≠表格"}),
+    ("财政拨款 fund column", "一、一般公共服务支出\t727.64\t727.64", "一、一般公共服务支出\t727.64\t727.74",
+     {"合计=Σ列", "同数异表"}),
+    ("收入总表 小计", "2010602\t一般行政管理 事务\t139.10\t139.10\t121.10\t\t\t\t\t\t18.00",
+     "2010602\t一般行政管理 事务\t139.10\t139.10\t121.10\t\t\t\t\t\t18.10", {"合计=Σ列"}),
+    ("基本支出 合计 vs 一般公共预算", "1\t\t合计\t627.74\t573.74\t54.00", "1\t\t合计\t627.84\t573.84\t54.00",
+     {"同数异表", "合计=Σ行"}),
+]
+
+
+@pytest.mark.parametrize("what,old,new,rules", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+def test_each_rule_fires(what: str, old: str, new: str, rules: set[str], tmp_path: Path, czj_doc: Path) -> None:
+    text = czj_doc.read_text(encoding="utf-8")
+    assert text.count(old) == 1, what
+    bad = tmp_path / "czj-altered.txt"
+    bad.write_text(text.replace(old, new), encoding="utf-8")
+    db = tmp_path / "m.db"
+    build_store([bad], db, quiet=True)
+    conn = sqlite3.connect(db)
+    found = {m.rule for m in run_checks(conn)}
+    conn.close()
+    assert rules <= found, found
+
+
+def test_rounded_unit_price_is_not_a_mismatch(tmp_path: Path, czj_doc: Path) -> None:
+    # 1000 × 0.03 = 30 is the real document's own line; 160 × 0.02 = 3.20 against a printed 3.00 is
+    # within 160 × 0.005 = 0.80 of a unit price rounded to 0.01
+    text = czj_doc.read_text(encoding="utf-8").replace("箱\t150\t0.02", "箱\t160\t0.02")
+    p = tmp_path / "r.txt"
+    p.write_text(text, encoding="utf-8")
+    db = tmp_path / "r.db"
+    build_store([p], db, quiet=True)
+    conn = sqlite3.connect(db)
+    assert [m.rule for m in run_checks(conn)] == []
+    conn.close()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "askbudget", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_check(gongan_store: Path, tmp_path: Path, czj_doc: Path) -> None:
+    r = _cli("check", "--db", str(gongan_store))
+    assert r.returncode == 1
+    lines = r.stdout.strip().split("\n")
+    assert lines[0].startswith("gaoxin-gongan-2023: [合计=Σ行] 单位固定资产占用情况表 · 合计 · 价值: printed 6781.29")
+    assert lines[-1] == "check: 1 document, 1 mismatch"
+    db = tmp_path / "c.db"
+    build_store([czj_doc], db, quiet=True)
+    r = _cli("check", "--db", str(db))
+    assert (r.returncode, r.stdout.strip()) == (0, "check: 1 document, 0 mismatches")
+
+
+def test_cli_ingest_summary(tmp_path: Path, gongan_doc: Path) -> None:
+    r = _cli("ingest", str(gongan_doc), "--db", str(tmp_path / "i.db"))
+    assert r.returncode == 0
+    assert r.stdout.strip() == "ingested 1 document (gaoxin-gongan-2023): 493 cells, 0 warnings; check: 1 mismatch"
