@@ -81,16 +81,18 @@ def _drop_spaces(text: str) -> str:
     """Drop each single space between two CJK characters or a CJK character and a digit."""
     parts = text.split(" ")
     out = [parts[0]]
+    last = parts[0][-1:]
     for part in parts[1:]:
-        a = out[-1][-1] if out[-1] else ""
-        b = part[0] if part else ""
-        if a and b and (
-            (_is_cjk(a) and (_is_cjk(b) or b in "0123456789")) or (a in "0123456789" and _is_cjk(b))
+        b = part[:1]
+        if last and b and (
+            (_is_cjk(last) and (_is_cjk(b) or b in "0123456789")) or (last in "0123456789" and _is_cjk(b))
         ):
-            out[-1] += part
-        else:
             out.append(part)
-    return " ".join(out)
+        else:
+            out.append(" ")
+            out.append(part)
+        last = part[-1:] or last
+    return "".join(out)
 
 
 def _keep(ch: str) -> str:
@@ -344,7 +346,6 @@ def chinese_numerals_to_digits(text: str) -> str:
 def _numeral_replacement(text: str, start: int, end: int, run: str) -> tuple[int, str] | None:
     prev = text[start - 1] if start > 0 else ""
     nxt = text[end] if end < len(text) else ""
-    rest = text[end:]
     if prev in _FORMAL_SAFE_PREV:
         return None  # 第一部分, 第三
     if nxt == "、" or nxt == "是" and run in _RUN_DIGITS:
@@ -355,15 +356,15 @@ def _numeral_replacement(text: str, start: int, end: int, run: str) -> tuple[int
     integer_part = run.split("点")[0]
     if not has_unit and len(integer_part) > 1:
         # digit strings: only years (二〇二二年) or anything written with 〇/零 inside
-        is_year = len(integer_part) == 4 and rest.startswith("年")
+        is_year = len(integer_part) == 4 and nxt == "年"
         if not (is_year or "〇" in integer_part or "○" in integer_part or percent):
             return None
     elif len(run) == 1:
-        if not percent and (prev in _WORD_PREV or rest.startswith(_WORD_NEXT)):
+        if not percent and (prev in _WORD_PREV or text.startswith(_WORD_NEXT, end)):
             return None
         lone_ok = (
             nxt in _MEASURE
-            or rest.startswith(_MEASURE_WORDS)
+            or text.startswith(_MEASURE_WORDS, end)
             or prev in _BEFORE_QUANTITY
             or percent
         )
