@@ -49,10 +49,18 @@ def _next_ids(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def delete_document(conn: sqlite3.Connection, unit_code: str, year: int) -> None:
+    """Remove a document and everything hanging off it. Cells and rows go by table/row id so the
+    deletes use the schema's indexes (cells(row_id), rows(table_id)) however many documents the
+    store holds."""
     ids = [r[0] for r in conn.execute("SELECT id FROM documents WHERE unit_code = ? AND year = ?", (unit_code, year))]
     for doc_id in ids:
+        table_ids = [r[0] for r in conn.execute("SELECT id FROM tables WHERE document_id = ?", (doc_id,))]
+        for tid in table_ids:
+            conn.execute("DELETE FROM cells WHERE row_id IN (SELECT id FROM rows WHERE table_id = ?)", (tid,))
+            conn.execute("DELETE FROM rows WHERE table_id = ?", (tid,))
         for t in CHILD_TABLES:
-            conn.execute(f"DELETE FROM [{t}] WHERE document_id = ?", (doc_id,))
+            if t not in ("cells", "rows"):
+                conn.execute(f"DELETE FROM [{t}] WHERE document_id = ?", (doc_id,))
         conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
 
