@@ -30,7 +30,19 @@ class Assistant:
         with self._lock:
             self.vocab = vocab_for(self.db_path, self._conn)
         self._ctx = Context()
-        self._history: list = []
+        self.vocab.tokenizer()  # a few ms; keeps the first question's time honest
+        if os.environ.get("ASKBUDGET_NO_WARM") != "1":
+            threading.Thread(target=self._warm, name="askbudget-warm", daemon=True).start()
+
+    def _warm(self) -> None:
+        """Load the speller's pinyin table and rapidfuzz off the question path (daemon thread)."""
+        try:
+            from .spell import suggest
+
+            suggest(self.vocab, "电废")
+            import rapidfuzz.process  # noqa: F401
+        except Exception:  # noqa: BLE001 - warming is an optimisation only
+            pass
 
     def reset(self) -> None:
         """Forget the conversation: the next question stands alone."""

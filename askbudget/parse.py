@@ -142,7 +142,7 @@ def parse(question: object, v: Vocab) -> Intent:
         money_unit = {"块钱": "元", "块": "元"}.get(u, u)
 
     # tokens
-    toks = v.tokens(text)
+    toks = v.tokens(text.replace("(", "").replace(")", ""))
     mentions: list[Mention] = []
     leftovers: list[str] = []
     cues: set[str] = set()

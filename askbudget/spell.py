@@ -54,16 +54,15 @@ def suggest(v: Vocab, run: str) -> tuple[str, str] | None:
     idx = _index(v)
     sp = idx.get("speller")
     if sp is not None:
-        try:
-            got = sp.suggest(run)
-            for s in got or []:
-                w = getattr(s, "word", None)
-                score = float(getattr(s, "score", 0))
-                if w and w in v.words and score >= 0.85 * (100 if score > 1 else 1):
-                    if abs(len(w) - len(run)) <= 1:
-                        return w, str(getattr(s, "how", "fuzzy"))
-        except Exception:  # noqa: BLE001
-            pass
+        spans = [run] + ([run[1:], run[:-1]] if len(run) >= 4 else [])
+        for span in spans:
+            try:
+                s = sp.best(span, 80)
+            except Exception:  # noqa: BLE001
+                s = None
+            if s is not None and s.word in v.words and s.word != span:
+                return s.word, s.how
+        return None
     try:
         py = _pinyin_index(v, idx)
         from pypinyin import lazy_pinyin
