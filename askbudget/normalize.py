@@ -293,7 +293,7 @@ _RUN = f"[{_RUN_DIGITS}{_RUN_UNITS}]+(?:点[{_RUN_DIGITS}]+)?"
 _MEASURE = set("个项辆台人名件次家位套张本所座处批种年月日天周岁倍成元角块条间栋层户架把支部份篇")
 # multi-character measure words / units that follow a lone numeral
 _MEASURE_WORDS = ("平方米", "平米", "万元", "亿元", "千元", "百元", "季度", "小时", "公里", "米")
-_BEFORE_QUANTITY = set("前后近约共计达")  # "前三", "近三年", "共五个"
+_BEFORE_QUANTITY = set("前后近约共")  # "前三", "后五名", "共五个"
 _FORMAL_SAFE_PREV = set("第")  # ordinals keep their form: 第一部分
 # before a lone numeral these make a word, not a quantity: 上一年, 同一项, 每一个, 这一次, 唯一
 _WORD_PREV = set("上下同每这那哪某任唯统之逐单其万")
@@ -350,6 +350,8 @@ def _numeral_replacement(text: str, start: int, end: int, run: str) -> tuple[int
         return None  # 第一部分, 第三
     if nxt == "、" or nxt == "是" and run in _RUN_DIGITS:
         return None  # list markers: 一、 十二、; enumerations: 一是…二是…
+    if prev == "(" and nxt == ")":
+        return None  # list markers: (十二)
     # 百分之五 → 5%
     percent = text[max(0, start - 3):start] == "百分之"
     has_unit = any(ch in _RUN_UNITS for ch in run.split("点")[0])
@@ -365,7 +367,7 @@ def _numeral_replacement(text: str, start: int, end: int, run: str) -> tuple[int
         lone_ok = (
             nxt in _MEASURE
             or text.startswith(_MEASURE_WORDS, end)
-            or prev in _BEFORE_QUANTITY
+            or (prev in _BEFORE_QUANTITY and (not nxt or not _is_cjk(nxt) or nxt in "的名"))
             or percent
         )
         if not lone_ok:
