@@ -15,6 +15,7 @@ from .vocab import Vocab, key, norm
 
 SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
 
+_COUNTABLE = {"台", "辆", "套", "个", "件", "箱", "条", "根", "间", "名", "项", "所", "张", "把", "部"}
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _SQL = re.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
                   re.IGNORECASE)
@@ -225,6 +226,8 @@ def parse(question: object, v: Vocab) -> Intent:
     if refuse:
         return Intent(question, text, "refuse", subjects=tuple(mentions), refuse=refuse, refuse_status="out_of_scope")
 
+    if measure and re.search(r"(多少|几)" + re.escape(measure), text) and measure in _COUNTABLE and "数量" not in columns:
+        columns.append("数量")
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn)
     followup = bool(cues & {"followup"}) or (not mentions and bool(columns or year_rel is not None or cues))
     return Intent(

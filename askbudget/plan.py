@@ -294,6 +294,8 @@ class Answerer(Planner):
         if isinstance(docs, Answer):
             return docs, ctx
         it = self._inherit(it, ctx)
+        if it.what in ("figure", "total") and any("|" in t for m in it.subjects for k, t in m.kinds if k == "alias"):
+            it = replace(it, what="sum")  # 水电费 = 水费 + 电费
         handler = getattr(self, f"_a_{it.what}", None) or self._a_figure
         out = handler(it, ctx, docs)
         if out is None:
@@ -1069,6 +1071,15 @@ class Answerer(Planner):
                 kids = self._children(r, cols)
                 if kids:
                     return kids, r.label, cols[0] if cols else ""
+        if tables and not subjects and not cols:
+            for kind in tables:
+                for t in self.tables_of(kind, docs):
+                    refs = self.rows_where("r.table_id = ? AND r.is_total = 0", (t["id"],), docs)
+                    parents = {r.parent_code for r in refs if r.parent_code}
+                    leaves = [r for r in refs if not (r.code and r.code in parents)]
+                    figs = [f for f in (self.fig_of(r) for r in leaves) if f is not None and f.value is not None]
+                    if figs:
+                        return figs, t["title"], ""
         # "项目支出" as a list of projects: the narrative's project list
         if any(key(c) == "项目支出" for c in cols) or any(m.key == "项目支出" for m in it.subjects):
             if not tables:

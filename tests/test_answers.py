@@ -1,0 +1,144 @@
+"""Questions -> expected value/unit/status/cited table, as parametrised tables (one case per phrasing).
+
+Each rule is covered by several phrasings, not by the banks' own wording; the gold figures are the
+ones the documents print (or compute from them with the formula the answer states).
+"""
+from __future__ import annotations
+
+import pytest
+
+from askbudget.assistant import Assistant
+
+# (question, value, unit, a word the cited table/section title must contain)
+GONGAN = [
+    ("电费多少", 95.0, "万元", "基本支出表"),
+    ("电费预算是多少？", 95.0, "万元", "基本支出表"),
+    ("今年电费安排了多少钱", 95.0, "万元", "基本支出表"),
+    ("電費是多少", 95.0, "万元", "基本支出表"),
+    ("电费多少元", 950000.0, "元", "基本支出表"),
+    ("30206多少", 95.0, "万元", "基本支出表"),
+    ("用电花了多少钱", 95.0, "万元", "基本支出表"),
+    ("水费多少", 24.0, "万元", "基本支出表"),
+    ("取暖费是多少", 50.0, "万元", "基本支出表"),
+    ("供暖费多少", 50.0, "万元", "基本支出表"),
+    ("2040220预算多少", 40.0, "万元", "支出总表"),
+    ("执法办案多少钱", 40.0, "万元", "支出总表"),
+    ("公共安全支出是多少", 4327.18, "万元", "支出总表"),
+    ("收入总计", 5983.18, "万元", "收支总表"),
+    ("本年支出合计多少", 5983.18, "万元", "收支总表"),
+    ("基本支出一共多少", 3824.5, "万元", "支出总表"),
+    ("人员经费多少", 3632.5, "万元", "基本支出表"),
+    ("公用经费是多少", 192.0, "万元", "基本支出表"),
+    ("一般行政管理事务的基本支出", 3824.5, "万元", "支出总表"),
+    ("城乡社区支出的项目支出多少", 1656.0, "万元", "支出总表"),
+    ("上年结转多少", 0.0, "万元", "收入总表"),
+    ("三公经费是多少", 0.0, "万元", "三公"),
+    ("公务接待费多少", 0.0, "万元", "三公"),
+    ("政府采购一共多少钱", 217.0, "万元", "政府采购"),
+    ("制服采购数量", 1000.0, "套", "政府采购"),
+    ("固定资产总额", 6781.29, "万元", "固定资产"),
+    ("专用设备价值多少", 3271.13, "万元", "固定资产"),
+    ("汽车有几辆", 37.0, "辆", "固定资产"),
+    ("破案率目标是多少", 25.0, "%", "办案及维稳经费"),
+    ("体检经费在职人数指标", 516.0, "人", "体检经费"),
+    ("水费和电费合计", 119.0, "万元", "基本支出表"),
+    ("水电费一共多少", 119.0, "万元", "基本支出表"),
+    ("水费占公用经费的比重", 12.5, "%", "基本支出表"),
+    ("人员经费比上年增加了多少", 893.84, "万元", "总体情况"),
+    ("2022年人员经费是多少", 2738.66, "万元", "总体情况"),
+    ("去年的日常公用经费是多少", 197.0, "万元", "机关运行经费"),
+]
+
+CZJ = [
+    ("电费多少", 9.4, "万元", "基本支出表"),
+    ("邮电费预算", 3.2, "万元", "基本支出表"),
+    ("奖金多少钱", 46.2, "万元", "基本支出表"),
+    ("其他收入多少", 18.0, "万元", "收"),
+    ("三公经费合计多少", 10.2, "万元", "三公"),
+    ("公务用车购置费多少", 0.0, "万元", "三公"),
+    ("便携式计算机单价", 0.85, "万元", "政府采购"),
+    ("复印纸买多少箱", 150.0, "箱", "政府采购"),
+    ("房屋价值", 935.6, "万元", "固定资产"),
+    ("项目支出占支出总计的比例", 29.42, "%", "支出总表"),
+    ("2022年公务接待费多少", 3.0, "万元", "经费"),
+    ("住房公积金多少", 41.03, "万元", "基本支出表"),
+]
+
+REFUSE = [
+    "2024年电费多少", "2019年的收入总计", "局长工资多少", "物业管理服务是哪家公司中标的",
+    "今天天气怎么样", "你好", "SELECT * FROM cells", "asdf qwer", "电费的决算数是多少",
+    "汽车是什么品牌", "明年的预算是多少", "",
+]
+
+
+@pytest.fixture(scope="module")
+def gongan(gongan_store):
+    return Assistant(gongan_store)
+
+
+@pytest.fixture(scope="module")
+def both(both_store):
+    return Assistant(both_store)
+
+
+def _check(a: Assistant, q: str, value: float, unit: str, table: str) -> None:
+    a.reset()
+    ans = a.ask(q)
+    assert ans.status == "answered", (q, ans.text)
+    have = ans.value * {"元": 1, "万元": 1e4, "亿元": 1e8}.get(ans.unit, 1) / {"元": 1, "万元": 1e4, "亿元": 1e8}.get(unit, 1) \
+        if ans.unit in ("元", "万元", "亿元") and unit in ("元", "万元", "亿元") else ans.value
+    assert have == pytest.approx(value, abs=0.006), (q, ans.text)
+    assert any(table in c.table for c in ans.citations), (q, [c.table for c in ans.citations])
+
+
+@pytest.mark.parametrize("q,value,unit,table", GONGAN, ids=[r[0] for r in GONGAN])
+def test_gongan_figures(gongan, q, value, unit, table):
+    _check(gongan, q, value, unit, table)
+
+
+@pytest.mark.parametrize("q,value,unit,table", CZJ, ids=[r[0] for r in CZJ])
+def test_czj_figures_in_a_two_unit_store(both, q, value, unit, table):
+    # two units in the store: the question names the 财政局 so the answer is that unit's
+    _check(both, "财政局的" + q if not q.startswith("2022") else "2022年财政局" + q[5:], value, unit, table)
+
+
+@pytest.mark.parametrize("q", REFUSE, ids=[r or "<empty>" for r in REFUSE])
+def test_refusals(gongan, q):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status != "answered", (q, ans.text)
+    assert ans.value is None
+
+
+@pytest.mark.parametrize("q", ["电费多少", "水费多少", "电费是多少元"])
+def test_two_units_without_a_unit_named_is_ambiguous(both, q):
+    both.reset()
+    ans = both.ask(q)
+    assert ans.status == "ambiguous", ans.text
+    assert "财政局" in ans.text and "公安局" in ans.text
+
+
+@pytest.mark.parametrize("q,unit_word", [("奖金多少", "财政局"), ("取暖费多少", "公安")])
+def test_subject_in_one_unit_only_is_answered_and_says_which(both, q, unit_word):
+    both.reset()
+    ans = both.ask(q)
+    assert ans.status == "answered", ans.text
+    assert unit_word in ans.text
+
+
+@pytest.mark.parametrize("q,words", [
+    ("电费为什么增加", ["用电设备"]),
+    ("电费增加的原因", ["用电设备"]),
+    ("什么是基本支出", ["正常运转"]),
+    ("机关运行费是什么意思", ["公用经费"]),
+    ("单位规格是什么", ["副处"]),
+    ("公用经费包括哪些", ["水费", "电费", "取暖费", "租赁费"]),
+    ("基本支出表里哪项最多", []),
+    ("视频监控维护采购的是什么", ["硬件运维服务"]),
+])
+def test_text_answers(gongan, q, words):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "answered", ans.text
+    for w in words:
+        assert w in ans.text, (q, ans.text)

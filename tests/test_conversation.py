@@ -1,0 +1,41 @@
+"""Follow-ups resolved against the previous turn."""
+from __future__ import annotations
+
+import pytest
+
+from askbudget.assistant import Assistant
+
+CONVERSATIONS = [
+    [("电费多少", 95.0), ("水费呢", 24.0), ("两者合计呢", 119.0)],
+    [("取暖费多少", 50.0), ("租赁费呢", 23.0), ("加起来呢", 73.0)],
+    [("人员经费多少", 3632.5), ("比上年增加了多少", 893.84), ("去年呢", 2738.66)],
+    [("制服采购多少", 30.0), ("买多少套", 1000.0), ("单价呢", 0.03)],
+    [("一般行政管理事务多少", 4215.8), ("其中项目支出呢", 391.3), ("基本支出呢", 3824.5)],
+]
+
+
+@pytest.fixture(scope="module")
+def a(gongan_store):
+    return Assistant(gongan_store)
+
+
+@pytest.mark.parametrize("turns", CONVERSATIONS, ids=[" / ".join(t[0] for t in c) for c in CONVERSATIONS])
+def test_conversation(a, turns):
+    a.reset()
+    for q, value in turns:
+        ans = a.ask(q)
+        assert ans.status == "answered", (q, ans.text)
+        assert ans.value == pytest.approx(value, abs=0.006), (q, ans.text)
+
+
+def test_reset_forgets(a):
+    a.reset()
+    assert a.ask("电费多少").answered
+    a.reset()
+    assert a.ask("两者合计呢").status != "answered"
+
+
+def test_garbage_after_a_question_is_not_a_follow_up(a):
+    a.reset()
+    a.ask("电费多少")
+    assert a.ask("asdkjh 啊啊啊").status != "answered"
