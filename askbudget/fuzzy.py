@@ -173,12 +173,21 @@ class Speller:
             full: dict[str, list[str]] = {}
             initials: dict[str, list[str]] = {}
             for w in self._words:
-                sylls = [min(_readings(ch)) if _readings(ch) else "" for ch in w]
-                if not all(sylls):
+                readings = [sorted(_readings(ch)) for ch in w]
+                if not all(readings):
                     continue
-                full.setdefault("".join(sylls), []).append(w)
+                # every reading of a heteronym (行: hang/xing), up to 16 spellings per word
+                spellings = [""]
+                for options in readings:
+                    spellings = [p + r for p in spellings for r in options][:16]
+                for spelling in spellings:
+                    full.setdefault(spelling, []).append(w)
                 if len(w) >= 3:
-                    initials.setdefault("".join(s[0] for s in sylls), []).append(w)
+                    inits = {""}
+                    for options in readings:
+                        inits = set(sorted(p + r[0] for p in inits for r in options)[:16])
+                    for i in sorted(inits):
+                        initials.setdefault(i, []).append(w)
             self._latin = {"full": full, "initials": initials}
         return self._latin
 

@@ -51,6 +51,7 @@ TYPOS = [
     ("山公经费", "三公经费", NEAR_PINYIN),  # shan ~ san
     ("公务用车运形维护费", "公务用车运行维护费", PINYIN),
     ("dianfei", "电费", PINYIN),
+    ("xingzhengyunxing", "行政运行", PINYIN),  # 行 is hang or xing: every reading is indexed
     ("sgjf", "三公经费", INITIALS),
     ("一般行政管制事务", "一般行政管理事务", EDIT),
 ]
