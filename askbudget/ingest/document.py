@@ -33,11 +33,42 @@ from .summary import build_two_sided_rows, sides_of
 def parse_file(path: str | Path) -> Document:
     p = Path(path)
     file = str(path)
+    data = _read_limited(p, file, int(settings.MAX_DOCUMENT_BYTES))
+    return parse_bytes(data, file, name=p.stem, source_path=str(p.resolve()))
+
+
+CHUNK = 1 << 20
+
+
+def _read_limited(p: Path, file: str, limit: int) -> bytes:
+    """Read at most ``limit`` bytes of a regular file: a huge file is refused by its size (or by the
+    chunk that passes the limit), never read whole; a NUL byte in the first chunk means binary."""
     try:
-        data = p.read_bytes()
+        if p.is_dir():
+            raise IngestError(file, None, "is a directory, not a document file")
+        if p.exists() and not p.is_file():
+            # a FIFO would block waiting for a writer, a device may never end: only regular files
+            raise IngestError(file, None, "not a regular file (a pipe or a device): save the document to a file first")
+        if p.is_file() and p.stat().st_size > limit:
+            raise IngestError(file, None, f"file too large ({p.stat().st_size} bytes; the limit is {limit}, "
+                                          "setting ASKBUDGET_MAX_DOCUMENT_BYTES)")
+        parts: list[bytes] = []
+        size = 0
+        with open(p, "rb") as f:
+            while True:
+                chunk = f.read(CHUNK)
+                if not chunk:
+                    break
+                if not parts and b"\x00" in chunk:
+                    return chunk  # decode() reports the NUL byte with its line
+                parts.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise IngestError(file, None, f"file too large (more than {limit} bytes, "
+                                                  "setting ASKBUDGET_MAX_DOCUMENT_BYTES)")
+        return b"".join(parts)
     except OSError as e:
         raise IngestError(file, None, f"cannot read: {e.strerror or e}") from None
-    return parse_bytes(data, file, name=p.stem, source_path=str(p.resolve()))
 
 
 def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: str | None = None) -> Document:
