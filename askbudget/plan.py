@@ -456,7 +456,25 @@ class Answerer(Planner):
                 cols = [c for c in cols if not any(key(c) == m.key for m in rowish)]
             else:
                 subjects = [m for m in subjects if not m.has("column")]
-        # a column cue that no table has but some table's title has is a table hint
+        # a code and its name said together are one subject (2040220执法办案)
+        seen: dict[str, Mention] = {}
+        for m in subjects:
+            if m.key in seen:
+                if m.how == "code":
+                    seen[m.key] = m
+                continue
+            seen[m.key] = m
+        subjects = [m for m in subjects if seen.get(m.key) is m]
+        # "X的Y": a subject followed by 的 and then another subject only qualifies it (公安分局的水费)
+        if len(subjects) > 1:
+            keep = []
+            for i, m in enumerate(subjects):
+                end = m.pos + len(m.text)
+                later = [o for o in subjects[i + 1:] if not o.has("column") or o.has("row", "item")]
+                if later and it.text[end:end + 1] == "的" and not m.has("column") and not m.has("code"):
+                    continue
+                keep.append(m)
+            subjects = keep
         return subjects, cols, tables
 
     def _order(self, refs: list[RowRef], cols: Sequence[str], tables: Sequence[str], ctx: Context) -> list[RowRef]:
@@ -713,6 +731,15 @@ class Answerer(Planner):
             if projects:
                 return self._indicator(it, docs, ctx, loose=True)
             return None
+        if len(figs) > 1:
+            parts = []
+            for g in figs:
+                txt, _, _ = self._say(g, it)
+                parts.append(txt)
+            cites = tuple(dict.fromkeys(c for g in figs for c in g.cites))
+            return (Answer(it.question, "answered", "；".join(parts) + "。", None, None, cites,
+                           items=tuple(Item(g.label, g.value, g.unit) for g in figs)),
+                    Context(figs=figs[-2:], refs=[g.ref for g in figs if g.ref], doc=figs[0].doc))
         f = figs[0]
         if f.value is None and f.raw:
             text = f"{f.ref.label if f.ref else f.label}的{f.column}是“{f.raw}”" if f.column else f"{f.label}：{f.raw}"

@@ -124,6 +124,10 @@ def _unit_keys(unit_name: str) -> tuple[str, ...]:
             s = name[i:j]
             if _ORG_SUFFIX.search(s) and not re.match(r"^(市|区|县|省)", s):
                 out.add(s)
+    if name.endswith("分局"):
+        for s in list(out):
+            if s.endswith("局") and not s.endswith("分局") and len(s) >= 3:
+                out.add(s[:-1] + "分局")  # 公安局…分局 -> 公安分局
     out.add(name)
     return tuple(sorted(out - _GENERIC_UNIT_KEYS, key=len, reverse=True))
 
