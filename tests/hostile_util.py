@@ -222,16 +222,29 @@ def call_with_timeout(fn: Callable[[], T], seconds: float) -> T:
         ex.shutdown(wait=False)
 
 
+def _limit_memory(mb: int) -> Callable[[], None]:
+    def apply() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (mb << 20, mb << 20))
+    return apply
+
+
 def run_cli(args: Iterable[str], timeout: float = 60, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m askbudget ARGS`` from this checkout, capturing stdout/stderr as text."""
+            env: dict[str, str] | None = None, memory_mb: int | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m askbudget ARGS`` from this checkout, capturing stdout/stderr as text.
+
+    ``memory_mb`` caps the child's address space, so a test feeding it an endless file cannot take
+    the machine down with it.
+    """
     e = dict(os.environ)
     e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
     e.setdefault("NO_COLOR", "1")
     if env:
         e.update(env)
     return subprocess.run([sys.executable, "-m", "askbudget", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=str(cwd or ROOT), env=e, errors="replace")
+                          timeout=timeout, cwd=str(cwd or ROOT), env=e, errors="replace",
+                          preexec_fn=_limit_memory(memory_mb) if memory_mb else None)
 
 
 # Fifty self-contained questions (each names its unit where the two corpus units could both fit),
