@@ -271,7 +271,8 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
     subj = [m for m in mentions if m.how != "code" or True]
     if ("sum" in cues or "total" in cues) and len(subj) >= 2 and not re.search(r"其中", text):
         return "sum"
-    if "diff" in cues and len(subj) >= 2:
+    if ("diff" in cues or re.search(r"比.{1,20}(多|少|高|低)(多少|了多少|几)", text)) and len(subj) >= 2 \
+            and not re.search(r"比(上年|去年|上一年|\d{4}年)", text):
         return "diff"
     if "list" in cues and has_gloss and re.search(r"包括|包含", text):
         return "glossary"

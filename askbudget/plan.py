@@ -617,6 +617,14 @@ class Answerer(Planner):
         rows = [s for s in self.statements(cands, docs) if s["value"] is not None]
         if not rows:
             return []
+        if any(key(c) == "数量" for c in cols):
+            for s in rows:
+                subj = re.sub(r"\(.*?\)", "", s["subject"])
+                mq = re.search(re.escape(subj) + r"\s*(\d+(?:\.\d+)?)\s*(台|个|套|辆|件|箱|条|根|间|张|把|部)", s["sentence"] or "")
+                if mq and s["year"] in (None, self.docs[s["document_id"]].year):
+                    return [Fig(subj, float(mq.group(1)), mq.group(2), (self.cite_section(s["document_id"], s["heading"]),),
+                                "", None, "数量", s["document_id"], note=s["sentence"])]
+            return []
         per_unit = any(key(c) in ("单价",) for c in cols) or bool(re.search(r"每(台|个|套|辆|件)|单价", it.text))
         rows = [s for s in rows if ("每" in s["subject"]) == per_unit] or ([] if per_unit else rows)
         ydoc = {d: self.docs[d].year for d in docs}
@@ -684,12 +692,13 @@ class Answerer(Planner):
         f = figs[0]
         text, value, unit = self._say(f, it)
         if f.ref is not None and f.ref.kind == "固定资产占用情况表" and f.column == "数量":
-            unit = unit or (it.measure if it.measure and it.measure not in ("个",) or not unit else unit) or ""
-            text = f"{f.ref.label}数量为{fmt(f.value)}{unit or (it.measure or '')}"
-            unit = unit or (it.measure or "")
+            unit = _unit_in(f.raw) or (it.measure or "")
+            text = f"{f.ref.label}数量为{fmt(f.value)}{unit}"
         elif f.ref is not None and f.column == "数量":
             u = self._row_text(f.ref, "计量单位") or it.measure or ""
             text, unit = f"{f.ref.label}采购数量为{fmt(f.value)}{u}", u
+        elif f.ref is None and f.column == "数量":
+            text, value, unit = f"拟购置{f.label}{fmt(f.value)}{f.unit}", f.value, f.unit
         elif f.ref is not None and f.column == "单价":
             text = f"{f.ref.label}单价{fmt(value, unit)}{unit}"
         doc = f.doc or (f.ref.doc if f.ref else 0)
@@ -881,7 +890,7 @@ class Answerer(Planner):
             if "when" in it.cues and "时效" in (r["level2"] or ""):
                 bonus += 0.3
             ok = (max(nl, nd) >= 2 and name >= 0.5) or (sp >= 0.6 and name >= 0.34 and max(nl, nd) >= 1) \
-                or (sp >= 0.5 and max(nl, nd) >= 2) \
+                or (sp >= 0.5 and max(nl, nd) >= 2) or (nl >= 3 and name + 0.5 * sp >= 0.65) \
                 or (lb and sl == 1.0 and len(key(r["level3"])) >= 2)
             if ok:
                 scored.append((name + 0.5 * sp + bonus, sp, r))
@@ -925,8 +934,6 @@ class Answerer(Planner):
                         f"document_id IN ({self._in(len(docs))})", list(docs)):
             pb = _bigrams(key(t["project"] or ""))
             sp = len(qb & pb) / len(pb) if pb else 0
-            if sp < 0.5:
-                continue
             qrest = qb - pb
             for clause in _CLAUSE_SPLIT.split(t["goal"] or ""):
                 m = _QTY.search(clause)
@@ -936,7 +943,7 @@ class Answerer(Planner):
                 n = len(qrest & cb)
                 unit_ok = bool(it.measure and m.group(2).endswith(it.measure)) or m.group(2) in it.text
                 score = n + (1 if unit_ok else 0) + sp
-                if n >= 2 and (best is None or score > best[0]):
+                if n >= 2 and (sp >= 0.5 or unit_ok) and (best is None or score > best[0]):
                     best = (score, t, clause, m)
         if best is None:
             return None
@@ -1285,7 +1292,7 @@ class Answerer(Planner):
             _, term, definition = by_doc[d]
             sec = self.q("SELECT heading FROM sections WHERE document_id = ? AND heading LIKE ? LIMIT 1", (d, "%名词解释%"))
             heading = sec[0]["heading"] if sec else "名词解释"
-            term = term.strip("*“”\" ")
+            term = re.sub(r"[*“”\"]", "", term).strip()
             doc = self.docs[d]
             cite = Citation(doc.name, doc.unit_name, doc.year, heading, term, "")
             return (Answer(it.question, "answered", f"{term}：{definition.strip()}", None, None, (cite,)), Context(doc=d))
@@ -1308,7 +1315,9 @@ class Answerer(Planner):
 
     def _subject_words(self, it: Intent, docs: list[int]) -> list[str]:
         words = []
-        for m in self._expand(it.subjects):
+        ms = self._expand(it.subjects)
+        main = [m for m in ms if not (m.has("column") and not m.has("row", "item", "alias", "stmt", "project"))]
+        for m in main or ms:
             words.append(m.key)
             for k, t in m.kinds:
                 if k in ("alias", "row", "item", "stmt"):
@@ -1331,35 +1340,53 @@ class Answerer(Planner):
         qb = _bigrams(key(it.text)) - _STOP_BIGRAMS
         sents = self._sentences(docs)
         best = None
+        negated = bool(re.search(r"(为什么|为何|怎么)(没有|未|不)", it.text))
+
+        def dir_ok(text: str) -> bool:
+            return (not direction) or direction in text or (direction == "增加" and "增长" in text) or \
+                (direction == "减少" and "下降" in text)
+
         for i, (d, heading, sent) in enumerate(sents):
             ks = key(sent)
             subj = max((_lcs(w, ks) / len(w) for w in words), default=0)
-            if subj < 0.6:
+            if subj < 0.5:
+                continue
+            if it.numbers and not all(fmt(n) in sent or f"{n:.2f}" in sent for n in it.numbers):
                 continue
             follow = sents[i + 1][2] if i + 1 < len(sents) and sents[i + 1][0] == d and sents[i + 1][1] == heading else ""
-            clauses = [c for c in re.split(r"[；;]", sent) if c]
-            target = max(clauses, key=lambda c: max((_lcs(w, key(c)) / len(w) for w in words), default=0))
-            marker = bool(_REASON_MARK.search(target))
-            text = target
-            if not marker and follow.startswith("原因"):
-                marker, text = True, sent + follow
-            elif marker and len(clauses) > 1:
-                text = target
-            else:
-                text = sent
-            if need_marker and not marker and not it.numbers:
-                score_m = -1.0
-            else:
-                score_m = 1.0 if marker else 0.0
-            dir_ok = (not direction) or direction in text or (direction == "增加" and "增长" in text) or \
-                (direction == "减少" and "下降" in text)
-            overlap = len(qb & _bigrams(ks)) / max(1, len(qb))
-            num_ok = all(fmt(n) in sent or f"{n:.2f}" in sent for n in it.numbers) if it.numbers else True
-            if not num_ok:
-                continue
-            score = 2 * subj + score_m + (0.5 if dir_ok else -0.5) + overlap
-            if best is None or score > best[0]:
-                best = (score, d, heading, text.strip())
+            # the reason may sit in one comma clause of a long sentence ("项目减少是由于…")
+            clauses = [c for c in re.split(r"[，,；;]", sent) if c.strip()]
+            cands: list[tuple[float, str, bool]] = []
+            for j, c in enumerate(clauses):
+                cs = max((_lcs(w, key(c)) / len(w) for w in words), default=0)
+                if cs < 0.5:
+                    continue
+                span = c
+                k = j + 1
+                while k < len(clauses) and re.match(r"(导致|因此|所以|从而|同时|相应|以及)", clauses[k].strip()):
+                    span += "，" + clauses[k]
+                    k += 1
+                has = bool(_REASON_MARK.search(span))
+                cands.append((cs, span, has))
+            whole_marker = bool(_REASON_MARK.search(sent)) or follow.startswith("原因")
+            for cs, span, has in cands:
+                text = span if len(sent) > 60 else sent
+                marker = has or (len(sent) <= 60 and whole_marker)
+                if not has and follow.startswith("原因"):
+                    text, marker = sent + follow, True
+                if need_marker and not marker and not it.numbers:
+                    if not (negated and re.search(r"未|没有|不", text)):
+                        continue
+                    marker = True
+                overlap = len(qb & _bigrams(key(text))) / max(1, len(qb))
+                score = 2 * cs + (1.0 if marker else 0.0) + (0.5 if dir_ok(text) else -0.5) + overlap
+                if best is None or score > best[0]:
+                    best = (score, d, heading, text.strip("，, "))
+            if not cands and (not need_marker or it.numbers):
+                overlap = len(qb & _bigrams(ks)) / max(1, len(qb))
+                score = 2 * subj + overlap
+                if best is None or score > best[0]:
+                    best = (score, d, heading, sent)
         if best is None or best[0] < 2.0:
             return None
         _, d, heading, text = best

@@ -307,6 +307,9 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         if 2 <= len(k) <= 20:
             v.statement_subjects[k] = r["subject"]
             v.add(k, "stmt", r["subject"])
+            short = re.sub(r"(总额|金额|合计|总计)$", "", k)
+            if short != k and len(short) >= 4:
+                v.add(short, "stmt", r["subject"])
     for d in docs:
         for uk in d.keys:
             v.add(uk, "unit", str(d.id))
