@@ -30,6 +30,7 @@ class Assistant:
         with self._lock:
             self.vocab = vocab_for(self.db_path, self._conn)
         self._ctx = Context()
+        self._answerer = Answerer(self._conn, self.vocab)
         self.vocab.tokenizer()  # a few ms; keeps the first question's time honest
         if os.environ.get("ASKBUDGET_NO_WARM") != "1":
             threading.Thread(target=self._warm, name="askbudget-warm", daemon=True).start()
@@ -55,8 +56,7 @@ class Assistant:
         with self._lock:
             try:
                 intent = parse(text, self.vocab)
-                answerer = Answerer(self._conn, self.vocab)
-                answer, ctx = answerer.answer(intent, self._ctx)
+                answer, ctx = self._answerer.answer(intent, self._ctx)
             except QueryError as e:
                 return Answer(question[:500], "out_of_scope", f"这个问题没能查询：{e}。")
             except AskBudgetError as e:

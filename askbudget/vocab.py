@@ -50,6 +50,7 @@ def _t2s() -> Any:
 _HAN_TRAD_HINT = re.compile(r"[\u4e00-\u9fff]")
 
 
+@functools.lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Normalise text the same way for questions and store names (NFKC, 繁→简, no spaces/quotes)."""
     n = _normalizer()
@@ -67,6 +68,7 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@functools.lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """A matching key: normalised, brackets and list markers dropped (因公出国（境）费 = 因公出国境费)."""
     t = norm(text)
