@@ -22,7 +22,9 @@ from .vocab import vocab_for
 class Assistant:
     """Answers questions about the documents in one store, keeping one conversation."""
 
-    def __init__(self, db_path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, db_path: str | os.PathLike[str] | None = None, *, warm: bool = True) -> None:
+        """``warm``: load the speller and fuzzy matcher now (~30 ms) so no question pays for them;
+        the one-shot CLI passes False to start faster."""
         path = Path(db_path) if db_path is not None else default_store_path()
         self.db_path = str(path)
         self._conn = open_readonly(path)
@@ -32,16 +34,19 @@ class Assistant:
         self._ctx = Context()
         self._answerer = Answerer(self._conn, self.vocab)
         self.vocab.tokenizer()  # a few ms; keeps the first question's time honest
-        if os.environ.get("ASKBUDGET_NO_WARM") != "1":
-            threading.Thread(target=self._warm, name="askbudget-warm", daemon=True).start()
+        if warm and os.environ.get("ASKBUDGET_NO_WARM") != "1":
+            self._warm()
 
     def _warm(self) -> None:
-        """Load the speller's pinyin table and rapidfuzz off the question path (daemon thread)."""
+        """Load the speller's pinyin table, rapidfuzz and the first-use caches off the question path."""
         try:
             from .spell import suggest
 
             suggest(self.vocab, "电废")
             import rapidfuzz.process  # noqa: F401
+
+            for q in ("电费多少", "30206是什么", "asdkjh"):
+                self._answerer.answer(parse(q, self.vocab), Context())
         except Exception:  # noqa: BLE001 - warming is an optimisation only
             pass
 

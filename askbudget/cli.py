@@ -73,7 +73,7 @@ def _ask(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .render import render_text
 
-    answer = Assistant(_store(args.db)).ask(question)
+    answer = Assistant(_store(args.db), warm=False).ask(question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
