@@ -319,8 +319,13 @@ class Answerer(Planner):
         if it.year is not None and it.year in years:
             docs = [d for d in docs if self.docs[d].year == it.year] or docs
         elif len(years) > 1:
-            latest = max(years)
-            docs = [d for d in docs if self.docs[d].year == latest]
+            # no year named: each unit's latest year
+            latest: dict[str, int] = {}
+            for d in docs:
+                u = self.docs[d].unit_name
+                if u not in latest or self.docs[d].year > self.docs[latest[u]].year:
+                    latest[u] = d
+            docs = sorted(latest.values())
         return docs
 
     def _derivable_year(self, year: int, docs: Sequence[int]) -> bool:
@@ -534,6 +539,8 @@ class Answerer(Planner):
         fig = self.fig_of(primary, cols)
         if fig is None:
             return []
+        if primary.is_total and primary.label in ("合计", "小计", "总计"):
+            fig = replace(fig, label=m.text)
         if cols and not any(_col_score(fig.column, "", c) for c in cols):
             return []
         cites = list(fig.cites)

@@ -1,0 +1,87 @@
+"""Question -> Intent, Duckling style: a corpus of surface forms per intent with the expected
+structured parse, and a negative corpus of questions that must come back "not answerable"."""
+from __future__ import annotations
+
+import pytest
+
+from askbudget.parse import parse
+from askbudget.store import open_readonly
+from askbudget.vocab import build_vocab
+
+
+@pytest.fixture(scope="module")
+def vocab(gongan_store):
+    return build_vocab(open_readonly(gongan_store))
+
+
+# (question, what, a subject key that must be among the subjects or None, extra checks)
+CORPUS = [
+    ("电费多少", "figure", "电费", {}),
+    ("电费是多少？", "figure", "电费", {}),
+    ("電費多少", "figure", "电费", {}),
+    ("电 费 多 少", "figure", "电费", {}),
+    ("电废多少", "figure", "电费", {}),
+    ("用电花多少钱", "figure", "用电", {}),
+    ("电费多少元", "figure", "电费", {"money_unit": "元"}),
+    ("电费是多少亿元", "figure", "电费", {"money_unit": "亿元"}),
+    ("30206多少", "figure", None, {"codes": ("30206",)}),
+    ("３０２０６多少", "figure", None, {"codes": ("30206",)}),
+    ("2040220预算多少", "figure", None, {"codes": ("2040220",)}),
+    ("一般行政管理事务的项目支出", "figure", "一般行政管理事务", {"columns": ("项目支出",)}),
+    ("支出总表里公安的基本支出", "figure", "公安", {"tables": ("支出总表",)}),
+    ("电费为什么增加", "reason", "电费", {}),
+    ("电费增加的原因是什么", "reason", "电费", {}),
+    ("什么是基本支出", "glossary", "基本支出", {}),
+    ("基本支出是什么意思", "glossary", "基本支出", {}),
+    ("三公经费包括哪些", "glossary", "三公经费", {}),
+    ("公用经费里哪项最多", "rank", None, {}),
+    ("前三项公用经费", "rank", None, {"topn": 3}),
+    ("公用经费都有哪些", "list", None, {}),
+    ("电费占公用经费的比例", "share", "电费", {}),
+    ("电费占公用经费百分之多少", "share", "电费", {}),
+    ("水费和电费加起来多少", "sum", "水费", {}),
+    ("汽车平均每辆多少钱", "avg", "汽车", {}),
+    ("项目支出比上年减少多少", "yoy", "项目支出", {}),
+    ("2022年人员经费是多少", "yoy", "人员经费", {"year": 2022}),
+    ("去年的人员经费", "yoy", "人员经费", {"year_rel": -1, "year": 2022}),
+    ("今年电费多少", "figure", "电费", {"year": 2023}),
+    ("上年结转多少", "figure", "上年结转", {"year_rel": None}),
+    ("单位性质是什么", "fact", None, {"facts": ("单位性质",)}),
+    ("行政运行的科目编码是多少", "code_of", "行政运行", {}),
+    ("水费呢", "figure", "水费", {"followup": True}),
+]
+
+NEGATIVE = [
+    "你好", "讲个笑话", "SELECT * FROM rows", "DROP TABLE cells;", "asdkjh qwe", "？？？", "",
+    "电费的决算数", "局长的工资", "中标单位是哪家公司", "汽车是什么车型", "明年的预算", "x" * 10000,
+]
+
+
+@pytest.mark.parametrize("q,what,subject,extra", CORPUS, ids=[c[0] for c in CORPUS])
+def test_corpus(vocab, q, what, subject, extra):
+    it = parse(q, vocab)
+    assert it.what == what, it.describe()
+    if subject is not None:
+        assert subject in [m.key for m in it.subjects], it.describe()
+    for name, want in extra.items():
+        assert getattr(it, name) == want, (name, it.describe())
+
+
+@pytest.mark.parametrize("q", NEGATIVE, ids=[q[:20] or "<empty>" for q in NEGATIVE])
+def test_negative_corpus(vocab, q):
+    it = parse(q, vocab)
+    assert it.what == "refuse" or not any(m.has("row", "alias", "std") for m in it.subjects) or it.refuse, it.describe()
+
+
+def test_intent_is_frozen(vocab):
+    it = parse("电费多少", vocab)
+    with pytest.raises(Exception):
+        it.what = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("q", ["电费多少", "公用经费里哪项最多", "2022年人员经费"])
+def test_same_question_same_intent_whatever_the_punctuation(vocab, q):
+    base = parse(q, vocab)
+    for variant in (q + "？", q + "?", " " + q + " ", q.replace("多少", "多少 ")):
+        other = parse(variant, vocab)
+        assert (other.what, [m.key for m in other.subjects]) == (base.what, [m.key for m in base.subjects])
