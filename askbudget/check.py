@@ -30,7 +30,7 @@ import re
 import sqlite3
 import sys
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 TOL = 0.005
 
@@ -515,16 +515,18 @@ def run_checks(conn: sqlite3.Connection, document_id: int | None = None) -> list
     return found
 
 
-def store_checks(conn: sqlite3.Connection, document_id: int) -> int:
-    """Run the checks of one document and store them in ``checks`` (inside the caller's transaction)."""
+def store_checks(conn: sqlite3.Connection, document_id: int, next_id: Callable[[str], int] | None = None) -> int:
+    """Run the checks of one document and store them in ``checks`` (inside the caller's transaction).
+    ``next_id(table)`` allocates ids (the ingest's allocator keeps a re-ingested document's ids)."""
     items = run_checks(conn, document_id)
     conn.execute("DELETE FROM checks WHERE document_id = ?", (document_id,))
     start = (conn.execute("SELECT max(id) FROM checks").fetchone()[0] or 0) + 1
+    ids = [next_id("checks") if next_id else start + k for k in range(len(items))]
     conn.executemany(
         "INSERT INTO checks (id, document_id, rule, table_title, [row], [column], expected, actual, message) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(start + k, m.document_id, m.rule, m.table_title, m.row, m.column, m.expected, m.actual, m.message)
-         for k, m in enumerate(items)])
+        [(i, m.document_id, m.rule, m.table_title, m.row, m.column, m.expected, m.actual, m.message)
+         for i, m in zip(ids, items)])
     return len(items)
 
 

@@ -16,7 +16,7 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..errors import IngestError, StoreError
 from .document import parse_bytes, parse_file
@@ -90,8 +90,8 @@ def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
 
     counter = [0]
 
-    def after(conn: sqlite3.Connection, doc_id: int) -> None:
-        counter[0] += store_checks(conn, doc_id)
+    def after(conn: sqlite3.Connection, doc_id: int, next_id: Callable[[str], int]) -> None:
+        counter[0] += store_checks(conn, doc_id, next_id)
 
     try:
         db = sqlite_utils.Database(db_file)
