@@ -43,6 +43,7 @@ class Assistant:
             from .spell import suggest
 
             suggest(self.vocab, "电废")
+            suggest(self.vocab, "dianfei")  # the speller's Latin-pinyin index
             import rapidfuzz.process  # noqa: F401
 
             for q in ("电费多少", "30206是什么", "asdkjh"):
