@@ -650,3 +650,21 @@ def test_parse_is_pure_and_fast(gongan_doc: Path) -> None:
     doc = parse_file(gongan_doc)
     assert time.perf_counter() - t0 < 0.5
     assert doc.year == 2023 and doc.n_cells == 493 and not doc.warnings
+
+
+def test_reingest_keeps_every_id(tmp_path: Path, gongan_doc: Path, czj_doc: Path) -> None:
+    """An unchanged document re-ingested gets the same ids everywhere (an open reader's ids stay valid)."""
+    db = tmp_path / "ids.db"
+    build_store([gongan_doc, czj_doc], db, quiet=True)
+
+    def dump() -> dict[str, list[tuple[object, ...]]]:
+        c = sqlite3.connect(db)
+        try:
+            return {t: c.execute(f"SELECT * FROM [{t}] ORDER BY 1").fetchall() for t in SCHEMA
+                    if t not in ("documents", "meta")}
+        finally:
+            c.close()
+
+    before = dump()
+    build_store([gongan_doc], db, quiet=True)
+    assert dump() == before
