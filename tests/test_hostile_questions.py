@@ -42,7 +42,7 @@ from hostile_util import (
 TIME_LIMIT_S = 3.0  # per question, generous for a loaded 2-core CI box; a hang fails instead of blocking
 
 settings.register_profile(
-    "hostile", max_examples=60, deadline=None, derandomize=False, print_blob=True,
+    "hostile", max_examples=100, deadline=None, derandomize=False, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 settings.register_profile(
