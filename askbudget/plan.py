@@ -864,10 +864,14 @@ class Answerer(Planner):
             cache = {}
             self._ind_cache = cache  # type: ignore[attr-defined]
         k = tuple(docs)
+        if k in cache:
+            # the answer names its SQL whether or not this process had already run it
+            self.sql_log.append(cache[("sql", k)])  # type: ignore[index]
         if k not in cache:
             rows = self.q("SELECT i.id, i.document_id, i.project, i.level2, i.level3, i.description, i.value_raw, "
                           "i.comparator, i.number, i.unit, t.title, t.goal, i.table_id FROM indicators i JOIN tables t "
                           f"ON t.id = i.table_id WHERE i.document_id IN ({self._in(len(docs))}) ORDER BY i.id", list(docs))
+            cache[("sql", k)] = self.sql_log[-1]  # type: ignore[index]
             cache[k] = [(r, _bigrams(key(r["project"] or "")), _bigrams(key(r["level3"] or "")),
                          _bigrams(key(r["description"] or ""))) for r in rows]
         return cache[k]
