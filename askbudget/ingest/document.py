@@ -90,23 +90,41 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
     if year is None:
         raise IngestError(file, None, "not a budget disclosure: no 预算年度 line (e.g. 预算年度：2023)")
 
-    tables: list[Table] = []
+    # group headings into table segments (a table continued under a 续 heading joins the one before)
+    segments: list[tuple[Heading, str, list[tuple[int, int]], bool]] = []  # heading, kind, ranges, last
     narrative: list[tuple[Heading, int]] = []
-    unit_code = unit_name = ""
+    last_heading = heads[-1].line if heads else 0
     for h, end in zip(heads, ends):
         kind = kind_of(h.text)
         has_rows = any("\t" in lines[i] for i in range(h.line, end))
         if kind is None or not has_rows:
             if kind in TEMPLATE_KINDS and h.text.endswith("表") and not has_rows:
-                raise IngestError(file, h.line, f"table {h.text!r} has a heading but no table under it: "
-                                                "the file looks truncated")
+                if h.line == last_heading:
+                    raise IngestError(file, h.line, f"table {h.text!r} has a heading but no table under it: "
+                                                    "the file looks truncated")
+                warnings.append(ParseWarning(h.line, f"table heading {h.text!r} has no table under it"))
             narrative.append((h, end))
             continue
-        table = _table(lines, h, end, kind, file, warnings)
+        prev = segments[-1] if segments else None
+        if (prev is not None and prev[1] == kind and kind not in ("绩效目标表", "机构设置表")
+                and prev[2][-1][1] == h.line - 1 and ("续" in h.text or h.text == prev[0].text)):
+            prev[2].append((h.line, end))
+            continue
+        segments.append((h, kind, [(h.line, end)], False))
+
+    tables: list[Table] = []
+    unit_code = unit_name = ""
+    for h, kind, ranges, _ in segments:
+        table, problem = _table(lines, h, ranges, kind, warnings)
+        if problem is not None:
+            line, reason = problem
+            if ranges[-1][0] == last_heading:
+                raise IngestError(file, line, f"{reason}: the file looks truncated")
+            warnings.append(ParseWarning(line, reason))
         tables.append(table)
-        region_unit = _unit_of(lines, h.line, end)
-        if region_unit and len(region_unit[0]) > len(unit_code):
-            unit_code, unit_name = region_unit
+        region = read_region(lines, ranges, 0)
+        if region.unit_code and len(region.unit_code) > len(unit_code):
+            unit_code, unit_name = region.unit_code, region.unit_name
 
     if not tables:
         raise IngestError(file, None, "not a budget disclosure: no known table (收支总表, 收入总表, …)")
@@ -132,34 +150,34 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
         glossary=nar.glossary, warnings=tuple(warnings))
 
 
-def _unit_of(lines: list[str], start: int, end: int) -> tuple[str, str] | None:
-    region = read_region(lines, start, end, 0)
-    return (region.unit_code, region.unit_name) if region.unit_code else None
-
-
-def _table(lines: list[str], h: Heading, end: int, kind: str, file: str, warnings: list[ParseWarning]) -> Table:
+def _table(lines: list[str], h: Heading, ranges: list[tuple[int, int]], kind: str,
+           warnings: list[ParseWarning]) -> tuple[Table, tuple[int, str] | None]:
+    """Parse one table; also say what is missing if it stops early: (line, reason) or None."""
     title = h.text.replace(" ", "")
+    problem: tuple[int, str] | None = None
     if kind == "绩效目标表":
-        region = read_region(lines, h.line, end, 0)
+        region = read_region(lines, ranges, 0)
         project = project_of(title)
         goal, indicators = build_indicators(region.data, project, title, warnings)
         if not indicators:
-            raise IngestError(file, h.line, f"绩效目标表 {title!r} has no indicator rows: the file looks truncated")
+            problem = (h.line, f"绩效目标表 {title!r} has no indicator rows")
         cols = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
-        return Table(kind, title, cols, region.note, project, goal, h.line, region.line_end, (), tuple(indicators))
-    region = read_region(lines, h.line, end, HEADER_ROWS.get(kind))
+        table = Table(kind, title, cols, region.note, project, goal, h.line, region.line_end, (), tuple(indicators))
+        return table, problem
+    region = read_region(lines, ranges, HEADER_ROWS.get(kind))
     leaves = leaves_of(region.header)
     if kind in TWO_SIDED and sides_of(leaves):
         columns, rows = build_two_sided_rows(region.data, leaves, title, warnings)
         for side in ("收入", "支出"):
             if not any(r.side == side and r.label.endswith("总计") for r in rows):
-                raise IngestError(file, region.line_end, f"{title}: no {side}总计 row — the table stops early, "
-                                                         "the file looks truncated")
+                problem = (region.line_end, f"{title}: no {side}总计 row — the table stops early")
+                break
     elif kind == "政府采购预算表":
         columns, rows = build_procurement_rows(region.data, leaves, title, warnings)
     else:
         columns, rows = build_subject_rows(region.data, leaves, kind, title, warnings)
     if not rows and not region.note:
-        raise IngestError(file, region.line_end, f"table {title!r} has column headers but no rows and no "
-                                                 "注 note (empty tables say 空表列示): the file looks truncated")
-    return Table(kind, title, tuple(columns), region.note, "", "", h.line, region.line_end, tuple(rows), ())
+        problem = (region.line_end, f"table {title!r} has column headers but no rows and no 注 note "
+                                    "(empty tables say 空表列示)")
+    table = Table(kind, title, tuple(columns), region.note, "", "", h.line, region.line_end, tuple(rows), ())
+    return table, problem

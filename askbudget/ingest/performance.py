@@ -20,7 +20,6 @@ VALUE_RE = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|＞|＜|>|<|=|＝|不低于|�
 COMPARATORS = {">=": "≥", "<=": "≤", "＞=": "≥", "＜=": "≤", "＞": ">", "＜": "<", "＝": "=",
                "不低于": "≥", "不少于": "≥", "不高于": "≤", "不超过": "≤", "大于": ">", "小于": "<",
                "高于": ">", "低于": "<"}
-HEADER_WORDS = ("一级指标", "二级指标", "三级指标")
 
 
 def project_of(title: str) -> str:
@@ -43,26 +42,56 @@ def clean_goal(text: str) -> str:
     return stripped or text
 
 
+# header words → field; a table that lacks a column (no 绩效指标描述, no 依据) still maps the rest
+FIELD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("level1", ("一级指标",)), ("level2", ("二级指标",)), ("level3", ("三级指标",)),
+    ("description", ("绩效指标描述", "指标描述", "指标内容")), ("basis", ("确定依据", "依据")),
+    ("value", ("指标值", "目标值")),
+)
+DEFAULT_POS = {"level1": 0, "level2": 1, "level3": 2, "description": 3, "value": 4, "basis": 5}
+
+
+def _positions(cells: list[str]) -> dict[str, int] | None:
+    heads = [header_text(c) for c in cells]
+    if "一级指标" not in heads and "三级指标" not in heads:
+        return None
+    pos: dict[str, int] = {}
+    for i, h in enumerate(heads):
+        for field_name, words in FIELD_WORDS:
+            if field_name not in pos and any(w in h for w in words):
+                pos[field_name] = i
+                break
+    return pos
+
+
 def build_indicators(data: tuple[RawRow, ...], project: str, title: str,
                      warnings: list[ParseWarning]) -> tuple[str, list[Indicator]]:
     goal = ""
     out: list[Indicator] = []
     l1 = l2 = ""
+    pos = dict(DEFAULT_POS)
     for raw in data:
         cells = [WS_RE.sub(" ", strip_tags(c)).strip() for c in raw.cells]
-        cells += [""] * (6 - len(cells))
+        cells += [""] * (max(6, max(pos.values()) + 1) - len(cells))
         head = header_text(cells[0])
         if head.startswith("绩效目标"):
             goal = clean_goal(" ".join(c for c in cells[1:] if c))
             continue
-        if head in HEADER_WORDS or header_text(cells[1]) in HEADER_WORDS:
+        found = _positions(cells)
+        if found is not None:
+            pos = {k: found.get(k, -1) for k in DEFAULT_POS}
             continue
-        l1 = cells[0] or l1
-        l2 = cells[1] or l2
-        value_raw = cells[4]
+
+        def get(field_name: str) -> str:
+            i = pos.get(field_name, -1)
+            return cells[i] if 0 <= i < len(cells) else ""
+
+        l1 = get("level1") or l1
+        l2 = get("level2") or l2
+        value_raw = get("value")
         comp, number, unit = parse_value(value_raw)
-        if not cells[2] and not value_raw:
+        if not get("level3") and not value_raw:
             warnings.append(ParseWarning(raw.line, f"{title}: indicator row without 三级指标 or 指标值"))
-        out.append(Indicator(len(out) + 1, project, l1, l2, cells[2], cells[3], value_raw, comp, number, unit,
-                             cells[5], raw.line))
+        out.append(Indicator(len(out) + 1, project, l1, l2, get("level3"), get("description"), value_raw, comp,
+                             number, unit, get("basis"), raw.line))
     return goal, out

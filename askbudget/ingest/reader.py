@@ -163,8 +163,9 @@ def _looks_numeric(cells: list[str]) -> bool:
     return any(parse_number(strip_tags(c)) is not None or is_dash(strip_tags(c)) for c in cells[1:])
 
 
-def read_region(lines: list[str], start: int, end: int, header_rows: int | None) -> Region:
-    """Scan lines[start:end] (0-based, ``start`` is the line after the heading) of one table.
+def read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: int | None) -> Region:
+    """Scan the lines of one table: ``ranges`` of (start, end), 0-based, each ``start`` being the
+    line after a heading (a table continued under a second ``（续）`` heading has two ranges).
 
     ``header_rows``: how many column-header rows the table kind has when it has no ``栏次`` line
     (None: header rows run up to ``栏次`` or the first row whose first cell is a 序号 integer or
@@ -180,14 +181,16 @@ def read_region(lines: list[str], start: int, end: int, header_rows: int | None)
     header_done = False
     page_header = False
     known: set[str] = set()
+    idx = [k for a, b in ranges for k in range(a, b)]
+    start = ranges[0][0]
     last = start
-    i = start
+    pos = 0
     in_note = False
-    while i < end:
-        raw = lines[i]
-        no = i + 1
+    while pos < len(idx):
+        raw = lines[idx[pos]]
+        no = idx[pos] + 1
         s = raw.strip()
-        i += 1
+        pos += 1
         if not s:
             in_note = False
             continue
@@ -204,13 +207,13 @@ def read_region(lines: list[str], start: int, end: int, header_rows: int | None)
             if m is None:  # pragma: no cover - is_unit_header matched the same pattern
                 continue
             name = m.group(2).strip()
-            j = i
-            while j < end and not lines[j].strip():
+            j = pos
+            while j < len(idx) and not lines[idx[j]].strip():
                 j += 1
-            if j < end and is_unit_wrap(lines[j]):
-                name += lines[j].strip()
-                i = j + 1
-                last = j + 1
+            if j < len(idx) and is_unit_wrap(lines[idx[j]]):
+                name += lines[idx[j]].strip()
+                pos = j + 1
+                last = idx[j] + 1
             if not unit_code:
                 unit_code, unit_name = m.group(1), WS_RE.sub("", name)
             if header_done:

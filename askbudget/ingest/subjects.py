@@ -24,6 +24,7 @@ QIZHONG_RE = re.compile(r"^\s*其中\s*[:：]?\s*")
 TOP_ORDINAL_RE = re.compile(r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|\d+\s*[、．.](?!\d))")
 TOTAL_RE = re.compile(r"(?:合计|小计|总计)$")
 CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+CODE_IN_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
 
 
 def label_of(name: str) -> str:
@@ -104,6 +105,10 @@ def build_subject_rows(data: tuple[RawRow, ...], all_leaves: list[Leaf], kind: s
 
         name = join_wrapped(at(name_pos))
         code = re.sub(r"\s", "", at(code_pos)) or None
+        if code is None and code_pos is not None:
+            joined = CODE_IN_NAME_RE.match(at(name_pos))  # "2040202 一般行政管理事务" in one cell
+            if joined:
+                code, name = joined.group(1), join_wrapped(joined.group(2))
         if code is not None and not CODE_RE.match(code):
             warnings.append(ParseWarning(raw.line, f"{title}: {code!r} is not a subject code"))
         label = label_of(name)

@@ -19,9 +19,20 @@ def sides_of(leaves: list[Leaf]) -> list[tuple[str, Leaf, list[Leaf]]]:
     for lf in leaves:
         if lf.name in NAME_COLUMNS and lf.group:
             out.append((lf.group, lf, []))
-        elif out and lf.name and lf.name not in NO_COLUMNS and lf.group == out[-1][0]:
+        elif out and lf.name and lf.name not in NO_COLUMNS and lf.group == out[-1][1].group:
             out[-1][2].append(lf)
-    return out if len(out) == 2 else []
+    if len(out) != 2:
+        return []
+    # the side is 收入 or 支出 whatever the header calls it (收 入, 收入项目, 支出功能分类…)
+    return [(_side_name(g), n, f) for g, n, f in out]
+
+
+def _side_name(group: str) -> str:
+    if "收" in group:
+        return "收入"
+    if "支" in group:
+        return "支出"
+    return group
 
 
 def build_two_sided_rows(data: tuple[RawRow, ...], leaves: list[Leaf], title: str,
