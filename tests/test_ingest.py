@@ -668,3 +668,77 @@ def test_reingest_keeps_every_id(tmp_path: Path, gongan_doc: Path, czj_doc: Path
     before = dump()
     build_store([gongan_doc], db, quiet=True)
     assert dump() == before
+
+
+# ---------------------------------------------------------------- invariance under conversion noise
+
+def _figures(path: Path) -> set[tuple[object, ...]]:
+    doc = parse_file(path)
+    return {(t.kind, t.project, r.side, r.code, r.label, r.group_name, c.column, c.value)
+            for t in doc.tables for r in t.rows for c in r.cells} | \
+           {(t.kind, t.project, i.level1, i.level2, i.level3, i.value_raw) for t in doc.tables for i in t.indicators}
+
+
+def _outline(path: Path) -> list[tuple[int, str]]:
+    return [(s.level, s.path) for s in parse_file(path).sections]
+
+
+def _renumber_hashes(text: str) -> str:
+    """Numbered headings get a different number of # marks (the outline comes from the numbering)."""
+    import re
+
+    n = iter(range(10_000))
+    return re.sub(r"^#{1,6}\s*(?=[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三]部分)",
+                  lambda m: "#" * (2 + next(n) % 4) + " ", text, flags=re.M)
+
+
+def _no_hash_on_numbered(text: str) -> str:
+    import re
+
+    return re.sub(r"^#{1,6}\s*(?=[一二三四五六七八九十]+、[^\n*]*$)", "", text, flags=re.M)
+
+
+def _no_lanci(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not line.startswith("栏次"))
+
+
+def _one_line_unit(text: str) -> str:
+    import re
+
+    return re.sub(r"(分局|财政局)\s*\n\(本级\)", r"\1(本级)", re.sub(r"\(本\s*\n级\)", "(本级)", text))
+
+
+def _thousands(text: str) -> str:
+    import re
+
+    return re.sub(r"(?<=[\t>])(\d)(\d{3}\.\d\d)(?=[\t<\n])", r"\1,\2", text)
+
+
+def _tables_reordered(text: str) -> str:
+    """The 一般公共预算 支出表 moved before the 收入总表: kinds come from titles, not positions."""
+    parts = text.split("\n## ")
+    i = next(k for k, p in enumerate(parts) if p.startswith("单位预算收入总表"))
+    j = next(k for k, p in enumerate(parts) if p.startswith("单位预算一般公共预算财政拨款支出表"))
+    parts.insert(i, parts.pop(j))
+    return "\n## ".join(parts)
+
+
+NOISE = {"hashes": _renumber_hashes, "no-hash": _no_hash_on_numbered, "no-栏次": _no_lanci,
+         "no-<b>": lambda t: t.replace("<b>", "").replace("</b>", ""), "unit-one-line": _one_line_unit,
+         "thousands": _thousands, "reordered": _tables_reordered}
+
+
+@pytest.mark.parametrize("noise", list(NOISE))
+@pytest.mark.parametrize("which", ["gongan", "czj"])
+def test_conversion_noise_changes_nothing(noise: str, which: str, tmp_path: Path, gongan_doc: Path,
+                                          czj_doc: Path) -> None:
+    src = gongan_doc if which == "gongan" else czj_doc
+    text = src.read_text(encoding="utf-8")
+    changed = NOISE[noise](text)
+    assert changed != text or noise == "thousands" and which == "czj"
+    p = tmp_path / f"{which}-{noise}.txt"
+    p.write_text(changed, encoding="utf-8")
+    assert _figures(p) == _figures(src)
+    if noise not in ("reordered",):
+        assert _outline(p) == _outline(src)
+    assert parse_file(p).unit_name == parse_file(src).unit_name

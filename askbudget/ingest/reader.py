@@ -95,9 +95,17 @@ def is_dash(raw: str) -> bool:
     return raw.strip() in DASHES
 
 
+# a line that is a top-level heading without ``#`` marks (some conversions drop them): 一、… or
+# 第一部分 …, short, no sentence punctuation, not a table-of-contents line (…… / ....2)
+PLAIN_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)\s*[^。；;，,\t.…]{2,28}[：:]?$")
+
+
 def heading_of(line: str, no: int) -> Heading | None:
     m = HEADING_RE.match(line)
     if not m:
+        s = strip_tags(line).strip()
+        if "\t" not in line and PLAIN_HEADING_RE.match(s):
+            return Heading(no, 2, WS_RE.sub(" ", s))
         return None
     text = WS_RE.sub(" ", strip_tags(m.group(2))).strip()
     if not text:
