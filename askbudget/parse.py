@@ -15,7 +15,7 @@ from .vocab import Vocab, key, norm
 
 SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
 
-_COUNTABLE = {"台", "辆", "套", "个", "件", "箱", "条", "根", "间", "名", "项", "所", "张", "把", "部"}
+_COUNTABLE = {"台", "辆", "套", "个", "件", "箱", "条", "根", "间", "名", "项", "所", "张", "把", "部", "月", "个月", "册", "本"}
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _SQL = re.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
                   re.IGNORECASE)
@@ -206,8 +206,6 @@ def parse(question: object, v: Vocab) -> Intent:
             columns.append(kinds["column"])
         if "cue" in kinds:
             cues.add(kinds["cue"])
-        if "measure" in kinds:
-            measure = tok
         if "fact" in kinds:
             facts.append(kinds["fact"])
         if any(kd in kinds for kd in SUBJECT_KINDS):
@@ -226,6 +224,9 @@ def parse(question: object, v: Vocab) -> Intent:
     if refuse:
         return Intent(question, text, "refuse", subjects=tuple(mentions), refuse=refuse, refuse_status="out_of_scope")
 
+    mq = re.search(r"(?:多少|几)(个月|个工作日|平方米|人次|小时|[个台辆套件人次天月年条根名项所箱间册本张把部])", text)
+    if mq:
+        measure = mq.group(1)
     if measure and re.search(r"(多少|几)" + re.escape(measure), text) and measure in _COUNTABLE and "数量" not in columns:
         columns.append("数量")
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn)
@@ -290,6 +291,8 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "fact"
     if "count" in cues and not any(m.has("item") for m in mentions):
         return "count"
+    if "what" in cues and has_gloss and not re.search(r"多少|几|\d", text) and len(mentions) == 1:
+        return "glossary"
     if "what" in cues and not re.search(r"多少|几", text):
         return "text"
     return "figure"

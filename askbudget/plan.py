@@ -686,7 +686,8 @@ class Answerer(Planner):
         if fig.ref is not None and fig.ref.code:
             name = f"{fig.ref.label}（{fig.ref.code}）"
         col = ""
-        if with_col and fig.column and fig.column not in DEFAULT_COLUMNS and fig.ref is not None:
+        if with_col and fig.column and fig.column not in DEFAULT_COLUMNS and fig.ref is not None \
+                and key(fig.column) not in key(name):
             col = f"的{fig.column}"
         if fig.value is None:
             return f"{name}{col}为“{fig.raw}”", None, ""
@@ -695,8 +696,10 @@ class Answerer(Planner):
             return f"{fig.label}为空表（{fig.note.rstrip('。')}），即0{unit}", 0.0, unit
         return f"{name}{col}预算{fmt(value, unit)}{unit}{zero}", value, unit
 
-    def _figure_answer(self, it: Intent, figs: list[Fig], ctx: Context) -> tuple[Answer, Context]:
+    def _figure_answer(self, it: Intent, figs: list[Fig], ctx: Context) -> tuple[Answer, Context] | None:
         f = figs[0]
+        if asks_non_money(it.text) and f.unit in MONEY:
+            return None  # asked how many / how large: a money figure is not the answer
         text, value, unit = self._say(f, it)
         if f.ref is not None and f.ref.kind == "固定资产占用情况表" and f.column == "数量":
             unit = _unit_in(f.raw) or (it.measure or "")
@@ -747,6 +750,8 @@ class Answerer(Planner):
             if projects:
                 return self._indicator(it, docs, ctx, loose=True)
             return None
+        if len(figs) > 1 and asks_non_money(it.text):
+            return self._indicator(it, docs, ctx)
         if len(figs) > 1:
             parts = []
             for g in figs:
@@ -761,7 +766,10 @@ class Answerer(Planner):
             text = f"{f.ref.label if f.ref else f.label}的{f.column}是“{f.raw}”" if f.column else f"{f.label}：{f.raw}"
             new = Context(figs=[f], refs=[f.ref] if f.ref else [], doc=f.doc, table_id=f.ref.table_id if f.ref else None)
             return Answer(it.question, "answered", text + "。", None, None, f.cites), new
-        ans, new = self._figure_answer(it, figs, ctx)
+        got = self._figure_answer(it, figs, ctx)
+        if got is None:
+            return self._indicator(it, docs, ctx)
+        ans, new = got
         if it.codes and f.ref is not None and f.ref.code:
             ans = replace(ans, text=f"{it.codes[0]}是“{f.ref.label}”，" + ans.text)
         return ans, new
@@ -846,9 +854,14 @@ class Answerer(Planner):
             if isinstance(d, Answer):
                 return d, ctx
             refs = self._order(by_doc[d], [], tables, ctx)
+            if "功能" in it.text:
+                refs = [r for r in refs if r.classification == "功能分类"] or refs
+            elif "经济" in it.text:
+                refs = [r for r in refs if r.classification == "经济分类"] or refs
             codes = list(dict.fromkeys(r.code for r in refs))
             r = refs[0]
-            text = f"“{r.label}”的{r.classification or ''}科目编码是{('、'.join(codes))}"
+            cls = r.classification if len({x.classification for x in refs}) == 1 else ""
+            text = f"“{r.label}”的{cls or ''}科目编码是{('、'.join(codes))}"
             fig = self.fig_of(r)
             if fig is not None and fig.value is not None:
                 text += f"（预算{fmt(fig.value, fig.unit)}{fig.unit}）"
@@ -898,6 +911,9 @@ class Answerer(Planner):
                 bonus = 0.25
             if unit == "%" and re.search(r"率|满意度|百分", it.text):
                 bonus = 0.2
+            if it.measure and it.measure not in ("个",) and unit and not (unit.endswith(it.measure) or it.measure.endswith(unit)
+                                                                            or (it.measure in ("月", "个月") and "月" in unit)):
+                continue  # asked in another unit (多少个月 is not 平方米)
             if "when" in it.cues and "时效" in (r["level2"] or ""):
                 bonus += 0.3
             ok = (max(nl, nd) >= 2 and name >= 0.5) or (sp >= 0.6 and name >= 0.34 and max(nl, nd) >= 1) \
@@ -1227,6 +1243,10 @@ class Answerer(Planner):
     def _a_count(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         if it.facts:
             return self._a_fact(it, ctx, docs)
+        if any(m.has("row", "item", "alias", "code") for m in it.subjects):
+            got = self._a_figure(replace(it, columns=tuple(dict.fromkeys(it.columns + ("数量",)))), ctx, docs)
+            if got:
+                return got
         got = self._members(it, docs, ctx)
         if isinstance(got, Answer):
             return got, ctx
@@ -1273,15 +1293,13 @@ class Answerer(Planner):
 
     # ------------------------------------------------------------ 名词解释
     def _glossary_entries(self, docs: list[int]) -> list[tuple[int, str, str]]:
+        from .vocab import split_glossary
+
         out = []
         for r in self.q(f"SELECT document_id, term, definition FROM glossary WHERE document_id IN ({self._in(len(docs))}) "
                         "ORDER BY document_id, seq", list(docs)):
-            parts = re.split(r"\s*-\s*\d+\s*[、.．]\s*", r["definition"] or "")
-            out.append((r["document_id"], r["term"], parts[0]))
-            for p in parts[1:]:
-                m = re.match(r"\**([^:：]{1,30}?)\**\s*[:：]\s*(.*)$", p, re.S)
-                if m:
-                    out.append((r["document_id"], m.group(1), m.group(2)))
+            for term, definition in split_glossary(r["term"] or "", r["definition"] or ""):
+                out.append((r["document_id"], term, definition))
         return out
 
     def _a_glossary(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
@@ -1526,6 +1544,16 @@ class Answerer(Planner):
         if figs and figs[0].value is not None and figs[0].unit in MONEY:
             return figs[0].value, figs[0].cites
         return None, ()
+
+
+_NON_MONEY = re.compile(r"(多少|几)(个|台|辆|套|件|人|次|天|月|个月|年|条|根|名|项|所|箱|间|册|本|张|把|部|平方米|平米|亩|户|家|处|座|栋|层|公里|米|吨|小时|分钟|周|期|批|岁)"
+                        r"|面积|长度|重量|人数|多大|多长|多久|数量|几辆|几台|几个")
+
+
+def asks_non_money(text: str) -> bool:
+    """The question asks for a count, a size or a duration, not an amount of money."""
+    t = text.replace("多少钱", "").replace("多少万", "").replace("多少元", "")
+    return bool(_NON_MONEY.search(t))
 
 
 def _lcs(a: str, b: str) -> int:

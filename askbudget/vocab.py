@@ -299,11 +299,12 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         if len(k) >= 2:
             v.projects.setdefault(k, r["project"])
             v.add(k, "project", r["project"])
-    for r in _q(conn, "SELECT DISTINCT term FROM glossary"):
-        k = key(r["term"])
-        if len(k) >= 2:
-            v.glossary[k] = r["term"]
-            v.add(k, "gloss", r["term"])
+    for r in _q(conn, "SELECT term, definition FROM glossary"):
+        for term, _ in split_glossary(r["term"] or "", r["definition"] or ""):
+            k = key(term)
+            if len(k) >= 2:
+                v.glossary[k] = term
+                v.add(k, "gloss", term)
     for r in _q(conn, "SELECT DISTINCT subject FROM statements WHERE subject IS NOT NULL AND subject != ''"):
         k = key(r["subject"])
         if 2 <= len(k) <= 20:
@@ -316,6 +317,20 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         for uk in d.keys:
             v.add(uk, "unit", str(d.id))
     return v
+
+
+_GLOSS_SPLIT = re.compile(r"\s*-\s*\d+\s*[、.．]\s*")
+
+
+def split_glossary(term: str, definition: str) -> list[tuple[str, str]]:
+    """A glossary row; when a converted list ran several entries into one definition, each of them."""
+    parts = _GLOSS_SPLIT.split(definition)
+    out = [(re.sub(r"[*“”\"]", "", term).strip(), parts[0].strip())]
+    for p in parts[1:]:
+        m = re.match(r"\**([^:：]{1,30}?)\**\s*[:：]\s*(.*)$", p, re.S)
+        if m:
+            out.append((re.sub(r"[*“”\"]", "", m.group(1)).strip(), m.group(2).strip()))
+    return out
 
 
 _CACHE: dict[tuple[str, int, int], Vocab] = {}
