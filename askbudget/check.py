@@ -17,6 +17,7 @@ Rules (``checks.rule``), each reported with its table, row and column:
     叙述≠表格    a figure the narrative states for the budget year vs the same subject in a table
                  (flagged only when the subject is found in a table and no occurrence agrees)
     包括=Σ明细   "X万元，包括：a万元、b万元…" — the parts add up to the whole
+    增减         a stated change agrees with itself: 减少5.92% of what (value + 3.40)?; 197 − 5 = 192
     科室数       "设有 20 个科室所队：…" — the list has that many names
 
 Tolerance: sums must agree to the cent (|difference| < 0.005): the tables add printed figures, and
@@ -462,12 +463,45 @@ def _narrative_rules(conn: sqlite3.Connection, document_id: int, tables: list[_T
         if "包括" in sentence and sentence not in seen_sentences:
             seen_sentences.add(sentence)
             _includes_rule(sentence, out)
+    _change_rules(conn, document_id, year, out)
     facts = dict(conn.execute("SELECT key, value FROM facts WHERE document_id = ?", (document_id,)).fetchall())
     if "科室数" in facts and "科室所队" in facts and facts["科室数"].isdigit():
         n = len([x for x in facts["科室所队"].split("、") if x])
         if n != int(facts["科室数"]):
             out.add("科室数", "机构设置", "科室所队", "", float(facts["科室数"]), float(n), "",
                     f"the narrative says {facts['科室数']} 科室所队 but lists {n}")
+
+
+def _change_rules(conn: sqlite3.Connection, document_id: int, year: int, out: _Out) -> None:
+    """A stated change agrees with itself: the percent with the amounts (base = value ∓ change), and
+    a stated base value (``2022年的日常公用经费197万元…减少5万元``) with this year's stated value.
+    Every bound allows for figures printed to 0.01 and percents printed to 0.01."""
+    rows = conn.execute("SELECT subject, value, year, change_dir, change, change_pct, base_value, sentence "
+                        "FROM statements WHERE document_id = ? AND unit = '万元' ORDER BY id", (document_id,)).fetchall()
+    this_year = {}
+    for subject, value, y, *_ in rows:
+        if value is not None and y == year:
+            this_year.setdefault(subject, value)
+    for subject, value, y, cdir, change, pct, base_value, sentence in rows:
+        if cdir not in ("增加", "减少") or change is None:
+            continue
+        sign = 1 if cdir == "增加" else -1
+        current = value if value is not None else (this_year.get(subject) if y == year else None)
+        if base_value is not None and current is not None:
+            if abs(base_value + sign * change - current) > 0.01 + 1e-9:
+                out.add("增减", "叙述", subject, "", base_value + sign * change, current, "",
+                        f"the narrative states {subject} {base_value:.2f} → {current:.2f} 万元 but a {cdir} of "
+                        f"{change:.2f} (“{sentence[:40]}…”)")
+        if pct is not None and current is not None:
+            base = current - sign * change
+            if base <= 0.02:
+                continue
+            lo = (change - 0.005) / (base + 0.01) * 100
+            hi = (change + 0.005) / (base - 0.01) * 100
+            if not (lo - 0.005 <= pct <= hi + 0.005):
+                out.add("增减", "叙述", subject, "", change / base * 100, pct, "",
+                        f"the narrative states {subject} {cdir} {change:.2f} 万元 = {pct:.2f}% but "
+                        f"{change:.2f} / {base:.2f} is {change / base * 100:.2f}% (“{sentence[:40]}…”)")
 
 
 def _includes_rule(sentence: str, out: _Out) -> None:
