@@ -84,14 +84,10 @@ def _plain_subject(clause: str, unit_name: str) -> str:
 def extract(paras: list[tuple[int, Paragraph]], doc_year: int, unit_name: str,
             skip_sections: set[int] | frozenset[int] = frozenset()) -> list[Statement]:
     out: list[Statement] = []
-    topic = ""
-    prev_topic = ""
-    last_section = None
+    topic = ""  # the first subject of the last paragraph that stated a figure
     for seq, p in paras:
         if seq in skip_sections:
             continue
-        if seq != last_section:
-            last_section = seq
         para_first = ""
         plain = ""
         for sm in SENT_RE.finditer(p.text):
@@ -154,7 +150,7 @@ def extract(paras: list[tuple[int, Paragraph]], doc_year: int, unit_name: str,
                                 target.base_value = prev.value
                             stmts.append(target)
                         else:
-                            subj = prev_topic or topic
+                            subj = topic
                             if not subj:
                                 continue
                             target = _Stmt(subj, None, "万元", own_year or doc_year, sentence=sentence, line=p.line)
@@ -205,5 +201,5 @@ def extract(paras: list[tuple[int, Paragraph]], doc_year: int, unit_name: str,
                 out.append(Statement(seq, st.subject, st.value, st.unit, st.year, st.change_dir, st.change,
                                      st.change_pct, st.base_year, st.base_value, st.sentence, st.line))
         if para_first:
-            prev_topic = topic = para_first
+            topic = para_first
     return out
