@@ -265,7 +265,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "share"
     if "pct" in cues:
         return "yoy"
-    if "avg" in cues:
+    if "avg" in cues or re.search(r"(多少钱?|多少万元?|几万元?)(一|每)(辆|台|套|个|件|箱|张|把|部)|(一|每)(辆|台|套|个|件|箱|张|把|部)(多少|几)", text):
         return "avg"
     if "max" in cues or "min" in cues or (topn and re.search(r"前[一二两三四五六七八九十\d]", text)):
         return "rank"

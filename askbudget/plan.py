@@ -586,6 +586,8 @@ class Answerer(Planner):
             h = self.v.terms.get("home").get(key(c))
             if h and h not in homes:
                 homes.append(h)
+        if not homes:
+            return []  # 单价/数量/目录序号 of nothing in particular
         homes += [k for k in PREF if k not in homes]
         for kind in homes:
             trows, tabs = self.total_row(kind, docs)
@@ -1106,12 +1108,16 @@ class Answerer(Planner):
                 d = self.docs[r.doc]
                 avg = round(val.value / qty.value, 6)
                 v, u = self._convert(avg, d.money_unit, it)
-                per = it.measure or _unit_in(qty.raw) or "个"
+                pm = re.search(r"[每一](辆|台|套|个|件|箱|张|把|部|人)", it.text)
+                per = pm.group(1) if pm else (it.measure or _unit_in(qty.raw) or "个")
                 der = f"{r.label}{val.column} {fmt(val.value, d.money_unit)}{d.money_unit} ÷ 数量 {fmt(qty.value)} = {fmt(avg, d.money_unit)}{d.money_unit}"
                 text = f"{r.label}平均每{per}{fmt(v, u)}{u}（{der}）。"
                 cites = (self.cite_row(r, val.column), self.cite_row(r, "数量"))
                 return (Answer(it.question, "answered", text, round(v, 2) if v is not None else None, u, cites, derivation=der),
                         Context(figs=[Fig(r.label, avg, d.money_unit, cites, ref=r, doc=r.doc)], doc=r.doc, what="avg"))
+        if subjects and "单价" not in cols:
+            # a unit price the narrative states ("高清球机38台，每台0.87万元")
+            return self._a_figure(replace(it, what="figure", columns=tuple(cols) + ("单价",)), ctx, docs)
         return None
 
     # ------------------------------------------------------------ lists and rankings
@@ -1162,7 +1168,7 @@ class Answerer(Planner):
                     figs = [f for f in (self.fig_of(r, cols) for r in top) if f is not None]
                     if figs:
                         return figs, m.text, cols[0] if cols else ""
-        if cols:
+        if cols and any(key(c) in self.v.terms.get("home") for c in cols):
             home_map = self.v.terms.get("home")
             homed = [c for c in cols if key(c) in home_map]
             main = homed[-1:] or cols[:1]
@@ -1243,7 +1249,7 @@ class Answerer(Planner):
     def _a_count(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         if it.facts:
             return self._a_fact(it, ctx, docs)
-        if any(m.has("row", "item", "alias", "code") for m in it.subjects):
+        if any(m.has("row", "item", "alias", "code", "stmt") for m in it.subjects):
             got = self._a_figure(replace(it, columns=tuple(dict.fromkeys(it.columns + ("数量",)))), ctx, docs)
             if got:
                 return got
@@ -1260,7 +1266,9 @@ class Answerer(Planner):
     # ------------------------------------------------------------ facts (机构设置)
     def _a_fact(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         keys = list(it.facts)
-        if "科室所队" in keys and re.search(r"几个|多少个|几|多少", it.text) and "list" not in it.cues:
+        kinds_named = [w for w in ("大队", "派出所", "警务站", "中心", "科室", "所队") if w in it.text]
+        counting = bool(re.search(r"几个|多少个|几|多少", it.text)) and "list" not in it.cues
+        if "科室所队" in keys and counting and (not kinds_named or kinds_named[0] in ("科室", "所队")):
             keys = ["科室数"] + keys
         rows = self.q(f"SELECT document_id, key, value, section FROM facts WHERE key IN ({self._in(len(keys))}) AND "
                       f"document_id IN ({self._in(len(docs))}) ORDER BY id", [*keys, *docs])
@@ -1286,8 +1294,9 @@ class Answerer(Planner):
             if not chosen:
                 return None
             text = f"{doc.unit_name}的{'、'.join(filt[:1]) or '科室所队'}有{len(chosen)}个：" + "、".join(chosen) + "。"
-            return (Answer(it.question, "answered", text, None, None, (cite,), items=tuple(Item(n) for n in chosen)),
-                    Context(doc=d))
+            value = float(len(chosen)) if counting else None
+            return (Answer(it.question, "answered", text, value, "个" if counting else None, (cite,),
+                           items=tuple(Item(n) for n in chosen)), Context(doc=d))
         text = f"{doc.unit_name}的{r['key']}是“{r['value']}”{self._unit_note(d, it)}。"
         return Answer(it.question, "answered", text, None, None, (cite,)), Context(doc=d)
 
@@ -1546,7 +1555,7 @@ class Answerer(Planner):
         return None, ()
 
 
-_NON_MONEY = re.compile(r"(多少|几)(个|台|辆|套|件|人|次|天|月|个月|年|条|根|名|项|所|箱|间|册|本|张|把|部|平方米|平米|亩|户|家|处|座|栋|层|公里|米|吨|小时|分钟|周|期|批|岁)"
+_NON_MONEY = re.compile(r"几(?![十百千万亿元块钱])|(多少|几)(个|台|辆|套|件|人|次|天|月|个月|年|条|根|名|项|所|箱|间|册|本|张|把|部|平方米|平米|亩|户|家|处|座|栋|层|公里|米|吨|小时|分钟|周|期|批|岁)"
                         r"|面积|长度|重量|人数|多大|多长|多久|数量|几辆|几台|几个")
 
 
