@@ -102,20 +102,75 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 @dataclass
 class Conversation:
-    """One visitor's conversation: its own Assistant (which keeps the context) and a turn lock."""
+    """One visitor's conversation: its context between turns (or its own Assistant) and a turn lock."""
 
     id: str
-    assistant: Any
     last_used: float
     lock: threading.Lock = field(default_factory=threading.Lock)
+    state: Any = None  # the Assistant's context after the last turn (pooled engine)
+    assistant: Any = None  # its own Assistant (per-conversation engine)
     turns: int = 0
 
-    def ask(self, question: str) -> Any:
-        """One turn. An engine bug on odd input is logged and answered as out of scope, never a 500."""
-        with self.lock:
-            self.turns += 1
+
+class Engine:
+    """Runs one turn of a conversation on an Assistant.
+
+    Pooled (when the Assistant keeps its conversation in a swappable context object, ``_ctx``): a few
+    Assistants — as many as turns run at once — serve every conversation, and a conversation keeps only
+    its small context between turns (an Assistant with its own SQLite connection costs ~100 KiB, which
+    times MAX_CONVERSATIONS would be gigabytes). Otherwise each conversation gets its own Assistant.
+    An engine bug on odd input is logged and answered as out of scope, never a 500.
+    """
+
+    _MAX_IDLE = 64
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+        self._idle: list[Any] = []
+        self._lock = threading.Lock()
+        first = factory()  # built now: a broken store fails at start-up, and the process caches warm up
+        self.pooled = hasattr(first, "_ctx") and hasattr(first, "reset")
+        if self.pooled:
+            self._idle.append(first)
+
+    def _take(self) -> Any:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return self._factory()
+
+    def _give(self, assistant: Any) -> None:
+        with self._lock:
+            if len(self._idle) < self._MAX_IDLE:
+                self._idle.append(assistant)
+                return
+        close = getattr(assistant, "close", None)
+        if callable(close):
+            close()
+
+    def _ask(self, conv: Conversation, question: str) -> Any:
+        if not self.pooled:
+            if conv.assistant is None:
+                conv.assistant = self._factory()
+            return conv.assistant.ask(question)
+        a = self._take()
+        try:
+            if conv.state is None:
+                a.reset()
+            else:
+                a._ctx = conv.state
+            answer = a.ask(question)
+            conv.state = a._ctx
+            return answer
+        finally:
+            a.reset()
+            self._give(a)
+
+    def turn(self, conv: Conversation, question: str) -> Any:
+        with conv.lock:
+            conv.turns += 1
             try:
-                return self.assistant.ask(question)
+                return self._ask(conv, question)
             except AskBudgetError:
                 raise
             except Exception as e:  # noqa: BLE001 - the visitor gets an answer, the log gets the bug
@@ -128,9 +183,7 @@ class Conversation:
 class Conversations:
     """Conversations by id: an LRU bounded in size, each forgotten after ``ttl`` idle seconds."""
 
-    def __init__(self, factory: Callable[[], Any], max_size: int, ttl: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self._factory = factory
+    def __init__(self, max_size: int, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._max = max(1, int(max_size))
         self._ttl = float(ttl)
         self._clock = clock
@@ -157,9 +210,7 @@ class Conversations:
                 conv.last_used = now
                 self._items.move_to_end(conv.id)
                 return conv
-        assistant = self._factory()  # outside the lock: building an Assistant may take a moment
-        conv = Conversation(secrets.token_urlsafe(12), assistant, now)
-        with self._lock:
+            conv = Conversation(secrets.token_urlsafe(12), now)
             self._items[conv.id] = conv
             while len(self._items) > self._max:
                 self._items.popitem(last=False)
@@ -295,8 +346,8 @@ class Api:
     def __init__(self, db_path: str, factory: AssistantFactory) -> None:
         self.db_path = db_path
         self.vocab: Vocabulary = load_vocabulary(db_path, with_initials=True)
-        self.conversations = Conversations(lambda: factory(db_path), settings.MAX_CONVERSATIONS,
-                                           settings.CONVERSATION_TTL_S)
+        self.engine = Engine(lambda: factory(db_path))
+        self.conversations = Conversations(settings.MAX_CONVERSATIONS, settings.CONVERSATION_TTL_S)
         self.static: dict[str, tuple[bytes, str]] = {}
         for name, ctype in (("index.html", "text/html; charset=utf-8"),
                             ("widget.js", "text/javascript; charset=utf-8"),
@@ -306,10 +357,13 @@ class Api:
             if p.is_file():
                 self.static[name] = (p.read_bytes(), ctype)
 
-    async def _answer(self, question: str, conv_id: str | None) -> JSONResponse:
+    def _turn(self, question: str, conv_id: str | None) -> tuple[str, Any]:
         conv = self.conversations.get(conv_id)
-        answer = await run_in_threadpool(conv.ask, question)
-        body = {"ok": True, **answer.to_dict(), "conversation": conv.id}
+        return conv.id, self.engine.turn(conv, question)
+
+    async def _answer(self, question: str, conv_id: str | None) -> JSONResponse:
+        cid, answer = await run_in_threadpool(self._turn, question, conv_id)
+        body = {"ok": True, **answer.to_dict(), "conversation": cid}
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     async def ask_post(self, request: Request) -> Response:

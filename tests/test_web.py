@@ -19,7 +19,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*")
 from starlette.testclient import TestClient  # noqa: E402
 
 from askbudget import settings  # noqa: E402
-from askbudget.web import STATIC, Conversations, clean_text, create_app  # noqa: E402
+from askbudget.web import STATIC, Conversations, Engine, clean_text, create_app  # noqa: E402
 
 ALLOWED = "https://helpdesk.example.gov.cn"
 FOREIGN = "https://evil.example"
@@ -90,18 +90,58 @@ def test_get_answer_equals_post_answer(client: TestClient, q: str) -> None:
     assert _strip(got) == _strip(posted)
 
 
-def test_follow_up_continues_the_conversation(client: TestClient, store: Path) -> None:
-    turns = ["电费多少", "水费呢", "两者合计呢"]
-    expected = _direct(store, *turns)
+@pytest.fixture(scope="module")
+def one_unit(gongan_store: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(gongan_store)) as c:
+        yield c
+
+
+TURNS = ["电费多少", "水费呢", "两者合计呢", "公用经费都包括哪些", "其中最大的一项是什么"]
+
+
+def test_follow_ups_continue_the_conversation(one_unit: TestClient, gongan_store: Path) -> None:
+    expected = _direct(gongan_store, *TURNS)
+    assert any(a["status"] == "answered" for a in expected)
     conv = None
-    for q, want in zip(turns, expected):
+    for q, want in zip(TURNS, expected):
         body: dict[str, Any] = {"question": q}
         if conv:
             body["conversation"] = conv
-        data = client.post("/api/ask", json=body).json()
-        assert _strip(data) == want
+        data = one_unit.post("/api/ask", json=body).json()
+        assert _strip(data) == want, q
         assert conv is None or data["conversation"] == conv
         conv = data["conversation"]
+
+
+def test_interleaved_conversations_do_not_mix(one_unit: TestClient, gongan_store: Path) -> None:
+    """Two visitors' turns interleaved on a shared engine give each the answers of a lone conversation."""
+    other = ["三公经费多少", "公务接待费呢", "去年呢"]
+    want_a, want_b = _direct(gongan_store, *TURNS[:3]), _direct(gongan_store, *other)
+    conv_a = conv_b = None
+    for qa, qb, wa, wb in zip(TURNS[:3], other, want_a, want_b):
+        ra = one_unit.post("/api/ask", json={"question": qa, **({"conversation": conv_a} if conv_a else {})}).json()
+        rb = one_unit.post("/api/ask", json={"question": qb, **({"conversation": conv_b} if conv_b else {})}).json()
+        assert _strip(ra) == wa and _strip(rb) == wb
+        conv_a, conv_b = ra["conversation"], rb["conversation"]
+
+
+def test_the_engine_shares_assistants_across_conversations(gongan_store: Path) -> None:
+    from askbudget.assistant import Assistant
+
+    built: list[Any] = []
+
+    def factory() -> Any:
+        built.append(Assistant(str(gongan_store)))
+        return built[-1]
+
+    engine = Engine(factory)
+    convs = Conversations(max_size=1000, ttl=100)
+    for i in range(50):
+        engine.turn(convs.get(None), "电费多少")
+    if engine.pooled:
+        assert len(built) == 1  # sequential turns reuse one Assistant, whatever the number of conversations
+    else:
+        assert len(built) == 51
 
 
 def test_follow_up_by_get_keeps_the_conversation(client: TestClient) -> None:
@@ -327,8 +367,7 @@ class _Clock:
 
 
 def test_conversations_are_an_lru_bounded_in_size() -> None:
-    made: list[object] = []
-    convs = Conversations(lambda: made.append(object()) or made[-1], max_size=3, ttl=100, clock=_Clock())
+    convs = Conversations(max_size=3, ttl=100, clock=_Clock())
     ids = [convs.get(None).id for _ in range(3)]
     convs.get(ids[0])  # touch the oldest: it becomes the newest
     convs.get(None)  # a fourth evicts the least recently used, ids[1]
@@ -339,7 +378,7 @@ def test_conversations_are_an_lru_bounded_in_size() -> None:
 
 def test_conversations_expire_when_idle() -> None:
     clock = _Clock()
-    convs = Conversations(object, max_size=100, ttl=10, clock=clock)
+    convs = Conversations(max_size=100, ttl=10, clock=clock)
     a = convs.get(None)
     clock.now = 5
     assert convs.get(a.id) is a
