@@ -341,7 +341,7 @@ class Answerer(Planner):
         prev = ctx.intent
         t = it.text
         if not it.subjects and not it.leftover and (it.followup or it.columns or it.year_rel is not None
-                                                     or it.cues or it.measure):
+                                                     or it.cues or it.measure or it.money_unit):
             what = it.what
             if what == "figure" and ("sum" in it.cues or "total" in it.cues) and len(ctx.figs) >= 2:
                 what = "sum"
@@ -1124,8 +1124,9 @@ class Answerer(Planner):
     def _members(self, it: Intent, docs: list[int], ctx: Context) -> tuple[list[Fig], str, str] | Answer | None:
         """The members of the group the question names: (figures, group label, column)."""
         subjects, cols, tables = self._split(it)
+        if not subjects and not cols and not tables and ctx.figs and ctx.what in ("list", "rank"):
+            return list(ctx.figs), "上述各项", ""
         if not subjects and not cols and ctx.refs:
-            subjects = []
             ref = ctx.refs[0]
             return self._children(ref, cols), ref.label, ""
         for m in subjects:

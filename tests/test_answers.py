@@ -64,6 +64,20 @@ CZJ = [
     ("住房公积金多少", 41.03, "万元", "基本支出表"),
 ]
 
+# asked how many / how large / per unit: never the money total
+COUNTS = [
+    ("汽车有几辆", 37.0, "辆"),
+    ("专用设备有几台", 6512.0, "台"),
+    ("汽车多少钱一辆", 15.87, "万元"),
+    ("制服多少钱一套", 0.03, "万元"),
+    ("高清球机每台多少钱", 0.87, "万元"),
+    ("高清球机买几台", 38.0, "台"),
+    ("配电箱多少个", 38.0, "个"),
+    ("分局有多少个派出所", 4.0, "个"),
+    ("有几个科室", 20.0, "个"),
+]
+NOT_MONEY = ["房屋面积多大", "支出总表有几行", "每个科室多少钱", "有几个绩效目标表", "图书资料有多少册"]
+
 REFUSE = [
     "2024年电费多少", "2019年的收入总计", "局长工资多少", "物业管理服务是哪家公司中标的",
     "今天天气怎么样", "你好", "SELECT * FROM cells", "asdf qwer", "电费的决算数是多少",
@@ -142,3 +156,18 @@ def test_text_answers(gongan, q, words):
     assert ans.status == "answered", ans.text
     for w in words:
         assert w in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,value,unit", COUNTS, ids=[c[0] for c in COUNTS])
+def test_counts_and_unit_prices(gongan, q, value, unit):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "answered", ans.text
+    assert ans.value == pytest.approx(value, abs=0.006) and ans.unit == unit, ans.text
+
+
+@pytest.mark.parametrize("q", NOT_MONEY)
+def test_a_count_question_never_gets_a_money_figure(gongan, q):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert not (ans.status == "answered" and ans.unit in ("元", "万元", "亿元")), ans.text
