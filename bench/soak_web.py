@@ -268,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         "error_examples": stats.examples, "by_kind": dict(stats.kinds), "answer_statuses": dict(stats.statuses),
         "rss_mb_start": round(rss[0][1], 1) if rss else None, "rss_mb_middle": round(mid, 1),
         "rss_mb_end": round(rss[-1][1], 1) if rss else None, "rss_mb_max": round(max(r for _, r in rss), 1),
+        "rss_mb_by_tenth": [round(rss[min(len(rss) - 1, len(rss) * k // 10)][1]) for k in range(11)] if rss else [],
         "conversations_at_end": conversations, "server_startup_s": round(startup, 2),
         "max_conversations": args.max_conversations or "default",
     }
@@ -280,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    {e}")
     print(f"  mix {dict(stats.kinds)}; answer statuses {dict(stats.statuses)}")
     print(f"  server RSS MB: start {figures['rss_mb_start']}, middle {figures['rss_mb_middle']}, "
-          f"end {figures['rss_mb_end']}, max {figures['rss_mb_max']}")
+          f"end {figures['rss_mb_end']}, max {figures['rss_mb_max']}; by tenths of the run: "
+          f"{figures['rss_mb_by_tenth']}")
     print(f"  conversations held at the end: {conversations} (max {figures['max_conversations']})")
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

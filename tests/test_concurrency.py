@@ -185,14 +185,14 @@ def test_readers_while_the_store_is_reingested(tmp_path: Path, both_store: Path,
     db = tmp_path / "live.db"
     shutil.copyfile(both_store, db)
     readers = [assistant_cls(str(db)) for _ in range(8)]
-    stop = time.monotonic() + 8.0
+    stop = time.monotonic() + 4.0
     env_path = str(ROOT)
     writer = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time\n"
          f"sys.path.insert(0, {env_path!r})\n"
          "from askbudget import build_store\n"
-         f"end = time.monotonic() + 7.0\nn = 0\n"
+         f"end = time.monotonic() + 3.5\nn = 0\n"
          "while time.monotonic() < end:\n"
          f"    build_store([{str(gongan_doc)!r}, {str(czj_doc)!r}], {str(db)!r}); n += 1\n"
          "print(n)\n"],

@@ -359,3 +359,21 @@ def test_unknown_conversation_id_starts_a_new_one(app: Any) -> None:
     r = post_json(app, {"question": "财政局的电费多少", "conversation": "no-such-id\u0000<script>"})
     assert r.status == 200, r.body[:300]
     assert r.json()["conversation"] != "no-such-id\u0000<script>"
+
+
+@pytest.mark.slow
+def test_soak_script_smoke(tmp_path: Path, web_store: Path) -> None:
+    """bench/soak_web.py runs end to end on loopback (a short, bounded run) with 0 errors."""
+    import subprocess
+    import sys
+
+    from hostile_util import ROOT
+
+    out = tmp_path / "soak.json"
+    r = subprocess.run([sys.executable, str(ROOT / "bench" / "soak_web.py"), "--db", str(web_store),
+                        "--clients", "8", "--requests", "400", "--seconds", "20", "--max-conversations", "50",
+                        "--json", str(out)], capture_output=True, text=True, timeout=120, cwd=str(ROOT))
+    assert r.returncode == 0, (r.stdout + r.stderr)[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["errors"] == 0 and figures["requests"] == 400
+    assert figures["conversations_at_end"] is not None and figures["conversations_at_end"] <= 50
