@@ -106,6 +106,7 @@
     reset.addEventListener("click", function () {
       self.conversation = null;
       while (self.log.firstChild) { self.log.removeChild(self.log.firstChild); }
+      self.examples.hidden = false;
       self.status("已开始新对话");
       self.input.focus();
     });
@@ -164,6 +165,7 @@
     this.busy = true;
     this.send.disabled = true;
     this.log.setAttribute("aria-busy", "true");
+    this.examples.hidden = true;
     var mine = el("li", "ab-msg ab-user");
     mine.appendChild(el("span", "ab-vh", "你问："));
     mine.appendChild(el("p", "ab-q", q));
@@ -229,10 +231,16 @@
       src.appendChild(lab);
       var ul = el("ul", "ab-chips");
       ul.setAttribute("aria-labelledby", lab.id);
-      a.citations.slice(0, 8).forEach(function (c) {
-        var parts = [c.table, c.row, c.column].filter(function (p) { return p; });
-        var chip = el("li", "ab-chip", parts.join(" · "));
-        chip.title = [c.unit, c.year ? c.year + "年" : "", c.document].filter(function (p) { return p; }).join(" ");
+      groupCitations(a.citations).slice(0, 8).forEach(function (g) {
+        var chip = el("li", "ab-chip");
+        chip.appendChild(el("span", "ab-chip-table", g.table));
+        var rest = [];
+        if (g.rows.length) {
+          rest.push(g.rows.slice(0, 4).join("、") + (g.rows.length > 4 ? " 等" + g.rows.length + "行" : ""));
+        }
+        if (g.columns.length === 1) { rest.push(g.columns[0]); }
+        if (rest.length) { chip.appendChild(el("span", "ab-chip-where", " · " + rest.join(" · "))); }
+        chip.title = g.where;
         ul.appendChild(chip);
       });
       src.appendChild(ul);
@@ -277,6 +285,23 @@
     fig.appendChild(cap);
     return fig;
   };
+
+  /* One chip per table (and document): the rows and the column it was read from. */
+  function groupCitations(citations) {
+    var groups = [], byKey = {};
+    citations.forEach(function (c) {
+      var key = [c.document, c.table].join("\u0000");
+      var g = byKey[key];
+      if (!g) {
+        g = byKey[key] = { table: c.table || "", rows: [], columns: [],
+          where: [c.unit, c.year ? c.year + "年" : "", c.document].filter(function (p) { return p; }).join(" ") };
+        groups.push(g);
+      }
+      if (c.row && g.rows.indexOf(c.row) < 0) { g.rows.push(c.row); }
+      if (c.column && g.columns.indexOf(c.column) < 0) { g.columns.push(c.column); }
+    });
+    return groups;
+  }
 
   function mount() {
     var target = script.getAttribute("data-target");
