@@ -154,6 +154,7 @@ def parse(question: object, v: Vocab) -> Intent:
     year_rel = None
     unit_doc = None
     refuse = ""
+    refuse_status = "out_of_scope"
     run = ""
     run_pos = 0
     pos = 0
@@ -198,6 +199,10 @@ def parse(question: object, v: Vocab) -> Intent:
             refuse = refuse or "chat"
         if "unit" in kinds:
             unit_doc = int(kinds["unit"])
+        elif "unitname" in kinds and not refuse:
+            names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
+            refuse = f"库中没有“{tok}”的预算文件（现有：{names}）"
+            refuse_status = "not_found"
         if "year" in kinds and not is_neutral:
             year_rel = int(kinds["year"])
         if "table" in kinds:
@@ -222,7 +227,7 @@ def parse(question: object, v: Vocab) -> Intent:
     if refuse == "chat":
         return Intent(question, text, "refuse", refuse="我只回答关于单位预算公开文件的问题", refuse_status="out_of_scope")
     if refuse:
-        return Intent(question, text, "refuse", subjects=tuple(mentions), refuse=refuse, refuse_status="out_of_scope")
+        return Intent(question, text, "refuse", subjects=tuple(mentions), refuse=refuse, refuse_status=refuse_status)
 
     mq = re.search(r"(?:多少|几)(个月|个工作日|平方米|人次|小时|[个台辆套件人次天月年条根名项所箱间册本张把部])", text)
     if mq:
@@ -287,7 +292,9 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "yoy"
     if "when" in cues:
         return "text"
-    if facts and not any(m.has("row", "item", "total") for m in mentions) and not re.search(r"钱|预算|元|金额|经费|费用", text):
+    generic_org = set(facts) <= {"科室所队"} and not ({"list", "count"} & cues or re.search(r"几|多少个|哪些", text))
+    if facts and not generic_org and not any(m.has("row", "item", "total") for m in mentions) \
+            and not re.search(r"钱|预算|元|金额|经费|费用", text):
         return "fact"
     if "count" in cues and not any(m.has("item") for m in mentions):
         return "count"

@@ -836,7 +836,7 @@ class Answerer(Planner):
         got = self._indicator(it, docs, ctx)
         if got:
             return got
-        if it.subjects and not it.leftover:
+        if it.subjects and not it.leftover and not it.numbers:
             return self._a_figure(it, ctx, docs)
         return None
 
@@ -926,6 +926,9 @@ class Answerer(Planner):
         if not scored:
             return self._goal_text(it, docs, qb) if (loose or it.subjects or it.leftover) else None
         scored.sort(key=lambda x: -x[0])
+        scored = [x for x in scored if self._covers(it, x[2])]
+        if not scored:
+            return None
         best = scored[0]
         ties = [s for s in scored[1:] if abs(s[0] - best[0]) < 1e-9 and s[2]["value_raw"] != best[2]["value_raw"]]
         r = best[2]
@@ -955,6 +958,31 @@ class Answerer(Planner):
         fig = Fig(r["level3"], value, unit or "", (cite,), raw, None, "指标值", d.id)
         return (Answer(it.question, "answered", text, value, unit, (cite,)),
                 Context(figs=[fig], project=r["project"], doc=d.id, what="indicator"))
+
+    def _covers(self, it: Intent, r: sqlite3.Row) -> bool:
+        """The indicator explains the question: no run of 3+ characters is left that names something else."""
+        rx = getattr(self, "_filler_rx", None)
+        if rx is None:
+            words = sorted({w for w in list(self.v.terms.get("filler")) + list(self.v.terms.get("cue")) if len(w) >= 2},
+                           key=len, reverse=True)
+            rx = re.compile("|".join(re.escape(w) for w in words))
+            self._filler_rx = rx  # type: ignore[attr-defined]
+        q = rx.sub(" ", key(it.text))
+        known = _bigrams(key(r["project"] or "")) | _bigrams(key(r["level3"] or "")) | _bigrams(key(r["description"] or "")) \
+            | _bigrams(key(r["title"] or "")) | _STOP_BIGRAMS
+        covered = [False] * len(q)
+        for i in range(len(q) - 1):
+            if q[i:i + 2] in known:
+                covered[i] = covered[i + 1] = True
+        run = 0
+        for ch, c in zip(q, covered):
+            if not c and "\u4e00" <= ch <= "\u9fff":
+                run += 1
+                if run >= 3:
+                    return False
+            else:
+                run = 0
+        return True
 
     def _goal_text(self, it: Intent, docs: list[int], qb: set[str]) -> tuple[Answer, Context] | None:
         """A target only the 绩效目标 sentence states ("视频存储 90 天")."""
@@ -1414,7 +1442,7 @@ class Answerer(Planner):
                 if not has and follow.startswith("原因"):
                     text, marker = sent + follow, True
                 if need_marker and not marker and not it.numbers:
-                    if not (negated and re.search(r"未|没有|不", text)):
+                    if not (negated and re.search(r"未|没有|不", text) and cs >= 0.8):
                         continue
                     marker = True
                 overlap = len(qb & _bigrams(key(text))) / max(1, len(qb))
