@@ -18,6 +18,7 @@ plain text, with no escape codes, so it can be scripted.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -198,7 +199,7 @@ class Session:
     def ask(self, text: str) -> Fragments:
         question = text
         if self.unit is not None and not self._pinned_via_api:
-            question = f"{self.unit.unit_name}{text}"  # the engine has no way to pin a unit: name it
+            question = f"{self.scope_prefix()}{text}"  # the engine has no way to pin a unit: name it
         try:
             answer = self.assistant.ask(question)
         except Exception as e:  # an engine bug must not end the user's session
@@ -287,6 +288,19 @@ class Session:
                     ("cmd", mark), ("", "\n")]
         out.append(("dim", "输入 :units N 只问第 N 个，:units 0 不限。\n"))
         return out
+
+    def scope_prefix(self) -> str:
+        """How a question names the chosen unit (and year, when the store has several for it).
+
+        The parenthetical of a unit name (``(本级)``) is dropped: the engine recognises the name without it.
+        """
+        u = self.unit
+        if u is None:
+            return ""
+        name = re.sub(r"[(（][^)）]*[)）]", "", u.unit_name).strip() or u.unit_name
+        years = {x.year for x in self.vocab.units if x.unit_code == u.unit_code and x.unit_name == u.unit_name}
+        year = f"{u.year}年" if u.year and len(years) > 1 else ""
+        return f"{name}{year}："
 
     def _pin(self, unit: Any) -> None:
         """Pass the chosen unit to the Assistant if it can take it, else name it in each question."""

@@ -168,8 +168,22 @@ def test_units_lists_and_pins(db: Path, tmp_path: Path) -> None:
     assert unit_name in shown and "没有第 9 个" in shown
     assert len(rec.asked) == 2
     pinned, free = rec.asked
-    assert unit_name in pinned or getattr(rec.inner, "set_scope", None)  # named in the question or pinned by API
-    assert free == "电费多少"
+    assert pinned.endswith("电费多少") and free == "电费多少"
+    if not callable(getattr(rec.inner, "set_scope", None)):  # no API to pin a unit: the question names it
+        assert pinned.split("：")[0] in unit_name
+
+
+def test_a_pinned_unit_answers_for_that_unit(both_store: Path, tmp_path: Path) -> None:
+    """With two units in the store, :units N makes an otherwise ambiguous question that unit's."""
+    from askbudget.assistant import Assistant
+
+    shown, rec, _ = drive(both_store, [":units 1", ENTER, "电费多少", ENTER, ":units 2", ENTER, "电费多少", ENTER,
+                                       CTRL_D], history=tmp_path / "h")
+    first, second = rec.answers
+    assert first.status == second.status == "answered"
+    assert {c.unit for c in first.citations} != {c.unit for c in second.citations}
+    lone = Assistant(str(both_store)).ask("电费多少")
+    assert lone.status != "answered" or lone.value in (first.value, second.value)
 
 
 def test_help_shows_commands_and_examples_from_the_store(db: Path, tmp_path: Path) -> None:
