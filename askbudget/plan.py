@@ -820,9 +820,8 @@ class Answerer(Planner):
                         Context(figs=[fig] if fig else [], refs=[r], doc=d, table_id=r.table_id))
             return None
         if it.numbers and it.subjects:
-            got = self._a_reason(it, ctx, docs, need_marker=False)
-            if got:
-                return got
+            # "上年结转的86.5万元是什么资金": a passage that states that figure, or nothing
+            return self._a_reason(it, ctx, docs, need_marker=False)
         if it.columns:
             figs, stop = self.resolve(it, docs, ctx)
             if stop is not None:
@@ -1415,7 +1414,7 @@ class Answerer(Planner):
 
         for i, (d, heading, sent) in enumerate(sents):
             ks = key(sent)
-            subj = max((_lcs(w, ks) / len(w) for w in words), default=0)
+            subj = max((_lcs(w, ks) / len(w) for w in words if _lcs(w, ks) >= max(2, (len(w) + 1) // 2)), default=0)
             if subj < 0.5:
                 continue
             if it.numbers and not all(fmt(n) in sent or f"{n:.2f}" in sent for n in it.numbers):
@@ -1425,7 +1424,8 @@ class Answerer(Planner):
             clauses = [c for c in re.split(r"[，,；;]", sent) if c.strip()]
             cands: list[tuple[float, str, bool]] = []
             for j, c in enumerate(clauses):
-                cs = max((_lcs(w, key(c)) / len(w) for w in words), default=0)
+                cs = max((_lcs(w, key(c)) / len(w) for w in words if _lcs(w, key(c)) >= max(2, (len(w) + 1) // 2)),
+                         default=0)
                 if cs < 0.5:
                     continue
                 span = c

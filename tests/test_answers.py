@@ -171,3 +171,39 @@ def test_a_count_question_never_gets_a_money_figure(gongan, q):
     gongan.reset()
     ans = gongan.ask(q)
     assert not (ans.status == "answered" and ans.unit in ("元", "万元", "亿元")), ans.text
+
+
+# questions about another unit's document: this store must not answer them with its own figures
+ELSEWHERE = [
+    "财政局设了几个科室",          # no 财政局 in this store
+    "教育局的培训费是多少",
+    "学前教育项目新增学位数目标",    # a project this unit does not have
+    "培训教师人次是多少",
+    "上年结转的86.5万元是什么资金",  # quotes a figure this document does not state
+    "奖金是多少",
+    "台式计算机单价多少",
+]
+
+
+@pytest.mark.parametrize("q", ELSEWHERE)
+def test_questions_about_other_documents_are_refused(gongan, q):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status != "answered", ans.text
+
+
+@pytest.fixture(scope="module")
+def czj(czj_doc, tmp_path_factory):
+    from askbudget import build_store
+
+    db = tmp_path_factory.mktemp("czj") / "czj.db"
+    build_store([czj_doc], db)
+    return Assistant(db)
+
+
+@pytest.mark.parametrize("q", ["警用服装使用人满意度要求多少", "分局有哪些大队", "租赁费预算多少",
+                               "高清球机单价多少", "破案率目标"])
+def test_gongan_questions_on_the_czj_store_are_refused(czj, q):
+    czj.reset()
+    ans = czj.ask(q)
+    assert ans.status != "answered", ans.text
