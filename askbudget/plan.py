@@ -536,6 +536,17 @@ class Answerer(Planner):
             return d
         refs = self._order(by_doc[d], cols, tables, ctx)
         primary = refs[0]
+        twins = [r for r in refs if r.table_id == primary.table_id and r.code and primary.code and r.code != primary.code
+                 and r.side == primary.side]
+        if twins and m.how != "code":
+            # one name, several subjects (行政运行 under 2010101 and 2013101): ask which
+            cands = [primary] + twins
+            parts = []
+            for r in cands:
+                f = self.fig_of(r, cols)
+                parts.append(f"{r.code} {r.label}" + (f"（{fmt(f.value, f.unit)}{f.unit}）" if f and f.value is not None else ""))
+            return Answer(it.question, "ambiguous", f"“{m.text}”对应几个科目，请说明是哪一个：" + "；".join(parts) + "。",
+                          suggestions=tuple(f"{r.code}预算多少？" for r in cands)[: int(settings.MAX_SUGGESTIONS)])
         fig = self.fig_of(primary, cols)
         if fig is None:
             return []

@@ -5,6 +5,8 @@ ones the documents print (or compute from them with the formula the answer state
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from askbudget.assistant import Assistant
@@ -207,3 +209,20 @@ def test_gongan_questions_on_the_czj_store_are_refused(czj, q):
     czj.reset()
     ans = czj.ask(q)
     assert ans.status != "answered", ans.text
+
+
+def test_one_name_under_several_codes_is_ambiguous(tmp_path):
+    """行政运行 is a 项 under many 款: the question must say which."""
+    from askbudget import build_store
+
+    src = (Path(__file__).parent / "data" / "gaoxin-jiaoyu-2024.txt").read_text(encoding="utf-8")
+    doc = tmp_path / "twins-2024.txt"
+    doc.write_text(src.replace("2050102\t一般行政管理事务", "2050102\t行政运行"), encoding="utf-8")
+    db = tmp_path / "twins.db"
+    build_store([doc], db)
+    a = Assistant(db)
+    ans = a.ask("行政运行多少")
+    assert ans.status == "ambiguous" and "2050101" in ans.text and "2050102" in ans.text
+    a.reset()
+    ans = a.ask("2050102预算多少")
+    assert ans.status == "answered" and ans.value == 80.0
