@@ -199,34 +199,51 @@ def _load(conn: sqlite3.Connection, commands: Iterable[str], with_initials: bool
     return Vocabulary(tuple(entries), units, tuple(_examples(conn)), initials)
 
 
-def _first(conn: sqlite3.Connection, sql: str) -> str:
-    rows = _q(conn, sql)
+def _first(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> str:
+    rows = _q(conn, sql, params)
     return (rows[0][0] or "").strip() if rows else ""
 
 
+def unit_prefix(unit_name: str) -> str:
+    """A unit's name as a question names it: without its parenthetical (``(本级)``), then 的."""
+    name = re.sub(r"[(（][^)）]*[)）]", "", unit_name).strip()
+    return f"{name or unit_name}的"
+
+
 def _examples(conn: sqlite3.Connection) -> list[str]:
-    """A handful of questions the store can answer, built from its own names (for :help and the page)."""
+    """A handful of questions the store can answer, built from its own names (for :help and the page).
+
+    They are drawn from the store's first document; when it holds several, a figure question names
+    that document's unit, so the example is answerable as it stands rather than ambiguous.
+    """
+    docs = _q(conn, "SELECT id, unit_name FROM documents ORDER BY id")
+    if not docs:
+        return []
+    doc = docs[0]["id"]
+    who = unit_prefix(docs[0]["unit_name"] or "") if len(docs) > 1 else ""
     out: list[str] = []
     leaf = _first(conn, "SELECT r.label FROM rows r JOIN tables t ON t.id = r.table_id JOIN cells c ON c.row_id = r.id "
-                        "WHERE t.kind = '一般公共预算财政拨款基本支出表' AND length(r.code) = 5 "
-                        "AND c.column = '公用经费' AND c.value > 0 ORDER BY c.value DESC LIMIT 1")
+                        "WHERE r.document_id = ? AND t.kind = '一般公共预算财政拨款基本支出表' AND length(r.code) = 5 "
+                        "AND c.column = '公用经费' AND c.value > 0 ORDER BY c.value DESC LIMIT 1", (doc,))
     if leaf:
-        out.append(f"{leaf}多少")
-        out.append(f"{leaf}占公用经费的比例")
-    func = _first(conn, "SELECT r.label FROM rows r JOIN tables t ON t.id = r.table_id "
-                        "WHERE t.kind = '支出总表' AND r.classification = '功能分类' AND r.level = 1 ORDER BY r.seq LIMIT 1")
+        out.append(f"{who}{leaf}多少")
+        out.append(f"{who}{leaf}占公用经费的比例")
+    func = _first(conn, "SELECT r.label FROM rows r JOIN tables t ON t.id = r.table_id WHERE r.document_id = ? "
+                        "AND t.kind = '支出总表' AND r.classification = '功能分类' AND r.level = 1 "
+                        "ORDER BY r.seq LIMIT 1", (doc,))
     if func:
-        out.append(f"{func}的项目支出是多少")
-    out.append("公用经费都包括哪些")
-    out.append("三公经费多少")
-    item = _first(conn, "SELECT c.raw FROM cells c JOIN tables t ON t.id = c.table_id "
-                        "WHERE t.kind = '政府采购预算表' AND c.column = '采购物品名称' AND c.raw != '' LIMIT 1")
+        out.append(f"{who}{func}的项目支出是多少")
+    out.append(f"{who}公用经费都包括哪些")
+    out.append(f"{who}三公经费多少")
+    item = _first(conn, "SELECT c.raw FROM cells c JOIN tables t ON t.id = c.table_id WHERE c.document_id = ? "
+                        "AND t.kind = '政府采购预算表' AND c.column = '采购物品名称' AND c.raw != '' LIMIT 1", (doc,))
     if item:
-        out.append(f"{item}的单价是多少")
-    ind = _q(conn, "SELECT project, level3 FROM indicators WHERE level3 != '' AND number IS NOT NULL LIMIT 1")
+        out.append(f"{who}{item}的单价是多少")
+    ind = _q(conn, "SELECT project, level3 FROM indicators WHERE document_id = ? AND level3 != '' "
+                   "AND number IS NOT NULL LIMIT 1", (doc,))
     if ind:
         out.append(f"{ind[0]['project']}{ind[0]['level3']}目标是多少")
-    term = _first(conn, "SELECT term FROM glossary WHERE term != '' LIMIT 1")
+    term = _first(conn, "SELECT term FROM glossary WHERE document_id = ? AND term != '' LIMIT 1", (doc,))
     if term:
         out.append(f"什么是{term}")
     return out

@@ -129,17 +129,35 @@ def render_answer(answer: Answer) -> Fragments:
     if answer.derivation:
         out.append(("dim", f"算法：{answer.derivation}\n"))
     if answer.citations:
-        labels: list[str] = []
-        for c in answer.citations:
-            lab = c.label()
-            if lab not in labels:
-                labels.append(lab)
+        labels = source_labels(answer.citations)
         more = f" 等{len(labels)}处" if len(labels) > 4 else ""
         out.append(("dim", "来源：" + "；".join(labels[:4]) + more + "\n"))
     if answer.suggestions and answer.status != "answered":
         out.append(("dim", "可以试试："))
         out.append(("cmd", "  ·  ".join(answer.suggestions)))
         out.append(("", "\n"))
+    return out
+
+
+def source_labels(citations: Iterable[Any]) -> list[str]:
+    """One label per cited table: ``表 / 行1、行2 / 列`` (rows and columns of that table, in order)."""
+    groups: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    for c in citations:
+        rows, cols = groups.setdefault((c.document, c.table), ([], []))
+        if c.row and c.row not in rows:
+            rows.append(c.row)
+        if c.column and c.column not in cols:
+            cols.append(c.column)
+    out: list[str] = []
+    for (_, table), (rows, cols) in groups.items():
+        parts = [table]
+        if rows:
+            parts.append("、".join(rows[:6]) + (f"等{len(rows)}行" if len(rows) > 6 else ""))
+        if cols:
+            parts.append("、".join(cols[:3]) + (f"等{len(cols)}列" if len(cols) > 3 else ""))
+        label = " / ".join(parts)
+        if label not in out:
+            out.append(label)
     return out
 
 

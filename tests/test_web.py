@@ -393,3 +393,18 @@ def test_conversation_count_is_bounded_under_a_flood(store: Path, monkeypatch: p
         for i in range(20):
             assert c.post("/api/ask", json={"question": f"电费{i}"}).status_code == 200
         assert c.get("/healthz").json()["conversations"] == 5
+
+
+@pytest.mark.parametrize("which", ["gongan_store", "both_store"])
+def test_example_questions_are_answered(which: str, request: pytest.FixtureRequest) -> None:
+    """The examples the page and :help offer, built from the store, are questions it answers."""
+    from askbudget.assistant import Assistant
+
+    db = request.getfixturevalue(which)
+    with TestClient(create_app(db)) as c:
+        examples = c.get("/api/examples").json()["examples"]
+    assert len(examples) >= 4
+    a = Assistant(str(db))
+    for q in examples:
+        a.reset()
+        assert a.ask(q).status == "answered", q
