@@ -291,3 +291,9 @@ def test_not_a_terminal_reads_lines_and_prints_plain_text(db: Path) -> None:
                        capture_output=True, text=True, timeout=60, env=_env())
     assert p.returncode == 0, p.stderr
     assert expected.text in p.stdout and "\x1b[" not in p.stdout
+
+
+def test_importing_the_repl_does_not_load_prompt_toolkit() -> None:
+    code = "import sys, askbudget.repl, askbudget.cli; print('prompt_toolkit' in sys.modules)"
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=_env())
+    assert p.stdout.strip() == "False", p.stderr
