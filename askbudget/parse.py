@@ -264,6 +264,8 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
     has_gloss = any(m.has("gloss") for m in mentions)
     if "reason" in cues:
         return "reason"
+    if "each" in cues and len(mentions) >= 2:
+        return "each"
     if "glossary" in cues and (has_gloss or mentions):
         return "glossary"
     if "share" in cues or ("pct" in cues and len(mentions) >= 2):

@@ -451,7 +451,7 @@ class Answerer(Planner):
             subjects = rest
             # a table-total word beside a more specific subject only narrows the table
             if len(subjects) > 1 and any(not m.has("total") for m in subjects):
-                for m in [m for m in subjects if m.has("total") and not m.has("row", "item", "code", "stmt")]:
+                for m in [m for m in subjects if m.has("total") and not m.has("row", "item", "code")]:
                     tables.extend(m.targets("total"))
                     subjects.remove(m)
         else:
@@ -1117,6 +1117,24 @@ class Answerer(Planner):
                        items=tuple(Item(f.label, f.value, unit) for f in figs)),
                 Context(figs=[Fig("合计", total, unit, cites, doc=figs[0].doc)], doc=figs[0].doc, what="sum"))
 
+    def _a_each(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """'A和B各多少': each figure on its own line, no single value."""
+        figs: list[Fig] = []
+        for side in self._sides(it, ""):
+            f = self._fig_side(it, side, docs, ctx)
+            if isinstance(f, Answer):
+                return f, ctx
+            if f is None:
+                return None
+            figs.append(f)
+        if len(figs) < 2:
+            return None
+        parts = [self._say(f, it)[0] for f in figs]
+        cites = tuple(dict.fromkeys(c for f in figs for c in f.cites))
+        return (Answer(it.question, "answered", "；".join(parts) + "。", None, None, cites,
+                       items=tuple(Item(f.label, f.value, f.unit) for f in figs)),
+                Context(figs=figs[-2:], doc=figs[0].doc, what="each"))
+
     def _a_diff(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         op = next((w for w in ("比", "减", "和", "与", "跟") if w in it.text), "")
         got = self._two(it, ctx, docs, op)
@@ -1177,6 +1195,14 @@ class Answerer(Planner):
                 kids = self._children(r, cols)
                 if kids:
                     return kids, r.label, cols[0] if cols else ""
+        for m in subjects:
+            if m.has("project") and not m.has("row", "item"):
+                projects = m.targets("project")
+                refs = self.rows_where(f"t.kind = '政府采购预算表' AND r.is_total = 0 AND r.group_name IN "
+                                       f"({self._in(len(projects))})", projects, docs)
+                figs = [f for f in (self.fig_of(r) for r in refs) if f is not None]
+                if figs:
+                    return figs, f"{m.text}采购的物品", ""
         if tables and not subjects and not cols:
             for kind in tables:
                 for t in self.tables_of(kind, docs):

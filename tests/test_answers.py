@@ -226,3 +226,48 @@ def test_one_name_under_several_codes_is_ambiguous(tmp_path):
     a.reset()
     ans = a.ask("2050102预算多少")
     assert ans.status == "answered" and ans.value == 80.0
+
+
+@pytest.fixture(scope="module")
+def jiaoyu(tmp_path_factory):
+    from askbudget import build_store
+
+    db = tmp_path_factory.mktemp("jiaoyu") / "jiaoyu.db"
+    build_store([Path(__file__).parent / "data" / "gaoxin-jiaoyu-2024.txt"], db)
+    return Assistant(db)
+
+
+@pytest.mark.parametrize("q,words", [
+    ("人员经费和公用经费各多少", ["330.00", "40.00"]),
+    ("基本支出和项目支出分别是多少", ["370.00", "200.00"]),
+    ("学前教育项目采购了什么", ["幼儿桌椅", "多媒体教学设备"]),
+    ("因公出国费为啥增加", ["考察"]),
+    ("因公出国（境）费增加的原因", ["考察"]),
+    ("有哪些科室", ["基础教育科"]),
+    ("单位规格", ["正科级"]),
+])
+def test_jiaoyu_text_answers(jiaoyu, q, words):
+    jiaoyu.reset()
+    ans = jiaoyu.ask(q)
+    assert ans.status == "answered", ans.text
+    for w in words:
+        assert w in ans.text, ans.text
+
+
+@pytest.mark.parametrize("q,value,unit", [
+    ("三公经费里公务接待费多少", 3.0, "万元"),
+    ("总共收入多少", 570.0, "万元"),
+    ("学前教育的上年结转", 40.0, "万元"),
+    ("学前教育的财政拨款", 60.0, "万元"),
+    ("去年公务接待费多少", 4.5, "万元"),
+    ("会议费减少了多少", 2.0, "万元"),
+    ("入园率目标", 92.0, "%"),
+    ("新增多少学位", 300.0, "个"),
+    ("幼儿桌椅多少钱一套", 0.05, "万元"),
+    ("事业收入占收入总计的比例", 3.51, "%"),
+])
+def test_jiaoyu_figures(jiaoyu, q, value, unit):
+    jiaoyu.reset()
+    ans = jiaoyu.ask(q)
+    assert ans.status == "answered", ans.text
+    assert ans.value == pytest.approx(value, abs=0.006) and ans.unit == unit, ans.text
