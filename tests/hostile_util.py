@@ -268,3 +268,21 @@ SELF_CONTAINED_QUESTIONS: tuple[str, ...] = (
     "'; DROP TABLE rows; --", "财政局的租赁费预算多少", "分局专用设备值多少", "财政局政府采购预算总额",
     "财政局台式计算机采购几台", "分局高清球机单价多少",
 )
+
+
+def run_cli_inprocess(args: Iterable[str]) -> subprocess.CompletedProcess[str]:
+    """The CLI in this process (its own exit-status mapping, stdout and stderr captured): the same
+    contract as ``run_cli`` without a Python start-up per call, for the many-case tables."""
+    import contextlib
+    import io
+
+    from askbudget.cli import _guarded, run
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = list(args)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = _guarded(run, argv)
+        except SystemExit as e:  # argparse usage errors
+            rc = int(e.code or 0)
+    return subprocess.CompletedProcess(argv, rc, out.getvalue(), err.getvalue())

@@ -26,7 +26,7 @@ from typing import Callable
 
 import pytest
 
-from hostile_util import ROOT, integrity_ok, run_cli, sha256_file, store_dump
+from hostile_util import ROOT, integrity_ok, run_cli, run_cli_inprocess, sha256_file, store_dump
 
 # ---------------------------------------------------------------- fixtures
 
@@ -104,7 +104,7 @@ def refused(store: Store, bad: Path, *, line: int | None = None, words: tuple[st
 
 def ingested_with_warning(store: Store, doc: Path, *, line: int, words: tuple[str, ...] = ()) -> str:
     """A usable document: exit 0, the store gains it, and a warning names the file and line."""
-    r = run_cli(["ingest", str(doc), "--db", str(store.path)], timeout=120)
+    r = run_cli_inprocess(["ingest", str(doc), "--db", str(store.path)])
     out = r.stdout + r.stderr
     assert r.returncode == 0, f"usable document refused: {out[-800:]!r}"
     assert "Traceback" not in out
@@ -250,7 +250,7 @@ def _missing_column_outcome(store: Store, bad: Path, line: int) -> None:
         return
     finally:
         probe.unlink(missing_ok=True)
-    r = run_cli(["ingest", str(bad), "--db", str(store.path)])
+    r = run_cli_inprocess(["ingest", str(bad), "--db", str(store.path)])
     out = r.stdout + r.stderr
     assert r.returncode == 0 and "Traceback" not in out, out[-800:]
     warned = f"{bad.stem}:{line}" in out or f"{bad.name}:{line}" in out
@@ -290,7 +290,7 @@ def test_non_numeric_figure_is_a_warning_and_never_a_number(store: Store, gongan
 def test_other_spellings_of_a_figure_read_as_that_figure(store: Store, gongan_doc: Path, tmp_path: Path,
                                                           raw: str) -> None:
     bad, line = _edit(gongan_doc, tmp_path, "spelling.txt", r"^6\t30206\t电费", lambda s: s.replace("95.00", raw))
-    r = run_cli(["ingest", str(bad), "--db", str(store.path)])
+    r = run_cli_inprocess(["ingest", str(bad), "--db", str(store.path)])
     assert r.returncode == 0, r.stderr[-800:]
     conn = sqlite3.connect(store.path)
     try:
@@ -560,11 +560,11 @@ def _writing(db: Path, before: tuple[int, int]) -> bool:
 def test_killed_ingest_leaves_the_store_as_it_was(tmp_path: Path, gongan_doc: Path, base_store: Path) -> None:
     docs_dir = tmp_path / "docs"
     docs_dir.mkdir()
-    docs = _many_documents(gongan_doc, docs_dir, 60)
+    docs = _many_documents(gongan_doc, docs_dir, 40)
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
     caught = 0
     attempts = []
-    for attempt, extra in enumerate([0, 0.002, 0.01, 0.05, 0.15]):
+    for attempt, extra in enumerate([0, 0.005, 0.03, 0.1]):
         d = tmp_path / f"kill{attempt}"
         d.mkdir()
         db = d / "store.db"
