@@ -746,7 +746,8 @@ class Answerer(Planner):
             if got:
                 return got
         left = sum(len(x) for x in it.leftover)
-        if (projects or left >= 3 or not it.subjects) and not (strong and left < 3):
+        named = [m for m in it.subjects if not (m.has("column") and not m.has("row", "item", "alias", "stmt", "gloss"))]
+        if (projects or left >= 3 or not named) and not (strong and left < 3):
             got = self._indicator(it, docs, ctx)
             if got:
                 return got
