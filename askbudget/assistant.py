@@ -46,7 +46,7 @@ class Assistant:
             suggest(self.vocab, "dianfei")  # the speller's Latin-pinyin index
             import rapidfuzz.process  # noqa: F401
 
-            for q in ("电费多少", "30206是什么", "asdkjh"):
+            for q in ("电费多少", "電費多少", "30206是什么", "asdkjh", "电费为什么增加", "电费占公用经费的比例"):
                 self._answerer.answer(parse(q, self.vocab), Context())
         except Exception:  # noqa: BLE001 - warming is an optimisation only
             pass
