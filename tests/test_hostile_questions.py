@@ -351,6 +351,52 @@ def test_invariance_table_is_broad() -> None:
     assert len(BASE) >= 15 and len({q for q, _ in BASE}) == len(BASE)
 
 
+# ---------------------------------------------------------------- directional expectations
+#
+# CheckList's DIR tests: a change to the question that changes the answer must change the answer —
+# or the assistant must decline. Returning the base figure for "the half of X", "X times 2" or "X of
+# unit A minus X of unit B" answers a different question with a real figure: the worst failure.
+
+# subject, 分局 figure, 财政局 figure (万元, as the two documents print them)
+BOTH_UNITS: list[tuple[str, float, float]] = [
+    ("电费", 95.00, 9.40), ("水费", 24.00, 1.60), ("人员经费", 3632.50, 573.74), ("公用经费", 192.00, 54.00),
+    ("项目支出", 2158.68, 261.60),
+]
+
+# template, how the right answer follows from (a = 分局 figure, b = 财政局 figure); None: any refusal
+OPERATIONS: list[tuple[str, Any]] = [
+    ("分局{s}的一半是多少", lambda a, b: a / 2),
+    ("分局{s}乘以2是多少", lambda a, b: a * 2),
+    ("分局{s}的两倍是多少", lambda a, b: a * 2),
+    ("分局{s}除以12是多少", lambda a, b: a / 12),
+    ("分局{s}的10%是多少", lambda a, b: a / 10),
+    ("分局{s}加上1万元是多少", lambda a, b: a + 1),
+    ("分局{s}减去10万元是多少", lambda a, b: a - 10),
+    ("分局{s}比财政局多多少", lambda a, b: a - b),
+    ("分局的{s}比财政局的多多少", lambda a, b: a - b),
+    ("分局{s}与财政局{s}的差额", lambda a, b: a - b),
+    ("分局和财政局的{s}合计", lambda a, b: a + b),
+    ("分局和财政局的{s}一共多少", lambda a, b: a + b),
+    ("财政局{s}比分局少多少", lambda a, b: a - b),
+]
+DIR_CASES = [(t.format(s=s), s, a, b, fn) for s, a, b in BOTH_UNITS for t, fn in OPERATIONS]
+
+
+@pytest.mark.parametrize(("text", "subject", "a", "b", "right"), DIR_CASES, ids=[c[0] for c in DIR_CASES])
+def test_operations_are_not_silently_dropped(probe: Probe, text: str, subject: str, a: float, b: float,
+                                             right: Any) -> None:
+    probe.assistant.reset()
+    answer = probe.ask(text, "directional (operation) case")
+    if answer.status != "answered" or answer.value is None:
+        return  # declining, or describing without a figure, is honest
+    got = to_wan(answer.value, answer.unit)
+    got = answer.value if got is None else got
+    want = right(a, b)
+    assert abs(abs(got) - abs(want)) <= 0.006, (
+        f"{text!r} -> {answer.value} {answer.unit} ({answer.text!r}); the right figure is {want:.2f} 万元 "
+        f"(分局 {a}, 财政局 {b}) — or no figure at all")
+
+
 # ---------------------------------------------------------------- totals
 
 
