@@ -8,7 +8,9 @@ the corpus documents unless --db is given), waits for /healthz, warms up, then r
 threads, each with its own keep-alive connection, until ``--requests`` answers are done or
 ``--seconds`` have passed. Each client asks questions from the corpus question banks, half of them as
 follow-ups in its conversation. Reports answers/s, p50/p99/max latency, errors (any non-200 or a
-dropped connection) and the server's RSS at start (after warm-up) and end. Exit status 1 on errors.
+dropped connection), stand-alone answers whose status or figure differ from the same question asked
+alone before the load (e.g. a query cut by the SQL time limit under load), and the server's RSS at
+start (after warm-up) and end. Exit status 1 on errors or differences.
 """
 from __future__ import annotations
 
@@ -107,11 +109,14 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.1)
 
         qs = questions()
+        serial: dict[str, tuple[str, float | None]] = {}  # each question alone, one at a time: the reference
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for q in qs[:50]:
+        for q in qs:
             warm.request("POST", "/api/ask", json.dumps({"question": q}), {"Content-Type": "application/json"})
-            warm.getresponse().read()
+            ref = json.loads(warm.getresponse().read())
+            serial[q] = (ref["status"], ref["value"])
         rss_start = rss_kib(server.pid)
+        differs: list[str] = []
 
         lock = threading.Lock()
         latencies: list[float] = []
@@ -142,9 +147,12 @@ def main(argv: list[str] | None = None) -> int:
                         with lock:
                             errors.append(f"HTTP {resp.status}: {payload[:120]!r}")
                         continue
-                    conv = json.loads(payload)["conversation"]
+                    data = json.loads(payload)
+                    conv = data["conversation"]
                     with lock:
                         latencies.append(dt)
+                        if "conversation" not in body and (data["status"], data["value"]) != serial[body["question"]]:
+                            differs.append(f"{body['question']}: {data['status']} {data['value']} {data['text'][:60]}")
                 except (OSError, http.client.HTTPException, ValueError, KeyError) as e:
                     with lock:
                         errors.append(repr(e))
@@ -169,9 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"answers/s {len(latencies) / elapsed:.0f}  p50 {percentile(ms, 50):.1f} ms  "
               f"p99 {percentile(ms, 99):.1f} ms  max {max(ms, default=float('nan')):.1f} ms")
         print(f"errors {len(errors)}" + (f"  first: {errors[0]}" if errors else ""))
+        print(f"stand-alone answers differing from the serial run {len(differs)}"
+              + (f"  first: {differs[0]}" if differs else ""))
         print(f"server RSS start {rss_start / 1024:.1f} MiB  end {rss_end / 1024:.1f} MiB  "
               f"conversations held {health.get('conversations')}")
-        return 1 if errors else 0
+        return 1 if errors or differs else 0
     finally:
         server.terminate()
         try:
