@@ -397,6 +397,47 @@ def test_operations_are_not_silently_dropped(probe: Probe, text: str, subject: s
         f"(分局 {a}, 财政局 {b}) — or no figure at all")
 
 
+# Conversations whose follow-ups change the answer: each turn's figure (万元, or None where the
+# documents do not hold it: the turn must then be declined). A declined turn with a figure due is
+# only a miss; a definite figure other than the document's is the failure this table is for.
+CONVERSATIONS: dict[str, list[tuple[str, float | None]]] = {
+    "least after most, same unit": [("财政局商品和服务支出里哪一项金额最大", 12.80), ("最少的呢", 1.60)],
+    "least after most (公用经费)": [("分局公用经费里哪项最多", 95.00), ("最少的呢", 23.00)],
+    "largest then smallest of a list": [("分局公用经费都包括哪些", None), ("其中最大的一项是什么", 95.00),
+                                        ("最小的呢", 23.00)],
+    "difference of two units' turns": [("财政局电费多少", 9.40), ("分局呢", 95.00), ("两者差多少", 85.60)],
+    "sum of two units' turns": [("分局电费多少", 95.00), ("财政局呢", 9.40), ("两者合计呢", 104.40)],
+    "sum of two subjects": [("分局电费多少", 95.00), ("水费呢", 24.00), ("两者合计呢", 119.00)],
+    "year over year then derived": [("财政局办公费多少", 12.80), ("比去年少了多少", 2.00), ("那去年是多少", 14.80)],
+    "unit switch to a unit without the subject": [("财政局差旅费多少", 6.50), ("分局的呢", None)],
+    "subject switch to one the unit lacks": [("分局租赁费多少", 23.00), ("财政局的呢", None)],
+    "money unit follow-up": [("分局的水费是多少", 24.00), ("多少元", 24.00)],
+}
+
+
+@pytest.mark.parametrize("name", list(CONVERSATIONS))
+def test_follow_ups_never_answer_another_figure(probe: Probe, name: str) -> None:
+    probe.assistant.reset()
+    try:
+        for turn, (text, want) in enumerate(CONVERSATIONS[name], 1):
+            answer = probe.ask(text, "conversation table turn")
+            if want is None:
+                if answer.value is not None:
+                    assert answer.status != "answered", (
+                        f"turn {turn} {text!r}: the documents hold no such figure, answered "
+                        f"{answer.value} {answer.unit}: {answer.text!r}")
+                continue
+            if answer.status != "answered" or answer.value is None:
+                continue
+            got = to_wan(answer.value, answer.unit)
+            got = answer.value if got is None else got
+            assert abs(abs(got) - want) <= 0.006, (
+                f"turn {turn} {text!r} -> {answer.value} {answer.unit} ({answer.text!r}); the document's "
+                f"figure is {want} 万元")
+    finally:
+        probe.assistant.reset()
+
+
 # ---------------------------------------------------------------- totals
 
 
