@@ -4,15 +4,18 @@ Why it looks the way it does:
 
 * Every error — bad JSON, a missing question, a body too large, an unknown path — comes back in one
   JSON shape ``{"ok": false, "error": "...", "status": N}`` with the matching HTTP status; user input
-  never produces a 500 (an unexpected bug does, in the same shape, without a traceback).
+  never produces a 500 (a bug outside the engine would, in the same shape, without a traceback).
 * A question longer than ``settings.MAX_QUESTION_CHARS`` is refused with **400** (not answered), so a
   client learns about the limit instead of receiving an answer about a truncated question.
-* The store is opened read-only by the Assistant; each conversation owns one Assistant (whose
-  conversation state lives inside it). Conversations are kept in an LRU bounded by
-  ``settings.MAX_CONVERSATIONS`` and forgotten after ``settings.CONVERSATION_TTL_S`` idle seconds, so
-  many visitors cannot grow memory without limit. Conversation ids are minted by the server; an unknown
-  or expired id simply starts a new conversation (the response carries the id to use next).
-* The synchronous Assistant runs in the threadpool, one turn at a time per conversation.
+* The store is opened read-only (by the Assistants and by the completion vocabulary). A few Assistants
+  — as many as turns run at once — serve every conversation: a conversation keeps only the Assistant's
+  small context object between turns (~2 KiB), which is swapped in for its turn (see :class:`Engine`).
+  Conversations are kept in an LRU bounded by ``settings.MAX_CONVERSATIONS`` and forgotten after
+  ``settings.CONVERSATION_TTL_S`` idle seconds, so many visitors cannot grow memory without limit.
+  Conversation ids are minted by the server; an unknown or expired id simply starts a new conversation
+  (the response carries the id to use next).
+* The synchronous Assistant runs in the threadpool, one turn at a time per conversation. An engine
+  exception on odd input is logged and answered as ``out_of_scope``: user input never yields a 500.
 * CORS is off by default. ``cors_origins`` lists origins (or ``*``) whose pages may call the API —
   the origins of the help-desk pages that embed the widget. A state-changing request (POST) carrying an
   ``Origin`` that is neither this server nor an allowed origin is refused with 403, so another site
