@@ -438,6 +438,40 @@ def test_follow_ups_never_answer_another_figure(probe: Probe, name: str) -> None
         probe.assistant.reset()
 
 
+# A year written any way people write it. The store holds 2023 budgets and, for some subjects, the
+# 2022 figure the narrative lets one derive; any other year must be declined — above all, never
+# answered with the 2023 figure.
+YEAR_SPELLINGS: dict[str, int] = {
+    "2024年": 2024, "２０２４年": 2024, "二〇二四年": 2024, "二零二四年": 2024, "24年": 2024, "2024年度": 2024,
+    "明年": 2024, "2021年": 2021, "二〇二一年": 2021, "21年": 2021, "前年": 2021, "2019年": 2019,
+    "2022年": 2022, "二〇二二年": 2022, "22年": 2022, "去年": 2022, "上年": 2022, "2022年度": 2022,
+    "2023年": 2023, "二〇二三年": 2023, "23年": 2023, "今年": 2023, "本年": 2023, "2023年度": 2023,
+}
+# template, {year: figure (万元) or None where the documents do not give it}
+YEAR_SUBJECTS: list[tuple[str, dict[int, float | None]]] = [
+    ("{y}分局电费预算是多少", {2023: 95.00, 2022: None}),        # the narrative says why, not how much
+    ("财政局{y}的差旅费是多少", {2023: 6.50, 2022: 6.90}),        # 6.50 + 减少 0.40
+    ("{y}财政局三公经费是多少", {2023: 10.20, 2022: 11.60}),      # 10.20 + 减少 1.40
+    ("分局{y}的人员经费是多少", {2023: 3632.50, 2022: 2738.66}),  # 3632.50 − 增加 893.84
+]
+YEAR_CASES = [(t.format(y=y), y, year, figures) for t, figures in YEAR_SUBJECTS for y, year in YEAR_SPELLINGS.items()]
+
+
+@pytest.mark.parametrize(("text", "spelled", "year", "figures"), YEAR_CASES, ids=[c[0] for c in YEAR_CASES])
+def test_years_however_written(probe: Probe, text: str, spelled: str, year: int,
+                               figures: dict[int, float | None]) -> None:
+    probe.assistant.reset()
+    answer = probe.ask(text, "year spelling case")
+    want = figures.get(year)
+    if answer.status != "answered" or answer.value is None:
+        return  # declining is honest (a miss where a figure was due, which the banks score)
+    got = to_wan(answer.value, answer.unit)
+    got = answer.value if got is None else got
+    assert want is not None, (f"{text!r} ({spelled} = {year}): the documents give no {year} figure, "
+                              f"answered {answer.value} {answer.unit}: {answer.text!r}")
+    assert abs(got - want) <= 0.006, f"{text!r} ({spelled} = {year}) -> {got}, the {year} figure is {want}"
+
+
 # ---------------------------------------------------------------- totals
 
 
