@@ -164,24 +164,29 @@ def test_widget_answers_follows_up_charts_and_escapes(site: dict[str, Any], gong
             bars.first.wait_for()
             assert bars.count() == min(len([i for i in listing.items if i.value is not None]), 12)
 
+            page.locator(".askbudget-widget").screenshot(path=str(ARTIFACTS / "widget.png"))
+
             hostile = '<img src=x onerror="window.__pwned=1"><b>粗体</b>'
+            (refusal,) = _direct(gongan_store, hostile)
             box.fill(hostile)
             box.press("Enter")
             page.locator(".ab-bot").nth(3).wait_for()
             page.wait_for_timeout(200)
             assert page.locator(".ab-user .ab-q").nth(3).inner_text() == hostile
             assert page.evaluate("window.__pwned") is None
-            assert page.evaluate("() => window.askbudgetWidget && "
-                                 "document.querySelector('.askbudget-widget').shadowRoot"
+            assert page.evaluate("() => document.querySelector('.askbudget-widget').shadowRoot"
                                  ".querySelectorAll('img, b').length") == 0
             assert page.locator("[role=log][aria-live=polite]").count() == 1
 
-            # the screenshot shows the question, follow-up and chart: drop the hostile turn from view
-            page.evaluate("""() => { const log = document.querySelector('.askbudget-widget').shadowRoot
-                                        .querySelector('.ab-log');
-                                    const n = log.children.length; log.children[n-1].remove();
-                                    log.children[n-2].remove(); log.scrollTop = log.scrollHeight; }""")
-            page.locator(".askbudget-widget").screenshot(path=str(ARTIFACTS / "widget.png"))
+            # a refusal offers its suggestions as buttons; pressing one (by keyboard) asks it
+            buttons = page.locator(".ab-bot").nth(3).locator("button.ab-ask-chip")
+            shown = refusal.suggestions if refusal.status != "answered" else ()
+            assert buttons.count() == len(shown)
+            if shown:
+                buttons.nth(0).focus()
+                page.keyboard.press("Enter")
+                page.locator(".ab-bot").nth(4).wait_for()
+                assert page.locator(".ab-user .ab-q").nth(4).inner_text() == shown[0]
         finally:
             browser.close()
     assert errors == []
