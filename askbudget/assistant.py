@@ -69,10 +69,12 @@ class Assistant:
                 return Answer(question[:500], "out_of_scope", f"出错了：{e}。")
             except Exception as e:  # noqa: BLE001 - a user never sees a traceback; the answer says it failed
                 return Answer(question[:500], "out_of_scope", f"这个问题没能回答（{type(e).__name__}）。")
+            if answer.status == "ambiguous":
+                self._ctx = ctx  # remembers the question so "财政局的" can answer it
             if answer.status == "answered":
                 if ctx is not self._ctx:
                     figs = [f for f in ctx.figs if f is not None]
-                    if len(figs) == 1 and self._ctx.figs and ctx.what in ("figure", "") :
+                    if len(figs) == 1 and self._ctx.figs and ctx.what in ("figure", ""):
                         ctx.figs = (self._ctx.figs + figs)[-2:]
                     self._ctx = ctx
             return answer

@@ -59,6 +59,8 @@ class Intent:
     year: int | None = None
     year_rel: int | None = None
     unit_doc: int | None = None
+    unit_docs: tuple[int, ...] = ()  # every unit the question names, in order ("分局和财政局的电费合计")
+    op: tuple[str, float] | None = None  # an operation on the figure: ("div", 2) for 一半, ("mul", 2) for 两倍
     topn: int | None = None
     numbers: tuple[float, ...] = ()
     codes: tuple[str, ...] = ()
@@ -153,6 +155,7 @@ def parse(question: object, v: Vocab) -> Intent:
     measure = None
     year_rel = None
     unit_doc = None
+    unit_docs: list[int] = []
     refuse = ""
     refuse_status = "out_of_scope"
     run = ""
@@ -199,6 +202,8 @@ def parse(question: object, v: Vocab) -> Intent:
             refuse = refuse or "chat"
         if "unit" in kinds:
             unit_doc = int(kinds["unit"])
+            if unit_doc not in unit_docs:
+                unit_docs.append(unit_doc)
         elif "unitname" in kinds and not refuse:
             names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
             refuse = f"库中没有“{tok}”的预算文件（现有：{names}）"
@@ -234,14 +239,42 @@ def parse(question: object, v: Vocab) -> Intent:
         measure = mq.group(1)
     if measure and re.search(r"(多少|几)" + re.escape(measure), text) and measure in _COUNTABLE and "数量" not in columns:
         columns.append("数量")
+    op = _op(text)
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn)
     followup = bool(cues & {"followup"}) or (not mentions and bool(columns or year_rel is not None or cues))
     return Intent(
         question=question, text=text, what=what, subjects=tuple(mentions), tables=tuple(dict.fromkeys(tables)),
         columns=tuple(dict.fromkeys(columns)), cues=frozenset(cues), money_unit=money_unit, measure=measure,
-        year=year, year_rel=year_rel, unit_doc=unit_doc, topn=topn, numbers=numbers, codes=tuple(codes),
+        year=year, year_rel=year_rel, unit_doc=unit_doc, unit_docs=tuple(unit_docs), op=op, topn=topn,
+        numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
     )
+
+
+_OPS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"一半"), "half"),
+    (re.compile(r"(?:乘以|乘|×|\*)\s*(\d+(?:\.\d+)?)"), "mul"),
+    (re.compile(r"(\d+(?:\.\d+)?|[两二三四五六七八九十])倍"), "mul"),
+    (re.compile(r"(?:除以|除|÷|/)\s*(\d+(?:\.\d+)?)"), "div"),
+    (re.compile(r"的\s*(\d+(?:\.\d+)?)\s*%"), "pct"),
+    (re.compile(r"(?:加上|加)\s*(\d+(?:\.\d+)?)\s*万"), "add"),
+    (re.compile(r"(?:减去|减)\s*(\d+(?:\.\d+)?)\s*万"), "sub"),
+)
+
+
+def _op(text: str) -> tuple[str, float] | None:
+    """An arithmetic operation applied to the figure asked about (一半, 乘以2, 两倍, 除以12, 的10%, 加上1万元)."""
+    for rx, kind in _OPS:
+        m = rx.search(text)
+        if m:
+            if kind == "half":
+                return ("div", 2.0)
+            arg = m.group(1)
+            n = float(arg) if re.fullmatch(r"\d+(?:\.\d+)?", arg) else float(_CN_DIGITS.get(arg, 0))
+            if kind == "pct":
+                return ("mul", n / 100)
+            return (kind, n)
+    return None
 
 
 def _std_code(code: str) -> bool:

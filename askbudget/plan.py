@@ -86,6 +86,8 @@ class Context:
     doc: int | None = None
     table_id: int | None = None
     what: str = ""
+    pending: Intent | None = None  # a question that was answered with "which unit?"
+    members: list[Fig] = field(default_factory=list)  # the whole list a list/rank answer was about
 
 
 def fmt(x: float | None, unit: str = "") -> str:
@@ -293,17 +295,28 @@ class Answerer(Planner):
         docs = self._docs(it)
         if isinstance(docs, Answer):
             return docs, ctx
+        if ctx.pending is not None and it.unit_doc is not None and not it.leftover and \
+                not any(m.has("row", "item", "alias", "code", "stmt", "total", "project") for m in it.subjects):
+            it = replace(ctx.pending, unit_doc=it.unit_doc)  # "财政局的" answers "which unit?"
         it = self._inherit(it, ctx)
         if it.what in ("figure", "total") and any("|" in t for m in it.subjects for k, t in m.kinds if k == "alias"):
             it = replace(it, what="sum")  # 水电费 = 水费 + 电费
-        handler = getattr(self, f"_a_{it.what}", None) or self._a_figure
-        out = handler(it, ctx, docs)
+        if len(it.unit_docs) >= 2:
+            out = self._across_units(it, ctx, docs)
+        elif it.op is not None:
+            out = self._with_op(it, ctx, docs)
+        else:
+            handler = getattr(self, f"_a_{it.what}", None) or self._a_figure
+            out = handler(it, ctx, docs)
         if out is None:
             return self._not_found(it, docs), ctx
         ans, new_ctx = out
         if ans.status == "answered":
             new_ctx.intent = it
             return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), new_ctx
+        if ans.status == "ambiguous":
+            ctx = Context(intent=ctx.intent, figs=ctx.figs, refs=ctx.refs, subject_keys=ctx.subject_keys,
+                          project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
 
     # ------------------------------------------------------------ scope: documents, years
@@ -345,13 +358,15 @@ class Answerer(Planner):
             what = it.what
             if what == "figure" and ("sum" in it.cues or "total" in it.cues) and len(ctx.figs) >= 2:
                 what = "sum"
+            elif what == "figure" and ("diff" in it.cues or re.search(r"差|相差|多多少|少多少", t)) and len(ctx.figs) >= 2:
+                what = "diff"
             elif what == "figure" and re.search(r"(去年|上年|上一年)", t) and not it.columns:
                 what = "yoy"
             elif what in ("figure", "text") and prev.what in ("text",) and not it.columns:
                 what = prev.what
             subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
                 "row", "item", "alias", "stmt", "project", "total", "code")))
-            if what == "sum" and len(ctx.figs) >= 2:
+            if what in ("sum", "diff") and len(ctx.figs) >= 2:
                 subjects = ()
             return replace(it, what=what, subjects=subjects,
                            tables=it.tables or (prev.tables if not it.columns else ()),
@@ -426,10 +441,10 @@ class Answerer(Planner):
 
     def _short_unit(self, doc: int) -> str:
         d = self.docs[doc]
-        return d.keys[-1] if d.keys else d.unit_name
+        return d.keys[0] if d.keys else d.unit_name
 
     def _unit_note(self, doc: int, it: Intent) -> str:
-        if len(self.docs) > 1 and it.unit_doc is None:
+        if len(self.docs) > 1 and doc in self.docs:
             return f"（{self.docs[doc].unit_name}，{self.docs[doc].year}年）"
         return ""
 
@@ -1109,6 +1124,8 @@ class Answerer(Planner):
         if len(figs) < 2 or len({f.unit for f in figs}) != 1:
             return None
         unit = figs[0].unit
+        if len({f.doc for f in figs}) > 1:
+            figs = [replace(f, label=f"{self._short_unit(f.doc)}{f.label}") for f in figs]
         total = round(sum(f.value for f in figs), 6)  # type: ignore[misc]
         v, u = self._convert(total, unit, it)
         der = " + ".join(f"{f.label} {fmt(f.value, unit)}" for f in figs) + f" = {fmt(total, unit)}{unit}"
@@ -1117,6 +1134,57 @@ class Answerer(Planner):
         return (Answer(it.question, "answered", text, v, u, cites, derivation=der,
                        items=tuple(Item(f.label, f.value, unit) for f in figs)),
                 Context(figs=[Fig("合计", total, unit, cites, doc=figs[0].doc)], doc=figs[0].doc, what="sum"))
+
+    def _with_op(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """A figure with an operation applied ("电费的一半", "乘以2"), the formula written out."""
+        if it.what not in ("figure", "text") or it.op is None:
+            return None
+        got = self._a_figure(replace(it, op=None), ctx, docs)
+        if not got or got[0].status != "answered" or got[0].value is None or got[0].unit not in MONEY:
+            return None if not got or got[0].status == "answered" else got
+        ans, new = got
+        kind, n = it.op
+        v = ans.value
+        sym = {"mul": "×", "div": "÷", "add": "+", "sub": "−"}[kind]
+        if kind == "div" and n == 0:
+            return None
+        arg = n
+        if kind in ("add", "sub"):
+            arg = n * 1e4 / MONEY[ans.unit]  # the question says 万元
+        res = {"mul": v * arg, "div": v / arg if arg else 0, "add": v + arg, "sub": v - arg}[kind]
+        res = round(res, 6)
+        der = f"{fmt(v, ans.unit)}{ans.unit} {sym} {fmt(arg)} = {fmt(res, ans.unit)}{ans.unit}"
+        return (replace(ans, text=ans.text.rstrip("。") + f"；按问题换算：{der}。", value=res, derivation=der), new)
+
+    def _across_units(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """One subject in two units: their sum, difference, or each ("分局和财政局的电费合计")."""
+        figs: list[Fig] = []
+        for d in it.unit_docs[:2]:
+            sub = replace(it, unit_doc=d, unit_docs=(), what="figure", op=None)
+            got = self._a_figure(sub, ctx, [d])
+            if not got or got[0].status != "answered" or got[0].value is None or got[0].unit not in MONEY:
+                return None
+            f = Fig(f"{self._short_unit(d)}{(it.subjects[0].text if it.subjects else '')}", got[0].value, got[0].unit,
+                    got[0].citations, doc=d)
+            figs.append(f)
+        if figs[0].unit != figs[1].unit:
+            return None
+        a, b = figs
+        cites = tuple(dict.fromkeys(a.cites + b.cites))
+        if re.search(r"比.{0,12}(多|少|高|低)|差|相差|减", it.text):
+            d = round(a.value - b.value, 6)
+            der = f"{a.label} {fmt(a.value, a.unit)} − {b.label} {fmt(b.value, b.unit)} = {fmt(d, a.unit)}{a.unit}"
+            word = "多" if d >= 0 else "少"
+            return (Answer(it.question, "answered", f"{a.label}比{b.label}{word}{fmt(abs(d), a.unit)}{a.unit}（{der}）。",
+                           abs(d), a.unit, cites, derivation=der), Context(figs=figs, what="diff"))
+        if re.search(r"合计|一共|总共|加起来|之和|总和|共", it.text):
+            t = round(a.value + b.value, 6)
+            der = f"{a.label} {fmt(a.value, a.unit)} + {b.label} {fmt(b.value, b.unit)} = {fmt(t, a.unit)}{a.unit}"
+            return (Answer(it.question, "answered", f"{a.label}与{b.label}合计{fmt(t, a.unit)}{a.unit}（{der}）。",
+                           t, a.unit, cites, derivation=der), Context(figs=figs, what="sum"))
+        text = "；".join(f"{f.label}{fmt(f.value, f.unit)}{f.unit}" for f in figs)
+        return (Answer(it.question, "answered", text + "。", None, None, cites,
+                       items=tuple(Item(f.label, f.value, f.unit) for f in figs)), Context(figs=figs, what="each"))
 
     def _a_each(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """'A和B各多少': each figure on its own line, no single value."""
@@ -1142,8 +1210,11 @@ class Answerer(Planner):
         if not isinstance(got, tuple):
             return (got, ctx) if isinstance(got, Answer) else None
         a, b = got
-        if a.unit != b.unit:
+        if a.unit != b.unit or a.value is None or b.value is None:
             return None
+        if a.doc != b.doc and a.doc in self.docs and b.doc in self.docs:
+            a = replace(a, label=f"{self._short_unit(a.doc)}{a.label}")
+            b = replace(b, label=f"{self._short_unit(b.doc)}{b.label}")
         d = round(a.value - b.value, 6)
         v, u = self._convert(abs(d), a.unit, it)
         der = f"{a.label} {fmt(a.value, a.unit)} − {b.label} {fmt(b.value, b.unit)} = {fmt(d, a.unit)}{a.unit}"
@@ -1181,8 +1252,8 @@ class Answerer(Planner):
     def _members(self, it: Intent, docs: list[int], ctx: Context) -> tuple[list[Fig], str, str] | Answer | None:
         """The members of the group the question names: (figures, group label, column)."""
         subjects, cols, tables = self._split(it)
-        if not subjects and not cols and not tables and ctx.figs and ctx.what in ("list", "rank"):
-            return list(ctx.figs), "上述各项", ""
+        if not subjects and not cols and not tables and ctx.what in ("list", "rank") and (ctx.members or ctx.figs):
+            return list(ctx.members or ctx.figs), "上述各项", ""
         if not subjects and not cols and ctx.refs:
             ref = ctx.refs[0]
             return self._children(ref, cols), ref.label, ""
@@ -1288,11 +1359,11 @@ class Answerer(Planner):
                 text += "（并列：" + "、".join(ties) + "）"
             return (Answer(it.question, "answered", text + "。", v, u, f.cites + tuple(c for g in figs[1:3] for c in g.cites[:1]),
                            items=items),
-                    Context(figs=[f], refs=[f.ref] if f.ref else [], doc=f.doc, what="rank"))
+                    Context(figs=[f], refs=[f.ref] if f.ref else [], doc=f.doc, what="rank", members=list(figs)))
         text = f"{group}中{word}的{n}项：" + "；".join(f"{f.label}{fmt(f.value, f.unit)}{f.unit}" for f in top)
         cites = tuple(dict.fromkeys(c for f in top for c in f.cites))
         return (Answer(it.question, "answered", text + "。", None, None, cites, items=tuple(Item(f.label, f.value, f.unit) for f in top)),
-                Context(figs=top, doc=top[0].doc, what="rank"))
+                Context(figs=top, doc=top[0].doc, what="rank", members=list(figs)))
 
     def _a_list(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         if it.facts:
@@ -1310,7 +1381,7 @@ class Answerer(Planner):
         text = f"{group}包括{len(figs)}项：" + "、".join(parts) + "。"
         cites = tuple(dict.fromkeys(c for f in figs for c in f.cites[:1]))[:6]
         return (Answer(it.question, "answered", text, None, None, cites, items=tuple(Item(f.label, f.value, f.unit) for f in figs)),
-                Context(figs=figs, refs=[f.ref for f in figs if f.ref], doc=figs[0].doc, what="list"))
+                Context(figs=figs, refs=[f.ref for f in figs if f.ref], doc=figs[0].doc, what="list", members=list(figs)))
 
     def _a_count(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         if it.facts:

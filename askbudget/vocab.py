@@ -113,25 +113,33 @@ class DocInfo:
     keys: tuple[str, ...]  # how a question may name this unit (财政局, 分局, 公安局)
 
 
-_ORG_SUFFIX = re.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|部|社|台|团)$")
+_ORG_SUFFIX = re.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
 
 def _unit_keys(unit_name: str) -> tuple[str, ...]:
-    """Substrings of the unit name that end like an organisation (财政局, 公安局, 分局)."""
+    """How a question may name a unit: the organisation words of its name (财政局, 公安局, 分局, 公安分局).
+
+    The name is cut after 省/市/县/区; a key is a piece's beginning that ends like an organisation
+    (公安局 of 公安局高新技术产业开发区), or a whole piece that does (分局, 财政局). The first key
+    is the short name used in answers.
+    """
     name = re.sub(r"[(（].*?[)）]", "", norm(unit_name))
-    out: set[str] = set()
-    for i in range(len(name)):
-        for j in range(i + 2, min(len(name), i + 12) + 1):
-            s = name[i:j]
-            if _ORG_SUFFIX.search(s) and not re.match(r"^(市|区|县|省)", s):
-                out.add(s)
+    pieces = [p for p in re.split(r"(?<=[省市县区])", name) if p]
+    keys: list[str] = []
+    for p in pieces:
+        for j in range(2, len(p) + 1):
+            if _ORG_SUFFIX.search(p[:j]) and p[:j] not in keys:
+                keys.append(p[:j])
     if name.endswith("分局"):
-        for s in list(out):
-            if s.endswith("局") and not s.endswith("分局") and len(s) >= 3:
-                out.add(s[:-1] + "分局")  # 公安局…分局 -> 公安分局
-    out.add(name)
-    return tuple(sorted(out - _GENERIC_UNIT_KEYS, key=len, reverse=True))
+        for k in list(keys):
+            if k.endswith("局") and not k.endswith("分局") and len(k) >= 3:
+                keys.insert(0, k[:-1] + "分局")  # 公安局…分局 -> 公安分局
+    if name not in keys:
+        keys.append(name)
+    keys = [k for k in keys if k not in _GENERIC_UNIT_KEYS or k == "分局"]
+    short = [k for k in keys if len(k) >= 3 and k != name][:1] or keys[:1]
+    return tuple(dict.fromkeys(short + keys))
 
 
 @dataclass
