@@ -408,3 +408,44 @@ def test_example_questions_are_answered(which: str, request: pytest.FixtureReque
     for q in examples:
         a.reset()
         assert a.ask(q).status == "answered", q
+
+
+def test_askbudget_serve_runs_the_service(gongan_store: Path, tmp_path: Path) -> None:
+    """`askbudget serve` as a user starts it: the page, the widget and an answer over real HTTP."""
+    import http.client
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen([sys.executable, "-m", "askbudget", "serve", "--db", str(gongan_store), "--port", str(port),
+                             "--cors", ALLOWED], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                time.sleep(0.1)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("POST", "/api/ask", json.dumps({"question": "电费多少"}).encode(),
+                     {"Content-Type": "application/json", "Origin": ALLOWED})
+        r = conn.getresponse()
+        assert r.status == 200 and r.getheader("access-control-allow-origin") == ALLOWED
+        assert json.loads(r.read())["ok"] is True
+        conn.request("GET", "/widget.js")
+        assert conn.getresponse().read().startswith(b"/* askbudget chat widget")
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert f'<script src="http://127.0.0.1:{port}/widget.js" defer></script>'.encode() in err
