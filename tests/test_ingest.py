@@ -742,3 +742,23 @@ def test_conversion_noise_changes_nothing(noise: str, which: str, tmp_path: Path
     if noise not in ("reordered",):
         assert _outline(p) == _outline(src)
     assert parse_file(p).unit_name == parse_file(src).unit_name
+
+
+def test_code_split_over_lei_kuan_xiang_columns(tmp_path: Path, gongan_doc: Path) -> None:
+    """Older templates print the code in 类 / 款 / 项 columns, a 款 or 项 row carrying only its part."""
+    old = ("序号\t功能分类科目\t\t合计\t基本支出\t项目支出\n\t科目编码\t科目名称\t\t\t\n栏次\t1\t2\t3\t4\t5\n"
+           "1\t\t合计\t1656.00\t\t1656.00\n2\t212\t城乡社区支出\t1656.00\t\t1656.00\n"
+           "3\t21208\t国有土地使用权出让收入安排的支出\t1656.00\t\t1656.00\n"
+           "4\t2120899\t其他国有土地使用权出让收入安排的支出\t1656.00\t\t1656.00")
+    new = ("序号\t功能分类科目\t\t\t\t合计\t基本支出\t项目支出\n\t类\t款\t项\t科目名称\t\t\t\n栏次\t1\t2\t3\t4\t5\t6\t7\n"
+           "1\t\t\t\t合计\t1656.00\t\t1656.00\n2\t212\t\t\t城乡社区支出\t1656.00\t\t1656.00\n"
+           "3\t\t08\t\t国有土地使用权出让收入安排的支出\t1656.00\t\t1656.00\n"
+           "4\t\t\t99\t其他国有土地使用权出让收入安排的支出\t1656.00\t\t1656.00")
+    text = gongan_doc.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    p = tmp_path / "lkx.txt"
+    p.write_text(text.replace(old, new), encoding="utf-8")
+    t = next(t for t in parse_file(p).tables if t.kind == "政府性基金预算财政拨款支出表")
+    assert [(r.code, r.level, r.parent_code) for r in t.rows] == [
+        (None, None, None), ("212", 1, None), ("21208", 2, "212"), ("2120899", 3, "21208")]
+    assert t.columns == ("合计", "基本支出", "项目支出")

@@ -90,10 +90,14 @@ def build_subject_rows(data: tuple[RawRow, ...], all_leaves: list[Leaf], kind: s
     name_pos = next((pos[n] for n in NAME_COLUMNS if n in pos), None)
     if name_pos is None:  # a table without a named name column: the first non-序号 column
         name_pos = next((lf.pos for lf in all_leaves if lf.pos != no_pos), 0)
-    skip = {p for p in (no_pos, code_pos, name_pos) if p is not None}
+    # older templates split the code over 类 / 款 / 项 columns ("204", "02", "02"; a 款 row may
+    # print only "02"): the full code is rebuilt from the parts and the codes above it
+    part_pos = [pos[n] for n in ("类", "款", "项") if n in pos]
+    skip = {p for p in (no_pos, code_pos, name_pos, *part_pos) if p is not None}
     vleaves = [lf for lf in all_leaves if lf.pos not in skip and lf.name]
     columns = [lf.name for lf in vleaves]
-    classification = classification_of(all_leaves, kind) if code_pos is not None else None
+    classification = classification_of(all_leaves, kind) if code_pos is not None or part_pos else None
+    current: list[str] = ["", "", ""]
     rows: list[Row] = []
     names_by_code: dict[str, str] = {}
     group = ""
@@ -105,6 +109,15 @@ def build_subject_rows(data: tuple[RawRow, ...], all_leaves: list[Leaf], kind: s
 
         name = join_wrapped(at(name_pos))
         code = re.sub(r"\s", "", at(code_pos)) or None
+        if code is None and len(part_pos) == 3:
+            parts = [re.sub(r"\s", "", at(p)) for p in part_pos]
+            if any(parts) and all(x.isdigit() for x in parts if x):
+                last = max(i for i, x in enumerate(parts) if x)
+                for i in range(last + 1):
+                    if parts[i]:
+                        current[i] = parts[i][-(3 if i == 0 else 2):]
+                current[last + 1:] = [""] * (2 - last)
+                code = "".join(current[: last + 1])
         if code is None and code_pos is not None:
             joined = CODE_IN_NAME_RE.match(at(name_pos))  # "2040202 一般行政管理事务" in one cell
             if joined:
