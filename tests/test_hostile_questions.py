@@ -472,6 +472,79 @@ def test_years_however_written(probe: Probe, text: str, spelled: str, year: int,
     assert abs(got - want) <= 0.006, f"{text!r} ({spelled} = {year}) -> {got}, the {year} figure is {want}"
 
 
+# ---------------------------------------------------------------- absent subjects
+#
+# Every standard subject (and colloquial alias) of the lexicon that a unit's document does not list:
+# asked about for that unit, it must be declined or answered 0 (a template row left empty) — or,
+# where a figure is given, the subject's words must be written somewhere in that unit's document
+# (a project or a narrative line of that name): a figure must never come from a look-alike row.
+
+UNITS = {"财政局": "财政局", "分局": "分局"}
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append([c.strip() for c in line.split("\t")])
+    return rows[1:]  # header
+
+
+def _absent_cases(db: Path) -> list[tuple[str, str, str, str]]:
+    """(unit, the name asked, the name it stands for, the unit's document text) for every lexicon
+    subject — and every alias of one — that the unit's tables do not list."""
+    import sqlite3
+
+    from hostile_util import ROOT
+
+    lex = ROOT / "lexicon"
+    names: dict[str, str] = {}
+    for f in ("subjects_economic.tsv", "subjects_function.tsv"):
+        if (lex / f).is_file():
+            names.update({r[1]: r[1] for r in _tsv(lex / f) if len(r) >= 2})
+    if (lex / "synonyms.tsv").is_file():
+        names.update({r[0]: r[1] for r in _tsv(lex / "synonyms.tsv") if len(r) >= 2})
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        out = []
+        for short, like in UNITS.items():
+            (doc_id,) = conn.execute("SELECT id FROM documents WHERE unit_name LIKE ?", (f"%{like}%",)).fetchone()
+            text = "\n".join(str(v) for q in (
+                "SELECT label FROM rows WHERE document_id = ?", "SELECT group_name FROM rows WHERE document_id = ?",
+                "SELECT text FROM sections WHERE document_id = ?", "SELECT heading FROM sections WHERE document_id = ?",
+                "SELECT title FROM tables WHERE document_id = ?", "SELECT raw FROM cells WHERE document_id = ?",
+                "SELECT term FROM glossary WHERE document_id = ?", "SELECT level3 FROM indicators WHERE document_id = ?",
+                "SELECT subject FROM statements WHERE document_id = ?", 'SELECT "column" FROM cells WHERE document_id = ?')
+                for (v,) in conn.execute(q, (doc_id,)) if v)
+            labels = {v for (v,) in conn.execute("SELECT label FROM rows WHERE document_id = ?", (doc_id,))}
+            for asked, canonical in sorted(names.items()):
+                if canonical not in labels and asked not in labels and _stem(canonical) not in text:
+                    out.append((short, asked, canonical, text))
+        return out
+    finally:
+        conn.close()
+
+
+def _stem(name: str) -> str:
+    return re.sub(r"(支出|费用|经费|费|收入)$", "", re.sub(r"[（(].*?[)）]", "", name)) or name
+
+
+def test_absent_subjects_are_declined(probe: Probe) -> None:
+    cases = _absent_cases(probe.db)
+    assert len(cases) > 100
+    wrong = []
+    for unit, name, canonical, text in cases:
+        probe.assistant.reset()
+        answer = probe.ask(f"{unit}的{name}预算是多少", "absent subject")
+        if answer.status != "answered" or not answer.value:
+            continue
+        if _stem(name) not in text:
+            wrong.append(f"{unit}的{name} (= {canonical}) -> {answer.value} {answer.unit}: {answer.text[:80]!r}")
+    assert not wrong, f"{len(wrong)} of {len(cases)} subjects absent from the unit answered with a figure:\n" + \
+        "\n".join(wrong[:20])
+
+
 # ---------------------------------------------------------------- totals
 
 
