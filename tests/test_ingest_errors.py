@@ -154,3 +154,52 @@ def test_cli_error_is_one_line(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert r.stderr.strip() == f"error: {bad}: empty file: expected a budget disclosure (单位预算公开) text"
     assert "Traceback" not in r.stderr and not db.exists()
+
+
+# ---------------------------------------------------------------- property: never a crash
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from askbudget.ingest import parse_bytes  # noqa: E402
+from askbudget.ingest.model import Document  # noqa: E402
+
+_REAL = (Path(__file__).resolve().parent.parent / "data" / "gaoxin-gongan-2023.txt").read_text(encoding="utf-8").split("\n")
+
+
+@st.composite
+def _mangled(draw: st.DrawFn) -> bytes:
+    lines = list(_REAL)
+    for _ in range(draw(st.integers(0, 6))):
+        op = draw(st.sampled_from(["drop", "dup", "cut", "swap", "tabs", "noise"]))
+        i = draw(st.integers(0, len(lines) - 1))
+        if op == "drop":
+            del lines[i: i + draw(st.integers(1, 40))]
+        elif op == "dup":
+            lines[i:i] = lines[i: i + draw(st.integers(1, 20))]
+        elif op == "cut":
+            lines = lines[: max(1, i)]
+        elif op == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "tabs":
+            lines[i] = lines[i].replace("\t", "\t\t") if draw(st.booleans()) else lines[i].replace("\t", "", 2)
+        else:
+            lines[i] = draw(st.text(max_size=30))
+        if not lines:
+            lines = [""]
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mangled())
+def test_mangled_documents_parse_or_fail_cleanly(data: bytes) -> None:
+    try:
+        doc = parse_bytes(data, "mangled.txt")
+    except IngestError as e:
+        assert e.file == "mangled.txt" and e.reason
+        return
+    assert isinstance(doc, Document)
+    for t in doc.tables:
+        for r in t.rows:
+            for c in r.cells:
+                assert c.value is None or c.value == c.value  # never NaN
