@@ -70,16 +70,21 @@ def build_indicators(data: tuple[RawRow, ...], project: str, title: str,
     out: list[Indicator] = []
     l1 = l2 = ""
     pos = dict(DEFAULT_POS)
+    seen_header = False
+    goal_parts: list[str] = []
     for raw in data:
         cells = [WS_RE.sub(" ", strip_tags(c)).strip() for c in raw.cells]
         cells += [""] * (max(6, max(pos.values()) + 1) - len(cells))
         head = header_text(cells[0])
-        if head.startswith("绩效目标"):
-            goal = clean_goal(" ".join(c for c in cells[1:] if c))
-            continue
         found = _positions(cells)
         if found is not None:
             pos = {k: found.get(k, -1) for k in DEFAULT_POS}
+            seen_header = True
+            continue
+        if not seen_header and ("目标" in head and "指标" not in head or (not head and goal_parts)):
+            # 绩效目标 / 年度绩效目标 and its continuation rows, above the indicator header
+            goal_parts.append(" ".join(c for c in cells[1:] if c))
+            goal = clean_goal(" ".join(p for p in goal_parts if p))
             continue
 
         def get(field_name: str) -> str:
