@@ -124,6 +124,7 @@ def parse(question: object, v: Vocab) -> Intent:
     terms = v.terms
 
     # years, codes, numbers first (digits are not vocabulary)
+    text = _spelled_years(text)
     years = [int(y) for y in _YEAR.findall(text)]
     year = years[0] if years else None
     codes: list[str] = []
@@ -275,6 +276,17 @@ def _op(text: str) -> tuple[str, float] | None:
                 return ("mul", n / 100)
             return (kind, n)
     return None
+
+
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
+_SHORT_YEAR = re.compile(r"(?<![\d.≥≤<>=])(1[5-9]|[23]\d)(?=年(?!限|内|以|左右|间))")
+_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def _spelled_years(text: str) -> str:
+    """二〇二四年 / 24年 -> 2024年 (a year however people write it; 3年 as a duration is left alone)."""
+    text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_YEAR_DIGITS), text)
+    return _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
 
 
 def _std_code(code: str) -> bool:

@@ -292,13 +292,13 @@ class Answerer(Planner):
         self.sql_log = []
         if it.what == "refuse":
             return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
-        docs = self._docs(it)
-        if isinstance(docs, Answer):
-            return docs, ctx
         if ctx.pending is not None and it.unit_doc is not None and not it.leftover and \
                 not any(m.has("row", "item", "alias", "code", "stmt", "total", "project") for m in it.subjects):
             it = replace(ctx.pending, unit_doc=it.unit_doc)  # "财政局的" answers "which unit?"
         it = self._inherit(it, ctx)
+        docs = self._docs(it)
+        if isinstance(docs, Answer):
+            return docs, ctx
         if it.what in ("figure", "total") and any("|" in t for m in it.subjects for k, t in m.kinds if k == "alias"):
             it = replace(it, what="sum")  # 水电费 = 水费 + 电费
         if len(it.unit_docs) >= 2:
@@ -1263,6 +1263,14 @@ class Answerer(Planner):
             refs = self.rows_for_mention(m, docs)
             if tables:
                 refs = [r for r in refs if r.kind in tables] or refs
+            by_doc: dict[int, list[RowRef]] = {}
+            for r in refs:
+                if self._children(r, cols):
+                    by_doc.setdefault(r.doc, []).append(r)
+            d = self._one_doc(it, by_doc)
+            if isinstance(d, Answer):
+                return d
+            refs = by_doc.get(d, []) if d is not None else []
             for r in self._order(refs, [], tables, ctx):
                 kids = self._children(r, cols)
                 if kids:
