@@ -271,3 +271,32 @@ def test_jiaoyu_figures(jiaoyu, q, value, unit):
     ans = jiaoyu.ask(q)
     assert ans.status == "answered", ans.text
     assert ans.value == pytest.approx(value, abs=0.006) and ans.unit == unit, ans.text
+
+
+@pytest.mark.parametrize("q,value", [
+    ("分局电费的一半是多少", 47.5),
+    ("财政局电费乘以2是多少", 18.8),
+    ("分局和财政局的电费合计", 104.4),
+    ("分局电费比财政局多多少", 85.6),
+    ("财政局的差旅费是多少", 6.5),
+    ("二〇二二年财政局的差旅费是多少", 6.9),
+    ("22年财政局三公经费是多少", 11.6),
+])
+def test_operations_and_units_in_a_two_unit_store(both, q, value):
+    both.reset()
+    ans = both.ask(q)
+    assert ans.status == "answered", ans.text
+    assert ans.value == pytest.approx(value, abs=0.006), ans.text
+
+
+@pytest.mark.parametrize("q", ["24年分局电费预算是多少", "二〇二一年分局电费", "21年财政局差旅费", "明年分局的电费"])
+def test_years_the_store_does_not_hold(both, q):
+    both.reset()
+    assert both.ask(q).status != "answered"
+
+
+def test_which_unit_then_the_unit(both):
+    both.reset()
+    assert both.ask("电费多少").status == "ambiguous"
+    ans = both.ask("财政局的")
+    assert ans.status == "answered" and ans.value == pytest.approx(9.4)
