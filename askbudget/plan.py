@@ -1643,8 +1643,12 @@ class Answerer(Planner):
                     text = f"据“{r['heading']}”，{r['subject']}与{r['base_year'] or prev_year}年相比{r['change_dir'] or '变化'}{fmt(r['change_pct'])}%：{r['sentence']}"
                     return Answer(it.question, "answered", text, v, "%", (cite(r),)), Context(doc=d)
             return None
+        if want_prev and set(keys) & self._TOTAL_KEYS:
+            got = self._prev_total_from_parts(it, d, cur_year, prev_year)
+            if got is not None:
+                return got
         if want_prev:
-            for r in exact + rows:
+            for r in [x for x in rows if key(x["subject"]) in keys]:
                 if r["year"] == prev_year and r["value"] is not None and r["change"] is None:
                     v, u = self._convert(r["value"], r["unit"] or doc.money_unit, it)
                     text = f"{prev_year}年{r['subject']}{fmt(v, u)}{u}（文件直接给出：{r['sentence']}）"
@@ -1684,6 +1688,39 @@ class Answerer(Planner):
                 text = f"{r['subject']}较{r['base_year'] or prev_year}年{r['change_dir']}{fmt(v, u)}{u}（据“{r['heading']}”：{r['sentence']}）"
                 return (Answer(it.question, "answered", text, v, u, (cite(r),)),
                         Context(figs=list(ctx.figs), refs=list(ctx.refs), subject_keys=keys, doc=d))
+        return None
+
+    def _prev_total_from_parts(self, it: Intent, d: int, cur_year: int, prev_year: int) -> tuple[Answer, Context] | None:
+        """Last year's total = the sum of last year's parts the 收入/支出情况 sentence gives, when it lists them all."""
+        doc = self.docs[d]
+        rows = self.q("SELECT s.subject, s.value, s.change_dir, s.change, s.year, s.sentence, sec.path AS heading "
+                      "FROM statements s JOIN sections sec ON sec.id = s.section_id WHERE s.document_id = ? ORDER BY s.id", (d,))
+        for total in rows:
+            if key(total["subject"]) not in self._TOTAL_KEYS or total["value"] is None or total["year"] != cur_year:
+                continue
+            parts = [r for r in rows if r["sentence"] == total["sentence"] and r is not total and r["value"] is not None
+                     and r["year"] == cur_year and key(r["subject"]) not in self._TOTAL_KEYS]
+            if not parts or abs(sum(r["value"] for r in parts) - total["value"]) > 0.011:
+                continue
+            prevs = []
+            for r in parts:
+                if r["change_dir"] in ("增加", "减少") and r["change"] is not None:
+                    prevs.append((r, r["value"] - r["change"] if r["change_dir"] == "增加" else r["value"] + r["change"]))
+                elif r["change_dir"] == "持平":
+                    prevs.append((r, r["value"]))
+                elif re.search(rf"{prev_year}年无{re.escape(r['subject'])}", total["sentence"] or ""):
+                    prevs.append((r, 0.0))
+                else:
+                    break
+            else:
+                prev = round(sum(p for _, p in prevs), 6)
+                der = " + ".join(f"{r['subject']} {fmt(p, '万元')}" for r, p in prevs) + f" = {fmt(prev, '万元')}万元"
+                v, u = self._convert(prev, doc.money_unit, it)
+                text = (f"{prev_year}年{total['subject']}约为{fmt(v, u)}{u}，由文件所列各项{cur_year}年数及其增减额推算"
+                        f"（{der}）。")
+                cite = self.cite_section(d, total["heading"])
+                return (Answer(it.question, "answered", text, v, u, (cite,), derivation=der),
+                        Context(figs=[Fig(total["subject"], prev, doc.money_unit, (cite,), doc=d)], doc=d))
         return None
 
     def _current_value(self, it: Intent, r: sqlite3.Row, d: int, ctx: Context) -> tuple[float | None, tuple[Citation, ...]]:
