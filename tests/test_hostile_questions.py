@@ -78,11 +78,27 @@ class Probe:
         assert took < TIME_LIMIT_S, f"{took:.2f} s for {text[:80]!r}"
         verdict = check_answer(answer, self.figures)
         assert verdict.ok, f"{verdict.why} — question {text[:120]!r} -> {answer.to_dict()!r:.600}"
+        unit = named_unit(text)
+        if unit and answer.status == "answered" and answer.value is not None:
+            others = [c.unit for c in answer.citations if unit not in c.unit]
+            assert not others, (f"{text[:120]!r} names {unit} only, the figure {answer.value} cites "
+                                f"{others[:2]}: {answer.text[:120]!r}")
         STATUS[answer.status] += 1
         return answer
 
     def store_unchanged(self) -> None:
         assert sha256_file(self.db) == self.sha, "the store file changed while answering questions"
+
+
+def named_unit(text: str) -> str | None:
+    """The one corpus unit a question names (the marker its unit_name contains), else None."""
+    police = "分局" in text or "公安" in text
+    finance = "财政局" in text
+    if police and not finance:
+        return "分局"
+    if finance and not police:
+        return "财政局"
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -543,6 +559,40 @@ def test_absent_subjects_are_declined(probe: Probe) -> None:
             wrong.append(f"{unit}的{name} (= {canonical}) -> {answer.value} {answer.unit}: {answer.text[:80]!r}")
     assert not wrong, f"{len(wrong)} of {len(cases)} subjects absent from the unit answered with a figure:\n" + \
         "\n".join(wrong[:20])
+
+
+def test_one_units_items_asked_of_the_other_unit(probe: Probe) -> None:
+    """Every subject, project, indicator and procurement item of one unit that the other unit's
+    document never writes, asked of that other unit: declined, or (named_unit) citing only it."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{probe.db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        ids = {short: conn.execute("SELECT id FROM documents WHERE unit_name LIKE ?", (f"%{short}%",)).fetchone()[0]
+               for short in UNITS}
+
+        def items(doc: int) -> set[str]:
+            qs = ["SELECT label FROM rows WHERE document_id = ?", "SELECT level3 FROM indicators WHERE document_id = ?",
+                  "SELECT project FROM tables WHERE document_id = ? AND project != ''",
+                  'SELECT raw FROM cells WHERE document_id = ? AND "column" = \'采购物品名称\'']
+            return {v for q in qs for (v,) in conn.execute(q, (doc,)) if v}
+
+        def text(doc: int) -> str:
+            qs = ["SELECT label FROM rows WHERE document_id = ?", "SELECT text FROM sections WHERE document_id = ?",
+                  "SELECT level3 FROM indicators WHERE document_id = ?", "SELECT raw FROM cells WHERE document_id = ?",
+                  "SELECT title FROM tables WHERE document_id = ?"]
+            return "\n".join(str(v) for q in qs for (v,) in conn.execute(q, (doc,)) if v)
+
+        cases = []
+        for a, b in (("分局", "财政局"), ("财政局", "分局")):
+            tb = text(ids[b])
+            cases += [f"{b}的{x}是多少" for x in sorted(items(ids[a])) if x not in tb]
+    finally:
+        conn.close()
+    assert len(cases) > 50
+    for q in cases:
+        probe.assistant.reset()
+        probe.ask(q, "other unit's item")
 
 
 # ---------------------------------------------------------------- totals
