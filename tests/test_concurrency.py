@@ -336,3 +336,76 @@ def test_assistant_under_a_zero_time_limit_reports_not_crashes(both_store: Path,
     print(f"\n[concurrency] zero SQL time limit: {dict(outcomes)}")
     assert outcomes["QueryError"] + outcomes["says why"] > 0, (
         f"a zero time limit interrupted nothing, or nothing said so: {dict(outcomes)}")
+
+
+# ---------------------------------------------------------------- conversations over HTTP, all at once
+
+
+def _bank_conversations() -> list[list[str]]:
+    """The multi-turn conversations of the corpus banks, plus follow-up chains written for this test."""
+    import json
+
+    from conftest import CORPUS
+
+    convs: dict[str, list[str]] = {}
+    for bank in sorted(CORPUS.glob("*.questions.jsonl")):
+        for line in bank.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                q = json.loads(line)
+                if q.get("conv"):
+                    convs.setdefault(f"{bank.stem}:{q['conv']}", []).append(q["q"])
+    own = [["分局电费多少", "财政局的呢", "两者合计呢", "多少元"],
+           ["财政局办公费多少", "比去年少了多少", "那去年是多少", "水费呢"],
+           ["分局公用经费都包括哪些", "其中最大的一项是什么", "占公用经费的比例呢"],
+           ["财政局台式计算机单价多少", "买几台", "对应的目录序号呢"],
+           ["分局的水费是多少", "电费呢", "两者合计呢", "去年呢"]]
+    return list(convs.values()) + own
+
+
+def test_http_conversations_at_once_match_a_direct_assistant(both_store: Path, assistant_cls: Any) -> None:
+    """32 clients run the banks' multi-turn conversations through the web app at the same time
+    (its engine lends a few Assistants to every conversation): each turn gets exactly the answer a
+    direct Assistant gives that conversation alone."""
+    import asyncio
+
+    import httpx
+
+    web = pytest.importorskip("askbudget.web")
+    convs = _bank_conversations()
+    assert len(convs) >= 5
+    direct = assistant_cls(str(both_store))
+    want: list[list[dict[str, Any]]] = []
+    for turns in convs:
+        direct.reset()
+        want.append([{k: v for k, v in direct.ask(t).to_dict().items() if k not in IGNORED} for t in turns])
+
+    app = web.create_app(both_store)
+    jobs = [(i % len(convs)) for i in range(THREADS * 6)]
+    random.Random(3).shuffle(jobs)
+    diffs: list[str] = []
+
+    async def client(ci: int, mine: list[int]) -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            for k in mine:
+                conv_id = None
+                for turn, (text, expected) in enumerate(zip(convs[k], want[k]), 1):
+                    body: dict[str, Any] = {"question": text}
+                    if conv_id:
+                        body["conversation"] = conv_id
+                    r = await http.post("/api/ask", json=body)
+                    assert r.status_code == 200, r.text[:300]
+                    got = r.json()
+                    conv_id = got.pop("conversation")
+                    got.pop("ok", None)
+                    got = {k2: v for k2, v in got.items() if k2 not in IGNORED and k2 in expected}
+                    if got != expected:
+                        keys = [x for x in expected if expected[x] != got.get(x)]
+                        diffs.append(f"client {ci} conv {k} turn {turn} {text!r}: {keys} "
+                                     f"{[(x, expected[x], got.get(x)) for x in keys][:2]!r:.300}")
+
+    async def main() -> None:
+        await asyncio.gather(*(client(c, jobs[c::THREADS]) for c in range(THREADS)))
+
+    asyncio.run(main())
+    assert not diffs, f"{len(diffs)} turns differ from a direct Assistant:\n" + "\n".join(diffs[:10])
