@@ -345,13 +345,67 @@ _CACHE: dict[tuple[str, int, int], Vocab] = {}
 _CACHE_LOCK = threading.Lock()
 
 
+_FIELDS = ("terms", "docs", "words", "labels", "codes", "std_names", "projects", "items", "glossary",
+           "statement_subjects", "latest_year", "years")
+
+
+def _disk_key(path: str) -> str:
+    """Identity of a store and of everything a vocabulary is built from (store, lexicon, this code)."""
+    h = hashlib.sha256()
+    st = os.stat(path)
+    h.update(f"{os.path.realpath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
+    from .resources import lexicon_dir
+
+    for f in sorted(lexicon_dir().glob("*.tsv")) + [Path(__file__)]:
+        fs = f.stat()
+        h.update(f"{f.name}\0{fs.st_size}\0{fs.st_mtime_ns}".encode())
+    return h.hexdigest()[:24]
+
+
+def _load_disk(k: str) -> Vocab | None:
+    import pickle
+
+    try:
+        from .store import _cache_dir
+
+        f = _cache_dir() / "vocab" / f"{k}.pickle"
+        if not f.is_file():
+            return None
+        data = pickle.loads(f.read_bytes())
+        if not isinstance(data, dict) or set(data) != set(_FIELDS):
+            return None
+        return Vocab(**data)
+    except Exception:  # noqa: BLE001 - a bad cache file is rebuilt, never trusted
+        return None
+
+
+def _save_disk(k: str, v: Vocab) -> None:
+    import pickle
+
+    try:
+        from .store import _cache_dir
+
+        d = _cache_dir() / "vocab"
+        d.mkdir(parents=True, exist_ok=True)
+        tmp = d / f"{k}.{os.getpid()}.tmp"
+        tmp.write_bytes(pickle.dumps({name: getattr(v, name) for name in _FIELDS}, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, d / f"{k}.pickle")
+    except Exception:  # noqa: BLE001 - caching is an optimisation only
+        pass
+
+
 def vocab_for(path: str, conn: sqlite3.Connection) -> Vocab:
-    """The vocabulary of the store at ``path`` (cached per process by path, size and mtime)."""
+    """The vocabulary of the store at ``path``: per process by path, size and mtime; across processes
+    from a pickle in the cache directory keyed by the store's and the lexicon's identity."""
     st = os.stat(path)
     k = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
     with _CACHE_LOCK:
         v = _CACHE.get(k)
         if v is None:
-            v = build_vocab(conn)
+            dk = _disk_key(path)
+            v = _load_disk(dk)
+            if v is None:
+                v = build_vocab(conn)
+                _save_disk(dk, v)
             _CACHE[k] = v
         return v
