@@ -1,0 +1,50 @@
+"""The vocabulary: built from the store at load time, cached on disk, never stale."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from askbudget import build_store
+from askbudget.assistant import Assistant
+from askbudget.store import open_readonly
+from askbudget.vocab import _unit_keys, build_vocab, vocab_for
+
+DATA = Path(__file__).parent / "data" / "gaoxin-jiaoyu-2024.txt"
+
+
+def test_store_names_join_the_vocabulary(gongan_store):
+    v = build_vocab(open_readonly(gongan_store))
+    for word, kind in [("电费", "row"), ("制服", "item"), ("警用服装购置", "project"), ("上年结转", "gloss"),
+                       ("公安分局", "unit"), ("基本支出表", "table"), ("为什么", "cue")]:
+        assert kind in {k for k, _ in v.words.get(word, [])}, (word, v.words.get(word))
+
+
+def test_disk_cache_follows_the_store(tmp_path, gongan_doc):
+    """Rebuilding a store at the same path must give the new document's vocabulary, not the cached one."""
+    db = tmp_path / "s.db"
+    build_store([gongan_doc], db)
+    a = Assistant(db)
+    assert a.ask("电费多少").answered
+    assert not a.ask("培训费多少").answered
+    os.remove(db)
+    time.sleep(0.01)
+    build_store([DATA], db)
+    b = Assistant(db)
+    assert b.ask("培训费多少").answered
+    assert "培训费" in {w for w in vocab_for(str(db), open_readonly(db)).labels}
+
+
+def test_unit_keys():
+    assert _unit_keys("唐山市公安局高新技术产业开发区分局(本级)")[:3] == ("公安分局", "公安局", "分局")
+    assert _unit_keys("唐山市高新技术产业开发区财政局(本级)")[0] == "财政局"
+
+
+def test_private_tokenizer_uses_the_vocabulary(gongan_store):
+    v = build_vocab(open_readonly(gongan_store))
+    toks = v.tokens("一般行政管理事务的项目支出是多少")
+    assert "一般行政管理事务" in toks and "项目支出" in toks
+    import jieba
+
+    assert v.tokenizer() is not jieba.dt  # never the global tokenizer
