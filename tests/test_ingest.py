@@ -422,7 +422,7 @@ def test_performance_tables(conn: sqlite3.Connection) -> None:
     got = conn.execute("SELECT t.title, t.project, t.goal FROM tables t JOIN documents d ON d.id = t.document_id "
                        "WHERE d.name = ? AND t.kind = '绩效目标表' ORDER BY t.seq", (G,)).fetchall()
     assert len(got) == 13
-    assert tuple(got[0]) == ("1、办案及维稳经费绩效目标表", "办案及维稳经费", "保障分局各类刑事、治安案件的顺利办理维护辖区稳定。")
+    assert tuple(got[0]) == ("办案及维稳经费绩效目标表", "办案及维稳经费", "保障分局各类刑事、治安案件的顺利办理维护辖区稳定。")
     assert got[1]["goal"].startswith("对大学生公寓村开展视频监控补点，建设视频监控摄像头 34 个")
     assert [r["project"] for r in got][-3:] == ["科防二期改造", "唐丰路派出所建设项目", "智慧平安社区建设及维护费"]
     n = conn.execute("SELECT count(*) FROM indicators i JOIN documents d ON d.id = i.document_id WHERE d.name = ?",

@@ -13,6 +13,7 @@ indicator rows; a file whose last line is a table row with no final newline (cut
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from .. import settings
@@ -38,6 +39,8 @@ def parse_file(path: str | Path) -> Document:
 
 
 CHUNK = 1 << 20
+# a table title's list number is not part of its name: "1、办案及维稳经费绩效目标表" → "办案及维稳经费绩效目标表"
+TITLE_ORDINAL_RE = re.compile(r"^(?:\d+\s*[、.．]|[一二三四五六七八九十]+\s*、|[（(][一二三四五六七八九十\d]+[)）])\s*")
 
 
 def _read_limited(p: Path, file: str, limit: int) -> bytes:
@@ -153,7 +156,7 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
 def _table(lines: list[str], h: Heading, ranges: list[tuple[int, int]], kind: str,
            warnings: list[ParseWarning]) -> tuple[Table, tuple[int, str] | None]:
     """Parse one table; also say what is missing if it stops early: (line, reason) or None."""
-    title = h.text.replace(" ", "")
+    title = TITLE_ORDINAL_RE.sub("", h.text.replace(" ", "")) or h.text.replace(" ", "")
     problem: tuple[int, str] | None = None
     if kind == "绩效目标表":
         region = read_region(lines, ranges, 0)
