@@ -349,9 +349,14 @@ _FIELDS = ("terms", "docs", "words", "labels", "codes", "std_names", "projects",
            "statement_subjects", "latest_year", "years")
 
 
-def _disk_key(path: str) -> str:
+def _disk_key(path: str, conn: sqlite3.Connection) -> str:
     """Identity of a store and of everything a vocabulary is built from (store, lexicon, this code)."""
     h = hashlib.sha256()
+    try:
+        for r in conn.execute("SELECT id, sha256, ingested_at FROM documents ORDER BY id"):
+            h.update(f"{tuple(r)}".encode())
+    except sqlite3.Error:
+        pass
     st = os.stat(path)
     h.update(f"{os.path.realpath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
     from .resources import lexicon_dir
@@ -402,7 +407,7 @@ def vocab_for(path: str, conn: sqlite3.Connection) -> Vocab:
     with _CACHE_LOCK:
         v = _CACHE.get(k)
         if v is None:
-            dk = _disk_key(path)
+            dk = _disk_key(path, conn)
             v = _load_disk(dk)
             if v is None:
                 v = build_vocab(conn)
