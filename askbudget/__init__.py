@@ -32,11 +32,15 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def build_store(paths: Any, db_path: Any) -> Any:
-    """Ingest the disclosure documents ``paths`` into the store file ``db_path`` (created if missing)."""
+def build_store(paths: Any, db_path: Any, *, quiet: bool = True) -> Any:
+    """Ingest the disclosure documents ``paths`` into the store file ``db_path`` (created if missing).
+
+    All or nothing: on an ``IngestError`` the store is left exactly as it was. Returns the ingest
+    report (documents, warnings, arithmetic mismatches); ``quiet=False`` also prints its summary line.
+    """
     from .ingest import build_store as _build
 
-    return _build([str(p) for p in paths], str(db_path))
+    return _build([str(p) for p in paths], str(db_path), quiet=quiet)
 
 
 def __getattr__(name: str) -> Any:
