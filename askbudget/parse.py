@@ -162,6 +162,7 @@ def parse(question: object, v: Vocab) -> Intent:
     run = ""
     run_pos = 0
     pos = 0
+    prev_soft = ""
 
     def flush_run() -> None:
         nonlocal run
@@ -184,6 +185,8 @@ def parse(question: object, v: Vocab) -> Intent:
             if tok.strip() and not re.fullmatch(r"[\d.%#,:;?!。、()\-+/]+", tok):
                 if not run:
                     run_pos = pos
+                    if prev_soft and len(tok) == 1:
+                        run, run_pos = prev_soft, pos - len(prev_soft)  # 其+他收人, 人+员经废
                 run += tok
             else:
                 flush_run()
@@ -192,6 +195,7 @@ def parse(question: object, v: Vocab) -> Intent:
         kinds = dict()
         for kind, target in entries:
             kinds.setdefault(kind, target)
+        prev_soft = tok if len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money"} else ""
         if run and len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money"}:
             run += tok  # a one-character word inside an unknown span is probably part of a typo
         else:

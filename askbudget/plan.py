@@ -454,6 +454,10 @@ class Answerer(Planner):
         subjects = list(it.subjects)
         cols = list(it.columns)
         tables = list(it.tables)
+        if any(m.has("total") for m in subjects):
+            # "政府采购预算总额": 预算总额 is that table's total, not the budget's 收入总计
+            subjects = [m for m in subjects if not (m.has("alias") and not m.has("row", "item", "total", "stmt", "code")
+                                                    and set(m.targets("alias")) <= {"收入总计", "支出总计"})]
         strong = [m for m in subjects if m.has("row", "item", "code", "std", "alias", "project", "stmt", "belongs", "total")
                   and not m.has("column")]
         if strong:
@@ -473,8 +477,12 @@ class Answerer(Planner):
             rowish = [m for m in subjects if m.has("row", "alias")]
             if rowish and not (it.followup and it.subjects == ()):
                 subjects = rowish
-                cols = [c for c in cols if not any(key(c) == m.key for m in rowish)]
+                own = {key(t) for m in rowish for t in m.targets("column")} | {m.key for m in rowish}
+                cols = [c for c in cols if key(c) not in own]
             else:
+                for m in subjects:
+                    if m.has("column"):
+                        cols.extend(t for t in m.targets("column") if t not in cols)
                 subjects = [m for m in subjects if not m.has("column")]
         # a code and its name said together are one subject (2040220执法办案)
         seen: dict[str, Mention] = {}
@@ -779,6 +787,10 @@ class Answerer(Planner):
             if projects:
                 return self._indicator(it, docs, ctx, loose=True)
             return None
+        uniq: dict[tuple, Fig] = {}
+        for g in figs:
+            uniq.setdefault((g.ref.id if g.ref else g.label, g.column, g.value), g)
+        figs = list(uniq.values())
         if len(figs) > 1 and asks_non_money(it.text):
             return self._indicator(it, docs, ctx)
         if len(figs) > 1:
@@ -1597,8 +1609,9 @@ class Answerer(Planner):
     def _stmt_match(self, keys: list[str], docs: list[int]) -> list[sqlite3.Row]:
         cands = set()
         for k in self.v.statement_subjects:
+            kk = re.sub(r"^(预算|其中)", "", k)
             for x in keys:
-                if x == k or (len(x) >= 3 and (k.endswith(x) or x.endswith(k) and len(k) >= 3) and abs(len(k) - len(x)) <= 2) \
+                if x == k or x == kk or (len(x) >= 3 and (k.endswith(x) or x.endswith(k) and len(k) >= 3) and abs(len(k) - len(x)) <= 2) \
                         or (len(x) >= 4 and _lcs(x, k) >= max(4, len(x) - 1)):
                     cands.add(k)
         return self.statements(cands, docs)

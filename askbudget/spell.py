@@ -62,6 +62,15 @@ def suggest(v: Vocab, run: str) -> tuple[str, str] | None:
                 s = None
             if s is not None and s.word in v.words and s.word != span:
                 return s.word, s.how
+        # one character mistyped in a longer name (其他收人 -> 其他收入), when only one word is that close
+        if len(run) >= 4:
+            try:
+                got = sp.suggest(run)
+            except Exception:  # noqa: BLE001
+                got = []
+            if got and got[0].score >= 75 and got[0].word in v.words and \
+                    (len(got) == 1 or got[1].score < got[0].score) and len(got[0].word) == len(run):
+                return got[0].word, got[0].how
         return None
     try:
         py = _pinyin_index(v, idx)
