@@ -394,6 +394,20 @@ OPERATIONS: list[tuple[str, Any]] = [
     ("分局和财政局的{s}合计", lambda a, b: a + b),
     ("分局和财政局的{s}一共多少", lambda a, b: a + b),
     ("财政局{s}比分局少多少", lambda a, b: a - b),
+    # the same operations written other ways (a fix must be general, not the wording above)
+    ("分局{s}x2", lambda a, b: a * 2),
+    ("分局{s}的三分之一是多少", lambda a, b: a / 3),
+    ("分局{s}翻一番是多少", lambda a, b: a * 2),
+    ("分局{s}打八折是多少", lambda a, b: a * 0.8),
+    ("分局{s}的一成", lambda a, b: a / 10),
+    ("如果分局{s}增加10%是多少", lambda a, b: a * 1.1),
+    ("分局{s}每月多少", lambda a, b: a / 12),
+    ("分局{s}每天多少", lambda a, b: a / 365),
+    ("分局{s}每人多少", None),  # no headcount in that document
+    ("分局{s}开方", None),
+    ("分局{s}多出财政局多少", lambda a, b: a - b),
+    ("分局{s}和财政局{s}相差多少", lambda a, b: a - b),
+    ("财政局{s}是分局的百分之几", None),
 ]
 DIR_CASES = [(t.format(s=s), s, a, b, fn) for s, a, b in BOTH_UNITS for t, fn in OPERATIONS]
 
@@ -405,12 +419,39 @@ def test_operations_are_not_silently_dropped(probe: Probe, text: str, subject: s
     answer = probe.ask(text, "directional (operation) case")
     if answer.status != "answered" or answer.value is None:
         return  # declining, or describing without a figure, is honest
+    assert right is not None, (f"{text!r} -> {answer.value} {answer.unit} ({answer.text!r}): the documents "
+                               "cannot give this figure; it must be declined")
     got = to_wan(answer.value, answer.unit)
     got = answer.value if got is None else got
     want = right(a, b)
     assert abs(abs(got) - abs(want)) <= 0.006, (
         f"{text!r} -> {answer.value} {answer.unit} ({answer.text!r}); the right figure is {want:.2f} 万元 "
         f"(分局 {a}, 财政局 {b}) — or no figure at all")
+
+
+# Parts of a total: "X without Y" is X − Y, never Y (nor X).
+EXCLUSIONS: list[tuple[str, float | None]] = [
+    ("分局除了电费以外的公用经费是多少", 192.00 - 95.00),
+    ("分局公用经费扣除电费后是多少", 192.00 - 95.00),
+    ("分局公用经费不含水费是多少", 192.00 - 24.00),
+    ("财政局基本支出中除人员经费外还有多少", 627.74 - 573.74),
+    ("分局电费比水费多几倍", None),  # a ratio (95/24), not an amount in 万元
+]
+
+
+@pytest.mark.parametrize(("text", "want"), EXCLUSIONS, ids=[t for t, _ in EXCLUSIONS])
+def test_parts_and_ratios_are_not_answered_with_one_figure(probe: Probe, text: str, want: float | None) -> None:
+    probe.assistant.reset()
+    answer = probe.ask(text, "directional (operation) case")
+    if answer.status != "answered" or answer.value is None:
+        return
+    got = to_wan(answer.value, answer.unit)
+    if want is None:
+        assert got is None and 2.9 <= answer.value <= 4.0, (
+            f"{text!r} -> {answer.value} {answer.unit} ({answer.text!r}): the question asks how many times")
+        return
+    got = answer.value if got is None else got
+    assert abs(got - want) <= 0.006, f"{text!r} -> {answer.value} {answer.unit} ({answer.text!r}); right: {want:.2f}"
 
 
 # Conversations whose follow-ups change the answer: each turn's figure (万元, or None where the
