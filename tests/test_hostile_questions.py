@@ -429,6 +429,35 @@ def test_operations_are_not_silently_dropped(probe: Probe, text: str, subject: s
         f"(分局 {a}, 财政局 {b}) — or no figure at all")
 
 
+# The property behind the tables above, over generated wordings: an operation word next to a
+# subject changes the figure, so the subject's own figure must not come back unchanged.
+MODIFIERS = ["的{n}倍", "乘以{n}", "除以{n}", "x{n}", "×{n}", "÷{n}", "/{n}", "加{n}万元", "减去{n}万元",
+             "加上{n}万", "的百分之{n}", "的{n}%", "每月", "每天", "每周", "每季度", "每人", "每个科室",
+             "平均每月", "开方", "的平方", "的立方", "的一半", "的三分之一", "的四分之一", "翻一番", "翻两番",
+             "打{m}折", "增加{n}%后", "减少{n}%后"]
+BASE_FIGURES = {"分局电费": 95.00, "财政局办公费": 12.80, "分局公用经费": 192.00, "财政局人员经费": 573.74,
+                "分局项目支出": 2158.68, "财政局差旅费": 6.50, "分局政府采购预算总额": 217.00}
+NUMBERS_2_99 = st.one_of(st.integers(2, 99).map(str), st.sampled_from(["两", "三", "五", "十", "二十", "３"]))
+
+
+@settings(PROFILE)
+@given(subject=st.sampled_from(sorted(BASE_FIGURES)), modifier=st.sampled_from(MODIFIERS),
+       n=NUMBERS_2_99, m=st.integers(1, 9).map(str),
+       tail=st.sampled_from(["", "是多少", "多少", "等于多少", "？"]), lead=st.sampled_from(["", "请问", "算一下"]))
+def test_operation_words_are_never_dropped(probe: Probe, subject: str, modifier: str, n: str, m: str,
+                                           tail: str, lead: str) -> None:
+    text = lead + subject + modifier.format(n=n, m=m) + tail
+    probe.assistant.reset()
+    answer = probe.ask(text, "generated operation")
+    if answer.status != "answered" or answer.value is None:
+        return
+    got = to_wan(answer.value, answer.unit)
+    got = answer.value if got is None else got
+    assert abs(got - BASE_FIGURES[subject]) > 0.006 or answer.derivation, (
+        f"{text!r} -> {answer.value} {answer.unit} ({answer.text[:100]!r}): the figure of {subject} itself, "
+        f"the operation {modifier.format(n=n, m=m)!r} dropped")
+
+
 # Parts of a total: "X without Y" is X − Y, never Y (nor X).
 EXCLUSIONS: list[tuple[str, float | None]] = [
     ("分局除了电费以外的公用经费是多少", 192.00 - 95.00),
