@@ -308,6 +308,8 @@ class Answerer(Planner):
         else:
             handler = getattr(self, f"_a_{it.what}", None) or self._a_figure
             out = handler(it, ctx, docs)
+        if out is None and not re.search(r"多少|几|比例|占", it.text):
+            out = self._a_section(it, ctx, docs)
         if out is None:
             return self._not_found(it, docs), ctx
         ans, new_ctx = out
@@ -1197,6 +1199,34 @@ class Answerer(Planner):
         text = "；".join(f"{f.label}{fmt(f.value, f.unit)}{f.unit}" for f in figs)
         return (Answer(it.question, "answered", text + "。", None, None, cites,
                        items=tuple(Item(f.label, f.value, f.unit) for f in figs)), Context(figs=figs, what="each"))
+
+    def _a_section(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """A question that names a narrative section ("单位职责是什么", "总体绩效目标"): quote the section."""
+        q = key(it.text)
+        qb = _bigrams(q) - _STOP_BIGRAMS
+        best = None
+        for s in self.sections(docs):
+            text = (s["text"] or "").strip()
+            head = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|^第.部分\s*|[：:]$", "", key(s["heading"] or ""))
+            if len(head) < 2 or not text:
+                continue
+            hb = _bigrams(head)
+            n = len(qb & hb)
+            core = re.sub(r"^(单位|部门|本单位|我单位)", "", head)
+            named = head in q or (len(core) >= 2 and core in q)
+            if named or (n >= 2 and n / max(1, len(hb)) >= 0.6):
+                score = n + (2 if named else 0) + (0.5 if head in q else 0)
+                if best is None or score > best[0]:
+                    best = (score, s)
+        if best is None:
+            return None
+        by_doc = {best[1]["document_id"]: best[1]}
+        s = best[1]
+        text = re.sub(r"\s+", " ", s["text"]).strip()
+        if len(text) > 300:
+            text = text[:300].rstrip() + "……"
+        return (Answer(it.question, "answered", f"据“{s['heading']}”：{text}", None, None,
+                       (self.cite_section(s["document_id"], s["path"] or s["heading"]),)), Context(doc=s["document_id"]))
 
     def _a_each(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """'A和B各多少': each figure on its own line, no single value."""
