@@ -301,6 +301,54 @@ def test_other_spellings_of_a_figure_read_as_that_figure(store: Store, gongan_do
     assert vals and all(v == 95.0 for (v,) in vals), vals
 
 
+# ---------------------------------------------------------------- one document, two units or years
+
+
+def _section(text: str, title: str) -> str:
+    i = text.index(title)
+    return text[i:text.index("\n## ", i + 1)]
+
+
+def _refused_or_warned_at(store: Store, doc: Path, line: int) -> None:
+    """Refused naming ``line``, or ingested with a warning naming it: never silent."""
+    from askbudget.errors import IngestError
+    from askbudget.ingest import build_store
+
+    probe = store.path.parent.parent / "probe.db"
+    try:
+        build_store([doc], probe, quiet=True)
+    except IngestError:
+        refused(store, doc, line=line)
+        return
+    finally:
+        probe.unlink(missing_ok=True)
+    ingested_with_warning(store, doc, line=line)
+
+
+def test_a_table_of_another_unit_spliced_in(store: Store, gongan_doc: Path, czj_doc: Path, tmp_path: Path) -> None:
+    """The 基本支出表 of the 财政局 pasted into the 分局's document (a mis-assembled conversion): its
+    figures must not silently become the 分局's. The line of the foreign unit header is named."""
+    src, other = gongan_doc.read_text(encoding="utf-8"), czj_doc.read_text(encoding="utf-8")
+    title = "## 单位预算一般公共预算财政拨款基本支出表"
+    text = src.replace(_section(src, title), _section(other, title))
+    doc = tmp_path / "spliced-unit.txt"
+    doc.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    line = find_line(lines, r"^121001 ", find_line(lines, "^" + title)) + 1
+    _refused_or_warned_at(store, doc, line)
+
+
+def test_a_table_of_another_year_spliced_in(store: Store, gongan_doc: Path, tmp_path: Path) -> None:
+    """One table headed 预算年度：2022 inside a 2023 document: named, never silently merged."""
+    src = gongan_doc.read_text(encoding="utf-8")
+    lines = src.split("\n")
+    i = find_line(lines, r"^预算年度", find_line(lines, r"^## 单位预算一般公共预算财政拨款基本支出表"))
+    lines[i] = lines[i].replace("2023", "2022")
+    doc = tmp_path / "spliced-year.txt"
+    doc.write_text("\n".join(lines), encoding="utf-8")
+    _refused_or_warned_at(store, doc, i + 1)
+
+
 # ---------------------------------------------------------------- duplicates
 
 
