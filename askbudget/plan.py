@@ -1228,6 +1228,50 @@ class Answerer(Planner):
         return (Answer(it.question, "answered", f"据“{s['heading']}”：{text}", None, None,
                        (self.cite_section(s["document_id"], s["path"] or s["heading"]),)), Context(doc=s["document_id"]))
 
+    def _a_ratio(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """'A是B的几倍': A ÷ B, a pure number."""
+        op = next((w for w in ("是", "比", "为") if w in it.text), "")
+        got = self._two(it, ctx, docs, op)
+        if not isinstance(got, tuple):
+            return (got, ctx) if isinstance(got, Answer) else None
+        a, b = got
+        if a.unit != b.unit or not b.value:
+            return None
+        r = round(a.value / b.value, 2)
+        der = f"{a.label} {fmt(a.value, a.unit)} ÷ {b.label} {fmt(b.value, b.unit)} = {r:.2f}"
+        return (Answer(it.question, "answered", f"{a.label}是{b.label}的{r:.2f}倍（{der}）。", r, "倍",
+                       tuple(dict.fromkeys(a.cites + b.cites)), derivation=der), Context(figs=[a, b], doc=a.doc))
+
+    def _a_exclude(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """'Y除了X以外' / 'Y扣除X' / 'Y不含X': Y − X, with the formula."""
+        m = re.search(r"除了|除去|扣除|不含|不包括|除", it.text)
+        if m is None:
+            return None
+        ms = self._expand(it.subjects)
+        after = [x for x in ms if x.pos >= m.end()]
+        if not after:
+            return None
+        excluded = after[0]
+        base = [x for x in ms if x is not excluded]
+        if not base:
+            return None
+        y = self._fig_side(it, base[:1], docs, ctx)
+        x = self._fig_side(it, [excluded], docs, ctx)
+        for f in (x, y):
+            if isinstance(f, Answer):
+                return f, ctx
+        if not isinstance(x, Fig) or not isinstance(y, Fig) or x.value is None or y.value is None or x.unit != y.unit:
+            return None
+        if x.doc != y.doc:
+            return None
+        d = round(y.value - x.value, 6)
+        if d < 0:
+            return None  # X is not a part of Y
+        v, u = self._convert(d, y.unit, it)
+        der = f"{y.label} {fmt(y.value, y.unit)} − {x.label} {fmt(x.value, x.unit)} = {fmt(d, y.unit)}{y.unit}"
+        return (Answer(it.question, "answered", f"{y.label}除去{x.label}后为{fmt(v, u)}{u}（{der}）。", v, u,
+                       tuple(dict.fromkeys(y.cites + x.cites)), derivation=der), Context(figs=[y, x], doc=y.doc))
+
     def _a_each(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """'A和B各多少': each figure on its own line, no single value."""
         figs: list[Fig] = []
