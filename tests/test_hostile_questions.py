@@ -665,6 +665,45 @@ def test_one_units_items_asked_of_the_other_unit(probe: Probe) -> None:
         probe.ask(q, "other unit's item")
 
 
+# ---------------------------------------------------------------- one unit, two years
+
+# The 分局's document again as its 2022 budget with another 电费 (88.00): a store holding two years of
+# one unit. A question names a year, or means the latest (2023); a figure of the other year is wrong.
+YEARS_CASES: list[tuple[str, float]] = [
+    ("分局电费多少", 95.00), ("2023年分局电费多少", 95.00), ("今年分局电费是多少", 95.00),
+    ("分局2022年电费多少", 88.00), ("2022年分局的电费是多少", 88.00), ("去年分局电费多少", 88.00),
+    ("2022年分局的水费是多少", 24.00), ("分局2023年的水费", 24.00),
+]
+
+
+@pytest.fixture(scope="module")
+def years_probe(tmp_path_factory: pytest.TempPathFactory, gongan_doc: Path, czj_doc: Path) -> Probe:
+    pytest.importorskip("askbudget.assistant")
+    from askbudget import build_store
+
+    d = tmp_path_factory.mktemp("years")
+    text = gongan_doc.read_text(encoding="utf-8")
+    old = text.replace("预算年度：2023", "预算年度：2022").replace("6\t30206\t电费\t95.00\t\t95.00",
+                                                                "6\t30206\t电费\t88.00\t\t88.00")
+    assert old.count("88.00") >= 1 and "预算年度：2022" in old
+    p2022 = d / "gaoxin-gongan-2022.txt"
+    p2022.write_text(old, encoding="utf-8")
+    db = d / "years.db"
+    build_store([gongan_doc, p2022, czj_doc], db)
+    return Probe(db)
+
+
+@pytest.mark.parametrize(("text", "want"), YEARS_CASES, ids=[t for t, _ in YEARS_CASES])
+def test_two_years_of_one_unit(years_probe: Probe, text: str, want: float) -> None:
+    years_probe.assistant.reset()
+    answer = years_probe.ask(text, "two years of one unit")
+    if answer.status != "answered" or answer.value is None:
+        return
+    got = to_wan(answer.value, answer.unit)
+    got = answer.value if got is None else got
+    assert abs(got - want) <= 0.006, f"{text!r} -> {answer.value} {answer.unit} ({answer.text!r}); right: {want}"
+
+
 # ---------------------------------------------------------------- totals
 
 
