@@ -704,6 +704,33 @@ def test_two_years_of_one_unit(years_probe: Probe, text: str, want: float) -> No
     assert abs(got - want) <= 0.006, f"{text!r} -> {answer.value} {answer.unit} ({answer.text!r}); right: {want}"
 
 
+# ---------------------------------------------------------------- the one-shot CLI
+
+
+@pytest.mark.parametrize("arg", [
+    b"\xff\xfe" + "电费".encode(), "分局电费多少".encode() + b"\xff", b"\xed\xa0\x80", "分局电费".encode() + b"\x1b[31m",
+    b"a" * 100_000, "\u202e分局电费多少".encode(), b"--", b"-h\xff",
+], ids=["invalid-utf8-lead", "invalid-utf8-tail", "encoded-surrogate", "escape-sequence", "100kB", "rtl", "dashes",
+        "option-like"])
+def test_cli_json_output_is_valid_json_whatever_argv_holds(both_store: Path, arg: bytes) -> None:
+    """``ask --json`` with bytes no text encoding allows: exit 0/1/2, and stdout is UTF-8 JSON."""
+    import json as _json
+    import subprocess
+    import sys
+
+    from hostile_util import ROOT
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    r = subprocess.run([sys.executable.encode(), b"-m", b"askbudget", b"ask", b"--db", str(both_store).encode(),
+                        b"--json", b"--", arg], capture_output=True, env=env, timeout=60, cwd=str(ROOT))
+    assert b"Traceback" not in r.stderr, r.stderr[-1500:]
+    assert r.returncode in (0, 1, 2), r.returncode
+    if r.returncode in (0, 1) and r.stdout.strip():
+        out = r.stdout.decode("utf-8")  # raises on raw bytes echoed back
+        data = _json.loads(out)
+        assert data["status"] in ("answered", "not_found", "ambiguous", "out_of_scope")
+
+
 # ---------------------------------------------------------------- totals
 
 
