@@ -90,13 +90,23 @@ class Intent:
 
 
 def _cn_int(s: str) -> int | None:
+    """Chinese numerals up to 999 (三, 十二, 二十, 二十五, 一百)."""
     if s.isdigit():
         return int(s)
-    if s in _CN_DIGITS:
-        return _CN_DIGITS[s]
-    if len(s) == 2 and s[0] == "十" and s[1] in _CN_DIGITS:
-        return 10 + _CN_DIGITS[s[1]]
-    return None
+    digits = {**_CN_DIGITS, "零": 0, "〇": 0}
+    if not s or any(c not in digits and c not in "十百" for c in s):
+        return None
+    total, num = 0, 0
+    for ch in s:
+        if ch == "百":
+            total += (num or 1) * 100
+            num = 0
+        elif ch == "十":
+            total += (num or 1) * 10
+            num = 0
+        else:
+            num = digits[ch]
+    return total + num
 
 
 def _spell(v: Vocab, run: str) -> tuple[str, str] | None:
@@ -145,8 +155,11 @@ def parse(question: object, v: Vocab) -> Intent:
         u = mm.group(1) or mm.group(2)
         money_unit = {"块钱": "元", "块": "元"}.get(u, u)
 
+    # an operation on the figure (一半, 三分之一, 打八折): read it, then keep its words out of the subject search
+    op, op_span = _op_span(text)
+    tok_text = text if op_span is None else text[:op_span[0]] + " " * (op_span[1] - op_span[0]) + text[op_span[1]:]
     # tokens
-    toks = v.tokens(text.replace("(", "").replace(")", ""))
+    toks = v.tokens(tok_text.replace("(", "").replace(")", ""))
     mentions: list[Mention] = []
     leftovers: list[str] = []
     cues: set[str] = set()
@@ -244,8 +257,13 @@ def parse(question: object, v: Vocab) -> Intent:
         measure = mq.group(1)
     if measure and re.search(r"(多少|几)" + re.escape(measure), text) and measure in _COUNTABLE and "数量" not in columns:
         columns.append("数量")
-    op = _op(text)
+    if op is not None and op[0] == "refuse":
+        return Intent(question, text, "refuse", subjects=tuple(mentions),
+                      refuse="文件里没有这样算的依据（如人数、开方等），只能给出文件列出的数和简单的加减乘除",
+                      refuse_status="out_of_scope")
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn)
+    if op is not None and what in ("yoy", "avg", "count", "text"):
+        what = "figure"  # "增加10%后", "每月" are operations on this year's figure
     followup = bool(cues & {"followup"}) or (not mentions and bool(columns or year_rel is not None or cues))
     return Intent(
         question=question, text=text, what=what, subjects=tuple(mentions), tables=tuple(dict.fromkeys(tables)),
@@ -256,30 +274,82 @@ def parse(question: object, v: Vocab) -> Intent:
     )
 
 
+_NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)"
 _OPS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"开方|平方|立方|次方|对数|每人|每名|人均|每个科室|每个人"), "refuse"),
     (re.compile(r"一半"), "half"),
-    (re.compile(r"(?:乘以|乘|×|\*)\s*(\d+(?:\.\d+)?)"), "mul"),
-    (re.compile(r"(\d+(?:\.\d+)?|[两二三四五六七八九十])倍"), "mul"),
-    (re.compile(r"(?:除以|除|÷|/)\s*(\d+(?:\.\d+)?)"), "div"),
-    (re.compile(r"的\s*(\d+(?:\.\d+)?)\s*%"), "pct"),
-    (re.compile(r"(?:加上|加)\s*(\d+(?:\.\d+)?)\s*万"), "add"),
-    (re.compile(r"(?:减去|减)\s*(\d+(?:\.\d+)?)\s*万"), "sub"),
+    (re.compile(r"翻一番"), "x2"),
+    (re.compile(r"翻两番"), "x4"),
+    (re.compile(_NUM + r"分之" + _NUM), "frac"),
+    (re.compile(r"打" + r"([一二两三四五六七八九\d]{1,2})" + r"折"), "discount"),
+    (re.compile(r"(?:增加|提高|上涨|增长)" + _NUM + r"\s*%"), "up"),
+    (re.compile(r"(?:减少|降低|下降|压减)" + _NUM + r"\s*%"), "down"),
+    (re.compile(r"(?:增加|提高|增长)百分之" + _NUM), "up"),
+    (re.compile(r"(?:减少|降低|下降)百分之" + _NUM), "down"),
+    (re.compile(r"(?:乘以|乘|[x×X*])\s*" + _NUM), "mul"),
+    (re.compile(_NUM + r"倍"), "mul"),
+    (re.compile(r"(?:除以|[÷/])\s*" + _NUM), "div"),
+    (re.compile(r"的\s*" + _NUM + r"\s*%"), "pct"),
+    (re.compile(r"的?百分之" + _NUM), "pct"),
+    (re.compile(r"的?" + r"([一二两三四五六七八九\d])" + r"成"), "tenth"),
+    (re.compile(r"(?:加上|加)\s*" + _NUM + r"\s*万"), "add"),
+    (re.compile(r"(?:减去|减掉|减)\s*" + _NUM + r"\s*万"), "sub"),
+    (re.compile(r"(?:平均)?每个?月"), "per12"),
+    (re.compile(r"(?:平均)?每(?:一)?天|(?:平均)?每日"), "per365"),
+    (re.compile(r"(?:平均)?每周"), "per52"),
+    (re.compile(r"(?:平均)?每(?:个)?季度"), "per4"),
 )
 
 
+def _num(s: str) -> float | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    n = _cn_int(s)
+    return float(n) if n is not None else None
+
+
 def _op(text: str) -> tuple[str, float] | None:
-    """An arithmetic operation applied to the figure asked about (一半, 乘以2, 两倍, 除以12, 的10%, 加上1万元)."""
+    return _op_span(text)[0]
+
+
+def _op_span(text: str) -> tuple[tuple[str, float] | None, tuple[int, int] | None]:
+    """An arithmetic operation applied to the figure asked about (一半, 乘以2, 两倍, 除以12, 的10%, 加上1万元,
+    翻一番, 打八折, 一成, 每月) and where it is; ("refuse", 0) for one this tool does not do (开方, 每人)."""
     for rx, kind in _OPS:
         m = rx.search(text)
-        if m:
-            if kind == "half":
-                return ("div", 2.0)
-            arg = m.group(1)
-            n = float(arg) if re.fullmatch(r"\d+(?:\.\d+)?", arg) else float(_CN_DIGITS.get(arg, 0))
-            if kind == "pct":
-                return ("mul", n / 100)
-            return (kind, n)
-    return None
+        if not m:
+            continue
+        return _op_value(kind, m), m.span()
+    return None, None
+
+
+def _op_value(kind: str, m: re.Match[str]) -> tuple[str, float]:
+    """The (operation, argument) a matched operation phrase stands for."""
+    if kind == "refuse":
+        return ("refuse", 0.0)
+    if kind == "half":
+        return ("div", 2.0)
+    if kind in ("x2", "x4"):
+        return ("mul", float(kind[1]))
+    if kind.startswith("per"):
+        return ("div", float(kind[3:]))
+    if kind == "frac":
+        den, num = _num(m.group(1)), _num(m.group(2))
+        return ("mul", num / den) if den and num is not None else ("refuse", 0.0)
+    n = _num(m.group(1))
+    if n is None:
+        return ("refuse", 0.0)
+    if kind == "discount":
+        return ("mul", n / 10 if n < 10 else n / 100)
+    if kind == "tenth":
+        return ("mul", n / 10)
+    if kind == "pct":
+        return ("mul", n / 100)
+    if kind == "up":
+        return ("mul", 1 + n / 100)
+    if kind == "down":
+        return ("mul", 1 - n / 100)
+    return (kind, n)
 
 
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=年)")

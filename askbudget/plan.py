@@ -1185,7 +1185,7 @@ class Answerer(Planner):
             return None
         a, b = figs
         cites = tuple(dict.fromkeys(a.cites + b.cites))
-        if re.search(r"比.{0,12}(多|少|高|低)|差|相差|减", it.text):
+        if re.search(r"比.{0,12}(多|少|高|低)|差|相差|减|多出|少出|高出|低出", it.text):
             d = round(a.value - b.value, 6)
             der = f"{a.label} {fmt(a.value, a.unit)} − {b.label} {fmt(b.value, b.unit)} = {fmt(d, a.unit)}{a.unit}"
             word = "多" if d >= 0 else "少"
