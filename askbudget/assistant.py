@@ -8,6 +8,7 @@ one Assistant be shared by threads; any input ``str`` gives an Answer, never an 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from .parse import parse
 from .plan import Answerer, Context
 from .store import default_store_path, open_readonly
 from .vocab import vocab_for
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Assistant:
@@ -59,6 +63,9 @@ class Assistant:
     def ask(self, text: object) -> Answer:
         """Answer one question (a follow-up of the previous one where it reads like one)."""
         question = text if isinstance(text, str) else str(text)
+        # lone surrogates (undecodable argv bytes) would make the answer unencodable: show them as U+FFFD
+        question = _SURROGATE.sub("\ufffd", question)
+        text = _SURROGATE.sub("\ufffd", text) if isinstance(text, str) else text
         with self._lock:
             try:
                 intent = parse(text, self.vocab)
