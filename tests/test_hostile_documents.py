@@ -576,6 +576,39 @@ def test_one_very_long_line(tmp_path: Path, gongan_doc: Path, store: Store) -> N
     assert integrity_ok(store.path) == "ok"
 
 
+PATHOLOGICAL_LINES = {
+    "a run of 30 000 digits": "1" * 30_000,
+    "one subject stated 3 000 times in one line": "一般公共预算拨款4327.18万元，" * 3_000,
+    "20 000 changes in one line": "较2022年增加5万元" * 20_000,
+    "50 000 nested brackets": "（" * 50_000 + "）" * 50_000,
+}
+
+
+@pytest.mark.parametrize("name", list(PATHOLOGICAL_LINES))
+def test_pathological_narrative_line_is_bounded(tmp_path: Path, gongan_doc: Path, name: str) -> None:
+    """A narrative paragraph built to make the statement extractor work hard (well under the size
+    limit): ingested or refused in seconds, and the store stays proportionate to the document —
+    a figure's ``sentence`` must not copy a whole 100 kB paragraph once per mention."""
+    lines = lines_of(gongan_doc)
+    i = find_line(lines, r"^按照预算管理有关规定")
+    lines[i] = lines[i] + PATHOLOGICAL_LINES[name]
+    doc = tmp_path / "pathological.txt"
+    doc.write_text("\n".join(lines), encoding="utf-8")
+    db = tmp_path / "p.db"
+    t0 = time.perf_counter()
+    try:
+        r = run_cli(["ingest", str(doc), "--db", str(db)], timeout=20, memory_mb=2000)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{name}: ingest of a {doc.stat().st_size // 1024} kB document ran over 20 s")
+    took = time.perf_counter() - t0
+    assert "Traceback" not in r.stderr, r.stderr[-1500:]
+    if r.returncode == 0:
+        ratio = db.stat().st_size / doc.stat().st_size
+        assert ratio < 20, (f"{name}: a {doc.stat().st_size // 1024} kB document made a "
+                            f"{db.stat().st_size // (1 << 20)} MB store ({ratio:.0f}×)")
+    assert took < 20
+
+
 # ---------------------------------------------------------------- killed mid-write
 
 
