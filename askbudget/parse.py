@@ -169,6 +169,7 @@ def parse(question: object, v: Vocab) -> Intent:
     measure = None
     year_rel = None
     unit_doc = None
+    unit_names: list[str] = []
     unit_docs: list[int] = []
     refuse = ""
     refuse_status = "out_of_scope"
@@ -219,9 +220,8 @@ def parse(question: object, v: Vocab) -> Intent:
         if "chat" in kinds and len(text) <= len(tok) + 4:
             refuse = refuse or "chat"
         if "unit" in kinds:
-            unit_doc = int(kinds["unit"])
-            if unit_doc not in unit_docs:
-                unit_docs.append(unit_doc)
+            if kinds["unit"] not in unit_names:
+                unit_names.append(kinds["unit"])
         elif "unitname" in kinds and not refuse:
             names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
             refuse = f"库中没有“{tok}”的预算文件（现有：{names}）"
@@ -264,6 +264,22 @@ def parse(question: object, v: Vocab) -> Intent:
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn)
     if op is not None and what in ("yoy", "avg", "count", "text"):
         what = "figure"  # "增加10%后", "每月" are operations on this year's figure
+    change = what == "yoy" and bool(re.search(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%", text))
+    for name in unit_names:
+        docs = [d for d in v.docs if d.unit_name == name]
+        if change:
+            pick = docs  # a change is read in the unit's latest document
+        elif year is not None and year_rel is None:
+            pick = [d for d in docs if d.year == year] or docs
+        elif year_rel is not None and docs:
+            latest = max(d.year for d in docs)
+            pick = [d for d in docs if d.year == latest + year_rel] or docs
+        else:
+            pick = docs
+        if pick:
+            d = max(pick, key=lambda x: (x.year, x.id))
+            unit_docs.append(d.id)
+    unit_doc = unit_docs[0] if len(unit_docs) == 1 else (unit_docs[-1] if unit_docs else None)
     followup = bool(cues & {"followup"}) or (not mentions and bool(columns or year_rel is not None or cues))
     return Intent(
         question=question, text=text, what=what, subjects=tuple(mentions), tables=tuple(dict.fromkeys(tables)),

@@ -299,6 +299,9 @@ class Answerer(Planner):
         docs = self._docs(it)
         if isinstance(docs, Answer):
             return docs, ctx
+        if it.what == "yoy" and it.year is not None and docs and all(self.docs[d].year == it.year for d in docs) \
+                and not re.search(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%", it.text):
+            it = replace(it, what="figure")  # that year has its own document: read it there
         if it.what in ("figure", "total") and any("|" in t for m in it.subjects for k, t in m.kinds if k == "alias"):
             it = replace(it, what="sum")  # 水电费 = 水费 + 电费
         if len(it.unit_docs) >= 2:
@@ -323,6 +326,9 @@ class Answerer(Planner):
 
     # ------------------------------------------------------------ scope: documents, years
     def _docs(self, it: Intent) -> list[int] | Answer:
+        if it.what == "yoy" and it.year is not None and re.search(
+                r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%", it.text):
+            it = replace(it, year=None)  # "比上年增加多少" is read in this year's document
         docs = list(self.docs)
         if it.unit_doc is not None and it.unit_doc in self.docs:
             docs = [it.unit_doc]

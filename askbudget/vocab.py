@@ -323,7 +323,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
                 v.add(short, "stmt", r["subject"])
     for d in docs:
         for uk in d.keys:
-            v.add(uk, "unit", str(d.id))
+            v.add(uk, "unit", d.unit_name)  # a unit, not a document: the year picks the document
     return v
 
 

@@ -300,3 +300,22 @@ def test_which_unit_then_the_unit(both):
     assert both.ask("电费多少").status == "ambiguous"
     ans = both.ask("财政局的")
     assert ans.status == "answered" and ans.value == pytest.approx(9.4)
+
+
+def test_two_years_of_one_unit(tmp_path, gongan_doc):
+    """A unit's 2022 and 2023 documents side by side: the year picks the document; none named → the latest."""
+    from askbudget import build_store
+
+    old = gongan_doc.read_text(encoding="utf-8").replace("预算年度：2023", "预算年度：2022").replace(
+        "6\t30206\t电费\t95.00\t\t95.00", "6\t30206\t电费\t88.00\t\t88.00")
+    p = tmp_path / "gaoxin-gongan-2022.txt"
+    p.write_text(old, encoding="utf-8")
+    db = tmp_path / "years.db"
+    build_store([gongan_doc, p], db)
+    a = Assistant(db)
+    for q, want in [("电费多少", 95.0), ("2023年电费", 95.0), ("2022年电费是多少", 88.0), ("去年电费多少", 88.0),
+                    ("分局去年的电费", 88.0), ("今年分局电费", 95.0)]:
+        a.reset()
+        ans = a.ask(q)
+        assert ans.status == "answered" and ans.value == pytest.approx(want), (q, ans.text)
+        assert str(2022 if want == 88.0 else 2023) in ans.text
