@@ -771,7 +771,8 @@ class Answerer(Planner):
     def _a_figure(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         strong = [m for m in it.subjects if m.has("row", "item", "code", "alias", "std", "belongs")]
         projects = [m for m in it.subjects if m.has("project") and not m.has("row", "item")]
-        proc_cols = [c for c in it.columns if c in ("采购物品名称", "目录序号", "计量单位", "数量", "单价", "中小微企业份额", "预算资金")]
+        proc_cols = [c for c in it.columns if c in ("采购物品名称", "目录序号", "计量单位", "数量", "单价", "中小微企业份额", "预算资金",
+                                                      "合计")]
         if projects and proc_cols and not strong:
             got = self._procurement_by_project(it, projects[0], proc_cols, docs)
             if got:
@@ -1510,7 +1511,7 @@ class Answerer(Planner):
         rows = self.q(f"SELECT document_id, key, value, section FROM facts WHERE key IN ({self._in(len(keys))}) AND "
                       f"document_id IN ({self._in(len(docs))}) ORDER BY id", [*keys, *docs])
         if not rows:
-            return None
+            return self._indicator(it, docs, ctx)  # 在职人数 may be a 绩效 indicator ("体检在职人数")
         by_doc: dict[int, list[sqlite3.Row]] = {}
         for r in rows:
             by_doc.setdefault(r["document_id"], []).append(r)
@@ -1534,6 +1535,10 @@ class Answerer(Planner):
             value = float(len(chosen)) if counting else None
             return (Answer(it.question, "answered", text, value, "个" if counting else None, (cite,),
                            items=tuple(Item(n) for n in chosen)), Context(doc=d))
+        if re.fullmatch(r"\d+(?:\.\d+)?", r["value"] or ""):
+            unit = {"编制数": "名", "在职人数": "人", "退休人数": "人"}.get(r["key"], "")
+            text = f"{doc.unit_name}的{r['key']}为{r['value']}{unit}{self._unit_note(d, it)}。"
+            return Answer(it.question, "answered", text, float(r["value"]), unit or None, (cite,)), Context(doc=d)
         text = f"{doc.unit_name}的{r['key']}是“{r['value']}”{self._unit_note(d, it)}。"
         return Answer(it.question, "answered", text, None, None, (cite,)), Context(doc=d)
 
