@@ -1,16 +1,24 @@
 """Hostile questions (issue 5): whatever people type, the assistant answers, in time, never with a
 figure it did not read or compute from the store, and never touches the store.
 
-Two parts:
-- property tests (Hypothesis) over one Assistant on the session store of both corpus documents:
-  arbitrary text, mixes of the store's own words with numbers and punctuation, control characters,
-  lone surrogates, emoji, RTL marks, very long input, SQL text, and conversations of such turns;
-- invariance tables (CheckList style): one question written several ways (？/?, full-width digits,
-  traditional characters, extra spaces, 万元/元 wording, the budget year said or not) gives the same
-  figure, checked against the figure the document prints.
+- Property tests (Hypothesis) over one Assistant on the session store of both corpus documents:
+  arbitrary text and code points, mixes of the store's own words with numbers and punctuation,
+  control characters, lone surrogates, emoji, RTL marks, very long input, SQL text, conversations of
+  such turns. Every answer: status one of four; an answered figure is one the store holds, or is
+  computed and then cites a source and says how (``derivation``); a question naming one unit cites
+  only that unit; the store file's bytes never change.
+- Invariance tables (CheckList INV): one question written several ways (？/?, full-width digits,
+  traditional characters, extra spaces, 万元/元 wording, the budget year said or not) gives the
+  figure the document prints.
+- Directional tables (CheckList DIR): an operation (一半, ×2, 每月, 比…多多少, 除了…以外), a follow-up
+  (最少的呢, 两者差多少), another year however written (24年, 二〇二一年), or a second year of the same
+  unit in the store changes the answer: the base figure must not come back as if it answered.
+- Refusal precision: every lexicon subject and alias a unit's document lacks, and every item of one
+  unit asked of the other, is declined or answered only from that unit's own text.
+- The one-shot CLI with undecodable argv bytes still prints UTF-8 JSON.
 
 Example counts come from the Hypothesis profile ``hostile`` (moderate, so the file runs in well under
-a minute) or ``hostile-soak`` (set ASKBUDGET_HOSTILE_PROFILE=hostile-soak for a long run). The last test
+a minute) or ``hostile-soak`` (ASKBUDGET_HOSTILE_PROFILE=hostile-soak for a long run). The last test
 prints how many inputs were tried.
 """
 from __future__ import annotations
@@ -203,6 +211,11 @@ def test_mixes_with_control_chars_surrogates_emoji_bidi(probe: Probe, vocabulary
     probe.ask(data.draw(with_hostile_chars(mixed_question(vocabulary))), "mix + hostile characters")
 
 
+FOLLOW_UPS = ["呢", "水费呢", "两者合计呢", "去年呢", "那去年是多少", "其中最大的一项是什么", "多少元",
+              "亿元呢", "比去年多了多少", "占比多少", "平均呢", "前三呢", "建筑面积呢", "它的编码呢",
+              "财政局的呢", "分局的呢", "2022年呢", "为什么", "？", "还有呢"]
+
+
 @settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 3))
 @given(data=st.data())
 def test_conversations_of_hostile_turns(probe: Probe, vocabulary: list[str], data: st.DataObject) -> None:
@@ -217,9 +230,6 @@ def test_conversations_of_hostile_turns(probe: Probe, vocabulary: list[str], dat
         probe.assistant.reset()
 
 
-FOLLOW_UPS = ["呢", "水费呢", "两者合计呢", "去年呢", "那去年是多少", "其中最大的一项是什么", "多少元",
-              "亿元呢", "比去年多了多少", "占比多少", "平均呢", "前三呢", "建筑面积呢", "它的编码呢",
-              "财政局的呢", "分局的呢", "2022年呢", "为什么", "？", "还有呢"]
 
 
 # ---------------------------------------------------------------- fixed hostile inputs
