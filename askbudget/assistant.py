@@ -15,7 +15,8 @@ from pathlib import Path
 from .answer import Answer
 from .errors import AskBudgetError, QueryError
 from .parse import parse
-from .plan import Answerer, Context
+from .answers import Answerer
+from .plan import Context
 from .store import default_store_path, open_readonly
 from .vocab import vocab_for
 

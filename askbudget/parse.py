@@ -8,7 +8,7 @@ the vocabulary does not know are offered to the speller (IME typos: 电废 -> �
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import settings
 from .vocab import Vocab, key, norm

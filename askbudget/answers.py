@@ -1,0 +1,280 @@
+"""Intent -> Answer: dispatch by what is asked, follow-ups resolved against the previous turn.
+
+The Answerer is the Resolver (plan.py: scope, subjects -> figures) with one mixin per kind of
+answer (indicators, arithmetic, lists, narrative, year over year) and the figure/text answers here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .answer import Answer, Item
+from .arith import ArithmeticMixin
+from .indicators import IndicatorMixin
+from .lists import ListMixin
+from .narrative import NarrativeMixin
+from .parse import Intent, Mention
+from .plan import asks_non_money, _col_score, Context, Fig, fmt, MONEY, Resolver, RowRef, _unit_in
+from .vocab import key
+from .yoy import YoyMixin
+
+
+class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
+    """Turns one Intent (plus the conversation Context) into an Answer."""
+
+    def answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
+        self.sql_log = []
+        if it.what == "refuse":
+            return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
+        if ctx.pending is not None and it.unit_doc is not None and not it.leftover and \
+                not any(m.has("row", "item", "alias", "code", "stmt", "total", "project") for m in it.subjects):
+            it = replace(ctx.pending, unit_doc=it.unit_doc)  # "财政局的" answers "which unit?"
+        it = self._inherit(it, ctx)
+        docs = self._docs(it)
+        if isinstance(docs, Answer):
+            return docs, ctx
+        if it.what == "yoy" and it.year is not None and docs and all(self.docs[d].year == it.year for d in docs) \
+                and not re.search(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%", it.text):
+            it = replace(it, what="figure")  # that year has its own document: read it there
+        if it.what in ("figure", "total") and any("|" in t for m in it.subjects for k, t in m.kinds if k == "alias"):
+            it = replace(it, what="sum")  # 水电费 = 水费 + 电费
+        if len(it.unit_docs) >= 2:
+            out = self._across_units(it, ctx, docs)
+        elif it.op is not None:
+            out = self._with_op(it, ctx, docs)
+        else:
+            handler = getattr(self, f"_a_{it.what}", None) or self._a_figure
+            out = handler(it, ctx, docs)
+        if out is None and not re.search(r"多少|几|比例|占", it.text):
+            out = self._a_section(it, ctx, docs)
+        if out is None:
+            return self._not_found(it, docs), ctx
+        ans, new_ctx = out
+        if ans.status == "answered":
+            new_ctx.intent = it
+            return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), new_ctx
+        if ans.status == "ambiguous":
+            ctx = Context(intent=ctx.intent, figs=ctx.figs, refs=ctx.refs, subject_keys=ctx.subject_keys,
+                          project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
+        return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
+
+    def _inherit(self, it: Intent, ctx: Context) -> Intent:
+        if ctx.intent is None:
+            return it
+        subj = [m for m in it.subjects if not (m.has("gloss") and len(m.kinds) == 1 and it.what == "figure")]
+        prev = ctx.intent
+        t = it.text
+        if not it.subjects and not it.leftover and (it.followup or it.columns or it.year_rel is not None
+                                                     or it.cues or it.measure or it.money_unit):
+            what = it.what
+            if what == "figure" and ("sum" in it.cues or "total" in it.cues) and len(ctx.figs) >= 2:
+                what = "sum"
+            elif what == "figure" and ("diff" in it.cues or re.search(r"差|相差|多多少|少多少", t)) and len(ctx.figs) >= 2:
+                what = "diff"
+            elif what == "figure" and re.search(r"(去年|上年|上一年)", t) and not it.columns:
+                what = "yoy"
+            elif what in ("figure", "text") and prev.what in ("text",) and not it.columns:
+                what = prev.what
+            subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
+                "row", "item", "alias", "stmt", "project", "total", "code")))
+            if what in ("sum", "diff") and len(ctx.figs) >= 2:
+                subjects = ()
+            return replace(it, what=what, subjects=subjects,
+                           tables=it.tables or (prev.tables if not it.columns else ()),
+                           columns=it.columns or (prev.columns if what == "figure" and not it.measure else ()),
+                           unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc,
+                           followup=True)
+        colish = [m for m in it.subjects if m.has("column")]
+        homeless = any(key(x) not in self.v.terms.get("home") for m in colish for x in m.targets("column"))
+        if it.subjects and len(colish) == len(it.subjects) and (it.followup or homeless or len(t) <= 6
+                                                                or re.search(r"^(其中|那)", t)) \
+                and it.what in ("figure", "text") and not it.leftover:
+            subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
+                "row", "item", "alias", "stmt", "project", "total", "code")))
+            if subjects:
+                cols = tuple(x for m in colish for x in m.targets("column"))
+                return replace(it, what="figure", subjects=subjects, columns=cols, tables=it.tables,
+                               unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc, followup=True)
+        if subj and re.search(r"呢[?？]?$", t) and len(t) <= 12 and it.what == "figure":
+            return replace(it, what=prev.what if prev.what in ("figure", "yoy", "text") else "figure",
+                           columns=it.columns or prev.columns, tables=it.tables or prev.tables,
+                           year=it.year if it.year is not None else prev.year,
+                           unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc, followup=True)
+        return it
+
+    def _figure_answer(self, it: Intent, figs: list[Fig], ctx: Context) -> tuple[Answer, Context] | None:
+        f = figs[0]
+        if asks_non_money(it.text) and f.unit in MONEY:
+            return None  # asked how many / how large: a money figure is not the answer
+        text, value, unit = self._say(f, it)
+        if f.ref is not None and f.ref.kind == "固定资产占用情况表" and f.column == "数量":
+            unit = _unit_in(f.raw) or (it.measure or "")
+            text = f"{f.ref.label}数量为{fmt(f.value)}{unit}"
+        elif f.ref is not None and f.column == "数量":
+            u = self._row_text(f.ref, "计量单位") or it.measure or ""
+            text, unit = f"{f.ref.label}采购数量为{fmt(f.value)}{u}", u
+        elif f.ref is None and f.column == "数量":
+            text, value, unit = f"拟购置{f.label}{fmt(f.value)}{f.unit}", f.value, f.unit
+        elif f.ref is not None and f.column == "单价":
+            text = f"{f.ref.label}单价{fmt(value, unit)}{unit}"
+        doc = f.doc or (f.ref.doc if f.ref else 0)
+        text += self._unit_note(doc, it) + "。"
+        new = Context(figs=[f], refs=[f.ref] if f.ref else [], subject_keys=[m.key for m in it.subjects],
+                      doc=doc, table_id=f.ref.table_id if f.ref else None, what="figure")
+        return Answer(it.question, "answered", text, value, unit, f.cites), new
+
+    def _row_text(self, ref: RowRef, column: str) -> str:
+        for c in self.cells(ref.id):
+            if _col_score(c.column, c.group, column) >= 2:
+                return c.raw
+        return ""
+
+    def _a_figure(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        strong = [m for m in it.subjects if m.has("row", "item", "code", "alias", "std", "belongs")]
+        projects = [m for m in it.subjects if m.has("project") and not m.has("row", "item")]
+        proc_cols = [c for c in it.columns if c in ("采购物品名称", "目录序号", "计量单位", "数量", "单价", "中小微企业份额", "预算资金",
+                                                      "合计")]
+        if projects and proc_cols and not strong:
+            got = self._procurement_by_project(it, projects[0], proc_cols, docs)
+            if got:
+                return got
+        left = sum(len(x) for x in it.leftover)
+        named = [m for m in it.subjects if not (m.has("column") and not m.has("row", "item", "alias", "stmt", "gloss"))]
+        if (projects or left >= 3 or not named) and not (strong and left < 3):
+            got = self._indicator(it, docs, ctx)
+            if got:
+                return got
+        if sum(len(x) for x in it.leftover) >= 3:
+            return None
+        if not it.subjects and not it.columns and not it.tables:
+            return None
+        if it.codes and not it.columns and not re.search(r"多少|几", it.text) and re.search(r"是什么|哪个|什么科目|是啥", it.text):
+            return self._a_text(it, ctx, docs)
+        figs, stop = self.resolve(it, docs, ctx)
+        if stop is not None:
+            return stop, ctx
+        if not figs:
+            if projects:
+                return self._indicator(it, docs, ctx, loose=True)
+            return None
+        uniq: dict[tuple, Fig] = {}
+        for g in figs:
+            uniq.setdefault((g.ref.id if g.ref else g.label, g.column, g.value), g)
+        figs = list(uniq.values())
+        if len(figs) > 1 and asks_non_money(it.text):
+            return self._indicator(it, docs, ctx)
+        if len(figs) > 1:
+            parts = []
+            for g in figs:
+                txt, _, _ = self._say(g, it)
+                parts.append(txt)
+            cites = tuple(dict.fromkeys(c for g in figs for c in g.cites))
+            return (Answer(it.question, "answered", "；".join(parts) + "。", None, None, cites,
+                           items=tuple(Item(g.label, g.value, g.unit) for g in figs)),
+                    Context(figs=figs[-2:], refs=[g.ref for g in figs if g.ref], doc=figs[0].doc))
+        f = figs[0]
+        if f.value is None and f.raw:
+            text = f"{f.ref.label if f.ref else f.label}的{f.column}是“{f.raw}”" if f.column else f"{f.label}：{f.raw}"
+            new = Context(figs=[f], refs=[f.ref] if f.ref else [], doc=f.doc, table_id=f.ref.table_id if f.ref else None)
+            return Answer(it.question, "answered", text + "。", None, None, f.cites), new
+        got = self._figure_answer(it, figs, ctx)
+        if got is None:
+            return self._indicator(it, docs, ctx)
+        ans, new = got
+        if it.codes and f.ref is not None and f.ref.code:
+            ans = replace(ans, text=f"{it.codes[0]}是“{f.ref.label}”，" + ans.text)
+        return ans, new
+
+    def _procurement_by_project(self, it: Intent, m: Mention, cols: list[str], docs: list[int]) -> tuple[Answer, Context] | None:
+        projects = m.targets("project")
+        refs = self.rows_where(f"t.kind = '政府采购预算表' AND r.is_total = 0 AND r.group_name IN ({self._in(len(projects))})",
+                               projects, docs)
+        if not refs:
+            return None
+        ref = refs[0]
+        fig = self.fig_of(ref, cols)
+        if fig is None:
+            return None
+        if fig.value is None:
+            text = f"{ref.group_name}采购的{fig.column}是“{fig.raw}”" if "名称" not in fig.column else \
+                f"{ref.group_name}采购的物品是“{fig.raw}”"
+            if len(refs) > 1:
+                text += "（另有：" + "、".join(r.label for r in refs[1:]) + "）"
+            return (Answer(it.question, "answered", text + "。", None, None, fig.cites),
+                    Context(figs=[fig], refs=[ref], doc=ref.doc, table_id=ref.table_id))
+        return self._figure_answer(it, [fig], Context())
+
+    def _a_text(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        if it.codes:
+            refs = self.rows_where("r.code = ?", (it.codes[0],), docs)
+            if refs:
+                by_doc: dict[int, list[RowRef]] = {}
+                for r in refs:
+                    by_doc.setdefault(r.doc, []).append(r)
+                d = self._one_doc(it, by_doc)
+                if isinstance(d, Answer):
+                    return d, ctx
+                ordered = self._order(by_doc[d], [], [], ctx)
+                r = ordered[0]
+                fig = self.fig_of(r)
+                cls = f"{r.classification}" if r.classification else "科目"
+                text = f"{r.code}是{cls}科目“{r.label}”"
+                value = unit = None
+                if fig is not None and fig.value is not None:
+                    s, value, unit = self._say(fig, it)
+                    text += f"，{s}"
+                cites = [self.cite_row(x, fig.column if fig else "") for x in ordered[:3]]
+                return (Answer(it.question, "answered", text + self._unit_note(d, it) + "。", value, unit, tuple(cites)),
+                        Context(figs=[fig] if fig else [], refs=[r], doc=d, table_id=r.table_id))
+            return None
+        if it.numbers and it.subjects:
+            # "上年结转的86.5万元是什么资金": a passage that states that figure, or nothing
+            return self._a_reason(it, ctx, docs, need_marker=False)
+        if it.columns:
+            figs, stop = self.resolve(it, docs, ctx)
+            if stop is not None:
+                return stop, ctx
+            if figs:
+                return self._a_figure(it, ctx, docs)
+        if it.numbers and it.subjects:
+            got = self._a_reason(it, ctx, docs, need_marker=False)
+            if got:
+                return got
+        got = self._indicator(it, docs, ctx)
+        if got:
+            return got
+        if it.subjects and not it.leftover and not it.numbers:
+            return self._a_figure(it, ctx, docs)
+        return None
+
+    def _a_when(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        return self._indicator(it, docs, ctx)
+
+    def _a_code_of(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        subjects, _, tables = self._split(it)
+        for m in subjects:
+            refs = [r for r in self.rows_for_mention(m, docs) if r.code]
+            if not refs:
+                continue
+            by_doc: dict[int, list[RowRef]] = {}
+            for r in refs:
+                by_doc.setdefault(r.doc, []).append(r)
+            d = self._one_doc(it, by_doc)
+            if isinstance(d, Answer):
+                return d, ctx
+            refs = self._order(by_doc[d], [], tables, ctx)
+            if "功能" in it.text:
+                refs = [r for r in refs if r.classification == "功能分类"] or refs
+            elif "经济" in it.text:
+                refs = [r for r in refs if r.classification == "经济分类"] or refs
+            codes = list(dict.fromkeys(r.code for r in refs))
+            r = refs[0]
+            cls = r.classification if len({x.classification for x in refs}) == 1 else ""
+            text = f"“{r.label}”的{cls or ''}科目编码是{('、'.join(codes))}"
+            fig = self.fig_of(r)
+            if fig is not None and fig.value is not None:
+                text += f"（预算{fmt(fig.value, fig.unit)}{fig.unit}）"
+            return (Answer(it.question, "answered", text + "。", None, None,
+                           tuple(self.cite_row(x) for x in refs[:3])),
+                    Context(figs=[fig] if fig else [], refs=[r], doc=d, table_id=r.table_id))
+        return None

@@ -1,0 +1,256 @@
+"""Computed answers: shares, sums, differences, ratios, averages, exclusions and operations on a
+figure, each with the formula and the figures it used written out (derivation).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .answer import Answer, Item
+from .parse import Intent, Mention
+from .plan import Context, Fig, fmt, MONEY, Resolver, _unit_in
+
+
+class ArithmeticMixin(Resolver):
+    """Figures computed from figures the store holds."""
+
+    def _sides(self, it: Intent, op: str) -> list[list[Mention]]:
+        ms = self._expand(it.subjects)
+        pos = it.text.find(op) if op else -1
+        if pos < 0:
+            return [[m] for m in ms if not (m.has("column") and not m.has("row", "alias", "stmt", "gloss") and
+                                           any(o is not m and not o.has("column") for o in ms))]
+        return [[m for m in ms if m.pos < pos], [m for m in ms if m.pos > pos]]
+
+    def _fig_side(self, it: Intent, side: list[Mention], docs: list[int], ctx: Context) -> Fig | Answer | None:
+        if not side:
+            return None
+        cols = [t for m in side for t in m.targets("column") if m.has("column")]
+        sub = replace(it, subjects=tuple(side), columns=tuple(cols), tables=it.tables)
+        figs, stop = self.resolve(sub, docs, ctx)
+        if stop is not None:
+            return stop
+        if not figs:
+            for m in side:
+                sf = self._stmt_figs(sub, m, docs, [])
+                if sf:
+                    return sf[0]
+            return None
+        return figs[0]
+
+    def _two(self, it: Intent, ctx: Context, docs: list[int], op: str) -> tuple[Fig, Fig] | Answer | None:
+        sides = self._sides(it, op)
+        if len(sides) < 2 and it.followup and len(ctx.figs) >= 2:
+            return ctx.figs[-2], ctx.figs[-1]
+        if len(sides) != 2 or not sides[0] or not sides[1]:
+            if len(sides) == 1 and ctx.figs and sides[0]:
+                b = self._fig_side(it, sides[0], docs, ctx)
+                if isinstance(b, Fig):
+                    return ctx.figs[-1], b
+            return None
+        a = self._fig_side(it, sides[0], docs, ctx)
+        b = self._fig_side(it, sides[1], docs, ctx)
+        if isinstance(a, Answer):
+            return a
+        if isinstance(b, Answer):
+            return b
+        if a is None or b is None or a.value is None or b.value is None:
+            return None
+        return a, b
+
+    def _a_share(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        op = "占" if "占" in it.text else ""
+        got = self._two(it, ctx, docs, op)
+        if not isinstance(got, tuple):
+            return (got, ctx) if isinstance(got, Answer) else None
+        a, b = got
+        if not b.value or a.unit != b.unit:
+            return None
+        pct = round(a.value / b.value * 100, 2)
+        der = f"{a.label} {fmt(a.value, a.unit)}{a.unit} ÷ {b.label} {fmt(b.value, b.unit)}{b.unit} × 100% = {pct:.2f}%"
+        text = f"{a.label}{fmt(a.value, a.unit)}{a.unit}占{b.label}{fmt(b.value, b.unit)}{b.unit}的{pct:.2f}%（{der}）。"
+        return (Answer(it.question, "answered", text, pct, "%", tuple(dict.fromkeys(a.cites + b.cites)), derivation=der),
+                Context(figs=[a, b], doc=a.doc, what="share"))
+
+    def _a_sum(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        figs: list[Fig] = []
+        if not it.subjects and len(ctx.figs) >= 2:
+            figs = ctx.figs[-2:]
+        else:
+            for side in self._sides(it, ""):
+                f = self._fig_side(it, side, docs, ctx)
+                if isinstance(f, Answer):
+                    return f, ctx
+                if f is None or f.value is None:
+                    return None
+                figs.append(f)
+        if len(figs) < 2 or len({f.unit for f in figs}) != 1:
+            return None
+        unit = figs[0].unit
+        if len({f.doc for f in figs}) > 1:
+            figs = [replace(f, label=f"{self._short_unit(f.doc)}{f.label}") for f in figs]
+        total = round(sum(f.value for f in figs), 6)  # type: ignore[misc]
+        v, u = self._convert(total, unit, it)
+        der = " + ".join(f"{f.label} {fmt(f.value, unit)}" for f in figs) + f" = {fmt(total, unit)}{unit}"
+        text = f"{'与'.join(f.label for f in figs)}合计{fmt(v, u)}{u}（{der}）。"
+        cites = tuple(dict.fromkeys(c for f in figs for c in f.cites))
+        return (Answer(it.question, "answered", text, v, u, cites, derivation=der,
+                       items=tuple(Item(f.label, f.value, unit) for f in figs)),
+                Context(figs=[Fig("合计", total, unit, cites, doc=figs[0].doc)], doc=figs[0].doc, what="sum"))
+
+    def _with_op(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """A figure with an operation applied ("电费的一半", "乘以2"), the formula written out."""
+        if it.what not in ("figure", "text") or it.op is None:
+            return None
+        got = self._a_figure(replace(it, op=None), ctx, docs)
+        if not got or got[0].status != "answered" or got[0].value is None or got[0].unit not in MONEY:
+            return None if not got or got[0].status == "answered" else got
+        ans, new = got
+        kind, n = it.op
+        v = ans.value
+        sym = {"mul": "×", "div": "÷", "add": "+", "sub": "−"}[kind]
+        if kind == "div" and n == 0:
+            return None
+        arg = n
+        if kind in ("add", "sub"):
+            arg = n * 1e4 / MONEY[ans.unit]  # the question says 万元
+        res = {"mul": v * arg, "div": v / arg if arg else 0, "add": v + arg, "sub": v - arg}[kind]
+        res = round(res, 6)
+        der = f"{fmt(v, ans.unit)}{ans.unit} {sym} {fmt(arg)} = {fmt(res, ans.unit)}{ans.unit}"
+        return (replace(ans, text=ans.text.rstrip("。") + f"；按问题换算：{der}。", value=res, derivation=der), new)
+
+    def _across_units(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """One subject in two units: their sum, difference, or each ("分局和财政局的电费合计")."""
+        figs: list[Fig] = []
+        for d in it.unit_docs[:2]:
+            sub = replace(it, unit_doc=d, unit_docs=(), what="figure", op=None)
+            got = self._a_figure(sub, ctx, [d])
+            if not got or got[0].status != "answered" or got[0].value is None or got[0].unit not in MONEY:
+                return None
+            f = Fig(f"{self._short_unit(d)}{(it.subjects[0].text if it.subjects else '')}", got[0].value, got[0].unit,
+                    got[0].citations, doc=d)
+            figs.append(f)
+        if figs[0].unit != figs[1].unit:
+            return None
+        a, b = figs
+        cites = tuple(dict.fromkeys(a.cites + b.cites))
+        if re.search(r"比.{0,12}(多|少|高|低)|差|相差|减|多出|少出|高出|低出", it.text):
+            d = round(a.value - b.value, 6)
+            der = f"{a.label} {fmt(a.value, a.unit)} − {b.label} {fmt(b.value, b.unit)} = {fmt(d, a.unit)}{a.unit}"
+            word = "多" if d >= 0 else "少"
+            return (Answer(it.question, "answered", f"{a.label}比{b.label}{word}{fmt(abs(d), a.unit)}{a.unit}（{der}）。",
+                           abs(d), a.unit, cites, derivation=der), Context(figs=figs, what="diff"))
+        if re.search(r"合计|一共|总共|加起来|之和|总和|共", it.text):
+            t = round(a.value + b.value, 6)
+            der = f"{a.label} {fmt(a.value, a.unit)} + {b.label} {fmt(b.value, b.unit)} = {fmt(t, a.unit)}{a.unit}"
+            return (Answer(it.question, "answered", f"{a.label}与{b.label}合计{fmt(t, a.unit)}{a.unit}（{der}）。",
+                           t, a.unit, cites, derivation=der), Context(figs=figs, what="sum"))
+        text = "；".join(f"{f.label}{fmt(f.value, f.unit)}{f.unit}" for f in figs)
+        return (Answer(it.question, "answered", text + "。", None, None, cites,
+                       items=tuple(Item(f.label, f.value, f.unit) for f in figs)), Context(figs=figs, what="each"))
+
+    def _a_ratio(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """'A是B的几倍': A ÷ B, a pure number."""
+        op = next((w for w in ("是", "比", "为") if w in it.text), "")
+        got = self._two(it, ctx, docs, op)
+        if not isinstance(got, tuple):
+            return (got, ctx) if isinstance(got, Answer) else None
+        a, b = got
+        if a.unit != b.unit or not b.value:
+            return None
+        r = round(a.value / b.value, 2)
+        der = f"{a.label} {fmt(a.value, a.unit)} ÷ {b.label} {fmt(b.value, b.unit)} = {r:.2f}"
+        return (Answer(it.question, "answered", f"{a.label}是{b.label}的{r:.2f}倍（{der}）。", r, "倍",
+                       tuple(dict.fromkeys(a.cites + b.cites)), derivation=der), Context(figs=[a, b], doc=a.doc))
+
+    def _a_exclude(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """'Y除了X以外' / 'Y扣除X' / 'Y不含X': Y − X, with the formula."""
+        m = re.search(r"除了|除去|扣除|不含|不包括|除", it.text)
+        if m is None:
+            return None
+        ms = self._expand(it.subjects)
+        after = [x for x in ms if x.pos >= m.end()]
+        if not after:
+            return None
+        excluded = after[0]
+        base = [x for x in ms if x is not excluded]
+        if not base:
+            return None
+        y = self._fig_side(it, base[:1], docs, ctx)
+        x = self._fig_side(it, [excluded], docs, ctx)
+        for f in (x, y):
+            if isinstance(f, Answer):
+                return f, ctx
+        if not isinstance(x, Fig) or not isinstance(y, Fig) or x.value is None or y.value is None or x.unit != y.unit:
+            return None
+        if x.doc != y.doc:
+            return None
+        d = round(y.value - x.value, 6)
+        if d < 0:
+            return None  # X is not a part of Y
+        v, u = self._convert(d, y.unit, it)
+        der = f"{y.label} {fmt(y.value, y.unit)} − {x.label} {fmt(x.value, x.unit)} = {fmt(d, y.unit)}{y.unit}"
+        return (Answer(it.question, "answered", f"{y.label}除去{x.label}后为{fmt(v, u)}{u}（{der}）。", v, u,
+                       tuple(dict.fromkeys(y.cites + x.cites)), derivation=der), Context(figs=[y, x], doc=y.doc))
+
+    def _a_each(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """'A和B各多少': each figure on its own line, no single value."""
+        figs: list[Fig] = []
+        for side in self._sides(it, ""):
+            f = self._fig_side(it, side, docs, ctx)
+            if isinstance(f, Answer):
+                return f, ctx
+            if f is None:
+                return None
+            figs.append(f)
+        if len(figs) < 2:
+            return None
+        parts = [self._say(f, it)[0] for f in figs]
+        cites = tuple(dict.fromkeys(c for f in figs for c in f.cites))
+        return (Answer(it.question, "answered", "；".join(parts) + "。", None, None, cites,
+                       items=tuple(Item(f.label, f.value, f.unit) for f in figs)),
+                Context(figs=figs[-2:], doc=figs[0].doc, what="each"))
+
+    def _a_diff(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        op = next((w for w in ("比", "减", "和", "与", "跟") if w in it.text), "")
+        got = self._two(it, ctx, docs, op)
+        if not isinstance(got, tuple):
+            return (got, ctx) if isinstance(got, Answer) else None
+        a, b = got
+        if a.unit != b.unit or a.value is None or b.value is None:
+            return None
+        if a.doc != b.doc and a.doc in self.docs and b.doc in self.docs:
+            a = replace(a, label=f"{self._short_unit(a.doc)}{a.label}")
+            b = replace(b, label=f"{self._short_unit(b.doc)}{b.label}")
+        d = round(a.value - b.value, 6)
+        v, u = self._convert(abs(d), a.unit, it)
+        der = f"{a.label} {fmt(a.value, a.unit)} − {b.label} {fmt(b.value, b.unit)} = {fmt(d, a.unit)}{a.unit}"
+        word = "多" if d >= 0 else "少"
+        text = f"{a.label}比{b.label}{word}{fmt(v, u)}{u}（{der}）。"
+        return (Answer(it.question, "answered", text, v, u, tuple(dict.fromkeys(a.cites + b.cites)), derivation=der),
+                Context(figs=[a, b], doc=a.doc, what="diff"))
+
+    def _a_avg(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        subjects, cols, tables = self._split(it)
+        for m in subjects:
+            refs = [r for r in self.rows_for_mention(m, docs) if r.kind in ("固定资产占用情况表", "政府采购预算表")]
+            for r in refs:
+                cells = {c.column: c for c in self.cells(r.id)}
+                qty = cells.get("数量")
+                val = cells.get("价值") or cells.get("合计")
+                if qty is None or val is None or not qty.value or val.value is None:
+                    continue
+                d = self.docs[r.doc]
+                avg = round(val.value / qty.value, 6)
+                v, u = self._convert(avg, d.money_unit, it)
+                pm = re.search(r"[每一](辆|台|套|个|件|箱|张|把|部|人)", it.text)
+                per = pm.group(1) if pm else (it.measure or _unit_in(qty.raw) or "个")
+                der = f"{r.label}{val.column} {fmt(val.value, d.money_unit)}{d.money_unit} ÷ 数量 {fmt(qty.value)} = {fmt(avg, d.money_unit)}{d.money_unit}"
+                text = f"{r.label}平均每{per}{fmt(v, u)}{u}（{der}）。"
+                cites = (self.cite_row(r, val.column), self.cite_row(r, "数量"))
+                return (Answer(it.question, "answered", text, round(v, 2) if v is not None else None, u, cites, derivation=der),
+                        Context(figs=[Fig(r.label, avg, d.money_unit, cites, ref=r, doc=r.doc)], doc=r.doc, what="avg"))
+        if subjects and "单价" not in cols:
+            # a unit price the narrative states ("高清球机38台，每台0.87万元")
+            return self._a_figure(replace(it, what="figure", columns=tuple(cols) + ("单价",)), ctx, docs)
+        return None

@@ -1,0 +1,158 @@
+"""绩效目标 answers: an indicator of a project found by its project and indicator names or by a plain
+description ("体检覆盖多少人"), or a target only the 绩效目标 sentence states ("视频存储 90 天").
+
+Scoring is character bigram overlap (fast, no model), and an indicator must explain the whole
+question: a run of three or more characters it does not cover (another project's name) refuses it.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from .answer import Answer, Citation
+from .parse import Intent
+from .plan import _bigrams, _CLAUSE_SPLIT, Context, Fig, fmt, _QTY, Resolver, _STOP_BIGRAMS
+from .vocab import key
+
+
+class IndicatorMixin(Resolver):
+    """Answers from the 绩效目标表 tables."""
+
+    def _indicators(self, docs: list[int]) -> list[tuple[sqlite3.Row, set[str], set[str], set[str]]]:
+        cache = getattr(self, "_ind_cache", None)
+        if cache is None:
+            cache = {}
+            self._ind_cache = cache  # type: ignore[attr-defined]
+        k = tuple(docs)
+        if k in cache:
+            # the answer names its SQL whether or not this process had already run it
+            self.sql_log.append(cache[("sql", k)])  # type: ignore[index]
+        if k not in cache:
+            rows = self.q("SELECT i.id, i.document_id, i.project, i.level2, i.level3, i.description, i.value_raw, "
+                          "i.comparator, i.number, i.unit, t.title, t.goal, i.table_id FROM indicators i JOIN tables t "
+                          f"ON t.id = i.table_id WHERE i.document_id IN ({self._in(len(docs))}) ORDER BY i.id", list(docs))
+            cache[("sql", k)] = self.sql_log[-1]  # type: ignore[index]
+            cache[k] = [(r, _bigrams(key(r["project"] or "")), _bigrams(key(r["level3"] or "")),
+                         _bigrams(key(r["description"] or ""))) for r in rows]
+        return cache[k]
+
+    def _indicator(self, it: Intent, docs: list[int], ctx: Context, loose: bool = False) -> tuple[Answer, Context] | None:
+        inds = self._indicators(docs)
+        if not inds:
+            return None
+        q = key(it.text)
+        qb = _bigrams(q) - _STOP_BIGRAMS
+        if not qb:
+            return None
+        scored = []
+        for r, pb, lb, db in inds:
+            sp = len(qb & pb) / len(pb) if pb else 0.0
+            nl = len(qb & lb)
+            nd = len(qb & db)
+            sl = nl / len(lb) if lb else 0.0
+            sd = nd / len(db) if db else 0.0
+            name = max(sl, 0.9 * sd)
+            bonus = 0.0
+            unit = r["unit"] or ""
+            if unit and (unit in it.text or (it.measure and (unit.endswith(it.measure) or it.measure.endswith(unit)))):
+                bonus = 0.25
+            if unit == "%" and re.search(r"率|满意度|百分", it.text):
+                bonus = 0.2
+            if it.measure and it.measure not in ("个",) and unit and not (unit.endswith(it.measure) or it.measure.endswith(unit)
+                                                                            or (it.measure in ("月", "个月") and "月" in unit)):
+                continue  # asked in another unit (多少个月 is not 平方米)
+            if "when" in it.cues and "时效" in (r["level2"] or ""):
+                bonus += 0.3
+            ok = (max(nl, nd) >= 2 and name >= 0.5) or (sp >= 0.6 and name >= 0.34 and max(nl, nd) >= 1) \
+                or (sp >= 0.5 and max(nl, nd) >= 2) or (nl >= 3 and name + 0.5 * sp >= 0.65) \
+                or (lb and sl == 1.0 and len(key(r["level3"])) >= 2)
+            if ok:
+                scored.append((name + 0.5 * sp + bonus, sp, r))
+        if not scored:
+            return self._goal_text(it, docs, qb) if (loose or it.subjects or it.leftover) else None
+        scored.sort(key=lambda x: -x[0])
+        scored = [x for x in scored if self._covers(it, x[2])]
+        if not scored:
+            return None
+        best = scored[0]
+        ties = [s for s in scored[1:] if abs(s[0] - best[0]) < 1e-9 and s[2]["value_raw"] != best[2]["value_raw"]]
+        r = best[2]
+        if ties:
+            cands = [f"{s[2]['project']}·{s[2]['level3']}" for s in [best] + ties]
+            return (Answer(it.question, "ambiguous", "有几个绩效指标都符合，请说明是哪一个：" + "；".join(cands[:5]) + "。",
+                           suggestions=tuple(f"{c.replace('·', '的')}是多少？" for c in cands[:5])), ctx)
+        if best[0] < 0.6:
+            g = self._goal_text(it, docs, qb)
+            if g:
+                return g
+            if best[0] < 0.5:
+                return None
+        d = self.docs[r["document_id"]]
+        cite = Citation(d.name, d.unit_name, d.year, r["title"], r["level3"] or "", "指标值")
+        raw = r["value_raw"] or ""
+        nums = re.findall(r"\d+(?:\.\d+)?", raw)
+        value = r["number"] if (r["number"] is not None and len(nums) == 1) else None
+        unit = (r["unit"] or None) if value is not None else None
+        if unit and unit.startswith("个") and len(unit) > 1:
+            unit = unit[1:]
+        comp = {"≥": "不低于", "≤": "不高于", ">": "高于", "<": "低于", "=": ""}.get(r["comparator"] or "", "")
+        text = f"{r['project']}的绩效指标“{r['level3']}”（{r['level2']}）指标值为{raw}"
+        if comp and value is not None:
+            text += f"，即{comp}{fmt(value)}{r['unit'] or ''}"
+        text += self._unit_note(d.id, it) + "。"
+        fig = Fig(r["level3"], value, unit or "", (cite,), raw, None, "指标值", d.id)
+        return (Answer(it.question, "answered", text, value, unit, (cite,)),
+                Context(figs=[fig], project=r["project"], doc=d.id, what="indicator"))
+
+    def _covers(self, it: Intent, r: sqlite3.Row) -> bool:
+        """The indicator explains the question: no run of 3+ characters is left that names something else."""
+        rx = getattr(self, "_filler_rx", None)
+        if rx is None:
+            words = sorted({w for w in list(self.v.terms.get("filler")) + list(self.v.terms.get("cue")) if len(w) >= 2},
+                           key=len, reverse=True)
+            rx = re.compile("|".join(re.escape(w) for w in words))
+            self._filler_rx = rx  # type: ignore[attr-defined]
+        q = rx.sub(" ", key(it.text))
+        known = _bigrams(key(r["project"] or "")) | _bigrams(key(r["level3"] or "")) | _bigrams(key(r["description"] or "")) \
+            | _bigrams(key(r["title"] or "")) | _STOP_BIGRAMS
+        covered = [False] * len(q)
+        for i in range(len(q) - 1):
+            if q[i:i + 2] in known:
+                covered[i] = covered[i + 1] = True
+        run = 0
+        for ch, c in zip(q, covered):
+            if not c and "\u4e00" <= ch <= "\u9fff":
+                run += 1
+                if run >= 3:
+                    return False
+            else:
+                run = 0
+        return True
+
+    def _goal_text(self, it: Intent, docs: list[int], qb: set[str]) -> tuple[Answer, Context] | None:
+        """A target only the 绩效目标 sentence states ("视频存储 90 天")."""
+        best = None
+        for t in self.q(f"SELECT id, document_id, title, project, goal FROM tables WHERE kind = '绩效目标表' AND "
+                        f"document_id IN ({self._in(len(docs))})", list(docs)):
+            pb = _bigrams(key(t["project"] or ""))
+            sp = len(qb & pb) / len(pb) if pb else 0
+            qrest = qb - pb
+            for clause in _CLAUSE_SPLIT.split(t["goal"] or ""):
+                m = _QTY.search(clause)
+                if not m:
+                    continue
+                cb = _bigrams(key(clause[: m.start()]))
+                n = len(qrest & cb)
+                unit_ok = bool(it.measure and m.group(2).endswith(it.measure)) or m.group(2) in it.text
+                score = n + (1 if unit_ok else 0) + sp
+                if n >= 2 and (sp >= 0.5 or unit_ok) and (best is None or score > best[0]):
+                    best = (score, t, clause, m)
+        if best is None:
+            return None
+        _, t, clause, m = best
+        d = self.docs[t["document_id"]]
+        value = float(m.group(1))
+        unit = m.group(2)
+        cite = Citation(d.name, d.unit_name, d.year, t["title"], "绩效目标", "")
+        return (Answer(it.question, "answered", f"{t['project']}的绩效目标：“{clause.strip()}”，即{fmt(value)}{unit}。",
+                       value, unit, (cite,)), Context(project=t["project"], doc=d.id, what="indicator"))

@@ -1,0 +1,216 @@
+"""The narrative: reasons (为什么 -> the clause that states the reason, citing its section), the
+机构设置 facts, 名词解释, and quoting a section a question names.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from .answer import Answer, Citation, Item
+from .parse import Intent
+from .plan import _bigrams, Context, fmt, _lcs, _REASON_MARK, Resolver, _SENT_SPLIT, _STOP_BIGRAMS
+from .vocab import key
+
+
+class NarrativeMixin(Resolver):
+    """Answers quoted from the text of the document."""
+
+    def _a_section(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """A question that names a narrative section ("单位职责是什么", "总体绩效目标"): quote the section."""
+        q = key(it.text)
+        qb = _bigrams(q) - _STOP_BIGRAMS
+        best = None
+        for s in self.sections(docs):
+            text = (s["text"] or "").strip()
+            head = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|^第.部分\s*|[：:]$", "", key(s["heading"] or ""))
+            if len(head) < 2 or not text:
+                continue
+            hb = _bigrams(head)
+            n = len(qb & hb)
+            core = re.sub(r"^(单位|部门|本单位|我单位)", "", head)
+            named = head in q or (len(core) >= 2 and core in q)
+            if named or (n >= 2 and n / max(1, len(hb)) >= 0.6):
+                score = n + (2 if named else 0) + (0.5 if head in q else 0)
+                if best is None or score > best[0]:
+                    best = (score, s)
+        if best is None:
+            return None
+        by_doc = {best[1]["document_id"]: best[1]}
+        s = best[1]
+        text = re.sub(r"\s+", " ", s["text"]).strip()
+        if len(text) > 300:
+            text = text[:300].rstrip() + "……"
+        return (Answer(it.question, "answered", f"据“{s['heading']}”：{text}", None, None,
+                       (self.cite_section(s["document_id"], s["path"] or s["heading"]),)), Context(doc=s["document_id"]))
+
+    def _a_fact(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        keys = list(it.facts)
+        kinds_named = [w for w in ("大队", "派出所", "警务站", "中心", "科室", "所队") if w in it.text]
+        counting = bool(re.search(r"几个|多少个|几|多少", it.text)) and "list" not in it.cues
+        if "科室所队" in keys and counting and (not kinds_named or kinds_named[0] in ("科室", "所队")):
+            keys = ["科室数"] + keys
+        rows = self.q(f"SELECT document_id, key, value, section FROM facts WHERE key IN ({self._in(len(keys))}) AND "
+                      f"document_id IN ({self._in(len(docs))}) ORDER BY id", [*keys, *docs])
+        if not rows:
+            return self._indicator(it, docs, ctx)  # 在职人数 may be a 绩效 indicator ("体检在职人数")
+        by_doc: dict[int, list[sqlite3.Row]] = {}
+        for r in rows:
+            by_doc.setdefault(r["document_id"], []).append(r)
+        d = self._one_doc(it, by_doc)
+        if isinstance(d, Answer):
+            return d, ctx
+        rs = sorted(by_doc[d], key=lambda r: keys.index(r["key"]))
+        r = rs[0]
+        doc = self.docs[d]
+        cite = Citation(doc.name, doc.unit_name, doc.year, r["section"] or "单位职责及机构设置情况", r["key"], "")
+        if r["key"] == "科室数":
+            return (Answer(it.question, "answered", f"{doc.unit_name}设有{r['value']}个科室（所队/中心）{self._unit_note(d, it)}。",
+                           float(r["value"]), "个", (cite,)), Context(doc=d))
+        if r["key"] == "科室所队":
+            names = [n for n in re.split(r"[、,，]", r["value"]) if n]
+            filt = [w for w in ("大队", "派出所", "警务站", "中心", "科", "室", "所", "队", "站", "办") if w in it.text and w != "科室"]
+            chosen = [n for n in names if any(n.endswith(w) or w in n for w in filt[:1])] if filt else names
+            if not chosen:
+                return None
+            text = f"{doc.unit_name}的{'、'.join(filt[:1]) or '科室所队'}有{len(chosen)}个：" + "、".join(chosen) + "。"
+            value = float(len(chosen)) if counting else None
+            return (Answer(it.question, "answered", text, value, "个" if counting else None, (cite,),
+                           items=tuple(Item(n) for n in chosen)), Context(doc=d))
+        if re.fullmatch(r"\d+(?:\.\d+)?", r["value"] or ""):
+            unit = {"编制数": "名", "在职人数": "人", "退休人数": "人"}.get(r["key"], "")
+            text = f"{doc.unit_name}的{r['key']}为{r['value']}{unit}{self._unit_note(d, it)}。"
+            return Answer(it.question, "answered", text, float(r["value"]), unit or None, (cite,)), Context(doc=d)
+        text = f"{doc.unit_name}的{r['key']}是“{r['value']}”{self._unit_note(d, it)}。"
+        return Answer(it.question, "answered", text, None, None, (cite,)), Context(doc=d)
+
+    def _glossary_entries(self, docs: list[int]) -> list[tuple[int, str, str]]:
+        from .vocab import split_glossary
+
+        out = []
+        for r in self.q(f"SELECT document_id, term, definition FROM glossary WHERE document_id IN ({self._in(len(docs))}) "
+                        "ORDER BY document_id, seq", list(docs)):
+            for term, definition in split_glossary(r["term"] or "", r["definition"] or ""):
+                out.append((r["document_id"], term, definition))
+        return out
+
+    def _a_glossary(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        wanted = []
+        for m in self._expand(it.subjects):
+            wanted.append(m.key)
+            wanted += [key(t) for k, t in m.kinds if k in ("gloss", "alias")]
+        if not wanted:
+            return None
+        entries = self._glossary_entries(docs)
+        for w in wanted:
+            hits = [(d, t, df) for d, t, df in entries if key(t) == w]
+            if not hits:
+                continue
+            by_doc = {d: (d, t, df) for d, t, df in hits}
+            d = self._one_doc(it, by_doc) if len(by_doc) > 1 and len({x[2] for x in hits}) > 1 else hits[0][0]
+            if isinstance(d, Answer):
+                return d, ctx
+            _, term, definition = by_doc[d]
+            sec = self.q("SELECT heading FROM sections WHERE document_id = ? AND heading LIKE ? LIMIT 1", (d, "%名词解释%"))
+            heading = sec[0]["heading"] if sec else "名词解释"
+            term = re.sub(r"[*“”\"]", "", term).strip()
+            doc = self.docs[d]
+            cite = Citation(doc.name, doc.unit_name, doc.year, heading, term, "")
+            return (Answer(it.question, "answered", f"{term}：{definition.strip()}", None, None, (cite,)), Context(doc=d))
+        return None
+
+    def _sentences(self, docs: list[int]) -> list[tuple[int, str, str]]:
+        out = []
+        for s in self.sections(docs):
+            for sent in _SENT_SPLIT.split(s["text"] or ""):
+                sent = sent.strip()
+                if sent:
+                    out.append((s["document_id"], s["path"] or s["heading"], sent))
+        for t in self.q(f"SELECT document_id, title, note FROM tables WHERE note != '' AND document_id IN "
+                        f"({self._in(len(docs))})", list(docs)):
+            for sent in _SENT_SPLIT.split(t["note"] or ""):
+                if sent.strip():
+                    out.append((t["document_id"], t["title"], sent.strip()))
+        return out
+
+    def _subject_words(self, it: Intent, docs: list[int]) -> list[str]:
+        words = []
+        ms = self._expand(it.subjects)
+        main = [m for m in ms if not (m.has("column") and not m.has("row", "item", "alias", "stmt", "project"))]
+        for m in main or ms:
+            words.append(m.key)
+            for k, t in m.kinds:
+                if k in ("alias", "row", "item", "stmt"):
+                    words.extend(key(x) for x in t.split("|"))
+            if m.has("item"):
+                for r in self.rows_where("r.label = ? AND t.kind = '政府采购预算表'", (m.targets("item")[0],), docs):
+                    if r.group_name:
+                        words.append(key(r.group_name))
+        words += list(it.leftover)
+        return [w for w in dict.fromkeys(words) if len(w) >= 2]
+
+    def _a_reason(self, it: Intent, ctx: Context, docs: list[int], need_marker: bool = True) -> tuple[Answer, Context] | None:
+        words = self._subject_words(it, docs)
+        if not words and ctx.intent is not None:
+            words = [m.key for m in ctx.intent.subjects]
+        if not words:
+            return None
+        direction = "增加" if re.search(r"增加|增长|上升|提高|多了", it.text) else (
+            "减少" if re.search(r"减少|下降|降低|少了|压减", it.text) else "")
+        qb = _bigrams(key(it.text)) - _STOP_BIGRAMS
+        sents = self._sentences(docs)
+        best = None
+        negated = bool(re.search(r"(为什么|为何|怎么)(没有|未|不)", it.text))
+
+        def dir_ok(text: str) -> bool:
+            return (not direction) or direction in text or (direction == "增加" and "增长" in text) or \
+                (direction == "减少" and "下降" in text)
+
+        for i, (d, heading, sent) in enumerate(sents):
+            ks = key(sent)
+            subj = max((_lcs(w, ks) / len(w) for w in words if _lcs(w, ks) >= max(2, (len(w) + 1) // 2)), default=0)
+            if subj < 0.5:
+                continue
+            if it.numbers and not all(fmt(n) in sent or f"{n:.2f}" in sent for n in it.numbers):
+                continue
+            follow = sents[i + 1][2] if i + 1 < len(sents) and sents[i + 1][0] == d and sents[i + 1][1] == heading else ""
+            # the reason may sit in one comma clause of a long sentence ("项目减少是由于…")
+            clauses = [c for c in re.split(r"[，,；;]", sent) if c.strip()]
+            cands: list[tuple[float, str, bool]] = []
+            for j, c in enumerate(clauses):
+                cs = max((_lcs(w, key(c)) / len(w) for w in words if _lcs(w, key(c)) >= max(2, (len(w) + 1) // 2)),
+                         default=0)
+                if cs < 0.5:
+                    continue
+                span = c
+                k = j + 1
+                while k < len(clauses) and re.match(r"(导致|因此|所以|从而|同时|相应|以及)", clauses[k].strip()):
+                    span += "，" + clauses[k]
+                    k += 1
+                has = bool(_REASON_MARK.search(span))
+                cands.append((cs, span, has))
+            whole_marker = bool(_REASON_MARK.search(sent)) or follow.startswith("原因")
+            for cs, span, has in cands:
+                text = span if len(sent) > 60 else sent
+                marker = has or (len(sent) <= 60 and whole_marker)
+                if not has and follow.startswith("原因"):
+                    text, marker = sent + follow, True
+                if need_marker and not marker and not it.numbers:
+                    if not (negated and re.search(r"未|没有|不", text) and cs >= 0.8):
+                        continue
+                    marker = True
+                overlap = len(qb & _bigrams(key(text))) / max(1, len(qb))
+                score = 2 * cs + (1.0 if marker else 0.0) + (0.5 if dir_ok(text) else -0.5) + overlap
+                if best is None or score > best[0]:
+                    best = (score, d, heading, text.strip("，, "))
+            if not cands and (not need_marker or it.numbers):
+                overlap = len(qb & _bigrams(ks)) / max(1, len(qb))
+                score = 2 * subj + overlap
+                if best is None or score > best[0]:
+                    best = (score, d, heading, sent)
+        if best is None or best[0] < 2.0:
+            return None
+        _, d, heading, text = best
+        text = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）.、]\s*", "", text)
+        doc = self.docs[d]
+        cite = Citation(doc.name, doc.unit_name, doc.year, heading, "", "")
+        return Answer(it.question, "answered", f"据“{heading}”：{text}", None, None, (cite,)), Context(doc=d)
