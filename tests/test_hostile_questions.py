@@ -468,6 +468,27 @@ def test_operation_words_are_never_dropped(probe: Probe, subject: str, modifier:
         f"the operation {modifier.format(n=n, m=m)!r} dropped")
 
 
+# Words that narrow a question to something a unit budget does not hold — a month or quarter,
+# spending so far (执行/还剩), one section of the unit: the whole-year budget of the unit is not
+# the answer. Declining is right; the annual figure is the failure.
+SCOPE_TEMPLATES = ["{u}{s}1月份是多少", "{u}12月的{s}", "{u}上半年的{s}多少", "{u}一季度{s}是多少",
+                   "{u}{s}执行了多少", "{u}{s}还剩多少", "{u}{s}已经花了多少", "{u}{s}到目前为止用了多少",
+                   "{u}{dept}的{s}是多少", "{u}{dept}{s}多少"]
+SCOPE_SUBJECTS = {"分局": (["电费", "人员经费", "公用经费"], ["刑警大队", "指挥中心", "火炬路派出所"]),
+                  "财政局": (["办公费", "差旅费", "基本支出"], ["预算科", "国库科", "会计核算中心"])}
+SCOPE_CASES = sorted({t.format(u=u, s=s, dept=d) for u, (subs, depts) in SCOPE_SUBJECTS.items()
+                      for s in subs for d in depts for t in SCOPE_TEMPLATES})
+
+
+@pytest.mark.parametrize("text", SCOPE_CASES)
+def test_narrowing_words_are_not_dropped(probe: Probe, text: str) -> None:
+    probe.assistant.reset()
+    answer = probe.ask(text, "narrowing word")
+    assert answer.status != "answered" or answer.value is None, (
+        f"{text!r} -> {answer.value} {answer.unit} ({answer.text[:100]!r}): the documents hold whole-year "
+        "budgets of the whole unit, not this")
+
+
 # Parts of a total: "X without Y" is X − Y, never Y (nor X).
 EXCLUSIONS: list[tuple[str, float | None]] = [
     ("分局除了电费以外的公用经费是多少", 192.00 - 95.00),
