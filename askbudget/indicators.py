@@ -108,11 +108,15 @@ class IndicatorMixin(Resolver):
         """The indicator explains the question: no run of 3+ characters is left that names something else."""
         rx = getattr(self, "_filler_rx", None)
         if rx is None:
-            words = sorted({w for w in list(self.v.terms.get("filler")) + list(self.v.terms.get("cue")) if len(w) >= 2},
+            words = sorted({w for w in list(self.v.terms.get("filler")) + list(self.v.terms.get("cue"))
+                            + list(self.v.terms.get("measure")) if len(w) >= 2 or w in "呀啊吗呢吧啦哦嘛的了"},
                            key=len, reverse=True)
             rx = re.compile("|".join(re.escape(w) for w in words))
             self._filler_rx = rx  # type: ignore[attr-defined]
         q = rx.sub(" ", key(it.text))
+        for d in self.v.docs:  # the unit's own name says nothing about the indicator
+            for k in d.keys:
+                q = q.replace(k, " ")
         known = _bigrams(key(r["project"] or "")) | _bigrams(key(r["level3"] or "")) | _bigrams(key(r["description"] or "")) \
             | _bigrams(key(r["title"] or "")) | _STOP_BIGRAMS
         covered = [False] * len(q)
