@@ -12,6 +12,7 @@ file and endless devices, odd paths, and an ingest killed mid-write.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -607,6 +608,42 @@ def test_pathological_narrative_line_is_bounded(tmp_path: Path, gongan_doc: Path
         assert ratio < 20, (f"{name}: a {doc.stat().st_size // 1024} kB document made a "
                             f"{db.stat().st_size // (1 << 20)} MB store ({ratio:.0f}×)")
     assert took < 20
+
+
+# ---------------------------------------------------------------- a damaged cache
+
+
+def _damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    path.write_bytes({"truncated": data[: max(1, len(data) // 3)], "garbage": b"garbage\n\x00\xff",
+                      "empty": b""}[how])
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage", "empty"])
+@pytest.mark.parametrize("which", ["default store", "tokenizer dictionary", "every cache file"])
+def test_a_damaged_cache_is_rebuilt(tmp_path: Path, which: str, how: str) -> None:
+    """The per-user cache (the default store built from data/, the tokenizer dictionary, the
+    vocabulary) is derived data: a damaged file there (a crash, a full disk, bit rot) is rebuilt, and
+    ``ask`` still answers — never a traceback, never a store that stays broken until someone finds
+    and deletes the file by hand."""
+    env = {"ASKBUDGET_CACHE_DIR": str(tmp_path / "cache")}
+    first = run_cli(["ask", "--json", "分局电费多少"], env=env)
+    assert first.returncode == 0, first.stderr[-800:]
+    cache = tmp_path / "cache"
+    files = [p for p in cache.rglob("*") if p.is_file()]
+    if which == "default store":
+        targets = [p for p in files if p.name.startswith("default-") and p.suffix == ".db"]
+    elif which == "tokenizer dictionary":
+        targets = [p for p in files if p.parent.name == "jieba"]
+    else:
+        targets = files
+    assert targets, f"no {which} in the cache: {[p.name for p in files]}"
+    for p in targets:
+        _damage(p, how)
+    again = run_cli(["ask", "--json", "分局电费多少"], env=env)
+    assert "Traceback" not in again.stderr, f"{which} {how}: {again.stderr[-1500:]}"
+    assert again.returncode == 0, f"{which} {how}: exit {again.returncode}: {again.stderr[-500:]!r}"
+    assert json.loads(again.stdout)["value"] == json.loads(first.stdout)["value"]
 
 
 # ---------------------------------------------------------------- killed mid-write
