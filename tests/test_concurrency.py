@@ -409,3 +409,21 @@ def test_http_conversations_at_once_match_a_direct_assistant(both_store: Path, a
 
     asyncio.run(main())
     assert not diffs, f"{len(diffs)} turns differ from a direct Assistant:\n" + "\n".join(diffs[:10])
+
+
+@pytest.mark.slow
+def test_first_use_by_many_processes_at_once(tmp_path: Path) -> None:
+    """Eight ``ask`` processes start together on an empty cache: each builds or waits for the default
+    store and answers; one default store is left, no temp files, and it passes integrity_check."""
+    import os
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", ASKBUDGET_CACHE_DIR=str(tmp_path / "cache"))
+    procs = [subprocess.Popen([sys.executable, "-m", "askbudget", "ask", "--json", "分局电费多少"], cwd=str(ROOT),
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(8)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0 and b"Traceback" not in err, err[-800:]
+    assert len({out for out, _ in outs}) == 1, "the processes gave different answers"
+    stores = sorted((tmp_path / "cache").glob("default-*"))
+    assert [s.suffix for s in stores] == [".db"], [s.name for s in stores]
+    assert integrity_ok(stores[0]) == "ok"
