@@ -170,6 +170,7 @@ def parse(question: object, v: Vocab) -> Intent:
     year_rel = None
     unit_doc = None
     unit_names: list[str] = []
+    depts: list[str] = []
     unit_docs: list[int] = []
     refuse = ""
     refuse_status = "out_of_scope"
@@ -219,6 +220,8 @@ def parse(question: object, v: Vocab) -> Intent:
             refuse = kinds["oos"]
         if "chat" in kinds and len(text) <= len(tok) + 4:
             refuse = refuse or "chat"
+        if "dept" in kinds:
+            depts.append(tok)
         if "unit" in kinds:
             if kinds["unit"] not in unit_names:
                 unit_names.append(kinds["unit"])
@@ -257,6 +260,9 @@ def parse(question: object, v: Vocab) -> Intent:
         measure = mq.group(1)
     if measure and re.search(r"(多少|几)" + re.escape(measure), text) and measure in _COUNTABLE and "数量" not in columns:
         columns.append("数量")
+    if _MONTH.search(text):
+        return Intent(question, text, "refuse", subjects=tuple(mentions), refuse="文件只有全年预算，没有分月、分季度的数",
+                      refuse_status="out_of_scope")
     if op is not None and op[0] == "refuse":
         return Intent(question, text, "refuse", subjects=tuple(mentions),
                       refuse="文件里没有这样算的依据（如人数、开方等），只能给出文件列出的数和简单的加减乘除",
@@ -264,6 +270,9 @@ def parse(question: object, v: Vocab) -> Intent:
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn)
     if op is not None and what in ("yoy", "avg", "count", "text"):
         what = "figure"  # "增加10%后", "每月" are operations on this year's figure
+    if depts and what not in ("fact", "list", "count", "glossary", "text", "reason"):
+        return Intent(question, text, "refuse", subjects=tuple(mentions),
+                      refuse=f"预算按单位公开，文件没有“{depts[0]}”单独的数", refuse_status="not_found")
     change = what == "yoy" and bool(re.search(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%", text))
     for name in unit_names:
         docs = [d for d in v.docs if d.unit_name == name]
@@ -368,6 +377,7 @@ def _op_value(kind: str, m: re.Match[str]) -> tuple[str, float]:
     return (kind, n)
 
 
+_MONTH = re.compile(r"(?<![\d.])(\d{1,2}|[一二三四五六七八九十]{1,3})月份|(?<![\d.年])(\d{1,2})月的|每?(\d{1,2})月(?:底|末)?(?:的)?(?:支出|花)")
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
 _SHORT_YEAR = re.compile(r"(?<![\d.≥≤<>=])(1[5-9]|[23]\d)(?=年(?!限|内|以|左右|间))")
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")

@@ -321,6 +321,10 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
             short = re.sub(r"(总额|金额|合计|总计)$", "", k)
             if short != k and len(short) >= 4:
                 v.add(short, "stmt", r["subject"])
+    for r in _q(conn, "SELECT value FROM facts WHERE key = '科室所队'"):
+        for dept in re.split(r"[、,，;；\s]+", r["value"] or ""):
+            if len(key(dept)) >= 2:
+                v.add(dept, "dept", dept)  # a section of the unit: budgets are per unit, never per section
     for d in docs:
         for uk in d.keys:
             v.add(uk, "unit", d.unit_name)  # a unit, not a document: the year picks the document
