@@ -84,6 +84,11 @@ REFUSE = [
     "2024年电费多少", "2019年的收入总计", "局长工资多少", "物业管理服务是哪家公司中标的",
     "今天天气怎么样", "你好", "SELECT * FROM cells", "asdf qwer", "电费的决算数是多少",
     "汽车是什么品牌", "明年的预算是多少", "",
+    # narrower than a whole-year unit budget: months, quarters, spending so far, one section of the unit
+    "电费3月份是多少", "一季度的电费", "上半年人员经费", "电费执行了多少", "电费还剩多少", "电费已经花了多少",
+    "刑警大队的电费是多少", "指挥中心人员经费多少",
+    # operations the documents give no basis for
+    "电费每人多少", "电费开方",
 ]
 
 
