@@ -646,6 +646,43 @@ def test_a_damaged_cache_is_rebuilt(tmp_path: Path, which: str, how: str) -> Non
     assert json.loads(again.stdout)["value"] == json.loads(first.stdout)["value"]
 
 
+# ---------------------------------------------------------------- disk full mid-write
+
+
+@pytest.mark.slow
+def test_disk_full_mid_write_leaves_a_readable_unchanged_store(tmp_path: Path, gongan_doc: Path,
+                                                              base_store: Path) -> None:
+    """The disk fills up while the ingest writes (RLIMIT_FSIZE on the child): a clear error, exit 1,
+    and the store as it was — readable at once by the read-only side (``ask``, the web service),
+    not only after some later read-write open happens to roll a leftover journal back."""
+    import resource
+
+    docs_dir = tmp_path / "docs"
+    docs_dir.mkdir()
+    docs = _many_documents(gongan_doc, docs_dir, 20)
+    d = tmp_path / "full"
+    d.mkdir()
+    db = d / "store.db"
+    shutil.copyfile(base_store, db)
+    sha, before = sha256_file(db), store_dump(db)
+    cap = db.stat().st_size + 200_000
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (cap, cap))
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    r = subprocess.run([sys.executable, "-m", "askbudget", "ingest", *map(str, docs), "--db", str(db)],
+                       capture_output=True, text=True, env=env, cwd=str(ROOT), timeout=120, preexec_fn=limit)
+    assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr[-1500:]
+    assert str(db) in r.stderr or db.name in r.stderr
+    leftovers = sorted(p.name for p in d.iterdir() if p != db)
+    ask = run_cli(["ask", "--db", str(db), "--json", "分局电费多少"])
+    assert ask.returncode == 0, (f"after a failed ingest the read-only side cannot open the store "
+                                 f"(left beside it: {leftovers}): {ask.stderr[-400:]!r}")
+    assert store_dump(db) == before and sha256_file(db) == sha
+    assert integrity_ok(db) == "ok"
+
+
 # ---------------------------------------------------------------- killed mid-write
 
 
