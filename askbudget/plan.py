@@ -329,25 +329,46 @@ class Resolver(Planner):
                       intent=it.describe(), sql=";\n".join(dict.fromkeys(self.sql_log)))
 
     def suggest(self, it: Intent) -> list[str]:
-        """Questions this store can answer, close to what was asked (did-you-mean)."""
+        """Questions this store can answer, close to what was asked (did-you-mean), built from the store:
+        siblings of a standard subject the document lacks (租赁费 -> the other 商品和服务支出 items),
+        names that look alike, then the store's own headline figures."""
         out: list[str] = []
+        limit = int(settings.MAX_SUGGESTIONS)
+        try:
+            from .lexicon import load
+
+            by_name = load().by_name
+        except Exception:  # noqa: BLE001
+            by_name = {}
+        for m in it.subjects:
+            for key_ in {m.key} | {key(t) for k, t in m.kinds if k in ("row", "alias") for t in [t] if "|" not in t}:
+                if key_ in self.v.labels:
+                    out.append(f"{next(iter(self.v.labels[key_]))}多少？")  # the same subject, asked plainly
+        for m in it.subjects:
+            for kind, target in m.kinds:
+                if kind not in ("std", "alias"):
+                    continue
+                for subj in by_name.get(target, ()):
+                    if subj.parent_code:
+                        for r in self.q("SELECT DISTINCT label FROM rows WHERE parent_code = ? AND label != '' LIMIT 3",
+                                        (subj.parent_code,)):
+                            out.append(f"{r['label']}多少？")
         words = [m.text for m in it.subjects] + list(it.leftover)
-        labels = sorted(self.v.labels)
         try:
             from rapidfuzz import fuzz, process
 
+            labels = sorted(self.v.labels)
             for w in words:
-                for cand, score, _ in process.extract(key(w), labels, scorer=fuzz.WRatio, limit=3, score_cutoff=60):
+                for cand, _, _ in process.extract(key(w), labels, scorer=fuzz.WRatio, limit=3, score_cutoff=60):
                     out.append(f"{next(iter(self.v.labels[cand]))}多少？")
         except Exception:  # noqa: BLE001
             pass
-        for s in ("支出总计多少？", "电费多少？", "三公经费多少？", "政府采购预算总额是多少？", "什么是基本支出？"):
-            if len(out) >= int(settings.MAX_SUGGESTIONS):
-                break
-            subject = s.split("多少")[0].split("是")[0].replace("什么", "").replace("？", "")
-            if key(subject) in self.v.labels or key(subject) in self.v.glossary or "三公" in s or "采购" in s:
-                out.append(s)
-        return list(dict.fromkeys(out))[: int(settings.MAX_SUGGESTIONS)]
+        headline = [("支出总计", "支出总计多少？"), ("收入总计", "收入总计多少？"), ("三公经费", "三公经费多少？"),
+                    ("政府采购", "政府采购预算总额是多少？"), ("基本支出", "什么是基本支出？")]
+        for word, q in headline:
+            if key(word) in self.v.labels or key(word) in self.v.glossary or key(word) in self.v.words:
+                out.append(q)
+        return list(dict.fromkeys(out))[:limit]
 
     def _one_doc(self, it: Intent, candidates: dict[int, Any]) -> int | Answer | None:
         if not candidates:
