@@ -662,6 +662,39 @@ def test_absent_subjects_are_declined(probe: Probe) -> None:
         "\n".join(wrong[:20])
 
 
+def test_absent_codes_are_declined(probe: Probe) -> None:
+    """A subject code of the classification that a unit's document never writes: no figure. (The
+    code's name may match a project's name — 30209 物业管理费 / 项目 机关物业管理费 — but the
+    document does not say the project is classified there.)"""
+    import sqlite3
+
+    from hostile_util import ROOT
+
+    codes = [r[0] for f in ("subjects_economic.tsv", "subjects_function.tsv")
+             if (ROOT / "lexicon" / f).is_file() for r in _tsv(ROOT / "lexicon" / f) if r and r[0].isdigit()]
+    conn = sqlite3.connect(f"{probe.db.resolve().as_uri()}?mode=ro", uri=True)
+    wrong, n = [], 0
+    try:
+        for unit in UNITS:
+            (doc_id,) = conn.execute("SELECT id FROM documents WHERE unit_name LIKE ?", (f"%{unit}%",)).fetchone()
+            text = "\n".join(str(v) for q in ("SELECT code FROM rows WHERE document_id = ?",
+                                              "SELECT text FROM sections WHERE document_id = ?",
+                                              "SELECT raw FROM cells WHERE document_id = ?")
+                             for (v,) in conn.execute(q, (doc_id,)) if v)
+            for code in codes:
+                if code in text:
+                    continue
+                n += 1
+                probe.assistant.reset()
+                answer = probe.ask(f"{unit}{code}科目预算多少", "absent code")
+                if answer.status == "answered" and answer.value:
+                    wrong.append(f"{unit} {code} -> {answer.value} {answer.unit}: {answer.text[:70]!r}")
+    finally:
+        conn.close()
+    assert n > 100
+    assert not wrong, f"{len(wrong)} of {n} codes the unit's document never writes got a figure:\n" + "\n".join(wrong)
+
+
 def test_one_units_items_asked_of_the_other_unit(probe: Probe) -> None:
     """Every subject, project, indicator and procurement item of one unit that the other unit's
     document never writes, asked of that other unit: declined, or (named_unit) citing only it."""
