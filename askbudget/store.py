@@ -114,13 +114,60 @@ def open_readonly(path: str | os.PathLike[str]) -> sqlite3.Connection:
     if not p.is_file():
         raise StoreError(f"no store at {p}: build one with `askbudget ingest FILE --db {p}`")
     try:
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-        conn.execute("PRAGMA query_only = 1")
-        conn.execute("SELECT 1 FROM documents LIMIT 1")
+        return _connect_ro(p)
+    except sqlite3.DatabaseError as e:
+        # A write that died (killed, disk full) leaves a hot journal that only a read-write
+        # connection may roll back; a read-only one refuses the file until then. Roll it back
+        # (this restores the store as it was before that write) and try once more.
+        if not _roll_back_hot_journal(p):
+            raise StoreError(f"{p} is not an askbudget store ({e})") from None
+    try:
+        return _connect_ro(p)
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{p} is not an askbudget store ({e})") from None
+
+
+def _connect_ro(p: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA query_only = 1")
+        conn.execute("SELECT 1 FROM documents LIMIT 1")
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _roll_back_hot_journal(p: Path) -> bool:
+    """Let SQLite roll back a hot journal left beside ``p``; True when there was one to roll back."""
+    journal = p.with_name(p.name + "-journal")
+    if not journal.is_file() or journal.stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(str(p), timeout=5)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def is_store(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` opens read-only as a store of this schema version (a cheap check)."""
+    try:
+        conn = open_readonly(path)
+    except StoreError:
+        return False
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return row is not None and str(row[0]) == str(SCHEMA_VERSION)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
 
 
 class TimeLimit:
@@ -173,7 +220,7 @@ def default_store_path() -> Path:
         st = f.stat()
         h.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     target = _cache_dir() / f"default-{h.hexdigest()[:16]}.db"
-    if not target.is_file():
+    if not target.is_file() or not is_store(target):  # missing, or damaged: it is derived data, rebuild
         if not files:
             raise StoreError("no documents in data/ to build the default store from")
         target.parent.mkdir(parents=True, exist_ok=True)
