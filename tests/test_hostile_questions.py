@@ -695,6 +695,20 @@ def test_absent_codes_are_declined(probe: Probe) -> None:
     assert not wrong, f"{len(wrong)} of {n} codes the unit's document never writes got a figure:\n" + "\n".join(wrong)
 
 
+# Real words that look or sound like a subject but ask for something else: a quantity, a rate, another
+# expense (绿化费 sounds like …话费 → 邮电费). Typo correction must not turn a real word into a subject.
+LOOK_ALIKES = ["绿化费", "用电量", "用水量", "电费率", "电价", "水价", "电表读数", "用电度数", "绿化面积", "电费发票张数"]
+LOOK_ALIKE_CASES = [f"{u}{w}是多少" for u in UNITS for w in LOOK_ALIKES]
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKE_CASES)
+def test_look_alike_words_are_not_the_subject(probe: Probe, text: str) -> None:
+    probe.assistant.reset()
+    answer = probe.ask(text, "look-alike word")
+    assert answer.status != "answered" or answer.value is None, (
+        f"{text!r} -> {answer.value} {answer.unit} ({answer.text[:90]!r}): a figure of another thing")
+
+
 def test_one_units_items_asked_of_the_other_unit(probe: Probe) -> None:
     """Every subject, project, indicator and procurement item of one unit that the other unit's
     document never writes, asked of that other unit: declined, or (named_unit) citing only it."""
