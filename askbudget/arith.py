@@ -193,6 +193,25 @@ class ArithmeticMixin(Resolver):
         return (Answer(it.question, "answered", f"{y.label}除去{x.label}后为{fmt(v, u)}{u}（{der}）。", v, u,
                        tuple(dict.fromkeys(y.cites + x.cites)), derivation=der), Context(figs=[y, x], doc=y.doc))
 
+    def _a_compare(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """'A和B哪个多': the larger (or smaller) of the two, both figures stated."""
+        got = self._a_each(it, ctx, docs)
+        if got is None or got[0].status != "answered" or len(got[0].items) != 2:
+            return got
+        a, b = got[0].items
+        if a.value is None or b.value is None or a.unit != b.unit:
+            return None
+        low = bool(re.search(r"(哪个|哪一个|谁|哪项)更?(少|小|低)", it.text))
+        pick = min((a, b), key=lambda i: i.value) if low else max((a, b), key=lambda i: i.value)  # type: ignore[arg-type]
+        other = b if pick is a else a
+        if a.value == b.value:
+            text = f"{a.label}和{b.label}一样多，都是{fmt(a.value, a.unit)}{a.unit}。"
+        else:
+            word = "少" if low else "多"
+            text = (f"{pick.label}{word}：{pick.label}{fmt(pick.value, pick.unit)}{pick.unit}，"
+                    f"{other.label}{fmt(other.value, other.unit)}{other.unit}。")
+        return replace(got[0], text=text, value=pick.value, unit=pick.unit), got[1]
+
     def _a_each(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """'A和B各多少': each figure on its own line, no single value."""
         figs: list[Fig] = []

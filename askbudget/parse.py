@@ -407,6 +407,9 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
           codes: list[str], year: int | None, v: Vocab, topn: int | None) -> str:
     """Decide what kind of answer the question wants, from its cue words (most specific first)."""
     has_gloss = any(m.has("gloss") for m in mentions)
+    if re.search(r"哪个(更)?(多|少|大|小|高|低)|哪一个(更)?(多|少|大|小|高|低)|谁(更)?(多|少|大|小|高|低)|哪项(更)?(多|少)", text) \
+            and len(mentions) >= 2:
+        return "compare"
     if re.search(r"(几|多少)倍", text) and len(mentions) >= 2:
         return "ratio"
     if re.search(r"除了|除去|扣除|不含|不包括|除.{1,12}(以外|之外|外)", text) and len(mentions) >= 2:
