@@ -641,7 +641,7 @@ class Resolver(Planner):
             got = self._figs_for(it, m, cols, tables, docs, ctx)
             if isinstance(got, Answer):
                 return [], got
-            if not got:
+            if not got and m.how != "code":  # a code the document never writes is not a name to look for
                 got = self._stmt_figs(it, m, docs, cols)
             if not got and m.has("column") and not m.has("row"):
                 got2 = self._column_total(it, list(m.targets("column")) + cols, tables, docs, ctx)
