@@ -159,7 +159,7 @@ def parse(question: object, v: Vocab) -> Intent:
     op, op_span = _op_span(text)
     tok_text = text if op_span is None else text[:op_span[0]] + " " * (op_span[1] - op_span[0]) + text[op_span[1]:]
     # tokens
-    toks = v.tokens(tok_text.replace("(", "").replace(")", ""))
+    toks = v.tokens(tok_text.replace("(", "").replace(")", "").replace("、", ""))
     mentions: list[Mention] = []
     leftovers: list[str] = []
     cues: set[str] = set()

@@ -73,7 +73,7 @@ def key(text: str) -> str:
     """A matching key: normalised, brackets and list markers dropped (因公出国（境）费 = 因公出国境费)."""
     t = norm(text)
     t = re.sub(r"^[\d一二三四五六七八九十]+[、.．)]|^\(\d+\)|^\([一二三四五六七八九十]+\)", "", t)
-    return t.replace("(", "").replace(")", "").replace("<b>", "").replace("</b>", "")
+    return t.replace("(", "").replace(")", "").replace("<b>", "").replace("</b>", "").replace("、", "")
 
 
 # ---------------------------------------------------------------- terms.tsv
@@ -321,6 +321,13 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
             short = re.sub(r"(总额|金额|合计|总计)$", "", k)
             if short != k and len(short) >= 4:
                 v.add(short, "stmt", r["subject"])
+    # the store's own column names are column words too (a new document's 经营支出, 本年收入小计 …)
+    skip = {"合计", "预算数", "金额", "价值", "项目", "科目名称", "科目编码", "序号", "栏次", "项目名称"}
+    for r in _q(conn, "SELECT DISTINCT column FROM cells WHERE column != ''"):
+        col = r["column"]
+        k = key(col)
+        if len(k) >= 2 and col not in skip and not any(kd == "column" for kd, _ in v.words.get(k, [])):
+            v.add(k, "column", col)
     for r in _q(conn, "SELECT value FROM facts WHERE key = '科室所队'"):
         for dept in re.split(r"[、,，;；\s]+", r["value"] or ""):
             if len(key(dept)) >= 2:
