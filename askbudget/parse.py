@@ -178,15 +178,19 @@ def parse(question: object, v: Vocab) -> Intent:
     run_pos = 0
     pos = 0
     prev_soft = ""
+    run_soft = 0
 
     def flush_run() -> None:
-        nonlocal run
+        nonlocal run, run_soft
         r = run
         run = ""
         core = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", r).strip("的了是吗呢啊吧在里中和与及给")
         if len(core) < 2:
             return
         hit = _spell(v, core)
+        if hit is None and run_soft and len(core) > run_soft + 1:
+            hit = _spell(v, core[run_soft:])  # the one-character word it began with was a word after all
+        run_soft = 0
         if hit is None:
             leftovers.append(core)
             return
@@ -200,8 +204,10 @@ def parse(question: object, v: Vocab) -> Intent:
             if tok.strip() and not re.fullmatch(r"[\d.%#,:;?!。、()\-+/]+", tok):
                 if not run:
                     run_pos = pos
+                    run_soft = 0
                     if prev_soft and len(tok) == 1:
                         run, run_pos = prev_soft, pos - len(prev_soft)  # 其+他收人, 人+员经废
+                        run_soft = len(prev_soft)
                 run += tok
             else:
                 flush_run()
@@ -260,6 +266,13 @@ def parse(question: object, v: Vocab) -> Intent:
         measure = mq.group(1)
     if measure and re.search(r"(多少|几)" + re.escape(measure), text) and measure in _COUNTABLE and "数量" not in columns:
         columns.append("数量")
+    for m in mentions:
+        end = m.pos + len(m.text)
+        if m.has("row", "alias", "std", "item") and text[end:end + 1] in ("量", "率", "价", "度") and \
+                not v.words.get(key(text[m.pos:end + 2])) and \
+                not any(v.words.get(text[end:end + n]) for n in (2, 3, 4)):  # 价值, 度数 are words of their own
+            return Intent(question, text, "refuse", subjects=tuple(mentions),
+                          refuse=f"文件只有“{m.text}”的预算金额，没有它的用量、单价或费率", refuse_status="not_found")
     if _MONTH.search(text):
         return Intent(question, text, "refuse", subjects=tuple(mentions), refuse="文件只有全年预算，没有分月、分季度的数",
                       refuse_status="out_of_scope")

@@ -54,7 +54,7 @@ def suggest(v: Vocab, run: str) -> tuple[str, str] | None:
     idx = _index(v)
     sp = idx.get("speller")
     if sp is not None:
-        spans = [run] + ([run[1:], run[:-1]] if len(run) >= 3 else [])
+        spans = [run] + ([run[1:], run[:-1]] if len(run) >= 4 else [])
         for span in spans:
             try:
                 s = sp.best(span, 80)

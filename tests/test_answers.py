@@ -93,6 +93,8 @@ REFUSE = [
     "刑警大队的电费是多少", "指挥中心人员经费多少",
     # operations the documents give no basis for
     "电费每人多少", "电费开方",
+    # look-alikes of a subject that ask for something else (quantity, rate, price)
+    "用电量是多少", "电费率是多少", "水价多少", "用电度数", "绿化费是多少",
 ]
 
 
