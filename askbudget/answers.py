@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .answer import Answer, Item
+from .answer import Answer, Citation, Item
 from .arith import ArithmeticMixin
 from .indicators import IndicatorMixin
 from .lists import ListMixin
@@ -134,8 +134,12 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         projects = [m for m in it.subjects if m.has("project") and not m.has("row", "item")]
         proc_cols = [c for c in it.columns if c in ("采购物品名称", "目录序号", "计量单位", "数量", "单价", "中小微企业份额", "预算资金",
                                                       "合计")]
-        if projects and proc_cols and not strong:
+        if projects and proc_cols and not strong and not re.search(r"指标|目标|控制|时限|时间|满意|率", it.text):
             got = self._procurement_by_project(it, projects[0], proc_cols, docs)
+            if got:
+                return got
+        if projects and not strong and re.search(r"绩效目标|目标是什么|目标内容|目标有哪些", it.text):
+            got = self._goal(it, projects[0], docs)
             if got:
                 return got
         left = sum(len(x) for x in it.leftover)
@@ -153,6 +157,11 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         figs, stop = self.resolve(it, docs, ctx)
         if stop is not None:
             return stop, ctx
+        if not figs and projects and not strong and not asks_non_money(it.text) and not it.leftover:
+            # a project's budget as the 政府采购 table prints it (预算资金)
+            got = self._procurement_by_project(it, projects[0], ["预算资金"], docs)
+            if got:
+                return got
         if not figs:
             if projects:
                 return self._indicator(it, docs, ctx, loose=True)
@@ -185,6 +194,21 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             ans = replace(ans, text=f"{it.codes[0]}是“{f.ref.label}”，" + ans.text)
         return ans, new
 
+    def _goal(self, it: Intent, m: Mention, docs: list[int]) -> tuple[Answer, Context] | None:
+        """A project's 绩效目标 sentence, quoted from its 绩效目标表."""
+        projects = m.targets("project")
+        rows = self.q(f"SELECT document_id, title, project, goal FROM tables WHERE kind = '绩效目标表' AND project IN "
+                      f"({self._in(len(projects))}) AND document_id IN ({self._in(len(docs))})", [*projects, *docs])
+        rows = [r for r in rows if (r["goal"] or "").strip()]
+        if not rows:
+            return None
+        r = rows[0]
+        d = self.docs[r["document_id"]]
+        goal = re.sub(r"^\s*\d+[.、．]\s*(目标内容\s*\d*|目标\s*\d*[:：])?\s*", "", r["goal"]).strip()
+        cite = Citation(d.name, d.unit_name, d.year, r["title"], "绩效目标", "")
+        return (Answer(it.question, "answered", f"{r['project']}的绩效目标：{goal}", None, None, (cite,)),
+                Context(project=r["project"], doc=d.id, what="indicator"))
+
     def _procurement_by_project(self, it: Intent, m: Mention, cols: list[str], docs: list[int]) -> tuple[Answer, Context] | None:
         projects = m.targets("project")
         refs = self.rows_where(f"t.kind = '政府采购预算表' AND r.is_total = 0 AND r.group_name IN ({self._in(len(projects))})",
@@ -202,9 +226,19 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                 text += "（另有：" + "、".join(r.label for r in refs[1:]) + "）"
             return (Answer(it.question, "answered", text + "。", None, None, fig.cites),
                     Context(figs=[fig], refs=[ref], doc=ref.doc, table_id=ref.table_id))
+        if fig.column == "预算资金" and fig.value is not None:
+            v, u = self._convert(fig.value, fig.unit, it)
+            text = f"{ref.group_name}的预算资金为{fmt(v, u)}{u}（政府采购预算表所列项目来源）{self._unit_note(ref.doc, it)}。"
+            return (Answer(it.question, "answered", text, v, u, fig.cites),
+                    Context(figs=[replace(fig, label=ref.group_name)], refs=[ref], doc=ref.doc, table_id=ref.table_id))
         return self._figure_answer(it, [fig], Context())
 
     def _a_text(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        projects = [m for m in it.subjects if m.has("project") and not m.has("row", "item")]
+        if projects and re.search(r"绩效目标|目标是什么|目标内容|目标有哪些", it.text):
+            got = self._goal(it, projects[0], docs)
+            if got:
+                return got
         if it.codes:
             refs = self.rows_where("r.code = ?", (it.codes[0],), docs)
             if refs:
