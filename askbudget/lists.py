@@ -3,11 +3,12 @@ projects the narrative lists, or the previous answer's list ("其中最大的一
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import settings
-from .answer import Answer, Item
+from .answer import Answer, Citation, Item
 from .parse import Intent
 from .plan import _col_score, Context, Fig, fmt, _json_list, PREF, Resolver, RowRef
 from .vocab import key
@@ -59,6 +60,22 @@ class ListMixin(Resolver):
                     figs = [f for f in (self.fig_of(r) for r in leaves) if f is not None and f.value is not None]
                     if figs:
                         return figs, t["title"], ""
+        # "有哪些项目" / "绩效目标表有哪些": the projects that have a 绩效目标表
+        if not subjects and not cols and (re.search(r"项目", it.text) or "绩效目标表" in tables) \
+                and not re.search(r"项目支出", it.text):
+            rows = self.q(f"SELECT document_id, title, project FROM tables WHERE kind = '绩效目标表' AND project != '' "
+                          f"AND document_id IN ({self._in(len(docs))}) ORDER BY document_id, seq", list(docs))
+            by_doc: dict[int, list[Any]] = {}
+            for r in rows:
+                by_doc.setdefault(r["document_id"], []).append(r)
+            d = self._one_doc(it, by_doc)
+            if isinstance(d, Answer):
+                return d
+            if d is not None:
+                doc = self.docs[d]
+                figs = [Fig(r["project"], None, "", (Citation(doc.name, doc.unit_name, doc.year, r["title"], "", ""),),
+                            doc=d) for r in by_doc[d]]
+                return figs, "有绩效目标的预算项目", ""
         # "项目支出" as a list of projects: the narrative's project list
         if any(key(c) == "项目支出" for c in cols) or any(m.key == "项目支出" for m in it.subjects):
             if not tables:
@@ -165,7 +182,10 @@ class ListMixin(Resolver):
             got = self._a_figure(replace(it, columns=tuple(dict.fromkeys(it.columns + ("数量",)))), ctx, docs)
             if got:
                 return got
-        got = self._members(it, docs, ctx)
+        # 几个/多少个 asks how many members, not a 数量 column
+        bare = replace(it, subjects=tuple(m for m in it.subjects if not (m.has("column") and set(m.targets("column")) <= {"数量"})),
+                       columns=tuple(c for c in it.columns if c != "数量"))
+        got = self._members(bare, docs, ctx)
         if isinstance(got, Answer):
             return got, ctx
         if not got:
