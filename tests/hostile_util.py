@@ -164,7 +164,7 @@ def check_answer(answer: Any, figures: StoreFigures) -> Verdict:
     """The figure property of issue 5, for one Answer.
 
     - status is one of the four; to_dict() is JSON (no NaN/inf);
-    - a refusal (not answered) carries no figure;
+    - a refusal (not answered) carries no figure; the text states the figure the answer carries;
     - an answered figure (converted back to 万元 when money) is one the store holds, or it is
       computed: then the answer cites at least one source and says how (non-empty derivation);
     - the same for every item of a list answer.
@@ -191,6 +191,9 @@ def check_answer(answer: Any, figures: StoreFigures) -> Verdict:
     for it in answer.items:
         if it.value is not None:
             values.append((f"item {it.label!r}", it.value, it.unit or answer.unit))
+    if answer.value is not None and isinstance(answer.value, (int, float)) and math.isfinite(answer.value):
+        if not _states(answer.text or "", float(answer.value)):
+            return Verdict(False, f"the text does not state the figure {answer.value!r} it carries")
     from_store = True
     for what, v, unit in values:
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
@@ -205,6 +208,15 @@ def check_answer(answer: Any, figures: StoreFigures) -> Verdict:
         if not (answer.derivation or "").strip():
             return Verdict(False, f"{what} {v!r} {unit} is not in the store and has no derivation")
     return Verdict(True, from_store=from_store)
+
+
+def _states(text: str, v: float) -> bool:
+    """Does the answer text write the figure (as 95.00, 95, 95.0, 950,000 …)?"""
+    t = text.replace(",", "").replace("，", "")
+    forms = {f"{v:.2f}", f"{v:g}", f"{v:.1f}", f"{v:.4f}".rstrip("0").rstrip(".")}
+    if float(v).is_integer():
+        forms.add(f"{v:.0f}")
+    return any(f in t for f in forms)
 
 
 def call_with_timeout(fn: Callable[[], T], seconds: float) -> T:
