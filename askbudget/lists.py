@@ -169,6 +169,8 @@ class ListMixin(Resolver):
             return None
         figs, group, col = got
         figs = figs[: int(settings.MAX_ROWS)]
+        if not figs:
+            return None
         parts = [f"{f.label}{fmt(f.value, f.unit)}{f.unit}" if f.value is not None else f.label for f in figs]
         text = f"{group}包括{len(figs)}项：" + "、".join(parts) + "。"
         cites = tuple(dict.fromkeys(c for f in figs for c in f.cites[:1]))[:6]
@@ -191,6 +193,8 @@ class ListMixin(Resolver):
         if not got:
             return self._a_figure(it, ctx, docs)
         figs, group, col = got
+        if not figs:
+            return None
         text = f"{group}共{len(figs)}项：" + "、".join(f.label for f in figs) + "。"
         return (Answer(it.question, "answered", text, float(len(figs)), "项", tuple(dict.fromkeys(c for f in figs for c in f.cites[:1]))[:6],
                        items=tuple(Item(f.label, f.value, f.unit) for f in figs)), Context(figs=figs, doc=figs[0].doc))
