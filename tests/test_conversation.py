@@ -53,3 +53,26 @@ def test_garbage_after_a_question_is_not_a_follow_up(a):
     a.reset()
     a.ask("电费多少")
     assert a.ask("asdkjh 啊啊啊").status != "answered"
+
+
+# Property: any mix of the store's own words and question words, in any conversation, is answered or
+# declined — never an internal error (the Assistant turns exceptions into "没能回答（XError）").
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CUES = ["多少", "是多少", "为什么", "什么是", "占", "比例", "合计", "前三", "最多", "最少", "有哪些", "几个", "去年",
+         "今年", "2022年", "呢", "的", "和", "比", "差", "一半", "每月", "元", "亿元", "哪个多", "几倍", "除了", "单价",
+         "数量", "目录序号", "其中", "两者合计呢", "最少的呢"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_word_mixes_never_raise(a, data):
+    words = sorted(a.vocab.words)
+    turns = data.draw(st.lists(st.lists(st.one_of(st.sampled_from(words), st.sampled_from(_CUES)), min_size=1,
+                                        max_size=4).map("".join), min_size=1, max_size=4))
+    a.reset()
+    for q in turns:
+        ans = a.ask(q)
+        assert "没能回答（" not in ans.text, (turns, ans.text)
+        assert ans.status in ("answered", "not_found", "ambiguous", "out_of_scope")
