@@ -298,3 +298,108 @@ def run_cli_inprocess(args: Iterable[str]) -> subprocess.CompletedProcess[str]:
         except SystemExit as e:  # argparse usage errors
             rc = int(e.code or 0)
     return subprocess.CompletedProcess(argv, rc, out.getvalue(), err.getvalue())
+
+
+# ---------------------------------------------------------------- provenance: what a citation points at
+
+
+@dataclass
+class StoreIndex:
+    """What citations may point at, read from the store: per document, its unit and year, its
+    tables (rows by label and name, columns, cell values), indicators, sections and glossary."""
+
+    docs: dict[str, tuple[str, int]]  # name -> (unit_name, year)
+    tables: dict[tuple[str, str], dict[str, Any]]  # (doc, title) -> {"rows": {...}, "columns": set, "cells": {...}}
+    sections: dict[tuple[str, str], str]  # (doc, heading or path) -> text
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", s or "")
+
+
+def store_index(path: str | os.PathLike[str]) -> StoreIndex:
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        docs = {n: (u, y) for n, u, y in conn.execute("SELECT name, unit_name, year FROM documents")}
+        names = {i: n for i, n in conn.execute("SELECT id, name FROM documents")}
+        tables: dict[tuple[str, str], dict[str, Any]] = {}
+        tid: dict[int, tuple[str, str]] = {}
+        for t_id, d_id, title, cols, goal in conn.execute(
+                "SELECT id, document_id, title, columns, goal FROM tables"):
+            key = (names[d_id], _norm(title))
+            entry = tables.setdefault(key, {"rows": set(), "columns": set(), "cells": {}, "n_rows": 0})
+            entry["columns"] |= {_norm(c) for c in json.loads(cols or "[]")}
+            if goal:
+                entry["rows"].add("绩效目标")
+            tid[t_id] = key
+        rid: dict[int, tuple[tuple[str, str], set[str]]] = {}
+        for r_id, t_id, name, label in conn.execute("SELECT id, table_id, name, label FROM rows"):
+            names_of_row = {_norm(name), _norm(label)} - {""}
+            tables[tid[t_id]]["rows"] |= names_of_row
+            tables[tid[t_id]]["n_rows"] += 1
+            rid[r_id] = (tid[t_id], names_of_row)
+        for r_id, column, raw, value in conn.execute('SELECT row_id, "column", raw, value FROM cells'):
+            key, row_names = rid[r_id]
+            v = value if value is not None else (0.0 if (raw or "").strip() in ("", "-", "--") else None)
+            for rn in row_names:
+                tables[key]["cells"].setdefault((rn, _norm(column)), set()).add(v)
+        for t_id, level3, description, number, value_raw in conn.execute(
+                "SELECT table_id, level3, description, number, value_raw FROM indicators"):
+            key = tid[t_id]
+            tables[key]["n_rows"] += 1
+            for rn in {_norm(level3), _norm(description)} - {""}:
+                tables[key]["rows"].add(rn)
+                tables[key]["cells"].setdefault((rn, "指标值"), set()).add(number)
+            tables[key]["columns"].add("指标值")
+        sections: dict[tuple[str, str], str] = {}
+        for d_id, heading, spath, text in conn.execute("SELECT document_id, heading, path, text FROM sections"):
+            for k in {_norm(heading), _norm(spath)} - {""}:
+                sections[(names[d_id], k)] = sections.get((names[d_id], k), "") + "\n" + (text or "")
+        return StoreIndex(docs, tables, sections)
+    finally:
+        conn.close()
+
+
+def check_provenance(answer: Any, index: StoreIndex) -> Verdict:
+    """Every citation points at something the store holds (its document, unit, year; a table title
+    with that row and column, or a section heading); and a figure read from the store (no
+    derivation) is the value of a cited cell or is written in a cited section."""
+    cited_values: list[float | None] = []
+    section_texts: list[str] = []
+    for c in answer.citations:
+        if c.document not in index.docs:
+            return Verdict(False, f"cites an unknown document {c.document!r}")
+        unit, year = index.docs[c.document]
+        if c.unit != unit or (c.year is not None and c.year != year):
+            return Verdict(False, f"cites {c.document!r} as {c.unit!r} {c.year}, the store says {unit!r} {year}")
+        key = (c.document, _norm(c.table))
+        if key in index.tables:
+            t = index.tables[key]
+            row, col = _norm(c.row), _norm(c.column)
+            if row and row not in t["rows"] and row not in t["columns"]:  # one-row tables cite a column
+                return Verdict(False, f"cites row {c.row!r} that {c.table!r} does not have")
+            if t["n_rows"] == 0:
+                cited_values.append(0.0)  # an empty table (空表列示): nothing budgeted
+            if col and col not in t["columns"]:
+                return Verdict(False, f"cites column {c.column!r} that {c.table!r} does not have")
+            if row and col:
+                cited_values.extend(t["cells"].get((row, col), set()))
+        elif key in index.sections or any(k[0] == c.document and k[1].endswith(_norm(c.table))
+                                          for k in index.sections):
+            section_texts.extend(v for k, v in index.sections.items()
+                                 if k[0] == c.document and (k == key or k[1].endswith(_norm(c.table))))
+        elif _norm(c.table):
+            return Verdict(False, f"cites {c.table!r}: no table or section of {c.document!r} has that name")
+    if answer.status == "answered" and answer.value is not None and not (answer.derivation or "").strip():
+        v = float(answer.value)
+        w = to_wan(v, answer.unit)
+        wanted = [x for x in (v, w) if x is not None]
+        if any(cv is not None and abs(cv - x) <= 0.0051 for cv in cited_values for x in wanted):
+            return Verdict(True)
+        if any(_states(t, x) for t in section_texts for x in wanted):
+            return Verdict(True)
+        if v.is_integer() and v in (len(answer.items), len(answer.citations)):
+            return Verdict(True)  # a count of the rows it lists and cites
+        if answer.citations:
+            return Verdict(False, f"the figure {answer.value} {answer.unit} is in no cited cell or section")
+    return Verdict(True)

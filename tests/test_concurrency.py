@@ -125,9 +125,14 @@ def test_sql_is_independent_of_history(both_store: Path, assistant_cls: Any,
 
 def test_serial_answers_hold_the_figure_property(both_store: Path, serial: dict[str, dict[str, Any]],
                                                   assistant_cls: Any) -> None:
-    figures = store_figures(both_store)
+    from hostile_util import check_provenance, store_index
+
+    figures, index = store_figures(both_store), store_index(both_store)
     a = assistant_cls(str(both_store))
-    bad = [f"{q}: {v.why}" for q in QUESTIONS if not (v := check_answer(a.ask(q), figures)).ok]
+    bad = []
+    for q in QUESTIONS:
+        ans = a.ask(q)
+        bad += [f"{q}: {v.why}" for v in (check_answer(ans, figures), check_provenance(ans, index)) if not v.ok]
     assert not bad, "\n".join(bad)
     assert Counter(d["status"] for d in serial.values())["answered"] >= 30, "most of these should be answered"
 

@@ -36,11 +36,14 @@ from hypothesis import strategies as st
 
 from hostile_util import (
     StoreFigures,
+    StoreIndex,
     call_with_timeout,
     check_answer,
+    check_provenance,
     lexicon_words,
     sha256_file,
     store_figures,
+    store_index,
     store_words,
     to_wan,
 )
@@ -75,6 +78,7 @@ class Probe:
         self.db = db
         self.sha = sha256_file(db)
         self.figures: StoreFigures = store_figures(db)
+        self.index: StoreIndex = store_index(db)
         self.assistant = Assistant(str(db))
 
     def ask(self, text: str, kind: str) -> Any:
@@ -86,6 +90,8 @@ class Probe:
         assert took < TIME_LIMIT_S, f"{took:.2f} s for {text[:80]!r}"
         verdict = check_answer(answer, self.figures)
         assert verdict.ok, f"{verdict.why} — question {text[:120]!r} -> {answer.to_dict()!r:.600}"
+        cited = check_provenance(answer, self.index)
+        assert cited.ok, f"{cited.why} — question {text[:120]!r} -> {answer.to_dict()!r:.600}"
         unit = named_unit(text)
         if unit and answer.status == "answered" and answer.value is not None:
             others = [c.unit for c in answer.citations if unit not in c.unit]
