@@ -788,6 +788,14 @@ def test_two_years_of_one_unit(years_probe: Probe, text: str, want: float) -> No
     assert abs(got - want) <= 0.006, f"{text!r} -> {answer.value} {answer.unit} ({answer.text!r}); right: {want}"
 
 
+@settings(PROFILE)
+@given(data=st.data())
+def test_mixes_on_a_two_year_store(years_probe: Probe, vocabulary: list[str], data: st.DataObject) -> None:
+    """The mixed-question property on a store holding two years of one unit (and the other unit)."""
+    years_probe.assistant.reset()
+    years_probe.ask(data.draw(mixed_question(vocabulary)), "mix on a two-year store")
+
+
 # ---------------------------------------------------------------- the one-shot CLI
 
 
