@@ -14,7 +14,9 @@ or ``--seconds`` have passed, whichever comes first. The traffic mix:
   mints a new one (this is what grows conversation state, and what must stay bounded);
 * GET /api/ask?q= for embedding-style calls;
 * a few hostile requests (malformed JSON, wrong content type, too-long question) whose documented
-  4xx status is checked: a wrong status counts as an error like a 5xx or a dropped connection.
+  4xx status is checked: a wrong status counts as an error like a 5xx or a dropped connection;
+* every stand-alone question (a GET, or the first turn of a new conversation) is compared with what a
+  direct ``Assistant`` says to it (status, text, value, unit, citations): a difference is an error.
 
 Reported: requests, errors (by kind), answers/s, latency p50/p90/p99/max, the server's RSS at start
 (after warm-up), middle and end, and the number of conversations it holds at the end (/healthz).
@@ -99,6 +101,7 @@ class Stats:
         self.kinds: Counter[str] = Counter()
         self.statuses: Counter[str] = Counter()
         self.issued = 0
+        self.compared = 0  # stand-alone answers checked against a direct Assistant
         self.examples: list[str] = []
 
     def take(self, limit: int, deadline: float) -> bool:
@@ -120,7 +123,8 @@ class Stats:
                     self.examples.append(f"{kind}: {error}")
 
 
-def client(i: int, port: int, stats: Stats, limit: int, deadline: float, p_new: float) -> None:
+def client(i: int, port: int, stats: Stats, limit: int, deadline: float, p_new: float,
+           reference: dict[str, dict[str, Any]] | None = None) -> None:
     rng = random.Random(i)
     conn: http.client.HTTPConnection | None = None
     conv: str | None = None
@@ -158,6 +162,16 @@ def client(i: int, port: int, stats: Stats, limit: int, deadline: float, p_new: 
                 d = json.loads(data)
                 if expect == 200:
                     status_word = d.get("status")
+                    standalone = kind == "GET ask" or kind == "new conversation"
+                    asked = d.get("question")
+                    if standalone and reference is not None and asked in reference:
+                        with stats.lock:
+                            stats.compared += 1
+                        want = reference[asked]
+                        got = {k: d.get(k) for k in want}
+                        if got != want:
+                            diff = [k for k in want if want[k] != got[k]]
+                            err = f"answer differs from a direct Assistant in {diff}: {asked!r}"
                     if kind != "GET ask":
                         conv = d.get("conversation")
                 elif not (d.get("ok") is False and d.get("status") == expect):
@@ -220,6 +234,15 @@ def main(argv: list[str] | None = None) -> int:
                     return 1
                 time.sleep(0.1)
             startup = time.monotonic() - t_start
+            # what a direct Assistant says to each stand-alone question: every first turn must match
+            from askbudget import Assistant
+
+            direct = Assistant(str(db))
+            reference: dict[str, dict[str, Any]] = {}
+            for q in SELF_CONTAINED_QUESTIONS:
+                direct.reset()
+                full = direct.ask(q).to_dict()
+                reference[full["question"]] = {k: full[k] for k in ("status", "text", "value", "unit", "citations")}
             # warm-up: one question per client so the start RSS is the steady state, not an empty process
             warm = Stats()
             client(0, port, warm, args.clients, time.monotonic() + 30, 1.0)
@@ -237,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             sampler.start()
             deadline = t0 + args.seconds
             threads = [threading.Thread(target=client, args=(i + 1, port, stats, args.requests, deadline,
-                                                             args.new_conversation), daemon=True)
+                                                             args.new_conversation, reference), daemon=True)
                        for i in range(args.clients)]
             for t in threads:
                 t.start()
@@ -265,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         "p50_ms": round(pct(stats.latencies, 0.50) * 1e3, 2), "p90_ms": round(pct(stats.latencies, 0.90) * 1e3, 2),
         "p99_ms": round(pct(stats.latencies, 0.99) * 1e3, 2), "max_ms": round(max(stats.latencies) * 1e3, 2),
         "errors": sum(stats.errors.values()), "errors_by_kind": dict(stats.errors),
+        "compared_with_direct_assistant": stats.compared,
         "error_examples": stats.examples, "by_kind": dict(stats.kinds), "answer_statuses": dict(stats.statuses),
         "rss_mb_start": round(rss[0][1], 1) if rss else None, "rss_mb_middle": round(mid, 1),
         "rss_mb_end": round(rss[-1][1], 1) if rss else None, "rss_mb_max": round(max(r for _, r in rss), 1),
@@ -276,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{figures['requests_per_s']} req/s, {figures['answers_per_s']} answers/s")
     print(f"  latency p50 {figures['p50_ms']} ms, p90 {figures['p90_ms']} ms, p99 {figures['p99_ms']} ms, "
           f"max {figures['max_ms']} ms")
-    print(f"  errors {figures['errors']} {dict(stats.errors) or ''}")
+    print(f"  errors {figures['errors']} {dict(stats.errors) or ''}; {stats.compared} stand-alone answers "
+          "equal to a direct Assistant's" if not stats.errors else f"  errors {figures['errors']} {dict(stats.errors)}")
     for e in stats.examples:
         print(f"    {e}")
     print(f"  mix {dict(stats.kinds)}; answer statuses {dict(stats.statuses)}")
