@@ -346,6 +346,49 @@ def test_a_table_of_another_year_spliced_in(store: Store, gongan_doc: Path, tmp_
     _refused_or_warned_at(store, doc, i + 1)
 
 
+def test_a_table_in_yuan_inside_a_wanyuan_document(store: Store, gongan_doc: Path, tmp_path: Path) -> None:
+    """The 基本支出表 printed in 元 (its header block says 单位：元, its figures ×10 000) while the rest
+    of the document is in 万元: refused or warned at that 单位 line — or read right, so 电费 is
+    95 万元. Never 950 000 万元."""
+    text = gongan_doc.read_text(encoding="utf-8")
+    title = "## 单位预算一般公共预算财政拨款基本支出表"
+    sec = _section(text, title)
+
+    def to_yuan(line: str) -> str:
+        if "\t" not in line:
+            return line.replace("单位：万元", "单位：元")
+        cells = line.split("\t")
+        return "\t".join(f"{float(c) * 10000:.2f}" if k >= 3 and re.fullmatch(r"\d+\.\d+", c.strip()) else c
+                         for k, c in enumerate(cells))
+
+    doc = tmp_path / "mixed-units.txt"
+    out = text.replace(sec, "\n".join(to_yuan(x) for x in sec.split("\n")))
+    doc.write_text(out, encoding="utf-8")
+    lines = out.split("\n")
+    line = find_line(lines, r"^单位：元") + 1
+    from askbudget.errors import IngestError
+    from askbudget.ingest import build_store
+
+    db = tmp_path / "mixed.db"
+    try:
+        report = build_store([doc], db, quiet=True)
+    except IngestError as e:
+        assert e.line == line, f"refused at line {e.line}, the 单位：元 line is {line}: {e}"
+        return
+    if any(w.line == line for _, w in report.warnings):
+        return
+    from askbudget.assistant import Assistant
+
+    a = Assistant(str(db))
+    answer = a.ask("电费多少")
+    if answer.status == "answered" and answer.value is not None:
+        from hostile_util import to_wan
+
+        wan = to_wan(answer.value, answer.unit)
+        assert wan is not None and abs(wan - 95.0) <= 0.005, (
+            f"电费 read as {answer.value} {answer.unit} ({answer.text!r}): the table said 950000.00 元 = 95 万元")
+
+
 # ---------------------------------------------------------------- duplicates
 
 
