@@ -107,6 +107,7 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         if asks_non_money(it.text) and f.unit in MONEY:
             return None  # asked how many / how large: a money figure is not the answer
         text, value, unit = self._say(f, it)
+        derivation = ""
         if f.ref is not None and f.ref.kind == "固定资产占用情况表" and f.column == "数量":
             unit = _unit_in(f.raw) or (it.measure or "")
             text = f"{f.ref.label}数量为{fmt(f.value)}{unit}"
@@ -115,13 +116,14 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             text, unit = f"{f.ref.label}采购数量为{fmt(f.value)}{u}", u
         elif f.ref is None and f.column == "数量":
             text, value, unit = f"拟购置{f.label}{fmt(f.value)}{f.unit}", f.value, f.unit
+            derivation = f"读自原文“{f.note}”" if f.note else ""
         elif f.ref is not None and f.column == "单价":
             text = f"{f.ref.label}单价{fmt(value, unit)}{unit}"
         doc = f.doc or (f.ref.doc if f.ref else 0)
         text += self._unit_note(doc, it) + "。"
         new = Context(figs=[f], refs=[f.ref] if f.ref else [], subject_keys=[m.key for m in it.subjects],
                       doc=doc, table_id=f.ref.table_id if f.ref else None, what="figure")
-        return Answer(it.question, "answered", text, value, unit, f.cites), new
+        return Answer(it.question, "answered", text, value, unit, f.cites, derivation=derivation), new
 
     def _row_text(self, ref: RowRef, column: str) -> str:
         for c in self.cells(ref.id):

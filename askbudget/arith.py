@@ -36,6 +36,13 @@ class ArithmeticMixin(Resolver):
                 if sf:
                     return sf[0]
             return None
+        if len(figs) > 1:
+            # "培训费和会议费合计占…": the side is the sum of its figures; anything else is not one figure
+            if any(f.value is None for f in figs) or len({f.unit for f in figs}) != 1 or len({f.doc for f in figs}) != 1:
+                return None
+            total = round(sum(f.value for f in figs), 6)  # type: ignore[misc]
+            label = "与".join(f.label for f in figs)
+            return Fig(label, total, figs[0].unit, tuple(dict.fromkeys(c for f in figs for c in f.cites)), doc=figs[0].doc)
         return figs[0]
 
     def _two(self, it: Intent, ctx: Context, docs: list[int], op: str) -> tuple[Fig, Fig] | Answer | None:
@@ -60,7 +67,18 @@ class ArithmeticMixin(Resolver):
 
     def _a_share(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         op = "占" if "占" in it.text else ""
-        got = self._two(it, ctx, docs, op)
+        ms = self._expand(it.subjects)
+        pos = it.text.find("占")
+        if pos >= 0 and len(ms) == 2 and all(m.pos < pos for m in ms) and re.search(r"中|里|当中|之中", it.text[:pos]):
+            # "三公经费中公务接待费占多少": the part over the whole it is named in
+            whole, part = ms
+            got = (self._fig_side(it, [part], docs, ctx), self._fig_side(it, [whole], docs, ctx))
+            if any(isinstance(g, Answer) for g in got):
+                return next(g for g in got if isinstance(g, Answer)), ctx
+            if not all(isinstance(g, Fig) for g in got):
+                return None
+        else:
+            got = self._two(it, ctx, docs, op)
         if not isinstance(got, tuple):
             return (got, ctx) if isinstance(got, Answer) else None
         a, b = got

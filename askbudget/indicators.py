@@ -159,4 +159,5 @@ class IndicatorMixin(Resolver):
         unit = m.group(2)
         cite = Citation(d.name, d.unit_name, d.year, t["title"], "绩效目标", "")
         return (Answer(it.question, "answered", f"{t['project']}的绩效目标：“{clause.strip()}”，即{fmt(value)}{unit}。",
-                       value, unit, (cite,)), Context(project=t["project"], doc=d.id, what="indicator"))
+                       value, unit, (cite,), derivation=f"读自绩效目标原文“{clause.strip()}”"),
+                Context(project=t["project"], doc=d.id, what="indicator"))

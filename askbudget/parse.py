@@ -451,7 +451,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "glossary"
     if "list" in cues:
         return "list"
-    if "code" in cues and not codes:
+    if ("code" in cues or re.search(r"(在|属于|是|归)哪(个|一|类)?(个)?(功能|经济)?(分类)?科目|什么科目", text)) and not codes:
         return "code_of"
     if year is not None and v.latest_year and year != v.latest_year:
         return "yoy"
