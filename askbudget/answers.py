@@ -190,7 +190,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             return Answer(it.question, "answered", text + "。", None, None, f.cites), new
         got = self._figure_answer(it, figs, ctx)
         if got is None:
-            return self._indicator(it, docs, ctx)
+            # a count or size was asked in a unit ("多少人", "几天"): maybe an indicator says it
+            return self._indicator(it, docs, ctx) if it.measure else None
         ans, new = got
         if it.codes and f.ref is not None and f.ref.code:
             ans = replace(ans, text=f"{it.codes[0]}是“{f.ref.label}”，" + ans.text)

@@ -180,7 +180,7 @@ class ListMixin(Resolver):
     def _a_count(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         if it.facts:
             return self._a_fact(it, ctx, docs)
-        if any(m.has("row", "item", "alias", "code", "stmt") for m in it.subjects):
+        if any(m.has("row", "item", "alias", "code", "stmt") and not m.has("total") for m in it.subjects):
             got = self._a_figure(replace(it, columns=tuple(dict.fromkeys(it.columns + ("数量",)))), ctx, docs)
             if got:
                 return got

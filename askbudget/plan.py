@@ -518,6 +518,8 @@ class Resolver(Planner):
         if fig is None:
             return []
         if primary.is_total and primary.label in ("合计", "小计", "总计"):
+            if fig.column == "数量":
+                return []  # a 合计 line has no count of its own
             fig = replace(fig, label=m.text)
         if cols and not any(_col_score(fig.column, "", c) for c in cols):
             return []
