@@ -68,6 +68,15 @@ class IndicatorMixin(Resolver):
                 or (lb and sl == 1.0 and len(key(r["level3"])) >= 2)
             if ok:
                 scored.append((name + 0.5 * sp + bonus, sp, r))
+        if not scored and it.measure and it.measure not in ("个",):
+            # "体检覆盖多少人": the project is named, and only one of its indicators is counted in 人
+            by_unit = [(len(qb & pb), r) for r, pb, lb, db in inds
+                       if len(qb & pb) >= 1 and (r["unit"] or "").endswith(it.measure) and r["number"] is not None]
+            if by_unit:
+                top = max(n for n, _ in by_unit)
+                best_rows = [r for n, r in by_unit if n == top]
+                if len(best_rows) == 1:
+                    scored = [(0.6, top, best_rows[0])]
         if not scored:
             return self._goal_text(it, docs, qb) if (loose or it.subjects or it.leftover) else None
         scored.sort(key=lambda x: -x[0])
