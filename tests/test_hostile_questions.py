@@ -356,6 +356,12 @@ def variants(q: str) -> dict[str, str]:
         "in 万元": _with_unit(q, "万元"),
         "in 元": _with_unit(q, "元"),
     }
+    v.update({
+        "polite prefix": "请问" + q, "asked for": "麻烦问一下，" + q, "want to know": "我想知道" + q,
+        "look it up": "帮我查一下" + q, "particle 呀": q + "呀", "particle 啊？": q + "啊？", "particle 呢": q + "呢",
+        "exclamation": q + "！", "ellipsis": q + "……", "in quotes": "“" + q + "”", "in brackets": "【" + q + "】",
+        "line break": q.replace("的", "的\n", 1), "leading tab": "\t" + q, "？？": q + "？？", "emoji": q + "🙂",
+    })
     if re.search(r"\d", q):
         v["full-width digits"] = q.translate(FULLWIDTH)
     return v
