@@ -67,7 +67,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         if not it.subjects and not it.leftover and (it.followup or it.columns or it.year_rel is not None
                                                      or it.cues or it.measure or it.money_unit):
             what = it.what
-            if what == "figure" and ("sum" in it.cues or "total" in it.cues) and len(ctx.figs) >= 2:
+            if what == "figure" and ("sum" in it.cues or ("total" in it.cues and re.search(r"两者|二者|两项|它们|这两|两个", t))) \
+                    and len(ctx.figs) >= 2:
                 what = "sum"
             elif what == "figure" and ("diff" in it.cues or re.search(r"差|相差|多多少|少多少", t)) and len(ctx.figs) >= 2:
                 what = "diff"
@@ -77,11 +78,15 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                 what = prev.what
             subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
                 "row", "item", "alias", "stmt", "project", "total", "code")))
-            if what in ("sum", "diff") and len(ctx.figs) >= 2:
+            if what in ("sum", "diff", "share") and len(ctx.figs) >= 2:
                 subjects = ()
+            if what == "figure" and "total" in it.cues and not it.columns:
+                cols_in: tuple[str, ...] = ("合计",)  # "总共多少钱" after 单价/数量: the item's amount
+            else:
+                cols_in = it.columns or (prev.columns if what == "figure" and not it.measure and not it.tables else ())
             return replace(it, what=what, subjects=subjects,
                            tables=it.tables or (prev.tables if not it.columns else ()),
-                           columns=it.columns or (prev.columns if what == "figure" and not it.measure else ()),
+                           columns=cols_in,
                            unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc,
                            followup=True)
         colish = [m for m in it.subjects if m.has("column")]
@@ -132,7 +137,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         return ""
 
     def _a_figure(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
-        strong = [m for m in it.subjects if m.has("row", "item", "code", "alias", "std", "belongs")]
+        strong = [m for m in it.subjects if m.has("row", "item", "code", "alias", "belongs")
+                  or (m.has("std") and not m.has("project"))]
         projects = [m for m in it.subjects if m.has("project") and not m.has("row", "item")]
         proc_cols = [c for c in it.columns if c in ("采购物品名称", "目录序号", "计量单位", "数量", "单价", "中小微企业份额", "预算资金",
                                                       "合计")]

@@ -77,6 +77,17 @@ class ArithmeticMixin(Resolver):
                 return next(g for g in got if isinstance(g, Answer)), ctx
             if not all(isinstance(g, Fig) for g in got):
                 return None
+        elif not ms and len(ctx.figs) >= 2 and ctx.figs[-2].value and ctx.figs[-1].value is not None \
+                and ctx.figs[-2].value >= ctx.figs[-1].value and ctx.intent is not None \
+                and re.search(r"其中|里面|当中|中的", ctx.intent.text):
+            got = (ctx.figs[-1], ctx.figs[-2])  # "占比多少" after "其中X多少": X over the whole before it
+        elif pos >= 0 and ms and all(m.pos > pos for m in ms) and ctx.figs:
+            b = self._fig_side(it, ms, docs, ctx)  # "占基本支出的比例呢": the previous figure over this one
+            if isinstance(b, Answer):
+                return b, ctx
+            got = (ctx.figs[-1], b) if isinstance(b, Fig) else None
+            if got is None:
+                return None
         else:
             got = self._two(it, ctx, docs, op)
         if not isinstance(got, tuple):
