@@ -45,8 +45,12 @@ class IndicatorMixin(Resolver):
         if not qb:
             return None
         scored = []
+        # a follow-up ("成本控制呢") stays with the project the previous answer was about
+        named = max((len(qb & pb) / len(pb) for _, pb, _, _ in inds if pb), default=0.0) >= 0.5
         for r, pb, lb, db in inds:
             sp = len(qb & pb) / len(pb) if pb else 0.0
+            if not named and ctx.project and r["project"] == ctx.project:
+                sp = 1.0
             nl = len(qb & lb)
             nd = len(qb & db)
             sl = nl / len(lb) if lb else 0.0
