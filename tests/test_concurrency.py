@@ -252,7 +252,8 @@ def test_time_limit_stops_a_recursive_cte(both_store: Path) -> None:
 
 
 def test_time_limit_default_is_the_setting(both_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from askbudget.store import TimeLimit, open_readonly
+    """TimeLimit with no ms reads SQL_TIME_LIMIT_MS (env-overridable) when it is entered."""
+    from askbudget.store import open_readonly
 
     monkeypatch.setenv("ASKBUDGET_SQL_TIME_LIMIT_MS", "150")
     conn = open_readonly(both_store)
