@@ -755,6 +755,57 @@ def test_one_units_items_asked_of_the_other_unit(probe: Probe) -> None:
         probe.ask(q, "other unit's item")
 
 
+# ---------------------------------------------------------------- lists, counts and extremes agree
+
+# "有几个X" and "有哪些X" about the same X must agree: the list names as many as the count says.
+COUNT_LIST: list[tuple[str, str]] = [
+    ("财政局有几个科室", "财政局有哪些科室"), ("财政局科室一共多少个", "财政局的科室有哪些"),
+    ("分局有几个科室所队", "分局有哪些科室所队"), ("分局有几个派出所", "分局有哪些派出所"),
+    ("分局有几个大队", "分局有哪些大队"), ("财政局有几个中心", "财政局有哪些中心"),
+    ("分局有几个绩效目标表", "分局有哪些绩效目标表"), ("财政局政府采购有几个项目", "财政局政府采购有哪些项目"),
+]
+
+
+@pytest.mark.parametrize(("count_q", "list_q"), COUNT_LIST, ids=[c for c, _ in COUNT_LIST])
+def test_a_count_and_its_list_agree(probe: Probe, count_q: str, list_q: str) -> None:
+    probe.assistant.reset()
+    count = probe.ask(count_q, "count/list pair")
+    probe.assistant.reset()
+    listed = probe.ask(list_q, "count/list pair")
+    if count.status != "answered" or count.value is None or listed.status != "answered":
+        return
+    n = int(count.value)
+    said = [int(m) for m in re.findall(r"(\d+)\s*(?:个|项|家)", listed.text)]
+    if listed.items:
+        assert len(listed.items) == n, (f"{count_q!r} says {n}, {list_q!r} lists {len(listed.items)}: "
+                                        f"{listed.text[:120]!r}")
+    elif said:
+        assert said[0] == n, f"{count_q!r} says {n}, {list_q!r} says {said[0]}: {listed.text[:120]!r}"
+
+
+# The least / most of a group, from the document. An empty cell is nothing budgeted (0): it counts.
+EXTREMES: list[tuple[str, str, float]] = [
+    ("分局固定资产里哪类最少", "文物与陈列品", 0.0),
+    ("分局固定资产哪类价值最高", "专用设备", 3271.13),
+    ("财政局三公经费里哪项最少", "因公出国", 0.0),
+    ("财政局三公经费里哪项最多", "公务用车", 7.80),
+    ("分局公用经费里哪项最少", "租赁费", 23.00),
+    ("财政局工资福利支出中哪项最多", "津贴补贴", 215.48),
+]
+
+
+@pytest.mark.parametrize(("text", "label", "value"), EXTREMES, ids=[t for t, _, _ in EXTREMES])
+def test_least_and_most_are_the_documents(probe: Probe, text: str, label: str, value: float) -> None:
+    probe.assistant.reset()
+    answer = probe.ask(text, "least/most")
+    if answer.status != "answered" or answer.value is None:
+        return
+    got = to_wan(answer.value, answer.unit)
+    got = answer.value if got is None else got
+    assert abs(got - value) <= 0.005 and label in answer.text, (
+        f"{text!r} -> {answer.value} {answer.unit} ({answer.text[:100]!r}); the document's is {label} {value}")
+
+
 # ---------------------------------------------------------------- one unit, two years
 
 # The 分局's document again as its 2022 budget with another 电费 (88.00): a store holding two years of
