@@ -9,6 +9,7 @@ its mixins). User text never enters SQL except as a bound parameter. Each query 
 """
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from dataclasses import dataclass, field, replace
@@ -700,6 +701,7 @@ def asks_non_money(text: str) -> bool:
     return bool(_NON_MONEY.search(t))
 
 
+@functools.lru_cache(maxsize=65536)
 def _lcs(a: str, b: str) -> int:
     """Length of the longest common substring (short strings only)."""
     if not a or not b:

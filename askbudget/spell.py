@@ -51,6 +51,19 @@ def suggest(v: Vocab, run: str) -> tuple[str, str] | None:
     """The word ``run`` (or its longest part) most likely meant, with how it was found; else None."""
     if len(run) < 2 or len(run) > 24:
         return None
+    cache = getattr(v, "_spell_cache", None)
+    if cache is None:
+        cache = {}
+        v._spell_cache = cache  # type: ignore[attr-defined]
+    if run in cache:
+        return cache[run]
+    got = _suggest(v, run)
+    if len(cache) < 20000:
+        cache[run] = got
+    return got
+
+
+def _suggest(v: Vocab, run: str) -> tuple[str, str] | None:
     idx = _index(v)
     sp = idx.get("speller")
     if sp is not None:
