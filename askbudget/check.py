@@ -443,7 +443,9 @@ def _candidates(tables: list[_Table], subject: str) -> list[tuple[float, str]]:
     return out
 
 
-ITEM_RE = re.compile(r"([^、，,；;：:]+?)\s*(\d[\d,]*(?:\.\d+)?)\s*万元")
+# bounded (an item name of at most 40 characters, a figure of at most 24 digits) so a run-on
+# sentence cannot make findall quadratic
+ITEM_RE = re.compile(r"([^、，,；;：:]{1,40}?)\s*(?<![\d,.])(\d[\d,]{0,23}(?:\.\d{1,6})?)\s*万元")
 
 
 def _narrative_rules(conn: sqlite3.Connection, document_id: int, tables: list[_Table], out: _Out) -> None:

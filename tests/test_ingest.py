@@ -762,3 +762,34 @@ def test_code_split_over_lei_kuan_xiang_columns(tmp_path: Path, gongan_doc: Path
     assert [(r.code, r.level, r.parent_code) for r in t.rows] == [
         (None, None, None), ("212", 1, None), ("21208", 2, "212"), ("2120899", 3, "21208")]
     assert t.columns == ("合计", "基本支出", "项目支出")
+
+
+# ---------------------------------------------------------------- run-on narrative lines
+
+RUN_ON = {
+    "30 000 digits": "1" * 30_000,
+    "one subject 3 000 times": "一般公共预算拨款4327.18万元，" * 3_000,
+    "digits glued to a figure": "9" * 5_000 + "万元",
+}
+
+
+@pytest.mark.parametrize("name", list(RUN_ON))
+def test_run_on_narrative_line_is_bounded(gongan_doc: Path, name: str) -> None:
+    """The extractor's figure pattern starts only where a digit run starts and is bounded, and a
+    statement quotes at most MAX_SENTENCE characters: time and stored text stay linear."""
+    import time
+
+    from askbudget.ingest import parse_bytes
+    from askbudget.ingest.statements import MAX_SENTENCE
+
+    lines = gongan_doc.read_text(encoding="utf-8").split("\n")
+    i = next(k for k, line in enumerate(lines) if line.startswith("按照预算管理有关规定"))
+    lines[i] += RUN_ON[name]
+    t0 = time.perf_counter()
+    doc = parse_bytes("\n".join(lines).encode(), "run-on.txt")
+    assert time.perf_counter() - t0 < 2
+    assert all(len(s.sentence) <= MAX_SENTENCE for s in doc.statements)
+    assert all(s.value is None or s.value < 1e24 for s in doc.statements)  # no 5 000-digit figure
+    # the real statements of the document are all still there
+    base = {(s.subject, s.value, s.year) for s in parse_file(gongan_doc).statements}
+    assert base <= {(s.subject, s.value, s.year) for s in doc.statements}

@@ -29,7 +29,7 @@ NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ar", re.compile(r"^(\d{1,2})\s*[、.．](?!\d)")),
 )
 TERMINAL = "。！？!?；;：:”」）)"
-MONEY_RE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元)")
+MONEY_RE = re.compile(r"(?<![\d,.])\d[\d,]{0,23}(?:\.\d{1,6})?(?![\d,.])\s*(?:万元|亿元|元)")  # bounded: see statements.FIG_RE
 GLOSS_RE = re.compile(r"^(?:[-*•]\s*)?(\d+)\s*[、.．]\s*(.+?)\s*[:：]\s*(.*)$", re.S)
 DEPTS_RE = re.compile(r"设有\s*(\d+)\s*个\s*([^：:，,。]{0,12}?)\s*[：:]\s*([^。]+)")
 STAFF_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (

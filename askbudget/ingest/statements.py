@@ -21,7 +21,10 @@ from .narrative import Paragraph, numbering
 
 SENT_RE = re.compile(r"[^。！？!?]+[。！？!?]?")
 CLAUSE_SPLIT_RE = re.compile(r"[，,；;]")
-FIG_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|元|%|％)")
+# a figure starts where a run of digits starts (the look-behind) and is at most 24 digits/commas and
+# 6 decimals long: without both, a line of 30 000 digits is tried from every digit, each try running
+# to the end of the run (quadratic: a minute for 30 kB). No budget figure is longer.
+FIG_RE = re.compile(r"(?<![\d,.])(\d[\d,]{0,23}(?:\.\d{1,6})?)(?![\d,.])\s*(万元|亿元|元|%|％)")
 CHANGE_WORD_RE = re.compile(r"(增加|增长|提高|上升|多|减少|下降|降低|减|压减|节约)\s*(?:了)?\s*$")
 BASE_RE = re.compile(r"(?:较|比|与|同)\s*(上年|上一年|去年|(\d{4})\s*年)(?:度)?(?:同期)?(?:相比|比较)?")
 FLAT_RE = re.compile(r"持平")
@@ -31,6 +34,9 @@ DELIM_RE = re.compile(r".*[：:、，,；;]")
 REASON_RE = re.compile(r"原因|由于|因为|是因")
 PRIOR_YEAR_RE = re.compile(r"^(?:上年末|上年底|上一年末)")
 MAX_SUBJECT = 20
+# a statement quotes its sentence; a "sentence" longer than this (a run-on line with no 。) is quoted
+# by the clause that states the figure, so N mentions in one 100 kB line do not store N × 100 kB
+MAX_SENTENCE = 300
 LEAD_RE = re.compile(r"^(?:\d{4}\s*年(?:度)?(?:的)?|本年度?|今年|我(?:局|单位|部门|委|办|院|中心)(?:[（(]本级[)）])?|"
                      r"本单位|其中|包括|主要包括|具体包括|共计|合计|安排|预算安排|的|了|\s)+")
 TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|为|是|达到|达|约|计)+$")
@@ -50,6 +56,17 @@ class _Stmt:
     base_value: float | None = None
     sentence: str = ""
     line: int = 0
+
+
+def _quote(st: _Stmt, sentence: str) -> str:
+    """The sentence a statement quotes: whole when short, else the clause that names its subject."""
+    if len(sentence) <= MAX_SENTENCE:
+        return sentence
+    at = max(sentence.find(st.subject), 0) if st.subject else 0
+    start = max(sentence.rfind(c, 0, at) for c in "，,；;") + 1
+    ends = [e for e in (sentence.find(c, at + len(st.subject)) for c in "，,；;") if e >= 0]
+    end = min(ends, default=len(sentence))
+    return sentence[start:min(end, start + MAX_SENTENCE)]
 
 
 def _num(s: str) -> float:
@@ -199,7 +216,8 @@ def extract(paras: list[tuple[int, Paragraph]], doc_year: int, unit_name: str,
                     st.base_year = base_year or (st.year - 1 if st.year else None)
             for st in stmts:
                 out.append(Statement(seq, st.subject, st.value, st.unit, st.year, st.change_dir, st.change,
-                                     st.change_pct, st.base_year, st.base_value, st.sentence, st.line))
+                                     st.change_pct, st.base_year, st.base_value, _quote(st, sentence),
+                                     st.line))
         if para_first:
             topic = para_first
     return out
