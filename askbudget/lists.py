@@ -132,7 +132,7 @@ class ListMixin(Resolver):
         if not got:
             return None
         figs, group, col = got
-        figs = [f for f in figs if f.value is not None and f.value != 0]
+        figs = [f for f in figs if f.value is not None]  # an empty cell is 0 budgeted: it can be the least
         if not figs:
             return None
         lowest = "min" in it.cues and "max" not in it.cues
