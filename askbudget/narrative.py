@@ -68,7 +68,9 @@ class NarrativeMixin(Resolver):
                            float(r["value"]), "个", (cite,)), Context(doc=d))
         if r["key"] == "科室所队":
             names = [n for n in re.split(r"[、,，]", r["value"]) if n]
-            filt = [w for w in ("大队", "派出所", "警务站", "中心", "科", "室", "所", "队", "站", "办") if w in it.text and w != "科室"]
+            generic = re.search(r"科室|所队|内设机构|机构|部门", it.text)
+            filt = [] if generic else [w for w in ("大队", "派出所", "警务站", "中心", "科", "室", "所", "队", "站", "办")
+                                        if w in it.text]
             chosen = [n for n in names if any(n.endswith(w) or w in n for w in filt[:1])] if filt else names
             if not chosen:
                 return None
