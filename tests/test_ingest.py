@@ -442,7 +442,12 @@ def test_parse_value(raw: str, expected: tuple[str | None, float | None, str | N
 
 @pytest.mark.parametrize("raw,value", [
     ("4,327.18", 4327.18), ("4327.18", 4327.18), ("", None), ("--", None), ("3 个", 3.0), ("0", 0.0),
-    ("以实际数为准", None), ("1,000", 1000.0)])
+    ("以实际数为准", None), ("1,000", 1000.0),
+    # negative figures as printed: a minus sign (ASCII, U+2212, full-width) or accountants' brackets
+    ("-5.00", -5.0), ("−5.00", -5.0), ("－5.00", -5.0), ("(5.00)", -5.0), ("（1,234.50）", -1234.5),
+    ("(0.00)", 0.0), ("(-5.00)", None), ("(abc)", None), ("(3 个)", None),
+    # a figure with its money unit: the number (the unit is converted by the ingest, see TestUnits)
+    ("95.00万元", 95.0), ("950000元", 950000.0), ("1.2 亿元", 1.2), ("万元", None), ("5万元元", None)])
 def test_parse_number(raw: str, value: float | None) -> None:
     assert parse_number(raw) == value
 
@@ -793,3 +798,201 @@ def test_run_on_narrative_line_is_bounded(gongan_doc: Path, name: str) -> None:
     # the real statements of the document are all still there
     base = {(s.subject, s.value, s.year) for s in parse_file(gongan_doc).statements}
     assert base <= {(s.subject, s.value, s.year) for s in doc.statements}
+
+
+# ---------------------------------------------------------------- money units (docs/schema.md: cells in 万元)
+
+def _money_cells(path: Path) -> dict[tuple[str, int, int], tuple[str, float]]:
+    """(table title, row seq, col) → (raw, value) of every money figure of a parsed document."""
+    from askbudget.ingest.reader import COUNTED_RE
+    from askbudget.ingest.units import NON_MONEY_COLUMN_RE
+
+    out = {}
+    for t in parse_file(path).tables:
+        for r in t.rows:
+            for c in r.cells:
+                if c.value is not None and not NON_MONEY_COLUMN_RE.search(c.column) \
+                        and not COUNTED_RE.match(c.raw):
+                    out[(t.title, r.seq, c.col)] = (c.raw, c.value)
+    return out
+
+
+def _reprint(src: Path, dst: Path, unit: str, scale: float, only: str | None = None) -> Path:
+    """``src`` printed in ``unit`` (figures × ``scale``) — every table, or only the one titled ``only``:
+    its 单位 lines and column unit notes say ``unit``, each money field of its rows is rescaled."""
+    text = src.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    parsed = parse_file(src)
+    money = _money_cells(src)
+    per_line: dict[int, set[str]] = {}
+    other: dict[int, set[str]] = {}
+    for t in parsed.tables:
+        if only is not None and t.title != only:
+            continue
+        for i in range(t.line_start - 1, t.line_end):
+            lines[i] = lines[i].replace("单位：万元", f"单位：{unit}").replace("单位: 万元", f"单位: {unit}")
+        for r in t.rows:
+            for c in r.cells:
+                bucket = per_line if (t.title, r.seq, c.col) in money else other
+                bucket.setdefault(c.line, set()).add(c.raw)
+    from askbudget.ingest.reader import strip_tags
+
+    for no, raws in per_line.items():
+        fields = [strip_tags(f).strip() for f in lines[no - 1].split("\t")]
+        lines[no - 1] = "\t".join(
+            f"{parse_number(f) * scale:.{2 if scale >= 1 else 6}f}"  # type: ignore[operator]
+            if f in raws and f not in other.get(no, set()) else f for f in fields)
+    dst.write_text("\n".join(lines), encoding="utf-8")
+    return dst
+
+
+@pytest.mark.parametrize("unit,scale", [("元", 1e4), ("亿元", 1e-4), ("千元", 10.0)])
+@pytest.mark.parametrize("which", ["gongan", "czj"])
+def test_a_document_printed_in_another_unit_is_stored_in_wanyuan(tmp_path: Path, gongan_doc: Path, czj_doc: Path,
+                                                                  which: str, unit: str, scale: float) -> None:
+    """Every money cell of a document printed wholly in 元/亿元/千元 is stored as the same 万元 figure
+    the 万元 original holds; raw keeps what was printed; documents.money_unit stays 万元."""
+    src = gongan_doc if which == "gongan" else czj_doc
+    doc = _reprint(src, tmp_path / f"{which}-{unit}.txt", unit, scale)
+    want = _money_cells(src)
+    got = _money_cells(doc)
+    assert got.keys() == want.keys()
+    wrong = {k: (got[k], want[k]) for k in want if abs(got[k][1] - want[k][1]) > 1e-6}
+    assert not wrong, list(wrong.items())[:5]
+    parsed = parse_file(doc)
+    assert parsed.money_unit == "万元"
+    assert any(f"printed in {unit}" in w.message for w in parsed.warnings)
+    db = tmp_path / "u.db"
+    build_store([doc], db, quiet=True)
+    c = sqlite3.connect(db)
+    assert c.execute("SELECT DISTINCT money_unit FROM documents").fetchall() == [("万元",)]
+    # the arithmetic check finds exactly what it finds in the original (the sums hold in 万元)
+    base = tmp_path / "b.db"
+    build_store([src], base, quiet=True)
+    b = sqlite3.connect(base)
+    q = "SELECT rule, table_title, row, [column] FROM checks ORDER BY 1, 2, 3, 4"
+    assert c.execute(q).fetchall() == b.execute(q).fetchall()
+
+
+@pytest.mark.parametrize("unit,scale", [("元", 1e4), ("亿元", 1e-4)])
+def test_one_table_in_another_unit_inside_a_wanyuan_document(tmp_path: Path, gongan_doc: Path,
+                                                              unit: str, scale: float) -> None:
+    """Cell-level: the 基本支出表 printed in 元 inside a 万元 document — 电费 (30206) 公用经费 is stored
+    95 (万元) with raw as printed, every other table untouched, a warning names the 单位 line."""
+    title = "单位预算一般公共预算财政拨款基本支出表"
+    doc = _reprint(gongan_doc, tmp_path / "mixed.txt", unit, scale, only=title)
+    parsed = parse_file(doc)
+    t = next(t for t in parsed.tables if t.title == title)
+    cell = next(c for r in t.rows if r.code == "30206" for c in r.cells if c.column == "公用经费")
+    assert cell.value == pytest.approx(95.0, abs=1e-9)
+    assert cell.raw == f"{95.0 * scale:.{2 if scale >= 1 else 6}f}"
+    lines = doc.read_text(encoding="utf-8").split("\n")
+    unit_line = next(i + 1 for i in range(t.line_start - 1, t.line_end) if lines[i] == f"单位：{unit}")
+    assert [w.line for w in parsed.warnings if unit in w.message] == [unit_line]
+    assert _money_cells(doc).items() - _money_cells(gongan_doc).items() == {
+        (k, v) for k, v in _money_cells(doc).items() if k[0] == title}
+
+
+@pytest.mark.parametrize("raw,value,warned", [
+    ("95.00万元", 95.0, False),     # the table's own unit written out: no conversion, no warning
+    ("950000元", 95.0, True),       # a figure in another unit than its table: converted, named
+    ("950,000.00元", 95.0, True),
+    ("0.0095亿元", 95.0, True),
+    ("950,000.00", 950000.0, False),  # thousands separators, no unit: the table's unit
+    ("(95.00)", -95.0, False),
+    ("-95.00", -95.0, False),
+])
+def test_a_figure_with_its_own_unit(tmp_path: Path, gongan_doc: Path, raw: str, value: float, warned: bool) -> None:
+    lines = gongan_doc.read_text(encoding="utf-8").split("\n")
+    i = next(k for k, line in enumerate(lines) if line.startswith("6\t30206\t电费"))
+    lines[i] = lines[i].replace("95.00", raw)
+    p = tmp_path / "own-unit.txt"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    parsed = parse_file(p)
+    cells = [c for t in parsed.tables for r in t.rows for c in r.cells if c.line == i + 1 and c.raw == raw]
+    assert cells and all(c.value == pytest.approx(value, abs=1e-9) for c in cells)
+    assert any(w.line == i + 1 for w in parsed.warnings) == warned
+
+
+@pytest.mark.parametrize("line", ["单位：千美元", "单位：港元", "单位：万美元"])
+def test_an_unknown_money_unit_is_an_error_at_its_line(tmp_path: Path, gongan_doc: Path, line: str) -> None:
+    from askbudget.errors import IngestError
+
+    lines = gongan_doc.read_text(encoding="utf-8").split("\n")
+    start = next(k for k, s in enumerate(lines) if s.startswith("## 单位预算一般公共预算财政拨款基本支出表"))
+    i = next(k for k in range(start, len(lines)) if lines[k] == "单位：万元")
+    lines[i] = line
+    p = tmp_path / "unknown-unit.txt"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(IngestError) as ei:
+        parse_file(p)
+    assert ei.value.line == i + 1 and "unknown money unit" in ei.value.reason
+
+
+def test_a_table_whose_pages_disagree_on_the_unit_is_an_error(tmp_path: Path, gongan_doc: Path) -> None:
+    from askbudget.errors import IngestError
+
+    lines = gongan_doc.read_text(encoding="utf-8").split("\n")
+    t = next(t for t in parse_file(gongan_doc).tables if t.kind == "财政拨款收支总表")
+    units = [k for k in range(t.line_start - 1, t.line_end) if lines[k] == "单位：万元"]
+    assert len(units) >= 2, "the 财政拨款收支总表 spans two pages"
+    lines[units[1]] = "单位：元"
+    p = tmp_path / "two-units.txt"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(IngestError) as ei:
+        parse_file(p)
+    assert ei.value.line == units[1] + 1
+
+
+# ---------------------------------------------------------------- a table of another document spliced in
+
+def _splice(src: Path, other: Path, title: str) -> str:
+    a, b = src.read_text(encoding="utf-8"), other.read_text(encoding="utf-8")
+
+    def section(text: str) -> str:
+        i = text.index(title)
+        return text[i:text.index("\n## ", i + 1)]
+    return a.replace(section(a), section(b))
+
+
+@pytest.mark.parametrize("title", ["## 单位预算一般公共预算财政拨款基本支出表", "## 单位预算收支总表"])
+def test_a_table_of_another_unit_is_left_out_with_a_warning(tmp_path: Path, gongan_doc: Path, czj_doc: Path,
+                                                             title: str) -> None:
+    """The 财政局's table pasted into the 分局's document — even as its first table: the document
+    stays the 分局's (the code most tables print), the foreign table is left out (none of its figures
+    become the 分局's) and a warning names the foreign unit line; every other table is as before."""
+    text = _splice(gongan_doc, czj_doc, title)
+    p = tmp_path / "spliced.txt"
+    p.write_text(text, encoding="utf-8")
+    parsed = parse_file(p)
+    base = parse_file(gongan_doc)
+    assert (parsed.unit_code, parsed.year) == (base.unit_code, base.year)
+    lines = text.split("\n")
+    start = next(k for k, s in enumerate(lines) if s.startswith(title))
+    foreign = next(k for k in range(start, len(lines)) if lines[k].startswith("121001 ")) + 1
+    assert [w.line for w in parsed.warnings if "left out" in w.message] == [foreign]
+    t_title = title.removeprefix("## ")
+    assert t_title not in {t.title for t in parsed.tables}
+    assert {t.title for t in base.tables} - {t.title for t in parsed.tables} == {t_title}
+    assert _money_cells(p).items() <= _money_cells(gongan_doc).items()
+
+
+def test_a_table_of_another_year_is_left_out_with_a_warning(tmp_path: Path, gongan_doc: Path) -> None:
+    lines = gongan_doc.read_text(encoding="utf-8").split("\n")
+    start = next(k for k, s in enumerate(lines) if s.startswith("## 单位预算一般公共预算财政拨款基本支出表"))
+    i = next(k for k in range(start, len(lines)) if lines[k].startswith("预算年度"))
+    lines[i] = lines[i].replace("2023", "2022")
+    p = tmp_path / "spliced-year.txt"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    parsed = parse_file(p)
+    assert parsed.year == 2023
+    assert [w.line for w in parsed.warnings if "left out" in w.message] == [i + 1]
+    assert "一般公共预算财政拨款基本支出表" not in {t.kind for t in parsed.tables}
+
+
+def test_money_units_lexicon_is_valid_and_complete() -> None:
+    from askbudget.ingest.units import STORE_UNIT, factors
+
+    f = factors()
+    assert f[STORE_UNIT] == 1.0 and f["元"] == 1e-4 and f["亿元"] == 1e4
+    assert all(u.endswith("元") and v > 0 for u, v in f.items())

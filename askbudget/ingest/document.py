@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from .. import settings
 from ..errors import IngestError
 from .kinds import HEADER_ROWS, TEMPLATE_KINDS, TWO_SIDED, kind_of
-from .layout import leaves as leaves_of
+from .layout import UNIT_SUFFIX_RE, clean_column, leaves as leaves_of
 from .model import Document, Fact, ParseWarning, Table
 from .narrative import read_narrative
 from .org import org_facts
 from .performance import build_indicators, project_of
 from .procurement import build_procurement_rows
-from .reader import YEAR_RE, MONEY_UNIT_RE, Heading, decode, heading_of, read_region
+from .reader import COUNTED_RE, YEAR_RE, Heading, Region, decode, header_text, heading_of, read_region
 from .statements import extract
-from .subjects import build_subject_rows
+from .subjects import TEXT_COLUMNS, build_subject_rows
+from .units import NON_MONEY_COLUMN_RE, STORE_UNIT, factor, is_money_word, suffix_unit
 from .summary import build_two_sided_rows, sides_of
 
 
@@ -81,15 +84,11 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
     ends = [h.line - 1 for h in heads[1:]] + [len(lines)]
 
     year = None
-    money_unit = ""
     for i, line in enumerate(lines):
-        s = line.strip()
-        ym = YEAR_RE.match(s)
-        if ym and year is None:
+        ym = YEAR_RE.match(line.strip())
+        if ym:
             year = int(ym.group(1))
-        mm = MONEY_UNIT_RE.match(s)
-        if mm and not money_unit:
-            money_unit = mm.group(1)
+            break
     if year is None:
         raise IngestError(file, None, "not a budget disclosure: no 预算年度 line (e.g. 预算年度：2023)")
 
@@ -115,19 +114,26 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
             continue
         segments.append((h, kind, [(h.line, end)], False))
 
+    regions = [read_region(lines, ranges, 0) for _, _, ranges, _ in segments]
+    unit_code, unit_name = _unit_of(regions)
+    year = _year_of(regions, year)
+    default_unit = _default_money_unit(regions)
     tables: list[Table] = []
-    unit_code = unit_name = ""
-    for h, kind, ranges, _ in segments:
+    for (h, kind, ranges, _), region in zip(segments, regions):
+        foreign = _foreign_block(region, unit_code, year)
+        if foreign is not None:
+            line, what = foreign
+            warnings.append(ParseWarning(line, f"table {h.text!r}: its header names {what}, not this "
+                                               f"document's ({unit_code}, 预算年度 {year}) — a table of another "
+                                               "document spliced in; it is left out, none of its figures is stored"))
+            continue
         table, problem = _table(lines, h, ranges, kind, warnings)
         if problem is not None:
             line, reason = problem
             if ranges[-1][0] == last_heading:
                 raise IngestError(file, line, f"{reason}: the file looks truncated")
             warnings.append(ParseWarning(line, reason))
-        tables.append(table)
-        region = read_region(lines, ranges, 0)
-        if region.unit_code and len(region.unit_code) > len(unit_code):
-            unit_code, unit_name = region.unit_code, region.unit_name
+        tables.append(_in_wanyuan(file, table, region, default_unit, warnings))
 
     if not tables:
         raise IngestError(file, None, "not a budget disclosure: no known table (收支总表, 收入总表, …)")
@@ -148,7 +154,7 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
     return Document(
         name=name or Path(file).stem, source_path=source_path or file,
         sha256=hashlib.sha256(data).hexdigest(), unit_code=unit_code, unit_name=unit_name, year=year,
-        money_unit=money_unit or "万元", n_lines=len(lines) - (1 if lines and lines[-1] == "" else 0),
+        money_unit=STORE_UNIT, n_lines=len(lines) - (1 if lines and lines[-1] == "" else 0),
         tables=tuple(tables), sections=nar.sections, statements=tuple(statements), facts=nar.facts,
         glossary=nar.glossary, warnings=tuple(warnings))
 
@@ -184,3 +190,133 @@ def _table(lines: list[str], h: Heading, ranges: list[tuple[int, int]], kind: st
                                     "(empty tables say 空表列示)")
     table = Table(kind, title, tuple(columns), region.note, "", "", h.line, region.line_end, tuple(rows), ())
     return table, problem
+
+
+# ------------------------------------------------------------------ the document's own header facts
+
+def _compatible(a: str, b: str) -> bool:
+    """Two unit codes of one unit: the department code ``122`` and its unit ``122001`` agree."""
+    return a.startswith(b) or b.startswith(a)
+
+
+def _unit_of(regions: list[Region]) -> tuple[str, str]:
+    """The document's unit: the code most tables' header blocks name (a table of another unit
+    spliced in is outvoted), written in its longest form, with the name printed beside it."""
+    codes = [r.unit_code for r in regions if r.unit_code]
+    if not codes:
+        return "", ""
+    best = max(codes, key=lambda c: (sum(_compatible(c, o) for o in codes), -codes.index(c)))
+    family = [r for r in regions if r.unit_code and _compatible(r.unit_code, best)]
+    top = max(family, key=lambda r: len(r.unit_code))
+    return top.unit_code, top.unit_name
+
+
+def _year_of(regions: list[Region], first: int) -> int:
+    """The budget year most tables' header blocks print (the first 预算年度 line when none do)."""
+    years = [r.year for r in regions if r.year is not None]
+    if not years:
+        return first
+    counts = Counter(years)
+    return max(years, key=lambda y: (counts[y], -years.index(y)))
+
+
+def _default_money_unit(regions: list[Region]) -> str:
+    """The unit a table without its own 单位 line is printed in: the one most tables print."""
+    units = [r.money_unit for r in regions if r.money_unit and factor(r.money_unit) is not None]
+    if not units:
+        return STORE_UNIT
+    counts = Counter(units)
+    return max(units, key=lambda u: (counts[u], -units.index(u)))
+
+
+def _foreign_block(region: Region, unit_code: str, year: int) -> tuple[int, str] | None:
+    """(line, what) of the first header line of this table naming another unit or year, else None."""
+    for line, key, value in region.blocks:
+        if key == "unit_code" and unit_code and not _compatible(value, unit_code):
+            return line, f"unit {value}"
+        if key == "year" and int(value) != year:
+            return line, f"预算年度 {value}"
+    return None
+
+
+def _column_units(region: Region) -> dict[str, str]:
+    """Columns whose header carries its own money unit: ``价值（金额单位：元）`` → {价值: 元}."""
+    out: dict[str, str] = {}
+    for row in region.header:
+        for cell in row.cells:
+            text = header_text(cell)
+            m = UNIT_SUFFIX_RE.search(text)
+            if m:
+                unit = re.sub(r"^[（(](?:金额)?单位[:：]?|[)）]$", "", m.group(0))
+                out[clean_column(text)] = unit
+    return out
+
+
+def _table_unit(file: str, region: Region, default: str) -> tuple[str, int | None]:
+    """The money unit a table is printed in and the line that says so. All its pages must agree; a
+    unit with 元 that ``lexicon/money_units.tsv`` does not list is an error at its line (a figure
+    is never stored in a unit nobody knows)."""
+    unit, at = "", None
+    for line, key, value in region.blocks:
+        if key != "money_unit":
+            continue
+        if factor(value) is None:
+            if is_money_word(value):
+                raise IngestError(file, line, f"unknown money unit 单位：{value} (known: "
+                                              "元, 千元, 万元, 百万元, 千万元, 亿元 — lexicon/money_units.tsv)")
+            continue  # 单位：<a unit's name> is not a money unit line
+        if not unit:
+            unit, at = value, line
+        elif value != unit:
+            raise IngestError(file, line, f"单位：{value} here, but this table's earlier page (line {at}) "
+                                          f"says 单位：{unit}: one table cannot be in two units")
+    return (unit, at) if unit else (default, None)
+
+
+def _to_wan(value: float, f: float) -> float:
+    """value × f, exact for the decimal factors (950000 元 → 95.0, not 95.00000000000001)."""
+    v = value / round(1 / f) if f < 1 else value * f
+    return round(v, 10)
+
+
+def _in_wanyuan(file: str, table: Table, region: Region, default: str, warnings: list[ParseWarning]) -> Table:
+    """Every money cell of ``table`` in 万元 (the store's unit, docs/schema.md): a cell's own unit
+    (``95.00万元``) first, then its column's (``价值（金额单位：元）``), then its table's 单位 line.
+    ``raw`` stays as printed; a warning names the line of each unit that was converted."""
+    if not table.rows:
+        return table
+    unit, at = _table_unit(file, region, default)
+    cols = _column_units(region)
+    for name, cu in cols.items():
+        if factor(cu) is None and is_money_word(cu):
+            raise IngestError(file, region.header[0].line, f"column {name!r}: unknown money unit {cu!r}")
+    f_table = factor(unit) or 1.0
+    if f_table != 1.0:
+        warnings.append(ParseWarning(at or table.line_start, f"{table.title}: printed in {unit} (单位：{unit}); "
+                                                             f"its figures are stored in {STORE_UNIT}, raw as printed"))
+    for name, cu in cols.items():
+        if cu != STORE_UNIT and factor(cu) is not None:
+            warnings.append(ParseWarning(region.header[0].line, f"{table.title}: column {name!r} printed in {cu}; "
+                                                                f"stored in {STORE_UNIT}, raw as printed"))
+    rows = []
+    changed = False
+    for r in table.rows:
+        cells = []
+        for c in r.cells:
+            if c.value is None or c.column in TEXT_COLUMNS or NON_MONEY_COLUMN_RE.search(c.column) \
+                    or COUNTED_RE.match(c.raw.strip()):
+                cells.append(c)
+                continue
+            own = suffix_unit(c.raw)
+            cu = own or cols.get(c.column) or unit
+            if own is not None and own != (cols.get(c.column) or unit):
+                warnings.append(ParseWarning(c.line, f"{table.title}: {c.raw!r} carries its own unit {own}; "
+                                                     f"stored in {STORE_UNIT}"))
+            f = factor(cu) or 1.0
+            if f != 1.0:
+                cells.append(replace(c, value=_to_wan(c.value, f)))
+                changed = True
+            else:
+                cells.append(c)
+        rows.append(replace(r, cells=tuple(cells)))
+    return replace(table, rows=tuple(rows)) if changed else table

@@ -78,15 +78,36 @@ def header_text(s: str) -> str:
     return WS_RE.sub("", strip_tags(s))
 
 
+MINUS = {"−": "-", "－": "-", "﹣": "-"}
+PAREN_NEG_RE = re.compile(r"^[(（]\s*([^()（）]+?)\s*[)）]$")
+MONEY_SUFFIX_RE = re.compile(r"^(.*?\d)\s*(?:亿元|千万元|百万元|万元|千元|元)$")
+
+
 def parse_number(raw: str) -> float | None:
-    """``4,327.18`` / ``4327.18`` / ``3 个`` → float; empty, ``--`` and text → None."""
+    """``4,327.18`` / ``4327.18`` / ``3 个`` → float; empty, ``--`` and text → None.
+
+    A negative figure may be written ``-5.00``, ``−5.00`` or, as accountants do, ``(5.00)``; a
+    figure may carry its money unit (``95.00万元``: the number here, the unit is
+    :func:`askbudget.ingest.units.suffix_unit`'s to read and the caller's to convert)."""
     s = raw.strip()
     if not s or s in DASHES:
         return None
+    neg = False
+    pm = PAREN_NEG_RE.match(s)
+    if pm:
+        s, neg = pm.group(1), True
+    if s[:1] in MINUS:
+        s = "-" + s[1:]
+    mm = MONEY_SUFFIX_RE.match(s)
+    if mm:
+        s = mm.group(1).strip()
     if NUMBER_RE.match(s):
-        return float(s.replace(",", ""))
+        v = float(s.replace(",", ""))
+        if neg:
+            return (-v or 0.0) if not s.startswith(("-", "+")) else None  # "(-5)" is not a spelling
+        return v
     m = COUNTED_RE.match(s)
-    if m:
+    if m and not neg and not mm:
         return float(m.group(1))
     return None
 
@@ -158,6 +179,9 @@ class Region:
     line_start: int
     line_end: int
     text_lines: tuple[tuple[int, str], ...]  # stray non-table text (kept for the caller to judge)
+    # every page-header fact as printed, in order: (line, "unit_code" | "year" | "money_unit", value);
+    # the fields above keep only the first of each, these let the caller see a page that disagrees
+    blocks: tuple[tuple[int, str, str], ...] = ()
 
 
 def _norm_row(cells: list[str] | tuple[str, ...]) -> str:
@@ -184,6 +208,7 @@ def read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: in
     data: list[RawRow] = []
     note_parts: list[str] = []
     text_lines: list[tuple[int, str]] = []
+    blocks: list[tuple[int, str, str]] = []
     unit_code = unit_name = money_unit = ""
     year: int | None = None
     header_done = False
@@ -222,6 +247,7 @@ def read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: in
                 name += lines[idx[j]].strip()
                 pos = j + 1
                 last = idx[j] + 1
+            blocks.append((no, "unit_code", m.group(1)))
             if not unit_code:
                 unit_code, unit_name = m.group(1), WS_RE.sub("", name)
             if header_done:
@@ -229,9 +255,13 @@ def read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: in
             continue
         if is_block_line(s):
             ym = YEAR_RE.match(s)
+            if ym:
+                blocks.append((no, "year", ym.group(1)))
             if ym and year is None:
                 year = int(ym.group(1))
             mm = MONEY_UNIT_RE.match(s)
+            if mm:
+                blocks.append((no, "money_unit", mm.group(1)))
             if mm and not money_unit:
                 money_unit = mm.group(1)
             if header_done:
@@ -265,4 +295,4 @@ def read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: in
             page_header = False
         data.append(RawRow(no, tuple(cells)))
     return Region(tuple(header), tuple(data), "".join(note_parts), unit_code, unit_name, year,
-                  money_unit, start, last, tuple(text_lines))
+                  money_unit, start, last, tuple(text_lines), tuple(blocks))
