@@ -76,8 +76,8 @@ class YoyMixin(Resolver):
         if want_pct:
             for r in exact + rows:
                 if r["change_pct"] is not None:
-                    sign = -1 if r["change_dir"] == "减少" else 1
-                    v = r["change_pct"] * sign
+                    # the size of the change, its direction said in words (as the change amounts are)
+                    v = r["change_pct"]
                     text = f"据“{r['heading']}”，{r['subject']}与{r['base_year'] or prev_year}年相比{r['change_dir'] or '变化'}{fmt(r['change_pct'])}%：{r['sentence']}"
                     return Answer(it.question, "answered", text, v, "%", (cite(r),)), Context(doc=d)
             return None
@@ -126,6 +126,21 @@ class YoyMixin(Resolver):
                 text = f"{r['subject']}较{r['base_year'] or prev_year}年{r['change_dir']}{fmt(v, u)}{u}（据“{r['heading']}”：{r['sentence']}）"
                 return (Answer(it.question, "answered", text, v, u, (cite(r),)),
                         Context(figs=list(ctx.figs), refs=list(ctx.refs), subject_keys=keys, doc=d))
+        if set(keys) & self._TOTAL_KEYS:
+            # the total's change from last year's total derived from its parts
+            got = self._prev_total_from_parts(it, d, cur_year, prev_year)
+            tot = [r for r in rows if key(r["subject"]) in self._TOTAL_KEYS and r["value"] is not None
+                   and r["year"] == cur_year]
+            if got is not None and tot and got[0].value is not None:
+                prev = got[1].figs[0].value if got[1].figs else None
+                if prev is not None:
+                    ch = round(tot[0]["value"] - prev, 6)
+                    word = "增加" if ch >= 0 else "减少"
+                    v, u = self._convert(abs(ch), doc.money_unit, it)
+                    der = f"{cur_year}年{fmt(tot[0]['value'], '万元')} − {prev_year}年{fmt(prev, '万元')}（{got[0].derivation}）"
+                    text = f"{tot[0]['subject']}较{prev_year}年{word}{fmt(v, u)}{u}（{der}）。"
+                    return (Answer(it.question, "answered", text, v, u, tuple(dict.fromkeys((cite(tot[0]),) + got[0].citations)),
+                                   derivation=der), Context(doc=d))
         return None
 
     def _prev_total_from_parts(self, it: Intent, d: int, cur_year: int, prev_year: int) -> tuple[Answer, Context] | None:
