@@ -26,6 +26,7 @@ a one-cent gap is a real mistake (6781.30 vs 6781.29). A product 数量 × 单�
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -393,31 +394,41 @@ def _same_figure_rules(tables: list[_Table], out: _Out) -> None:
 
 # ------------------------------------------------------------------ narrative rules
 
-# narrative subject → (table kind or None for any, row label or None for the total row, column or None)
-SUBJECT_SYNONYMS: dict[str, tuple[tuple[str | None, str | None, str | None], ...]] = {
-    "预算收入": (("收支总表", "收入总计", None), ("收入总表", None, "合计")),
-    "预算支出": (("收支总表", "支出总计", None), ("支出总表", None, "合计")),
-    "日常公用经费": ((None, None, "公用经费"),),
-    "公用经费": ((None, None, "公用经费"),),
-    "人员经费": ((None, None, "人员经费"),),
-    "基本支出": ((None, None, "基本支出"),),
-    "项目支出": ((None, None, "项目支出"),),
-    "上年结转": (("收入总表", None, "上年结转"), ("收支总表", "上年结转结余", None)),
-    "基金预算拨款": (("收支总表", "政府性基金预算拨款收入", None), ("财政拨款收支总表", "政府性基金预算拨款", None)),
-    "政府采购预算": (("政府采购预算表", "合计", "合计"),),
-    "预留中小微企业份额": (("政府采购预算表", "合计", "预留中小微企业份额"),),
-    "上年末固定资产金额": (("固定资产占用情况表", "合计", "价值"),),
-    "固定资产金额": (("固定资产占用情况表", "合计", "价值"),),
-    "“三公”经费": (("三公经费支出表", "合计", "合计"),),
-    "三公经费": (("三公经费支出表", "合计", "合计"),),
-}
+NARRATIVE_FIGURES_FILE = "narrative_figures.tsv"
+Spec = tuple[str | None, str | None, str | None]  # (table kind or None for any, row label or None for
+#                                                    the total row, column or None for the first)
+
+
+@functools.lru_cache(maxsize=4)
+def narrative_figures(directory: str | None = None) -> dict[str, tuple[Spec, ...]]:
+    """Narrative subject → the table cells it states, from ``lexicon/narrative_figures.tsv``
+    (domain words are data, STYLE.md rule 4). Validated: a kind must be a table kind of the store,
+    a line may not repeat; a bad line is a LexiconError naming the file and line."""
+    from .errors import LexiconError
+    from .ingest.kinds import KINDS
+    from .lexicon import read_tsv
+
+    out: dict[str, list[Spec]] = {}
+    rows = read_tsv(NARRATIVE_FIGURES_FILE, ("subject", "kind", "row", "column"),
+                    optional=("kind", "row", "column"), directory=directory)
+    for line, r in rows:
+        if r["kind"] and r["kind"] not in KINDS:
+            raise LexiconError(NARRATIVE_FIGURES_FILE, line, f"unknown table kind {r['kind']!r} "
+                                                             f"(one of {', '.join(KINDS)})")
+        spec: Spec = (r["kind"] or None, r["row"] or None, r["column"] or None)
+        if spec in out.get(r["subject"], []):
+            raise LexiconError(NARRATIVE_FIGURES_FILE, line, f"{r['subject']!r}: the same figure twice")
+        out.setdefault(r["subject"], []).append(spec)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 PRIMARY_COLUMNS = ("合计", "预算数", "金额", "价值")
 
 
 def _candidates(tables: list[_Table], subject: str) -> list[tuple[float, str]]:
     """(value, where) of table figures that state the same subject."""
     out: list[tuple[float, str]] = []
-    specs = SUBJECT_SYNONYMS.get(subject)
+    specs = narrative_figures().get(subject)
     if specs:
         for kind, label, column in specs:
             for t in tables:

@@ -104,3 +104,28 @@ def test_cli_ingest_summary(tmp_path: Path, gongan_doc: Path) -> None:
     r = _cli("ingest", str(gongan_doc), "--db", str(tmp_path / "i.db"))
     assert r.returncode == 0
     assert r.stdout.strip() == "ingested 1 document (gaoxin-gongan-2023): 493 cells, 0 warnings; check: 1 mismatch"
+
+
+def test_narrative_figures_lexicon_loads() -> None:
+    """The shipped lexicon/narrative_figures.tsv is valid; every kind it names is a table kind."""
+    from askbudget.check import narrative_figures
+    from askbudget.ingest.kinds import KINDS
+
+    figs = narrative_figures()
+    assert figs and all(k is None or k in KINDS for specs in figs.values() for k, _, _ in specs)
+
+
+@pytest.mark.parametrize("body,line,reason", [
+    ("预算收入\t收支总\t收入总计\n", 2, "unknown table kind"),
+    ("预算收入\t收支总表\t收入总计\n预算收入\t收支总表\t收入总计\n", 3, "twice"),
+    ("预算收入\t收支总表\t收入总计\t合计\t多余\n", 2, "fields"),
+    ("\t收支总表\t收入总计\n", 2, "empty field"),
+])
+def test_narrative_figures_bad_line_is_named(tmp_path: Path, body: str, line: int, reason: str) -> None:
+    from askbudget.check import NARRATIVE_FIGURES_FILE, narrative_figures
+    from askbudget.errors import LexiconError
+
+    (tmp_path / NARRATIVE_FIGURES_FILE).write_text("subject\tkind\trow\tcolumn\n" + body, encoding="utf-8")
+    with pytest.raises(LexiconError) as ei:
+        narrative_figures(str(tmp_path))
+    assert ei.value.line == line and reason in str(ei.value)
