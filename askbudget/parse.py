@@ -23,7 +23,8 @@ _CODE = re.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
 _NUMBER = re.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
 _TOPN = re.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})(?:个|项|名|位|大|笔)?")
-_MONEY_ASK = re.compile(r"(?:多少|几|合|折合|换算成|换成|为|是|以|单位是?|按)(亿元|万元|元|块钱|块)|(亿元|万元|元)(?:[?？!。]*)$")
+_MONEY_ASK = re.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(亿元|万元|元)(?:[?？!。]*)$"
+                        r"|[(（]\s*(亿元|万元|元)\s*[)）]")
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def parse(question: object, v: Vocab) -> Intent:
     money_unit = None
     mm = _MONEY_ASK.search(text)
     if mm:
-        u = mm.group(1) or mm.group(2)
+        u = mm.group(1) or mm.group(2) or mm.group(3)
         money_unit = {"块钱": "元", "块": "元"}.get(u, u)
 
     # an operation on the figure (一半, 三分之一, 打八折): read it, then keep its words out of the subject search

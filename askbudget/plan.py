@@ -96,6 +96,8 @@ class Context:
 def fmt(x: float | None, unit: str = "") -> str:
     if x is None:
         return "—"
+    if unit == "亿元":  # 0.598318 亿元: two decimals would hide most of the figure
+        return f"{x:.6f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:.2f}"
     if unit in ("万元", "亿元") or (unit == "元" and x != int(x)):
         s = f"{x:,.2f}" if unit != "元" else f"{x:,.2f}"
         return s.replace(",", "")
