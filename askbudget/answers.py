@@ -45,7 +45,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         else:
             handler = getattr(self, f"_a_{it.what}", None) or self._a_figure
             out = handler(it, ctx, docs)
-        if out is None and not re.search(r"多少|几|比例|占", it.text):
+        if out is None and it.what in ("text", "glossary", "list", "fact", "figure") and "reason" not in it.cues \
+                and not re.search(r"多少|几|比例|占|原因|为什么", it.text):
             out = self._a_section(it, ctx, docs)
         if out is None:
             return self._not_found(it, docs), ctx

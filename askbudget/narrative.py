@@ -176,20 +176,22 @@ class NarrativeMixin(Resolver):
                 continue
             follow = sents[i + 1][2] if i + 1 < len(sents) and sents[i + 1][0] == d and sents[i + 1][1] == heading else ""
             # the reason may sit in one comma clause of a long sentence ("项目减少是由于…")
-            clauses = [c for c in re.split(r"[，,；;]", sent) if c.strip()]
             cands: list[tuple[float, str, bool]] = []
-            for j, c in enumerate(clauses):
-                cs = max((_lcs(w, key(c)) / len(w) for w in words if _lcs(w, key(c)) >= max(2, (len(w) + 1) // 2)),
-                         default=0)
-                if cs < 0.5:
-                    continue
-                span = c
-                k = j + 1
-                while k < len(clauses) and re.match(r"(导致|因此|所以|从而|同时|相应|以及)", clauses[k].strip()):
-                    span += "，" + clauses[k]
-                    k += 1
-                has = bool(_REASON_MARK.search(span))
-                cands.append((cs, span, has))
+            for seg in [x for x in re.split(r"[；;]", sent) if x.strip()]:
+                clauses = [c for c in re.split(r"[，,]", seg) if c.strip()]
+                for j, c in enumerate(clauses):
+                    cs = max((_lcs(w, key(c)) / len(w) for w in words if _lcs(w, key(c)) >= max(2, (len(w) + 1) // 2)),
+                             default=0)
+                    if cs < 0.5:
+                        continue
+                    # the reason runs on to the end of its clause group, until another subject's cause begins
+                    span = c
+                    for nxt in clauses[j + 1:]:
+                        if re.search(r"是因为|是由于|原因是|原因：", nxt):
+                            break
+                        span += "，" + nxt
+                    has = bool(_REASON_MARK.search(span))
+                    cands.append((cs, span, has))
             whole_marker = bool(_REASON_MARK.search(sent)) or follow.startswith("原因")
             for cs, span, has in cands:
                 text = span if len(sent) > 60 else sent
