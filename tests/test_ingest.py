@@ -996,3 +996,64 @@ def test_money_units_lexicon_is_valid_and_complete() -> None:
     f = factors()
     assert f[STORE_UNIT] == 1.0 and f["元"] == 1e-4 and f["亿元"] == 1e4
     assert all(u.endswith("元") and v > 0 for u, v in f.items())
+
+
+def _restate(lines: list[str], start: int, end: int, how: str) -> int:
+    """Within lines[start:end] (a table printed in 元 by _reprint), state its unit another way;
+    return the 1-based line that now states it."""
+    unit_lines = [k for k in range(start, end) if lines[k] == "单位：元"]
+    year_lines = [k for k in range(start, end) if lines[k].startswith("预算年度")]
+    if how == "单位 line":
+        return unit_lines[0] + 1
+    for k in unit_lines:
+        lines[k] = "（单位：元）" if how == "bracketed line" else ""
+    if how == "bracketed line":
+        return unit_lines[0] + 1
+    if how == "beside the year":
+        for k in year_lines:
+            lines[k] += "    单位：元"
+        return year_lines[0] + 1
+    lines[start - 1] += "（单位：元）"  # how == "in the heading"
+    return start
+
+
+@pytest.mark.parametrize("how", ["单位 line", "bracketed line", "beside the year", "in the heading"])
+def test_a_table_unit_however_it_is_stated(tmp_path: Path, gongan_doc: Path, how: str) -> None:
+    title = "单位预算一般公共预算财政拨款基本支出表"
+    doc = _reprint(gongan_doc, tmp_path / "mixed.txt", "元", 1e4, only=title)
+    t0 = next(t for t in parse_file(doc).tables if t.title == title)
+    lines = doc.read_text(encoding="utf-8").split("\n")
+    line = _restate(lines, t0.line_start, t0.line_end, how)
+    doc.write_text("\n".join(lines), encoding="utf-8")
+    parsed = parse_file(doc)
+    t = next(t for t in parsed.tables if t.kind == "一般公共预算财政拨款基本支出表")
+    cell = next(c for r in t.rows if r.code == "30206" for c in r.cells if c.column == "公用经费")
+    assert (cell.raw, cell.value) == ("950000.00", 95.0)
+    assert [w.line for w in parsed.warnings if "printed in 元" in w.message] == [line]
+
+
+@pytest.mark.parametrize("header", ["价值（元）", "价值 (金额单位: 元)", "价值(单位：元)"])
+def test_a_column_with_its_own_unit(tmp_path: Path, gongan_doc: Path, header: str) -> None:
+    """The 固定资产 价值 column printed in 元 (its header says so): stored in 万元, 数量 untouched."""
+    text = gongan_doc.read_text(encoding="utf-8")
+    base = next(t for t in parse_file(gongan_doc).tables if t.kind == "固定资产占用情况表")
+    lines = text.split("\n")
+    for k in range(base.line_start - 1, base.line_end):
+        fields = lines[k].split("\t")
+        if len(fields) == 3 and fields[2].startswith("价值"):
+            fields[2] = header
+        elif len(fields) == 3 and parse_number(fields[2]) is not None:
+            fields[2] = f"{parse_number(fields[2]) * 1e4:.2f}"  # type: ignore[operator]
+        lines[k] = "\t".join(fields)
+    p = tmp_path / "col-unit.txt"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    t = next(t for t in parse_file(p).tables if t.kind == "固定资产占用情况表")
+    assert t.columns == base.columns == ("数量", "价值") or t.columns == base.columns
+
+    def cells(tb: object) -> list[tuple[str, str, float | None]]:
+        return [(r.label, c.column, c.value) for r in tb.rows for c in r.cells]  # type: ignore[attr-defined]
+    got, want = cells(t), cells(base)
+    assert len(got) == len(want)
+    for (lg, cg, vg), (lw, cw, vw) in zip(got, want):
+        assert (lg, cg) == (lw, cw)
+        assert (vg is None and vw is None) or abs(vg - vw) < 1e-9, (lg, cg, vg, vw)  # type: ignore[operator]

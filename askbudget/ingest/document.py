@@ -27,7 +27,7 @@ from .narrative import read_narrative
 from .org import org_facts
 from .performance import build_indicators, project_of
 from .procurement import build_procurement_rows
-from .reader import COUNTED_RE, YEAR_RE, Heading, Region, decode, header_text, heading_of, read_region
+from .reader import COUNTED_RE, MONEY_UNIT_IN_LINE_RE, YEAR_RE, Heading, Region, decode, header_text, heading_of, read_region
 from .statements import extract
 from .subjects import TEXT_COLUMNS, build_subject_rows
 from .units import NON_MONEY_COLUMN_RE, STORE_UNIT, factor, is_money_word, suffix_unit
@@ -133,7 +133,9 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
             if ranges[-1][0] == last_heading:
                 raise IngestError(file, line, f"{reason}: the file looks truncated")
             warnings.append(ParseWarning(line, reason))
-        tables.append(_in_wanyuan(file, table, region, default_unit, warnings))
+        # the column headers (for a column's own unit note) need the kind's header-row count
+        with_header = read_region(lines, ranges, HEADER_ROWS.get(kind))
+        tables.append(_in_wanyuan(file, table, with_header, default_unit, warnings, h))
 
     if not tables:
         raise IngestError(file, None, "not a budget disclosure: no known table (收支总表, 收入总表, …)")
@@ -247,17 +249,21 @@ def _column_units(region: Region) -> dict[str, str]:
             text = header_text(cell)
             m = UNIT_SUFFIX_RE.search(text)
             if m:
-                unit = re.sub(r"^[（(](?:金额)?单位[:：]?|[)）]$", "", m.group(0))
+                unit = re.sub(r"^[（(]\s*(?:(?:金额)?单位[:：]?)?|[)）]$", "", m.group(0)).strip()
                 out[clean_column(text)] = unit
     return out
 
 
-def _table_unit(file: str, region: Region, default: str) -> tuple[str, int | None]:
+def _table_unit(file: str, region: Region, default: str, heading: Heading | None = None) -> tuple[str, int | None]:
     """The money unit a table is printed in and the line that says so. All its pages must agree; a
     unit with 元 that ``lexicon/money_units.tsv`` does not list is an error at its line (a figure
     is never stored in a unit nobody knows)."""
     unit, at = "", None
-    for line, key, value in region.blocks:
+    blocks = list(region.blocks)
+    hm = MONEY_UNIT_IN_LINE_RE.search(heading.text) if heading is not None else None
+    if heading is not None and hm:  # "## 收支总表（单位：元）"
+        blocks.insert(0, (heading.line, "money_unit", hm.group(1)))
+    for line, key, value in blocks:
         if key != "money_unit":
             continue
         if factor(value) is None:
@@ -279,13 +285,14 @@ def _to_wan(value: float, f: float) -> float:
     return round(v, 10)
 
 
-def _in_wanyuan(file: str, table: Table, region: Region, default: str, warnings: list[ParseWarning]) -> Table:
+def _in_wanyuan(file: str, table: Table, region: Region, default: str, warnings: list[ParseWarning],
+                heading: Heading | None = None) -> Table:
     """Every money cell of ``table`` in 万元 (the store's unit, docs/schema.md): a cell's own unit
     (``95.00万元``) first, then its column's (``价值（金额单位：元）``), then its table's 单位 line.
     ``raw`` stays as printed; a warning names the line of each unit that was converted."""
     if not table.rows:
         return table
-    unit, at = _table_unit(file, region, default)
+    unit, at = _table_unit(file, region, default, heading)
     cols = _column_units(region)
     for name, cu in cols.items():
         if factor(cu) is None and is_money_word(cu):

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from .reader import RawRow, header_text
 
 YEAR_PREFIX_RE = re.compile(r"^\d{4}年(?:度)?")
-UNIT_SUFFIX_RE = re.compile(r"[（(](?:金额)?单位[:：]?[^)）]*[)）]$")
+# a trailing unit note: "(金额单位: 万元)", "（单位：元）" or a bare money unit "（元）" / "(万元)"
+UNIT_SUFFIX_RE = re.compile(r"[（(]\s*(?:(?:金额)?单位[:：]?[^)）]*|[千百万亿]*元)\s*[)）]$")
 
 
 @dataclass(frozen=True)

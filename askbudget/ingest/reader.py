@@ -16,6 +16,8 @@ HEADING_RE = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 UNIT_HEADER_RE = re.compile(r"^(\d{3,})\s+(\S.*?)\s*$")
 YEAR_RE = re.compile(r"^预算年度\s*[：:]\s*(\d{4})")
 MONEY_UNIT_RE = re.compile(r"^(?:金额)?单位\s*[：:]\s*(\S+)\s*$")
+# a money unit stated inside a longer header line ("预算年度：2023  单位：元", "（单位：元）")
+MONEY_UNIT_IN_LINE_RE = re.compile(r"(?:金额)?单位\s*[：:]\s*([千百万亿]*元)(?![\u4e00-\u9fff])")
 CUTOFF_RE = re.compile(r"^截止(?:时间|日期)\s*[：:]")
 NOTE_RE = re.compile(r"^\s*注\s*[：:]")
 NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -259,7 +261,7 @@ def read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: in
                 blocks.append((no, "year", ym.group(1)))
             if ym and year is None:
                 year = int(ym.group(1))
-            mm = MONEY_UNIT_RE.match(s)
+            mm = MONEY_UNIT_RE.match(s) or MONEY_UNIT_IN_LINE_RE.search(s)
             if mm:
                 blocks.append((no, "money_unit", mm.group(1)))
             if mm and not money_unit:
@@ -268,6 +270,10 @@ def read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: in
                 page_header = True
             continue
         if "\t" not in raw:
+            mu = MONEY_UNIT_IN_LINE_RE.search(s)
+            if mu:  # "（单位：元）" on a line of its own: the table's unit all the same
+                blocks.append((no, "money_unit", mu.group(1)))
+                money_unit = money_unit or mu.group(1)
             text_lines.append((no, s))
             continue
         cells = split_row(raw)
