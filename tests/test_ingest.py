@@ -440,14 +440,23 @@ def test_parse_value(raw: str, expected: tuple[str | None, float | None, str | N
     assert parse_value(raw) == expected
 
 
+@pytest.mark.parametrize("raw", ["≥" + "9" * 400 + "件", "9" * 30])
+def test_parse_value_refuses_an_overlong_number(raw: str) -> None:
+    """400 digits would be float('inf') in the store: no number, no unit."""
+    expected = (None, None, None)
+    assert parse_value(raw) == expected
+
+
 @pytest.mark.parametrize("raw,value", [
     ("4,327.18", 4327.18), ("4327.18", 4327.18), ("", None), ("--", None), ("3 个", 3.0), ("0", 0.0),
     ("以实际数为准", None), ("1,000", 1000.0),
     # negative figures as printed: a minus sign (ASCII, U+2212, full-width) or accountants' brackets
     ("-5.00", -5.0), ("−5.00", -5.0), ("－5.00", -5.0), ("(5.00)", -5.0), ("（1,234.50）", -1234.5),
     ("(0.00)", 0.0), ("(-5.00)", None), ("(abc)", None), ("(3 个)", None),
-    # a figure with its money unit: the number (the unit is converted by the ingest, see TestUnits)
-    ("95.00万元", 95.0), ("950000元", 950000.0), ("1.2 亿元", 1.2), ("万元", None), ("5万元元", None)])
+    # a figure with its money unit: the number (the unit is converted by the ingest: the money-unit tests below)
+    ("95.00万元", 95.0), ("950000元", 950000.0), ("1.2 亿元", 1.2), ("万元", None), ("5万元元", None),
+    # a full-width thousands separator; a run of digits no budget figure has is not a number (never inf)
+    ("1，656.00", 1656.0), ("1" * 400, None), ("9" * 19, None), ("(" + "9" * 400 + ")", None)])
 def test_parse_number(raw: str, value: float | None) -> None:
     assert parse_number(raw) == value
 
@@ -1057,3 +1066,16 @@ def test_a_column_with_its_own_unit(tmp_path: Path, gongan_doc: Path, header: st
     for (lg, cg, vg), (lw, cw, vw) in zip(got, want):
         assert (lg, cg) == (lw, cw)
         assert (vg is None and vw is None) or abs(vg - vw) < 1e-9, (lg, cg, vg, vw)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("raw", ["9" * 400, "(" + "9" * 40 + ")", "1" * 19 + ".00"])
+def test_an_overlong_figure_is_kept_raw_with_a_warning(tmp_path: Path, gongan_doc: Path, raw: str) -> None:
+    lines = gongan_doc.read_text(encoding="utf-8").split("\n")
+    i = next(k for k, line in enumerate(lines) if line.startswith("6\t30206\t电费"))
+    lines[i] = lines[i].replace("95.00", raw)
+    p = tmp_path / "long.txt"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    parsed = parse_file(p)
+    cells = [c for t in parsed.tables for r in t.rows for c in r.cells if c.line == i + 1 and c.raw == raw]
+    assert cells and all(c.value is None for c in cells)
+    assert any(w.line == i + 1 for w in parsed.warnings)

@@ -228,7 +228,8 @@ def _default_money_unit(regions: list[Region]) -> str:
     if not units:
         return STORE_UNIT
     counts = Counter(units)
-    return max(units, key=lambda u: (counts[u], -units.index(u)))
+    # a tie is no evidence for another unit: the template's 万元 wins it
+    return max(units, key=lambda u: (counts[u], u == STORE_UNIT, -units.index(u)))
 
 
 def _foreign_block(region: Region, unit_code: str, year: int) -> tuple[int, str] | None:

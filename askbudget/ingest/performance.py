@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .model import Indicator, ParseWarning
-from .reader import RawRow, WS_RE, header_text, strip_tags
+from .reader import RawRow, WS_RE, header_text, strip_tags, to_float
 
 PROJECT_RE = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(]?[一二三四五六七八九十]+[)）、])?\s*(.*?)\s*绩效目标表\s*$")
 GOAL_PREFIX_RE = re.compile(r"^\d+\s*[.、．]\s*(?:目标(?:内容)?\s*\d*\s*[:：]?\s*)?")
@@ -34,7 +34,10 @@ def parse_value(raw: str) -> tuple[str | None, float | None, str | None]:
         return None, None, None
     comp = m.group(1) or "="
     unit = (m.group(3) or "").replace(" ", "") or None
-    return COMPARATORS.get(comp, comp), float(m.group(2)), unit
+    number = to_float(m.group(2))
+    if number is None:  # 400 digits are not a target (and would be inf)
+        return None, None, None
+    return COMPARATORS.get(comp, comp), number, unit
 
 
 def clean_goal(text: str) -> str:

@@ -6,6 +6,7 @@ every page a table spans, and blank-line separated paragraphs. Everything here i
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -80,6 +81,18 @@ def header_text(s: str) -> str:
     return WS_RE.sub("", strip_tags(s))
 
 
+MAX_DIGITS = 18  # no budget figure has more significant digits; more is garbage, never a number
+
+
+def to_float(s: str) -> float | None:
+    """A number written in digits → float, or None when it has more than MAX_DIGITS digits (a run
+    of 400 digits would otherwise become ``inf`` in the store) or is not finite."""
+    if sum(ch.isdigit() for ch in s) > MAX_DIGITS:
+        return None
+    v = float(s.replace(",", ""))
+    return v if math.isfinite(v) else None
+
+
 MINUS = {"−": "-", "－": "-", "﹣": "-"}
 PAREN_NEG_RE = re.compile(r"^[(（]\s*([^()（）]+?)\s*[)）]$")
 MONEY_SUFFIX_RE = re.compile(r"^(.*?\d)\s*(?:亿元|千万元|百万元|万元|千元|元)$")
@@ -103,14 +116,17 @@ def parse_number(raw: str) -> float | None:
     mm = MONEY_SUFFIX_RE.match(s)
     if mm:
         s = mm.group(1).strip()
+    s = s.replace("，", ",")  # a full-width thousands separator (1，656.00)
     if NUMBER_RE.match(s):
-        v = float(s.replace(",", ""))
+        v = to_float(s)
+        if v is None:
+            return None
         if neg:
             return (-v or 0.0) if not s.startswith(("-", "+")) else None  # "(-5)" is not a spelling
         return v
     m = COUNTED_RE.match(s)
     if m and not neg and not mm:
-        return float(m.group(1))
+        return to_float(m.group(1))
     return None
 
 
