@@ -462,13 +462,21 @@ ITEM_RE = re.compile(r"([^、，,；;：:]{1,40}?)\s*(?<![\d,.])(\d[\d,]{0,23}(?
 def _narrative_rules(conn: sqlite3.Connection, document_id: int, tables: list[_Table], out: _Out) -> None:
     year = conn.execute("SELECT year FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
     seen_sentences: set[str] = set()
-    for subject, value, s_year, sentence in conn.execute(
-            "SELECT subject, value, year, sentence FROM statements WHERE document_id = ? AND value IS NOT NULL "
-            "AND unit = '万元' ORDER BY id", (document_id,)):
+    from .ingest.units import factor
+
+    for subject, value, unit, s_year, sentence in conn.execute(
+            "SELECT subject, value, unit, year, sentence FROM statements WHERE document_id = ? "
+            "AND value IS NOT NULL ORDER BY id", (document_id,)):
+        f = factor(unit or "")
+        if f is None:
+            continue  # a percent or a count is not compared with the money tables
         if s_year != year and not (subject.startswith("上年末") and s_year == year - 1):
             continue
+        # the tables are in 万元 (docs/schema.md); a figure the text states in 元 or 亿元 is compared
+        # in 万元, to the precision it was written with (0.01 亿元 = 100 万元)
+        value, tol = value * f, TOL * max(f, 1.0)
         cands = _candidates(tables, subject)
-        if cands and not any(_close(v, value) for v, _ in cands):
+        if cands and not any(abs(v - value) < tol + 1e-9 for v, _ in cands):
             v, where = cands[0]
             out.add("叙述≠表格", where.split(" · ")[0], subject, where.split(" · ")[-1], v, value, "",
                     f"the narrative states {subject} {value:.2f} 万元 (“{sentence[:40]}…”) but {where} "

@@ -129,3 +129,27 @@ def test_narrative_figures_bad_line_is_named(tmp_path: Path, body: str, line: in
     with pytest.raises(LexiconError) as ei:
         narrative_figures(str(tmp_path))
     assert ei.value.line == line and reason in str(ei.value)
+
+
+@pytest.mark.parametrize("written,flagged", [
+    ("902000元", False),       # the same figure in 元: agrees with the 万元 table
+    ("0.0090亿元", False),     # 亿元 to 4 decimals: within its own precision
+    ("903000元", True),        # 1 000 元 off: a real mismatch
+    ("0.01亿元", False),       # 90.20 万元 rounded to 0.01 亿元 is 0.01 亿元
+    ("0.02亿元", True),        # 200 万元 is not 90.20 万元 even to 0.01 亿元's precision
+])
+def test_a_narrative_figure_in_another_unit_is_compared_in_wanyuan(tmp_path: Path, czj_doc: Path, written: str,
+                                                                    flagged: bool) -> None:
+    """The tables are stored in 万元 (docs/schema.md); a figure the text writes in 元/亿元 is compared
+    in 万元 to the precision it was written with — never skipped as 'another unit', never a false alarm."""
+    text = czj_doc.read_text(encoding="utf-8")
+    old = "安排政府采购预算90.20万元"
+    assert text.count(old) == 1
+    p = tmp_path / "n.txt"
+    p.write_text(text.replace(old, f"安排政府采购预算{written}"), encoding="utf-8")
+    db = tmp_path / "n.db"
+    build_store([p], db, quiet=True)
+    conn = sqlite3.connect(db)
+    rules = [(m.rule, m.row) for m in run_checks(conn)]
+    conn.close()
+    assert (("叙述≠表格", "政府采购预算") in rules) == flagged, rules
