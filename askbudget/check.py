@@ -15,7 +15,9 @@ Rules (``checks.rule``), each reported with its table, row and column:
                  数量 × 0.005)
     采购合计     政府采购: 合计 / 小计 rows = Σ items
     叙述≠表格    a figure the narrative states for the budget year vs the same subject in a table
-                 (flagged only when the subject is found in a table and no occurrence agrees)
+                 (flagged only when the subject is found in a table and no occurrence agrees; the
+                 tables are in 万元, a figure written in 元/亿元 is compared in 万元 to its own
+                 precision; which table cells a subject names: lexicon/narrative_figures.tsv)
     包括=Σ明细   "X万元，包括：a万元、b万元…" — the parts add up to the whole
     增减         a stated change agrees with itself: 减少5.92% of what (value + 3.40)?; 197 − 5 = 192
     科室数       "设有 20 个科室所队：…" — the list has that many names
