@@ -346,47 +346,65 @@ def test_a_table_of_another_year_spliced_in(store: Store, gongan_doc: Path, tmp_
     _refused_or_warned_at(store, doc, i + 1)
 
 
-def test_a_table_in_yuan_inside_a_wanyuan_document(store: Store, gongan_doc: Path, tmp_path: Path) -> None:
-    """The 基本支出表 printed in 元 (its header block says 单位：元, its figures ×10 000) while the rest
-    of the document is in 万元: refused or warned at that 单位 line — or read right, so 电费 is
-    95 万元. Never 950 000 万元."""
+# How a table can say its figures are not in 万元: (the unit line it prints, ×factor on its figures,
+# where the unit is written). Each: refused at the unit's line, or warned there and read right —
+# 电费 is 95 万元 whatever the table prints. Never 950 000 万元.
+UNIT_VARIANTS: dict[str, tuple[str, float, str]] = {
+    "元 on the unit line": ("单位：元", 10_000, "line"),
+    "千元 on the unit line": ("单位：千元", 10, "line"),
+    "元 with an ASCII colon": ("单位:元", 10_000, "line"),
+    "(单位：元) in brackets": ("（单位：元）", 10_000, "line"),
+    "元 in the heading": ("", 10_000, "heading"),
+    "元 in each column header": ("", 10_000, "column"),
+    "美元 (not a known unit)": ("单位：美元", 1, "line"),
+}
+
+
+@pytest.mark.parametrize("name", list(UNIT_VARIANTS))
+def test_a_table_in_another_money_unit(tmp_path: Path, gongan_doc: Path, name: str) -> None:
+    """The 基本支出表 printed in another unit while the rest of the document is in 万元."""
+    from askbudget.errors import IngestError
+    from askbudget.ingest import build_store
+
+    from hostile_util import to_wan
+
+    unit_line, factor, where = UNIT_VARIANTS[name]
     text = gongan_doc.read_text(encoding="utf-8")
     title = "## 单位预算一般公共预算财政拨款基本支出表"
     sec = _section(text, title)
 
-    def to_yuan(line: str) -> str:
+    def convert(line: str) -> str:
         if "\t" not in line:
-            return line.replace("单位：万元", "单位：元")
+            return line.replace("单位：万元", unit_line) if where == "line" else line
         cells = line.split("\t")
-        return "\t".join(f"{float(c) * 10000:.2f}" if k >= 3 and re.fullmatch(r"\d+\.\d+", c.strip()) else c
+        return "\t".join(f"{float(c) * factor:.2f}" if k >= 3 and re.fullmatch(r"\d+\.\d+", c.strip()) else c
                          for k, c in enumerate(cells))
 
-    doc = tmp_path / "mixed-units.txt"
-    out = text.replace(sec, "\n".join(to_yuan(x) for x in sec.split("\n")))
+    new_sec = "\n".join(convert(x) for x in sec.split("\n"))
+    if where == "heading":
+        new_sec = new_sec.replace(title, title + "（单位：元）", 1).replace("单位：万元\n", "\n", 1)
+    elif where == "column":
+        new_sec = new_sec.replace("合计\t人员经费\t公用经费", "合计(元)\t人员经费(元)\t公用经费(元)")
+    out = text.replace(sec, new_sec)
+    doc = tmp_path / "other-unit.txt"
     doc.write_text(out, encoding="utf-8")
     lines = out.split("\n")
-    line = find_line(lines, r"^单位：元") + 1
-    from askbudget.errors import IngestError
-    from askbudget.ingest import build_store
-
+    table_start = find_line(lines, "^" + re.escape(title))
     db = tmp_path / "mixed.db"
     try:
         report = build_store([doc], db, quiet=True)
     except IngestError as e:
-        assert e.line == line, f"refused at line {e.line}, the 单位：元 line is {line}: {e}"
+        assert e.line is not None and table_start < e.line <= table_start + 12, f"refused at line {e.line}: {e}"
         return
-    if any(w.line == line for _, w in report.warnings):
-        return
+    assert any(table_start < w.line <= table_start + 30 for _, w in report.warnings), (
+        f"{name}: read without a warning at the table's unit: {[(w.line, w.message) for _, w in report.warnings]}")
     from askbudget.assistant import Assistant
 
-    a = Assistant(str(db))
-    answer = a.ask("电费多少")
+    answer = Assistant(str(db)).ask("电费多少")
     if answer.status == "answered" and answer.value is not None:
-        from hostile_util import to_wan
-
         wan = to_wan(answer.value, answer.unit)
         assert wan is not None and abs(wan - 95.0) <= 0.005, (
-            f"电费 read as {answer.value} {answer.unit} ({answer.text!r}): the table said 950000.00 元 = 95 万元")
+            f"{name}: 电费 read as {answer.value} {answer.unit} ({answer.text!r}); the table said 95 万元 in {name}")
 
 
 # ---------------------------------------------------------------- duplicates
