@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
+
+import pytest
 from pathlib import Path
 
 from askbudget import build_store
@@ -48,3 +50,19 @@ def test_private_tokenizer_uses_the_vocabulary(gongan_store):
     import jieba
 
     assert v.tokenizer() is not jieba.dt  # never the global tokenizer
+
+
+@pytest.mark.parametrize("typo,word", [("电废", "电费"), ("三工经费", "三公经费"), ("政府彩购", "政府采购"),
+                                       ("dianfei", "电费")])
+def test_the_speller_is_fuzzy_speller_only(gongan_store, typo, word):
+    """spell.py adapts askbudget.fuzzy.Speller; it has no pinyin/rapidfuzz speller of its own."""
+    from askbudget import spell
+    from askbudget.fuzzy import Speller
+
+    v = build_vocab(open_readonly(gongan_store))
+    got = spell.suggest(v, typo)
+    assert got is not None and got[0] == word
+    assert isinstance(spell._speller(v), Speller)
+    imports = [ln for ln in Path(spell.__file__).read_text(encoding="utf-8").splitlines()
+               if ln.lstrip().startswith(("import ", "from "))]
+    assert not [ln for ln in imports if "pypinyin" in ln or "rapidfuzz" in ln]
