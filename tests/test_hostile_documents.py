@@ -441,6 +441,24 @@ def test_same_path_twice_in_one_run(tmp_path: Path, gongan_doc: Path, base_store
     assert _content(db) == _content(base_store)
 
 
+def test_another_unit_with_the_same_code_does_not_silently_replace(store: Store, czj_doc: Path,
+                                                                  tmp_path: Path) -> None:
+    """A re-ingest replaces the document of the same unit code and year — but a document whose code
+    collides while its unit name differs (a typo'd or reused code) is another unit: refused, or at least
+    warned about naming both units. Silently deleting the 分局's figures is data loss."""
+    doc = tmp_path / "other-unit-same-code.txt"
+    doc.write_text(czj_doc.read_text(encoding="utf-8").replace("121001 ", "122001 "), encoding="utf-8")
+    r = run_cli(["ingest", str(doc), "--db", str(store.path)])
+    out = r.stdout + r.stderr
+    assert "Traceback" not in out
+    if r.returncode != 0:
+        assert doc.name in r.stderr
+        store.assert_untouched()
+        return
+    assert "公安" in out and "财政局" in out, (
+        f"the 分局's document was replaced by another unit's without a word: {out[-600:]!r}")
+
+
 def test_reingest_is_idempotent(tmp_path: Path, gongan_doc: Path, czj_doc: Path) -> None:
     db = tmp_path / "again.db"
     assert run_cli(["ingest", str(gongan_doc), str(czj_doc), "--db", str(db)]).returncode == 0
