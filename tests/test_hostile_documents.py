@@ -407,6 +407,46 @@ def test_a_table_in_another_money_unit(tmp_path: Path, gongan_doc: Path, name: s
             f"{name}: 电费 read as {answer.value} {answer.unit} ({answer.text!r}); the table said 95 万元 in {name}")
 
 
+# The narrative's year-over-year sentence written other ways (the 财政局's "一般公共预算拨款784.84万元，
+# 较2022年增加32.48万元"): the 2022 figure derived from it is right, or not given — never another.
+YOY_WORDINGS: dict[str, tuple[str, float | None]] = {
+    "比上年增加": ("一般公共预算拨款784.84万元，比上年增加32.48万元", 752.36),
+    "同比增加": ("一般公共预算拨款784.84万元，同比增加32.48万元", 752.36),
+    "与2022年相比增加": ("一般公共预算拨款784.84万元，与2022年相比增加32.48万元", 752.36),
+    "base stated": ("一般公共预算拨款784.84万元，较2022年的752.36万元增加32.48万元", 752.36),
+    "compared with 2021": ("一般公共预算拨款784.84万元，较2021年增加32.48万元", None),
+    "比2022年多": ("一般公共预算拨款784.84万元，比2022年多32.48万元", 752.36),
+    "比2022年少": ("一般公共预算拨款784.84万元，比2022年少32.48万元", 817.32),
+    "percent down": ("一般公共预算拨款784.84万元，较2022年下降4.32%", 820.28),
+    "2022 stated": ("一般公共预算拨款784.84万元，2022年为752.36万元", 752.36),
+    "持平": ("一般公共预算拨款784.84万元，与上年持平", 784.84),
+    "a reason with a figure": ("一般公共预算拨款784.84万元，主要是因为新增人员2名增加经费32.48万元", None),
+}
+
+
+@pytest.mark.parametrize("name", list(YOY_WORDINGS))
+def test_last_year_from_other_wordings(tmp_path: Path, czj_doc: Path, name: str) -> None:
+    from askbudget.assistant import Assistant
+    from askbudget.ingest import build_store
+
+    from hostile_util import to_wan
+
+    original = "一般公共预算拨款784.84万元，较2022年增加32.48万元"
+    text = czj_doc.read_text(encoding="utf-8")
+    assert original in text
+    sentence, want = YOY_WORDINGS[name]
+    doc = tmp_path / "yoy.txt"
+    doc.write_text(text.replace(original, sentence), encoding="utf-8")
+    db = tmp_path / "yoy.db"
+    build_store([doc], db, quiet=True)
+    answer = Assistant(str(db)).ask("2022年一般公共预算拨款是多少")
+    if answer.status != "answered" or answer.value is None:
+        return
+    got = to_wan(answer.value, answer.unit)
+    assert want is not None, f"{name}: no 2022 figure can be read from {sentence!r}, answered {answer.text!r}"
+    assert got is not None and abs(got - want) <= 0.05, f"{name}: {answer.text!r}; from {sentence!r} it is {want}"
+
+
 # ---------------------------------------------------------------- duplicates
 
 
