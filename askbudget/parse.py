@@ -117,6 +117,71 @@ def _spell(v: Vocab, run: str) -> tuple[str, str] | None:
     return suggest(v, run)
 
 
+# a six-digit number written as a unit ("121001的电费", "121001单位") that is no unit of the store
+_UNIT_CODE_LIKE = re.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|的|\s*$)")
+_BENJI = r"(?:\s*\(\s*本级\s*\)|本级)?"
+
+
+def _unit_pattern(v: Vocab) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One regex for every way a question writes a unit in full: its whole name (the parenthetical
+    such as (本级) optional), the name without its parenthetical, its unit code, and any of its short
+    keys followed by (本级) — with the unit each spelling means. Built once per vocabulary."""
+    cached = getattr(v, "_unit_re", None)
+    if cached is not None:
+        return cached
+    spell: dict[str, str] = {}
+    for d in v.docs:
+        full = norm(d.unit_name)
+        base = re.sub(r"\s*\([^)]*\)\s*", "", full).strip()
+        for s in (full, base):
+            if len(s) >= 3:
+                spell.setdefault(s, d.unit_name)
+        for k in d.keys:
+            if len(k) >= 2 and all(k not in o.keys or o.unit_name == d.unit_name for o in v.docs):
+                spell.setdefault(k + "(本级)", d.unit_name)
+                spell.setdefault(k + "本级", d.unit_name)
+    codes: dict[str, str] = {}
+    for d in v.docs:
+        if d.unit_code:
+            codes.setdefault(d.unit_code, d.unit_name)
+    alts = [re.escape(s) + (_BENJI if not s.endswith(")") else "") for s in sorted(spell, key=len, reverse=True)]
+    parts = []
+    if alts:
+        parts.append("(?P<name>" + "|".join(alts) + ")")
+    if codes:
+        parts.append(r"(?<![\d.])(?P<code>" + "|".join(re.escape(c) for c in sorted(codes, key=len, reverse=True))
+                     + r")(?![\d.%])(?:号?单位)?")
+    pat = re.compile("|".join(parts)) if parts else None
+    lookup = {**spell, **codes}
+    v._unit_re = (pat, lookup)  # type: ignore[attr-defined]
+    return pat, lookup
+
+
+def _units_written(text: str, v: Vocab) -> tuple[str, list[str]]:
+    """Blank out the units a question names in full (name, name(本级), unit code) and return them:
+    a unit's name is a filter on the documents, never a subject or a fact asked about."""
+    pat, lookup = _unit_pattern(v)
+    if pat is None:
+        return text, []
+    found: list[str] = []
+
+    def blank(m: re.Match[str]) -> str:
+        code = m.groupdict().get("code")
+        if code:
+            name = lookup[code]
+        else:
+            written = m.group("name")
+            name = lookup.get(written) or lookup.get(re.sub(_BENJI + "$", "", written)) or \
+                lookup.get(re.sub(r"\s*\(\s*本级\s*\)$|本级$", "", written), "")
+        if not name:
+            return m.group(0)
+        if name not in found:
+            found.append(name)
+        return " " * len(m.group(0))
+
+    return pat.sub(blank, text), found
+
+
 def parse(question: object, v: Vocab) -> Intent:
     """Read a question. Never raises for any ``str``; non-str input is refused."""
     if not isinstance(question, str):
@@ -134,8 +199,9 @@ def parse(question: object, v: Vocab) -> Intent:
                       refuse_status="out_of_scope")
     terms = v.terms
 
-    # years, codes, numbers first (digits are not vocabulary)
+    # units written in full or by code, then years, codes, numbers (digits are not vocabulary)
     text = _spelled_years(text)
+    text, written_units = _units_written(text, v)
     years = [int(y) for y in _YEAR.findall(text)]
     year = years[0] if years else None
     codes: list[str] = []
@@ -144,6 +210,11 @@ def parse(question: object, v: Vocab) -> Intent:
         c = m.group(1)
         if c in v.codes or _std_code(c):
             codes.append(c)
+    stray = _UNIT_CODE_LIKE.search(scrubbed)
+    if stray and stray.group(1) not in codes:
+        names = "、".join(f"{d.unit_code} {d.unit_name}" for d in v.docs if d.unit_code) or "无"
+        return Intent(question, text, "refuse", refuse=f"库中没有单位代码为 {stray.group(1)} 的预算文件（现有：{names}）",
+                      refuse_status="not_found")
     numbers = tuple(float(m.group(1)) for m in _NUMBER.finditer(scrubbed)
                     if m.group(1) not in codes and len(m.group(1)) < 12)
     topn = None
@@ -170,7 +241,7 @@ def parse(question: object, v: Vocab) -> Intent:
     measure = None
     year_rel = None
     unit_doc = None
-    unit_names: list[str] = []
+    unit_names: list[str] = list(written_units)
     depts: list[str] = []
     unit_docs: list[int] = []
     refuse = ""

@@ -327,7 +327,8 @@ class Resolver(Planner):
     def _not_found(self, it: Intent, docs: Sequence[int], why: str = "") -> tuple[Answer, Context] | Answer:
         names = "、".join(m.text for m in it.subjects if m.how != "code") or "、".join(it.leftover)
         if not why:
-            why = f"文件中没有找到“{names}”的相关数据" if names else "没有看懂这个问题，文件中没有找到相关内容"
+            where = f"{self.docs[it.unit_doc].unit_name}的" if it.unit_doc in self.docs and len(self.docs) > 1 else ""
+            why = f"{where}文件中没有找到“{names}”的相关数据" if names else "没有看懂这个问题，文件中没有找到相关内容"
         return Answer(it.question, "not_found", why + "。", suggestions=tuple(self.suggest(it)),
                       intent=it.describe(), sql=";\n".join(dict.fromkeys(self.sql_log)))
 

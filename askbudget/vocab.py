@@ -111,6 +111,7 @@ class DocInfo:
     year: int
     money_unit: str
     keys: tuple[str, ...]  # how a question may name this unit (财政局, 分局, 公安局)
+    unit_code: str = ""  # 122001: a question may name the unit by its code
 
 
 _ORG_SUFFIX = re.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
@@ -253,9 +254,9 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     """Read the store's names (a handful of queries) and merge them with the lexicon."""
     terms = load_terms()
     docs = []
-    for r in _q(conn, "SELECT id, name, unit_name, year, money_unit FROM documents ORDER BY year, id"):
+    for r in _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code FROM documents ORDER BY year, id"):
         docs.append(DocInfo(r["id"], r["name"] or "", r["unit_name"] or "", int(r["year"] or 0),
-                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or "")))
+                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or ""), str(r["unit_code"] or "")))
     years = tuple(sorted({d.year for d in docs}))
     v = Vocab(terms=terms, docs=docs, words={}, labels={}, codes={}, std_names={}, projects={},
               items={}, glossary={}, statement_subjects={},

@@ -339,3 +339,51 @@ def test_two_years_of_one_unit(tmp_path, gongan_doc):
         ans = a.ask(q)
         assert ans.status == "answered" and ans.value == pytest.approx(want), (q, ans.text)
         assert str(2022 if want == 88.0 else 2023) in ans.text
+
+
+# every way a question may write a unit: full name with/without (本级)/（本级）, short forms, unit code
+GA_NAMES = ["唐山市公安局高新技术产业开发区分局(本级)", "唐山市公安局高新技术产业开发区分局（本级）",
+            "唐山市公安局高新技术产业开发区分局", "公安分局", "分局", "公安分局本级", "分局（本级）", "122001",
+            "122001单位"]
+CZJ_NAMES = ["唐山市高新技术产业开发区财政局(本级)", "唐山市高新技术产业开发区财政局（本级）",
+             "唐山市高新技术产业开发区财政局", "财政局", "财政局(本级)", "财政局本级", "121001"]
+UNIT_FIGURES = [(n, s, v, "唐山市公安局") for n in GA_NAMES for s, v in [("电费", 95.0), ("人员经费", 3632.50)]] + \
+               [(n, s, v, "财政局") for n in CZJ_NAMES for s, v in [("电费", 9.40), ("人员经费", 573.74)]]
+
+
+@pytest.mark.parametrize("name,subject,value,unit_word", UNIT_FIGURES)
+@pytest.mark.parametrize("pattern", ["{n}的{s}", "{n}{s}是多少", "请问{n}的{s}预算多少"])
+def test_a_unit_however_written_is_a_filter(both, name, subject, value, unit_word, pattern):
+    """A unit's name is never read as a fact question and never falls back to another unit."""
+    both.reset()
+    ans = both.ask(pattern.format(n=name, s=subject))
+    assert ans.status == "answered", ans.text
+    assert ans.value == pytest.approx(value)
+    assert all(unit_word in c.unit for c in ans.citations) and ans.citations
+
+
+@pytest.mark.parametrize("q,has,lacks", [
+    ("唐山市高新技术产业开发区财政局(本级)的公用经费都包括哪些", "办公费", "取暖费"),
+    ("121001的公用经费包括哪些", "邮电费", "取暖费"),
+    ("唐山市公安局高新技术产业开发区分局（本级）的公用经费有哪些", "取暖费", "邮电费"),
+])
+def test_a_unit_named_in_full_lists_its_own_items(both, q, has, lacks):
+    both.reset()
+    ans = both.ask(q)
+    assert ans.status == "answered" and has in ans.text and lacks not in ans.text, ans.text
+
+
+@pytest.mark.parametrize("q", ["唐山市高新技术产业开发区财政局(本级)的取暖费", "121001的租赁费", "财政局的执法办案",
+                               "唐山市高新技术产业开发区财政局的警用服装购置的数量指标"])
+def test_a_unit_named_never_falls_back_to_another(both, q):
+    """The figure lives only in the 分局's document: the 财政局's question is not found, never answered."""
+    both.reset()
+    ans = both.ask(q)
+    assert ans.status != "answered" and ans.value is None, ans.text
+
+
+@pytest.mark.parametrize("q", ["121001的电费", "999999单位的水费", "123456的人员经费"])
+def test_a_unit_code_the_store_lacks_is_not_found(gongan, q):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "not_found" and ans.value is None, ans.text
