@@ -1079,3 +1079,35 @@ def test_an_overlong_figure_is_kept_raw_with_a_warning(tmp_path: Path, gongan_do
     cells = [c for t in parsed.tables for r in t.rows for c in r.cells if c.line == i + 1 and c.raw == raw]
     assert cells and all(c.value is None for c in cells)
     assert any(w.line == i + 1 for w in parsed.warnings)
+
+
+@pytest.mark.parametrize("unit,scale", [("元", 1e4), ("亿元", 1e-4)])
+def test_a_document_in_another_unit_answers_as_the_wanyuan_one(tmp_path: Path, gongan_doc: Path, czj_doc: Path,
+                                                                unit: str, scale: float) -> None:
+    """The question side reads cells.value in documents.money_unit (万元): every stand-alone question
+    of the corpus banks gets the same status, figure and unit from the document printed in 元/亿元
+    as from the 万元 original — never 10 000× off."""
+    from askbudget.assistant import Assistant
+
+    asked = 0
+    for src in (gongan_doc, czj_doc):
+        from conftest import CORPUS
+
+        bank = CORPUS / f"{src.stem}.questions.jsonl"
+        if not bank.exists():
+            continue
+        asked += 1
+        questions = [q["q"] for q in map(json.loads, bank.read_text(encoding="utf-8").splitlines())
+                     if q.get("conv") is None]
+        doc = _reprint(src, tmp_path / f"{src.stem}-{unit}.txt", unit, scale)
+        stores = []
+        for p in (src, doc):
+            db = tmp_path / f"{p.stem}.db"
+            build_store([p], db, quiet=True)
+            stores.append(Assistant(str(db)))
+        for q in questions:
+            a, b = stores[0].ask(q), stores[1].ask(q)
+            assert (b.status, b.unit) == (a.status, a.unit), q
+            assert (a.value is None) == (b.value is None) and (a.value is None or abs(a.value - b.value) < 1e-6), (
+                q, a.value, b.value)
+    assert asked, "no question bank beside the corpus documents"
