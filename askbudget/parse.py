@@ -119,6 +119,9 @@ def _spell(v: Vocab, run: str) -> tuple[str, str] | None:
 
 # a six-digit number written as a unit ("121001的电费", "121001单位") that is no unit of the store
 _UNIT_CODE_LIKE = re.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|的|\s*$)")
+# an unknown span that ends like an organisation (中医院, 城管委, 住建局): a unit, not a subject
+_ORG_NAME = re.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室|中心|馆|厅|学校|中学|小学|大学|幼儿园)$")
+_ORG_END = r"(?:局|委员会|委|办公室|中心|院|馆|厅|学校|中学|小学|大学|幼儿园)"
 _BENJI = r"(?:\s*\(\s*本级\s*\)|本级)?"
 
 
@@ -145,7 +148,22 @@ def _unit_pattern(v: Vocab) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         if d.unit_code:
             codes.setdefault(d.unit_code, d.unit_name)
     alts = [re.escape(s) + (_BENJI if not s.endswith(")") else "") for s in sorted(spell, key=len, reverse=True)]
+    places: set[str] = set()
+    for d in v.docs:
+        base = re.sub(r"\s*\([^)]*\)\s*", "", norm(d.unit_name))
+        for piece in re.split(r"(?<=[省市县区])", base):
+            place = re.sub(r"^.*(?:局|委员会|委|办公室|中心|院)", "", piece)
+            if len(place) < 2 or place[-1] not in "省市县区":
+                continue
+            places.add(place)
+            if len(place) >= 3 and place[-1] in "省市县":
+                places.add(place[:-1])  # 唐山市 -> 唐山
+            if place.endswith("开发区") and len(place) > 5:
+                places.update({place[:2] + "区", place[:2]})  # 高新技术产业开发区 -> 高新区, 高新
     parts = []
+    if places:
+        alt = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
+        parts.append("(?P<place>(?:(?:" + alt + r")\s*)+)(?=[^的，,。？?]{0,12}?" + _ORG_END + ")")
     if alts:
         parts.append("(?P<name>" + "|".join(alts) + ")")
     if codes:
@@ -166,6 +184,8 @@ def _units_written(text: str, v: Vocab) -> tuple[str, list[str]]:
     found: list[str] = []
 
     def blank(m: re.Match[str]) -> str:
+        if m.groupdict().get("place"):
+            return " " * len(m.group(0))  # 唐山市, 高新区 before a unit: where the unit is, not a subject
         code = m.groupdict().get("code")
         if code:
             name = lookup[code]
@@ -242,6 +262,7 @@ def parse(question: object, v: Vocab) -> Intent:
     year_rel = None
     unit_doc = None
     unit_names: list[str] = list(written_units)
+    unknown_units: list[str] = []
     depts: list[str] = []
     unit_docs: list[int] = []
     refuse = ""
@@ -256,8 +277,13 @@ def parse(question: object, v: Vocab) -> Intent:
         nonlocal run, run_soft
         r = run
         run = ""
-        core = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", r).strip("的了是吗呢啊吧在里中和与及给")
+        # particles around a span, never a name's own first character (中小企业, 在职人员, 月球…)
+        core = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", r).lstrip("的是和与及给把").rstrip("的了是吗呢啊吧里中")
         if len(core) < 2:
+            return
+        end = run_pos + len(r)
+        if _ORG_NAME.search(core) and (run_pos == 0 or tok_text[end:end + 1] == "的") and not v.words.get(key(core)):
+            unknown_units.append(core)  # 中医院的电费: a unit the store lacks, never answered for the store's unit
             return
         hit = _spell(v, core)
         if hit is None and run_soft and len(core) > run_soft + 1:
@@ -326,6 +352,9 @@ def parse(question: object, v: Vocab) -> Intent:
         label = v.codes.get(c) or _std_name(c) or ""
         mentions.append(Mention(c, key(label) if label else c, (("code", c),), "code", text.find(c)))
     mentions.sort(key=lambda m: m.pos)
+    if unknown_units and not refuse:
+        names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
+        refuse, refuse_status = f"库中没有“{unknown_units[0]}”的预算文件（现有：{names}）", "not_found"
     if year is None and year_rel is not None and v.latest_year:
         year = v.latest_year + year_rel
     if refuse == "chat":

@@ -325,7 +325,8 @@ class Resolver(Planner):
                       suggestions=tuple(self.suggest(it)), intent=it.describe())
 
     def _not_found(self, it: Intent, docs: Sequence[int], why: str = "") -> tuple[Answer, Context] | Answer:
-        names = "、".join(m.text for m in it.subjects if m.how != "code") or "、".join(it.leftover)
+        names = self._asked_span(it) or "、".join(m.text for m in it.subjects if m.how != "code") or \
+            "、".join(it.leftover)
         if not why:
             where = f"{self.docs[it.unit_doc].unit_name}的" if it.unit_doc in self.docs and len(self.docs) > 1 else ""
             why = f"{where}文件中没有找到“{names}”的相关数据" if names else "没有看懂这个问题，文件中没有找到相关内容"
@@ -361,7 +362,8 @@ class Resolver(Planner):
         try:
             from rapidfuzz import fuzz, process
 
-            labels = sorted(self.v.labels)
+            units = {key(n) for d in self.docs.values() for n in (d.unit_name, *d.keys)}
+            labels = sorted(k for k in self.v.labels if k not in units)  # a unit is no subject to ask for
             for w in words:
                 for cand, _, _ in process.extract(key(w), labels, scorer=fuzz.WRatio, limit=3, score_cutoff=60):
                     out.append(f"{next(iter(self.v.labels[cand]))}多少？")
@@ -384,9 +386,42 @@ class Resolver(Planner):
         units = [self.docs[d].unit_name for d in candidates]
         return Answer(it.question, "ambiguous",
                       "有几个单位都有这一项，请说明问的是哪个单位：" + "；".join(units) + "。",
-                      suggestions=tuple(f"{self._short_unit(d)}的{(it.subjects[0].text if it.subjects else '')}多少？"
+                      suggestions=tuple(f"{self._short_unit(d)}的{self._subject_name(it)}多少？"
                                         for d in candidates)[: int(settings.MAX_SUGGESTIONS)],
                       intent=it.describe())
+
+    @staticmethod
+    def _asked_span(it: Intent) -> str:
+        """The whole name asked when unknown words run into a known one (星际旅行补贴, not 补贴)."""
+        spans = [(m.pos, m.pos + len(m.text)) for m in it.subjects if m.how != "code" and it.text[m.pos:].startswith(m.text)]
+        for w in it.leftover:
+            i = it.text.find(w)
+            if i >= 0:
+                spans.append((i, i + len(w)))
+        if not it.leftover or not spans:
+            return ""
+        spans.sort()
+        start, end = spans[0]
+        for a, b in spans[1:]:
+            if a > end or re.search(r"[的和与及、，,\s]", it.text[end:a]):
+                return ""
+            end = max(end, b)
+        return it.text[start:end]
+
+    def _subject_name(self, it: Intent) -> str:
+        """The first subject as the store or the lexicon writes it (电废 -> 电费): a suggestion quotes
+        whole names, never the question's slice of one."""
+        if not it.subjects:
+            return ""
+        m = it.subjects[0]
+        if m.how == "code":
+            return m.text
+        if m.key in self.v.labels:
+            return sorted(self.v.labels[m.key], key=len)[0]
+        for kind, target in m.kinds:
+            if kind in ("row", "std", "item", "project", "total", "stmt") and "|" not in target:
+                return target
+        return m.key or m.text
 
     def _short_unit(self, doc: int) -> str:
         d = self.docs[doc]

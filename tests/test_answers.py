@@ -387,3 +387,50 @@ def test_a_unit_code_the_store_lacks_is_not_found(gongan, q):
     gongan.reset()
     ans = gongan.ask(q)
     assert ans.status == "not_found" and ans.value is None, ans.text
+
+
+@pytest.mark.parametrize("q,value,unit_word", [
+    ("唐山市公安局电费", 95.0, "公安局"), ("高新区公安局的电费", 95.0, "公安局"),
+    ("唐山高新区财政局的水费", 1.60, "财政局"), ("高新区财政局电费", 9.40, "财政局"),
+    ("唐山市高新技术产业开发区财政局的人员经费", 573.74, "财政局")])
+def test_place_words_before_a_unit_are_part_of_its_name(both, q, value, unit_word):
+    both.reset()
+    ans = both.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value), ans.text
+    assert all(unit_word in c.unit for c in ans.citations)
+
+
+@pytest.mark.parametrize("q,name", [("中医院的电费", "中医院"), ("住建局的水费多少", "住建局"),
+                                    ("唐山市民政局的电费", "民政局"), ("公案局的电费", "公案局")])
+def test_a_unit_the_store_lacks_is_refused_by_its_whole_name(gongan, q, name):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "not_found" and ans.value is None and f"“{name}”" in ans.text, ans.text
+
+
+def _suggested_names(ans) -> list[str]:
+    import re
+
+    return [re.sub(r"^.*?的", "", s).removesuffix("多少？").removesuffix("是") for s in ans.suggestions if s.endswith("多少？")]
+
+
+@pytest.mark.parametrize("q,whole", [("月球基地建设费多少", "月球基地建设费"), ("中小企业的份额", "中小企业"),
+                                     ("公安分局的月球基地建设费", "月球基地建设费"), ("分局的星际旅行补贴多少", "星际旅行补贴")])
+def test_not_found_quotes_the_whole_name(both, q, whole):
+    both.reset()
+    ans = both.ask(q)
+    assert ans.status != "answered" and whole in ans.text, ans.text
+
+
+@pytest.mark.parametrize("q", ["电废多少", "电费呢", "办公费多少", "政府采购多少", "公安的电费", "财政的电费", "唐山市电废"])
+def test_suggestions_name_whole_units_and_subjects(both, q):
+    """Did-you-mean texts quote a unit by a whole short name and a subject as the store writes it."""
+    both.reset()
+    ans = both.ask(q)
+    shorts = {k for d in both.vocab.docs for k in d.keys}
+    for s in ans.suggestions:
+        if "的" in s and s.endswith("多少？"):
+            assert s.split("的", 1)[0] in shorts, s
+    for name in _suggested_names(ans):
+        assert name in both.vocab.words or any(name in lab for labs in both.vocab.labels.values() for lab in labs), name
+        assert "(本级)" not in name and "局" not in name[:2]
