@@ -5,6 +5,7 @@ leave its bytes exactly as they were — and a store that did not exist must sti
 """
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -203,3 +204,30 @@ def test_mangled_documents_parse_or_fail_cleanly(data: bytes) -> None:
         for r in t.rows:
             for c in r.cells:
                 assert c.value is None or c.value == c.value  # never NaN
+
+
+@pytest.mark.parametrize("edit,refused", [
+    (lambda t: t.replace("121001 ", "122001 ").replace("\n121 ", "\n122 "), True),   # another unit, same code
+    (lambda t: t, False),                                                              # the same unit again
+    (lambda t: t.replace("(本级)", "（本级）"), False),                               # bracket width only
+])
+def test_a_colliding_unit_code_never_replaces_another_unit(tmp_path: Path, gongan_doc: Path, czj_doc: Path,
+                                                            edit: Callable[[str], str], refused: bool) -> None:
+    """Re-ingest replaces the document of the same unit code and year only when the unit is the same:
+    a code that collides while the unit name differs is refused naming both units, the store unchanged."""
+    db = tmp_path / "s.db"
+    build_store([czj_doc if not refused else gongan_doc], db, quiet=True)
+    before = db.read_bytes()
+    p = tmp_path / "again.txt"
+    p.write_text(edit(czj_doc.read_text(encoding="utf-8")), encoding="utf-8")
+    if refused:
+        with pytest.raises(IngestError) as ei:
+            build_store([p], db, quiet=True)
+        assert "公安" in ei.value.reason and "财政局" in ei.value.reason and p.name in ei.value.file
+        assert db.read_bytes() == before
+    else:
+        report = build_store([p], db, quiet=True)
+        assert len(report.documents) == 1
+        conn = sqlite3.connect(db)
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+        conn.close()

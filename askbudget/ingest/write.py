@@ -8,6 +8,7 @@ version keeps the old ``documents.id``.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -15,6 +16,7 @@ from typing import Any, Callable
 import sqlite_utils
 
 from ..store import INDEXES, SCHEMA, SCHEMA_VERSION
+from ..errors import IngestError
 from .model import Document
 
 CHILD_TABLES = ("checks", "glossary", "facts", "statements", "sections", "indicators", "cells", "rows", "tables")
@@ -99,6 +101,25 @@ def delete_document(conn: sqlite3.Connection, unit_code: str, year: int) -> dict
     return reuse
 
 
+def _name_key(name: str) -> str:
+    """A unit name compared across documents: spaces and bracket widths do not make another unit."""
+    return re.sub(r"\s+", "", name).replace("（", "(").replace("）", ")")
+
+
+def _same_unit(conn: sqlite3.Connection, doc: Document) -> None:
+    """Re-ingesting replaces the document of the same unit code and year — only when it is the same
+    unit. A code that collides while the unit name differs (a typo'd or reused code) would silently
+    delete another unit's figures: refused, naming both units, before anything is written."""
+    for (name, other) in conn.execute("SELECT name, unit_name FROM documents WHERE unit_code = ? AND year = ?",
+                                      (doc.unit_code, doc.year)):
+        if other and doc.unit_name and _name_key(other) != _name_key(doc.unit_name):
+            raise IngestError(doc.source_path, None,
+                              f"unit code {doc.unit_code} ({doc.year}) is already in the store for {other} "
+                              f"(document {name}), but this document names {doc.unit_name}: a mistyped or "
+                              "reused unit code? Nothing was written; fix the code, or ingest into another "
+                              "store (--db)")
+
+
 def write_documents(conn: sqlite3.Connection, docs: list[Document],
                     after_each: Callable[[sqlite3.Connection, int, Callable[[str], int]], None] | None = None
                     ) -> list[int]:
@@ -106,6 +127,7 @@ def write_documents(conn: sqlite3.Connection, docs: list[Document],
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     doc_ids: list[int] = []
     for doc in docs:
+        _same_unit(conn, doc)
         ids = _Ids(conn, delete_document(conn, doc.unit_code, doc.year))
         doc_id = ids("documents")
         doc_ids.append(doc_id)
