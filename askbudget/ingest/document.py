@@ -9,6 +9,12 @@ large, not a disclosure (no 预算年度 line, no unit header, no known table), 
 rules: a template table heading with no table under it; a table with column headers but no rows and
 no 注 note; a two-sided summary table without its 总计 row on both sides; a 绩效目标表 with no
 indicator rows; a file whose last line is a table row with no final newline (cut mid-table).
+
+The document's unit code and year are those most tables' header blocks print; a table whose block
+names another unit or year is left out with a warning (a mis-assembled conversion must not lend its
+figures to this document). Every money cell is stored in 万元: a table printed in 元/亿元 (its 单位
+line, its heading, a column's note, a figure's own suffix) is converted, raw kept, with a warning
+naming the line; an unknown …元 unit is an error at its line (docs/schema.md, ``units.py``).
 """
 from __future__ import annotations
 
