@@ -19,6 +19,10 @@ from .vocab import key
 from .yoy import YoyMixin
 
 
+# "两者合计呢": a follow-up about the previous two figures
+_PAIR = re.compile(r"两者|二者|两项|它们|这两|两个数|两年")
+
+
 class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
@@ -29,6 +33,10 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         if ctx.pending is not None and it.unit_doc is not None and not it.leftover and \
                 not any(m.has("row", "item", "alias", "code", "stmt", "total", "project") for m in it.subjects):
             it = replace(ctx.pending, unit_doc=it.unit_doc)  # "财政局的" answers "which unit?"
+        if ctx.intent is not None and not it.subjects and len(ctx.figs) < 2 and _PAIR.search(it.text):
+            had = f"（{ctx.figs[-1].label}）" if ctx.figs else ""
+            return Answer(it.question, "not_found", f"上一问只得到一个数{had}，没有两个数可以合在一起算；"
+                          f"请把两项都说出来，例如“水费和电费合计多少”。", intent=it.describe()), ctx
         it = self._inherit(it, ctx)
         docs = self._docs(it)
         if isinstance(docs, Answer):
@@ -68,7 +76,7 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         if not it.subjects and not it.leftover and (it.followup or it.columns or it.year_rel is not None
                                                      or it.cues or it.measure or it.money_unit):
             what = it.what
-            if what == "figure" and ("sum" in it.cues or ("total" in it.cues and re.search(r"两者|二者|两项|它们|这两|两个", t))) \
+            if what == "figure" and ("sum" in it.cues or ("total" in it.cues and re.search(r"两者|二者|两项|它们|这两|两个|两年", t))) \
                     and len(ctx.figs) >= 2:
                 what = "sum"
             elif what == "figure" and ("diff" in it.cues or re.search(r"差|相差|多多少|少多少", t)) and len(ctx.figs) >= 2:

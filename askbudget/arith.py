@@ -45,10 +45,36 @@ class ArithmeticMixin(Resolver):
             return Fig(label, total, figs[0].unit, tuple(dict.fromkeys(c for f in figs for c in f.cites)), doc=figs[0].doc)
         return figs[0]
 
+    def _fig_year(self, f: Fig) -> int | None:
+        """The year a figure is for: its own (a derived 去年 figure) or its document's."""
+        if f.year is not None:
+            return f.year
+        return self.docs[f.doc].year if f.doc in self.docs else None
+
+    def _across_years(self, it: Intent, figs: list[Fig], op: str) -> tuple[list[Fig], Answer | None]:
+        """Figures of different years are combined only when the question asks for it (两年合计,
+        2022年和2023年…); a difference of one subject across years is its change. Either way each
+        label says its year; otherwise the answer asks which was meant."""
+        years = [self._fig_year(f) for f in figs]
+        if len(set(years)) <= 1 or None in years:
+            return figs, None
+        asked = bool(re.search(r"两年|两个年度|各年|跨年|(去年|上年).*(今年|本年)|(今年|本年).*(去年|上年)", it.text)) or \
+            len(set(re.findall(r"(?:19|20)\d{2}", it.text))) >= 2
+        same = len({f.label for f in figs}) == 1
+        if asked or (op == "diff" and same):
+            return [replace(f, label=f"{y}年{f.label}") for f, y in zip(figs, years)], None
+        which = "、".join(f"{y}年{f.label}" for f, y in zip(figs, years))
+        return figs, Answer(it.question, "ambiguous",
+                            f"上两问的数不是同一年度的（{which}），不同年度的数不直接{'相加' if op == 'sum' else '相比'}。"
+                            f"如确要合在一起算，请说明，例如“这两年合计多少”。",
+                            suggestions=tuple(f"{y}年{f.label}多少？" for f, y in zip(figs, years)))
+
     def _two(self, it: Intent, ctx: Context, docs: list[int], op: str) -> tuple[Fig, Fig] | Answer | None:
         sides = self._sides(it, op)
         if len(sides) < 2 and it.followup and len(ctx.figs) >= 2:
-            return ctx.figs[-2], ctx.figs[-1]
+            pair, stop = self._across_years(it, list(ctx.figs[-2:]), "diff" if op in ("比", "减", "和", "与", "跟", "") and
+                                            it.what == "diff" else "ratio")
+            return stop if stop is not None else (pair[0], pair[1])
         if len(sides) != 2 or not sides[0] or not sides[1]:
             if len(sides) == 1 and ctx.figs and sides[0]:
                 b = self._fig_side(it, sides[0], docs, ctx)
@@ -115,6 +141,9 @@ class ArithmeticMixin(Resolver):
                 figs.append(f)
         if len(figs) < 2 or len({f.unit for f in figs}) != 1:
             return None
+        figs, stop = self._across_years(it, figs, "sum")
+        if stop is not None:
+            return stop, ctx
         unit = figs[0].unit
         if len({f.doc for f in figs}) > 1:
             figs = [replace(f, label=f"{self._short_unit(f.doc)}{f.label}") for f in figs]

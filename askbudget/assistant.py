@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from .answer import Answer
@@ -77,6 +78,9 @@ class Assistant:
                 return Answer(question[:500], "out_of_scope", f"出错了：{e}。")
             except Exception as e:  # noqa: BLE001 - a user never sees a traceback; the answer says it failed
                 return Answer(question[:500], "out_of_scope", f"这个问题没能回答（{type(e).__name__}）。")
+            if answer.status in ("not_found", "out_of_scope") and len(self._ctx.figs) > 1:
+                # the question just asked had no figure: "两者" can no longer mean the two before it
+                self._ctx = replace(self._ctx, figs=self._ctx.figs[-1:])
             if answer.status == "ambiguous":
                 self._ctx = ctx  # remembers the question so "财政局的" can answer it
             if answer.status == "answered":

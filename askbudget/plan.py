@@ -75,6 +75,7 @@ class Fig:
     column: str = ""
     doc: int = 0
     note: str = ""
+    year: int | None = None  # the year the figure is for when it is not its document's (a derived 去年 figure)
 
 
 @dataclass

@@ -91,7 +91,7 @@ class YoyMixin(Resolver):
                     v, u = self._convert(r["value"], r["unit"] or doc.money_unit, it)
                     text = f"{prev_year}年{r['subject']}{fmt(v, u)}{u}（文件直接给出：{r['sentence']}）"
                     return (Answer(it.question, "answered", text, v, u, (cite(r),)),
-                            Context(figs=[Fig(r["subject"], r["value"], r["unit"] or "万元", (cite(r),), doc=d)], doc=d))
+                            Context(figs=[Fig(r["subject"], r["value"], r["unit"] or "万元", (cite(r),), doc=d, year=prev_year)], doc=d))
             for r in exact + rows:
                 if r["change_dir"] in ("增加", "减少", "持平") and (r["change"] is not None or r["change_dir"] == "持平"):
                     cur, cur_cite = self._current_value(it, r, d, ctx)
@@ -106,7 +106,7 @@ class YoyMixin(Resolver):
                     text = f"{prev_year}年{r['subject']}约为{fmt(v, u)}{u}，由{cur_year}年数和文件所说的增减额推算（{der}）。"
                     cites = tuple(dict.fromkeys((cite(r),) + cur_cite))
                     return (Answer(it.question, "answered", text, v, u, cites, derivation=der),
-                            Context(figs=[Fig(r["subject"], prev, doc.money_unit, cites, doc=d)], doc=d))
+                            Context(figs=[Fig(r["subject"], prev, doc.money_unit, cites, doc=d, year=prev_year)], doc=d))
                 if r["change_pct"] is not None and r["change_dir"] in ("增加", "减少"):
                     cur, cur_cite = self._current_value(it, r, d, ctx)
                     if cur is None:
@@ -173,7 +173,7 @@ class YoyMixin(Resolver):
                         f"（{der}）。")
                 cite = self.cite_section(d, total["heading"])
                 return (Answer(it.question, "answered", text, v, u, (cite,), derivation=der),
-                        Context(figs=[Fig(total["subject"], prev, doc.money_unit, (cite,), doc=d)], doc=d))
+                        Context(figs=[Fig(total["subject"], prev, doc.money_unit, (cite,), doc=d, year=prev_year)], doc=d))
         return None
 
     def _current_value(self, it: Intent, r: sqlite3.Row, d: int, ctx: Context) -> tuple[float | None, tuple[Citation, ...]]:

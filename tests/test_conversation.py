@@ -79,3 +79,44 @@ def test_word_mixes_never_raise(a, data):
         ans = a.ask(q)
         assert "没能回答（" not in ans.text, (turns, ans.text)
         assert ans.status in ("answered", "not_found", "ambiguous", "out_of_scope")
+
+
+@pytest.fixture(scope="module")
+def czj(czj_doc, tmp_path_factory):
+    from askbudget import build_store
+
+    db = tmp_path_factory.mktemp("czjconv") / "czj.db"
+    build_store([czj_doc], db)
+    return Assistant(db)
+
+
+# (turns…, combining follow-up, expected status, expected value, words the answer must hold)
+COMBINE = [
+    (["办公费多少", "那去年是多少"], "两者合计呢", "ambiguous", None, ["2023年", "2022年"]),
+    (["水费多少", "办公费多少", "那去年是多少"], "两者合计呢", "ambiguous", None, ["2023年办公费", "2022年办公费"]),
+    (["人员经费多少", "去年呢"], "二者加起来呢", "ambiguous", None, ["2022年"]),
+    (["办公费多少", "去年呢"], "这两年合计多少", "answered", 27.60, ["2023年办公费", "2022年办公费"]),
+    (["办公费多少", "去年呢"], "两年合计呢", "answered", 27.60, ["2023年", "2022年"]),
+    (["办公费多少", "去年呢"], "两者相差多少", "answered", 2.00, ["2023年办公费", "2022年办公费"]),
+    (["水费多少", "电费呢"], "两者合计呢", "answered", 11.00, ["水费", "电费"]),
+    (["电费多少", "水费呢"], "二者相差多少", "answered", 7.80, ["电费", "水费"]),
+    (["水费多少", "月球费多少"], "两者合计呢", "not_found", None, []),
+    (["水费多少", "电费呢", "asdf"], "两者合计呢", "not_found", None, []),
+    (["水费多少"], "两者合计呢", "not_found", None, []),
+]
+
+
+@pytest.mark.parametrize("turns,q,status,value,words", COMBINE, ids=[" / ".join(c[0] + [c[1]]) for c in COMBINE])
+def test_combining_follow_ups_use_the_last_two_figures_and_their_years(czj, turns, q, status, value, words):
+    """Two figures of different years are added only when asked; each is named with its year."""
+    czj.reset()
+    for t in turns:
+        czj.ask(t)
+    ans = czj.ask(q)
+    assert ans.status == status, ans.text
+    if value is None:
+        assert ans.value is None
+    else:
+        assert ans.value == pytest.approx(value, abs=0.006), ans.text
+    for w in words:
+        assert w in ans.text, (w, ans.text)
