@@ -12,16 +12,18 @@ import re
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .answer import Answer
 from .errors import AskBudgetError, QueryError
-from .parse import parse
+from .parse import Intent, parse
 from .answers import Answerer
 from .plan import Context
 from .store import default_store_path, open_readonly
 from .vocab import vocab_for
 
 
+_SNAPSHOT_VERSION = 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -38,6 +40,7 @@ class Assistant:
         with self._lock:
             self.vocab = vocab_for(self.db_path, self._conn)
         self._ctx = Context()
+        self._scope: tuple[str | None, int | None] | None = None
         self._answerer = Answerer(self._conn, self.vocab)
         self.vocab.tokenizer()  # a few ms; keeps the first question's time honest
         if warm and os.environ.get("ASKBUDGET_NO_WARM") != "1":
@@ -58,9 +61,85 @@ class Assistant:
             pass
 
     def reset(self) -> None:
-        """Forget the conversation: the next question stands alone."""
+        """Forget the conversation: the next question stands alone (a scope set with ``set_scope`` stays)."""
         with self._lock:
             self._ctx = Context()
+
+    # ------------------------------------------------------------------ public conversation state
+
+    def _fingerprint(self) -> str:
+        """Which store a snapshot belongs to: its documents (id, unit code, year)."""
+        fp = getattr(self, "_fp", None)
+        if fp is None:
+            import hashlib
+
+            ids = ";".join(f"{d.id}:{d.unit_code}:{d.year}:{d.unit_name}" for d in self.vocab.docs)
+            fp = self._fp = hashlib.sha1(ids.encode("utf-8")).hexdigest()[:12]
+        return fp
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The conversation so far as a small JSON-able (and picklable) dict, for ``restore``.
+
+        Opaque to callers: keep it, hand it back; its contents may change between versions."""
+        from .snapshot import dump
+
+        with self._lock:
+            return {"v": _SNAPSHOT_VERSION, "store": self._fingerprint(), "ctx": dump(self._ctx),
+                    "scope": {"unit_code": self._scope[0], "year": self._scope[1]} if self._scope else None}
+
+    def restore(self, context: dict[str, Any] | None) -> None:
+        """Continue the conversation ``context`` (from ``.context``) — or, given None, start a fresh
+        one with no scope. A snapshot of another store or version, or a damaged one, starts a fresh
+        conversation too: a follow-up then stands alone rather than borrowing wrong figures."""
+        from .snapshot import load
+
+        with self._lock:
+            self._ctx = Context()
+            self._scope = None
+            if not isinstance(context, dict) or context.get("v") != _SNAPSHOT_VERSION or \
+                    context.get("store") != self._fingerprint():
+                return
+            try:
+                ctx = load(context.get("ctx"))
+                scope = context.get("scope")
+                if scope:
+                    self.set_scope(unit_code=scope.get("unit_code"), year=scope.get("year"))
+            except (AskBudgetError, AttributeError, TypeError):
+                self._scope = None
+                return
+            if isinstance(ctx, Context):
+                self._ctx = ctx
+
+    def set_scope(self, unit_code: str | None = None, year: int | None = None) -> None:
+        """Pin the questions to one unit (its code) and/or year, as if every question named them;
+        a question that names another unit or year still gets that one. ``set_scope()`` unpins.
+        QueryError when the store has no such unit or year."""
+        code = str(unit_code).strip() if unit_code not in (None, "") else None
+        yr = int(year) if year not in (None, "") else None  # type: ignore[arg-type]
+        docs = [d for d in self.vocab.docs if (code is None or d.unit_code == code)]
+        if code is not None and not docs:
+            raise QueryError(f"库中没有单位代码为 {code} 的文件")
+        if yr is not None and not any(d.year == yr for d in docs):
+            raise QueryError(f"库中没有{'该单位' if code else ''}{yr}年的文件")
+        with self._lock:
+            self._scope = (code, yr) if (code is not None or yr is not None) else None
+
+    def _scoped(self, intent: Intent) -> Intent:
+        """The intent with the pinned unit/year filled in where the question named none."""
+        if self._scope is None or intent.what == "refuse":
+            return intent
+        code, yr = self._scope
+        if intent.year is None and yr is not None and intent.year_rel is None:
+            intent = replace(intent, year=yr)
+        if code is not None and intent.unit_doc is None and not intent.unit_docs:
+            docs = [d for d in self.vocab.docs if d.unit_code == code]
+            want = intent.year if intent.year is not None else yr
+            pick = [d for d in docs if d.year == want] or docs
+            if pick:
+                d = max(pick, key=lambda x: (x.year, x.id))
+                intent = replace(intent, unit_doc=d.id, unit_docs=(d.id,))
+        return intent
 
     def ask(self, text: object) -> Answer:
         """Answer one question (a follow-up of the previous one where it reads like one)."""
@@ -70,7 +149,7 @@ class Assistant:
         text = _SURROGATE.sub("\ufffd", text) if isinstance(text, str) else text
         with self._lock:
             try:
-                intent = parse(text, self.vocab)
+                intent = self._scoped(parse(text, self.vocab))
                 answer, ctx = self._answerer.answer(intent, self._ctx)
             except QueryError as e:
                 return Answer(question[:500], "out_of_scope", f"这个问题没能查询：{e}。")

@@ -118,7 +118,7 @@ class Conversation:
 class Engine:
     """Runs one turn of a conversation on an Assistant.
 
-    Pooled (when the Assistant keeps its conversation in a swappable context object, ``_ctx``): a few
+    Pooled (when the Assistant can hand over its conversation — ``.context`` / ``.restore()``): a few
     Assistants — as many as turns run at once — serve every conversation, and a conversation keeps only
     its small context between turns (an Assistant with its own SQLite connection costs ~100 KiB, which
     times MAX_CONVERSATIONS would be gigabytes). Otherwise each conversation gets its own Assistant.
@@ -132,7 +132,7 @@ class Engine:
         self._idle: list[Any] = []
         self._lock = threading.Lock()
         first = factory()  # built now: a broken store fails at start-up, and the process caches warm up
-        self.pooled = hasattr(first, "_ctx") and hasattr(first, "reset")
+        self.pooled = callable(getattr(first, "restore", None)) and hasattr(type(first), "context")
         if self.pooled:
             self._idle.append(first)
 
@@ -158,15 +158,12 @@ class Engine:
             return conv.assistant.ask(question)
         a = self._take()
         try:
-            if conv.state is None:
-                a.reset()
-            else:
-                a._ctx = conv.state
+            a.restore(conv.state)  # None: a new conversation
             answer = a.ask(question)
-            conv.state = a._ctx
+            conv.state = a.context
             return answer
         finally:
-            a.reset()
+            a.restore(None)
             self._give(a)
 
     def turn(self, conv: Conversation, question: str) -> Any:
