@@ -224,23 +224,45 @@ def _make_tokenizer(v: Vocab) -> Any:
         d = _cache_dir() / "jieba"
         h = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
         path = d / f"vocab-{h}.txt"
+    data = body.encode("utf-8")
     try:
-        if not path.is_file():
+        if not _dict_file_ok(path, data):
+            # missing, or damaged (truncated, garbage, empty): the file is derived data, write it again
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(body, encoding="utf-8")
+            tmp.write_bytes(data)
             os.replace(tmp, path)
     except OSError:
         import tempfile
 
         fd, name = tempfile.mkstemp(suffix=".txt")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(body)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         path = Path(name)
+    probe = max((w for w in v.words if w and not any(c.isspace() for c in w)), key=len, default="")
     tk = jieba.Tokenizer(str(path))
     tk.tmp_dir = str(path.parent)
     tk.initialize()
+    if probe and probe not in tk.FREQ:
+        # jieba's own prefix-dict cache beside the dictionary was damaged into something loadable
+        for cache in path.parent.glob("jieba.u*.cache"):
+            try:
+                cache.unlink()
+            except OSError:
+                pass
+        tk = jieba.Tokenizer(str(path))
+        tk.tmp_dir = str(path.parent)
+        tk.initialize()
     return tk
+
+
+def _dict_file_ok(path: Path, data: bytes) -> bool:
+    """The dictionary file on disk holds exactly ``data`` (its name carries the content's hash, so a
+    different content is damage: a crash mid-write, a full disk, bit rot)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------- building

@@ -66,3 +66,24 @@ def test_the_speller_is_fuzzy_speller_only(gongan_store, typo, word):
     imports = [ln for ln in Path(spell.__file__).read_text(encoding="utf-8").splitlines()
                if ln.lstrip().startswith(("import ", "from "))]
     assert not [ln for ln in imports if "pypinyin" in ln or "rapidfuzz" in ln]
+
+
+@pytest.mark.parametrize("target", ["dictionary", "jieba cache", "both"])
+@pytest.mark.parametrize("how", ["truncated", "garbage", "empty"])
+def test_a_damaged_tokenizer_dictionary_is_rebuilt(gongan_store, tmp_path, monkeypatch, target, how):
+    """The jieba dictionary and jieba's prefix cache are derived data: damage means rewrite, never a
+    traceback and never a tokenizer missing words."""
+    monkeypatch.setenv("ASKBUDGET_CACHE_DIR", str(tmp_path / "cache"))
+    v = build_vocab(open_readonly(gongan_store))
+    v.tokenizer()
+    jdir = tmp_path / "cache" / "jieba"
+    files = {"dictionary": list(jdir.glob("vocab-*.txt")), "jieba cache": list(jdir.glob("jieba.u*.cache"))}
+    files["both"] = files["dictionary"] + files["jieba cache"]
+    assert files[target], list(jdir.iterdir())
+    for p in files[target]:
+        data = p.read_bytes()
+        p.write_bytes({"truncated": data[: len(data) // 3], "garbage": b"garbage\n\x00\xff", "empty": b""}[how])
+    again = build_vocab(open_readonly(gongan_store))
+    toks = again.tokens("一般行政管理事务的项目支出是多少")
+    assert "一般行政管理事务" in toks and "项目支出" in toks
+    assert "唐丰路派出所建设项目" in again.tokens("唐丰路派出所建设项目成本控制")
