@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..normalize import read_number
 from .model import Fact, Section, Term
 from .reader import Heading, strip_tags
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-             "八": 8, "九": 9}
 NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(r"^第\s*([一二三四五六七八九十]+)\s*部分")),
     ("cn", re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]")),
@@ -41,20 +40,9 @@ NATURE_RE = re.compile(r"为([^，。、]{1,8}级)[、，]\s*([^，。、]{1,6}�
 
 
 def cn_int(s: str) -> int:
-    """Chinese numerals up to 999: 十九 → 19, 二十一 → 21."""
-    if s.isdigit():
-        return int(s)
-    total, num = 0, 0
-    for ch in s:
-        if ch == "百":
-            total += (num or 1) * 100
-            num = 0
-        elif ch == "十":
-            total += (num or 1) * 10
-            num = 0
-        else:
-            num = CN_DIGITS.get(ch, 0)
-    return total + num
+    """Chinese or Arabic numerals of a heading's numbering: 十九 → 19, 二十一 → 21 (0 if unreadable)."""
+    n = read_number(s)
+    return int(n) if n is not None and n == int(n) else 0
 
 
 def numbering(text: str) -> tuple[str, int, int] | None:
