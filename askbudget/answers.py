@@ -53,7 +53,10 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         else:
             handler = getattr(self, f"_a_{it.what}", None) or self._a_figure
             out = handler(it, ctx, docs)
+        if out is None and asks_non_money(it.text) and not it.leftover:
+            out = self._count_in_text(it, docs)  # "公务用车有几辆": a stock only the narrative states
         if out is None and it.what in ("text", "glossary", "list", "fact", "figure") and "reason" not in it.cues \
+                and not (it.what != "text" and asks_non_money(it.text)) \
                 and not re.search(r"多少|几|比例|占|原因|为什么", it.text):
             out = self._a_section(it, ctx, docs)
         if out is None:
@@ -295,6 +298,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         got = self._indicator(it, docs, ctx)
         if got:
             return got
+        if "when" in it.cues:
+            return None  # "什么时候完成" is a date or a time limit, never the project's money
         if it.subjects and not it.leftover and not it.numbers:
             return self._a_figure(it, ctx, docs)
         return None

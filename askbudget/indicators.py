@@ -47,7 +47,10 @@ class IndicatorMixin(Resolver):
         scored = []
         # a follow-up ("成本控制呢") stays with the project the previous answer was about
         named = max((len(qb & pb) / len(pb) for _, pb, _, _ in inds if pb), default=0.0) >= 0.5
+        when = "when" in it.cues
         for r, pb, lb, db in inds:
+            if when and not _is_time(r):
+                continue  # "什么时候完成" is answered by a 时效 indicator or not at all, never by a rate
             sp = len(qb & pb) / len(pb) if pb else 0.0
             if not named and ctx.project and r["project"] == ctx.project:
                 sp = 1.0
@@ -81,7 +84,24 @@ class IndicatorMixin(Resolver):
                 best_rows = [r for n, r in by_unit if n == top]
                 if len(best_rows) == 1:
                     scored = [(0.6, top, best_rows[0])]
+        if not scored and when:
+            # "警用服装什么时候完成": the project is named and it has one 时效 indicator
+            for strict in (True, False):
+                by_project = []
+                for r, pb, lb, db in inds:
+                    core = _bigrams(key(_GENERIC_TAIL.sub("", r["project"] or ""))) or pb
+                    if core and _is_time(r, strict):
+                        by_project.append((len(qb & core) / len(core), r))
+                top = max((x for x, _ in by_project), default=0.0)
+                best_rows = [r for x, r in by_project if x == top]
+                if top >= 0.5 and len(best_rows) == 1:
+                    scored = [(0.6 + top, top, best_rows[0])]
+                    break
+                if top >= 0.5:
+                    break  # several 时效 indicators of that project: the question must say which
         if not scored:
+            if when:
+                return None
             return self._goal_text(it, docs, qb) if (loose or it.subjects or it.leftover) else None
         scored.sort(key=lambda x: -x[0])
         scored = [x for x in scored if self._covers(it, x[2])]
@@ -174,3 +194,16 @@ class IndicatorMixin(Resolver):
         return (Answer(it.question, "answered", f"{t['project']}的绩效目标：“{clause.strip()}”，即{fmt(value)}{unit}。",
                        value, unit, (cite,), derivation=f"读自绩效目标原文“{clause.strip()}”"),
                 Context(project=t["project"], doc=d.id, what="indicator"))
+
+
+_TIME_WORDS = re.compile(r"时间|时限|时效|期限|日期|起止")
+
+
+_GENERIC_TAIL = re.compile(r"(?:建设项目|专项经费|项目经费|经费|费用|项目|专项|资金)$")
+
+
+def _is_time(r: sqlite3.Row, strict: bool = False) -> bool:
+    """A 时效 indicator; unless ``strict``, also one whose name says it is about a date or a time limit."""
+    if "时效" in (r["level2"] or ""):
+        return True
+    return not strict and bool(_TIME_WORDS.search(r["level3"] or ""))

@@ -43,6 +43,33 @@ class NarrativeMixin(Resolver):
         return (Answer(it.question, "answered", f"据“{s['heading']}”：{text}", None, None,
                        (self.cite_section(s["document_id"], s["path"] or s["heading"]),)), Context(doc=s["document_id"]))
 
+    def _count_in_text(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
+        """"公务用车有几辆" when only the narrative states it ("保有量由3辆减少至2辆" -> 2): the stock
+        (保有量/数量/总数) the text gives right after the thing named, once and unambiguously, quoted
+        with its section. A change (报废公务用车1辆) or a count of something else (固定资产的汽车) is
+        never taken for it."""
+        meas = it.measure
+        names = [m.text for m in it.subjects if len(m.text) >= 2 and not m.has("column") and m.how == "exact"]
+        if not names or len(docs) != 1:
+            return None
+        cls = re.escape(meas) if meas else "(?:辆|台|套|个|人|名|处|所|栋|座)"
+        n = r"(\d+)\s*(" + cls + ")"
+        found: dict[float, tuple[sqlite3.Row, str]] = {}
+        for s in self.sections(docs):
+            for sent in _SENT_SPLIT.split(s["text"] or ""):
+                for name, at in ((nm, x.end()) for nm in names for x in re.finditer(re.escape(nm), sent)):
+                    tail = sent[at: at + 24]
+                    m = re.match(r"(?:的)?(?:保有量|保有数|数量|总数|实有数|编制数)(?:为|是|共|共有)?\s*(?:由\s*\d+\s*" + cls
+                                 + r"\s*(?:减少|增加|下降|上升|调整)?(?:至|到|为))?\s*" + n, tail)
+                    if m:
+                        found.setdefault((float(m.group(1)), m.group(2)), (s, sent.strip()))
+        if len(found) != 1:
+            return None
+        (value, meas), (s, sent) = next(iter(found.items()))
+        return (Answer(it.question, "answered", f"据“{s['heading']}”：{sent}即{fmt(value)}{meas}。", value, meas,
+                       (self.cite_section(s["document_id"], s["path"] or s["heading"]),),
+                       derivation=f"读自原文“{sent}”"), Context(doc=s["document_id"]))
+
     def _a_fact(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         keys = list(it.facts)
         kinds_named = [w for w in ("大队", "派出所", "警务站", "中心", "科室", "所队") if w in it.text]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from askbudget import build_store
 from askbudget.assistant import Assistant
 
 # (question, value, unit, a word the cited table/section title must contain)
@@ -434,3 +435,57 @@ def test_suggestions_name_whole_units_and_subjects(both, q):
     for name in _suggested_names(ans):
         assert name in both.vocab.words or any(name in lab for labs in both.vocab.labels.values() for lab in labs), name
         assert "(本级)" not in name and "局" not in name[:2]
+
+
+# a "when" question is answered by the project's 时效 indicator, never by a rate or the project's money
+WHEN = [("警用服装什么时候完成", "2023 年 11 月 15 日前完成"), ("警用服装购置什么时候完成", "11 月 15 日"),
+        ("警用服装何时完成", "11 月 15 日"), ("警用服装的完成时间", "11 月 15 日"),
+        ("体检什么时候完成", "2023 年 12 月底"), ("体检经费何时完成", "12 月底"),
+        ("唐丰路派出所建设项目什么时候完工", "不迟于 2023 年 12 月底")]
+
+
+@pytest.mark.parametrize("q,words", WHEN)
+def test_when_questions_get_the_time_indicator(gongan, q, words):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "answered" and words in ans.text and ans.unit not in ("万元", "元", "%"), ans.text
+    assert any("时效" in ans.text or "时间" in c.row or "时限" in c.row for c in ans.citations)
+
+
+@pytest.mark.parametrize("q", ["电费什么时候交", "水费何时支付"])
+def test_when_without_a_time_indicator_is_not_a_figure(gongan, q):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status != "answered" and ans.value is None, ans.text
+
+
+@pytest.mark.parametrize("q,value", [("电费几", 95.0), ("电费是几", 95.0), ("电费几？", 95.0), ("水费是几呢", 24.0),
+                                     ("取暖费几", 50.0)])
+def test_a_bare_ji_after_a_money_subject_asks_its_amount(gongan, q, value):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value) and ans.unit == "万元", ans.text
+
+
+@pytest.mark.parametrize("q", ["公务用车有几辆", "公务车几辆", "公车有几辆", "有几辆公务用车", "公务用车多少辆", "公务用车保有量",
+                               "汽车有几", "公务用车有几"])
+def test_official_cars_are_not_the_asset_tables_cars(gongan, q):
+    """The 固定资产 汽车 count is not the number of 公务用车 unless the document says so: refused."""
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status != "answered" and ans.value is None, ans.text
+
+
+@pytest.mark.parametrize("q", ["公务用车有几辆", "公务用车多少辆", "有几辆公务用车", "公务用车保有量", "公务用车保有量是多少辆"])
+def test_official_cars_the_narrative_counts(czj_only, q):
+    """The 财政局 document states 公务用车保有量由3辆减少至2辆: the stock, quoted — never the 报废 1 辆."""
+    czj_only.reset()
+    ans = czj_only.ask(q)
+    assert ans.status == "answered" and ans.value == 2 and ans.unit == "辆" and "保有量" in ans.text, ans.text
+
+
+@pytest.fixture(scope="module")
+def czj_only(czj_doc, tmp_path_factory):
+    db = tmp_path_factory.mktemp("czjonly") / "czj.db"
+    build_store([czj_doc], db)
+    return Assistant(db)
