@@ -721,6 +721,24 @@ def test_look_alike_words_are_not_the_subject(probe: Probe, text: str) -> None:
         f"{text!r} -> {answer.value} {answer.unit} ({answer.text[:90]!r}): a figure of another thing")
 
 
+# Units the store does not hold, named with a place: the city bureau is not the district's bureau,
+# another province's or district's bureau is not this one. No figure of the stored unit — and no
+# claim that the stored unit's document lacks 电费 (it has it).
+OTHER_UNITS = ["唐山市财政局", "唐山市公安局", "河北省财政局", "北京市财政局", "路南区财政局", "唐山市路北区公安分局",
+               "石家庄市高新区财政局", "唐山市曹妃甸区财政局", "河北省公安厅", "唐山市高新区税务局"]
+OTHER_UNIT_CASES = [f"{u}的电费是多少" for u in OTHER_UNITS]
+
+
+@pytest.mark.parametrize("text", OTHER_UNIT_CASES)
+def test_units_the_store_lacks_get_no_figure(probe: Probe, text: str) -> None:
+    probe.assistant.reset()
+    answer = probe.ask(text, "unit the store lacks")
+    assert answer.status != "answered" or answer.value is None, (
+        f"{text!r} -> {answer.value} {answer.unit} ({answer.text[:100]!r}): a unit the store does not hold")
+    assert not re.search(r"(?:分局|财政局)\(本级\)的文件中没有找到“电费”", answer.text), (
+        f"{text!r}: the text says a stored unit has no 电费, which it has: {answer.text!r}")
+
+
 def test_one_units_items_asked_of_the_other_unit(probe: Probe) -> None:
     """Every subject, project, indicator and procurement item of one unit that the other unit's
     document never writes, asked of that other unit: declined, or (named_unit) citing only it."""
