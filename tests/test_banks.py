@@ -77,3 +77,13 @@ def test_bank(bank: Path, doc: Path, tmp_path: Path) -> None:
         outcomes[judge(q["expect"], got)].append(f"{q['q']} -> {got['status']} {got['value']} {got['unit']} {got['text'][:60]}")
     assert not outcomes["wrong"], outcomes["wrong"]
     assert len(outcomes["ok"]) / len(qs) >= 0.95, outcomes["missed"]
+
+
+def test_warming_builds_the_first_use_caches(gongan_store: Path) -> None:
+    """The first indicator/unit question must not pay for a regex compile or the indicator load
+    (~5 ms, the bank's p99): the Assistant builds them when it starts."""
+    a = Assistant(gongan_store)
+    assert getattr(a._answerer, "_filler_rx", None) is not None
+    assert getattr(a._answerer, "_ind_cache", None)
+    assert getattr(a.vocab, "_unit_re", None) is not None
+    assert getattr(a.vocab, "_speller", None) is not None
