@@ -782,6 +782,23 @@ def test_disk_full_mid_write_leaves_a_readable_unchanged_store(tmp_path: Path, g
     assert integrity_ok(db) == "ok"
 
 
+# ---------------------------------------------------------------- a hostile environment
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e400", "abc", "", "-1"])
+def test_odd_setting_values_never_crash(tmp_path: Path, gongan_doc: Path, value: str) -> None:
+    """Every ASKBUDGET_<SETTING> set to a value that is no sensible limit: ingest and ask run (the
+    default, or a clear refusal), never a traceback."""
+    from askbudget import settings
+
+    env = {f"ASKBUDGET_{s.name}": value for s in settings.SETTINGS}
+    db = tmp_path / "env.db"
+    for args in (["ingest", str(gongan_doc), "--db", str(db)], ["ask", "--db", str(db), "分局电费多少"]):
+        r = run_cli(args, env=env)
+        assert "Traceback" not in r.stderr, f"{value!r}: {' '.join(args[:1])}: {r.stderr[-600:]}"
+        assert r.returncode in (0, 1, 2)
+
+
 # ---------------------------------------------------------------- killed mid-write
 
 
