@@ -121,7 +121,6 @@ def _spell(v: Vocab, run: str) -> tuple[str, str] | None:
 _UNIT_CODE_LIKE = re.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|的|\s*$)")
 # an unknown span that ends like an organisation (中医院, 城管委, 住建局): a unit, not a subject
 _ORG_NAME = re.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室|中心|馆|厅|学校|中学|小学|大学|幼儿园)$")
-_ORG_END = r"(?:局|委员会|委|办公室|中心|院|馆|厅|学校|中学|小学|大学|幼儿园)"
 _BENJI = r"(?:\s*\(\s*本级\s*\)|本级)?"
 
 
@@ -148,22 +147,7 @@ def _unit_pattern(v: Vocab) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         if d.unit_code:
             codes.setdefault(d.unit_code, d.unit_name)
     alts = [re.escape(s) + (_BENJI if not s.endswith(")") else "") for s in sorted(spell, key=len, reverse=True)]
-    places: set[str] = set()
-    for d in v.docs:
-        base = re.sub(r"\s*\([^)]*\)\s*", "", norm(d.unit_name))
-        for piece in re.split(r"(?<=[省市县区])", base):
-            place = re.sub(r"^.*(?:局|委员会|委|办公室|中心|院)", "", piece)
-            if len(place) < 2 or place[-1] not in "省市县区":
-                continue
-            places.add(place)
-            if len(place) >= 3 and place[-1] in "省市县":
-                places.add(place[:-1])  # 唐山市 -> 唐山
-            if place.endswith("开发区") and len(place) > 5:
-                places.update({place[:2] + "区", place[:2]})  # 高新技术产业开发区 -> 高新区, 高新
     parts = []
-    if places:
-        alt = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
-        parts.append("(?P<place>(?:(?:" + alt + r")\s*)+)(?=[^的，,。？?]{0,12}?" + _ORG_END + ")")
     if alts:
         parts.append("(?P<name>" + "|".join(alts) + ")")
     if codes:
@@ -175,6 +159,90 @@ def _unit_pattern(v: Vocab) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     return pat, lookup
 
 
+@dataclass(frozen=True)
+class _UnitPlaces:
+    unit_name: str
+    places: frozenset[str]  # 唐山市, 唐山, 高新技术产业开发区, 高新区, 高新
+    inner: frozenset[str]  # the place nearest the organisation (高新技术产业开发区 and its short forms)
+    keys: tuple[str, ...]
+
+
+def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], re.Pattern[str] | None]:
+    """Each unit's place words, and one regex for every unit's short keys. Built once per vocabulary."""
+    cached = getattr(v, "_unit_places", None)
+    if cached is not None:
+        return cached
+    out: list[_UnitPlaces] = []
+    for d in v.docs:
+        base = re.sub(r"\s*\([^)]*\)\s*", "", norm(d.unit_name))
+        places: set[str] = set()
+        inner: set[str] = set()
+        for piece in re.split(r"(?<=[省市县区州])", base):
+            place = re.sub(r"^.*(?:局|委员会|委|办公室|中心|院)", "", piece)
+            if len(place) < 2 or place[-1] not in "省市县区州":
+                continue
+            forms = {place}
+            if len(place) >= 3 and place[-1] in "省市县州":
+                forms.add(place[:-1])  # 唐山市 -> 唐山
+            if place.endswith("开发区") and len(place) > 5:
+                forms.update({place[:2] + "区", place[:2]})  # 高新技术产业开发区 -> 高新区, 高新
+            places |= forms
+            inner = forms  # the last place of the name is the nearest to the organisation
+        keys = tuple(k for k in d.keys if k != base and len(k) >= 2)
+        out.append(_UnitPlaces(d.unit_name, frozenset(places), frozenset(inner), keys))
+    all_keys = sorted({k for u in out for k in u.keys}, key=len, reverse=True)
+    rx = re.compile("|".join(re.escape(k) for k in all_keys)) if all_keys else None
+    v._unit_places = (out, rx)  # type: ignore[attr-defined]
+    return out, rx
+
+
+_PLACE_END = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:省|市|县|区|州|自治区))+$")
+
+
+def _places_before_units(text: str, v: Vocab, found: list[str]) -> tuple[str, str]:
+    """Place words written before a unit's short name: 高新区财政局 and 唐山高新区财政局 are the
+    stored 高新技术产业开发区财政局 (the places are blanked, the unit recorded); 唐山市财政局,
+    石家庄市高新区财政局 or 路北区公安分局 are other units — their name is returned (refused)."""
+    units, rx = _unit_places(v)
+    if rx is None:
+        return text, ""
+    out = text
+    for m in rx.finditer(text):
+        i = m.start()
+        while i > 0 and "\u4e00" <= text[i - 1] <= "\u9fff" and text[i - 1] not in "的和与及跟同":
+            i -= 1
+        run = text[i:m.start()]
+        if not run:
+            continue
+        owners = [u for u in units if m.group(0) in u.keys]
+        best = None
+        for u in owners:
+            rem, stripped = run, []
+            while True:
+                hit = next((p for p in sorted(u.places, key=len, reverse=True) if rem.endswith(p)), None)
+                if hit is None:
+                    break
+                stripped.append(hit)
+                rem = rem[: -len(hit)]
+            if stripped and set(stripped) & u.inner and not _PLACE_END.search(rem):
+                best = (u, rem)
+                break
+            if not stripped and not _PLACE_END.search(rem):
+                best = best or (None, rem)  # no place written: the key alone, read as usual
+        if best is not None and best[0] is None:
+            continue
+        if best is None:
+            tail = _PLACE_END.search(run)
+            known = run[len(run.rstrip("".join(sorted({c for u in owners for p in u.places for c in p})))):]
+            name = (tail.group(0) if tail else known or run) + m.group(0)
+            return out, name
+        u, rem = best
+        if u.unit_name not in found:
+            found.append(u.unit_name)
+        out = out[: i + len(rem)] + " " * (m.end() - i - len(rem)) + out[m.end():]
+    return out, ""
+
+
 def _units_written(text: str, v: Vocab) -> tuple[str, list[str]]:
     """Blank out the units a question names in full (name, name(本级), unit code) and return them:
     a unit's name is a filter on the documents, never a subject or a fact asked about."""
@@ -184,8 +252,6 @@ def _units_written(text: str, v: Vocab) -> tuple[str, list[str]]:
     found: list[str] = []
 
     def blank(m: re.Match[str]) -> str:
-        if m.groupdict().get("place"):
-            return " " * len(m.group(0))  # 唐山市, 高新区 before a unit: where the unit is, not a subject
         code = m.groupdict().get("code")
         if code:
             name = lookup[code]
@@ -222,6 +288,11 @@ def parse(question: object, v: Vocab) -> Intent:
     # units written in full or by code, then years, codes, numbers (digits are not vocabulary)
     text = _spelled_years(text)
     text, written_units = _units_written(text, v)
+    text, other_unit = _places_before_units(text, v, written_units)
+    if other_unit:
+        names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
+        return Intent(question, text, "refuse", refuse=f"库中没有“{other_unit}”的预算文件（现有：{names}）",
+                      refuse_status="not_found")
     years = [int(y) for y in _YEAR.findall(text)]
     year = years[0] if years else None
     codes: list[str] = []
