@@ -70,6 +70,15 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
 
+    def _has_column(self, refs: list[RowRef], cols: tuple[str, ...]) -> bool:
+        """Some row of the previous subject (in any table of its document) has one of ``cols``."""
+        for ref in refs:
+            same = self.rows_where("r.label = ?", (ref.label,), [ref.doc]) if ref.label else [ref]
+            for r in same or [ref]:
+                if any(_col_score(c.column, c.group, x) > 0 for c in self.cells(r.id) for x in cols):
+                    return True
+        return False
+
     def _inherit(self, it: Intent, ctx: Context) -> Intent:
         if ctx.intent is None:
             return it
@@ -103,13 +112,17 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                            followup=True)
         colish = [m for m in it.subjects if m.has("column")]
         homeless = any(key(x) not in self.v.terms.get("home") for m in colish for x in m.targets("column"))
-        if it.subjects and len(colish) == len(it.subjects) and (it.followup or homeless or len(t) <= 6
+        # a column word narrows the previous subject when asked as a follow-up ("项目支出呢", "其中…"),
+        # or when it has no meaning of its own; "人员经费" / "公用经费多少" alone are the unit's own totals
+        if it.subjects and len(colish) == len(it.subjects) and (it.followup or homeless
                                                                 or re.search(r"^(其中|那)", t)) \
                 and it.what in ("figure", "text") and not it.leftover:
             subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
                 "row", "item", "alias", "stmt", "project", "total", "code")))
+            cols = tuple(x for m in colish for x in m.targets("column"))
+            if subjects and not homeless and not self._has_column(ctx.refs[:1], cols):
+                subjects = ()  # the previous row has no such column (因公出国费 has no 公用经费): stands alone
             if subjects:
-                cols = tuple(x for m in colish for x in m.targets("column"))
                 return replace(it, what="figure", subjects=subjects, columns=cols, tables=it.tables,
                                unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc, followup=True)
         if subj and re.search(r"呢[?？]?$", t) and len(t) <= 12 and it.what == "figure":

@@ -120,3 +120,22 @@ def test_combining_follow_ups_use_the_last_two_figures_and_their_years(czj, turn
         assert ans.value == pytest.approx(value, abs=0.006), ans.text
     for w in words:
         assert w in ans.text, (w, ans.text)
+
+
+# a column word that has a meaning of its own (人员经费, 公用经费) asked plainly after another subject is
+# the unit's own total; as a follow-up (呢, 其中) it narrows the previous subject only where that
+# subject's row has the column — never the previous row's other figure
+STANDALONE = [
+    (["出国经费"], "公用经费多少", 192.0), (["出国经费"], "公用经费呢", 192.0), (["因公出国（境）费多少"], "人员经费呢", 3632.5),
+    (["电费多少"], "人员经费", 3632.5), (["电费多少"], "公用经费多少", 192.0), (["人员支出多少"], "公用支出多少", 192.0),
+    (["电费多少"], "公用经费呢", 95.0), (["一般行政管理事务多少"], "项目支出呢", 391.3),
+]
+
+
+@pytest.mark.parametrize("turns,q,value", STANDALONE, ids=[" / ".join(c[0] + [c[1]]) for c in STANDALONE])
+def test_a_column_word_after_another_subject(a, turns, q, value):
+    a.reset()
+    for t in turns:
+        assert a.ask(t).answered
+    ans = a.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value, abs=0.006), ans.text
