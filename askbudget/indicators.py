@@ -99,6 +99,20 @@ class IndicatorMixin(Resolver):
                     break
                 if top >= 0.5:
                     break  # several 时效 indicators of that project: the question must say which
+        if not scored and (when or _DURATION.search(it.text)):
+            # "监控故障多久排除": project and indicator words together pick one 时效 indicator
+            overlap = []
+            for r, pb, lb, db in inds:
+                core = _bigrams(key(_GENERIC_TAIL.sub("", r["project"] or ""))) or pb
+                unit = r["unit"] or ""
+                if it.measure and unit and not (unit.endswith(it.measure) or it.measure.endswith(unit)):
+                    continue  # 多少天 is not ≤12 月份
+                if _is_time(r) and qb & core and qb & (lb | db):  # the project and the indicator both named
+                    overlap.append((len(qb & (core | lb | db)), r))
+            top = max((n for n, _ in overlap), default=0)
+            best_rows = [r for n, r in overlap if n == top]
+            if top >= 2 and len(best_rows) == 1:
+                scored = [(0.6 + 0.1 * top, 0.0, best_rows[0])]
         if not scored:
             if when:
                 return None
@@ -200,6 +214,7 @@ class IndicatorMixin(Resolver):
                 Context(project=t["project"], doc=d.id, what="indicator"))
 
 
+_DURATION = re.compile(r"多久|多长时间|多少天|几天|多少小时|几个小时|几小时|多少个工作日|几个工作日")
 _TIME_WORDS = re.compile(r"时间|时限|时效|期限|日期|起止")
 
 

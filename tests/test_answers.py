@@ -501,3 +501,29 @@ def czj_only(czj_doc, tmp_path_factory):
     db = tmp_path_factory.mktemp("czjonly") / "czj.db"
     build_store([czj_doc], db)
     return Assistant(db)
+
+
+@pytest.mark.parametrize("q,value,unit,project", [
+    ("监控故障多久排除", 24.0, "小时", "视频监控维护"), ("视频监控维护的故障多少小时内排除", 24.0, "小时", "视频监控维护"),
+    ("执法六必系统故障多久排除", 48.0, "小时", "执法六必"), ("涉案财物多久移交", 24.0, "小时", "涉案财物"),
+    ("涉案物品多长时间内要移交入监管中心", 24.0, "小时", "涉案财物"), ("大学生公寓村视频存储多少天", 90.0, "天", "大学生公寓村")])
+def test_duration_questions_with_few_shared_words(gongan, q, value, unit, project):
+    """Project words and indicator words together pick one 时效 indicator, in the unit asked."""
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value) and ans.unit == unit, ans.text
+    assert project in ans.text
+
+
+@pytest.mark.parametrize("q", ["故障多久排除", "多久完成"])
+def test_a_duration_of_no_named_project_is_not_guessed(gongan, q):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status != "answered" or ans.value is None, ans.text
+
+
+@pytest.mark.parametrize("q", ["中小企业的份额", "预留给中小企业的份额是多少", "给小微企业预留了多少", "政府采购中小企业份额"])
+def test_the_small_business_share_however_asked(gongan, q):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(217.0), ans.text
