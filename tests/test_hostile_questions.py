@@ -721,6 +721,25 @@ def test_look_alike_words_are_not_the_subject(probe: Probe, text: str) -> None:
         f"{text!r} -> {answer.value} {answer.unit} ({answer.text[:90]!r}): a figure of another thing")
 
 
+# The stored units called the ways people call them (INV): the same figure as the short name gives.
+UNIT_NAMES: dict[str, tuple[list[str], float]] = {
+    "分局": (["唐山市公安局高新技术产业开发区分局", "唐山市公安局高新技术产业开发区分局（本级）", "唐山市公安局高新区分局",
+             "高新区公安分局", "唐山高新区公安分局", "高新区分局", "高新公安分局", "公安分局"], 95.00),
+    "财政局": (["唐山市高新技术产业开发区财政局", "唐山市高新技术产业开发区财政局(本级)", "唐山市高新区财政局",
+               "高新区财政局", "唐山高新区财政局", "高新技术产业开发区财政局"], 9.40),
+}
+UNIT_NAME_CASES = [(f"{n}的电费是多少", v) for names, v in UNIT_NAMES.values() for n in names]
+
+
+@pytest.mark.parametrize(("text", "want"), UNIT_NAME_CASES, ids=[t for t, _ in UNIT_NAME_CASES])
+def test_the_stored_units_by_their_other_names(probe: Probe, text: str, want: float) -> None:
+    probe.assistant.reset()
+    answer = probe.ask(text, "unit name variant")
+    assert answer.status == "answered" and answer.value is not None, f"{text!r} -> {answer.status}: {answer.text!r}"
+    got = to_wan(answer.value, answer.unit)
+    assert got is not None and abs(got - want) <= 0.005, f"{text!r} -> {answer.value} {answer.unit}; want {want}"
+
+
 # Units the store does not hold, named with a place: the city bureau is not the district's bureau,
 # another province's or district's bureau is not this one. No figure of the stored unit — and no
 # claim that the stored unit's document lacks 电费 (it has it).
