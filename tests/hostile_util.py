@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
 
 # 万元 is the money unit of the template; an answer may convert on request.
-UNIT_TO_WAN: dict[str, float] = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
+UNIT_TO_WAN: dict[str, float] = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "百万元": 100.0, "千万元": 1000.0, "亿元": 1e4}
 _NUM = re.compile(r"(?<![0-9.])[-+]?\d+(?:\.\d+)?")
 
 
