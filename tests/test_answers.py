@@ -427,7 +427,7 @@ def _suggested_names(ans) -> list[str]:
     return [re.sub(r"^.*?的", "", s).removesuffix("多少？").removesuffix("是") for s in ans.suggestions if s.endswith("多少？")]
 
 
-@pytest.mark.parametrize("q,whole", [("月球基地建设费多少", "月球基地建设费"), ("中小企业的份额", "中小企业"),
+@pytest.mark.parametrize("q,whole", [("月球基地建设费多少", "月球基地建设费"), ("中转站建设费多少", "中转站建设费"),
                                      ("公安分局的月球基地建设费", "月球基地建设费"), ("分局的星际旅行补贴多少", "星际旅行补贴")])
 def test_not_found_quotes_the_whole_name(both, q, whole):
     both.reset()
