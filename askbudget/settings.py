@@ -1,11 +1,14 @@
 """Every limit and tunable in one place (like Datasette's SETTINGS): name, default, help text.
 
 Read them as ``settings.MAX_QUESTION_CHARS`` etc.; each can be overridden with an environment
-variable ``ASKBUDGET_<NAME>`` (for example ``ASKBUDGET_SQL_TIME_LIMIT_MS=500``).
+variable ``ASKBUDGET_<NAME>`` (for example ``ASKBUDGET_SQL_TIME_LIMIT_MS=500``); a value that is
+not a finite positive number is ignored, with a note on stderr.
 """
 from __future__ import annotations
 
+import math
 import os
+import sys
 from dataclasses import dataclass
 
 
@@ -30,13 +33,28 @@ SETTINGS: tuple[Setting, ...] = (
 
 
 def _value(s: Setting) -> float:
+    """The environment's value when it is a finite positive number, else the default (with a note)."""
     raw = os.environ.get(f"ASKBUDGET_{s.name}")
     if raw is None:
         return s.default
     try:
-        return type(s.default)(float(raw))
-    except ValueError:
+        v = float(raw)
+        if not math.isfinite(v) or v <= 0:
+            raise ValueError(raw)
+        return type(s.default)(v)
+    except (ValueError, OverflowError):
+        _warn_once(s.name, raw)
         return s.default
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(name: str, raw: str) -> None:
+    if name not in _WARNED:
+        _WARNED.add(name)
+        print(f"askbudget: ignoring ASKBUDGET_{name}={raw!r} (not a positive number); "
+              f"using the default", file=sys.stderr)
 
 
 def __getattr__(name: str) -> float:
