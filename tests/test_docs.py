@@ -84,13 +84,3 @@ def test_json_example_is_what_the_assistant_says(gongan_store: Path) -> None:
     shown_cite = {k: v for k, v in shown["citations"][0].items() if k != "document"}
     assert any({k: v for k, v in c.items() if k != "document"} == shown_cite for c in got["citations"])
 
-
-@pytest.mark.parametrize("raw, expected", [("500", 500), ("2.5e3", 2500), ("inf", None), ("nan", None),
-                                           ("1e400", None), ("-1", None), ("0", None), ("abc", None), ("", None)])
-def test_a_setting_from_the_environment_is_a_finite_positive_number(
-        raw: str, expected: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
-    from askbudget import settings
-
-    monkeypatch.setenv("ASKBUDGET_MAX_ROWS", raw)
-    default = next(s.default for s in settings.SETTINGS if s.name == "MAX_ROWS")
-    assert settings.MAX_ROWS == (default if expected is None else expected)
