@@ -135,7 +135,13 @@ def _unit_pattern(v: Vocab) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     for d in v.docs:
         full = norm(d.unit_name)
         base = re.sub(r"\s*\([^)]*\)\s*", "", full).strip()
-        for s in (full, base):
+        variants = {full, base}
+        for piece in re.split(r"(?<=[省市县区州])", base):
+            place = re.sub(r"^.*(?:局|委员会|委|办公室|中心|院)", "", piece)
+            if place.endswith("开发区") and len(place) > 5:
+                # 唐山市公安局高新区分局: the official name with the zone's short form
+                variants |= {v_.replace(place, place[:2] + "区") for v_ in (full, base)}
+        for s in variants:
             if len(s) >= 3:
                 spell.setdefault(s, d.unit_name)
         for k in d.keys:
