@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 
 from . import settings
+from .normalize import read_number
 from .vocab import Vocab, key, norm
 
 SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
 
 _COUNTABLE = {"台", "辆", "套", "个", "件", "箱", "条", "根", "间", "名", "项", "所", "张", "把", "部", "月", "个月", "册", "本"}
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _SQL = re.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
                   re.IGNORECASE)
 _CODE = re.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
@@ -91,23 +91,9 @@ class Intent:
 
 
 def _cn_int(s: str) -> int | None:
-    """Chinese numerals up to 999 (三, 十二, 二十, 二十五, 一百)."""
-    if s.isdigit():
-        return int(s)
-    digits = {**_CN_DIGITS, "零": 0, "〇": 0}
-    if not s or any(c not in digits and c not in "十百" for c in s):
-        return None
-    total, num = 0, 0
-    for ch in s:
-        if ch == "百":
-            total += (num or 1) * 100
-            num = 0
-        elif ch == "十":
-            total += (num or 1) * 10
-            num = 0
-        else:
-            num = digits[ch]
-    return total + num
+    """A whole number written in Chinese or Arabic numerals (三, 十二, 二十五, 一百), else None."""
+    n = read_number(s)
+    return int(n) if n is not None and n == int(n) and n >= 0 else None
 
 
 def _spell(v: Vocab, run: str) -> tuple[str, str] | None:
