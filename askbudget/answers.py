@@ -23,6 +23,9 @@ from .yoy import YoyMixin
 _PAIR = re.compile(r"两者|二者|两项|它们|这两|两个数|两年")
 
 
+_TEXT_COLUMNS = frozenset({"采购物品名称", "目录序号", "政府采购目录序号", "计量单位"})
+
+
 class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
@@ -93,7 +96,7 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                 what = "sum"
             elif what == "figure" and ("diff" in it.cues or re.search(r"差|相差|多多少|少多少", t)) and len(ctx.figs) >= 2:
                 what = "diff"
-            elif what == "figure" and re.search(r"(去年|上年|上一年)", t) and not it.columns:
+            elif what == "figure" and re.search(r"(去年|上年|上一年|前一年)", t) and not it.columns:
                 what = "yoy"
             elif what in ("figure", "text") and prev.what in ("text",) and not it.columns:
                 what = prev.what
@@ -199,6 +202,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             if projects:
                 return self._indicator(it, docs, ctx, loose=True)
             return None
+        if all(g.column in _TEXT_COLUMNS and not g.value for g in figs) and not any(m.has("item", "code") for m in it.subjects):
+            return None  # a name/code/unit column read as money would be a made-up 0.00万元
         uniq: dict[tuple, Fig] = {}
         for g in figs:
             uniq.setdefault((g.ref.id if g.ref else g.label, g.column, g.value), g)

@@ -96,8 +96,11 @@ class ArithmeticMixin(Resolver):
         ms = self._expand(it.subjects)
         pos = it.text.find("占")
         if pos >= 0 and len(ms) == 2 and all(m.pos < pos for m in ms) and re.search(r"中|里|当中|之中", it.text[:pos]):
-            # "三公经费中公务接待费占多少": the part over the whole it is named in
+            # "三公经费中公务接待费占多少": the part over the whole it is named in; the whole is the
+            # mention the 中/里 follows ("接待费在三公经费中占多少" names the whole second)
             whole, part = ms
+            if _whole_marked(it.text, part, pos) and not _whole_marked(it.text, whole, pos):
+                whole, part = part, whole
             got = (self._fig_side(it, [part], docs, ctx), self._fig_side(it, [whole], docs, ctx))
             if any(isinstance(g, Answer) for g in got):
                 return next(g for g in got if isinstance(g, Answer)), ctx
@@ -331,3 +334,9 @@ class ArithmeticMixin(Resolver):
             # a unit price the narrative states ("高清球机38台，每台0.87万元")
             return self._a_figure(replace(it, what="figure", columns=tuple(cols) + ("单价",)), ctx, docs)
         return None
+
+
+def _whole_marked(text: str, m: "object", limit: int) -> bool:
+    """Whether the mention is followed (before 占) by 中/里/当中/之中: "在三公经费中" names the whole."""
+    end = getattr(m, "pos", 0) + len(getattr(m, "text", ""))
+    return bool(re.match(r"(?:的)?(?:当中|之中|中|里面|里)", text[end:limit]))

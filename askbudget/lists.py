@@ -97,6 +97,14 @@ class ListMixin(Resolver):
                     figs = [f for f in (self.fig_of(r, cols) for r in top) if f is not None]
                     if figs:
                         return figs, m.text, cols[0] if cols else ""
+        if "采购物品名称" in cols and not subjects and not tables:
+            # "要采购什么" with no item or project named: every item of the 政府采购 table
+            _, tabs = self.total_row("政府采购预算表", docs)
+            for t in tabs:
+                refs = self.rows_where("r.table_id = ? AND r.is_total = 0", (t["id"],), docs)
+                figs = [f for f in (self.fig_of(r) for r in refs) if f is not None]
+                if figs:
+                    return figs, "政府采购", ""
         if cols and any(key(c) in self.v.terms.get("home") for c in cols):
             home_map = self.v.terms.get("home")
             homed = [c for c in cols if key(c) in home_map]

@@ -22,7 +22,9 @@ _SQL = re.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragm
 _CODE = re.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
 _NUMBER = re.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
-_TOPN = re.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})(?:个|项|名|位|大|笔)?")
+# "前一年"/"前两天" are times, not the top N: the count is never followed by a time word
+_TOPN = re.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
+                   r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
 _MONEY_ASK = re.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(亿元|万元|元)(?:[?？!。]*)$"
                         r"|[(（]\s*(亿元|万元|元)\s*[)）]")
 
@@ -593,6 +595,9 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "exclude"
     if "reason" in cues:
         return "reason"
+    if "采购物品名称" in columns and not any(m.has("item", "project", "row") for m in mentions):
+        # "政府采购都买了些什么": which items, with no item or project named, is the list of items
+        return "list"
     if "each" in cues and len(mentions) >= 2:
         return "each"
     if "glossary" in cues and (has_gloss or mentions):
@@ -609,7 +614,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
     if ("sum" in cues or "total" in cues) and len(subj) >= 2 and not re.search(r"其中", text):
         return "sum"
     if ("diff" in cues or re.search(r"比.{1,20}(多|少|高|低)(多少|了多少|几)", text)) and len(subj) >= 2 \
-            and not re.search(r"比(上年|去年|上一年|\d{4}年)", text):
+            and not re.search(r"比(上年|去年|上一年|前一年|\d{4}年)", text):
         return "diff"
     if "list" in cues and has_gloss and re.search(r"包括|包含", text):
         return "glossary"

@@ -528,3 +528,63 @@ def test_the_small_business_share_however_asked(gongan, q):
     gongan.reset()
     ans = gongan.ask(q)
     assert ans.status == "answered" and ans.value == pytest.approx(217.0), ans.text
+
+
+# --- generalisation rules found with the 丰南区卫健局 2024 bank and the paraphrase banks -------------
+
+WEIJIAN_DOC = Path(__file__).resolve().parent / "data" / "fengnan-weijian-2024.txt"
+
+
+@pytest.fixture(scope="module")
+def weijian(tmp_path_factory):
+    db = tmp_path_factory.mktemp("weijian") / "w.db"
+    build_store([WEIJIAN_DOC], db)
+    return Assistant(db)
+
+
+@pytest.mark.parametrize("q,value", [
+    # "A在B中占": the whole is the mention the 中/里 follows, whichever comes first
+    ("电费在公用经费中占多少比例", 49.48),
+    ("水费在公用经费里占比多少", 12.5),
+    ("取暖费在商品和服务支出中占多大比重", 26.04),
+    ("公用经费中电费占多少", 49.48),
+])
+def test_share_whole_is_the_one_marked_by_zhong(gongan, q, value):
+    _check(gongan, q, value, "%", "")
+
+
+@pytest.mark.parametrize("q,value", [
+    ("公务用车购置费在三公经费里占多少", 69.77),
+    ("电费在公用经费中占比", 15.2),
+    ("三公经费中公务接待费占比多少", 6.98),
+])
+def test_share_whole_on_another_document(weijian, q, value):
+    _check(weijian, q, value, "%", "")
+
+
+@pytest.mark.parametrize("q,value,table", [
+    # "前一年" is a year, never "the top one"
+    ("一般公共预算拨款比前一年减少多少", 843.38, "总体情况"),
+    ("日常公用经费比前一年少了多少", 5.0, ""),
+    ("前一年的日常公用经费是多少", 197.0, "机关运行经费"),
+])
+def test_qian_yi_nian_is_last_year(gongan, q, value, table):
+    _check(gongan, q, value, "万元", table)
+
+
+@pytest.mark.parametrize("q", ["要采购什么", "采购了哪些物品", "政府采购包括哪些物品", "政府采购买了些什么"])
+def test_which_items_with_no_item_named_lists_the_procurement(gongan, q):
+    ans = gongan.ask(q)
+    assert ans.status == "answered" and ans.value is None, (q, ans.text)
+    assert all(w in ans.text for w in ("制服", "硬件运维服务", "软件运维服务")), (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["要采购什么", "采购了哪些物品", "政府采购都买了些什么"])
+def test_which_items_never_reads_a_name_column_as_money(weijian, q):
+    ans = weijian.ask(q)
+    assert ans.value is None and "服务器" in ans.text and "复印纸" in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["租房子一年多少钱", "租房花多少", "分局租房子要多少钱"])
+def test_renting_words_are_the_rent_line(gongan, q):
+    _check(gongan, q, 23.0, "万元", "基本支出表")
