@@ -12,6 +12,11 @@ from .plan import _bigrams, Context, fmt, _lcs, _REASON_MARK, Resolver, _SENT_SP
 from .vocab import key
 
 
+# "是什么钱/什么资金/哪来的钱/用途": what a sum of money is; a sentence stating it reads "…万元为/系/用于…"
+_NATURE_ASKED = re.compile(r"什么(钱|资金|款|经费)|哪(来|里来)的|来源|用途|干什么用|做什么用")
+_NATURE_STATED = re.compile(r"\d万元?(为|系|是|主要是|主要用于|用于)")
+
+
 class NarrativeMixin(Resolver):
     """Answers quoted from the text of the document."""
 
@@ -189,6 +194,7 @@ class NarrativeMixin(Resolver):
         sents = self._sentences(docs)
         best = None
         negated = bool(re.search(r"(为什么|为何|怎么)(没有|未|不)", it.text))
+        nature = bool(_NATURE_ASKED.search(it.text))
 
         def dir_ok(text: str) -> bool:
             return (not direction) or direction in text or (direction == "增加" and "增长" in text) or \
@@ -231,11 +237,13 @@ class NarrativeMixin(Resolver):
                     marker = True
                 overlap = len(qb & _bigrams(key(text))) / max(1, len(qb))
                 score = 2 * cs + (1.0 if marker else 0.0) + (0.5 if dir_ok(text) else -0.5) + overlap
+                if nature and _NATURE_STATED.search(text):
+                    score += 1.0  # "上年结转30万元为…资金": the clause that says what the money is
                 if best is None or score > best[0]:
                     best = (score, d, heading, text.strip("，, "))
             if not cands and (not need_marker or it.numbers):
                 overlap = len(qb & _bigrams(ks)) / max(1, len(qb))
-                score = 2 * subj + overlap
+                score = 2 * subj + overlap + (1.0 if nature and _NATURE_STATED.search(sent) else 0.0)
                 if best is None or score > best[0]:
                     best = (score, d, heading, sent)
         if best is None or best[0] < 2.0:

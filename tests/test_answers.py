@@ -588,3 +588,15 @@ def test_which_items_never_reads_a_name_column_as_money(weijian, q):
 @pytest.mark.parametrize("q", ["租房子一年多少钱", "租房花多少", "分局租房子要多少钱"])
 def test_renting_words_are_the_rent_line(gongan, q):
     _check(gongan, q, 23.0, "万元", "基本支出表")
+
+
+@pytest.mark.parametrize("q", ["上年结转的30万元是哪来的", "上年结转30万用途是什么", "上年结转的30万元是什么资金"])
+def test_what_a_sum_is_prefers_the_sentence_stating_it(weijian, q):
+    ans = weijian.ask(q)
+    assert ans.status == "answered" and "基本公共卫生服务" in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["上年结转的86.5万是什么钱", "上年结转的86.5万元是哪里来的", "上年结转86.5万元的用途"])
+def test_what_a_sum_is_on_another_document(czj, q):
+    ans = czj.ask(q)
+    assert ans.status == "answered" and "一体化" in ans.text, (q, ans.text)
