@@ -77,9 +77,9 @@ class NarrativeMixin(Resolver):
 
     def _a_fact(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         keys = list(it.facts)
-        kinds_named = [w for w in ("大队", "派出所", "警务站", "中心", "科室", "所队") if w in it.text]
+        kinds_named = [w for w in ("大队", "派出所", "警务站", "中心", "科室", "股室", "处室", "所队") if w in it.text]
         counting = bool(re.search(r"几个|多少个|几|多少", it.text)) and "list" not in it.cues
-        if "科室所队" in keys and counting and (not kinds_named or kinds_named[0] in ("科室", "所队")):
+        if "科室所队" in keys and counting and (not kinds_named or kinds_named[0] in ("科室", "股室", "处室", "所队")):
             keys = ["科室数"] + keys
         rows = self.q(f"SELECT document_id, key, value, section FROM facts WHERE key IN ({self._in(len(keys))}) AND "
                       f"document_id IN ({self._in(len(docs))}) ORDER BY id", [*keys, *docs])
@@ -100,7 +100,7 @@ class NarrativeMixin(Resolver):
                            float(r["value"]), "个", (cite,)), Context(doc=d))
         if r["key"] == "科室所队":
             names = [n for n in re.split(r"[、,，]", r["value"]) if n]
-            generic = re.search(r"科室|所队|内设机构|机构|部门", it.text)
+            generic = re.search(r"科室|股室|处室|所队|内设机构|机构|部门", it.text)
             filt = [] if generic else [w for w in ("大队", "派出所", "警务站", "中心", "科", "室", "所", "队", "站", "办")
                                         if w in it.text]
             chosen = [n for n in names if any(n.endswith(w) or w in n for w in filt[:1])] if filt else names

@@ -22,6 +22,8 @@ _SQL = re.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragm
 _CODE = re.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
 _NUMBER = re.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
+_BUY_ASSETS = re.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买|新购|新增|采购|买)了?(?:多少|几)?(?:万元|钱)?的?新?"
+                         r"固定资产(?:总额|金额|总值|价值)?")
 # "前一年"/"前两天" are times, not the top N: the count is never followed by a time word
 _TOPN = re.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
                    r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
@@ -315,6 +317,8 @@ def parse(question: object, v: Vocab) -> Intent:
     # an operation on the figure (一半, 三分之一, 打八折): read it, then keep its words out of the subject search
     op, op_span = _op_span(text)
     tok_text = text if op_span is None else text[:op_span[0]] + " " * (op_span[1] - op_span[0]) + text[op_span[1]:]
+    # "今年打算新购置多少固定资产": buying fixed assets is the planned purchase, never the stock held
+    tok_text = _BUY_ASSETS.sub("拟购置固定资产总额", tok_text)
     # tokens
     toks = v.tokens(tok_text.replace("(", "").replace(")", "").replace("、", ""))
     mentions: list[Mention] = []

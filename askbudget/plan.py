@@ -657,7 +657,8 @@ class Resolver(Planner):
         per_unit = any(key(c) in ("单价",) for c in cols) or bool(re.search(r"每(台|个|套|辆|件)|单价", it.text))
         rows = [s for s in rows if ("每" in s["subject"]) == per_unit] or ([] if per_unit else rows)
         ydoc = {d: self.docs[d].year for d in docs}
-        rows = [s for s in rows if s["year"] in (None, ydoc.get(s["document_id"]))]
+        # "上年末固定资产金额" names its own date: the document's stock, whatever year the sentence reads as
+        rows = [s for s in rows if s["year"] in (None, ydoc.get(s["document_id"])) or key(s["subject"]).startswith("上年末")]
         if not rows:
             return []
         exact = [s for s in rows if key(s["subject"]).replace("每台", "").replace("每个", "") in keys] or rows

@@ -118,7 +118,7 @@ _ORG_SUFFIX = re.compile(r"(局|分局|院|委员会|委|办公室|办|中心|�
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
 
-def _unit_keys(unit_name: str) -> tuple[str, ...]:
+def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[str, ...]:
     """How a question may name a unit: the organisation words of its name (财政局, 公安局, 分局, 公安分局).
 
     The name is cut after 省/市/县/区; a key is a piece's beginning that ends like an organisation
@@ -140,7 +140,9 @@ def _unit_keys(unit_name: str) -> tuple[str, ...]:
         keys.append(name)
     keys = [k for k in keys if k not in _GENERIC_UNIT_KEYS or k == "分局"]
     short = [k for k in keys if len(k) >= 3 and k != name][:1] or keys[:1]
-    return tuple(dict.fromkeys(short + keys))
+    # the usual abbreviation of an organisation word (卫生健康局 -> 卫健局, lexicon kind orgshort)
+    abbr = [k[: -len(full)] + ab for k in keys for full, ab in (shorts or {}).items() if k.endswith(full) and len(k) > len(ab)]
+    return tuple(dict.fromkeys(short + keys + abbr))
 
 
 @dataclass
@@ -278,7 +280,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     docs = []
     for r in _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code FROM documents ORDER BY year, id"):
         docs.append(DocInfo(r["id"], r["name"] or "", r["unit_name"] or "", int(r["year"] or 0),
-                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or ""), str(r["unit_code"] or "")))
+                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or "", terms.get("orgshort")), str(r["unit_code"] or "")))
     years = tuple(sorted({d.year for d in docs}))
     v = Vocab(terms=terms, docs=docs, words={}, labels={}, codes={}, std_names={}, projects={},
               items={}, glossary={}, statement_subjects={},

@@ -600,3 +600,40 @@ def test_what_a_sum_is_prefers_the_sentence_stating_it(weijian, q):
 def test_what_a_sum_is_on_another_document(czj, q):
     ans = czj.ask(q)
     assert ans.status == "answered" and "一体化" in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,value,table", [
+    # a unit named by its usual abbreviation (lexicon kind orgshort: 卫生健康局 -> 卫健局)
+    ("卫健局的差旅费多少", 5.4, "基本支出表"),
+    ("丰南区卫健局水费是多少", 1.2, "基本支出表"),
+    ("卫健局培训费打算花多少", 2.5, "基本支出表"),
+    # talk words around a subject (给职工发的, 打算花, 下来的钱, 这一款) are not unexplained words
+    ("给职工发的津贴补贴有多少", 168.9, "基本支出表"),
+    ("邮电费打算花多少", 2.6, "基本支出表"),
+    ("计划生育事务这一款一共多少", 38.0, "支出总表"),
+    ("上年结转下来的资金有多少", 30.0, "收"),
+    # buying fixed assets is the planned purchase, never the stock held
+    ("今年准备购置多少固定资产", 38.3, "国有资产信息"),
+    ("新购置固定资产多少钱", 38.3, "国有资产信息"),
+    ("购买固定资产的金额", 38.3, "国有资产信息"),
+    # 上年末固定资产 names its own date: this document's stock
+    ("上年末固定资产有多少", 2135.6, ""),
+    ("上年末的固定资产金额", 2135.6, ""),
+])
+def test_weijian_generalisation(weijian, q, value, table):
+    _check(weijian, q, value, "万元", table)
+
+
+@pytest.mark.parametrize("q", ["卫健局设了几个股室", "有多少个股室", "处室有几个"])
+def test_gushi_counts_the_sections(weijian, q):
+    _check(weijian, q, 7, "个", "")
+
+
+@pytest.mark.parametrize("q", ["住建局的电费", "人社局差旅费多少", "发改局的办公费"])
+def test_other_abbreviated_units_are_refused(weijian, q):
+    assert weijian.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q,value", [("今年购买固定资产多少钱", 19.2), ("上年末固定资产金额", 1286.45), ("拟购置的固定资产总额", 19.2)])
+def test_fixed_asset_purchase_and_stock_on_another_document(czj, q, value):
+    _check(czj, q, value, "万元", "国有资产信息")
