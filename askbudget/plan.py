@@ -555,6 +555,15 @@ class Resolver(Planner):
             return Answer(it.question, "ambiguous", f"“{m.text}”对应几个科目，请说明是哪一个：" + "；".join(parts) + "。",
                           suggestions=tuple(f"{r.code}预算多少？" for r in cands)[: int(settings.MAX_SUGGESTIONS)])
         fig = self.fig_of(primary, cols)
+        if cols and (fig is None or not any(_col_score(fig.column, "", c) for c in cols)):
+            # "一般公共预算财政拨款里，X是多少": a column word no row has may be the name of X's table
+            titled = [r for r in refs if any(len(key(c)) >= 4 and key(c) in key(r.title) for c in cols)]
+            rest = [c for c in cols if not any(len(key(c)) >= 4 and key(c) in key(r.title) for r in titled)]
+            if titled:
+                primary = titled[0]
+                fig = self.fig_of(primary, rest)
+                refs = [primary] + [r for r in refs if r is not primary]
+                cols = rest
         if fig is None:
             return []
         if primary.is_total and primary.label in ("合计", "小计", "总计"):

@@ -637,3 +637,22 @@ def test_other_abbreviated_units_are_refused(weijian, q):
 @pytest.mark.parametrize("q,value", [("今年购买固定资产多少钱", 19.2), ("上年末固定资产金额", 1286.45), ("拟购置的固定资产总额", 19.2)])
 def test_fixed_asset_purchase_and_stock_on_another_document(czj, q, value):
     _check(czj, q, value, "万元", "国有资产信息")
+
+
+@pytest.mark.parametrize("q,value,table", [
+    # words beside a code that describe its own row are explained by it
+    ("彩票公益金2296002多少", 20.0, "支出总表"),
+    ("2100409重大公共卫生多少", 56.5, "支出总表"),
+    ("计划生育2100717预算多少", 38.0, "支出总表"),
+    # a column word no row has may name the row's table ("一般公共预算财政拨款里，X")
+    ("一般公共预算财政拨款中卫生健康管理事务是多少", 468.96, "一般公共预算财政拨款支出表"),
+    ("一般公共预算财政拨款里，公共卫生是多少", 236.5, "一般公共预算财政拨款支出表"),
+])
+def test_code_words_and_table_named_as_column(weijian, q, value, table):
+    _check(weijian, q, value, "万元", table)
+
+
+@pytest.mark.parametrize("q,value", [("一般公共预算财政拨款里，一般行政管理事务是多少", 121.1),
+                                     ("一般公共预算财政拨款中其他财政事务支出多少", 122.5)])
+def test_table_named_as_column_on_another_document(czj, q, value):
+    _check(czj, q, value, "万元", "一般公共预算财政拨款支出表")
