@@ -477,7 +477,7 @@ def parse(question: object, v: Vocab) -> Intent:
     leftovers = [lo for lo in leftovers if not any(m.how == "code" and key(lo) in m.key for m in mentions)]
     # "2100409重大公共卫生": a name written beside a code, part of that code's own label, is the code's row
     mentions = [m for m in mentions if m.how == "code" or not any(
-        c.how == "code" and m.key != c.key and m.key in c.key and m.has("row", "std") for c in mentions)]
+        c.how == "code" and m.key != c.key and m.key in c.key and m.has("row", "std", "alias") for c in mentions)]
     return Intent(
         question=question, text=text, what=what, subjects=tuple(mentions), tables=tuple(dict.fromkeys(tables)),
         columns=tuple(dict.fromkeys(columns)), cues=frozenset(cues), money_unit=money_unit, measure=measure,
