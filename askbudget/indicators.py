@@ -70,7 +70,9 @@ class IndicatorMixin(Resolver):
                 continue  # asked in another unit (多少个月 is not 平方米)
             if "when" in it.cues and "时效" in (r["level2"] or ""):
                 bonus += 0.3
+            measured = bool(it.measure and it.measure != "个" and unit.endswith(it.measure))
             ok = (max(nl, nd) >= 2 and name >= 0.5) or (sp >= 0.6 and name >= 0.34 and max(nl, nd) >= 1) \
+                or (max(nl, nd) >= 3 and measured) \
                 or (sp >= 0.5 and max(nl, nd) >= 2) or (nl >= 3 and name + 0.5 * sp >= 0.65) \
                 or (lb and sl == 1.0 and len(key(r["level3"])) >= 2)
             if ok:
@@ -109,6 +111,14 @@ class IndicatorMixin(Resolver):
                     continue  # 多少天 is not ≤12 月份
                 if _is_time(r) and qb & core and qb & (lb | db):  # the project and the indicator both named
                     overlap.append((len(qb & (core | lb | db)), r))
+            if not overlap:
+                # "投诉最多多少个工作日处理完": no project named; the indicator's own words must pick one
+                for r, pb, lb, db in inds:
+                    unit = r["unit"] or ""
+                    if it.measure and unit and not (unit.endswith(it.measure) or it.measure.endswith(unit)):
+                        continue
+                    if _is_time(r) and len(qb & lb) >= 2:
+                        overlap.append((len(qb & (lb | db)), r))
             top = max((n for n, _ in overlap), default=0)
             best_rows = [r for n, r in overlap if n == top]
             if top >= 2 and len(best_rows) == 1:

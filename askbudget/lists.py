@@ -20,6 +20,8 @@ class ListMixin(Resolver):
     def _members(self, it: Intent, docs: list[int], ctx: Context) -> tuple[list[Fig], str, str] | Answer | None:
         """The members of the group the question names: (figures, group label, column)."""
         subjects, cols, tables = self._split(it)
+        if it.what == "list" and subjects:
+            cols = [c for c in cols if key(c) != "数量"]  # "下面有哪几项": 项 counts members, it is no 数量 column
         if not subjects and not cols and not tables and ctx.what in ("list", "rank") and (ctx.members or ctx.figs):
             return list(ctx.members or ctx.figs), "上述各项", ""
         if not subjects and not cols and ctx.refs:

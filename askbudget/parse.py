@@ -617,7 +617,9 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "yoy"
     if "avg" in cues or re.search(r"(多少钱?|多少万元?|几万元?)(一|每)(辆|台|套|个|件|箱|张|把|部)|(一|每)(辆|台|套|个|件|箱|张|把|部)(多少|几)", text):
         return "avg"
-    if "max" in cues or "min" in cues or (topn and re.search(r"前[一二两三四五六七八九十\d]", text)):
+    limit = bool(re.search(r"最(多|少|长|短|快|迟|晚)(要|能|可以|不超过)?(多少|几)(?!钱|万|元)", text))
+    if ("max" in cues or "min" in cues or (topn and re.search(r"前[一二两三四五六七八九十\d]", text))) and not limit:
+        # "最多多少天出具" asks a limit (a 绩效 target), not the largest of several
         return "rank"
     subj = [m for m in mentions if m.how != "code" or True]
     if ("sum" in cues or "total" in cues) and len(subj) >= 2 and not re.search(r"其中", text):

@@ -656,3 +656,48 @@ def test_code_words_and_table_named_as_column(weijian, q, value, table):
                                      ("一般公共预算财政拨款中其他财政事务支出多少", 122.5)])
 def test_table_named_as_column_on_another_document(czj, q, value):
     _check(czj, q, value, "万元", "一般公共预算财政拨款支出表")
+
+
+@pytest.mark.parametrize("q,value,unit,project", [
+    # plain descriptions of an indicator with talk words (要覆盖, 控制在…水平) and limits (最多多少天)
+    ("老年人健康管理要覆盖多少人", 18000, "人", "基本公共卫生服务补助"),
+    ("结核病筛查要覆盖多少人", 3000, "人", "重大传染病防控"),
+    ("信息平台最多多少天内上线", None, None, ""),
+])
+def test_indicator_talk_words(weijian, q, value, unit, project):
+    ans = weijian.ask(q)
+    if value is None:
+        assert ans.status != "answered" or ans.value is None or ans.unit != "万元", (q, ans.text)
+        return
+    assert ans.status == "answered" and ans.value == value and ans.unit == unit, (q, ans.text)
+    assert any(project in c.table for c in ans.citations), (q, ans.citations)
+
+
+@pytest.mark.parametrize("q,value,unit", [
+    ("评审报告最多多少天出具", 15, "天"),
+    ("投诉最多多少个工作日处理完", 30, "工作日"),
+    ("故障响应最长几小时", 2, "小时"),
+])
+def test_a_limit_is_not_a_ranking(czj, q, value, unit):
+    ans = czj.ask(q)
+    assert ans.status == "answered" and ans.value == value, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,value,table", [
+    ("今年买公车预算多少钱", 18.0, "三公"),
+    ("购车预算多少", 18.0, "三公"),
+    ("给退休职工的钱有多少", 12.4, "基本支出表"),
+    ("有没有安排因公出国经费", 0.0, "三公"),
+])
+def test_colloquial_subjects(weijian, q, value, table):
+    _check(weijian, q, value, "万元", table)
+
+
+@pytest.mark.parametrize("q,items", [
+    ("卫生健康支出下面有哪几款", ["卫生健康管理事务", "公共卫生", "计划生育事务", "行政事业单位医疗"]),
+    ("公共卫生下面有哪几项", ["基本公共卫生服务", "重大公共卫生服务"]),
+    ("社会保障和就业支出下面有哪几类", ["行政事业单位养老支出"]),
+])
+def test_which_ones_under_a_subject(weijian, q, items):
+    ans = weijian.ask(q)
+    assert ans.status == "answered" and all(i in ans.text for i in items), (q, ans.text)
