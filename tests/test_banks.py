@@ -27,6 +27,10 @@ def _banks() -> list[tuple[Path, Path]]:
     for d in (DATA, CORPUS):
         for bank in sorted(d.glob("*.questions.jsonl")) if d.is_dir() else []:
             doc = bank.with_name(bank.name.replace(".questions.jsonl", ".txt"))
+            if not doc.is_file():
+                # a bank of new phrasings about a corpus document names it in its "doc" field
+                first = next((l for l in bank.read_text(encoding="utf-8").splitlines() if l.strip()), "")
+                doc = CORPUS / f"{json.loads(first).get('doc', '')}.txt" if first else doc
             if doc.is_file():
                 out.append((bank, doc))
     return out
