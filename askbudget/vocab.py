@@ -316,6 +316,14 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         if len(k) >= 2:
             v.items[k] = r["raw"]
             v.add(k, "item", r["raw"])
+    # "冷藏箱" for 医用冷藏箱: an item's tail of 3+ characters that no other item or word has
+    tails: dict[str, set[str]] = {}
+    for k, raw in v.items.items():
+        for i in range(1, len(k) - 2):
+            tails.setdefault(k[i:], set()).add(raw)
+    for t, raws in tails.items():
+        if len(raws) == 1 and t not in v.words and t not in v.items:
+            v.add(t, "item", next(iter(raws)))
     for r in _q(conn, "SELECT DISTINCT r.group_name AS raw FROM rows r JOIN tables t ON t.id = r.table_id "
                       "WHERE t.kind = '政府采购预算表' AND r.is_total = 0 AND r.group_name != ''"):
         k = key(r["raw"])

@@ -701,3 +701,20 @@ def test_colloquial_subjects(weijian, q, value, table):
 def test_which_ones_under_a_subject(weijian, q, items):
     ans = weijian.ask(q)
     assert ans.status == "answered" and all(i in ans.text for i in items), (q, ans.text)
+
+
+@pytest.mark.parametrize("q,value,unit", [
+    # an item's distinctive tail names it (冷藏箱 = 医用冷藏箱, 记录仪 = 执法记录仪)
+    ("冷藏箱一共多少钱", 4.8, "万元"),
+    ("冷藏箱买几台", 6, "台"),
+    ("记录仪单价", 0.35, "万元"),
+    # 百分点 asks the rate of change
+    ("公务接待费下降了多少个百分点", 21.74, "%"),
+    ("三公经费增长了几个百分点", 189.89, "%"),
+])
+def test_item_tails_and_percentage_points(weijian, q, value, unit):
+    _check(weijian, q, value, unit, "")
+
+
+def test_a_tail_two_items_share_names_neither(czj):
+    assert czj.ask("计算机多少台").status != "answered"
