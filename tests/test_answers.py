@@ -718,3 +718,12 @@ def test_item_tails_and_percentage_points(weijian, q, value, unit):
 
 def test_a_tail_two_items_share_names_neither(czj):
     assert czj.ask("计算机多少台").status != "answered"
+
+
+@pytest.mark.parametrize("q,value,unit", [
+    ("服务器一共买几台", 2, "台"),
+    ("医用冷藏箱总共几台", 6, "台"),
+    ("执法记录仪一共要采购几台", 10, "台"),
+])
+def test_a_count_word_is_not_a_second_subject_to_add(weijian, q, value, unit):
+    _check(weijian, q, value, unit, "政府采购")
