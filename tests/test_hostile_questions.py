@@ -106,7 +106,7 @@ class Probe:
 
 def named_unit(text: str) -> str | None:
     """The one corpus unit a question names (the marker its unit_name contains), else None."""
-    police = "分局" in text or "公安" in text
+    police = "分局" in text or "公安局" in text  # 公安 alone is also a subject (20402 公安)
     finance = "财政局" in text
     if police and not finance:
         return "分局"
