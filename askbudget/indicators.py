@@ -84,6 +84,8 @@ class IndicatorMixin(Resolver):
             if by_unit:
                 top = max(n for n, _ in by_unit)
                 best_rows = [r for n, r in by_unit if n == top]
+                if len(best_rows) > 1:  # 多少次 is 次, not 人次
+                    best_rows = [r for r in best_rows if (r["unit"] or "").lstrip("个") == it.measure.lstrip("个")] or best_rows
                 if len(best_rows) == 1:
                     scored = [(0.6, top, best_rows[0])]
         if not scored and when:

@@ -527,8 +527,11 @@ class Resolver(Planner):
                     break
                 if tabs:
                     return [self._empty_table_fig(t) for t in tabs]
-        if not refs and m.has("belongs"):
-            for kind in m.targets("belongs"):
+        # an alias of a subject that belongs to a table (公车购置费 -> 公务用车购置费) belongs there too
+        belongs = list(m.targets("belongs")) + [t for a in m.targets("alias") for k, t in self.v.words.get(key(a), ())
+                                                if k == "belongs"]
+        if not refs and belongs:
+            for kind in dict.fromkeys(belongs):
                 for t in self.tables_of(kind, docs):
                     n = self.q("SELECT COUNT(*) FROM rows WHERE table_id = ?", (t["id"],))[0][0]
                     if n == 0:

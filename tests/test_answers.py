@@ -727,3 +727,26 @@ def test_a_tail_two_items_share_names_neither(czj):
 ])
 def test_a_count_word_is_not_a_second_subject_to_add(weijian, q, value, unit):
     _check(weijian, q, value, unit, "政府采购")
+
+
+@pytest.mark.parametrize("q,value,unit", [
+    # words no name covers before a count describe an indicator, never the list of projects
+    ("监督检查多少个采购项目", 80, "个"),
+    ("资产清查多少个单位", 35, "个"),
+    # the exact unit asked picks between 次 and 人次
+    ("培训多少次", 6, "次"),
+    ("培训多少人次", 400, "人次"),
+])
+def test_czj_indicators_by_description(czj, q, value, unit):
+    ans = czj.ask(q)
+    assert ans.status == "answered" and ans.value == value and ans.unit == unit, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,value", [("土地房屋价值", 968.2), ("土地和房屋价值多少", 968.2), ("房屋价值", 935.6)])
+def test_land_and_buildings_is_the_class(czj, q, value):
+    _check(czj, q, value, "万元", "固定资产")
+
+
+@pytest.mark.parametrize("q", ["公车购置费多少", "买公车多少钱", "公车运维费"])
+def test_an_alias_of_a_subject_of_an_empty_table_is_zero(gongan, q):
+    _check(gongan, q, 0.0, "万元", "三公")
