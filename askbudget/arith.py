@@ -226,7 +226,7 @@ class ArithmeticMixin(Resolver):
 
     def _a_exclude(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """'Y除了X以外' / 'Y扣除X' / 'Y不含X': Y − X, with the formula."""
-        m = re.search(r"除了|除去|扣除|不含|不包括|除", it.text)
+        m = re.search(r"除了|除去|扣除|减去|扣掉|去掉|不含|不包括|除", it.text)
         if m is None:
             return None
         ms = self._expand(it.subjects)

@@ -70,6 +70,8 @@ class IndicatorMixin(Resolver):
                 continue  # asked in another unit (多少个月 is not 平方米)
             if "when" in it.cues and "时效" in (r["level2"] or ""):
                 bonus += 0.3
+            if pb and not ((qb - pb) & (lb | db)) and not (it.measure or when or re.search(r"率|满意|指标|目标", it.text)):
+                continue  # "重大传染病防控经费多少": only the project is named — its money, never one of its indicators
             measured = bool(it.measure and it.measure != "个" and unit.endswith(it.measure))
             ok = (max(nl, nd) >= 2 and name >= 0.5) or (sp >= 0.6 and name >= 0.34 and max(nl, nd) >= 1) \
                 or (max(nl, nd) >= 3 and measured) \

@@ -600,7 +600,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "compare"
     if re.search(r"(几|多少)倍", text) and len(mentions) >= 2:
         return "ratio"
-    if re.search(r"除了|除去|扣除|不含|不包括|除.{1,12}(以外|之外|外)", text) and len(mentions) >= 2:
+    if re.search(r"除了|除去|扣除|减去|扣掉|去掉|不含|不包括|除.{1,12}(以外|之外|外)", text) and len(mentions) >= 2:
         return "exclude"
     if "reason" in cues:
         return "reason"

@@ -750,3 +750,22 @@ def test_land_and_buildings_is_the_class(czj, q, value):
 @pytest.mark.parametrize("q", ["公车购置费多少", "买公车多少钱", "公车运维费"])
 def test_an_alias_of_a_subject_of_an_empty_table_is_zero(gongan, q):
     _check(gongan, q, 0.0, "万元", "三公")
+
+
+@pytest.mark.parametrize("q,value,table", [
+    # a project named with nothing else asks its money, never one of its indicators
+    ("重大传染病防控经费多少", 56.5, "总体情况"),
+    ("执法执勤用车购置多少钱", 18.0, ""),
+    ("卫生健康信息化建设多少钱", 40.0, ""),
+    # 减去/扣掉/去掉 take one figure from another
+    ("基本支出减去人员经费", 51.3, ""),
+    ("基本支出去掉人员经费是多少", 51.3, ""),
+    ("支出总计减去项目支出", 544.3, ""),
+])
+def test_project_money_and_subtraction(weijian, q, value, table):
+    _check(weijian, q, value, "万元", table)
+
+
+@pytest.mark.parametrize("q,value", [("财政信息化系统运维费多少", 36.0), ("机关物业管理费多少钱", 28.8), ("办公设备购置多少", 19.2)])
+def test_project_money_on_another_document(czj, q, value):
+    _check(czj, q, value, "万元", "")
