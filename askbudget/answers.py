@@ -91,8 +91,10 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         if not it.subjects and not it.leftover and (it.followup or it.columns or it.year_rel is not None
                                                      or it.cues or it.measure or it.money_unit):
             what = it.what
-            if what == "figure" and ("sum" in it.cues or ("total" in it.cues and re.search(r"两者|二者|两项|它们|这两|两个|两年", t))) \
-                    and len(ctx.figs) >= 2:
+            # "合计呢" right after a turn about two figures (相差/哪个多) adds those two
+            pair_turn = ctx.what in ("diff", "compare", "each", "sum", "ratio")
+            if what == "figure" and ("sum" in it.cues or ("total" in it.cues and (pair_turn or re.search(
+                    r"两者|二者|两项|它们|这两|两个|两年", t)))) and len(ctx.figs) >= 2:
                 what = "sum"
             elif what == "figure" and ("diff" in it.cues or re.search(r"差|相差|多多少|少多少", t)) and len(ctx.figs) >= 2:
                 what = "diff"
