@@ -622,8 +622,9 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         # "最多多少天出具" asks a limit (a 绩效 target), not the largest of several
         return "rank"
     # a column or count word ("几套", "单价") is not a second subject to add up
-    subj = [m for m in mentions if not (m.has("column") and not m.has("row", "item", "std", "alias", "stmt", "project",
-                                                                       "total", "code", "belongs"))]
+    subj = [m for m in mentions if not (m.has("column") and set(m.targets("column")) <= {"数量", "单价", "计量单位"}
+                                        and not m.has("row", "item", "std", "alias", "stmt", "project", "total", "code",
+                                                      "belongs"))]
     if ("sum" in cues or "total" in cues) and len(subj) >= 2 and not re.search(r"其中", text):
         return "sum"
     if ("diff" in cues or re.search(r"比.{1,20}(多|少|高|低)(多少|了多少|几)", text)) and len(subj) >= 2 \

@@ -769,3 +769,13 @@ def test_project_money_and_subtraction(weijian, q, value, table):
 @pytest.mark.parametrize("q,value", [("财政信息化系统运维费多少", 36.0), ("机关物业管理费多少钱", 28.8), ("办公设备购置多少", 19.2)])
 def test_project_money_on_another_document(czj, q, value):
     _check(czj, q, value, "万元", "")
+
+
+@pytest.mark.parametrize("q,value", [
+    # two column subjects are still two subjects to add or compare (only count words are not)
+    ("人员经费和公用经费一共", 544.3),
+    ("人员经费比公用经费多多少", 441.7),
+    ("基本支出和项目支出合计", 921.8),
+])
+def test_two_column_subjects_add_up(weijian, q, value):
+    _check(weijian, q, value, "万元", "")
