@@ -177,6 +177,12 @@ class Planner:
                     s = _col_score(c.column, c.group, cue)
                     if s > score:
                         best, score = c, s
+            if best is not None and 2 <= score < 5:
+                # "财政拨款" fits 一般公共预算财政拨款 and 政府性基金预算财政拨款 alike: it names their 合计
+                tied = [c for c in cells if c.group == best.group and max(_col_score(c.column, c.group, q) for q in cues) == score]
+                total = [c for c in cells if c.group == best.group and key(c.column) == "合计"]
+                if len(tied) >= 2 and total:
+                    return total[0]
             return best
         for name in DEFAULT_COLUMNS:
             for c in cells:
@@ -621,6 +627,7 @@ class Resolver(Planner):
         if not homes:
             return []  # 单价/数量/目录序号 of nothing in particular
         homes += [k for k in PREF if k not in homes]
+        titled: list[tuple[Fig, RowRef, int]] = []
         for kind in homes:
             trows, tabs = self.total_row(kind, docs)
             if not trows:
@@ -635,15 +642,28 @@ class Resolver(Planner):
             fig = self.fig_of(ref, cols)
             if fig is None or (cols and not any(_col_score(fig.column, "", c) >= 2 for c in cols)):
                 continue
-            label = cols[0] if cols else ref.title
-            cites = list(fig.cites)
-            for s in self.statements({key(c) for c in cols} | ({"日常公用经费"} if "公用经费" in cols else set()), [d]):
-                if s["value"] is not None and fig.value is not None and abs(s["value"] - fig.value) < 0.005 \
-                        and s["year"] == self.docs[d].year:
-                    cites.append(self.cite_section(d, s["heading"]))
-                    break
-            return [replace(fig, label=label, cites=tuple(cites))]
-        return []
+            # "一般公共预算的项目支出": every cue must be the figure's column or the table's own name
+            unmet = [c for c in cols if _col_score(fig.column, "", c) < 2]
+            if unmet:
+                if all(len(key(c)) >= 2 and key(c) in key(ref.title) for c in unmet):
+                    titled.append((fig, ref, d))
+                continue
+            return self._column_fig(fig, ref, cols, d)
+        if len({round(f.value or 0, 4) for f, _, _ in titled}) == 1:
+            fig, ref, d = titled[0]
+            return self._column_fig(fig, ref, cols, d)
+        return []  # no table, or several tables with different figures ("财政拨款的项目支出")
+
+    def _column_fig(self, fig: Fig, ref: RowRef, cols: list[str], d: int) -> list[Fig]:
+        """The column-total figure, labelled by the column asked, citing a statement that prints it too."""
+        label = "的".join(cols) if len(cols) > 1 and key(cols[0]) in key(ref.title) else (cols[0] if cols else ref.title)
+        cites = list(fig.cites)
+        for s in self.statements({key(c) for c in cols} | ({"日常公用经费"} if "公用经费" in cols else set()), [d]):
+            if s["value"] is not None and fig.value is not None and abs(s["value"] - fig.value) < 0.005 \
+                    and s["year"] == self.docs[d].year:
+                cites.append(self.cite_section(d, s["heading"]))
+                break
+        return [replace(fig, label=label, cites=tuple(cites))]
 
     def _stmt_figs(self, it: Intent, m: Mention, docs: list[int], cols: list[str]) -> list[Fig]:
         """A figure only the narrative states (拟购置固定资产总额, 高清球机每台)."""

@@ -779,3 +779,26 @@ def test_project_money_on_another_document(czj, q, value):
 ])
 def test_two_column_subjects_add_up(weijian, q, value):
     _check(weijian, q, value, "万元", "")
+
+
+@pytest.mark.parametrize("q,value,table", [
+    # every column cue must be the figure's column or the table's name ("一般公共预算的项目支出")
+    ("一般公共预算的项目支出是多少", 342.5, "一般公共预算财政拨款支出表"),
+    ("一般公共预算财政拨款的项目支出", 342.5, "一般公共预算财政拨款支出表"),
+    ("一般公共预算的基本支出", 544.3, "一般公共预算财政拨款支出表"),
+    # a cue fitting several sub-columns alike names their 合计
+    ("财政拨款本年支出合计", 906.8, "财政拨款收支总表"),
+    ("财政拨款支出总计", 906.8, "财政拨款收支总表"),
+])
+def test_column_cues_all_met(weijian, q, value, table):
+    _check(weijian, q, value, "万元", table)
+
+
+def test_a_cue_naming_several_tables_with_different_figures_is_not_answered(weijian):
+    ans = weijian.ask("财政拨款的项目支出")
+    assert ans.status != "answered" or ans.value in (342.5, 362.5), ans.text
+
+
+@pytest.mark.parametrize("q,value", [("财政拨款本年支出合计", 871.34), ("一般公共预算的项目支出", 243.6)])
+def test_column_cues_on_another_document(czj, q, value):
+    _check(czj, q, value, "万元", "")
