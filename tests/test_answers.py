@@ -802,3 +802,13 @@ def test_a_cue_naming_several_tables_with_different_figures_is_not_answered(weij
 @pytest.mark.parametrize("q,value", [("财政拨款本年支出合计", 871.34), ("一般公共预算的项目支出", 243.6)])
 def test_column_cues_on_another_document(czj, q, value):
     _check(czj, q, value, "万元", "")
+
+
+@pytest.mark.parametrize("q", [
+    "疾控中心的电费", "人民医院差旅费多少", "卫生院经费多少",   # other units, however they are written
+    "全市卫生健康支出", "全区的三公经费", "全省电费",            # not this unit's figures
+    "上上年电费", "大前年的差旅费",                             # years the document cannot reach
+    "医保基金多少", "医生工资多少",
+])
+def test_weijian_refusals(weijian, q):
+    assert weijian.ask(q).status != "answered", q
