@@ -17,8 +17,8 @@ class AskBudgetError(Exception):
     """Base class: every error askbudget raises on purpose."""
 
 
-class IngestError(AskBudgetError):
-    """A document could not be ingested. ``file`` and ``line`` (1-based, or None) say where."""
+class _LocatedError(AskBudgetError):
+    """An error in a file, at a line (1-based, or None): ``file``, ``line`` and ``reason``."""
 
     def __init__(self, file: str, line: int | None, reason: str) -> None:
         self.file = str(file)
@@ -26,6 +26,10 @@ class IngestError(AskBudgetError):
         self.reason = reason
         where = f"{self.file}:{line}" if line else self.file
         super().__init__(f"{where}: {reason}")
+
+
+class IngestError(_LocatedError):
+    """A document could not be ingested. ``file`` and ``line`` (1-based, or None) say where."""
 
 
 class StoreError(AskBudgetError):
@@ -36,12 +40,5 @@ class QueryError(AskBudgetError):
     """A question could not be answered for a reason other than 'not in the documents'."""
 
 
-class LexiconError(AskBudgetError):
-    """A lexicon data file is malformed."""
-
-    def __init__(self, file: str, line: int | None, reason: str) -> None:
-        self.file = str(file)
-        self.line = line
-        self.reason = reason
-        where = f"{self.file}:{line}" if line else self.file
-        super().__init__(f"{where}: {reason}")
+class LexiconError(_LocatedError):
+    """A lexicon data file is malformed at ``file``:``line``."""
