@@ -22,6 +22,8 @@ _SQL = re.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragm
 _CODE = re.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
 _NUMBER = re.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
+# the budget's grand totals: a word in front of "收入"/"支出" (罚款收入) names something narrower
+_BROAD = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计", "收入", "支出"})
 _BUY_ASSETS = re.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买|新购|新增|采购|买)了?(?:多少|几)?(?:万元|钱)?的?新?"
                          r"固定资产(?:总额|金额|总值|价值)?")
 # "前一年"/"前两天" are times, not the top N: the count is never followed by a time word
@@ -450,6 +452,18 @@ def parse(question: object, v: Vocab) -> Intent:
         return Intent(question, text, "refuse", subjects=tuple(mentions),
                       refuse="文件里没有这样算的依据（如人数、开方等），只能给出文件列出的数和简单的加减乘除",
                       refuse_status="out_of_scope")
+    for lo in leftovers:
+        # "罚款收入", "房屋出租收入": an unknown word right before a subject narrows it to something the
+        # document does not have — never answered with the broader subject's figure
+        hit = next((m for m in mentions if len(m.text) <= 2 and set(m.targets("alias", "total", "row")) & _BROAD
+                    and (lo + m.text) in text), None)
+        if hit is not None and len(lo) >= 2:
+            return Intent(question, text, "refuse", subjects=tuple(mentions), leftover=tuple(leftovers),
+                          refuse=f"文件中没有“{lo}{hit.text}”", refuse_status="not_found")
+    if "科室所队" in facts and re.search(r"(派出所|大队|中队|科室|股室|处室|所队)的?.{0,6}(费|经费|支出|预算|多少钱)", text):
+        # "派出所的电费": a part of the unit — the budget is published for the unit as a whole
+        return Intent(question, text, "refuse", subjects=tuple(mentions),
+                      refuse="预算按单位公开，文件没有内设机构单独的数", refuse_status="not_found")
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn)
     if op is not None and what in ("yoy", "avg", "count", "text"):
         what = "figure"  # "增加10%后", "每月" are operations on this year's figure

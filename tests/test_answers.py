@@ -812,3 +812,23 @@ def test_column_cues_on_another_document(czj, q, value):
 ])
 def test_weijian_refusals(weijian, q):
     assert weijian.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q", [
+    "分局罚款收入", "分局的罚没收入多少", "分局的捐赠收入",      # a word before 收入 narrows it to what the document lacks
+    "派出所的电费", "刑警大队的办公经费", "治安大队差旅费多少",  # parts of the unit have no figures of their own
+    "辅警工资多少",
+])
+def test_narrowed_totals_and_parts_of_the_unit_are_refused(gongan, q):
+    assert gongan.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q", ["房屋出租收入多少", "财政局利息收入多少"])
+def test_narrowed_income_on_another_document(czj, q):
+    assert czj.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q,value", [("分局收入总计", 5983.18), ("分局有几个派出所", 4)])
+def test_the_unit_whole_and_its_list_still_answer(gongan, q, value):
+    ans = gongan.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value), (q, ans.text)
