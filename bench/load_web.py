@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,28 +25,14 @@ import threading
 import time
 from pathlib import Path
 
+from _server import get_json, percentile, rss_kib, served
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 if not CORPUS.is_dir():
     CORPUS = ROOT / "data"
 
 FALLBACK = ["电费多少", "水费呢", "三公经费多少", "公用经费都包括哪些", "项目支出合计", "政府采购预算总额是多少"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return -1
 
 
 def questions() -> list[str]:
@@ -70,13 +54,6 @@ def build_store(tmp: Path) -> Path:
     return db
 
 
-def percentile(xs: list[float], p: float) -> float:
-    if not xs:
-        return float("nan")
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", help="store to serve (default: built from the corpus in a temp dir)")
@@ -87,107 +64,88 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="askbudget-load-"))
     db = Path(args.db) if args.db else build_store(tmp)
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ASKBUDGET_CACHE_DIR": str(tmp / "cache"),
-           "ASKBUDGET_DATA_HOME": str(tmp / "data")}
-    server = subprocess.Popen([sys.executable, "-m", "askbudget", "serve", "--db", str(db), "--host", "127.0.0.1",
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {"ASKBUDGET_CACHE_DIR": str(tmp / "cache"), "ASKBUDGET_DATA_HOME": str(tmp / "data")}
     try:
-        deadline = time.monotonic() + 60
-        while True:
+        with served(db, env) as (server, port, _):
+            return _drive(args, server, port)
+    except RuntimeError as e:
+        print(e, file=sys.stderr)
+        return 1
+
+
+def _drive(args: argparse.Namespace, server: subprocess.Popen[bytes], port: int) -> int:
+    qs = questions()
+    serial: dict[str, tuple[str, float | None]] = {}  # each question alone, one at a time: the reference
+    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for q in qs:
+        warm.request("POST", "/api/ask", json.dumps({"question": q}), {"Content-Type": "application/json"})
+        ref = json.loads(warm.getresponse().read())
+        serial[q] = (ref["status"], ref["value"])
+    rss_start = rss_kib(server.pid)
+    differs: list[str] = []
+
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors: list[str] = []
+    done = [0]
+    stop_at = time.monotonic() + args.seconds
+
+    def client(seed: int) -> None:
+        rnd = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conv: str | None = None
+        while time.monotonic() < stop_at:
+            with lock:
+                if done[0] >= args.requests:
+                    return
+                done[0] += 1
+            body: dict[str, str] = {"question": rnd.choice(qs)}
+            if conv and rnd.random() < 0.5:
+                body["conversation"] = conv
+            t0 = time.perf_counter()
             try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                err = server.stderr.read().decode() if server.stderr else ""
-                print(f"server did not start: {err[-2000:]}", file=sys.stderr)
-                return 1
-            time.sleep(0.1)
-
-        qs = questions()
-        serial: dict[str, tuple[str, float | None]] = {}  # each question alone, one at a time: the reference
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for q in qs:
-            warm.request("POST", "/api/ask", json.dumps({"question": q}), {"Content-Type": "application/json"})
-            ref = json.loads(warm.getresponse().read())
-            serial[q] = (ref["status"], ref["value"])
-        rss_start = rss_kib(server.pid)
-        differs: list[str] = []
-
-        lock = threading.Lock()
-        latencies: list[float] = []
-        errors: list[str] = []
-        done = [0]
-        stop_at = time.monotonic() + args.seconds
-
-        def client(seed: int) -> None:
-            rnd = random.Random(seed)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conv: str | None = None
-            while time.monotonic() < stop_at:
+                conn.request("POST", "/api/ask", json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                             {"Content-Type": "application/json"})
+                resp = conn.getresponse()
+                payload = resp.read()
+                dt = time.perf_counter() - t0
+                if resp.status != 200:
+                    with lock:
+                        errors.append(f"HTTP {resp.status}: {payload[:120]!r}")
+                    continue
+                data = json.loads(payload)
+                conv = data["conversation"]
                 with lock:
-                    if done[0] >= args.requests:
-                        return
-                    done[0] += 1
-                body: dict[str, str] = {"question": rnd.choice(qs)}
-                if conv and rnd.random() < 0.5:
-                    body["conversation"] = conv
-                t0 = time.perf_counter()
-                try:
-                    conn.request("POST", "/api/ask", json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                                 {"Content-Type": "application/json"})
-                    resp = conn.getresponse()
-                    payload = resp.read()
-                    dt = time.perf_counter() - t0
-                    if resp.status != 200:
-                        with lock:
-                            errors.append(f"HTTP {resp.status}: {payload[:120]!r}")
-                        continue
-                    data = json.loads(payload)
-                    conv = data["conversation"]
-                    with lock:
-                        latencies.append(dt)
-                        if "conversation" not in body and (data["status"], data["value"]) != serial[body["question"]]:
-                            differs.append(f"{body['question']}: {data['status']} {data['value']} {data['text'][:60]}")
-                except (OSError, http.client.HTTPException, ValueError, KeyError) as e:
-                    with lock:
-                        errors.append(repr(e))
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    latencies.append(dt)
+                    if "conversation" not in body and (data["status"], data["value"]) != serial[body["question"]]:
+                        differs.append(f"{body['question']}: {data['status']} {data['value']} {data['text'][:60]}")
+            except (OSError, http.client.HTTPException, ValueError, KeyError) as e:
+                with lock:
+                    errors.append(repr(e))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-        t_start = time.perf_counter()
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - t_start
-        rss_end = rss_kib(server.pid)
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        c.request("GET", "/healthz")
-        health = json.loads(c.getresponse().read())
+    t_start = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t_start
+    rss_end = rss_kib(server.pid)
+    health = get_json(port, "/healthz")[1]
 
-        ms = [x * 1000 for x in latencies]
-        print(f"clients {args.clients}  answers {len(latencies)}  in {elapsed:.1f} s  "
-              f"({len(qs)} distinct questions, half follow-ups)")
-        print(f"answers/s {len(latencies) / elapsed:.0f}  p50 {percentile(ms, 50):.1f} ms  "
-              f"p99 {percentile(ms, 99):.1f} ms  max {max(ms, default=float('nan')):.1f} ms")
-        print(f"errors {len(errors)}" + (f"  first: {errors[0]}" if errors else ""))
-        print(f"stand-alone answers differing from the serial run {len(differs)}"
-              + (f"  first: {differs[0]}" if differs else ""))
-        print(f"server RSS start {rss_start / 1024:.1f} MiB  end {rss_end / 1024:.1f} MiB  "
-              f"conversations held {health.get('conversations')}")
-        return 1 if errors or differs else 0
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    ms = [x * 1000 for x in latencies]
+    print(f"clients {args.clients}  answers {len(latencies)}  in {elapsed:.1f} s  "
+          f"({len(qs)} distinct questions, half follow-ups)")
+    print(f"answers/s {len(latencies) / elapsed:.0f}  p50 {percentile(ms, 50):.1f} ms  "
+          f"p99 {percentile(ms, 99):.1f} ms  max {max(ms, default=float('nan')):.1f} ms")
+    print(f"errors {len(errors)}" + (f"  first: {errors[0]}" if errors else ""))
+    print(f"stand-alone answers differing from the serial run {len(differs)}"
+          + (f"  first: {differs[0]}" if differs else ""))
+    print(f"server RSS start {rss_start / 1024:.1f} MiB  end {rss_end / 1024:.1f} MiB  "
+          f"conversations held {health.get('conversations')}")
+    return 1 if errors or differs else 0
 
 
 if __name__ == "__main__":

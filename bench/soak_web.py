@@ -29,7 +29,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
+from _server import free_port, get_json, percentile, rss_kib  # noqa: E402
 from hostile_util import SELF_CONTAINED_QUESTIONS  # noqa: E402
 
 FOLLOW_UPS = ("水费呢", "去年呢", "那去年是多少", "多少元", "两者合计呢", "其中最大的一项是什么", "财政局的呢",
@@ -56,20 +56,9 @@ HOSTILE: tuple[tuple[str, bytes, str, int], ...] = (
 )
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
+    kib = rss_kib(pid)
+    return kib / 1024 if kib >= 0 else float("nan")
 
 
 def build_default_store(tmp: Path) -> Path:
@@ -81,16 +70,6 @@ def build_default_store(tmp: Path) -> Path:
     db = tmp / "soak.db"
     build_store([str(p) for p in docs], str(db))
     return db
-
-
-def get_json(port: int, path: str, timeout: float = 5) -> tuple[int, Any]:
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        c.request("GET", path)
-        r = c.getresponse()
-        return r.status, json.loads(r.read() or b"null")
-    finally:
-        c.close()
 
 
 class Stats:
@@ -189,13 +168,6 @@ def client(i: int, port: int, stats: Stats, limit: int, deadline: float, p_new: 
         conn.close()
 
 
-def pct(xs: list[float], p: float) -> float:
-    if not xs:
-        return float("nan")
-    s = sorted(xs)
-    return s[min(len(s) - 1, int(len(s) * p))]
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", type=Path, help="store to serve (default: built from the corpus in a temp dir)")
@@ -285,8 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "clients": args.clients, "requests": n, "seconds": round(elapsed, 2),
         "requests_per_s": round(n / elapsed, 1), "answers_per_s": round(answered / elapsed, 1),
-        "p50_ms": round(pct(stats.latencies, 0.50) * 1e3, 2), "p90_ms": round(pct(stats.latencies, 0.90) * 1e3, 2),
-        "p99_ms": round(pct(stats.latencies, 0.99) * 1e3, 2), "max_ms": round(max(stats.latencies) * 1e3, 2),
+        "p50_ms": round(percentile(stats.latencies, 50) * 1e3, 2), "p90_ms": round(percentile(stats.latencies, 90) * 1e3, 2),
+        "p99_ms": round(percentile(stats.latencies, 99) * 1e3, 2), "max_ms": round(max(stats.latencies) * 1e3, 2),
         "errors": sum(stats.errors.values()), "errors_by_kind": dict(stats.errors),
         "compared_with_direct_assistant": stats.compared,
         "error_examples": stats.examples, "by_kind": dict(stats.kinds), "answer_statuses": dict(stats.statuses),

@@ -1,0 +1,84 @@
+"""What the web benchmarks share: a loopback `askbudget serve` they start and stop, and small measures."""
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process in KiB (-1 when it cannot be read)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
+
+
+def percentile(xs: list[float], p: float) -> float:
+    """The p-th percentile (0..100) of xs, nearest rank; nan for no data."""
+    if not xs:
+        return float("nan")
+    s = sorted(xs)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def get_json(port: int, path: str, timeout: float = 5) -> tuple[int, Any]:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        return r.status, json.loads(r.read() or b"null")
+    finally:
+        c.close()
+
+
+@contextlib.contextmanager
+def served(db: Path, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], int, list[str]]]:
+    """Start `askbudget serve --db db` on 127.0.0.1 at a free port; yield (process, port, stderr lines)
+    once /healthz answers; stop it afterwards. Raises RuntimeError when it does not come up in 60 s."""
+    port = free_port()
+    full_env = dict(os.environ, **env)
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    server = subprocess.Popen([sys.executable, "-m", "askbudget", "serve", "--db", str(db),
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              cwd=str(ROOT), env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr_lines: list[str] = []
+    threading.Thread(target=lambda: stderr_lines.extend(
+        line.decode("utf-8", "replace") for line in server.stderr), daemon=True).start()  # type: ignore[union-attr]
+    try:
+        t0 = time.monotonic()
+        while True:
+            try:
+                if get_json(port, "/healthz", 1)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() - t0 > 60:
+                raise RuntimeError("server did not come up:\n" + "".join(stderr_lines[-20:]))
+            time.sleep(0.1)
+        yield server, port, stderr_lines
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
