@@ -452,6 +452,7 @@ def parse(question: object, v: Vocab) -> Intent:
         return Intent(question, text, "refuse", subjects=tuple(mentions),
                       refuse="文件里没有这样算的依据（如人数、开方等），只能给出文件列出的数和简单的加减乘除",
                       refuse_status="out_of_scope")
+    mentions, leftovers = _loose_project(text, mentions, leftovers, v)
     for lo in leftovers:
         # "罚款收入", "房屋出租收入": an unknown word right before a subject narrows it to something the
         # document does not have — never answered with the broader subject's figure
@@ -652,7 +653,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "code_of"
     if year is not None and v.latest_year and year != v.latest_year:
         return "yoy"
-    if ("up" in cues or "down" in cues or "change" in cues) and re.search(r"(比|较|相比|同比|与).{0,8}(年|上年|去年)|(增加|减少|增长|下降|变化|增减)了?多少", text):
+    if ("up" in cues or "down" in cues or "change" in cues) and re.search(r"(比|较|相比|同比|与).{0,8}(年|上年|去年)|(增加|减少|增长|下降|变化|增减|上涨|涨|降)了?多少", text):
         return "yoy"
     if "when" in cues:
         return "text"
@@ -667,3 +668,36 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
     if "what" in cues and not re.search(r"多少|几", text):
         return "text"
     return "figure"
+
+
+def _loose_project(text: str, mentions: list[Mention], leftovers: list[str], v: Vocab) -> tuple[list[Mention], list[str]]:
+    """"资产清查经费" / "政府采购监管经费" / "一体化系统建设花了多少": a project named loosely.
+
+    Every unknown span must be made of the project name's own characters, the question must share at
+    least three character pairs with it, and one project must fit best; the words it explains (政府采购,
+    经费) are then that project, not subjects of their own."""
+    spans = [lo for lo in leftovers if len(lo) >= 2]
+    if not spans or not v.projects:
+        return mentions, leftovers
+    qk = key(text)
+    qb = {qk[i:i + 2] for i in range(len(qk) - 1)}
+    best: list[tuple[int, str]] = []
+    for pk, name in v.projects.items():
+        if not all(sum(ch in pk for ch in lo) >= 0.8 * len(lo) for lo in spans):
+            continue
+        pb = {pk[i:i + 2] for i in range(len(pk) - 1)}
+        n = len(qb & pb)
+        if n >= 3:
+            best.append((n, pk))
+    if not best:
+        return mentions, leftovers
+    top = max(n for n, _ in best)
+    winners = {pk for n, pk in best if n == top}
+    if len(winners) != 1:
+        return mentions, leftovers
+    pk = winners.pop()
+    kept = [m for m in mentions if not (m.text and all(ch in pk for ch in key(m.text)) and not m.has("column"))]
+    pos = min([text.find(lo) for lo in spans if text.find(lo) >= 0] or [0])
+    kept.append(Mention(v.projects[pk], pk, tuple(v.words.get(pk, (("project", v.projects[pk]),))), "fuzzy", pos))
+    kept.sort(key=lambda m: m.pos)
+    return kept, [lo for lo in leftovers if lo not in spans]

@@ -832,3 +832,27 @@ def test_narrowed_income_on_another_document(czj, q):
 def test_the_unit_whole_and_its_list_still_answer(gongan, q, value):
     ans = gongan.ask(q)
     assert ans.status == "answered" and ans.value == pytest.approx(value), (q, ans.text)
+
+
+@pytest.mark.parametrize("q,value", [
+    # a project named loosely: its unknown words are made of the project name's own characters
+    ("资产清查经费多少", 15.6),
+    ("政府采购监管经费", 12.5),
+    ("一体化系统建设花了多少", 86.5),
+    ("培训宣传经费", 18.0),
+    # 涨/降 ask a change
+    ("人员经费涨了多少", 25.24),
+    ("办公费降了多少", 2.0),
+])
+def test_loose_project_names_and_change_words(czj, q, value):
+    _check(czj, q, value, "万元", "")
+
+
+@pytest.mark.parametrize("q,value", [("传染病防控经费多少", 56.5), ("公共卫生服务补助多少", 180.0), ("信息化建设经费", 40.0)])
+def test_loose_project_names_on_another_document(weijian, q, value):
+    _check(weijian, q, value, "万元", "")
+
+
+@pytest.mark.parametrize("q", ["预算管理一体化系统建设项目多少钱", "视频监控维护要多少钱", "警用服装购置经费"])
+def test_another_documents_project_is_not_matched_loosely(weijian, q):
+    assert weijian.ask(q).status != "answered", q
