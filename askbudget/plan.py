@@ -346,12 +346,9 @@ class Resolver(Planner):
         names that look alike, then the store's own headline figures."""
         out: list[str] = []
         limit = int(settings.MAX_SUGGESTIONS)
-        try:
-            from .lexicon import load
+        from .lexicon import load
 
-            by_name = load().by_name
-        except Exception:  # noqa: BLE001
-            by_name = {}
+        by_name = load().by_name
         for m in it.subjects:
             for key_ in {m.key} | {key(t) for k, t in m.kinds if k in ("row", "alias") for t in [t] if "|" not in t}:
                 if key_ in self.v.labels:
@@ -366,16 +363,13 @@ class Resolver(Planner):
                                         (subj.parent_code,)):
                             out.append(f"{r['label']}多少？")
         words = [m.text for m in it.subjects] + list(it.leftover)
-        try:
-            from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz, process
 
-            units = {key(n) for d in self.docs.values() for n in (d.unit_name, *d.keys)}
-            labels = sorted(k for k in self.v.labels if k not in units)  # a unit is no subject to ask for
-            for w in words:
-                for cand, _, _ in process.extract(key(w), labels, scorer=fuzz.WRatio, limit=3, score_cutoff=60):
-                    out.append(f"{next(iter(self.v.labels[cand]))}多少？")
-        except Exception:  # noqa: BLE001
-            pass
+        units = {key(n) for d in self.docs.values() for n in (d.unit_name, *d.keys)}
+        labels = sorted(k for k in self.v.labels if k not in units)  # a unit is no subject to ask for
+        for w in words:
+            for cand, _, _ in process.extract(key(w), labels, scorer=fuzz.WRatio, limit=3, score_cutoff=60):
+                out.append(f"{next(iter(self.v.labels[cand]))}多少？")
         headline = [("支出总计", "支出总计多少？"), ("收入总计", "收入总计多少？"), ("三公经费", "三公经费多少？"),
                     ("政府采购", "政府采购预算总额是多少？"), ("基本支出", "什么是基本支出？")]
         for word, q in headline:

@@ -15,10 +15,12 @@ import re
 import sqlite3
 import sys
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .lexicon import load as load_lexicon
+from .normalize import normalize
 
 # ---------------------------------------------------------------- normalisation
 
@@ -27,44 +29,10 @@ _PUNCT = str.maketrans({"“": "", "”": "", "\"": "", "‘": "", "’": "", "'
                         "。": "。", "？": "?", "！": "!", "：": ":", "；": ";", "、": "、"})
 
 
-@functools.lru_cache(maxsize=1)
-def _normalizer() -> Any:
-    try:
-        from .normalize import normalize as n  # the lexicon helper's: NFKC, 繁→简, spaces, punctuation
-
-        return n
-    except Exception:  # noqa: BLE001 - not written yet / broken: fall back to a local minimum
-        return None
-
-
-@functools.lru_cache(maxsize=1)
-def _t2s() -> Any:
-    try:
-        import opencc
-
-        return opencc.OpenCC("t2s")
-    except Exception:  # noqa: BLE001
-        return None
-
-
-_HAN_TRAD_HINT = re.compile(r"[\u4e00-\u9fff]")
-
-
 @functools.lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Normalise text the same way for questions and store names (NFKC, 繁→简, no spaces/quotes)."""
-    n = _normalizer()
-    if n is not None:
-        try:
-            text = n(text)
-        except Exception:  # noqa: BLE001
-            pass
-    else:
-        text = unicodedata.normalize("NFKC", text)
-        cc = _t2s()
-        if cc is not None and _HAN_TRAD_HINT.search(text):
-            text = cc.convert(text)
-    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    text = normalize(text).translate(_PUNCT)
     return re.sub(r"\s+", "", text)
 
 
@@ -289,18 +257,13 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     for kind, entries in terms.by_kind.items():
         for k, val in entries.items():
             v.add(k, kind, val)
-    # standard subjects and synonyms
-    try:
-        from .lexicon import load as load_lexicon
-
-        lex = load_lexicon()
-        for s in lex.subjects:
-            v.std_names[key(s.name)] = s.name
-            v.add(s.name, "std", s.name)
-        for alias, canonical in lex.synonyms.items():
-            v.add(alias, "alias", canonical)
-    except Exception:  # noqa: BLE001 - the lexicon files are another engineer's; degrade, never fail
-        pass
+    # standard subjects and synonyms (a bad lexicon line fails loudly: LexiconError)
+    lex = load_lexicon()
+    for s in lex.subjects:
+        v.std_names[key(s.name)] = s.name
+        v.add(s.name, "std", s.name)
+    for alias, canonical in lex.synonyms.items():
+        v.add(alias, "alias", canonical)
     # the store's rows
     for r in _q(conn, "SELECT DISTINCT label, code FROM rows WHERE label IS NOT NULL AND label != ''"):
         label = r["label"]
