@@ -856,3 +856,15 @@ def test_loose_project_names_on_another_document(weijian, q, value):
 @pytest.mark.parametrize("q", ["预算管理一体化系统建设项目多少钱", "视频监控维护要多少钱", "警用服装购置经费"])
 def test_another_documents_project_is_not_matched_loosely(weijian, q):
     assert weijian.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q", ["车辆养护多少", "车辆维修多少", "车辆加油多少钱", "房屋装修多少钱", "电费缴纳时间"])
+def test_an_unknown_word_right_after_the_subject_is_not_ignored(czj, q):
+    ans = czj.ask(q)
+    assert ans.status != "answered" or ans.unit != "万元" or ans.value is None, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,value", [("给员工交的公积金", 41.03), ("车子养护多少", 7.8), ("财政局其他杂费", 10.3),
+                                     ("汽车资产价值是多少", 38.6)])
+def test_colloquial_words_on_czj(czj, q, value):
+    _check(czj, q, value, "万元", "")
