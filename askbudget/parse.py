@@ -659,7 +659,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "text"
     generic_org = set(facts) <= {"科室所队"} and not ({"list", "count"} & cues or re.search(r"几|多少个|哪些", text))
     if facts and not generic_org and not any(m.has("row", "item", "total") for m in mentions) \
-            and not re.search(r"钱|预算|元|金额|经费|费用", text):
+            and not re.search(r"钱|预算|元|金额|经费|费用|工资|补贴|奖金|支出", text):
         return "fact"
     if "count" in cues and not any(m.has("item") for m in mentions):
         return "count"

@@ -868,3 +868,9 @@ def test_an_unknown_word_right_after_the_subject_is_not_ignored(czj, q):
                                      ("汽车资产价值是多少", 38.6)])
 def test_colloquial_words_on_czj(czj, q, value):
     _check(czj, q, value, "万元", "")
+
+
+@pytest.mark.parametrize("q,unit", [("在职人员工资", "万元"), ("退休人员的退休费", "万元"), ("在职人员有多少", "人")])
+def test_a_money_word_beside_a_staff_fact_asks_money(weijian, q, unit):
+    ans = weijian.ask(q)
+    assert ans.status == "answered" and ans.unit == unit, (q, ans.text)
