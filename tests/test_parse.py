@@ -59,7 +59,7 @@ CORPUS = [
     ("分局电费多少", "figure", "电费", {"unit_docs": (1,)}),
     ("用户满意度≥3年", "figure", None, {"year": None}),
     ("人员经废", "figure", "人员经费", {}),
-    ("政府彩购预算总额", "figure", "政府采购", {}),
+    ("政府彩购预算总额", "figure", "政府采购预算总额", {}),  # the typo mended, the whole total's name reads
     ("住房公鸡金多少", "figure", "住房公积金", {}),
 ]
 
@@ -97,3 +97,36 @@ def test_same_question_same_intent_whatever_the_punctuation(vocab, q):
     for variant in (q + "？", q + "?", " " + q + " ", q.replace("多少", "多少 ")):
         other = parse(variant, vocab)
         assert (other.what, [m.key for m in other.subjects]) == (base.what, [m.key for m in base.subjects])
+
+
+@pytest.fixture(scope="module")
+def weijian_vocab(tmp_path_factory):
+    from pathlib import Path
+
+    from askbudget import build_store
+
+    db = tmp_path_factory.mktemp("wv") / "w.db"
+    build_store([Path(__file__).resolve().parent / "data" / "fengnan-weijian-2024.txt"], db)
+    return build_vocab(open_readonly(db))
+
+
+@pytest.mark.parametrize("q,subject", [
+    # a typo mended inside a longer name: the whole name wins over the piece the typo cut off
+    ("公物用车购置费", "公务用车购置费"),
+    ("公务用车购置及运行维护废", "公务用车购置及运行维护费"),
+    ("一般公共预箅财政拨款支出", "一般公共预算财政拨款支出"),
+    ("工姿福利支出", "工资福利支出"),
+])
+def test_a_mended_typo_is_read_again_as_the_whole_name(weijian_vocab, q, subject):
+    it = parse(q, weijian_vocab)
+    assert any(m.key == subject for m in it.subjects), it.describe()
+
+
+@pytest.mark.parametrize("q,what", [
+    ("项目支出比前一年少了多少", "yoy"),           # 前一年 is a year, not the top one
+    ("评审报告最多多少天出具", "figure"),          # a limit, not a ranking
+    ("政府采购都买了些什么", "list"),              # which items
+    ("公共卫生下面有哪几项", "list"),
+])
+def test_generalisation_whats(weijian_vocab, q, what):
+    assert parse(q, weijian_vocab).what == what, parse(q, weijian_vocab).describe()
