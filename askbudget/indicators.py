@@ -70,8 +70,9 @@ class IndicatorMixin(Resolver):
                 continue  # asked in another unit (多少个月 is not 平方米)
             if "when" in it.cues and "时效" in (r["level2"] or ""):
                 bonus += 0.3
-            if pb and not ((qb - pb) & (lb | db)) and not (it.measure or when or re.search(r"率|满意|指标|目标", it.text)):
-                continue  # "重大传染病防控经费多少": only the project is named — its money, never one of its indicators
+            if pb and not ((qb - pb) & (lb | db)) and not (it.measure or when or re.search(r"率|满意|指标|目标", it.text)) \
+                    and not ("成本" in (r["level2"] or "") and unit in ("万元", "元")):
+                continue  # "重大传染病防控经费多少": only the project is named — its money (成本指标), never another indicator
             measured = bool(it.measure and it.measure != "个" and unit.endswith(it.measure))
             ok = (max(nl, nd) >= 2 and name >= 0.5) or (sp >= 0.6 and name >= 0.34 and max(nl, nd) >= 1) \
                 or (max(nl, nd) >= 3 and measured) \
@@ -127,6 +128,12 @@ class IndicatorMixin(Resolver):
             best_rows = [r for n, r in overlap if n == top]
             if top >= 2 and len(best_rows) == 1:
                 scored = [(0.6 + 0.1 * top, 0.0, best_rows[0])]
+        if not scored and loose and not it.measure and not when:
+            # "唐丰路派出所搬家费多少": a project with no money figure of its own but its 成本指标
+            costs = [r for r, pb, lb, db in inds if pb and len(qb & pb) / len(pb) >= 0.8
+                     and "成本" in (r["level2"] or "") and (r["unit"] or "") in ("万元", "元") and r["number"] is not None]
+            if len(costs) == 1:
+                scored = [(0.7, 1.0, costs[0])]
         if not scored:
             if when:
                 return None

@@ -874,3 +874,14 @@ def test_colloquial_words_on_czj(czj, q, value):
 def test_a_money_word_beside_a_staff_fact_asks_money(weijian, q, unit):
     ans = weijian.ask(q)
     assert ans.status == "answered" and ans.unit == unit, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,value", [
+    # a project with no money figure of its own is answered by its 成本指标 (the budget cap), said as such
+    ("唐丰路派出所搬家费多少", 30.0),
+    ("体检经费多少", 28.0),
+    ("唐丰路派出所建设项目多少钱", 500.0),
+])
+def test_a_projects_cost_indicator_when_it_has_no_other_money(gongan, q, value):
+    ans = gongan.ask(q)
+    assert ans.status == "answered" and ans.value == value and "成本指标" in ans.text, (q, ans.text)
