@@ -138,6 +138,11 @@ class IndicatorMixin(Resolver):
             if when:
                 return None
             return self._goal_text(it, docs, qb) if (loose or it.subjects or it.leftover) else None
+        # "体检人数": a project named by its core name (体检 of 体检经费) keeps the answer within it
+        cores = {r["project"]: _bigrams(key(_GENERIC_TAIL.sub("", r["project"] or ""))) for r, _, _, _ in inds}
+        named_projects = {p for p, cb in cores.items() if cb and cb <= qb}
+        if named_projects and scored:
+            scored = [x for x in scored if x[2]["project"] in named_projects]
         scored.sort(key=lambda x: -x[0])
         scored = [x for x in scored if self._covers(it, x[2])]
         if not scored:

@@ -885,3 +885,9 @@ def test_a_money_word_beside_a_staff_fact_asks_money(weijian, q, unit):
 def test_a_projects_cost_indicator_when_it_has_no_other_money(gongan, q, value):
     ans = gongan.ask(q)
     assert ans.status == "answered" and ans.value == value and "成本指标" in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["体检人数", "体检经费的人数", "科防二期的人数"])
+def test_a_named_projects_question_is_never_answered_from_another_project(gongan, q):
+    ans = gongan.ask(q)
+    assert ans.status != "answered" or all("警用服装" not in c.table for c in ans.citations), (q, ans.text)
