@@ -202,7 +202,7 @@ class NarrativeMixin(Resolver):
 
         for i, (d, heading, sent) in enumerate(sents):
             ks = key(sent)
-            subj = max((_lcs(w, ks) / len(w) for w in words if _lcs(w, ks) >= max(2, (len(w) + 1) // 2)), default=0)
+            subj = max((_lcs(w, ks) / len(w) for w in words if _lcs(w, ks) >= _need(w)), default=0)
             if subj < 0.5:
                 continue
             if it.numbers and not all(fmt(n) in sent or f"{n:.2f}" in sent for n in it.numbers):
@@ -213,7 +213,7 @@ class NarrativeMixin(Resolver):
             for seg in [x for x in re.split(r"[；;]", sent) if x.strip()]:
                 clauses = [c for c in re.split(r"[，,]", seg) if c.strip()]
                 for j, c in enumerate(clauses):
-                    cs = max((_lcs(w, key(c)) / len(w) for w in words if _lcs(w, key(c)) >= max(2, (len(w) + 1) // 2)),
+                    cs = max((_lcs(w, key(c)) / len(w) for w in words if _lcs(w, key(c)) >= _need(w)),
                              default=0)
                     if cs < 0.5:
                         continue
@@ -253,3 +253,9 @@ class NarrativeMixin(Resolver):
         doc = self.docs[d]
         cite = Citation(doc.name, doc.unit_name, doc.year, heading, "", "")
         return Answer(it.question, "answered", f"据“{heading}”：{text}", None, None, (cite,)), Context(doc=d)
+
+
+def _need(word: str) -> int:
+    """How much of a subject a sentence must share: two thirds of it, so that "三公经费" is never
+    found in a sentence by its generic "经费" alone."""
+    return max(2, (2 * len(word) + 2) // 3)

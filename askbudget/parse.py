@@ -674,7 +674,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "code_of"
     if year is not None and v.latest_year and year != v.latest_year:
         return "yoy"
-    if ("up" in cues or "down" in cues or "change" in cues) and re.search(r"(比|较|相比|同比|与).{0,8}(年|上年|去年)|(增加|减少|增长|下降|变化|增减|上涨|涨|降)了?多少", text):
+    if ("up" in cues or "down" in cues or "change" in cues) and re.search(r"(比|较|相比|同比|与).{0,8}(年|上年|去年)|(增加|减少|增长|下降|变化|增减|上涨|涨|降)了?多少|同比.{0,2}(增|减|降|涨|变)", text):
         return "yoy"
     if "when" in cues:
         return "text"

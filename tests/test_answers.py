@@ -891,3 +891,14 @@ def test_a_projects_cost_indicator_when_it_has_no_other_money(gongan, q, value):
 def test_a_named_projects_question_is_never_answered_from_another_project(gongan, q):
     ans = gongan.ask(q)
     assert ans.status != "answered" or all("警用服装" not in c.table for c in ans.citations), (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["三公经费为什么增加", "政府采购预算为什么增加"])
+def test_a_reason_is_never_found_by_a_generic_word_alone(weijian, q):
+    ans = weijian.ask(q)
+    assert ans.status != "answered" or "人员经费增加" not in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,value", [("三公经费同比增长", 16.9), ("差旅费同比下降多少", 0.9), ("电费同比增加多少", 0.5)])
+def test_tongbi_asks_the_change(weijian, q, value):
+    _check(weijian, q, value, "万元", "")
