@@ -145,6 +145,11 @@ class ListMixin(Resolver):
         figs = [f for f in figs if f.value is not None]  # an empty cell is 0 budgeted: it can be the least
         if not figs:
             return None
+        if any(key(c) in ("数量", "单价") for c in it.columns) and any(f.column != key(next(
+                c for c in it.columns if key(c) in ("数量", "单价"))) for f in figs):
+            return None  # "数量最多的采购物品" is never ranked by money
+        if len({f.unit for f in figs}) > 1:
+            return None  # 台, 箱 and 套 are not one scale
         lowest = "min" in it.cues and "max" not in it.cues
         figs.sort(key=lambda f: (f.value if lowest else -f.value))  # type: ignore[operator]
         n = it.topn or 1

@@ -640,7 +640,8 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "exclude"
     if "reason" in cues:
         return "reason"
-    if "采购物品名称" in columns and not any(m.has("item", "project", "row") for m in mentions):
+    if "采购物品名称" in columns and not any(m.has("item", "project", "row") for m in mentions) \
+            and not ({"max", "min"} & cues or topn):
         # "政府采购都买了些什么": which items, with no item or project named, is the list of items
         return "list"
     if "each" in cues and len(mentions) >= 2:

@@ -902,3 +902,14 @@ def test_a_reason_is_never_found_by_a_generic_word_alone(weijian, q):
 @pytest.mark.parametrize("q,value", [("三公经费同比增长", 16.9), ("差旅费同比下降多少", 0.9), ("电费同比增加多少", 0.5)])
 def test_tongbi_asks_the_change(weijian, q, value):
     _check(weijian, q, value, "万元", "")
+
+
+@pytest.mark.parametrize("q", ["数量最多的采购物品", "采购数量最多的是什么", "买得最多的物品是哪个"])
+def test_a_quantity_ranking_is_never_answered_by_money(weijian, q):
+    ans = weijian.ask(q)
+    assert ans.status != "answered" or ans.unit != "万元", (q, ans.text)
+
+
+@pytest.mark.parametrize("q,value", [("最贵的采购物品", 18.0), ("政府采购中单价最高的", 18.0), ("公用经费里最多的一项", 9.6)])
+def test_rankings_still_answer(weijian, q, value):
+    _check(weijian, q, value, "万元", "")
