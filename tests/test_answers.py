@@ -913,3 +913,8 @@ def test_a_quantity_ranking_is_never_answered_by_money(weijian, q):
 @pytest.mark.parametrize("q,value", [("最贵的采购物品", 18.0), ("政府采购中单价最高的", 18.0), ("公用经费里最多的一项", 9.6)])
 def test_rankings_still_answer(weijian, q, value):
     _check(weijian, q, value, "万元", "")
+
+
+@pytest.mark.parametrize("q,value", [("彩票公益金多少", 20.0), ("彩票公益金支出预算", 20.0), ("彩票公益金安排了多少钱", 20.0)])
+def test_lottery_fund_words(weijian, q, value):
+    _check(weijian, q, value, "万元", "")
