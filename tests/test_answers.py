@@ -918,3 +918,8 @@ def test_rankings_still_answer(weijian, q, value):
 @pytest.mark.parametrize("q,value", [("彩票公益金多少", 20.0), ("彩票公益金支出预算", 20.0), ("彩票公益金安排了多少钱", 20.0)])
 def test_lottery_fund_words(weijian, q, value):
     _check(weijian, q, value, "万元", "")
+
+
+@pytest.mark.parametrize("q", ["民警工资多少", "警察的工资", "辅警工资多少"])
+def test_a_groups_wages_are_not_the_units_total(gongan, q):
+    assert gongan.ask(q).status != "answered", q
