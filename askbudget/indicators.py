@@ -65,6 +65,8 @@ class IndicatorMixin(Resolver):
                 bonus = 0.25
             if unit == "%" and re.search(r"率|满意度|百分", it.text):
                 bonus = 0.2
+            if unit == "%" and _COUNTED.search(it.text) and not _RATE_WORDS.search(it.text):
+                continue  # "覆盖多少学生" counts people: never answered by a 覆盖率
             if it.measure and it.measure not in ("个",) and unit and not (unit.endswith(it.measure) or it.measure.endswith(unit)
                                                                             or (it.measure in ("月", "个月") and "月" in unit)):
                 continue  # asked in another unit (多少个月 is not 平方米)
@@ -245,6 +247,10 @@ _TIME_WORDS = re.compile(r"时间|时限|时效|期限|日期|起止")
 
 
 _GENERIC_TAIL = re.compile(r"(?:建设项目|专项经费|项目经费|经费|费用|项目|专项|资金)$")
+
+
+_COUNTED = re.compile(r"(?:多少|几)(?:个|名|位)?(?!个?百分)(?:学生|人|户|家|所|辆|台|套|次|天|间|栋|项|件|册|场|批|课时|平方米|米|公里|教室|学校)")
+_RATE_WORDS = re.compile(r"率|满意|百分|比例|比重|占比|几成|%")
 
 
 def _is_time(r: sqlite3.Row, strict: bool = False) -> bool:

@@ -328,9 +328,14 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         for dept in re.split(r"[、,，;；\s]+", r["value"] or ""):
             if len(key(dept)) >= 2:
                 v.add(dept, "dept", dept)  # a section of the unit: budgets are per unit, never per section
+    kinds = terms.get("unitkind")  # 学校 -> 中学|小学|…: a school may be called 学校 by its own citizens
     for d in docs:
         for uk in d.keys:
             v.add(uk, "unit", d.unit_name)  # a unit, not a document: the year picks the document
+        bare = re.sub(r"[(（].*?[)）]", "", norm(d.unit_name))
+        for word, endings in kinds.items():
+            if any(e and bare.endswith(e) for e in endings.split("|")):
+                v.add(word, "unit", d.unit_name)
     return v
 
 

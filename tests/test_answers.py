@@ -923,3 +923,48 @@ def test_lottery_fund_words(weijian, q, value):
 @pytest.mark.parametrize("q", ["民警工资多少", "警察的工资", "辅警工资多少"])
 def test_a_groups_wages_are_not_the_units_total(gongan, q):
     assert gongan.ask(q).status != "answered", q
+
+
+@pytest.fixture(scope="module")
+def sanzhong(tmp_path_factory):
+    from askbudget import build_store
+
+    db = tmp_path_factory.mktemp("sanzhong") / "sanzhong.db"
+    build_store([Path(__file__).parent / "data" / "lunan-sanzhong-2025.txt"], db)
+    return Assistant(db)
+
+
+@pytest.mark.parametrize("q,value", [
+    ("学校电费预算多少", 18.0), ("我校取暖费多少", 15.0), ("本校的水费是多少", 6.0), ("这所中学的助学金有多少", 12.0),
+])
+def test_a_school_is_called_by_its_kind(sanzhong, q, value):
+    """学校/中学/我校 name the stored unit when the unit's own name is a school's."""
+    _check(sanzhong, q, value, "万元", "基本支出表")
+
+
+@pytest.mark.parametrize("q", ["学校电费预算多少", "医院电费多少"])
+def test_a_kind_the_unit_is_not_is_still_another_unit(gongan, q):
+    assert gongan.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q,value", [
+    ("课后服务要覆盖多少学生", 600), ("课后服务覆盖多少人", 600), ("课后服务能惠及几名学生", 600),
+])
+def test_a_count_of_people_is_never_a_rate(sanzhong, q, value):
+    sanzhong.reset()
+    ans = sanzhong.ask(q)
+    assert ans.unit != "%", (q, ans.text)
+    if ans.status == "answered":
+        assert ans.value == pytest.approx(value), (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["课后服务覆盖率是多少", "课后服务覆盖率多少"])
+def test_a_rate_asked_is_still_a_rate(sanzhong, q):
+    sanzhong.reset()
+    ans = sanzhong.ask(q)
+    assert ans.status == "answered" and ans.unit == "%" and ans.value == pytest.approx(100), (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["校长工资多少", "校长的工资是多少", "食堂经营收入每月多少", "食堂收入多少"])
+def test_a_persons_or_a_canteens_money_is_refused(sanzhong, q):
+    assert sanzhong.ask(q).status != "answered", q
