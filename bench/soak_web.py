@@ -25,11 +25,10 @@ Exit status 0 when there were no errors, 1 otherwise. Loopback only: the host is
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
-import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from _server import free_port, get_json, percentile, rss_kib  # noqa: E402
+from _server import get_json, percentile, rss_kib, served  # noqa: E402
 from hostile_util import SELF_CONTAINED_QUESTIONS  # noqa: E402
 
 FOLLOW_UPS = ("水费呢", "去年呢", "那去年是多少", "多少元", "两者合计呢", "其中最大的一项是什么", "财政局的呢",
@@ -182,29 +181,17 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="askbudget-soak-") as tmp:
         db = args.db or build_default_store(Path(tmp))
-        port = free_port()
-        env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-                   ASKBUDGET_CACHE_DIR=str(Path(tmp) / "cache"))
+        env = {"ASKBUDGET_CACHE_DIR": str(Path(tmp) / "cache")}
         if args.max_conversations:
             env["ASKBUDGET_MAX_CONVERSATIONS"] = str(args.max_conversations)
-        server = subprocess.Popen([sys.executable, "-m", "askbudget", "serve", "--db", str(db),
-                                   "--host", "127.0.0.1", "--port", str(port)],
-                                  cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        stderr_lines: list[str] = []
-        threading.Thread(target=lambda: stderr_lines.extend(
-            l.decode("utf-8", "replace") for l in server.stderr), daemon=True).start()  # type: ignore[union-attr]
+        t_start = time.monotonic()
         try:
-            t_start = time.monotonic()
-            while True:
-                try:
-                    if get_json(port, "/healthz", 1)[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if server.poll() is not None or time.monotonic() - t_start > 60:
-                    print("server did not come up:\n" + "".join(stderr_lines[-20:]), file=sys.stderr)
-                    return 1
-                time.sleep(0.1)
+            stack = contextlib.ExitStack()
+            server, port, _ = stack.enter_context(served(db, env))
+        except RuntimeError as e:
+            print(e, file=sys.stderr)
+            return 1
+        with stack:
             startup = time.monotonic() - t_start
             # what a direct Assistant says to each stand-alone question: every first turn must match
             from askbudget import Assistant
@@ -244,12 +231,6 @@ def main(argv: list[str] | None = None) -> int:
             rss.append((time.monotonic(), rss_mb(server.pid)))
             status, health = get_json(port, "/healthz")
             conversations = health.get("conversations") if isinstance(health, dict) else None
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
 
     n = len(stats.latencies)
     answered = sum(v for k, v in stats.kinds.items() if k in ("follow-up", "new conversation", "GET ask"))
