@@ -208,6 +208,11 @@ class NarrativeMixin(Resolver):
             if it.numbers and not all(fmt(n) in sent or f"{n:.2f}" in sent for n in it.numbers):
                 continue
             follow = sents[i + 1][2] if i + 1 < len(sents) and sents[i + 1][0] == d and sents[i + 1][1] == heading else ""
+            after = sents[i + 2][2] if follow and i + 2 < len(sents) and sents[i + 2][0] == d and sents[i + 2][1] == heading else ""
+            if follow and not follow.startswith("原因") and after.startswith("原因") and len(sent) <= 20 \
+                    and not _ENUM_START.match(follow) and not _REASON_MARK.search(follow):
+                follow = follow + after  # "（二）公务接待费。安排…减少0.50万元。原因是…": the item, its figures, then why
+            why_follows = follow.startswith("原因") or after.startswith("原因") and follow.endswith(after)
             # the reason may sit in one comma clause of a long sentence ("项目减少是由于…")
             cands: list[tuple[float, str, bool]] = []
             for seg in [x for x in re.split(r"[；;]", sent) if x.strip()]:
@@ -225,11 +230,11 @@ class NarrativeMixin(Resolver):
                         span += "，" + nxt
                     has = bool(_REASON_MARK.search(span))
                     cands.append((cs, span, has))
-            whole_marker = bool(_REASON_MARK.search(sent)) or follow.startswith("原因")
+            whole_marker = bool(_REASON_MARK.search(sent)) or why_follows
             for cs, span, has in cands:
                 text = span if len(sent) > 60 else sent
                 marker = has or (len(sent) <= 60 and whole_marker)
-                if not has and follow.startswith("原因"):
+                if not has and why_follows:
                     text, marker = sent + follow, True
                 if need_marker and not marker and not it.numbers:
                     if not (negated and re.search(r"未|没有|不", text) and cs >= 0.8):
@@ -237,6 +242,8 @@ class NarrativeMixin(Resolver):
                     marker = True
                 overlap = len(qb & _bigrams(key(text))) / max(1, len(qb))
                 score = 2 * cs + (1.0 if marker else 0.0) + (0.5 if dir_ok(text) else -0.5) + overlap
+                if _cause_not_subject(key(text), words):
+                    score -= 1.0  # "公用经费减少是因为压减…公务接待费": there 公务接待费 is the cause, not what changed
                 if nature and _NATURE_STATED.search(text):
                     score += 1.0  # "上年结转30万元为…资金": the clause that says what the money is
                 if best is None or score > best[0]:
@@ -259,3 +266,15 @@ def _need(word: str) -> int:
     """How much of a subject a sentence must share: two thirds of it, so that "三公经费" is never
     found in a sentence by its generic "经费" alone."""
     return max(2, (2 * len(word) + 2) // 3)
+
+
+_ENUM_START = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）.、]")
+
+
+def _cause_not_subject(text_key: str, words: list[str]) -> bool:
+    """True when the subject is named only after the reason marker: the sentence explains another item's change."""
+    m = _REASON_MARK.search(text_key)
+    if not m:
+        return False
+    pos = [text_key.find(w) for w in words if w in text_key]
+    return bool(pos) and min(pos) > m.start()

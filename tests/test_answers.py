@@ -968,3 +968,30 @@ def test_a_rate_asked_is_still_a_rate(sanzhong, q):
 @pytest.mark.parametrize("q", ["校长工资多少", "校长的工资是多少", "食堂经营收入每月多少", "食堂收入多少"])
 def test_a_persons_or_a_canteens_money_is_refused(sanzhong, q):
     assert sanzhong.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q", ["公务接待费为啥减少", "公务接待费为什么减少", "公务接待费下降的原因", "公务接待费减少的原因是什么"])
+def test_the_reason_two_sentences_after_the_item(sanzhong, q):
+    """"（二）公务接待费。安排…。原因是…" answers it; "公用经费减少是因为压减…公务接待费" (the item as a cause) does not."""
+    sanzhong.reset()
+    ans = sanzhong.ask(q)
+    assert ans.status == "answered" and "接待标准" in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["公务接待费为什么减少", "公务接待费下降的原因"])
+def test_the_reason_two_sentences_after_the_item_jiaoyu(jiaoyu, q):
+    jiaoyu.reset()
+    ans = jiaoyu.ask(q)
+    assert ans.status == "answered" and "接待范围" in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("turns,value", [
+    (["水费多少", "电费呢", "两项一共多少"], 24.0),
+    (["助学金多少", "奖励金呢", "这两项加起来多少"], 15.0),
+    (["办公费多少", "取暖费呢", "这两笔合计多少"], 35.0),
+])
+def test_two_items_said_as_a_pair(sanzhong, turns, value):
+    sanzhong.reset()
+    for q in turns:
+        ans = sanzhong.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value), ans.text
