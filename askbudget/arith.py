@@ -164,6 +164,10 @@ class ArithmeticMixin(Resolver):
         if it.what not in ("figure", "text") or it.op is None:
             return None
         got = self._a_figure(replace(it, op=None), ctx, docs)
+        per = re.search(r"每(?:周|月|天|日|年|季度?|学期)", it.text)
+        if got and got[0].status == "answered" and got[0].unit not in MONEY and per \
+                and any(per.group(0) in (c.row or "") for c in got[0].citations):
+            return got  # "课后服务每周几天": the indicator is itself 每周服务天数, nothing to divide
         if not got or got[0].status != "answered" or got[0].value is None or got[0].unit not in MONEY:
             return None if not got or got[0].status == "answered" else got
         ans, new = got

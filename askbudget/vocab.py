@@ -83,6 +83,7 @@ class DocInfo:
 
 
 _ORG_SUFFIX = re.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
+_PROJECT_TAIL = re.compile(r"(项目|专项经费|经费|专项资金|资金|专项)$")
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
 
@@ -303,6 +304,10 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         if len(k) >= 2:
             v.projects.setdefault(k, r["project"])
             v.add(k, "project", r["project"])
+    for k, raw in list(v.projects.items()):
+        core = _PROJECT_TAIL.sub("", k)
+        if len(core) >= 4 and core != k and core not in v.words:
+            v.add(core, "project", raw)  # "小学课后服务每周几天": a project said without its 项目, never read as a unit (小学)
     for r in _q(conn, "SELECT term, definition FROM glossary"):
         for term, _ in split_glossary(r["term"] or "", r["definition"] or ""):
             k = key(term)

@@ -995,3 +995,27 @@ def test_two_items_said_as_a_pair(sanzhong, turns, value):
     for q in turns:
         ans = sanzhong.ask(q)
     assert ans.status == "answered" and ans.value == pytest.approx(value), ans.text
+
+
+@pytest.mark.parametrize("q", ["课后服务每周几天", "课后服务每周提供几天", "课后服务每周服务几天"])
+def test_a_per_week_indicator_is_not_divided(sanzhong, q):
+    """每周 read as ÷52 must not hide an indicator that is itself counted per week (每周服务天数)."""
+    sanzhong.reset()
+    ans = sanzhong.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(5) and ans.unit == "天", (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["课后服务每月几天", "学生家长满意度每月多少"])
+def test_another_period_than_the_indicators_is_not_answered(sanzhong, q):
+    sanzhong.reset()
+    assert sanzhong.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q,value", [
+    ("小学课后服务每周几天", 5), ("小学课后服务的家长满意度", 95), ("小学课后服务要有多少学生参加", 600),
+])
+def test_a_project_said_without_its_tail_is_the_project(sanzhong, q, value):
+    """小学课后服务 (of 小学课后服务项目) is the project, never an unknown unit 小学."""
+    sanzhong.reset()
+    ans = sanzhong.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value), (q, ans.text)
