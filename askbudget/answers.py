@@ -12,7 +12,7 @@ from .answer import Answer, Citation, Item
 from .arith import ArithmeticMixin
 from .indicators import IndicatorMixin
 from .lists import ListMixin
-from .narrative import NarrativeMixin
+from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin
 from .parse import Intent, Mention
 from .plan import asks_non_money, _col_score, Context, Fig, fmt, MONEY, Resolver, RowRef, _unit_in
 from .vocab import key
@@ -308,6 +308,11 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         if it.numbers and it.subjects:
             # "上年结转的86.5万元是什么资金": a passage that states that figure, or nothing
             return self._a_reason(it, ctx, docs, need_marker=False)
+        if it.subjects and _NATURE_ASKED.search(it.text):
+            # "经营收入主要是什么收入": a passage saying what the money is (…收入主要为食堂对外服务收入), or on
+            got = self._a_reason(it, ctx, docs, need_marker=False)
+            if got and _NATURE_STATED.search(got[0].text):
+                return got
         if it.columns:
             figs, stop = self.resolve(it, docs, ctx)
             if stop is not None:

@@ -13,8 +13,8 @@ from .vocab import key
 
 
 # "是什么钱/什么资金/哪来的钱/用途": what a sum of money is; a sentence stating it reads "…万元为/系/用于…"
-_NATURE_ASKED = re.compile(r"什么(钱|资金|款|经费)|哪(来|里来)的|来源|用途|干什么用|做什么用")
-_NATURE_STATED = re.compile(r"\d万元?(为|系|是|主要是|主要用于|用于)")
+_NATURE_ASKED = re.compile(r"什么(钱|资金|款|经费|收入)|哪(来|里来)的|来源|用途|干什么用|做什么用|来自哪")
+_NATURE_STATED = re.compile(r"\d万元?(为|系|是|主要是|主要用于|用于)|(?:收入|资金|结转|经费)(?:主要)?(?:为|系|来自|来源于|用于)(?!\s*\d)")
 
 
 class NarrativeMixin(Resolver):

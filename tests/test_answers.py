@@ -1019,3 +1019,11 @@ def test_a_project_said_without_its_tail_is_the_project(sanzhong, q, value):
     sanzhong.reset()
     ans = sanzhong.ask(q)
     assert ans.status == "answered" and ans.value == pytest.approx(value), (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["经营收入主要是什么收入", "经营收入是哪来的", "经营收入的来源是什么"])
+def test_what_the_money_is_comes_from_the_passage_that_says_so(sanzhong, q):
+    """"…收入主要为食堂对外服务收入" answers where the money comes from; its 15.00万元 does not."""
+    sanzhong.reset()
+    ans = sanzhong.ask(q)
+    assert ans.status == "answered" and "食堂" in ans.text, (q, ans.text)
