@@ -26,6 +26,9 @@ _PAIR = re.compile(r"两者|二者|两项|它们|这两|两个数|两年")
 _TEXT_COLUMNS = frozenset({"采购物品名称", "目录序号", "政府采购目录序号", "计量单位"})
 
 
+_WHICH_PROJECT = re.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
+
+
 class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
@@ -277,7 +280,22 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                     Context(figs=[replace(fig, label=ref.group_name)], refs=[ref], doc=ref.doc, table_id=ref.table_id))
         return self._figure_answer(it, [fig], Context())
 
+    def _item_project(self, it: Intent, m: Mention, docs: list[int], ctx: Context) -> tuple[Answer, Context] | None:
+        """"课桌椅是哪个项目买的": the 政府采购 row's project (项目名称), never the item's money."""
+        refs = [r for r in self.rows_where("r.label = ? AND t.kind = '政府采购预算表'", (m.targets("item")[0],), docs)
+                if r.group_name]
+        groups = list(dict.fromkeys(r.group_name for r in refs))
+        if len(groups) != 1:
+            return None
+        r = refs[0]
+        text = f"{r.label}由“{groups[0]}”安排采购（政府采购预算表的项目名称）{self._unit_note(r.doc, it)}。"
+        return (Answer(it.question, "answered", text, None, None, (self.cite_row(r, "项目名称"),)),
+                Context(refs=[r], doc=r.doc, table_id=r.table_id))
+
     def _a_text(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        items = [m for m in it.subjects if m.has("item")]
+        if items and _WHICH_PROJECT.search(it.text):
+            return self._item_project(it, items[0], docs, ctx)
         projects = [m for m in it.subjects if m.has("project") and not m.has("row", "item")]
         if projects and re.search(r"绩效目标|目标是什么|目标内容|目标有哪些", it.text):
             got = self._goal(it, projects[0], docs)

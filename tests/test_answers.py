@@ -1027,3 +1027,21 @@ def test_what_the_money_is_comes_from_the_passage_that_says_so(sanzhong, q):
     sanzhong.reset()
     ans = sanzhong.ask(q)
     assert ans.status == "answered" and "食堂" in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,project", [
+    ("课桌椅是哪个项目买的", "校舍维修改造项目"), ("智能平板是用哪个项目的钱买的", "智慧课堂建设项目"),
+    ("台式计算机属于什么项目", "办公设备购置"),
+])
+def test_which_project_buys_an_item(sanzhong, q, project):
+    """"哪个项目买的" asks the 政府采购 row's 项目名称, never the item's money."""
+    sanzhong.reset()
+    ans = sanzhong.ask(q)
+    assert ans.status == "answered" and project in ans.text and ans.value is None, (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["幼儿桌椅是哪个项目采购的", "多媒体教学设备属于哪个项目"])
+def test_which_project_buys_an_item_jiaoyu(jiaoyu, q):
+    jiaoyu.reset()
+    ans = jiaoyu.ask(q)
+    assert ans.status == "answered" and "学前教育项目" in ans.text and ans.value is None, (q, ans.text)
