@@ -112,6 +112,8 @@ def _spell(v: Vocab, run: str) -> tuple[str, str] | None:
 # a six-digit number written as a unit ("121001的电费", "121001单位") that is no unit of the store
 _UNIT_CODE_LIKE = re.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|的|\s*$)")
 # an unknown span that ends like an organisation (中医院, 城管委, 住建局): a unit, not a subject
+_NAMED_BEFORE = re.compile(r"(?:第[一二三四五六七八九十百\d]+|[一二三四五六七八九十\d]+|实验|附属|外国语|职业|师范|育才|"
+                           r"[\u4e00-\u9fff](?:市|区|县|镇|乡|村|路|街))$")
 _ORG_NAME = re.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室|中心|馆|厅|学校|中学|小学|大学|幼儿园)$")
 _BENJI = r"(?:\s*\(\s*本级\s*\)|本级)?"
 
@@ -387,6 +389,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         word, how = hit
         mentions.append(Mention(core, word, tuple(v.words.get(word, ())), how, run_pos))
 
+    joined = "".join(toks)
     for tok in toks:
         k = key(tok)
         entries = v.words.get(k) if k else None
@@ -418,7 +421,13 @@ def _parse(question: object, v: Vocab) -> Intent:
             refuse = refuse or "chat"
         if "dept" in kinds:
             depts.append(tok)
-        if "unit" in kinds:
+        named = _NAMED_BEFORE.search(joined[:pos]) if "unit" in kinds and "unitname" in kinds else None
+        if named and not refuse:
+            # 第二中学 / 实验小学: a school of that kind, but not the stored one (学校/中学 alone is the stored one)
+            names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
+            refuse = f"库中没有“{named.group(0)}{tok}”的预算文件（现有：{names}）"
+            refuse_status = "not_found"
+        elif "unit" in kinds:
             if kinds["unit"] not in unit_names:
                 unit_names.append(kinds["unit"])
         elif "unitname" in kinds and not refuse:

@@ -1045,3 +1045,10 @@ def test_which_project_buys_an_item_jiaoyu(jiaoyu, q):
     jiaoyu.reset()
     ans = jiaoyu.ask(q)
     assert ans.status == "answered" and "学前教育项目" in ans.text and ans.value is None, (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["第二中学的电费", "实验小学电费", "路北区中学电费多少", "第十中学助学金多少"])
+def test_another_school_of_the_same_kind_is_refused(sanzhong, q):
+    """学校/中学 alone is the stored school; 第二中学 or 实验小学 is a school the store lacks."""
+    sanzhong.reset()
+    assert sanzhong.ask(q).status != "answered", q
