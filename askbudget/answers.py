@@ -191,9 +191,9 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                 return got
         if sum(len(x) for x in it.leftover) >= 3:
             return None
-        if any(len(lo) >= 2 and (m.text + lo) in it.text for lo in it.leftover for m in it.subjects
-               if not m.has("project", "column")):
-            return None  # "车辆维修多少": an unknown word right after the subject asks about something else
+        if any(len(lo) >= 2 and ((m.text + lo) in it.text or (m.text + "的" + lo) in it.text) for lo in it.leftover
+               for m in it.subjects if not m.has("project")):
+            return None  # "车辆维修多少", "经营收入的利润": an unknown word right after the subject asks about something else
         if not it.subjects and not it.columns and not it.tables:
             return None
         if it.codes and not it.columns and not re.search(r"多少|几", it.text) and re.search(r"是什么|哪个|什么科目|是啥", it.text):

@@ -1052,3 +1052,10 @@ def test_another_school_of_the_same_kind_is_refused(sanzhong, q):
     """学校/中学 alone is the stored school; 第二中学 or 实验小学 is a school the store lacks."""
     sanzhong.reset()
     assert sanzhong.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q", ["经营收入的利润", "经营收入利润多少", "经营收入的成本是多少", "事业收入的净额"])
+def test_an_unknown_word_after_a_column_subject_is_not_the_subject(sanzhong, q):
+    """"经营收入的利润" is not 经营收入: the word after it (with or without 的) asks about something else."""
+    sanzhong.reset()
+    assert sanzhong.ask(q).status != "answered", q
