@@ -242,8 +242,8 @@ class NarrativeMixin(Resolver):
                     marker = True
                 overlap = len(qb & _bigrams(key(text))) / max(1, len(qb))
                 score = 2 * cs + (1.0 if marker else 0.0) + (0.5 if dir_ok(text) else -0.5) + overlap
-                if _cause_not_subject(key(text), words):
-                    score -= 1.0  # "公用经费减少是因为压减…公务接待费": there 公务接待费 is the cause, not what changed
+                if need_marker and _cause_not_subject(key(text), words):
+                    continue  # "公用经费减少是因为压减…公务接待费": there 公务接待费 is the cause, not what changed
                 if nature and _NATURE_STATED.search(text):
                     score += 1.0  # "上年结转30万元为…资金": the clause that says what the money is
                 if best is None or score > best[0]:
@@ -272,9 +272,11 @@ _ENUM_START = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）.、]
 
 
 def _cause_not_subject(text_key: str, words: list[str]) -> bool:
-    """True when the subject is named only after the reason marker: the sentence explains another item's change."""
-    m = _REASON_MARK.search(text_key)
-    if not m:
-        return False
+    """True when the subject is named only inside a reason (a marker before it, none after it): the
+    sentence explains another item's change ("公用经费减少是因为压减…公务接待费"), while "原因：人员经费增加是由于…"
+    still explains 人员经费."""
     pos = [text_key.find(w) for w in words if w in text_key]
-    return bool(pos) and min(pos) > m.start()
+    if not pos:
+        return False
+    at = min(pos)
+    return bool(_REASON_MARK.search(text_key[:at])) and not _REASON_MARK.search(text_key[at:])

@@ -1059,3 +1059,19 @@ def test_an_unknown_word_after_a_column_subject_is_not_the_subject(sanzhong, q):
     """"经营收入的利润" is not 经营收入: the word after it (with or without 的) asks about something else."""
     sanzhong.reset()
     assert sanzhong.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q", ["差旅费为什么减少", "差旅费下降的原因", "绩效工资增加原因", "绩效工资为什么增加"])
+def test_an_item_named_only_as_a_cause_has_no_reason_of_its_own(sanzhong, q):
+    """"公用经费减少是因为压减差旅费" says why 公用经费 fell, not why 差旅费 did: no reason is due."""
+    sanzhong.reset()
+    assert sanzhong.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q,words", [
+    ("人员经费为什么增加", "新招聘教师"), ("日常公用经费为什么减少", "压减差旅费"), ("项目支出增加的原因", "校舍维修改造"),
+])
+def test_the_item_explained_keeps_its_reason(sanzhong, q, words):
+    sanzhong.reset()
+    ans = sanzhong.ask(q)
+    assert ans.status == "answered" and words in ans.text, (q, ans.text)
