@@ -26,6 +26,9 @@ _PAIR = re.compile(r"两者|二者|两项|它们|这两|两个数|两年")
 _TEXT_COLUMNS = frozenset({"采购物品名称", "目录序号", "政府采购目录序号", "计量单位"})
 
 
+_WHICH_FUNDS = re.compile(r"什么资金|哪类资金|哪种资金|资金来源|什么钱|哪来的钱|钱从哪")
+_FUND_COLUMNS = ("一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨", "单位资金", "财政拨款结转",
+                 "非财政拨款结转结余")
 _WHICH_PROJECT = re.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
 
 
@@ -56,6 +59,10 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             out = self._across_units(it, ctx, docs)
         elif it.op is not None:
             out = self._with_op(it, ctx, docs)
+        elif (items := [m for m in it.subjects if m.has("item")]) and _WHICH_PROJECT.search(it.text):
+            out = self._item_project(it, items[0], docs, ctx)
+        elif items and _WHICH_FUNDS.search(it.text) and not re.search(r"多少|几", it.text):
+            out = self._item_funds(it, items[0], docs, ctx)
         else:
             handler = getattr(self, f"_a_{it.what}", None) or self._a_figure
             out = handler(it, ctx, docs)
@@ -292,10 +299,25 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         return (Answer(it.question, "answered", text, None, None, (self.cite_row(r, "项目名称"),)),
                 Context(refs=[r], doc=r.doc, table_id=r.table_id))
 
+    def _item_funds(self, it: Intent, m: Mention, docs: list[int], ctx: Context) -> tuple[Answer, Context] | None:
+        """"台式计算机用的什么资金": the 政府采购 row's funding columns that hold money, never its total alone."""
+        refs = self.rows_where("r.label = ? AND t.kind = '政府采购预算表'", (m.targets("item")[0],), docs)
+        if len(refs) != 1:
+            return None
+        r = refs[0]
+        cells = self.q('SELECT "column", value FROM cells WHERE row_id = ? AND value IS NOT NULL AND value != 0 '
+                       'ORDER BY col', [r.id])
+        funds = [(c["column"], c["value"]) for c in cells if c["column"] in _FUND_COLUMNS]
+        if not funds:
+            return None
+        unit = self.docs[r.doc].money_unit
+        text = f"{r.label}的采购资金来源：" + "、".join(f"{col}{fmt(v, unit)}{unit}" for col, v in funds) + \
+            f"（政府采购预算表）{self._unit_note(r.doc, it)}。"
+        cites = tuple(self.cite_row(r, col) for col, _ in funds)
+        return (Answer(it.question, "answered", text, None, None, cites,
+                       items=tuple(Item(col, v, unit) for col, v in funds)), Context(refs=[r], doc=r.doc, table_id=r.table_id))
+
     def _a_text(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
-        items = [m for m in it.subjects if m.has("item")]
-        if items and _WHICH_PROJECT.search(it.text):
-            return self._item_project(it, items[0], docs, ctx)
         projects = [m for m in it.subjects if m.has("project") and not m.has("row", "item")]
         if projects and re.search(r"绩效目标|目标是什么|目标内容|目标有哪些", it.text):
             got = self._goal(it, projects[0], docs)

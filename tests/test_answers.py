@@ -1075,3 +1075,20 @@ def test_the_item_explained_keeps_its_reason(sanzhong, q, words):
     sanzhong.reset()
     ans = sanzhong.ask(q)
     assert ans.status == "answered" and words in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,words", [
+    ("台式计算机用的什么资金", "一般公共预算拨款6.00万元"), ("课桌椅的资金来源", "一般公共预算拨款12.00万元"),
+    ("智能平板用什么钱买", "一般公共预算拨款24.00万元"),
+])
+def test_an_items_funds_are_its_funding_columns(sanzhong, q, words):
+    """"用的什么资金" names the 政府采购 row's funding columns, not a bare total."""
+    sanzhong.reset()
+    ans = sanzhong.ask(q)
+    assert ans.status == "answered" and words in ans.text and ans.value is None, (q, ans.text)
+
+
+def test_an_items_funds_jiaoyu(jiaoyu):
+    jiaoyu.reset()
+    ans = jiaoyu.ask("幼儿桌椅用的什么资金")
+    assert ans.status == "answered" and "一般公共预算拨款10.00万元" in ans.text, ans.text
