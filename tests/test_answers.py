@@ -1092,3 +1092,9 @@ def test_an_items_funds_jiaoyu(jiaoyu):
     jiaoyu.reset()
     ans = jiaoyu.ask("幼儿桌椅用的什么资金")
     assert ans.status == "answered" and "一般公共预算拨款10.00万元" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("q", ["政府性基金支出", "政府性基金支出多少", "基金预算支出是多少", "政府性基金拨款支出"])
+def test_an_empty_fund_table_said_shortly_is_zero(sanzhong, q):
+    """政府性基金支出 is the 政府性基金预算财政拨款支出表's total: 0 when that table is 空表列示."""
+    _check(sanzhong, q, 0.0, "万元", "政府基金预算")
