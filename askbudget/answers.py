@@ -26,6 +26,7 @@ _PAIR = re.compile(r"两者|二者|两项|它们|这两|两个数|两年")
 _TEXT_COLUMNS = frozenset({"采购物品名称", "目录序号", "政府采购目录序号", "计量单位"})
 
 
+_ASKS_WHO = re.compile(r"(发给|给了?|发放给|用于|补助给|奖励给?)谁|谁(来)?(领|拿|得|享受)|哪些人|什么人|哪些学生")
 _WHICH_FUNDS = re.compile(r"什么资金|哪类资金|哪种资金|资金来源|什么钱|哪来的钱|钱从哪")
 _FUND_COLUMNS = ("一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨", "单位资金", "财政拨款结转",
                  "非财政拨款结转结余")
@@ -75,6 +76,10 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         if out is None:
             return self._not_found(it, docs), ctx
         ans, new_ctx = out
+        if ans.status == "answered" and ans.unit in MONEY and _ASKS_WHO.search(it.text) and not re.search(r"多少|几", it.text):
+            # "奖励金发给谁": the document gives the amount, never who receives it
+            return Answer(it.question, "not_found", "文件只列出这笔钱的预算金额，没有说明发给谁、由谁使用。" + ans.text,
+                          intent=it.describe()), ctx
         if ans.status == "answered":
             new_ctx.intent = it
             return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), new_ctx

@@ -1098,3 +1098,10 @@ def test_an_items_funds_jiaoyu(jiaoyu):
 def test_an_empty_fund_table_said_shortly_is_zero(sanzhong, q):
     """政府性基金支出 is the 政府性基金预算财政拨款支出表's total: 0 when that table is 空表列示."""
     _check(sanzhong, q, 0.0, "万元", "政府基金预算")
+
+
+@pytest.mark.parametrize("q", ["奖励金发给谁", "退休费发给谁", "助学金给哪些学生", "谁能领助学金"])
+def test_who_receives_money_is_not_its_amount(sanzhong, q):
+    """The document gives 助学金's amount, never who receives it: no figure answers "发给谁"."""
+    sanzhong.reset()
+    assert sanzhong.ask(q).status != "answered", q
