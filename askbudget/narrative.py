@@ -111,7 +111,7 @@ class NarrativeMixin(Resolver):
             return (Answer(it.question, "answered", text, value, "个" if counting else None, (cite,),
                            items=tuple(Item(n) for n in chosen)), Context(doc=d))
         if re.fullmatch(r"\d+(?:\.\d+)?", r["value"] or ""):
-            unit = {"编制数": "名", "在职人数": "人", "退休人数": "人"}.get(r["key"], "")
+            unit = {"编制数": "名", "在职人数": "人", "退休人数": "人", "在校学生数": "人"}.get(r["key"], "")
             text = f"{doc.unit_name}的{r['key']}为{r['value']}{unit}{self._unit_note(d, it)}。"
             return Answer(it.question, "answered", text, float(r["value"]), unit or None, (cite,)), Context(doc=d)
         text = f"{doc.unit_name}的{r['key']}是“{r['value']}”{self._unit_note(d, it)}。"

@@ -1105,3 +1105,14 @@ def test_who_receives_money_is_not_its_amount(sanzhong, q):
     """The document gives 助学金's amount, never who receives it: no figure answers "发给谁"."""
     sanzhong.reset()
     assert sanzhong.ask(q).status != "answered", q
+
+
+@pytest.mark.parametrize("q,value,unit", [
+    ("教职工有多少人", 115, "人"), ("在职人员多少", 115, "人"), ("学校有多少在校学生", 1860, "人"),
+    ("在校生人数", 1860, "人"), ("有几个处室", 4, "个"), ("核定编制多少", 120, "名"), ("退休人员几个", 12, "人"),
+])
+def test_staffing_counts_come_from_the_stated_facts(sanzhong, q, value, unit):
+    sanzhong.reset()
+    ans = sanzhong.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value) and ans.unit == unit, (q, ans.text)
+    assert any("职责" in c.table or "机构" in c.table for c in ans.citations), (q, [c.table for c in ans.citations])

@@ -1111,3 +1111,19 @@ def test_a_document_in_another_unit_answers_as_the_wanyuan_one(tmp_path: Path, g
             assert (a.value is None) == (b.value is None) and (a.value is None or abs(a.value - b.value) < 1e-6), (
                 q, a.value, b.value)
     assert asked, "no question bank beside the corpus documents"
+
+
+@pytest.fixture(scope="module")
+def sanzhong_conn(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
+    """A school (tests/data): its staffing sentence words things otherwise (内设 N 个处室, 在职教职工, 在校学生)."""
+    db = tmp_path_factory.mktemp("sanzhong") / "s.db"
+    build_store([Path(__file__).parent / "data" / "lunan-sanzhong-2025.txt"], db)
+    return sqlite3.connect(db)
+
+
+@pytest.mark.parametrize("key,value", [("科室数", "4"), ("科室所队", "校长办公室、教务处、德育处、总务处"),
+                                       ("编制数", "120"), ("在职人数", "115"), ("退休人数", "12"),
+                                       ("在校学生数", "1860")])
+def test_staffing_facts_in_other_words(sanzhong_conn: sqlite3.Connection, key: str, value: str) -> None:
+    got = sanzhong_conn.execute("SELECT value FROM facts WHERE key = ?", (key,)).fetchall()
+    assert [r[0] for r in got] == [value]

@@ -30,10 +30,11 @@ NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
 TERMINAL = "。！？!?；;：:”」）)"
 MONEY_RE = re.compile(r"(?<![\d,.])\d[\d,]{0,23}(?:\.\d{1,6})?(?![\d,.])\s*(?:万元|亿元|元)")  # bounded: see statements.FIG_RE
 GLOSS_RE = re.compile(r"^(?:[-*•]\s*)?(\d+)\s*[、.．]\s*(.+?)\s*[:：]\s*(.*)$", re.S)
-DEPTS_RE = re.compile(r"设有\s*(\d+)\s*个\s*([^：:，,。]{0,12}?)\s*[：:]\s*([^。]+)")
+DEPTS_RE = re.compile(r"(?:设有|内设|下设)\s*(\d+)\s*个\s*([^：:，,。]{0,12}?)\s*[：:]\s*([^。]+)")
 STAFF_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("编制数", re.compile(r"(?:核定|批复)?[^，。；]{0,6}编制\s*(\d+)\s*[名人个]")),
-    ("在职人数", re.compile(r"(?:实有)?在职(?:人员|人数)?\s*(\d+)\s*[名人]")),
+    ("在职人数", re.compile(r"(?:实有)?在职(?:人员|人数|教职工|职工|干部职工)?\s*(\d+)\s*[名人]")),
+    ("在校学生数", re.compile(r"在校(?:学生|生)\s*(\d+)\s*[名人]")),
     ("退休人数", re.compile(r"(?:离)?退休(?:人员|人数)?\s*(\d+)\s*[名人]")),
 )
 NATURE_RE = re.compile(r"为([^，。、]{1,8}级)[、，]\s*([^，。、]{1,6}单位)[，,]\s*经费(?:保障)?形式(?:是|为)([^，。]{2,12})")
