@@ -33,6 +33,9 @@ _FUND_COLUMNS = ("一般公共预算拨款", "基金预算拨款", "国有资本
 _WHICH_PROJECT = re.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
 
 
+_CHANGE_WORDS = re.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
+
+
 class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
@@ -48,9 +51,17 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             return Answer(it.question, "not_found", f"上一问只得到一个数{had}，没有两个数可以合在一起算；"
                           f"请把两项都说出来，例如“水费和电费合计多少”。", intent=it.describe()), ctx
         it = self._inherit(it, ctx)
+        it = self._same_unit_that_year(it)
         docs = self._docs(it)
         if isinstance(docs, Answer):
             return docs, ctx
+        across = self._two_stored_years(it, ctx)
+        if across is not None:
+            ans, new_ctx = across
+            if ans.status == "answered":
+                new_ctx.intent = it
+            return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), \
+                (new_ctx if ans.status == "answered" else ctx)
         if it.what == "yoy" and it.year is not None and docs and all(self.docs[d].year == it.year for d in docs) \
                 and not re.search(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%", it.text):
             it = replace(it, what="figure")  # that year has its own document: read it there
@@ -87,6 +98,20 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             ctx = Context(intent=ctx.intent, figs=ctx.figs, refs=ctx.refs, subject_keys=ctx.subject_keys,
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
+
+    def _same_unit_that_year(self, it: Intent) -> Intent:
+        """A unit carried from the last question (or named) with another year asked: that unit's
+        document of that year when the store holds it ("财政局电费" then "去年呢" reads the stored
+        2022 document, not an estimate from the 2023 narrative)."""
+        if it.unit_doc is None or it.unit_doc not in self.docs or it.year is None or len(it.unit_docs) > 1:
+            return it
+        here = self.docs[it.unit_doc]
+        if here.year == it.year or (it.what == "yoy" and _CHANGE_WORDS.search(it.text)):
+            return it
+        same = [d for d in self.docs if self.docs[d].unit_name == here.unit_name and self.docs[d].year == it.year]
+        if not same:
+            return it
+        return replace(it, unit_doc=max(same), unit_docs=(max(same),) if it.unit_docs else ())
 
     def _has_column(self, refs: list[RowRef], cols: tuple[str, ...]) -> bool:
         """Some row of the previous subject (in any table of its document) has one of ``cols``."""

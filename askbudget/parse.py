@@ -65,6 +65,7 @@ class Intent:
     measure: str | None = None
     year: int | None = None
     year_rel: int | None = None
+    years: tuple[int, ...] = ()  # every year written, in order ("2022年和2023年的电费合计")
     unit_doc: int | None = None
     unit_docs: tuple[int, ...] = ()  # every unit the question names, in order ("分局和财政局的电费合计")
     op: tuple[str, float] | None = None  # an operation on the figure: ("div", 2) for 一半, ("mul", 2) for 两倍
@@ -526,7 +527,8 @@ def _parse(question: object, v: Vocab) -> Intent:
     return Intent(
         question=question, text=text, what=what, subjects=tuple(mentions), tables=tuple(dict.fromkeys(tables)),
         columns=tuple(dict.fromkeys(columns)), cues=frozenset(cues), money_unit=money_unit, measure=measure,
-        year=year, year_rel=year_rel, unit_doc=unit_doc, unit_docs=tuple(unit_docs), op=op, topn=topn,
+        year=year, year_rel=year_rel, years=tuple(dict.fromkeys(years)), unit_doc=unit_doc,
+        unit_docs=tuple(unit_docs), op=op, topn=topn,
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
     )

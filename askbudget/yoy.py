@@ -8,10 +8,20 @@ import re
 import sqlite3
 from dataclasses import replace
 
-from .answer import Answer, Citation
+from .answer import Answer, Citation, Item
 from .parse import Intent
 from .plan import Context, Fig, fmt, _lcs, MONEY, Resolver
 from .vocab import key
+
+
+_SUM = re.compile(r"合计|一共|总共|加起来|之和|总和|共计|加在一起")
+_CHANGE = re.compile(r"比.{0,12}(多|少|高|低|增|减|涨|降)|差|相差|增加|减少|增长|下降|变化|增减|多了|少了|涨|降")
+_PCT = re.compile(r"百分之|增长率|增幅|降幅|%|幅度|几成")
+_MORE = re.compile(r"哪.{0,3}(多|高|大)(?!少)|哪一?年.*(多|高|大)(?!少)")
+_LESS = re.compile(r"哪.{0,3}(?<!多)(少|低|小)|哪一?年.*(?<!多)(少|低|小)")
+_BOTH_YEARS = re.compile(r"两年|两个年度|两个年份|这两年|两年度")
+_PREV = re.compile(r"去年|上年|上一年|前一年|同比|前年")
+_NO_ACROSS = ("refuse", "text", "list", "glossary", "when", "code_of", "fact", "reason", "rank", "count", "share")
 
 
 class YoyMixin(Resolver):
@@ -41,6 +51,117 @@ class YoyMixin(Resolver):
                     cands.add(k)
         return self.statements(cands, docs)
 
+    def _unit_years(self, it: Intent) -> dict[int, int]:
+        """The documents of the unit in scope by year (one unit named, or the store's only unit)."""
+        if it.unit_doc is not None and it.unit_doc in self.docs:
+            unit = self.docs[it.unit_doc].unit_name
+        else:
+            units = {d.unit_name for d in self.docs.values()}
+            if len(units) != 1:
+                return {}
+            unit = units.pop()
+        out: dict[int, int] = {}
+        for d in sorted(self.docs):
+            if self.docs[d].unit_name == unit:
+                out[self.docs[d].year] = d
+        return out
+
+    def _two_stored_years(self, it: Intent, ctx: Context) -> tuple[Answer, Context] | None:
+        """One subject in two stored years of one unit: each year read from its own document, then combined.
+
+        Why: once the store holds last year's document, "比去年增加多少" / "两年合计" / "哪年多" are the
+        difference, sum or comparison of two printed figures (with the formula), never one year's figure
+        alone and never a narrative-derived estimate.
+        """
+        if it.what in _NO_ACROSS or it.op is not None or len(it.unit_docs) >= 2 or not it.subjects:
+            return None
+        if len({m.key for m in it.subjects}) != 1:
+            return None
+        by_year = self._unit_years(it)
+        if len(by_year) < 2:
+            return None
+        t = it.text.replace("比例", "").replace("比重", "")
+        latest = max(by_year)
+        asked = list(it.years)
+        if it.year_rel is not None and not it.years:
+            asked.append(latest + it.year_rel)
+        change = bool(_CHANGE.search(t) or _PCT.search(t))
+        if len(asked) >= 2:
+            first, second = asked[0], asked[1]
+        elif (_BOTH_YEARS.search(t) or re.search(r"哪一?年", t)) and not asked:
+            first, second = sorted(by_year)[-1], sorted(by_year)[-2]
+        elif change and (it.what == "yoy" or _PREV.search(t)):
+            ex = it.years[0] if it.years else None
+            if ex is not None and re.search(rf"(比|较|与|同|对比)(20)?{ex % 100}年", t):
+                first, second = latest, ex  # "差旅费比2022年减少了多少": this year against the year named
+            elif ex is not None:
+                first, second = ex, ex - 1  # "2023年电费比上年增加多少"
+            else:
+                first, second = latest, latest + (it.year_rel if it.year_rel is not None and it.year_rel < 0 else -1)
+        else:
+            return None
+        if first == second or first not in by_year or second not in by_year:
+            return None
+        figs: list[Fig] = []
+        subject = it.subjects[0].text
+        for y in (first, second):
+            d = by_year[y]
+            sub = replace(it, year=y, years=(), year_rel=None, what="figure", unit_doc=d, unit_docs=(), op=None,
+                          cues=frozenset(c for c in it.cues if c not in ("sum", "diff", "pct", "followup")))
+            got = self._a_figure(sub, ctx, [d])
+            if not got or got[0].status != "answered" or got[0].value is None:
+                if change and not asked:
+                    return None  # the narrative's stated change may still answer it
+                return self._refuse(it, f"{y}年的文件中没有找到“{subject}”的数，不能按两年计算", "not_found"), ctx
+            figs.append(Fig(f"{y}年{subject}", got[0].value, got[0].unit or "", got[0].citations, doc=d, year=y))
+        a, b = figs
+        if a.unit != b.unit or (a.cites and b.cites and a.cites[0].row != b.cites[0].row):
+            return None
+        cites = tuple(dict.fromkeys(a.cites + b.cites))
+        u = a.unit
+        if _SUM.search(t):
+            v = round(a.value + b.value, 6)
+            der = f"{a.label} {fmt(a.value, u)} + {b.label} {fmt(b.value, u)} = {fmt(v, u)}{u}"
+            return (Answer(it.question, "answered", f"{first}年与{second}年{subject}合计{fmt(v, u)}{u}（{der}）。",
+                           v, u, cites, derivation=der), Context(figs=figs, what="sum", doc=a.doc))
+        if _MORE.search(t) or _LESS.search(t):
+            pick = max(figs, key=lambda f: f.value) if _MORE.search(t) else min(figs, key=lambda f: f.value)
+            if a.value == b.value:
+                text = f"两年{subject}一样多，都是{fmt(a.value, u)}{u}。"
+            else:
+                text = f"{pick.label}{'较多' if _MORE.search(t) else '较少'}，为{fmt(pick.value, u)}{u}" \
+                       f"（{a.label}{fmt(a.value, u)}{u}，{b.label}{fmt(b.value, u)}{u}）。"
+            return (Answer(it.question, "answered", text, pick.value, u, cites), Context(figs=figs, what="each", doc=a.doc))
+        if change:
+            late, early = (a, b) if first > second else (b, a)
+            d = round(late.value - early.value, 6)
+            word = "增加" if d > 0 else "减少" if d < 0 else "持平"
+            der = f"{late.label} {fmt(late.value, u)} − {early.label} {fmt(early.value, u)} = {fmt(d, u)}{u}"
+            if _PCT.search(t):
+                if not early.value:
+                    return self._refuse(it, f"{early.label}为0，算不出增长率", "not_found"), ctx
+                r = round(d / early.value * 100, 2)
+                der2 = f"（{fmt(late.value, u)} − {fmt(early.value, u)}）÷ {fmt(early.value, u)} × 100% = {r:.2f}%"
+                text = f"{subject}{late.label[:5]}较{early.label[:5]}{'增长' if r >= 0 else '下降'}{abs(r):.2f}%（{der2}）。"
+                return (Answer(it.question, "answered", text, abs(r), "%", cites, derivation=der2),
+                        Context(figs=figs, what="diff", doc=late.doc))
+            if len(asked) >= 2 and re.search(r"比.{0,12}(多|少|高|低)", t):
+                # "2022年电费比2023年少多少": said in the order asked
+                d2 = round(a.value - b.value, 6)
+                hi, lo = (a, b) if d2 >= 0 else (b, a)
+                der = f"{hi.label} {fmt(hi.value, u)} − {lo.label} {fmt(lo.value, u)} = {fmt(abs(d2), u)}{u}"
+                text = f"{a.label}比{b.label}{'多' if d2 >= 0 else '少'}{fmt(abs(d2), u)}{u}（{der}）。"
+                return (Answer(it.question, "answered", text, abs(d2), u, cites, derivation=der),
+                        Context(figs=figs, what="diff", doc=a.doc))
+            if d < 0:
+                der = f"{early.label} {fmt(early.value, u)} − {late.label} {fmt(late.value, u)} = {fmt(-d, u)}{u}"
+            text = f"{subject}{late.label[:5]}较{early.label[:5]}{word}{fmt(abs(d), u)}{u}（{der}）。"
+            return (Answer(it.question, "answered", text, abs(d), u, cites, derivation=der),
+                    Context(figs=figs, what="diff", doc=late.doc))
+        text = "；".join(f"{f.label}{fmt(f.value, u)}{u}" for f in figs)
+        return (Answer(it.question, "answered", text + "。", None, None, cites,
+                       items=tuple(Item(f.label, f.value, f.unit) for f in figs)), Context(figs=figs, what="each", doc=a.doc))
+
     def _a_yoy(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         if not docs:
             return None
@@ -62,6 +183,11 @@ class YoyMixin(Resolver):
         cur_year = self.docs[d].year if d is not None else latest
         prev_year = cur_year - 1
         if year is not None and year < cur_year and not any(r["base_year"] == year or r["year"] == year for r in rows):
+            held = sorted(self._unit_years(replace(it, unit_doc=d if d is not None else it.unit_doc)))
+            if len(held) > 1 or len(self.docs) > 1:
+                return self._refuse(it, f"库中{self._short_unit(d) if d is not None else '该单位'}只有"
+                                        f"{'、'.join(str(y) for y in held)}年的预算文件，文件中也推算不出{year}年的数",
+                                    "not_found"), ctx
             return self._refuse(it, f"文件只有{cur_year}年的预算及与{prev_year}年的比较，推算不出{year}年的数", "not_found"), ctx
         want_pct = "pct" in it.cues or bool(re.search(r"百分之|增长率|增幅|降幅|%", it.text))
         want_prev = year is not None and year < cur_year and not re.search(r"比|较|相比|增加|减少|变化|增长|下降|多了|少了", it.text.replace("比例", ""))
