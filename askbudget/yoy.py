@@ -131,7 +131,9 @@ class YoyMixin(Resolver):
             else:
                 text = f"{pick.label}{'较多' if _MORE.search(t) else '较少'}，为{fmt(pick.value, u)}{u}" \
                        f"（{a.label}{fmt(a.value, u)}{u}，{b.label}{fmt(b.value, u)}{u}）。"
-            return (Answer(it.question, "answered", text, pick.value, u, cites), Context(figs=figs, what="each", doc=a.doc))
+            der = f"{a.label} {fmt(a.value, u)}，{b.label} {fmt(b.value, u)}"
+            return (Answer(it.question, "answered", text, pick.value, u, cites, derivation=der),
+                    Context(figs=figs, what="each", doc=a.doc))
         if change:
             late, early = (a, b) if first > second else (b, a)
             d = round(late.value - early.value, 6)

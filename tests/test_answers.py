@@ -1116,3 +1116,155 @@ def test_staffing_counts_come_from_the_stated_facts(sanzhong, q, value, unit):
     ans = sanzhong.ask(q)
     assert ans.status == "answered" and ans.value == pytest.approx(value) and ans.unit == unit, (q, ans.text)
     assert any("职责" in c.table or "机构" in c.table for c in ans.citations), (q, [c.table for c in ans.citations])
+
+
+# ---- two stored years of one unit (财政局 2022 from tests/data, 2023 from the corpus) ----
+CZJ_2022 = Path(__file__).resolve().parent / "data" / "tangshan-gaoxin-czj-2022.txt"
+
+
+@pytest.fixture(scope="module")
+def czj_years(czj_doc, tmp_path_factory):
+    db = tmp_path_factory.mktemp("store") / "czj-years.db"
+    build_store([CZJ_2022, czj_doc], db)
+    return Assistant(db)
+
+
+@pytest.fixture(scope="module")
+def czj_years_and_gongan(czj_doc, gongan_doc, tmp_path_factory):
+    db = tmp_path_factory.mktemp("store") / "czj-years-gongan.db"
+    build_store([CZJ_2022, czj_doc, gongan_doc], db)
+    return Assistant(db)
+
+
+# (question, value, unit, the years the answer must say): each year's figure comes from that year's own
+# document; none named → the latest; 去年 → the latest − 1; a change/sum/which-year is computed from the
+# two printed figures and says both years
+TWO_YEARS = [
+    ("电费多少", 9.40, "万元", (2023,)),
+    ("电费预算是多少", 9.40, "万元", (2023,)),
+    ("今年办公费", 12.80, "万元", (2023,)),
+    ("2023年差旅费", 6.50, "万元", (2023,)),
+    ("2022年电费", 9.00, "万元", (2022,)),
+    ("二〇二二年的电费是多少", 9.00, "万元", (2022,)),
+    ("22年的办公费", 14.80, "万元", (2022,)),
+    ("去年的电费", 9.00, "万元", (2022,)),
+    ("上年办公费多少", 14.80, "万元", (2022,)),
+    ("奖金去年多少", 44.00, "万元", (2022,)),
+    ("去年预算收入总计", 767.36, "万元", (2022,)),
+    ("2022年日常公用经费", 57.40, "万元", (2022,)),
+    ("预算管理一体化系统建设2022年安排多少", 95.00, "万元", (2022,)),
+    ("电费比去年增加了多少", 0.40, "万元", (2022, 2023)),
+    ("电费增长了多少", 0.40, "万元", (2022, 2023)),
+    ("差旅费比上年减少多少", 0.40, "万元", (2022, 2023)),
+    ("人员经费较上年增加多少", 25.24, "万元", (2022, 2023)),
+    ("三公经费比去年减少了多少", 1.40, "万元", (2022, 2023)),
+    ("电费增长率", 4.44, "%", (2022, 2023)),
+    ("2022年电费比2023年少多少", 0.40, "万元", (2022, 2023)),
+    ("两年电费合计", 18.40, "万元", (2022, 2023)),
+    ("2022年和2023年三公经费合计", 21.80, "万元", (2022, 2023)),
+    ("哪年电费多", 9.40, "万元", (2022, 2023)),
+    ("哪一年三公经费少", 10.20, "万元", (2022, 2023)),
+    ("2022年的三公经费是多少", 11.60, "万元", (2022,)),
+    ("今年三公经费", 10.20, "万元", (2023,)),
+    ("2022年政府采购预算", 103.40, "万元", (2022,)),
+    ("政府采购预算一共多少", 90.20, "万元", (2023,)),
+    ("2022年复印纸买多少箱", 180.0, "箱", (2022,)),
+    ("复印纸采购数量", 150.0, "箱", (2023,)),
+    ("2022年监督检查采购项目数量", 70.0, "个", (2022,)),
+    ("监督检查采购项目数量指标", 80.0, "个", (2023,)),
+]
+
+
+@pytest.mark.parametrize("q,value,unit,years", TWO_YEARS, ids=[r[0] for r in TWO_YEARS])
+def test_two_stored_years_of_one_unit(czj_years, q, value, unit, years):
+    czj_years.reset()
+    ans = czj_years.ask(q)
+    assert ans.status == "answered" and ans.unit == unit, (q, ans.status, ans.text)
+    assert ans.value == pytest.approx(value, abs=0.006), (q, ans.text)
+    for y in years:
+        assert str(y) in ans.text, (q, y, ans.text)
+    # every figure is read from the document of its own year, never estimated from the other year's narrative
+    assert {c.year for c in ans.citations} == set(years), (q, [(c.year, c.table) for c in ans.citations])
+    assert "推算" not in ans.text, (q, ans.text)
+    if len(years) == 2:
+        assert ans.derivation, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,missing", [("2021年电费", 2021), ("前年电费", 2021), ("2024年电费", 2024),
+                                       ("二〇二一年的办公费是多少", 2021)])
+def test_a_year_the_store_lacks_names_the_years_held(czj_years, q, missing):
+    czj_years.reset()
+    ans = czj_years.ask(q)
+    assert ans.status == "not_found" and ans.value is None, (q, ans.text)
+    assert str(missing) in ans.text and "2023" in ans.text, (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["2022年便携式计算机单价", "2022年便携式计算机数量", "2022年房屋价值"])
+def test_a_figure_only_in_one_year_is_not_found_in_the_other(czj_years, q):
+    czj_years.reset()
+    assert czj_years.ask(q).status == "not_found", q
+
+
+@pytest.mark.parametrize("turns,value,year", [
+    (["电费多少", "去年呢"], 9.00, 2022),
+    (["电费多少", "2022年呢"], 9.00, 2022),
+    (["2022年电费", "2023年呢"], 9.40, 2023),
+    (["办公费", "上年呢"], 14.80, 2022),
+    (["2022年三公经费", "今年呢"], 10.20, 2023),
+])
+def test_a_year_follow_up_reads_that_years_document(czj_years, turns, value, year):
+    czj_years.reset()
+    for q in turns:
+        ans = czj_years.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value), (turns, ans.text)
+    assert {c.year for c in ans.citations} == {year} and str(year) in ans.text, (turns, ans.text)
+
+
+def test_two_years_then_their_sum(czj_years):
+    czj_years.reset()
+    czj_years.ask("电费多少")
+    czj_years.ask("去年呢")
+    ans = czj_years.ask("两年合计")
+    assert ans.status == "answered" and ans.value == pytest.approx(18.40), ans.text
+
+
+# a unit and a year combine: the store holds 财政局 2022 + 2023 and 分局 2023 only
+@pytest.mark.parametrize("turns,value,year", [
+    (["财政局2022年电费"], 9.00, 2022),
+    (["2022年财政局电费"], 9.00, 2022),
+    (["财政局去年的电费"], 9.00, 2022),
+    (["财政局的电费"], 9.40, 2023),
+    (["分局电费"], 95.00, 2023),
+    (["财政局电费比去年增加多少"], 0.40, None),
+    (["财政局两年电费合计"], 18.40, None),
+    (["财政局电费", "去年呢"], 9.00, 2022),
+    (["电费多少", "财政局的"], 9.40, 2023),
+])
+def test_unit_and_year_filters_combine(czj_years_and_gongan, turns, value, year):
+    a = czj_years_and_gongan
+    a.reset()
+    for q in turns:
+        ans = a.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value), (turns, ans.text)
+    assert all("财政局" in c.unit for c in ans.citations) or value == 95.00, (turns, ans.citations)
+    if year is not None:
+        assert {c.year for c in ans.citations} == {year}, (turns, ans.citations)
+
+
+@pytest.mark.parametrize("q", ["分局2022年电费", "分局去年的电费", "财政局2021年电费"])
+def test_a_unit_year_pair_the_store_lacks_is_not_found(czj_years_and_gongan, q):
+    a = czj_years_and_gongan
+    a.reset()
+    ans = a.ask(q)
+    assert ans.status == "not_found" and ans.value is None, (q, ans.text)
+
+
+def test_no_unit_named_with_two_units_is_still_ambiguous(czj_years_and_gongan):
+    a = czj_years_and_gongan
+    a.reset()
+    for q in ("电费多少", "2022年电费", "两年电费合计"):
+        a.reset()
+        ans = a.ask(q)
+        assert ans.status in ("ambiguous", "answered"), (q, ans.text)
+        if ans.status == "answered":  # only 财政局 has 2022: answered for it, saying so
+            assert all("财政局" in c.unit for c in ans.citations), (q, ans.text)
