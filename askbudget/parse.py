@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from . import settings
 from .normalize import read_number
-from .vocab import Vocab, key, norm
+from .vocab import Terms, Vocab, key, norm
 
 SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
 
@@ -66,6 +66,7 @@ class Intent:
     year: int | None = None
     year_rel: int | None = None
     years: tuple[int, ...] = ()  # every year written, in order ("2022年和2023年的电费合计")
+    year_rels: tuple[int, ...] = ()  # every relative year written, in order (去年 -1, 今年 0)
     unit_doc: int | None = None
     unit_docs: tuple[int, ...] = ()  # every unit the question names, in order ("分局和财政局的电费合计")
     op: tuple[str, float] | None = None  # an operation on the figure: ("div", 2) for 一半, ("mul", 2) for 两倍
@@ -355,6 +356,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     facts: list[str] = []
     measure = None
     year_rel = None
+    year_rels: list[int] = []  # every relative year written ("去年和今年的电费合计")
     unit_doc = None
     unit_names: list[str] = list(written_units)
     unknown_units: list[str] = []
@@ -437,6 +439,7 @@ def _parse(question: object, v: Vocab) -> Intent:
             refuse_status = "not_found"
         if "year" in kinds and not is_neutral:
             year_rel = int(kinds["year"])
+            year_rels.append(year_rel)
         if "table" in kinds:
             tables.append(kinds["table"])
         if "column" in kinds:
@@ -459,6 +462,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         refuse, refuse_status = f"库中没有“{unknown_units[0]}”的预算文件（现有：{names}）", "not_found"
     if year is None and year_rel is not None and v.latest_year:
         year = v.latest_year + year_rel
+    year_rels = _all_year_rels(text, terms, year_rels)
     if refuse == "chat":
         return Intent(question, text, "refuse", refuse="我只回答关于单位预算公开文件的问题", refuse_status="out_of_scope")
     if refuse:
@@ -527,7 +531,8 @@ def _parse(question: object, v: Vocab) -> Intent:
     return Intent(
         question=question, text=text, what=what, subjects=tuple(mentions), tables=tuple(dict.fromkeys(tables)),
         columns=tuple(dict.fromkeys(columns)), cues=frozenset(cues), money_unit=money_unit, measure=measure,
-        year=year, year_rel=year_rel, years=tuple(dict.fromkeys(years)), unit_doc=unit_doc,
+        year=year, year_rel=year_rel, years=tuple(dict.fromkeys(years)),
+        year_rels=tuple(dict.fromkeys(year_rels)), unit_doc=unit_doc,
         unit_docs=tuple(unit_docs), op=op, topn=topn,
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
@@ -616,6 +621,20 @@ _MONTH = re.compile(r"(?<![\d.])(\d{1,2}|[一二三四五六七八九十]{1,3})�
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
 _SHORT_YEAR = re.compile(r"(?<![\d.≥≤<>=])(1[5-9]|[23]\d)(?=年(?!限|内|以|左右|间))")
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def _all_year_rels(text: str, terms: Terms, seen: list[int]) -> list[int]:
+    """Every relative year word in the text, in order ("去年和今年"), even where the tokenizer glued one
+    to its neighbour; words the lexicon marks neutral (上年结转, 本年收入合计) are not years."""
+    words = terms.get("year")
+    if not words:
+        return seen
+    scan = text
+    for n in sorted(terms.get("neutral"), key=len, reverse=True):
+        scan = scan.replace(n, "#" * len(n))
+    pat = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    found = [int(words[m.group(0)]) for m in pat.finditer(scan)]
+    return found if len(set(found)) > len(set(seen)) else seen
 
 
 def _spelled_years(text: str) -> str:

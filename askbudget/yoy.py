@@ -21,7 +21,7 @@ _MORE = re.compile(r"哪.{0,3}(多|高|大)(?!少)|哪一?年.*(多|高|大)(?!�
 _LESS = re.compile(r"哪.{0,3}(?<!多)(少|低|小)|哪一?年.*(?<!多)(少|低|小)")
 _BOTH_YEARS = re.compile(r"两年|两个年度|两个年份|这两年|两年度")
 _PREV = re.compile(r"去年|上年|上一年|前一年|同比|前年")
-_NO_ACROSS = ("refuse", "text", "list", "glossary", "when", "code_of", "fact", "reason", "rank", "count", "share")
+_NO_ACROSS = ("refuse", "text", "list", "glossary", "when", "code_of", "fact", "reason", "rank", "count")
 
 
 class YoyMixin(Resolver):
@@ -75,20 +75,20 @@ class YoyMixin(Resolver):
         """
         if it.what in _NO_ACROSS or it.op is not None or len(it.unit_docs) >= 2 or not it.subjects:
             return None
-        if len({m.key for m in it.subjects}) != 1:
-            return None
         by_year = self._unit_years(it)
-        if len(by_year) < 2:
+        if not by_year:
             return None
         t = it.text.replace("比例", "").replace("比重", "")
+        for m in sorted(it.subjects, key=lambda m: len(m.text), reverse=True):
+            t = t.replace(m.text, "#")  # "差旅费" is no 差 (difference), "增长率" of a subject name no change
         latest = max(by_year)
-        asked = list(it.years)
-        if it.year_rel is not None and not it.years:
-            asked.append(latest + it.year_rel)
+        held = "、".join(str(y) for y in sorted(by_year))
+        who = self._short_unit(by_year[latest])
+        asked = list(it.years) or list(dict.fromkeys(latest + r for r in it.year_rels))
         change = bool(_CHANGE.search(t) or _PCT.search(t))
         if len(asked) >= 2:
             first, second = asked[0], asked[1]
-        elif (_BOTH_YEARS.search(t) or re.search(r"哪一?年", t)) and not asked:
+        elif (_BOTH_YEARS.search(t) or re.search(r"哪一?年", t)) and not asked and len(by_year) >= 2:
             first, second = sorted(by_year)[-1], sorted(by_year)[-2]
         elif change and (it.what == "yoy" or _PREV.search(t)):
             ex = it.years[0] if it.years else None
@@ -97,28 +97,62 @@ class YoyMixin(Resolver):
             elif ex is not None:
                 first, second = ex, ex - 1  # "2023年电费比上年增加多少"
             else:
-                first, second = latest, latest + (it.year_rel if it.year_rel is not None and it.year_rel < 0 else -1)
+                first, second = latest, latest + (min(it.year_rels) if it.year_rels and min(it.year_rels) < 0 else -1)
         else:
             return None
-        if first == second or first not in by_year or second not in by_year:
+        if first == second:
             return None
+        late, early = max(first, second), min(first, second)
+        if change and late not in by_year:
+            # "2022年电费比2021年增加多少" against a 2023 document: its narrative compares 2023 with 2022 only
+            return self._refuse(it, f"库中{who}只有{held}年的预算文件，算不出{late}年比{early}年的变化", "not_found"), ctx
+        if len(by_year) < 2:
+            return None  # one document: its narrative's stated change (yoy) answers it
+        if change and early not in by_year:
+            if late == latest:
+                return None  # the latest document's narrative may state the change
+            return self._refuse(it, f"库中{who}只有{held}年的预算文件，算不出{late}年比{early}年的变化", "not_found"), ctx
+        if first not in by_year or second not in by_year:
+            missing = first if first not in by_year else second
+            return self._refuse(it, f"库中{who}只有{held}年的预算文件，没有{missing}年的数", "not_found"), ctx
+        if "倍" in t and re.search(r"(多|增加|增长|高)(了)?(几|多少)倍", t):
+            return self._refuse(it, "“多几倍”可以理解为“是几倍”或“增加了几倍”，请说明要哪一种", "ambiguous"), ctx
+        keys = list(dict.fromkeys(m.key for m in it.subjects))
+        if len(keys) > 1:
+            if not _SUM.search(t):
+                return None
+            return self._sum_subjects_two_years(it, ctx, by_year, (first, second))
         figs: list[Fig] = []
         subject = it.subjects[0].text
         for y in (first, second):
-            d = by_year[y]
-            sub = replace(it, year=y, years=(), year_rel=None, what="figure", unit_doc=d, unit_docs=(), op=None,
-                          cues=frozenset(c for c in it.cues if c not in ("sum", "diff", "pct", "followup")))
-            got = self._a_figure(sub, ctx, [d])
-            if not got or got[0].status != "answered" or got[0].value is None:
+            got = self._year_figure(it, ctx, by_year[y], y, it.subjects)
+            if got is None:
                 if change and not asked:
                     return None  # the narrative's stated change may still answer it
                 return self._refuse(it, f"{y}年的文件中没有找到“{subject}”的数，不能按两年计算", "not_found"), ctx
-            figs.append(Fig(f"{y}年{subject}", got[0].value, got[0].unit or "", got[0].citations, doc=d, year=y))
+            figs.append(replace(got, label=f"{y}年{subject}"))
         a, b = figs
         if a.unit != b.unit or (a.cites and b.cites and a.cites[0].row != b.cites[0].row):
             return None
         cites = tuple(dict.fromkeys(a.cites + b.cites))
         u = a.unit
+        if it.what == "share" or "倍" in t:
+            if not b.value:
+                return self._refuse(it, f"{b.label}为0，不能相除", "not_found"), ctx
+            if "倍" in t:
+                r = round(a.value / b.value, 2)
+                der = f"{a.label} {fmt(a.value, u)} ÷ {b.label} {fmt(b.value, u)} = {r:.2f}"
+                return (Answer(it.question, "answered", f"{a.label}是{b.label}的{r:.2f}倍（{der}）。", r, "倍", cites,
+                               derivation=der), Context(figs=figs, what="ratio", doc=a.doc))
+            r = round(a.value / b.value * 100, 2)
+            der = f"{a.label} {fmt(a.value, u)} ÷ {b.label} {fmt(b.value, u)} × 100% = {r:.2f}%"
+            return (Answer(it.question, "answered", f"{a.label}是{b.label}的{r:.2f}%（{der}）。", r, "%", cites,
+                           derivation=der), Context(figs=figs, what="share", doc=a.doc))
+        if "平均" in t:
+            v = round((a.value + b.value) / 2, 6)
+            der = f"（{a.label} {fmt(a.value, u)} + {b.label} {fmt(b.value, u)}）÷ 2 = {fmt(v, u)}{u}"
+            return (Answer(it.question, "answered", f"{first}年与{second}年{subject}平均{fmt(v, u)}{u}（{der}）。",
+                           v, u, cites, derivation=der), Context(figs=figs, what="avg", doc=a.doc))
         if _SUM.search(t):
             v = round(a.value + b.value, 6)
             der = f"{a.label} {fmt(a.value, u)} + {b.label} {fmt(b.value, u)} = {fmt(v, u)}{u}"
@@ -163,6 +197,38 @@ class YoyMixin(Resolver):
         text = "；".join(f"{f.label}{fmt(f.value, u)}{u}" for f in figs)
         return (Answer(it.question, "answered", text + "。", None, None, cites,
                        items=tuple(Item(f.label, f.value, f.unit) for f in figs)), Context(figs=figs, what="each", doc=a.doc))
+
+    def _year_figure(self, it: Intent, ctx: Context, d: int, y: int, subjects: tuple) -> Fig | None:
+        """One subject's figure read from one year's own document (None when that document lacks it)."""
+        sub = replace(it, year=y, years=(), year_rels=(), year_rel=None, what="figure", unit_doc=d, unit_docs=(),
+                      op=None, subjects=subjects, text=re.sub(r"(几|多少)倍", "多少", it.text),
+                      cues=frozenset(c for c in it.cues if c not in ("sum", "diff", "pct", "followup", "share", "total")))
+        got = self._a_figure(sub, ctx, [d])
+        if not got or got[0].status != "answered" or got[0].value is None or got[0].unit is None:
+            return None
+        return Fig(f"{y}年{subjects[0].text}", got[0].value, got[0].unit, got[0].citations, doc=d, year=y)
+
+    def _sum_subjects_two_years(self, it: Intent, ctx: Context, by_year: dict[int, int],
+                                years: tuple[int, int]) -> tuple[Answer, Context] | None:
+        """"两年的电费和水费合计": every subject in both years, all added (each figure from its own year)."""
+        subs: dict[str, object] = {}
+        for m in it.subjects:
+            subs.setdefault(m.key, m)
+        figs: list[Fig] = []
+        for y in years:
+            for m in subs.values():
+                f = self._year_figure(it, ctx, by_year[y], y, (m,))  # type: ignore[arg-type]
+                if f is None:
+                    return self._refuse(it, f"{y}年的文件中没有找到“{m.text}”的数，不能按两年计算", "not_found"), ctx  # type: ignore[attr-defined]
+                figs.append(f)
+        if len({f.unit for f in figs}) != 1:
+            return None
+        u = figs[0].unit
+        v = round(sum(f.value for f in figs), 6)  # type: ignore[misc]
+        der = " + ".join(f"{f.label} {fmt(f.value, u)}" for f in figs) + f" = {fmt(v, u)}{u}"
+        cites = tuple(dict.fromkeys(c for f in figs for c in f.cites))
+        return (Answer(it.question, "answered", f"合计{fmt(v, u)}{u}（{der}）。", v, u, cites, derivation=der),
+                Context(figs=figs[-2:], what="sum", doc=figs[0].doc))
 
     def _a_yoy(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         if not docs:

@@ -1172,6 +1172,12 @@ TWO_YEARS = [
     ("复印纸采购数量", 150.0, "箱", (2023,)),
     ("2022年监督检查采购项目数量", 70.0, "个", (2022,)),
     ("监督检查采购项目数量指标", 80.0, "个", (2023,)),
+    ("去年和今年的电费合计", 18.40, "万元", (2022, 2023)),
+    ("今年电费比去年多多少", 0.40, "万元", (2022, 2023)),
+    ("两年平均电费", 9.20, "万元", (2022, 2023)),
+    ("今年电费是去年的几倍", 1.04, "倍", (2022, 2023)),
+    ("2023年电费占2022年电费的比例", 104.44, "%", (2022, 2023)),
+    ("两年的电费和水费合计", 21.60, "万元", (2022, 2023)),
 ]
 
 
@@ -1268,3 +1274,22 @@ def test_no_unit_named_with_two_units_is_still_ambiguous(czj_years_and_gongan):
         assert ans.status in ("ambiguous", "answered"), (q, ans.text)
         if ans.status == "answered":  # only 财政局 has 2022: answered for it, saying so
             assert all("财政局" in c.unit for c in ans.citations), (q, ans.text)
+
+
+@pytest.mark.parametrize("q,status", [
+    ("2022年电费比2021年增加多少", "not_found"),  # the 2023 narrative compares 2023 with 2022 only
+    ("2022年电费比上年增加多少", "not_found"),
+    ("2021年和2022年电费合计", "not_found"),
+    ("电费比去年多几倍", "ambiguous"),  # 是几倍 or 增加了几倍
+])
+def test_a_comparison_with_a_year_not_held_is_never_answered(czj_years, q, status):
+    czj_years.reset()
+    ans = czj_years.ask(q)
+    assert ans.status == status and ans.value is None, (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["2022年差旅费比2021年增加多少", "2022年电费比上年增长多少"])
+def test_one_document_never_answers_a_change_between_other_years(czj_only, q):
+    czj_only.reset()
+    ans = czj_only.ask(q)
+    assert ans.status == "not_found" and ans.value is None, (q, ans.text)
