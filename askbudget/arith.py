@@ -186,6 +186,14 @@ class ArithmeticMixin(Resolver):
 
     def _across_units(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """One subject in two units: their sum, difference, or each ("分局和财政局的电费合计")."""
+        want = it.year if (it.years or it.year_rel is not None) else None
+        if want is not None and not re.search(r"比上|比去|较上|较去|同比|增加|减少|增长|下降|变化|增减", it.text):
+            # a year named for both units: a unit without that year's document is not replaced by another year
+            for d in it.unit_docs[:2]:
+                if self.docs[d].year != want:
+                    held = sorted({x.year for x in self.docs.values() if x.unit_name == self.docs[d].unit_name})
+                    return self._refuse(it, f"库中{self._short_unit(d)}只有{'、'.join(map(str, held))}年的预算文件，"
+                                            f"没有{want}年的数", "not_found"), ctx
         figs: list[Fig] = []
         for d in it.unit_docs[:2]:
             sub = replace(it, unit_doc=d, unit_docs=(), what="figure", op=None)
