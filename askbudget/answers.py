@@ -85,7 +85,12 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                 and not re.search(r"多少|几|比例|占|原因|为什么", it.text):
             out = self._a_section(it, ctx, docs)
         if out is None:
-            return self._not_found(it, docs), ctx
+            nf = self._not_found(it, docs)
+            hint = self._other_years_hint(it, ctx)
+            if hint and isinstance(nf, Answer):
+                text = nf.text if nf.text.startswith(f"{it.year}年") else f"{it.year}年的" + nf.text
+                nf = replace(nf, text=text + hint)
+            return nf, ctx
         ans, new_ctx = out
         if ans.status == "answered" and ans.unit in MONEY and _ASKS_WHO.search(it.text) and not re.search(r"多少|几", it.text):
             # "奖励金发给谁": the document gives the amount, never who receives it
@@ -98,6 +103,24 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             ctx = Context(intent=ctx.intent, figs=ctx.figs, refs=ctx.refs, subject_keys=ctx.subject_keys,
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
+
+    def _other_years_hint(self, it: Intent, ctx: Context) -> str:
+        """A figure missing from the year asked but printed in another stored year of the same unit: say
+        which year has it (the answer stays not_found; the other year's figure is not given as this one)."""
+        if it.year is None or it.what not in ("figure", "yoy") or not it.subjects:
+            return ""
+        try:
+            by_year = self._unit_years(it)
+        except Exception:  # noqa: BLE001 - a hint only
+            return ""
+        others = [y for y in sorted(by_year, reverse=True) if y != it.year]
+        for y in others:
+            d = by_year[y]
+            sub = replace(it, year=y, years=(), year_rels=(), year_rel=None, what="figure", unit_doc=d, unit_docs=(d,))
+            got = self._a_figure(sub, ctx, [d])
+            if got and got[0].status == "answered" and got[0].value is not None:
+                return f"{y}年的文件中有“{it.subjects[0].text}”。"
+        return ""
 
     def _same_unit_that_year(self, it: Intent) -> Intent:
         """A unit carried from the last question (or named) with another year asked: that unit's
