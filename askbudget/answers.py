@@ -379,14 +379,12 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         if it.codes:
             refs = self.rows_where("r.code = ?", (it.codes[0],), docs)
             if refs:
-                by_doc: dict[int, list[RowRef]] = {}
-                for r in refs:
-                    by_doc.setdefault(r.doc, []).append(r)
-                d = self._one_doc(it, by_doc)
-                if isinstance(d, Answer):
-                    return d, ctx
-                ordered = self._order(by_doc[d], [], [], ctx)
+                one = self._refs_of_one_doc(it, refs)
+                if isinstance(one, Answer):
+                    return one, ctx
+                ordered = self._order(one or [], [], [], ctx)
                 r = ordered[0]
+                d = r.doc
                 fig = self.fig_of(r)
                 cls = f"{r.classification}" if r.classification else "科目"
                 text = f"{r.code}是{cls}科目“{r.label}”"
@@ -434,13 +432,11 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             refs = [r for r in self.rows_for_mention(m, docs) if r.code]
             if not refs:
                 continue
-            by_doc: dict[int, list[RowRef]] = {}
-            for r in refs:
-                by_doc.setdefault(r.doc, []).append(r)
-            d = self._one_doc(it, by_doc)
-            if isinstance(d, Answer):
-                return d, ctx
-            refs = self._order(by_doc[d], [], tables, ctx)
+            one = self._refs_of_one_doc(it, refs)
+            if isinstance(one, Answer):
+                return one, ctx
+            refs = self._order(one or [], [], tables, ctx)
+            d = refs[0].doc
             if "功能" in it.text:
                 refs = [r for r in refs if r.classification == "功能分类"] or refs
             elif "经济" in it.text:

@@ -33,14 +33,10 @@ class ListMixin(Resolver):
             refs = self.rows_for_mention(m, docs)
             if tables:
                 refs = [r for r in refs if r.kind in tables] or refs
-            by_doc: dict[int, list[RowRef]] = {}
-            for r in refs:
-                if self._children(r, cols):
-                    by_doc.setdefault(r.doc, []).append(r)
-            d = self._one_doc(it, by_doc)
-            if isinstance(d, Answer):
-                return d
-            refs = by_doc.get(d, []) if d is not None else []
+            one = self._refs_of_one_doc(it, [r for r in refs if self._children(r, cols)])
+            if isinstance(one, Answer):
+                return one
+            refs = one or []
             for r in self._order(refs, [], tables, ctx):
                 kids = self._children(r, cols)
                 if kids:

@@ -377,6 +377,17 @@ class Resolver(Planner):
                 out.append(q)
         return list(dict.fromkeys(out))[:limit]
 
+    def _refs_of_one_doc(self, it: Intent, refs: Sequence["RowRef"]) -> list["RowRef"] | Answer | None:
+        """The rows of the one document the question is about: grouped by document, then
+        ``_one_doc`` picks it (an ambiguous Answer when several units fit equally; None for no rows)."""
+        by_doc: dict[int, list[RowRef]] = {}
+        for r in refs:
+            by_doc.setdefault(r.doc, []).append(r)
+        d = self._one_doc(it, by_doc)
+        if d is None or isinstance(d, Answer):
+            return d
+        return by_doc[d]
+
     def _one_doc(self, it: Intent, candidates: dict[int, Any]) -> int | Answer | None:
         if not candidates:
             return None
@@ -538,14 +549,12 @@ class Resolver(Planner):
                         return [self._empty_table_fig(t)]
         if not refs:
             return []
-        by_doc: dict[int, list[RowRef]] = {}
-        for r in refs:
-            by_doc.setdefault(r.doc, []).append(r)
-        d = self._one_doc(it, by_doc)
-        if isinstance(d, Answer):
-            return d
-        refs = self._order(by_doc[d], cols, tables, ctx)
+        one = self._refs_of_one_doc(it, refs)
+        if isinstance(one, Answer):
+            return one
+        refs = self._order(one or [], cols, tables, ctx)
         primary = refs[0]
+        d = primary.doc
         twins = [r for r in refs if r.table_id == primary.table_id and r.code and primary.code and r.code != primary.code
                  and r.side == primary.side]
         if twins and m.how != "code":
