@@ -202,7 +202,7 @@ class NarrativeMixin(Resolver):
 
         for i, (d, heading, sent) in enumerate(sents):
             ks = key(sent)
-            subj = max((_lcs(w, ks) / len(w) for w in words if _lcs(w, ks) >= _need(w)), default=0)
+            subj = _subject_score(words, ks)
             if subj < 0.5:
                 continue
             if it.numbers and not all(fmt(n) in sent or f"{n:.2f}" in sent for n in it.numbers):
@@ -218,8 +218,7 @@ class NarrativeMixin(Resolver):
             for seg in [x for x in re.split(r"[；;]", sent) if x.strip()]:
                 clauses = [c for c in re.split(r"[，,]", seg) if c.strip()]
                 for j, c in enumerate(clauses):
-                    cs = max((_lcs(w, key(c)) / len(w) for w in words if _lcs(w, key(c)) >= _need(w)),
-                             default=0)
+                    cs = _subject_score(words, key(c))
                     if cs < 0.5:
                         continue
                     # the reason runs on to the end of its clause group, until another subject's cause begins
@@ -260,6 +259,27 @@ class NarrativeMixin(Resolver):
         doc = self.docs[d]
         cite = Citation(doc.name, doc.unit_name, doc.year, heading, "", "")
         return Answer(it.question, "answered", f"据“{heading}”：{text}", None, None, (cite,)), Context(doc=d)
+
+
+def _subject_score(words: list[str], text_key: str) -> float:
+    """How well ``text_key`` names one of the subject ``words`` (0..1): the share of the word it
+    holds (two thirds at least), or 0.8 where it abbreviates the word the way budget narratives do —
+    its generic tail dropped (项目支出 → 项目, 人员经费 → 人员) at the start of a clause, followed at
+    once by a change or a cause ("项目减少是由于…", "原因：人员由于…增加")."""
+    best = max((_lcs(w, text_key) / len(w) for w in words if _lcs(w, text_key) >= _need(w)), default=0.0)
+    if best >= 0.8:
+        return best
+    for w in words:
+        for tail in _GENERIC_TAILS:
+            head = w[: -len(tail)]
+            if w.endswith(tail) and len(head) >= 2 and re.search(
+                    rf"(?:^|[,，:：;；。]){re.escape(head)}(?:{_CHANGE_OR_CAUSE})", text_key):
+                return 0.8
+    return best
+
+
+_GENERIC_TAILS = ("支出", "经费", "费用", "收入")
+_CHANGE_OR_CAUSE = "增加|减少|增长|下降|降低|上升|是由于|由于|是因为|因为"
 
 
 def _need(word: str) -> int:

@@ -1298,3 +1298,18 @@ def test_one_document_never_answers_a_change_between_other_years(czj_only, q):
     czj_only.reset()
     ans = czj_only.ask(q)
     assert ans.status == "not_found" and ans.value is None, (q, ans.text)
+
+
+@pytest.mark.parametrize("q,words", [
+    ("项目支出为什么减少", "大型信息化建设项目"), ("项目支出减少的原因是什么", "大型信息化建设项目"),
+    ("为什么项目支出比上年少", "大型信息化建设项目"), ("人员经费增加原因", "辅警工资"),
+    ("为什么人员经费增加了", "辅警工资"), ("人员经费为啥涨了", "辅警工资"),
+])
+def test_a_reason_names_its_subject_the_short_way(gongan, q, words):
+    """Narratives shorten a subject at the head of its cause ("项目减少是由于…", "人员由于…增加"):
+    the reason is still found, from the clause that starts with the short form."""
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "answered" and words in ans.text, (q, ans.text)
+    assert any("总体情况" in c.table for c in ans.citations)
+
