@@ -751,6 +751,8 @@ class Resolver(Planner):
         zero = "" if fig.value else ("（未安排）" if fig.ref is not None else "")
         if fig.note and fig.ref is None and fig.value == 0 and fig.label.endswith("表"):
             return f"{fig.label}为空表（{fig.note.rstrip('。')}），即0{unit}", 0.0, unit
+        if fig.ref is not None and fig.ref.kind == "固定资产占用情况表":  # a stock held, not a budget
+            return f"{name}{col}价值{fmt(value, unit)}{unit}", value, unit
         return f"{name}{col}预算{fmt(value, unit)}{unit}{zero}", value, unit
 
     def _expand(self, mentions: Sequence[Mention]) -> list[Mention]:
