@@ -195,8 +195,9 @@ class ListMixin(Resolver):
             got = self._a_figure(replace(it, columns=tuple(dict.fromkeys(it.columns + ("数量",)))), ctx, docs)
             if got:
                 return got
-        if it.leftover and not it.subjects:
-            # "监督检查多少个采购项目": words no name covers describe an indicator, not the list of projects
+        if it.leftover and (not it.subjects or sum(len(w) for w in it.leftover) >= 4):
+            # "监督检查多少个采购项目", "智慧平安社区项目覆盖几个小区": words no name covers describe an
+            # indicator (or something the documents lack), never the count of a list's members
             return self._indicator(it, docs, ctx)
         # 几个/多少个 asks how many members, not a 数量 column
         bare = replace(it, subjects=tuple(m for m in it.subjects if not (m.has("column") and set(m.targets("column")) <= {"数量"})),

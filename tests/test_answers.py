@@ -1313,3 +1313,19 @@ def test_a_reason_names_its_subject_the_short_way(gongan, q, words):
     assert ans.status == "answered" and words in ans.text, (q, ans.text)
     assert any("总体情况" in c.table for c in ans.citations)
 
+
+
+@pytest.mark.parametrize("q", ["智慧平安社区项目覆盖几个小区", "视频监控项目一共建了几个机房", "警用服装项目发给几个派出所"])
+def test_a_count_with_unexplained_words_is_never_the_number_of_projects(gongan, q):
+    """Words no name covers ("…覆盖几个小区") describe an indicator or something the documents lack:
+    the answer is never the count of the document's projects."""
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert not (ans.status == "answered" and ans.unit == "项"), (q, ans.text)
+
+
+@pytest.mark.parametrize("q", ["有几个绩效项目", "一共有几个项目", "公用经费有几项"])
+def test_a_plain_count_still_counts_the_members(gongan, q):
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "answered" and ans.unit == "项", (q, ans.text)
