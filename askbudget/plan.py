@@ -753,7 +753,8 @@ class Resolver(Planner):
             return f"{fig.label}为空表（{fig.note.rstrip('。')}），即0{unit}", 0.0, unit
         if fig.ref is not None and fig.ref.kind == "固定资产占用情况表":  # a stock held, not a budget
             return f"{name}{col}价值{fmt(value, unit)}{unit}", value, unit
-        return f"{name}{col}预算{fmt(value, unit)}{unit}{zero}", value, unit
+        verb = "为" if re.search(r"(预算|总额|合计|总计|小计)$", name + col) else "预算"  # not "预算总额预算"
+        return f"{name}{col}{verb}{fmt(value, unit)}{unit}{zero}", value, unit
 
     def _expand(self, mentions: Sequence[Mention]) -> list[Mention]:
         out = []
