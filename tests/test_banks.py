@@ -23,16 +23,22 @@ SCALE = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 
 
 def _banks() -> list[tuple[Path, Path]]:
-    out = []
+    """Every bank of tests/data (the project's own, and copies of the public ones), then any bank of
+    ../shared/corpus not copied here (an extra, present in CI). A bank's document is the .txt beside
+    it, else the one its "doc" field names, in tests/data, data/ or the corpus."""
+    out, seen = [], set()
     for d in (DATA, CORPUS):
         for bank in sorted(d.glob("*.questions.jsonl")) if d.is_dir() else []:
-            doc = bank.with_name(bank.name.replace(".questions.jsonl", ".txt"))
-            if not doc.is_file():
-                # a bank of new phrasings about a corpus document names it in its "doc" field
-                first = next((l for l in bank.read_text(encoding="utf-8").splitlines() if l.strip()), "")
-                doc = CORPUS / f"{json.loads(first).get('doc', '')}.txt" if first else doc
-            if doc.is_file():
-                out.append((bank, doc))
+            if bank.name in seen:
+                continue
+            seen.add(bank.name)
+            first = next((l for l in bank.read_text(encoding="utf-8").splitlines() if l.strip()), "")
+            stem = json.loads(first).get("doc", "") if first else ""
+            for doc in (bank.with_name(bank.name.replace(".questions.jsonl", ".txt")),
+                        DATA / f"{stem}.txt", DATA.parent.parent / "data" / f"{stem}.txt", CORPUS / f"{stem}.txt"):
+                if doc.is_file():
+                    out.append((bank, doc))
+                    break
     return out
 
 

@@ -351,7 +351,7 @@ def _bank_conversations() -> list[list[str]]:
     """The multi-turn conversations of the corpus banks, plus follow-up chains written for this test."""
     import json
 
-    from conftest import CORPUS
+    from conftest import TEST_DATA as CORPUS
 
     convs: dict[str, list[str]] = {}
     for bank in sorted(CORPUS.glob("*.questions.jsonl")):

@@ -1091,7 +1091,7 @@ def test_a_document_in_another_unit_answers_as_the_wanyuan_one(tmp_path: Path, g
 
     asked = 0
     for src in (gongan_doc, czj_doc):
-        from conftest import CORPUS
+        from conftest import TEST_DATA as CORPUS
 
         bank = CORPUS / f"{src.stem}.questions.jsonl"
         if not bank.exists():

@@ -94,12 +94,7 @@ def _corpus_subjects(path: Path) -> dict[str, str]:
 
 
 def _corpus_docs(gongan_doc: Path, request: pytest.FixtureRequest) -> list[Path]:
-    docs = [gongan_doc]
-    try:
-        docs.append(request.getfixturevalue("czj_doc"))
-    except pytest.skip.Exception:
-        pass
-    return docs
+    return [gongan_doc, request.getfixturevalue("czj_doc")]
 
 
 def test_corpus_subject_codes_match_lexicon(
