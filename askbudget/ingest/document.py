@@ -19,10 +19,12 @@ naming the line; an unknown …元 unit is an error at its line (docs/schema.md,
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from .. import settings
 from ..errors import IngestError
@@ -31,6 +33,7 @@ from .layout import UNIT_SUFFIX_RE, clean_column, leaves as leaves_of
 from .model import Document, Fact, ParseWarning, Table
 from .narrative import read_narrative
 from .org import org_facts
+from .pdf import is_pdf
 from .performance import build_indicators, project_of
 from .procurement import build_procurement_rows
 from .reader import COUNTED_RE, MONEY_UNIT_IN_LINE_RE, YEAR_RE, Heading, Region, decode, header_text, heading_of, read_region
@@ -40,11 +43,40 @@ from .units import NON_MONEY_COLUMN_RE, STORE_UNIT, factor, is_money_word, suffi
 from .summary import build_two_sided_rows, sides_of
 
 
-def parse_file(path: str | Path) -> Document:
+def parse_file(path: str | Path, progress: Callable[[int, int], None] | None = None) -> Document:
+    """One file → a Document. A PDF (by its ``%PDF-`` signature, not its name) is read into page
+    text first (``pdf.py``; ``progress(page, pages)`` per page)."""
     p = Path(path)
     file = str(path)
     data = _read_limited(p, file, int(settings.MAX_DOCUMENT_BYTES))
+    if is_pdf(data):
+        return parse_pdf(data, file, name=p.stem, source_path=str(p.resolve()), progress=progress)
     return parse_bytes(data, file, name=p.stem, source_path=str(p.resolve()))
+
+
+def parse_pdf(data: bytes, file: str, name: str | None = None, source_path: str | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Document:
+    """A PDF's page text read by this template's parser; the Document's sha256 is the PDF's. An
+    error names the page as well as the page-text line; a PDF of a template this parser does not
+    read says so, with what the reader found."""
+    from .pdf import page_of_line, read_pdf
+
+    pdf = read_pdf(io.BytesIO(data), progress=progress, file=file)
+    text = pdf.text
+    try:
+        doc = parse_bytes(text.encode("utf-8"), file, name=name or Path(file).stem, source_path=source_path)
+    except IngestError as e:
+        if e.reason.startswith("not a budget disclosure"):
+            raise IngestError(file, None, f"the PDF was read ({len(pdf.pages)} pages, {pdf.tables} ruled "
+                                          "tables) but is not in a template askbudget reads yet (the "
+                                          f"单位预算 text template): {e.reason}") from None
+        if e.line:
+            raise IngestError(file, e.line, f"(page {page_of_line(text, e.line)} of the PDF) {e.reason}") from None
+        raise
+    starts = [1] + [i + 2 for i, line in enumerate(text.split("\n")) if "\f" in line]
+    warnings = tuple(ParseWarning(starts[n - 1], f"page {n} of the PDF is an image with no text layer "
+                                                 "(scanned?): nothing on it was read") for n in pdf.image_pages)
+    return replace(doc, sha256=hashlib.sha256(data).hexdigest(), warnings=doc.warnings + warnings)
 
 
 CHUNK = 1 << 20
@@ -71,7 +103,7 @@ def _read_limited(p: Path, file: str, limit: int) -> bytes:
                 chunk = f.read(CHUNK)
                 if not chunk:
                     break
-                if not parts and b"\x00" in chunk:
+                if not parts and b"\x00" in chunk and not is_pdf(chunk):
                     return chunk  # decode() reports the NUL byte with its line
                 parts.append(chunk)
                 size += len(chunk)
