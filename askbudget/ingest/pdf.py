@@ -250,11 +250,13 @@ def _usual_pitch(pages: list["_Page"]) -> dict[float, float]:
     return usual
 
 
-def _paragraphs(run: list[_Line], right: float, centre: float, usual: dict[float, float]) -> list[_Line]:
+def _paragraphs(run: list[_Line], right: float, centre: float, usual: dict[float, float],
+                body: tuple[float, bool]) -> list[_Line]:
     """Join the visual lines of a paragraph: the next line continues this one when it has the same
     style, follows at the usual line pitch, and either is not indented while its first run (a CJK
     character, a figure) would not have fitted in the room this line left before ``right``, the
-    text's edge — or both lines are centred on ``centre`` (a title wrapped over two lines)."""
+    text's edge — or both lines are centred on ``centre`` in a style other than the ``body`` text's
+    (a title wrapped over two lines)."""
     if not run:
         return []
     left = min(ln.x0 for ln in run)
@@ -265,8 +267,8 @@ def _paragraphs(run: list[_Line], right: float, centre: float, usual: dict[float
         if prev is not None and last is not None and prev.size == ln.size and prev.bold == ln.bold:
             pitch = (ln.y - last.y) / ln.size
             wrapped = ln.x0 <= left + 0.5 * ln.size and right - last.x1 < ln.lead + 0.6 * ln.size
-            centred = all(abs((a.x0 + a.x1) / 2 - centre) < ln.size and a.x0 > left + 2 * ln.size
-                          for a in (last, ln))
+            centred = (ln.size, ln.bold) != body and all(abs((a.x0 + a.x1) / 2 - centre) < 1.5 * ln.size
+                                                         for a in (last, ln))
             if pitch <= usual.get(ln.size, 1.2) * 1.2 + 0.05 and (wrapped or centred):
                 prev.text = _join(prev.text, ln.text, last.trailing_space)
                 prev.x1, prev.bottom = ln.x1, ln.bottom
@@ -370,19 +372,28 @@ def read_pdf(source: str | Path | BinaryIO, progress: Callable[[int, int], None]
         raise IngestError(file, None, "the PDF has no pages")
     if not any(pg.tables or any(pg.runs) for pg in pages):
         if image_pages:
-            raise IngestError(file, None, f"a scanned PDF: its {len(image_pages)} page"
-                                          f"{'s are' if len(image_pages) != 1 else ' is'} images with no text "
-                                          "layer; run OCR (e.g. `ocrmypdf -l chi_sim`) and ingest the result")
+            n = len(image_pages)
+            raise IngestError(file, None, f"a scanned PDF: its {n} page{'s are images' if n != 1 else ' is an image'} "
+                                          "with no text layer; run OCR (e.g. `ocrmypdf -l chi_sim`) and ingest "
+                                          "the result")
         raise IngestError(file, None, "the PDF has no text layer (no characters on any page)")
     return PdfText(tuple(_page_strings(pages)), n_tables, tuple(image_pages))
 
 
 def _page_strings(pages: list[_Page]) -> Iterable[str]:
-    """Join each page's paragraphs, mark headings (styles larger or bolder than the body's, ranked
-    by size then weight), drop page-number furniture, and write each page's text."""
+    """Join each page's paragraphs, mark headings, drop page-number furniture, and write each page.
+
+    A heading is a paragraph of a style larger or bolder than the body's (the style most text is
+    set in), or a table's title by its position: a short centred paragraph just above a ruled table
+    (with at most the 单位 line between), whatever its size. Levels rank the heading styles by size,
+    then weight."""
     usual = _usual_pitch(pages)
-    laid: list[list[tuple[float, str, Any]]] = []
-    styles: Counter[tuple[float, bool]] = Counter()
+    counts: Counter[tuple[float, bool]] = Counter()
+    for pg in pages:
+        for run in pg.runs:
+            for ln in run:
+                counts[(ln.size, ln.bold)] += len(ln.text)
+    body = counts.most_common(1)[0][0] if counts else (0.0, False)
     # the right edge of the text over all pages of one width: where its long lines end (a short
     # line set flush right, 单位：万元, may stand further out)
     right_of: dict[int, float] = {}
@@ -390,35 +401,49 @@ def _page_strings(pages: list[_Page]) -> Iterable[str]:
         w = round(pg.width)
         right_of[w] = max([right_of.get(w, 0.0)] + [ln.x1 for run in pg.runs for ln in run
                                                     if ln.x1 - ln.x0 > pg.width / 2])
-    for pg in pages:
-        right = right_of[round(pg.width)] or pg.width
-        items: list[tuple[float, str, Any]] = [(top, "table", rows) for top, rows in pg.tables]
-        for run in pg.runs:
-            for para in _paragraphs(run, right, pg.width / 2, usual):
-                if PAGE_NUMBER_RE.match(para.text) and (para.top < pg.height * MARGIN_BAND
-                                                        or para.bottom > pg.height * (1 - MARGIN_BAND)):
-                    continue
-                items.append((para.top, "text", para))
-                styles[(para.size, para.bold)] += len(para.text)
-        items.sort(key=lambda it: it[0])
-        laid.append(items)
-    body_size, body_bold = styles.most_common(1)[0][0] if styles else (0.0, False)
 
     def heading_style(ln: _Line) -> bool:
         if len(ln.text) > 80:
             return False
-        return ln.size > body_size + 0.75 or (ln.bold and not body_bold and ln.size >= body_size - 0.5)
+        return ln.size > body[0] + 0.75 or (ln.bold and not body[1] and ln.size >= body[0] - 0.5)
 
-    ranked = sorted({(it.size, it.bold) for items in laid for _, k, it in items
-                     if k == "text" and heading_style(it)}, reverse=True)
+    laid: list[list[tuple[float, str, Any]]] = []
+    headings: list[_Line] = []
+    for pg in pages:
+        right = right_of[round(pg.width)] or pg.width
+        items: list[tuple[float, str, Any]] = [(top, "table", rows) for top, rows in pg.tables]
+        for run in pg.runs:
+            for para in _paragraphs(run, right, pg.width / 2, usual, body):
+                if PAGE_NUMBER_RE.match(para.text) and (para.top < pg.height * MARGIN_BAND
+                                                        or para.bottom > pg.height * (1 - MARGIN_BAND)):
+                    continue
+                items.append((para.top, "text", para))
+        items.sort(key=lambda it: it[0])
+        for i, (_, kind, it) in enumerate(items):
+            if kind == "text" and heading_style(it):
+                headings.append(it)
+            elif kind == "table":
+                for _, k, above in items[max(0, i - 2):i][::-1]:
+                    if k == "text" and _is_title(above, pg.width / 2) and above not in headings:
+                        headings.append(above)
+                        break
+        laid.append(items)
+    ranked = sorted({(h.size, h.bold) for h in headings}, reverse=True)
     level = {style: min(i + 1, 6) for i, style in enumerate(ranked)}
+    marked = {id(h) for h in headings}
     for items in laid:
         blocks: list[str] = []
         for _, kind, it in items:
             if kind == "table":
                 blocks.append("\n".join("\t".join(row) for row in it))
-            elif heading_style(it):
+            elif id(it) in marked:
                 blocks.append("#" * level[(it.size, it.bold)] + " " + it.text)
             else:
                 blocks.append(it.text)
         yield "\n\n".join(blocks) + "\n"
+
+
+def _is_title(ln: _Line, centre: float) -> bool:
+    """A short centred line that is no sentence: a table's title when it stands just above one."""
+    return (len(ln.text) <= 40 and ln.text[-1] not in "。；;：:，," and abs((ln.x0 + ln.x1) / 2 - centre) < 2 * ln.size
+            and not PAGE_NUMBER_RE.match(ln.text))
