@@ -387,3 +387,29 @@ def test_cli_ingest_pdf_shows_pages_on_a_terminal(tmp_path: Path) -> None:
     text = out.decode("utf-8", "replace")
     assert os.waitstatus_to_exitcode(status) == 0
     assert "page 1/11" in text and "page 11/11" in text and "ingested 1 document" in text
+
+
+def _drawn(content: bytes) -> bytes:
+    """A one-page PDF (300×300 pt) drawing ``content`` with Helvetica as /F1."""
+    font = b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >>"
+    return _pdf([o.replace(b"[0 0 200 200]", b"[0 0 300 300]") for o in _one_page(content, font)])
+
+
+def _text(x: int, y: int, s: str) -> bytes:
+    return b"BT /F1 10 Tf %d %d Td (%s) Tj ET\n" % (x, y, s.encode("ascii"))
+
+
+def test_a_drawn_grid_is_a_table_with_its_merged_and_empty_cells(tmp_path: Path) -> None:
+    """The mechanism without Chromium: ruled lines make the grid; a cell with no line inside spans
+    two columns (its text first, the covered cell empty); an empty cell stays an empty string; a
+    box around a paragraph is no table; a page number in the bottom margin is no text."""
+    rules = b"0.5 w " + b"".join(b"50 %d m 250 %d l S " % (y, y) for y in (250, 220, 190, 160))
+    rules += b"50 160 m 50 250 l S 250 160 m 250 250 l S 150 160 m 150 220 l S "  # no line through row 1
+    rules += b"40 80 220 40 re S\n"  # a frame around the notes
+    content = (rules + _text(60, 230, "Header") + _text(60, 200, "A") + _text(160, 200, "1.50")
+               + _text(60, 170, "B") + _text(50, 95, "Budget notes") + _text(140, 10, "- 3 -"))
+    pdf = tmp_path / "grid.pdf"
+    pdf.write_bytes(_drawn(content))
+    got = read_pdf(pdf)
+    assert got.tables == 1
+    assert got.pages == ("Header\t\nA\t1.50\nB\t\n\nBudget notes\n",)
