@@ -15,7 +15,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,19 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 from askbudget.ingest import build_store  # noqa: E402
 from askbudget.ingest.pdf import read_pdf  # noqa: E402
+from bench_ingest import _time  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 PDFS = ["gaoxin-gongan-2023.pdf", "putuo-czj-2024-final.pdf", "putuo-guihua-2024-final.pdf",
         "putuo-shegongbu-2024-final.pdf"]
-
-
-def _time(fn, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return times
 
 
 def main() -> None:

@@ -86,23 +86,14 @@ def test_text_and_pdf_rendering_give_the_same_store(stem: str, stores: dict[str,
 
 @pytest.mark.slow
 def test_seed_bank_asked_of_the_seed_pdf(stores: dict[str, tuple[Path, Path]]) -> None:
-    from test_banks import judge
+    from test_banks import ask_bank
 
-    a = Assistant(stores["gaoxin-gongan-2023"][1])
-    bank = DATA / "gaoxin-gongan-2023.questions.jsonl"
-    qs = [json.loads(line) for line in bank.read_text(encoding="utf-8").splitlines() if line.strip()]
-    outcomes: dict[str, list[str]] = {"ok": [], "wrong": [], "missed": []}
-    conv = object()
-    for q in qs:
-        if q.get("conv") != conv or q.get("conv") is None:
-            a.reset()
-        conv = q.get("conv")
-        got = a.ask(q["q"]).to_dict()
-        outcomes[judge(q["expect"], got)].append(f"{q['q']} -> {got['status']} {got['value']} {got['text'][:60]}")
+    db = stores["gaoxin-gongan-2023"][1]
+    outcomes = ask_bank(DATA / "gaoxin-gongan-2023.questions.jsonl", db)
     assert not outcomes["wrong"], outcomes["wrong"]
-    assert len(outcomes["ok"]) / len(qs) >= 0.95, outcomes["missed"]
+    assert len(outcomes["ok"]) / sum(map(len, outcomes.values())) >= 0.95, outcomes["missed"]
     # an answer from the PDF cites the same table, row and column as the text's
-    cited = a.ask("电费多少").to_dict()
+    cited = Assistant(db).ask("电费多少").to_dict()
     assert cited["value"] == 95.0 and cited["citations"][0]["table"] == "单位预算一般公共预算财政拨款基本支出表"
 
 

@@ -13,9 +13,10 @@ template, the page-text reader for other templates):
 - every other line is plain text in reading order (top to bottom), **one paragraph per line**: the
   visual lines of a paragraph are joined as a cell's are; paragraphs and tables are separated by a
   blank line.
-- a **heading** (a title, a table title, a section heading — told apart from body text by its font
-  size or weight, never by its words) starts with ``#`` marks: ``#`` for the largest style in the
-  document, ``##`` for the next, … (at most six).
+- a **heading** (a title, a table title, a section heading) starts with ``#`` marks: ``#`` for the
+  largest heading style in the document, ``##`` for the next, … (at most six). A heading is told
+  apart from body text by its font size or weight, or — a table's title set in the table's own small
+  type — by its place: short and centred just above a ruled table; never by its words.
 - page furniture that is only a page number (``- 3 -``, ``第 3 页``) at the top or bottom of a page
   is left out.
 
@@ -23,8 +24,10 @@ Pages are kept: page *n* is ``text.split("\\f")[n - 1]``; every page ends with a
 ``\\f`` starts the first line of the next page and :func:`page_of_line` maps a 1-based line of the
 joined text to its page.
 
-Errors are :class:`IngestError`: not a PDF, encrypted, broken, or a scanned PDF with no text layer
-(pages that are images only). ``progress(page, pages)`` is called after each page.
+Errors are :class:`IngestError`: encrypted, damaged (or not a PDF at all), or a scanned PDF with no
+text layer (pages that are images only). ``progress(page, pages)`` is called after each page.
+Not handled: text in two columns side by side (read across, line by line), tables without rulings
+(their cells come out as a line of text), rotated text.
 """
 from __future__ import annotations
 
