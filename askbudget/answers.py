@@ -40,9 +40,115 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
     def answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
+        """The answer to ``it``, checked against what the parser read: a span nobody read beside a subject,
+        or an operator word the answer did not carry out, turns it into a refusal that says what the
+        store has and what was not read (the conversation stays as it was)."""
+        ans, new_ctx = self._answer(it, ctx)
+        if ans.status != "answered":
+            return ans, new_ctx
+        refusal = self._unread_refusal(it, ans) or self._operator_refusal(it, ans) or self._same_as_before(it, ans, ctx) \
+            or self._subjects_unanswered(it, ans)
+        if refusal is None:
+            return ans, new_ctx
+        return replace(refusal, sql=ans.sql, intent=ans.intent), ctx
+
+    def _which_year(self, it: Intent, ctx: Context) -> Answer:
+        """"这个数是哪年的": the year (and document) of the figure(s) just given."""
+        said = []
+        for f in ctx.figs[-2:]:
+            y = self._fig_year(f)
+            d = self.docs.get(f.doc)
+            if y is not None:
+                said.append(f"{f.label}是{y}年的数" + (f"（{d.unit_name}{d.year}年预算文件）" if d else ""))
+        if not said:
+            return Answer(it.question, "not_found", "上一问没有给出数，说不出是哪一年的。", intent=it.describe())
+        cites = tuple(dict.fromkeys(c for f in ctx.figs[-2:] for c in f.cites))
+        return Answer(it.question, "answered", "；".join(said) + "。", citations=cites, intent=it.describe())
+
+    def _same_as_before(self, it: Intent, ans: Answer, ctx: Context) -> Answer | None:
+        """"其中电话费呢" after 邮电费: a part (其中) is never the figure just given for the whole."""
+        if not ctx.figs or "其中" not in it.text or ans.value is None:
+            return None
+        prev = ctx.figs[-1]
+        rows = {c.row for c in ans.citations}
+        if prev.value is None or abs(prev.value - ans.value) > 1e-9 or prev.label not in rows | {ans.text[:len(prev.label)]}:
+            return None
+        asked = "、".join(m.text for m in it.subjects) or "这一部分"
+        return Answer(it.question, "not_found", f"文件只有{prev.label}的总数{fmt(prev.value, prev.unit)}{prev.unit}，"
+                      f"没有单列其中“{asked}”的数。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
+    def _subjects_unanswered(self, it: Intent, ans: Answer) -> Answer | None:
+        """An answer read from a 绩效 indicator must be about every subject the question names: "人员经费是
+        多少人" is not answered by another project's 在职人数 indicator."""
+        if not any("绩效" in c.table for c in ans.citations):
+            return None
+        hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))
+        for m in it.subjects:
+            if m.how == "code" or not m.has("row", "total", "std", "alias", "item", "belongs", "stmt") or m.has("project", "gloss"):
+                continue
+            names = {key(m.text), m.key} | {key(t) for k, t in m.kinds for t in t.split("|")}
+            if not any(n and n in hay for n in names):
+                return Answer(it.question, "not_found", f"文件中“{m.text}”只有金额；{ans.text.rstrip('。')}，"
+                              f"说的不是“{m.text}”。", suggestions=tuple(self.suggest(it)))
+        return None
+
+    def _holds(self, ans: Answer) -> str:
+        """What the store has, said plainly, for a refusal: "文件只有电费（30206）预算95.00万元"."""
+        said = ans.text.rstrip("。")
+        return f"文件只有：{said}" if said else ""
+
+    def _unread_refusal(self, it: Intent, ans: Answer) -> Answer | None:
+        """Coverage: a span nobody read beside a subject ("电梯的电费") is accounted for only when the answer
+        itself names it (an indicator or passage that says it) — else the subject's figure is not the answer."""
+        hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))
+        rows = [key(c.row) for c in ans.citations if c.row]
+        missing = []
+        for span in it.unread:
+            k = key(span)
+            if k in hay:
+                continue
+            if len(k) == 1 and any(len(r) == len(key(m.text)) + 1 and (r.startswith(key(m.text)) or r.endswith(key(m.text)))
+                                   for m in it.subjects for r in rows):
+                continue  # a typo mended into the subject's own name (差旅肥 -> 差旅费)
+            missing.append(span)
+        if not missing:
+            return None
+        spans = "、".join(f"“{s}”" for s in missing)
+        name = ans.citations[0].row if ans.citations and ans.citations[0].row else ""
+        if ans.value is not None and name and len({c.row for c in ans.citations}) == 1:
+            text = f"文件只有{name}的总数{fmt(ans.value, ans.unit or '')}{ans.unit or ''}，没有按{spans}分开的数，也没有读懂{spans}指什么。"
+        else:
+            text = f"没有读懂{spans}，不能确定问的是哪个数。{self._holds(ans)}。"
+        return Answer(it.question, "not_found", text, suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
+    def _operator_refusal(self, it: Intent, ans: Answer) -> Answer | None:
+        """Every operator word read (lexicon/operators.tsv) is carried out by the answer, or refused here."""
+        from .operators import unmet
+
+        got = unmet(it, ans, self._levels)
+        if got is None:
+            return None
+        word, why = got
+        held = self._holds(ans)
+        return Answer(it.question, "not_found", f"{why}。" + (f"{held}。" if held and ans.value is not None else ""),
+                      suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
+    def _levels(self, label: str) -> set[int]:
+        """The classification levels (1 类, 2 款, 3 项) of the rows with this label, by their code."""
+        if not label:
+            return set()
+        out = set()
+        for r in self.q("SELECT DISTINCT code, classification FROM rows WHERE label = ? AND code != ''", [label]):
+            n = len(r["code"] or "")
+            out.add({3: 1, 5: 2, 7: 3}.get(n, 0))
+        return out - {0}
+
+    def _answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
         self.sql_log = []
         if it.what == "refuse":
             return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
+        if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover:
+            return self._which_year(it, ctx), ctx
         if ctx.pending is not None and it.unit_doc is not None and not it.leftover and \
                 not any(m.has("row", "item", "alias", "code", "stmt", "total", "project") for m in it.subjects):
             it = replace(ctx.pending, unit_doc=it.unit_doc)  # "财政局的" answers "which unit?"
