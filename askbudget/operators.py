@@ -123,6 +123,14 @@ def _season(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
     return f"文件只有全年预算，没有“{word}”单独的数"
 
 
+def _threshold(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
+    """是否超过100万 / 低于: a yes-or-no against a number the question gives; the figure is stated, the
+    comparison is left to the reader (never a figure given as if it were the answer)."""
+    if a.value is None or it.what in ("diff", "compare", "yoy", "rank", "list", "count"):
+        return ""
+    return f"文件只给出这一项的数，不替您判断是否“{word}”某个数"
+
+
 # operator -> (handler, the question cue it also is, or "")
 OPERATORS: dict[str, tuple[Handler, str]] = {
     "negate": (_negate, ""),
@@ -139,6 +147,7 @@ OPERATORS: dict[str, tuple[Handler, str]] = {
     "less": (_compare, ""),
     "level": (_level, ""),
     "season": (_season, ""),
+    "threshold": (_threshold, ""),
 }
 
 
