@@ -94,6 +94,8 @@ def _ending(q: str, new: str) -> str | None:
     m = _ENDING.search(q)
     if m is None or m.group(1) == new or "钱" in m.group(1):
         return None
+    if q[: m.start()][-1:] in set("多少了增减降涨高低大小长短差"):
+        return None  # "比水费多多少", "下降了多少": the 多少 belongs to a change, not to a plain figure
     return q[: m.start()] + new
 
 
