@@ -564,6 +564,7 @@ OPENAPI: dict[str, Any] = {
             "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
             "sql": {"type": "string"}, "suggestions": {"type": "array", "items": {"type": "string"}},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
-            "derivation": {"type": "string"}, "conversation": {"type": "string"}}},
+            "derivation": {"type": "string"}, "interpretation": {"type": "string"},
+            "conversation": {"type": "string"}}},
     }},
 }

@@ -1367,3 +1367,23 @@ def test_cli_debug_prints_the_traceback_on_stderr(gongan_store, monkeypatch, cap
     out, err = capsys.readouterr()
     assert "没能回答（TypeError）" in out and "Traceback" not in out
     assert "Traceback" in err and "TypeError" in err and "电费多少" in err
+
+
+# question -> the interpretation line (how it was read), on the real document
+INTERPRETATIONS = [
+    ("电费多少", "电费 · 预算数 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级)"),
+    ("电费多少元", "电费 · 预算数 · 以元计 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级)"),
+    ("水费和电费加起来多少", "水费、电费 · 合计 · 预算数 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级)"),
+    ("政府采购多少", "政府采购 · 预算数 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级)"),
+    ("电梯的电费多少", "电费 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级) · 未读懂：电梯"),
+    ("电费是多少美元", "电费 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级) · 运算词：美元"),
+    ("今天天气怎么样", "未读成关于预算文件的问题"),
+]
+
+
+@pytest.mark.parametrize("q,line", INTERPRETATIONS, ids=[q for q, _ in INTERPRETATIONS])
+def test_interpretation_says_how_the_question_was_read(gongan_store, q, line):
+    a = Assistant(gongan_store)
+    ans = a.ask(q)
+    assert ans.interpretation == line
+    assert ans.to_dict()["interpretation"] == line
