@@ -93,7 +93,10 @@ def test_bank(bank: Path, doc: Path, tmp_path: Path) -> None:
     build_store([doc], db)
     outcomes = ask_bank(bank, db)
     assert not outcomes["wrong"], outcomes["wrong"]
-    assert len(outcomes["ok"]) / sum(map(len, outcomes.values())) >= 0.95, outcomes["missed"]
+    # questions in citizens' words (polite, long-winded, colloquial, in conversations, a fifth unanswerable)
+    # aim at 0.90; every other bank at 0.95 — and no bank may ever get a wrong answer
+    floor = 0.90 if bank.name.startswith("citizen-") else 0.95
+    assert len(outcomes["ok"]) / sum(map(len, outcomes.values())) >= floor, outcomes["missed"]
 
 
 def test_warming_builds_the_first_use_caches(gongan_store: Path) -> None:
