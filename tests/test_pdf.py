@@ -404,3 +404,34 @@ def test_a_drawn_grid_is_a_table_with_its_merged_and_empty_cells(tmp_path: Path)
     got = read_pdf(pdf)
     assert got.tables == 1
     assert got.pages == ("Header\t\nA\t1.50\nB\t\n\nBudget notes\n",)
+
+
+def _as_pdf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pages: tuple[str, ...],
+            image_pages: tuple[int, ...] = ()) -> Path:
+    """A file the ingest takes for a PDF whose reader gives ``pages`` (the parse after the reader)."""
+    from askbudget.ingest import pdf as reader
+
+    monkeypatch.setattr(reader, "read_pdf", lambda *a, **k: reader.PdfText(pages, 0, image_pages))
+    p = tmp_path / "doc.pdf"
+    p.write_bytes(b"%PDF-1.4\n")
+    return p
+
+
+def test_an_error_in_a_pdf_names_its_page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                          gongan_doc: Path) -> None:
+    lines = gongan_doc.read_text(encoding="utf-8").split("\n")[:246]  # cut after a table's column headers
+    pages = ("\n".join(lines[:100]) + "\n", "\n".join(lines[100:]) + "\n")
+    with pytest.raises(IngestError) as ei:
+        build_store([_as_pdf(monkeypatch, tmp_path, pages)], tmp_path / "s.db", quiet=True)
+    assert ei.value.line == 246 and "(page 2 of the PDF)" in ei.value.reason
+    assert "no rows and no 注" in ei.value.reason
+
+
+def test_a_scanned_page_among_text_pages_is_a_warning(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                      gongan_doc: Path) -> None:
+    text = gongan_doc.read_text(encoding="utf-8").rstrip("\n") + "\n"  # a page ends with a newline
+    pages = (text, "\n", "\n")  # pages 2 and 3 hold no text; page 3 is an image
+    report = build_store([_as_pdf(monkeypatch, tmp_path, pages, (3,))], tmp_path / "s.db", quiet=True)
+    (_, warning), = [(n, w) for n, w in report.warnings if "image" in w.message]
+    assert warning.line == len(text.split("\n")) + 1 and "page 3 of the PDF" in warning.message
+    assert report.cells == 493

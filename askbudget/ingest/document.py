@@ -73,7 +73,8 @@ def parse_pdf(data: bytes, file: str, name: str | None = None, source_path: str 
         if e.line:
             raise IngestError(file, e.line, f"(page {page_of_line(text, e.line)} of the PDF) {e.reason}") from None
         raise
-    starts = [1] + [i + 2 for i, line in enumerate(text.split("\n")) if "\f" in line]
+    # the form feed starts the first line of each next page
+    starts = [1] + [i + 1 for i, line in enumerate(text.split("\n")) for _ in range(line.count("\f"))]
     warnings = tuple(ParseWarning(starts[n - 1], f"page {n} of the PDF is an image with no text layer "
                                                  "(scanned?): nothing on it was read") for n in pdf.image_pages)
     return replace(doc, sha256=hashlib.sha256(data).hexdigest(), warnings=doc.warnings + warnings)
