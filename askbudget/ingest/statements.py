@@ -26,7 +26,7 @@ CLAUSE_SPLIT_RE = re.compile(r"[，,；;]")
 # to the end of the run (quadratic: a minute for 30 kB). No budget figure is longer.
 FIG_RE = re.compile(r"(?<![\d,.])(\d[\d,]{0,23}(?:\.\d{1,6})?)(?![\d,.])\s*(万元|亿元|元|%|％)")
 CHANGE_WORD_RE = re.compile(r"(增加|增长|提高|上升|多|减少|下降|降低|减|压减|节约)\s*(?:了)?\s*$")
-BASE_RE = re.compile(r"(?:较|比|与|同)\s*(上年|上一年|去年|(\d{4})\s*年)(?:度)?(?:同期)?(?:相比|比较)?")
+BASE_RE = re.compile(r"(?:较|比|与|同)\s*(上年|上一年|去年|(\d{4})\s*年)(?:度)?(?:同期)?(?:预算)?(?:相比|比较)?")
 FLAT_RE = re.compile(r"持平")
 YEAR_RE = re.compile(r"(\d{4})\s*年(?:度)?")
 UP = {"增加", "增长", "提高", "上升", "多"}
@@ -38,7 +38,7 @@ MAX_SUBJECT = 20
 # by the clause that states the figure, so N mentions in one 100 kB line do not store N × 100 kB
 MAX_SENTENCE = 300
 LEAD_RE = re.compile(r"^(?:\d{4}\s*年(?:度)?(?:的)?|本年度?|今年|我(?:局|单位|部门|委|办|院|中心)(?:[（(]本级[)）])?|"
-                     r"本单位|其中|包括|主要包括|具体包括|共计|合计|安排|预算安排|的|了|\s)+")
+                     r"本单位|本部门|其中|包括|主要包括|具体包括|共计|合计|安排|预算安排|的|了|\s)+")
 TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|为|是|达到|达|约|计)+$")
 GENERIC = {"", "计", "共计", "合计", "安排", "其中", "包括"}
 
@@ -78,6 +78,9 @@ def _clean_subject(text: str, unit_name: str) -> str:
     if unit_name:
         s = s.replace(unit_name, "")
         s = s.replace(unit_name.replace("(", "（").replace(")", "）"), "")
+        short = re.sub(r"^.{1,6}?[省市]", "", unit_name)  # 普陀区…局 for 上海市普陀区…局
+        if len(short) >= 4:
+            s = s.replace(short, "")
     m = DELIM_RE.match(s)
     if m:
         s = s[m.end():]
