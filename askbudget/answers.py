@@ -40,6 +40,10 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
     def answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
+        ans, new = self._answer(it, ctx)
+        return self.with_pages(self.refuse_uncertain(ans)), new
+
+    def _answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
         self.sql_log = []
         if it.what == "refuse":
             return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx

@@ -87,6 +87,11 @@ _PROJECT_TAIL = re.compile(r"(项目|专项经费|经费|专项资金|资金|专
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
 
+# cut a unit name after each place name (上海市|普陀区|城市管理行政执法局): after 省/市/县/区, but not
+# inside a word that only contains one (城市管理, 都市, 社区, 园区, 市场监督, 市政, 市容)
+_PLACE_CUT = re.compile(r"(?<=[省市县区])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])")
+
+
 def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[str, ...]:
     """How a question may name a unit: the organisation words of its name (财政局, 公安局, 分局, 公安分局).
 
@@ -95,7 +100,7 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
     is the short name used in answers.
     """
     name = re.sub(r"[(（].*?[)）]", "", norm(unit_name))
-    pieces = [p for p in re.split(r"(?<=[省市县区])", name) if p]
+    pieces = [p for p in _PLACE_CUT.split(name) if p]
     keys: list[str] = []
     for p in pieces:
         for j in range(2, len(p) + 1):

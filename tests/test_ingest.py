@@ -16,7 +16,7 @@ import pytest
 from askbudget.ingest import build_store, parse_file
 from askbudget.ingest.performance import parse_value
 from askbudget.ingest.reader import join_wrapped, parse_number
-from askbudget.store import SCHEMA
+from askbudget.store import SCHEMA, SCHEMA_VERSION
 
 G = "gaoxin-gongan-2023"
 C = "tangshan-gaoxin-czj-2023"
@@ -615,7 +615,7 @@ def test_schema_matches_store(conn: sqlite3.Connection) -> None:
     for table, spec in SCHEMA.items():
         cols = [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")]
         assert cols == list(spec["columns"]), table
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "1"
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
 
 
 def test_reingest_is_idempotent(tmp_path: Path, gongan_doc: Path, czj_doc: Path) -> None:

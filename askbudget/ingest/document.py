@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .. import settings
 from ..errors import IngestError
-from .kinds import HEADER_ROWS, TEMPLATE_KINDS, TWO_SIDED, kind_of
+from .kinds import EXPECTED_KINDS, HEADER_ROWS, TEMPLATE_KINDS, TEXT_FAMILY, TWO_SIDED, kind_of
 from .layout import UNIT_SUFFIX_RE, clean_column, leaves as leaves_of
 from .model import Document, Fact, ParseWarning, Table
 from .narrative import read_narrative
@@ -172,7 +172,8 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
         sha256=hashlib.sha256(data).hexdigest(), unit_code=unit_code, unit_name=unit_name, year=year,
         money_unit=STORE_UNIT, n_lines=len(lines) - (1 if lines and lines[-1] == "" else 0),
         tables=tuple(tables), sections=nar.sections, statements=tuple(statements), facts=nar.facts,
-        glossary=nar.glossary, warnings=tuple(warnings))
+        glossary=nar.glossary, warnings=tuple(warnings), family=TEXT_FAMILY,
+        missing=tuple(k for k in EXPECTED_KINDS if k not in {t.kind for t in tables}))
 
 
 def _is_page_text(lines: list[str]) -> bool:

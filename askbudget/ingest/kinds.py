@@ -25,6 +25,9 @@ HEADER_ROWS: dict[str, int] = {t.kind: t.header_rows for t in _family().tables i
 # the kinds a standard disclosure prints with a 栏次 line and 序号 column (empty ones carry a 注)
 TEMPLATE_KINDS: tuple[str, ...] = tuple(t.kind for t in _family().tables if t.core)
 
+# the kinds every document of the family prints (the others are reported missing when absent)
+EXPECTED_KINDS: tuple[str, ...] = tuple(t.kind for t in _family().tables if not t.optional)
+
 TWO_SIDED: frozenset[str] = frozenset(t.kind for t in _family().tables if t.layout == "two-sided")
 
 

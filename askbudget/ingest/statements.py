@@ -39,7 +39,7 @@ MAX_SUBJECT = 20
 MAX_SENTENCE = 300
 LEAD_RE = re.compile(r"^(?:\d{4}\s*年(?:度)?(?:的)?|本年度?|今年|我(?:局|单位|部门|委|办|院|中心)(?:[（(]本级[)）])?|"
                      r"本单位|本部门|其中|包括|主要包括|具体包括|共计|合计|安排|预算安排|的|了|\s)+")
-TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|为|是|达到|达|约|计)+$")
+TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|预算数|为|是|达到|达|约|计)+$")
 GENERIC = {"", "计", "共计", "合计", "安排", "其中", "包括"}
 
 
@@ -156,6 +156,8 @@ def extract(paras: list[tuple[int, Paragraph]], doc_year: int, unit_name: str,
                         ym = YEAR_RE.search(subj_text)
                         own_year = int(ym.group(1)) if ym else None
                         subject = _clean_subject(subj_text, unit_name)
+                        if CHANGE_WORD_RE.fullmatch(subject):
+                            subject = ""  # "比2025年预算增加增加27.45万元": a doubled change word is no subject
                         target: _Stmt | None = None
                         if subject and subject not in GENERIC and len(subject) <= MAX_SUBJECT:
                             target = _Stmt(subject, None, "万元" if unit == "%" else unit,
