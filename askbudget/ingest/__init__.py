@@ -66,7 +66,7 @@ def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathL
     for f, d in zip(files, docs):
         key = doc_key(d.unit_code, d.unit_name, d.year, d.kind)
         if key in seen:
-            raise IngestError(f, None, f"same unit {d.unit_code or d.unit_name}, year {d.year} and kind {d.kind} "
+            raise IngestError(f, None, f"same unit {d.unit_code or d.unit_name} and year {d.year} ({d.kind}) "
                                        f"as {seen[key]} in this run")
         seen[key] = f
     db_file = Path(db_path)
