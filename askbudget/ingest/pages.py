@@ -200,9 +200,10 @@ def _match_family(lines: list[PLine], fams: Sequence[Family], file: str) -> tupl
             best = (score, fam)
     if best is not None and (best[0] > 0 or (best[1].doc_kind == "决算" and not best[1].tables)):
         return best[1], best[0]
-    looked = sorted({str(t.words) for fam in fams for t in fam.tables if fam.name != "tangshan"})
+    looked = "; ".join(f"{fam.name}: {'、'.join(' '.join(t.words.must) for t in fam.tables[:4])} …"
+                       for fam in fams if fam.tables)
     raise IngestError(file, None, "matches no known template: no table title of any template family "
-                                  f"(lexicon/templates/) was found — looked for {', '.join(looked[:8])} …; "
+                                  f"(lexicon/templates/) was found — looked for {looked}; "
                                   f"title page: {title[:40] or '(empty)'}")
 
 
