@@ -355,8 +355,8 @@ _STOP_BIGRAMS = {"多少", "是多", "少钱", "目标", "要求", "预算", "�
                  "指标", "标值", "几天", "几个", "少个", "少天"}
 _REASON_MARK = re.compile(r"原因|由于|因为|是因|主要是|导致|为了|所以|因此")
 _SENT_SPLIT = re.compile(r"(?<=[。；;！？!?])")
-_CLAUSE_SPLIT = re.compile(r"[，,。；;：:]")
-_QTY = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|亿元|元|个工作日|工作日|平方米|平米|人次|小时|个|台|辆|套|件|人|次|天|日|月|年|条|根|名|项|所|箱|%)")
+_CLAUSE_SPLIT = re.compile(r"[，。；;：:]|,(?!\d{3}(?!\d))")  # 214,355.48万元 is one figure
+_QTY = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|个工作日|工作日|平方米|平米|人次|小时|个|台|辆|套|件|人|次|天|日|月|年|条|根|名|项|所|箱|%)")
 
 class Resolver(Planner):
     """Scope (documents, years, units), subjects -> figures, and the sentences that say no."""

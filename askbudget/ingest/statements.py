@@ -20,7 +20,8 @@ from .model import Statement
 from .narrative import Paragraph, numbering
 
 SENT_RE = re.compile(r"[^。！？!?]+[。！？!?]?")
-CLAUSE_SPLIT_RE = re.compile(r"[，,；;]")
+# a clause ends at ，；; — and at a "," that is no thousands separator (49,376万元 is one figure)
+CLAUSE_SPLIT_RE = re.compile(r"[，；;]|,(?!\d{3}(?!\d))")
 # a figure starts where a run of digits starts (the look-behind) and is at most 24 digits/commas and
 # 6 decimals long: without both, a line of 30 000 digits is tried from every digit, each try running
 # to the end of the run (quadratic: a minute for 30 kB). No budget figure is longer.
@@ -91,6 +92,8 @@ def _clean_subject(text: str, unit_name: str) -> str:
     for _ in range(3):
         s = LEAD_RE.sub("", s)
         s = TRAIL_RE.sub("", s).strip()
+    if len(s) >= 6 and re.search(r"(?:支出|收入)预算$", s):
+        s = s[:-2]  # 一般公共预算拨款支出预算 → 一般公共预算拨款支出 (the figure is a budget anyway)
     return s.strip("“”\"' ") if s.count("“") != s.count("”") else s.strip()
 
 
