@@ -280,6 +280,12 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         v.add(k, "row", label)
         if r["code"]:
             v.codes.setdefault(r["code"], label)
+    # an income item printed without the word 收入 (2. 政府性基金预算, under 一、财政拨款收入) is also named
+    # with it ("政府性基金预算收入"), unless that is another row's name already
+    for r in _q(conn, "SELECT DISTINCT label FROM rows WHERE side = '收入' AND is_total = 0 AND label NOT LIKE '%收入'"):
+        k = key(r["label"] + "收入")
+        if len(k) >= 4 and k not in v.words:
+            v.add(k, "row", r["label"])
     for r in _q(conn, "SELECT DISTINCT c.raw FROM cells c WHERE c.column LIKE '%采购物品%' AND c.raw != ''"):
         k = key(r["raw"])
         if len(k) >= 2:

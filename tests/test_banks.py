@@ -86,7 +86,9 @@ def test_bank(bank: Path, doc: Path, tmp_path: Path) -> None:
         got = a.ask(q["q"]).to_dict()
         outcomes[judge(q["expect"], got)].append(f"{q['q']} -> {got['status']} {got['value']} {got['unit']} {got['text'][:60]}")
     assert not outcomes["wrong"], outcomes["wrong"]
-    assert len(outcomes["ok"]) / len(qs) >= 0.95, outcomes["missed"]
+    # a real document of another region read from page text (issue 9): its target is 0.90
+    floor = 0.90 if "\f" in doc.read_text(encoding="utf-8") else 0.95
+    assert len(outcomes["ok"]) / len(qs) >= floor, outcomes["missed"]
 
 
 def test_warming_builds_the_first_use_caches(gongan_store: Path) -> None:

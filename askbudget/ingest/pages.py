@@ -690,14 +690,11 @@ def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning]) -
 
 
 def _col(b: _Built, side: str, name: str) -> int | None:
-    cols = b.side_columns(side)
-    if name in cols:
-        return cols.index(name)
-    if b.one_row:  # a one-row table's sums name its printed header words
-        spec_cols = b.seg.spec.columns
-        for i, c in enumerate(spec_cols):
-            if c.printed == name or c.name == name:
-                return i
+    """A column of ``side`` named as stored or as printed (the template's sums name printed words)."""
+    spec_cols = [c for c in b.seg.spec.columns if c.side == side] if not b.one_row else list(b.seg.spec.columns)
+    for i, c in enumerate(spec_cols):
+        if name in (c.name, c.printed):
+            return i
     return None
 
 
