@@ -28,8 +28,9 @@ from decimal import Decimal, InvalidOperation
 from itertools import combinations
 from typing import Iterable, Sequence
 
-# a sum constraint whose partial sums would grow past this many vectors is not used (left uncertain)
-MAX_PARTIAL = 20000
+# exact partial sums are enumerated only while they stay below this many vectors; past it (or first,
+# as it is linear) a sum is reasoned about column by column with bounds
+MAX_PARTIAL = 2000
 
 Vector = tuple[int, ...]
 
@@ -130,6 +131,15 @@ def _row_sum(var: Var, c: RowSum) -> bool | None:
 
 
 def _tree_sum(vs: list[Var], c: TreeSum) -> bool | None:
+    saved = [list(vs[i].placements) for i in _ids(c)]
+    got = _tree_sum_narrow(vs, c)
+    if got is None:  # no placement satisfies it: it proves nothing, and narrows nothing
+        for i, p in zip(_ids(c), saved):
+            vs[i].placements = p
+    return got
+
+
+def _tree_sum_narrow(vs: list[Var], c: TreeSum) -> bool | None:
     parent = vs[c.parent]
     kids = [vs[i] for i in c.children]
     if all(len(k.placements) == 1 for k in kids) and len(parent.placements) == 1:
@@ -137,25 +147,30 @@ def _tree_sum(vs: list[Var], c: TreeSum) -> bool | None:
         for k in kids:
             total = _add(total, k.vectors()[0])
         return False if total == parent.vectors()[0] else None
+    got = _bounds(parent, kids)
+    if got is None:
+        return None
+    if all(len(k.placements) == 1 for k in kids) and len(parent.placements) == 1:
+        return got
     zero = tuple(0 for _ in range(parent.width))
     prefix: list[set[Vector]] = [{zero}]
     for k in kids:
         nxt = {_add(s, v) for s in prefix[-1] for v in set(k.vectors())}
         if len(nxt) > MAX_PARTIAL:
-            return _bounds(parent, kids)  # too many combinations: reason column by column instead
+            return got  # too many combinations: the bounds are what is known
         prefix.append(nxt)
     suffix: list[set[Vector]] = [{zero}]
     for k in reversed(kids):
         nxt = {_add(s, v) for s in suffix[-1] for v in set(k.vectors())}
         if len(nxt) > MAX_PARTIAL:
-            return _bounds(parent, kids)
+            return got
         suffix.append(nxt)
     suffix.reverse()  # suffix[i]: sums of kids[i:]
     pvecs = set(parent.vectors())
     good_parent = pvecs & prefix[-1]
     if not good_parent:
         return None
-    changed = parent.keep(good_parent)
+    changed = parent.keep(good_parent) | got
     for i, k in enumerate(kids):
         ok = set()
         for v in set(k.vectors()):
@@ -205,7 +220,9 @@ def solve(vs: list[Var], constraints: Sequence[Constraint]) -> list[Constraint]:
     """Narrow every variable's placements by the constraints, to a fixpoint. Returns the
     constraints no placement satisfies (the document's own arithmetic is wrong there)."""
     broken: list[Constraint] = []
+    original = [list(v.placements) for v in vs]
     live = [c for c in constraints if _vars_of(c, vs)]
+    used = list(live)
     changed = True
     rounds = 0
     while changed and rounds < 50:
@@ -221,9 +238,42 @@ def solve(vs: list[Var], constraints: Sequence[Constraint]) -> list[Constraint]:
             if got is None:
                 broken.append(c)
                 live.remove(c)
-            elif got:
+                continue
+            if got:
                 changed = True
+            if all(len(vs[i].placements) == 1 for i in _ids(c)):
+                live.remove(c)  # every row it names is settled (and it holds): nothing more to learn
+    # bounds reason column by column: a sum that holds in each column alone may still fail as a whole
+    # (a document whose arithmetic is wrong). Every settled constraint is checked exactly; one that
+    # fails gives its rows back every placement they had.
+    for c in used:
+        if c in broken or not all(len(vs[i].placements) == 1 for i in _ids(c)):
+            continue
+        if not _holds(vs, c):
+            broken.append(c)
+            for i in _ids(c):
+                vs[i].placements = list(original[i])
     return broken
+
+
+def _holds(vs: list[Var], c: Constraint) -> bool:
+    if isinstance(c, RowSum):
+        v = vs[c.var].vectors()[0]
+        return v[c.total] == sum(v[p] for p in c.parts)
+    if isinstance(c, TreeSum):
+        total = tuple(0 for _ in range(vs[c.parent].width))
+        for i in c.children:
+            total = _add(total, vs[i].vectors()[0])
+        return total == vs[c.parent].vectors()[0]
+    return vs[c.a].vectors()[0][c.a_col] == vs[c.b].vectors()[0][c.b_col]
+
+
+def _ids(c: Constraint) -> tuple[int, ...]:
+    if isinstance(c, RowSum):
+        return (c.var,)
+    if isinstance(c, TreeSum):
+        return (c.parent, *c.children)
+    return (c.a, c.b)
 
 
 def _vars_of(c: Constraint, vs: list[Var]) -> bool:
