@@ -8,7 +8,6 @@ than columns has had its empty cells placed by the table's arithmetic: those are
 """
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
 from pathlib import Path

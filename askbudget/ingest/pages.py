@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from ..errors import IngestError
-from .model import Cell, Document, Indicator, ParseWarning, Row, Section, Table
+from .model import Cell, Document, Indicator, ParseWarning, Row, Table
 from .narrative import numbering, read_narrative
 from .performance import parse_value
 from .placement import Equal, RowSum, TreeSum, Var, new_var, scale_of, settled, solve, to_int
@@ -135,7 +135,7 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     warnings: list[ParseWarning] = []
     if not any(ln.text.strip() for ln in lines):
         raise IngestError(file, None, "empty file: expected a budget disclosure (部门预算公开) text")
-    fam, found = _match_family(lines, families(templates), file)
+    fam = _match_family(lines, families(templates), file)
     if fam.doc_kind == "决算":
         raise IngestError(file, None, f"a 决算 (final accounts) document ({_title(lines)}): 决算 tables are not "
                                       "read yet — only 预算 documents can be ingested; nothing was written")
@@ -163,8 +163,7 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     missing = tuple(t.kind for t in fam.tables if t.kind not in found_kinds and not t.optional)
     # the narrative: every line that is not part of a table
     nlines = ["" if ln.no in table_lines else ln.text for ln in lines]
-    heads = [(h, end) for h, end in narrative_heads]
-    nar = read_narrative(nlines, heads, [])
+    nar = read_narrative(nlines, narrative_heads, [])
     page_of = {ln.no: ln.page for ln in lines}
     sections = tuple(replace(s, page=page_of.get(s.line)) for s in nar.sections)
     gloss = {s.seq for s in sections if "名词解释" in s.heading}
@@ -184,7 +183,7 @@ def _title(lines: list[PLine]) -> str:
     return re.sub(r"\s+", "", "".join(first))
 
 
-def _match_family(lines: list[PLine], fams: Sequence[Family], file: str) -> tuple[Family, int]:
+def _match_family(lines: list[PLine], fams: Sequence[Family], file: str) -> Family:
     """The family whose table titles the document prints (most distinct kinds); its 预算/决算 must
     match the title page. A 决算 family with no table records wins only by its title words."""
     title = _title(lines)
@@ -199,7 +198,7 @@ def _match_family(lines: list[PLine], fams: Sequence[Family], file: str) -> tupl
         if best is None or score > best[0]:
             best = (score, fam)
     if best is not None and (best[0] > 0 or (best[1].doc_kind == "决算" and not best[1].tables)):
-        return best[1], best[0]
+        return best[1]
     looked = "; ".join(f"{fam.name}: {'、'.join(' '.join(t.words.must) for t in fam.tables[:4])} …"
                        for fam in fams if fam.tables)
     raise IngestError(file, None, "matches no known template: no table title of any template family "
