@@ -65,7 +65,8 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     items: tuple[Item, ...] = ()
     derivation: str = ""
-    intent: str = ""  # a short readable form of the parsed intent (for :why and debugging)
+    intent: str = ""  # a short readable form of the parsed intent (for debugging)
+    interpretation: str = ""  # how the question was read, in Chinese: "电费 · 预算数 · 2023年 · <unit>"
 
     @property
     def answered(self) -> bool:
@@ -83,4 +84,5 @@ class Answer:
             "suggestions": list(self.suggestions),
             "items": [i.to_dict() for i in self.items],
             "derivation": self.derivation,
+            "interpretation": self.interpretation,
         }

@@ -57,6 +57,7 @@ def _add_ask_args(p: argparse.ArgumentParser) -> None:
     _db_arg(p)
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.add_argument("--sql", action="store_true", help="also show the SQL that produced the answer")
+    p.add_argument("--debug", action="store_true", help="log any error inside answering to stderr, with its traceback")
 
 
 def _store(db: str | None) -> str:
@@ -75,6 +76,13 @@ def _ask(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .render import render_text
 
+    if args.debug:
+        import logging
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("askbudget: %(levelname)s %(message)s"))
+        logging.getLogger("askbudget").addHandler(handler)
+        logging.getLogger("askbudget").setLevel(logging.DEBUG)
     answer = Assistant(_store(args.db), warm=False).ask(question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

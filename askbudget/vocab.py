@@ -61,11 +61,25 @@ class Terms:
 def load_terms(directory: str | None = None) -> Terms:
     from .lexicon import read_tsv
 
+    from .operators import OPERATORS, load_operators
+
     rows = read_tsv("terms.tsv", ("kind", "term", "value"), optional=("value",), directory=directory)
     by_kind: dict[str, dict[str, str]] = {}
     for _, r in rows:
         by_kind.setdefault(r["kind"], {})[key(r["term"])] = r["value"]
+        if r["kind"] in FILLER_CLASSES:
+            by_kind.setdefault("filler", {})[key(r["term"])] = r["term"]
+    # operator words (lexicon/operators.tsv): read as operators, and as the question cue an operator also is
+    for k, op in load_operators(directory).items():
+        by_kind.setdefault("op", {})[k] = op
+        if OPERATORS[op][1]:
+            by_kind.setdefault("cue", {})[k] = OPERATORS[op][1]
     return Terms(by_kind)
+
+
+# kinds of terms.tsv that carry no subject, kept apart so the lexicon says what each word is
+# (politeness, greetings, emphasis, asides, the people of a unit): all read as fillers
+FILLER_CLASSES = ("polite", "greet", "emph", "aside", "people")
 
 
 # ---------------------------------------------------------------- the store's names
@@ -389,7 +403,7 @@ def _disk_key(path: str, conn: sqlite3.Connection) -> str:
     h.update(f"{os.path.realpath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
     from .resources import lexicon_dir
 
-    for f in sorted(lexicon_dir().glob("*.tsv")) + [Path(__file__)]:
+    for f in sorted(lexicon_dir().glob("*.tsv")) + [Path(__file__), Path(__file__).with_name("operators.py")]:
         fs = f.stat()
         h.update(f"{f.name}\0{fs.st_size}\0{fs.st_mtime_ns}".encode())
     return h.hexdigest()[:24]
