@@ -94,8 +94,9 @@ def test_bank(bank: Path, doc: Path, tmp_path: Path) -> None:
     outcomes = ask_bank(bank, db)
     assert not outcomes["wrong"], outcomes["wrong"]
     # questions in citizens' words (polite, long-winded, colloquial, in conversations, a fifth unanswerable)
-    # aim at 0.90; every other bank at 0.95 — and no bank may ever get a wrong answer
-    floor = 0.90 if bank.name.startswith("citizen-") else 0.95
+    # aim at 0.90, as does a real document of another region read from page text (issue 9); every other
+    # bank at 0.95 — and no bank may ever get a wrong answer
+    floor = 0.90 if bank.name.startswith("citizen-") or "\f" in doc.read_text(encoding="utf-8") else 0.95
     assert len(outcomes["ok"]) / sum(map(len, outcomes.values())) >= floor, outcomes["missed"]
 
 

@@ -62,8 +62,7 @@ def decode(data: bytes, file: str, max_bytes: int) -> list[str]:
     bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\t\f\v")
     if bad > 8:
         raise IngestError(file, 1, "binary file (control characters): expected disclosure text")
-    # page text (a PDF's, pdftotext's) separates pages with a form feed at the start of a line
-    return [line.lstrip("\f") for line in text.split("\n")]
+    return text.split("\n")
 
 
 def strip_tags(s: str) -> str:
