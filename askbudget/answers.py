@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from . import lazyre
 from .answer import Answer, Citation, Item
 from .arith import ArithmeticMixin
 from .indicators import IndicatorMixin
@@ -20,20 +21,20 @@ from .yoy import YoyMixin
 
 
 # "两者合计呢": a follow-up about the previous two figures
-_PAIR = re.compile(r"两者|二者|两项|它们|这两|两个数|两年")
+_PAIR = lazyre.compile(r"两者|二者|两项|它们|这两|两个数|两年")
 
 
 _TEXT_COLUMNS = frozenset({"采购物品名称", "目录序号", "政府采购目录序号", "计量单位"})
 
 
-_ASKS_WHO = re.compile(r"(发给|给了?|发放给|用于|补助给|奖励给?)谁|谁(来)?(领|拿|得|享受)|哪些人|什么人|哪些学生")
-_WHICH_FUNDS = re.compile(r"什么资金|哪类资金|哪种资金|资金来源|什么钱|哪来的钱|钱从哪")
+_ASKS_WHO = lazyre.compile(r"(发给|给了?|发放给|用于|补助给|奖励给?)谁|谁(来)?(领|拿|得|享受)|哪些人|什么人|哪些学生")
+_WHICH_FUNDS = lazyre.compile(r"什么资金|哪类资金|哪种资金|资金来源|什么钱|哪来的钱|钱从哪")
 _FUND_COLUMNS = ("一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨", "单位资金", "财政拨款结转",
                  "非财政拨款结转结余")
-_WHICH_PROJECT = re.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
+_WHICH_PROJECT = lazyre.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
 
 
-_CHANGE_WORDS = re.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
+_CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
 
 
 class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from . import lazyre
 from .store import open_readonly
 
 # The kinds of completion, in the order they are offered when two match equally well.
@@ -23,7 +24,7 @@ KIND_LABELS: dict[str, str] = {
     "procurement": "采购", "asset": "资产", "term": "名词",
 }
 
-_WORD_TAIL = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff（）()·、]+$")
+_WORD_TAIL = lazyre.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff（）()·、]+$")
 _MAX_TAIL = 16
 
 

@@ -58,9 +58,9 @@ def data_home() -> Path:
     env = os.environ.get("ASKBUDGET_DATA_HOME")
     if env:
         return Path(env)
-    from platformdirs import user_data_dir
+    from .resources import user_dir
 
-    return Path(user_data_dir("askbudget"))
+    return user_dir("data")
 
 
 # --------------------------------------------------------------------------------------- rendering

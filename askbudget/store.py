@@ -203,9 +203,9 @@ def _cache_dir() -> Path:
     env = os.environ.get("ASKBUDGET_CACHE_DIR")
     if env:
         return Path(env)
-    from platformdirs import user_cache_dir
+    from .resources import user_dir
 
-    return Path(user_cache_dir("askbudget"))
+    return user_dir("cache")
 
 
 def default_store_path() -> Path:
