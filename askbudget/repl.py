@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, TextIO
 
 from .answer import Answer
+from .safetext import clean
 
 COMMANDS: dict[str, str] = {
     ":help": "这份帮助和可以问的问题示例",
@@ -192,6 +193,12 @@ def plain(frags: Fragments) -> str:
     return "".join(t for _, t in frags)
 
 
+def cleaned(frags: Fragments) -> Fragments:
+    """The fragments with no escape sequence or control character in their text (a document's text is
+    not the program's: only the styles, applied by the terminal layer, may colour the screen)."""
+    return [(cls, clean(text)) for cls, text in frags]
+
+
 # ------------------------------------------------------------------------------------------ session
 
 @dataclass
@@ -350,7 +357,7 @@ def _new_session(db_path: str, assistant: Any | None) -> Session:
 def _run_lines(session: Session, stdin: TextIO, stdout: TextIO) -> int:
     """No terminal: read lines, print plain text (scriptable, no escape codes)."""
     for line in stdin:
-        frags = session.handle(line)
+        frags = cleaned(session.handle(line))
         if frags:
             stdout.write(plain(frags))
             stdout.flush()
@@ -415,9 +422,13 @@ def run_repl(db_path: str | os.PathLike[str], *, input: Any = None, output: Any 
     ``input``/``output`` are prompt_toolkit Input/Output objects (tests pass a pipe input and a
     captured output); by default the process's terminal. ``assistant`` replaces the Assistant.
     """
+    if input is None and (sys.stdin is None or sys.stdin.closed):
+        print("error: standard input is closed: the REPL has no questions to read "
+              "(ask \"电费多少\" answers one question)", file=sys.stderr)
+        return 1
     session = _new_session(str(db_path), assistant)
-    if input is None and output is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return _run_lines(session, sys.stdin, sys.stdout)
+    if input is None and output is None and not (sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
+        return _run_lines(session, sys.stdin, sys.stdout or open(os.devnull, "w", encoding="utf-8"))
 
     from prompt_toolkit import PromptSession
     from prompt_toolkit.formatted_text import FormattedText
@@ -439,7 +450,7 @@ def run_repl(db_path: str | os.PathLike[str], *, input: Any = None, output: Any 
 
     def show(frags: Fragments) -> None:
         if frags:
-            styled = [(f"class:{cls}" if cls else "", text) for cls, text in frags]
+            styled = [(f"class:{cls}" if cls else "", text) for cls, text in cleaned(frags)]
             print_formatted_text(FormattedText(styled), end="", style=style, output=prompt.output)
 
     def toolbar() -> Any:
