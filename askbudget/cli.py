@@ -44,6 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("repl", help="interactive questions with follow-ups")
     _db_arg(p)
 
+    p = sub.add_parser("eval", help="score the answers against a question bank (exit 1 on any wrong answer)")
+    p.add_argument("bank", metavar="BANK.jsonl", help="questions with expected answers (docs/eval.md)")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--docs", nargs="+", metavar="FILE", help="documents to ingest into a fresh temporary store")
+    src.add_argument("--db", metavar="PATH", help="an existing store to score instead")
+    p.add_argument("--fail", action="store_true", help="also print every question that is not ok, and why")
+    p.add_argument("--only", metavar="CAT", help="only the questions of this category (their cat field)")
+    p.add_argument("--json", metavar="FILE", help="write each question's outcome to FILE (JSON Lines)")
+
     p = sub.add_parser("serve", help="HTTP JSON API and help-desk chat widget")
     _db_arg(p)
     p.add_argument("--host", default="127.0.0.1")
@@ -110,6 +119,10 @@ def _run(args: argparse.Namespace) -> int:
         from .ingest import cli_ingest
 
         return cli_ingest(args.files, args.db)
+    if args.command == "eval":
+        from .evaluate import cli_eval
+
+        return cli_eval(args.bank, args.docs or [], args.db, failures=args.fail, only=args.only, json_out=args.json)
     if args.command == "check":
         from .check import cli_check
 
