@@ -99,11 +99,20 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                           intent=it.describe()), ctx
         if ans.status == "answered":
             new_ctx.intent = it
-            return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), new_ctx
+            sql = self._turn_sql(ctx)
+            new_ctx.figs = [f if f.sql else replace(f, sql=sql) for f in new_ctx.figs]
+            return replace(ans, sql=sql, intent=it.describe()), new_ctx
         if ans.status == "ambiguous":
             ctx = Context(intent=ctx.intent, figs=ctx.figs, refs=ctx.refs, subject_keys=ctx.subject_keys,
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
+
+    def _turn_sql(self, ctx: Context) -> str:
+        """The SQL this turn ran; for an answer computed from the conversation's figures alone (两者合计呢),
+        the SQL those figures were read with."""
+        if self.sql_log:
+            return ";\n".join(dict.fromkeys(self.sql_log))
+        return ";\n".join(dict.fromkeys(q for f in ctx.figs for q in f.sql.split(";\n") if q))
 
     def _other_years_hint(self, it: Intent, ctx: Context) -> str:
         """A figure missing from the year asked but printed in another stored year of the same unit: say

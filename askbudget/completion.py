@@ -191,6 +191,12 @@ def _load(conn: sqlite3.Connection, commands: Iterable[str], with_initials: bool
         add(r["label"], "asset")
     for r in _q(conn, "SELECT DISTINCT term FROM glossary WHERE term != '' ORDER BY id"):
         add(r["term"], "term")
+    # the items the lexicon knows a table of the store to hold (公务接待费 in the 三公经费支出表), named
+    # even where the document prints that table empty: they are answered (0), so they complete too
+    held = {r["kind"] for r in _q(conn, "SELECT DISTINCT kind FROM tables")}
+    for text, kind in _table_items():
+        if kind in held:
+            add(text, "subject", kind)
 
     units = tuple(
         UnitYear(r["name"] or "", r["unit_code"] or "", r["unit_name"] or "", r["year"], r["money_unit"] or "")
@@ -198,6 +204,18 @@ def _load(conn: sqlite3.Connection, commands: Iterable[str], with_initials: bool
     )
     initials = tuple(_initials(e.text) if e.kind != "command" else "" for e in entries) if with_initials else ()
     return Vocabulary(tuple(entries), units, tuple(_examples(conn)), initials)
+
+
+def _table_items() -> list[tuple[str, str]]:
+    """(item, table kind) from lexicon/terms.tsv's ``belongs`` rows; none if the lexicon cannot be read."""
+    from .errors import LexiconError
+    from .lexicon import read_tsv
+
+    try:
+        rows = read_tsv("terms.tsv", ("kind", "term", "value"), optional=("value",))
+    except LexiconError:
+        return []
+    return [(r["term"], r["value"]) for _, r in rows if r["kind"] == "belongs" and r["value"]]
 
 
 def _first(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> str:

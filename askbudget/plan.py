@@ -77,6 +77,7 @@ class Fig:
     doc: int = 0
     note: str = ""
     year: int | None = None  # the year the figure is for when it is not its document's (a derived 去年 figure)
+    sql: str = ""  # the SQL the turn that read this figure ran (shown again when a follow-up computes with it)
 
 
 @dataclass
@@ -100,9 +101,10 @@ def fmt(x: float | None, unit: str = "") -> str:
         return "—"
     if unit == "亿元":  # 0.598318 亿元: two decimals would hide most of the figure
         return f"{x:.6f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:.2f}"
-    if unit in ("万元", "亿元") or (unit == "元" and x != int(x)):
-        s = f"{x:,.2f}" if unit != "元" else f"{x:,.2f}"
-        return s.replace(",", "")
+    if unit == "元":  # 950,000元: a figure in 元 runs to seven digits and more, grouped as printed
+        return f"{x:,.2f}" if x != int(x) else f"{int(x):,}"
+    if unit in ("万元", "亿元"):
+        return f"{x:.2f}"
     if float(x).is_integer():
         return str(int(x))
     return f"{x:.2f}".rstrip("0").rstrip(".")

@@ -102,7 +102,7 @@ def _figure_spans(text: str, value: float) -> list[str]:
     """Ways the figure may be written in the answer text, longest first (to emphasise it in place)."""
     cands = {f"{value:,.2f}", f"{value:.2f}", f"{value:g}", f"{value:,}", str(value)}
     if float(value).is_integer():
-        cands.add(str(int(value)))
+        cands |= {str(int(value)), f"{int(value):,}"}
     return sorted((c for c in cands if c and c in text), key=len, reverse=True)
 
 
