@@ -102,3 +102,32 @@ def test_user_dir_is_where_platformdirs_puts_it(kind: str, xdg: str | None, monk
         monkeypatch.setenv(var, xdg)
     want = platformdirs.user_cache_dir("askbudget") if kind == "cache" else platformdirs.user_data_dir("askbudget")
     assert user_dir(kind) == Path(want)
+
+
+def test_ingest_imports_no_sqlite_utils(gongan_doc: Path, tmp_path: Path) -> None:
+    """Ingest writes with plain sqlite3: sqlite-utils' import (with its plugin scan) cost more than the write."""
+    got = _fresh(
+        "import json, sys\n"
+        "from askbudget import build_store\n"
+        f"r = build_store([{str(gongan_doc)!r}], {str(tmp_path / 's.db')!r})\n"
+        "print(json.dumps({'cells': r.cells, 'mods': [m for m in ('sqlite_utils', 'numpy') if m in sys.modules]}))")
+    assert got["cells"] > 400 and got["mods"] == []
+
+
+def test_ingest_schema_is_the_documented_one(gongan_store: Path) -> None:
+    """The DDL written with plain sqlite3: every table and column of SCHEMA with its type, key and
+    references, and every index of INDEXES."""
+    import sqlite3
+
+    from askbudget.store import INDEXES, SCHEMA
+
+    types = {int: "INTEGER", str: "TEXT", float: "REAL"}
+    with sqlite3.connect(gongan_store) as c:
+        for table, spec in SCHEMA.items():
+            cols = {r[1]: (r[2], r[5]) for r in c.execute(f"PRAGMA table_info([{table}])")}
+            assert cols == {col: (types[t], 1 if col == spec["pk"] else 0) for col, t in spec["columns"].items()}
+            fks = {(r[3], r[2], r[4]) for r in c.execute(f"PRAGMA foreign_key_list([{table}])")}
+            assert fks == {(col, other, "id") for col, other in spec["fks"]}
+        have = {(r[0], r[1]) for r in c.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index'")}
+        for table, cols in INDEXES:
+            assert (table, f"idx_{table}_{'_'.join(cols)}") in have
