@@ -8,6 +8,8 @@ from .plan import fmt
 def render_text(answer: Answer, show_sql: bool = False) -> str:
     """The answer sentence, a list of items if any, its sources, suggestions, and optionally the SQL."""
     lines = [answer.text]
+    if answer.interpretation:
+        lines.append(f"（理解为：{answer.interpretation}）")
     if answer.items and len(answer.items) > 1:
         width = max(len(i.label) for i in answer.items)
         values = [fmt(i.value, i.unit) if i.value is not None else "" for i in answer.items]  # as the text has them

@@ -174,8 +174,10 @@ class Engine:
                 return self._ask(conv, question)
             except AskBudgetError:
                 raise
-            except Exception as e:  # noqa: BLE001 - the visitor gets an answer, the log gets the bug
-                print(f"askbudget serve: the assistant failed on {question!r}: {e!r}", file=sys.stderr)
+            except Exception:  # noqa: BLE001 - the visitor gets an answer, the log gets the bug
+                import logging
+
+                logging.getLogger("askbudget").exception("the assistant failed on %r", question)
                 from .answer import Answer
 
                 return Answer(question, "out_of_scope", "抱歉，这个问题暂时无法回答，请换一种问法。")
@@ -494,6 +496,10 @@ def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
     The port is taken before "serving on …" is printed, so that line is never a lie."""
     import uvicorn
 
+    import logging
+
+    # the service's log: an error inside answering is logged there with its traceback (askbudget logger)
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="askbudget serve: %(levelname)s %(name)s %(message)s")
     origins = [o for o in cors_origins if o]
     app = create_app(db_path, origins)
     try:
@@ -623,6 +629,7 @@ OPENAPI: dict[str, Any] = {
             "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
             "sql": {"type": "string"}, "suggestions": {"type": "array", "items": {"type": "string"}},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
-            "derivation": {"type": "string"}, "conversation": {"type": "string"}}},
+            "derivation": {"type": "string"}, "interpretation": {"type": "string"},
+            "conversation": {"type": "string"}}},
     }},
 }

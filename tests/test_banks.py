@@ -1,6 +1,7 @@
 """Question banks end to end, through `askbudget eval` as a help desk runs it: the project's own banks
 (tests/data: our third and later documents, and copies of the public banks) and, where present, any
-other bank of ../shared/corpus. No answer may be wrong (exit status 0) and accuracy must be ≥ 0.95.
+other bank of ../shared/corpus. No answer may be wrong (exit status 0) and accuracy must be ≥ 0.95
+(0.90 for questions in citizens' words and for page-text documents).
 
 The judging is askbudget.evaluate's (the one judge; it follows ../shared/tools/qa_eval.py, and where that
 script is present a test checks that both judge every case and score every public bank alike).
@@ -68,7 +69,11 @@ def test_bank(bank: Path, doc: Path, tmp_path: Path) -> None:
     m = SUMMARY.match(p.stdout.splitlines()[-1])
     assert m and int(m.group(3)) == len(outcomes) == len(load_bank(bank))
     missed = [o["q"] for o in outcomes if o["outcome"] == "missed"]
-    assert float(m.group(1)) >= 0.95, missed
+    # questions in citizens' words (polite, long-winded, colloquial, in conversations, a fifth unanswerable)
+    # aim at 0.90, as does a real document of another region read from page text (issue 9); every other
+    # bank at 0.95 — and no bank may ever get a wrong answer
+    floor = 0.90 if bank.name.startswith("citizen-") or "\f" in doc.read_text(encoding="utf-8") else 0.95
+    assert float(m.group(1)) >= floor, missed
 
 
 # ------------------------------------------------------------------------------------------ the judge
