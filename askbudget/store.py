@@ -270,8 +270,10 @@ def default_store_path() -> Path:
             d = target.parent
             if any(p.exists() and not p.is_dir() for p in (d, *d.parents)):
                 why = "a file, not a folder"
-            else:
-                why = e.strerror if isinstance(e, OSError) and e.strerror else "not writable"
+            elif isinstance(e, OSError):
+                why = e.strerror or str(e)
+            else:  # the store could not be written there (no permission, a full disk): SQLite's words
+                why = str(e).rsplit("(", 1)[-1].split(")")[0] if "(" in str(e) else str(e)
             raise StoreError(f"cannot build the default store in the cache folder {d} ({why}): "
                              "set ASKBUDGET_CACHE_DIR to a writable folder, or give --db") from None
         finally:

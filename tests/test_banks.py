@@ -221,7 +221,8 @@ def test_a_bad_bank_line_exits_2_naming_it(tmp_path: Path, gongan_doc: Path, lin
     assert p.stderr.strip().splitlines() == [p.stderr.strip()] and why in p.stderr and str(bank) in p.stderr
 
 
-@pytest.mark.parametrize("case", ["missing bank", "empty bank", "bad document", "no such store", "only nothing"])
+@pytest.mark.parametrize("case", ["missing bank", "empty bank", "bad document", "no such store", "only nothing",
+                                  "json unwritable"])
 def test_cannot_run_exits_2(tmp_path: Path, gongan_doc: Path, case: str) -> None:
     bank = _write_bank(tmp_path / "b.jsonl", [{"cat": "amount", "q": "电费多少", "expect": AMOUNT}])
     empty = tmp_path / "empty.jsonl"
@@ -232,7 +233,8 @@ def test_cannot_run_exits_2(tmp_path: Path, gongan_doc: Path, case: str) -> None
             "empty bank": [str(empty), "--docs", str(gongan_doc)],
             "bad document": [str(bank), "--docs", str(bad)],
             "no such store": [str(bank), "--db", str(tmp_path / "none.db")],
-            "only nothing": [str(bank), "--docs", str(gongan_doc), "--only", "nothing"]}[case]
+            "only nothing": [str(bank), "--docs", str(gongan_doc), "--only", "nothing"],
+            "json unwritable": [str(bank), "--docs", str(gongan_doc), "--json", str(bad / "out.jsonl")]}[case]
     p = eval_cli(*args)
     assert p.returncode == 2 and p.stderr.startswith("error: ") and len(p.stderr.strip().splitlines()) == 1
     assert "Traceback" not in p.stderr
