@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from .answer import Answer, Citation, Item
 from .arith import ArithmeticMixin
+from .execution import ExecutionMixin
 from .indicators import IndicatorMixin
 from .lists import ListMixin
 from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin
@@ -36,11 +37,14 @@ _WHICH_PROJECT = re.compile(r"(哪个|哪一个|哪项|什么)项目|项目名�
 _CHANGE_WORDS = re.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
 
 
-class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
+class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
     def answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
         self.sql_log = []
+        return self.answer_of_kind(it, ctx)  # one kind (预算/决算) per unit-year: execution.py
+
+    def _answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
         if it.what == "refuse":
             return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
         if ctx.pending is not None and it.unit_doc is not None and not it.leftover and \

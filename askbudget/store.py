@@ -16,13 +16,14 @@ from typing import Any
 from . import settings
 from .errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # table -> (columns with SQLite types, primary key, foreign keys (column, other table))
 SCHEMA: dict[str, dict[str, Any]] = {
     "documents": {
         "columns": {"id": int, "name": str, "source_path": str, "sha256": str, "unit_code": str,
-                    "unit_name": str, "year": int, "money_unit": str, "ingested_at": str, "n_lines": int},
+                    "unit_name": str, "year": int, "kind": str, "money_unit": str, "ingested_at": str,
+                    "n_lines": int},
         "pk": "id",
         "fks": [],
     },

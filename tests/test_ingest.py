@@ -615,7 +615,7 @@ def test_schema_matches_store(conn: sqlite3.Connection) -> None:
     for table, spec in SCHEMA.items():
         cols = [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")]
         assert cols == list(spec["columns"]), table
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "1"
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
 
 
 def test_reingest_is_idempotent(tmp_path: Path, gongan_doc: Path, czj_doc: Path) -> None:

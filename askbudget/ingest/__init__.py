@@ -52,11 +52,11 @@ def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathL
     if not files:
         raise IngestError("-", None, "no files given")
     docs: list[Document] = [parse_file(f) for f in files]
-    seen: dict[tuple[str, int], str] = {}
+    seen: dict[tuple[str, int, str], str] = {}
     for f, d in zip(files, docs):
-        key = (d.unit_code, d.year)
+        key = (d.unit_code, d.year, d.kind)
         if key in seen:
-            raise IngestError(f, None, f"same unit {d.unit_code} and year {d.year} as {seen[key]} in this run")
+            raise IngestError(f, None, f"same unit {d.unit_code} and year {d.year} ({d.kind}) as {seen[key]} in this run")
         seen[key] = f
     db_file = Path(db_path)
     if db_file.is_dir():

@@ -130,6 +130,7 @@ class Document:
     facts: tuple[Fact, ...]
     glossary: tuple[Term, ...]
     warnings: tuple[ParseWarning, ...] = field(default=())
+    kind: str = "预算"  # 预算 or 决算
 
     @property
     def n_cells(self) -> int:

@@ -2,8 +2,9 @@
 
 The tables are created from ``askbudget.store.SCHEMA`` (+ ``INDEXES``) through sqlite-utils. Ids are
 assigned here (max id + 1) so each table is filled with one ``executemany``; re-ingesting a
-document of the same (unit_code, year) first deletes it and everything hanging off it, and the new
-version keeps the old ``documents.id``.
+document of the same key — (unit_code, year, kind): a unit's 预算 and 决算 of a year are two documents —
+first deletes it and everything hanging off it, and the new version keeps the old ``documents.id``.
+A store of an older schema gets the new columns added (``ensure_schema``).
 """
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             continue
         db[name].create(spec["columns"], pk=spec["pk"],  # type: ignore[union-attr]
                         foreign_keys=[(c, t, "id") for c, t in spec["fks"]])
+    for name, spec in SCHEMA.items():  # a store written by an older version: add the new columns
+        if name in existing:
+            cols = set(db[name].columns_dict)  # type: ignore[union-attr]
+            for col, typ in spec["columns"].items():
+                if col not in cols:
+                    db[name].add_column(col, typ)  # type: ignore[union-attr]
+            if name == "documents" and "kind" not in cols:
+                db.execute("UPDATE documents SET kind = '预算' WHERE kind IS NULL")
     have = {(ix.name) for t in SCHEMA for ix in db[t].indexes}  # type: ignore[union-attr]
     for table, cols in INDEXES:
         name = f"idx_{table}_{'_'.join(cols)}"
@@ -82,12 +91,13 @@ def _old_ids(conn: sqlite3.Connection, doc_id: int) -> dict[str, list[int]]:
     return out
 
 
-def delete_document(conn: sqlite3.Connection, unit_code: str, year: int) -> dict[str, list[int]]:
-    """Remove a document and everything hanging off it; return its ids per table for reuse. Cells
-    and rows go by table/row id so the deletes use the schema's indexes (cells(row_id),
-    rows(table_id)) however many documents the store holds."""
-    ids = [r[0] for r in conn.execute("SELECT id FROM documents WHERE unit_code = ? AND year = ? ORDER BY id",
-                                      (unit_code, year))]
+def delete_document(conn: sqlite3.Connection, unit_code: str, year: int,
+                    kind: str = "预算") -> dict[str, list[int]]:
+    """Remove a document (by its key: unit code, year, 预算/决算) and everything hanging off it; return
+    its ids per table for reuse. Cells and rows go by table/row id so the deletes use the schema's
+    indexes (cells(row_id), rows(table_id)) however many documents the store holds."""
+    ids = [r[0] for r in conn.execute("SELECT id FROM documents WHERE unit_code = ? AND year = ? "
+                                      "AND coalesce(kind, '预算') = ? ORDER BY id", (unit_code, year, kind or "预算"))]
     reuse = _old_ids(conn, ids[0]) if ids else {}
     for doc_id in ids:
         table_ids = [r[0] for r in conn.execute("SELECT id FROM tables WHERE document_id = ?", (doc_id,))]
@@ -110,8 +120,8 @@ def _same_unit(conn: sqlite3.Connection, doc: Document) -> None:
     """Re-ingesting replaces the document of the same unit code and year — only when it is the same
     unit. A code that collides while the unit name differs (a typo'd or reused code) would silently
     delete another unit's figures: refused, naming both units, before anything is written."""
-    for (name, other) in conn.execute("SELECT name, unit_name FROM documents WHERE unit_code = ? AND year = ?",
-                                      (doc.unit_code, doc.year)):
+    for (name, other) in conn.execute("SELECT name, unit_name FROM documents WHERE unit_code = ? AND year = ? "
+                                      "AND coalesce(kind, '预算') = ?", (doc.unit_code, doc.year, doc.kind)):
         if other and doc.unit_name and _name_key(other) != _name_key(doc.unit_name):
             raise IngestError(doc.source_path, None,
                               f"unit code {doc.unit_code} ({doc.year}) is already in the store for {other} "
@@ -128,12 +138,12 @@ def write_documents(conn: sqlite3.Connection, docs: list[Document],
     doc_ids: list[int] = []
     for doc in docs:
         _same_unit(conn, doc)
-        ids = _Ids(conn, delete_document(conn, doc.unit_code, doc.year))
+        ids = _Ids(conn, delete_document(conn, doc.unit_code, doc.year, doc.kind))
         doc_id = ids("documents")
         doc_ids.append(doc_id)
         _insert(conn, "documents", [{
             "id": doc_id, "name": doc.name, "source_path": doc.source_path, "sha256": doc.sha256,
-            "unit_code": doc.unit_code, "unit_name": doc.unit_name, "year": doc.year,
+            "unit_code": doc.unit_code, "unit_name": doc.unit_name, "year": doc.year, "kind": doc.kind,
             "money_unit": doc.money_unit, "ingested_at": now, "n_lines": doc.n_lines}])
         t_rows, r_rows, c_rows, i_rows = [], [], [], []
         for tseq, t in enumerate(doc.tables, 1):
