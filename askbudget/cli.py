@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="read disclosure documents into a store")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--db", metavar="PATH", required=True, help="store file to create or update")
+    p.add_argument("--explain", action="store_true",
+                   help="also show each table's title → kind and header → column mapping")
 
     p = sub.add_parser("check", help="cross-check the arithmetic of the documents in a store")
     _db_arg(p)
@@ -55,6 +57,7 @@ def _add_ask_args(p: argparse.ArgumentParser) -> None:
     _db_arg(p)
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.add_argument("--sql", action="store_true", help="also show the SQL that produced the answer")
+    p.add_argument("--debug", action="store_true", help="log any error inside answering to stderr, with its traceback")
 
 
 def _store(db: str | None) -> str:
@@ -73,6 +76,13 @@ def _ask(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .render import render_text
 
+    if args.debug:
+        import logging
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("askbudget: %(levelname)s %(message)s"))
+        logging.getLogger("askbudget").addHandler(handler)
+        logging.getLogger("askbudget").setLevel(logging.DEBUG)
     answer = Assistant(_store(args.db), warm=False).ask(question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -89,7 +99,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command == "ingest":
         from .ingest import cli_ingest
 
-        return cli_ingest(args.files, args.db)
+        return cli_ingest(args.files, args.db, explain=args.explain)
     if args.command == "check":
         from .check import cli_check
 

@@ -121,6 +121,10 @@ def load(directory: str | None = None) -> FinalTemplate:
                 raise LexiconError(path, line, f"unknown option {bad[0]!r} (core, optional)")
             if kind in specs:
                 raise LexiconError(path, line, f"table kind {kind!r} listed twice")
+            from .store import TABLE_KINDS
+
+            if kind not in TABLE_KINDS:
+                raise LexiconError(path, line, f"table kind {kind!r} is not a store table kind")
             parts = words.split()
             must = tuple(p for p in parts if not p.startswith("!"))
             specs[kind] = {"kind": kind, "title": "".join(must), "must": must,

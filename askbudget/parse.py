@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from . import settings
 from .normalize import read_number
-from .vocab import Terms, Vocab, key, norm
+from .vocab import _PLACE_CUT, Terms, Vocab, key, norm
 
 SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
 
@@ -29,7 +29,7 @@ _BUY_ASSETS = re.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买|新
 # "前一年"/"前两天" are times, not the top N: the count is never followed by a time word
 _TOPN = re.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
                    r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
-_MONEY_ASK = re.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(亿元|万元|元)(?:[?？!。]*)$"
+_MONEY_ASK = re.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
                         r"|[(（]\s*(亿元|万元|元)\s*[)）]")
 
 
@@ -77,6 +77,8 @@ class Intent:
     refuse: str = ""  # why the question is refused outright (chit-chat, SQL, out-of-scope facts)
     refuse_status: str = ""  # not_found | out_of_scope
     leftover: tuple[str, ...] = ()  # unknown spans nobody could read
+    unread: tuple[str, ...] = ()  # unknown spans that can change what is asked (beside a subject): never answered
+    ops: tuple[tuple[str, str], ...] = ()  # operator words read (word, operator), lexicon/operators.tsv
     followup: bool = False
     # the kinds of figure named, in order: 预算 (安排/预算), 决算 (实际/执行/决算), 决算? (花了: the 决算 if any)
     doc_kinds: tuple[str, ...] = ()
@@ -136,7 +138,13 @@ def _unit_pattern(v: Vocab) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         full = norm(d.unit_name)
         base = re.sub(r"\s*\([^)]*\)\s*", "", full).strip()
         variants = {full, base}
-        for piece in re.split(r"(?<=[省市县区州])", base):
+        # a leading place dropped while another stays (普陀区城管执法局 for 上海市普陀区城市管理行政执法局)
+        for form in [base] + [k for k in d.keys if len(k) > len(base) // 2]:
+            cut = [p for p in _PLACE_CUT.split(form) if p]
+            for i in range(1, len(cut) - 1):
+                if all(p[-1] in "省市县区州" for p in cut[: i + 1]):
+                    variants.add("".join(cut[i:]))
+        for piece in _PLACE_CUT.split(base):
             place = re.sub(r"^.*(?:局|委员会|委|办公室|中心|院)", "", piece)
             if place.endswith("开发区") and len(place) > 5:
                 # 唐山市公安局高新区分局: the official name with the zone's short form
@@ -374,6 +382,10 @@ def _parse(question: object, v: Vocab) -> Intent:
     pos = 0
     prev_soft = ""
     run_soft = 0
+    # the question as read, token by token (coverage): s subject, l link word (的/里/用于),
+    # u a span nobody read, w any other word read, x a boundary (punctuation, digits)
+    seq: list[tuple[str, str]] = []
+    ops: list[tuple[str, str]] = []
 
     def flush_run() -> None:
         nonlocal run, run_soft
@@ -381,8 +393,14 @@ def _parse(question: object, v: Vocab) -> Intent:
         run = ""
         # particles around a span, never a name's own first character (中小企业, 在职人员, 月球…)
         core = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", r).lstrip("的是和与及给把").rstrip("的了是吗呢啊吧里中")
-        if len(core) < 2:
+        if _NUMERAL_RUN.fullmatch(core):
+            seq.append(("w", core))  # 三个, 两项: a count, read by the number and top-N rules
             return
+        if len(core) < 2:
+            if core:
+                seq.append(("u", core))
+            return
+        seq.append(("u", core))
         end = run_pos + len(r)
         if _ORG_NAME.search(core) and (run_pos == 0 or tok_text[end:end + 1] == "的") and not v.words.get(key(core)):
             unknown_units.append(core)  # 中医院的电费: a unit the store lacks, never answered for the store's unit
@@ -394,6 +412,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         if hit is None:
             leftovers.append(core)
             return
+        seq[-1] = ("s", core)
         word, how = hit
         mentions.append(Mention(core, word, tuple(v.words.get(word, ())), how, run_pos))
 
@@ -412,17 +431,21 @@ def _parse(question: object, v: Vocab) -> Intent:
                 run += tok
             else:
                 flush_run()
+                seq.append(("x", tok))
             pos += len(tok)
             continue
         kinds = dict()
         for kind, target in entries:
             kinds.setdefault(kind, target)
-        prev_soft = tok if len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money"} else ""
-        if run and len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money"}:
+        prev_soft = tok if len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money", "op"} else ""
+        if run and len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money", "op"}:
             run += tok  # a one-character word inside an unknown span is probably part of a typo
         else:
             flush_run()
         is_neutral = "neutral" in kinds
+        if "op" in kinds:
+            ops.append((tok, kinds["op"]))
+        seq.append(("s" if any(kd in kinds for kd in SUBJECT_KINDS) else "l" if k in _LINKS else "w", tok))
         if "oos" in kinds:
             refuse = kinds["oos"]
         if "chat" in kinds and len(text) <= len(tok) + 4:
@@ -549,8 +572,33 @@ def _parse(question: object, v: Vocab) -> Intent:
         unit_docs=tuple(unit_docs), op=op, topn=topn,
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
+        unread=_unread_beside_subjects(seq, leftovers),
+        ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
         doc_kinds=tuple(dict.fromkeys(doc_kinds)),
     )
+
+
+_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万几]+[个项名位台辆套件条笔次年天大]?")
+# words that tie a span to a subject: "电梯的电费", "电费里电梯用的", "用于食堂的水费"
+_LINKS = frozenset({"的", "之", "里", "中", "里面", "当中", "用于", "用在", "用到", "部分", "方面"})
+
+
+def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) -> tuple[str, ...]:
+    """Coverage: the spans nobody read that stand beside a subject (only link words such as 的/里/用于
+    between): they narrow or change the subject ("电梯的电费", "电费里空调用的"), so the subject's own
+    figure is not the answer. A span a later step explained (a loosely named project) is not counted."""
+    out: list[str] = []
+    for i, (kind, text) in enumerate(seq):
+        if kind != "u" or (len(text) >= 2 and text not in leftovers):
+            continue
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(seq) and seq[j][0] == "l":
+                j += step
+            if 0 <= j < len(seq) and seq[j][0] == "s":
+                out.append(text)
+                break
+    return tuple(dict.fromkeys(out))
 
 
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)"
@@ -685,7 +733,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "compare"
     if re.search(r"(几|多少)倍", text) and len(mentions) >= 2:
         return "ratio"
-    if re.search(r"除了|除去|扣除|减去|扣掉|去掉|不含|不包括|除.{1,12}(以外|之外|外)", text) and len(mentions) >= 2:
+    if ("exclude" in cues or re.search(r"除.{1,12}(以外|之外|外)", text)) and len(mentions) >= 2:
         return "exclude"
     if "reason" in cues:
         return "reason"

@@ -13,6 +13,8 @@ def _fmt(v: float | None) -> str:
 def render_text(answer: Answer, show_sql: bool = False) -> str:
     """The answer sentence, a list of items if any, its sources, suggestions, and optionally the SQL."""
     lines = [answer.text]
+    if answer.interpretation:
+        lines.append(f"（理解为：{answer.interpretation}）")
     if answer.items and len(answer.items) > 1:
         width = max(len(i.label) for i in answer.items)
         for i in answer.items:

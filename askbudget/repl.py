@@ -267,8 +267,8 @@ class Session:
         if a is None:
             return [("dim", "还没有回答过问题。\n")]
         out: Fragments = []
-        if a.intent:
-            out.append(("dim", f"理解为：{a.intent}\n"))
+        if a.interpretation:
+            out.append(("dim", f"理解为：{a.interpretation}\n"))
         if a.derivation:
             out += [("head", "算法："), ("", a.derivation + "\n")]
         if a.citations:

@@ -173,8 +173,10 @@ class Engine:
                 return self._ask(conv, question)
             except AskBudgetError:
                 raise
-            except Exception as e:  # noqa: BLE001 - the visitor gets an answer, the log gets the bug
-                print(f"askbudget serve: the assistant failed on {question!r}: {e!r}", file=sys.stderr)
+            except Exception:  # noqa: BLE001 - the visitor gets an answer, the log gets the bug
+                import logging
+
+                logging.getLogger("askbudget").exception("the assistant failed on %r", question)
                 from .answer import Answer
 
                 return Answer(question, "out_of_scope", "抱歉，这个问题暂时无法回答，请换一种问法。")
@@ -478,6 +480,10 @@ def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
     """Run the service with uvicorn until interrupted."""
     import uvicorn
 
+    import logging
+
+    # the service's log: an error inside answering is logged there with its traceback (askbudget logger)
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="askbudget serve: %(levelname)s %(name)s %(message)s")
     app = create_app(db_path, cors_origins)
     print(f"askbudget: serving {db_path} on http://{host}:{port}/  "
           f"(embed: <script src=\"http://{host}:{port}/widget.js\" defer></script>)", file=sys.stderr)
@@ -559,6 +565,7 @@ OPENAPI: dict[str, Any] = {
             "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
             "sql": {"type": "string"}, "suggestions": {"type": "array", "items": {"type": "string"}},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
-            "derivation": {"type": "string"}, "conversation": {"type": "string"}}},
+            "derivation": {"type": "string"}, "interpretation": {"type": "string"},
+            "conversation": {"type": "string"}}},
     }},
 }

@@ -86,7 +86,11 @@ def test_bank(bank: Path, doc: Path, tmp_path: Path) -> None:
         got = a.ask(q["q"]).to_dict()
         outcomes[judge(q["expect"], got)].append(f"{q['q']} -> {got['status']} {got['value']} {got['unit']} {got['text'][:60]}")
     assert not outcomes["wrong"], outcomes["wrong"]
-    assert len(outcomes["ok"]) / len(qs) >= 0.95, outcomes["missed"]
+    # questions in citizens' words (polite, long-winded, colloquial, in conversations, a fifth unanswerable)
+    # aim at 0.90, as does a real document of another region read from page text (issue 9); every other
+    # bank at 0.95 — and no bank may ever get a wrong answer
+    floor = 0.90 if bank.name.startswith("citizen-") or "\f" in doc.read_text(encoding="utf-8") else 0.95
+    assert len(outcomes["ok"]) / len(qs) >= floor, outcomes["missed"]
 
 
 def test_warming_builds_the_first_use_caches(gongan_store: Path) -> None:

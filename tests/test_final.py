@@ -405,6 +405,7 @@ def test_template_titles_name_store_kinds(title, kind):  # type: ignore[no-untyp
     ("sum\t收入总表\t本年收入合计 = 财政拨款收入 + 罚没收入", "not one of its columns"),
     ("table\t收入总表\t收入决算表\tsubjects", "listed twice"),
     ("table\t某表\t某表\tgrid", "layout"),
+    ("table\t某表\t某表\tsubjects", "not a store table kind"),
     ("balance\t收支总表\t总计 = 本年收入合计", "expected"),
     ("rows\t没有的表\t合计", "no table record"),
     ("frobnicate\t收入总表\tx", "not one of"),

@@ -83,6 +83,7 @@ def test_question_follow_up_command_and_ctrl_d(db: Path, tmp_path: Path) -> None
     assert first.text in shown and second.text in shown
     for c in second.citations:  # :why lists the sources of the last answer
         assert c.label() in shown
+    assert "理解为：水费 · 预算数 · 2023年" in shown  # and how it was read, in Chinese
     if second.sql:
         assert second.sql.strip().splitlines()[0] in shown
 

@@ -219,7 +219,8 @@ def test_clean_text(raw: str, clean: str) -> None:
     assert clean_text(raw) == clean
 
 
-def test_engine_crash_is_an_answer_not_a_500(store: Path) -> None:
+@pytest.mark.logged_errors
+def test_engine_crash_is_an_answer_not_a_500(store: Path, logged_errors: list) -> None:
     class Broken:
         def ask(self, text: str) -> Any:
             raise RuntimeError("boom")
@@ -230,6 +231,7 @@ def test_engine_crash_is_an_answer_not_a_500(store: Path) -> None:
     with TestClient(create_app(store, assistant_factory=lambda db: Broken())) as c:
         r = c.post("/api/ask", json={"question": "电费多少"})
     assert r.status_code == 200 and r.json()["status"] == "out_of_scope" and r.json()["value"] is None
+    assert logged_errors and logged_errors[0].exc_info  # the service's log has the traceback
 
 
 def test_missing_store_is_a_store_error(tmp_path: Path) -> None:

@@ -1,5 +1,8 @@
 """One disclosure file → a :class:`Document` (pure: no database, no clock).
 
+Two formats: page text (pages split by a form feed, ``pages.py``) and the ``#``-heading text
+conversion of the Tangshan template, read here.
+
 Headings split the file into regions. A heading whose title names a table kind (``kinds.py``) and
 whose region holds tab rows is a table; every other heading is narrative. Each table family has its
 own module; the narrative, facts, glossary and statements come from ``narrative``/``statements``.
@@ -26,7 +29,7 @@ from pathlib import Path
 
 from .. import settings
 from ..errors import IngestError
-from .kinds import HEADER_ROWS, TEMPLATE_KINDS, TWO_SIDED, kind_of
+from .kinds import EXPECTED_KINDS, HEADER_ROWS, TEMPLATE_KINDS, TEXT_FAMILY, TWO_SIDED, kind_of
 from .layout import UNIT_SUFFIX_RE, clean_column, leaves as leaves_of
 from .model import Document, Fact, ParseWarning, Table
 from .narrative import read_narrative
@@ -85,6 +88,11 @@ def _read_limited(p: Path, file: str, limit: int) -> bytes:
 
 def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: str | None = None) -> Document:
     lines = decode(data, file, int(settings.MAX_DOCUMENT_BYTES))
+    if _is_page_text(lines):
+        from .pages import parse_page_text
+
+        return parse_page_text("\n".join(lines), file, name=name or Path(file).stem, source_path=source_path,
+                               sha256=hashlib.sha256(data).hexdigest())
     warnings: list[ParseWarning] = []
     heads = [h for i, line in enumerate(lines) if (h := heading_of(line, i + 1)) is not None]
     ends = [h.line - 1 for h in heads[1:]] + [len(lines)]
@@ -164,7 +172,16 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
         sha256=hashlib.sha256(data).hexdigest(), unit_code=unit_code, unit_name=unit_name, year=year,
         money_unit=STORE_UNIT, n_lines=len(lines) - (1 if lines and lines[-1] == "" else 0),
         tables=tuple(tables), sections=nar.sections, statements=tuple(statements), facts=nar.facts,
-        glossary=nar.glossary, warnings=tuple(warnings))
+        glossary=nar.glossary, warnings=tuple(warnings), family=TEXT_FAMILY,
+        missing=tuple(k for k in EXPECTED_KINDS if k not in {t.kind for t in tables}))
+
+
+def _is_page_text(lines: list[str]) -> bool:
+    """Page text (``pdftotext``-like: pages split by a form feed), not the ``#``-heading conversion: a
+    form feed, or no ``#`` heading, no TAB row and no 预算年度 line at all."""
+    if any("\f" in line for line in lines):
+        return True
+    return not any(line.startswith("#") or "\t" in line or YEAR_RE.match(line.strip()) for line in lines)
 
 
 def _table(lines: list[str], h: Heading, ranges: list[tuple[int, int]], kind: str,
