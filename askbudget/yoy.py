@@ -93,7 +93,7 @@ class YoyMixin(Resolver):
             first, second = sorted(by_year)[-1], sorted(by_year)[-2]
         elif change and (it.what == "yoy" or _PREV.search(t)):
             ex = it.years[0] if it.years else None
-            if ex is not None and re.search(rf"(比|较|与|同|对比)(20)?{ex % 100}年", t):
+            if ex is not None and re.search(rf"(比|较|与|同|对比|跟|和)(20)?{ex % 100}年", t):
                 first, second = latest, ex  # "差旅费比2022年减少了多少": this year against the year named
             elif ex is not None:
                 first, second = ex, ex - 1  # "2023年电费比上年增加多少"
