@@ -17,7 +17,7 @@ from .indicators import IndicatorMixin
 from .lists import ListMixin
 from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin
 from .parse import Intent, Mention
-from .plan import asks_non_money, _col_score, Context, Fig, fmt, MONEY, Resolver, RowRef, _unit_in
+from .plan import asks_non_money, _col_score, Context, DEFAULT_COLUMNS, Fig, FINAL_COLUMNS, fmt, MONEY, Resolver, RowRef, _unit_in
 from .vocab import key
 from .yoy import YoyMixin
 
@@ -90,6 +90,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             or self._same_as_before(it, ans, ctx) or self._subjects_unanswered(it, ans)
         if refusal is None:
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
+        docs = self._docs(it)
+        said = self._clause_figure(it, docs) if isinstance(docs, list) and "reason" not in it.cues else None
+        if said is not None:  # "政府性基金预算拨款支出": not the table figure read, but a clause that says it whole
+            return replace(said[0], intent=ans.intent, interpretation=self._interpretation(it, said[0])), said[1]
         return replace(refusal, sql=ans.sql, intent=ans.intent, interpretation=self._interpretation(it, refusal)), ctx
 
     def _interpretation(self, it: Intent, ans: Answer) -> str:
@@ -250,8 +254,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         hay = key(ans.text + "".join(c.table + c.row for c in ans.citations))
         for col in it.columns:
             k = key(col)
-            if col in _TEXT_COLUMNS or col in ("数量", "单价"):
-                continue  # a count or a price: read by the measure's own rules (每台 is 单价)
+            if col in _TEXT_COLUMNS or col in ("数量", "单价") or col in DEFAULT_COLUMNS or col in FINAL_COLUMNS:
+                continue  # a count or a price (read by the measure's own rules: 每台 is 单价); a table's own figure
             if any(_col_score(c.column, "", col) >= 2 for c in ans.citations) or k in hay:
                 continue
             if any(m.key in hay and k in m.key for m in it.subjects):

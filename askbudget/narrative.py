@@ -20,7 +20,7 @@ _NATURE_STATED = lazyre.compile(r"\d万元?(为|系|是|主要是|主要用于|�
 
 # a figure a clause of the narrative states: "编报绩效目标的项目14个", "政府采购服务预算518.18万元", "合同工期490天"
 _CLAUSE_FIGURE = lazyre.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(万元|个|辆|天|家|台（套）|台\(套\)|台|套|人|名|项)")
-_CLAUSE_SPLIT = lazyre.compile(r"[，,；;。：:（）()]")
+_CLAUSE_SPLIT = lazyre.compile(r"[，；;。：:（）()]|,(?!\d{3})")
 # words of a question that say nothing about which figure ("有几个", "是多少", "安排了多少"), and the vocabulary
 # kinds that carry no subject: what is left must be found in the clause
 _NO_CONTENT = lazyre.compile(r"多少|几|是|有|吗|呢|了|一共|共|总共|合计|请问|安排|打算|计划|情况|具体|大概|请|一下|的")

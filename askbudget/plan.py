@@ -938,7 +938,7 @@ class Resolver(Planner):
         said = self.cite_section(s["document_id"], s["heading"])
         twin = self._table_twin(s) if not per_unit else None
         if twin is not None:
-            return [replace(twin, label=s["subject"], cites=twin.cites + (said,), note=s["sentence"])]
+            return [replace(twin, label=s["subject"], ref=None, cites=twin.cites + (said,), note=s["sentence"])]
         return [Fig(s["subject"], s["value"], s["unit"] or "万元", (said,), "", None, "", s["document_id"],
                     note=s["sentence"])]
 

@@ -251,6 +251,8 @@ class YoyMixin(Resolver):
         rows = by_doc.get(d, []) if d is not None else []
         cur_year = self.docs[d].year if d is not None else latest
         prev_year = cur_year - 1
+        if year == prev_year and re.search(rf"(比|较|与|同|对比|跟|和)(20)?{year % 100}年", it.text):
+            year = None  # "公务接待费和2025年比增加了多少": the year compared with, not the year asked
         if year is not None and year < cur_year and not any(r["base_year"] == year or r["year"] == year for r in rows):
             held = sorted(self._unit_years(replace(it, unit_doc=d if d is not None else it.unit_doc)))
             if len(held) > 1 or len(self.docs) > 1:
