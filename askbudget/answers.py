@@ -176,9 +176,10 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
 
     def _subjects_unanswered(self, it: Intent, ans: Answer) -> Answer | None:
         """An answer read from a 绩效 indicator must be about every subject the question names: "人员经费是
-        多少人" is not answered by another project's 在职人数 indicator."""
+        多少人" is not answered by another project's 在职人数 indicator. A plain figure must be about every
+        subject named too: "租赁的房子" is neither 房屋's value nor 租赁费 alone."""
         if not any("绩效" in c.table for c in ans.citations):
-            return None
+            return self._figure_misses_a_subject(it, ans)
         hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))
         for m in it.subjects:
             if m.how == "code" or not m.has("row", "total", "std", "alias", "item", "belongs", "stmt") or m.has("project", "gloss"):
@@ -193,6 +194,21 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         if missing:
             return Answer(it.question, "not_found", f"文件的绩效指标没有说到“{'、'.join(missing)}”；"
                           f"{ans.text.rstrip('。')}。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
+        return None
+
+    def _figure_misses_a_subject(self, it: Intent, ans: Answer) -> Answer | None:
+        if it.what != "figure" or ans.value is None or ans.derivation or it.followup or ans.items:
+            return None
+        named = [m for m in it.subjects if m.how != "code" and m.has("row", "alias", "std", "item")
+                 and not m.has("column", "total", "project", "gloss", "stmt")]
+        if len(named) < 2:
+            return None
+        hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))
+        for m in named:
+            names = {key(m.text), m.key} | {key(t) for k, t in m.kinds for t in t.split("|")}
+            if not any(n and n in hay for n in names):
+                return Answer(it.question, "not_found", f"没有读懂“{m.text}”和其他几项合在一起问的是哪个数。"
+                              f"{self._holds(ans)}。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
         return None
 
     def _holds(self, ans: Answer) -> str:
@@ -519,11 +535,13 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         figs = list(uniq.values())
         if len(figs) > 1 and asks_non_money(it.text):
             return self._indicator(it, docs, ctx)
-        if len(figs) == 2 and len(it.subjects) == 2:
+        if len(figs) == 2 and len(self._named(it)) == 2:
             inner = self._inner(it, figs)
             if inner is not None:
-                return inner if isinstance(inner[0], Answer) and inner[0].status != "answered" else \
-                    self._figure_answer(it, [inner[0]], ctx) if isinstance(inner[0], Fig) else None
+                if isinstance(inner[0], Answer):
+                    return inner[0], ctx
+                got = self._figure_answer(it, [inner[0]], ctx)
+                return (replace(got[0], derivation=got[0].derivation or inner[0].note), got[1]) if got else None
         if len(figs) > 1:
             parts = []
             for g in figs:
@@ -547,10 +565,16 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             ans = replace(ans, text=f"{it.codes[0]}是“{f.ref.label}”，" + ans.text)
         return ans, new
 
+    @staticmethod
+    def _named(it: Intent) -> list[Mention]:
+        """The subjects named, without the column words (价值, 几辆) that say which figure of them is asked."""
+        return [m for m in it.subjects if not (m.has("column") and not m.has("row", "item", "alias", "std", "stmt", "total",
+                                                                           "project", "code", "belongs"))]
+
     def _inner(self, it: Intent, figs: list[Fig]) -> tuple[Fig | Answer, None] | None:
         """"公共安全支出中的执法办案": a subject named inside another (A 中的/里的/当中 B) is the part — its figure
         inside the whole — or, when the store does not show it inside, a refusal; None when not so written."""
-        whole, part = sorted(it.subjects, key=lambda m: m.pos)
+        whole, part = sorted(self._named(it), key=lambda m: m.pos)
         between = it.text[it.text.find(whole.text) + len(whole.text):it.text.rfind(part.text)] \
             if whole.text in it.text and part.text in it.text else "?"
         if not _INSIDE.fullmatch(between) or whole.has("column") or part.has("column") or whole.how == "code":
@@ -559,6 +583,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         if fw is None or fp is None or fw.value is None or fp.value is None:
             return None
         got = self._part_in(fp, fw, whole)
+        if got is not None:
+            got = replace(got, note=f"{got.label}是{fw.label}的一部分")
         if got is None:
             return Answer(it.question, "not_found", f"文件中看不出{fp.label}是{fw.label}的一部分，没有“{fw.label}中的"
                           f"{fp.label}”这个数。", citations=fw.cites + fp.cites, suggestions=tuple(self.suggest(it))), None

@@ -145,6 +145,8 @@ class ArithmeticMixin(Resolver):
                     return f, ctx
                 if f is None or f.value is None:
                     return None
+                if f.ref is not None and any(g.ref is not None and g.ref.id == f.ref.id and g.column == f.column for g in figs):
+                    continue  # "警服和制服": two names of one row are one figure, never added twice
                 figs.append(f)
         if len(figs) < 2 or len({f.unit for f in figs}) != 1:
             return None

@@ -396,6 +396,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     seq: list[tuple[str, str]] = []
     ops: list[tuple[str, str]] = list(circ_ops)
     op_pos: list[tuple[str, str, int]] = []  # plain operator words and where they stand
+    deixis_at: list[int] = []  # where 这些/之类 stand
     remainder = ""  # 还剩/剩下: a balance the budget does not hold, unless it is what an exclusion leaves
 
     def flush_run() -> None:
@@ -458,6 +459,8 @@ def _parse(question: object, v: Vocab) -> Intent:
         if "op" in kinds:
             ops.append((tok, kinds["op"]))
             op_pos.append((tok, kinds["op"], pos))
+        if "deixis" in kinds:
+            deixis_at.append(pos)
         seq.append(("s" if any(kd in kinds for kd in SUBJECT_KINDS) else "l" if k in _LINKS else
                     "d" if "deixis" in kinds else "n" if "unit" in kinds else "w", tok))
         if "oos" in kinds and kinds.get("op") == "remainder":
@@ -500,15 +503,21 @@ def _parse(question: object, v: Vocab) -> Intent:
     # "路北分局", "开平公安分局": an unknown name written right before the stored unit's short name is another
     # unit of the same kind, never this one
     named = next((seq[i - 1][1] + seq[i][1] for i in range(1, len(seq))
-                  if seq[i][0] == "n" and seq[i - 1][0] == "u" and len(seq[i - 1][1]) >= 2), "")
+                  if seq[i][0] == "n" and seq[i - 1][0] == "u" and len(seq[i - 1][1]) >= 2
+                  and not any(v.words.get(ch) for ch in seq[i - 1][1])), "")  # a name holds no particle (上班都经过)
     if named and not refuse:
         names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
         refuse, refuse_status = f"库中没有“{named}”的预算文件（现有：{names}）", "not_found"
-    # "办公用车、警车这些汽车": unknown words listed right before 这些/之类 and a subject are its examples
+    # "办公用车、警车这些汽车", "高清球机、配电箱之类的通用设备": words listed right before 这些/之类 and a
+    # subject are its examples, never subjects or unread words of their own
     for i in range(1, len(seq) - 1):
         if seq[i][0] == "d" and seq[i - 1][0] == "u" and seq[i + 1][0] == "s":
             seq[i - 1] = ("e", seq[i - 1][1])
             leftovers = [lo for lo in leftovers if lo != seq[i - 1][1]]
+    for at in deixis_at:
+        start = max((i + 1 for i, ch in enumerate(stripped[:at]) if ch in ",，。?？!！;；的"), default=0)
+        if any(m.pos >= at for m in mentions):  # the list runs back to the clause's start or a 的
+            mentions = [m for m in mentions if not start <= m.pos < at]
     mentions = _one_name(mentions, stripped)
 
     for c in codes:
