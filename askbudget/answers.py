@@ -55,6 +55,13 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
     def answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
+        """The checked answer; a cited cell stored ``uncertain`` is never given, and every citation of a
+        paged document names its page."""
+        ans, new_ctx = self._checked(it, ctx)
+        refused = self.refuse_uncertain(ans)
+        return self.with_pages(refused), (new_ctx if refused is ans else ctx)
+
+    def _checked(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
         """The answer to ``it``, checked against what the parser read: a span nobody read beside a subject,
         or an operator word the answer did not carry out, turns it into a refusal that says what the
         store has and what was not read (the conversation stays as it was)."""

@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="read disclosure documents into a store")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--db", metavar="PATH", required=True, help="store file to create or update")
+    p.add_argument("--explain", action="store_true",
+                   help="also show each table's title → kind and header → column mapping")
 
     p = sub.add_parser("check", help="cross-check the arithmetic of the documents in a store")
     _db_arg(p)
@@ -97,7 +99,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command == "ingest":
         from .ingest import cli_ingest
 
-        return cli_ingest(args.files, args.db)
+        return cli_ingest(args.files, args.db, explain=args.explain)
     if args.command == "check":
         from .check import cli_check
 

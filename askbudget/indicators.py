@@ -234,7 +234,7 @@ class IndicatorMixin(Resolver):
             return None
         _, t, clause, m = best
         d = self.docs[t["document_id"]]
-        value = float(m.group(1))
+        value = float(m.group(1).replace(",", ""))
         unit = m.group(2)
         cite = Citation(d.name, d.unit_name, d.year, t["title"], "绩效目标", "")
         return (Answer(it.question, "answered", f"{t['project']}的绩效目标：“{clause.strip()}”，即{fmt(value)}{unit}。",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from . import settings
 from .normalize import read_number
-from .vocab import Terms, Vocab, key, norm
+from .vocab import _PLACE_CUT, Terms, Vocab, key, norm
 
 SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
 
@@ -136,7 +136,13 @@ def _unit_pattern(v: Vocab) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         full = norm(d.unit_name)
         base = re.sub(r"\s*\([^)]*\)\s*", "", full).strip()
         variants = {full, base}
-        for piece in re.split(r"(?<=[省市县区州])", base):
+        # a leading place dropped while another stays (普陀区城管执法局 for 上海市普陀区城市管理行政执法局)
+        for form in [base] + [k for k in d.keys if len(k) > len(base) // 2]:
+            cut = [p for p in _PLACE_CUT.split(form) if p]
+            for i in range(1, len(cut) - 1):
+                if all(p[-1] in "省市县区州" for p in cut[: i + 1]):
+                    variants.add("".join(cut[i:]))
+        for piece in _PLACE_CUT.split(base):
             place = re.sub(r"^.*(?:局|委员会|委|办公室|中心|院)", "", piece)
             if place.endswith("开发区") and len(place) > 5:
                 # 唐山市公安局高新区分局: the official name with the zone's short form

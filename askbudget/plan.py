@@ -27,9 +27,11 @@ PREF = ("一般公共预算财政拨款基本支出表", "支出总表", "收入
         "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表", "收支总表", "财政拨款收支总表",
         "三公经费支出表", "固定资产占用情况表", "政府采购预算表")
 DEFAULT_COLUMNS = ("合计", "预算数", "金额", "价值")
+# a cell stored ``uncertain`` (docs/schema.md): its column could not be proven from the text
+UNCERTAIN = "该数字在文本中所在的列无法确定（文本丢失了空单元格），不作回答"
 MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 ROW_SQL = ("SELECT r.id, r.document_id, r.table_id, t.kind, t.title, t.note, r.name, r.label, r.code, "
-           "r.classification, r.level, r.side, r.is_total, r.group_name, r.seq, r.parent_code "
+           "r.classification, r.level, r.side, r.is_total, r.group_name, r.seq, r.parent_code, r.page "
            "FROM rows r JOIN tables t ON t.id = r.table_id")
 
 
@@ -51,6 +53,7 @@ class RowRef:
     group_name: str
     seq: int
     parent_code: str | None
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class CellVal:
     group: str
     raw: str
     value: float | None
+    uncertain: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,8 +147,9 @@ class Planner:
         return [RowRef(*tuple(r)) for r in self.q(sql, list(params) + list(docs))]
 
     def cells(self, row_id: int) -> list[CellVal]:
-        return [CellVal(r[0], r[1] or "", r[2] or "", r[3] or "", r[4]) for r in
-                self.q("SELECT col, column, column_group, raw, value FROM cells WHERE row_id = ? ORDER BY col", (row_id,))]
+        return [CellVal(r[0], r[1] or "", r[2] or "", r[3] or "", r[4], r[5] or 0) for r in
+                self.q("SELECT col, column, column_group, raw, value, uncertain FROM cells WHERE row_id = ? ORDER BY col",
+                       (row_id,))]
 
     def tables_of(self, kind: str, docs: Sequence[int]) -> list[sqlite3.Row]:
         return self.q(f"SELECT id, document_id, kind, title, note, columns, project, goal FROM tables WHERE kind = ? "
@@ -153,7 +158,62 @@ class Planner:
     # ------------------------------------------------------------ citations
     def cite_row(self, ref: RowRef, column: str = "") -> Citation:
         d = self.docs[ref.doc]
-        return Citation(d.name, d.unit_name, d.year, ref.title, ref.name, column)
+        return Citation(d.name, d.unit_name, d.year, ref.title, ref.name, column, ref.page)
+
+    def with_pages(self, answer: Answer) -> Answer:
+        """Every citation of a document that has pages gets its page: the row's, else the table's
+        first page, else the section's."""
+        if not answer.citations or all(c.page is not None for c in answer.citations):
+            return answer
+        paged = self._paged_docs()
+        if not any(c.document in paged for c in answer.citations):
+            return answer
+        cites = []
+        for c in answer.citations:
+            if c.page is None and c.document in paged:
+                c = replace(c, page=self._page_of(paged[c.document], c.table, c.row))
+            cites.append(c)
+        return replace(answer, citations=tuple(cites))
+
+    def refuse_uncertain(self, answer: Answer) -> Answer:
+        """An answer that cites a cell stored ``uncertain`` is not given: it says which figure's
+        column could not be read, and cites it."""
+        if answer.status != "answered" or not answer.citations:
+            return answer
+        paged = self._paged_docs()
+        bad = []
+        for c in answer.citations:
+            if c.document not in paged or not c.row or not c.column:
+                continue
+            got = self.q("SELECT 1 FROM cells c JOIN rows r ON r.id = c.row_id JOIN tables t ON t.id = r.table_id "
+                         "WHERE t.document_id = ? AND t.title = ? AND r.name = ? AND c.column = ? AND c.uncertain = 1 "
+                         "LIMIT 1", (paged[c.document], c.table, c.row, c.column))
+            if got:
+                bad.append(c)
+        if not bad:
+            return answer
+        what = "；".join(f"{c.row}的{c.column}" for c in bad)
+        return replace(answer, status="not_found", text=f"{what}：{UNCERTAIN}。", value=None, unit=None,
+                       citations=tuple(bad), items=(), derivation="")
+
+    def _paged_docs(self) -> dict[str, int]:
+        got = getattr(self, "_paged", None)
+        if got is None:
+            got = self._paged = {r[1]: r[0] for r in self.q("SELECT id, name FROM documents WHERE n_pages IS NOT NULL")}
+        return got
+
+    def _page_of(self, doc: int, title: str, row: str) -> int | None:
+        if row:
+            got = self.q("SELECT r.page FROM rows r JOIN tables t ON t.id = r.table_id WHERE t.document_id = ? "
+                         "AND t.title = ? AND r.name = ? LIMIT 1", (doc, title, row))
+            if got and got[0][0] is not None:
+                return got[0][0]
+        got = self.q("SELECT page_start FROM tables WHERE document_id = ? AND title = ? LIMIT 1", (doc, title))
+        if got and got[0][0] is not None:
+            return got[0][0]
+        got = self.q("SELECT page FROM sections WHERE document_id = ? AND (heading = ? OR path = ?) LIMIT 1",
+                     (doc, title, title))
+        return got[0][0] if got else None
 
     def cite_section(self, doc: int, heading: str) -> Citation:
         d = self.docs[doc]
@@ -205,6 +265,9 @@ class Planner:
             unit = _unit_in(raw) or ""
         elif c.column in ("单价",) or ref.kind != "固定资产占用情况表" or c.column == "价值":
             unit = d.money_unit
+        if c.uncertain:  # the text lost this row's empty cells: never read as a figure, never as 0
+            return Fig(ref.label, None, unit, (self.cite_row(ref, c.column),), "", ref, c.column, ref.doc,
+                       note=UNCERTAIN)
         if value is None and raw in ("", "--", "-", "—"):
             value = 0.0 if raw == "" else None
         return Fig(ref.label, value, unit, (self.cite_row(ref, c.column),), raw, ref, c.column, ref.doc)
@@ -292,8 +355,8 @@ _STOP_BIGRAMS = {"多少", "是多", "少钱", "目标", "要求", "预算", "�
                  "指标", "标值", "几天", "几个", "少个", "少天"}
 _REASON_MARK = re.compile(r"原因|由于|因为|是因|主要是|导致|为了|所以|因此")
 _SENT_SPLIT = re.compile(r"(?<=[。；;！？!?])")
-_CLAUSE_SPLIT = re.compile(r"[，,。；;：:]")
-_QTY = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|亿元|元|个工作日|工作日|平方米|平米|人次|小时|个|台|辆|套|件|人|次|天|日|月|年|条|根|名|项|所|箱|%)")
+_CLAUSE_SPLIT = re.compile(r"[，。；;：:]|,(?!\d{3}(?!\d))")  # 214,355.48万元 is one figure
+_QTY = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|个工作日|工作日|平方米|平米|人次|小时|个|台|辆|套|件|人|次|天|日|月|年|条|根|名|项|所|箱|%)")
 
 class Resolver(Planner):
     """Scope (documents, years, units), subjects -> figures, and the sentences that say no."""

@@ -16,20 +16,27 @@ from typing import Any
 from . import settings
 from .errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# the canonical table kinds (tables.kind); a template family (lexicon/templates/) maps titles to these
+TABLE_KINDS: frozenset[str] = frozenset({
+    "收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算财政拨款支出表",
+    "一般公共预算财政拨款基本支出表", "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表",
+    "三公经费支出表", "政府采购预算表", "固定资产占用情况表", "绩效目标表", "机构设置表"})
 
 # table -> (columns with SQLite types, primary key, foreign keys (column, other table))
 SCHEMA: dict[str, dict[str, Any]] = {
     "documents": {
         "columns": {"id": int, "name": str, "source_path": str, "sha256": str, "unit_code": str,
-                    "unit_name": str, "year": int, "money_unit": str, "ingested_at": str, "n_lines": int},
+                    "unit_name": str, "year": int, "kind": str, "family": str, "money_unit": str,
+                    "ingested_at": str, "n_lines": int, "n_pages": int},
         "pk": "id",
         "fks": [],
     },
     "tables": {
         "columns": {"id": int, "document_id": int, "seq": int, "kind": str, "title": str,
                     "columns": str, "note": str, "project": str, "goal": str,
-                    "line_start": int, "line_end": int},
+                    "line_start": int, "line_end": int, "page_start": int, "page_end": int},
         "pk": "id",
         "fks": [("document_id", "documents")],
     },
@@ -37,13 +44,14 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "columns": {"id": int, "document_id": int, "table_id": int, "seq": int, "row_no": str,
                     "side": str, "code": str, "name": str, "label": str, "group_name": str,
                     "classification": str, "level": int, "parent_code": str, "is_total": int,
-                    "line": int},
+                    "line": int, "page": int},
         "pk": "id",
         "fks": [("document_id", "documents"), ("table_id", "tables")],
     },
     "cells": {
         "columns": {"id": int, "document_id": int, "table_id": int, "row_id": int, "col": int,
-                    "column": str, "column_group": str, "raw": str, "value": float, "line": int},
+                    "column": str, "column_group": str, "raw": str, "value": float, "line": int,
+                    "uncertain": int},
         "pk": "id",
         "fks": [("document_id", "documents"), ("table_id", "tables"), ("row_id", "rows")],
     },
@@ -57,7 +65,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     },
     "sections": {
         "columns": {"id": int, "document_id": int, "seq": int, "level": int, "heading": str,
-                    "path": str, "text": str, "line": int},
+                    "path": str, "text": str, "line": int, "page": int},
         "pk": "id",
         "fks": [("document_id", "documents")],
     },

@@ -125,6 +125,11 @@ _PROJECT_TAIL = re.compile(r"(项目|专项经费|经费|专项资金|资金|专
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
 
+# cut a unit name after each place name (上海市|普陀区|城市管理行政执法局): after 省/市/县/区, but not
+# inside a word that only contains one (城市管理, 都市, 社区, 园区, 市场监督, 市政, 市容)
+_PLACE_CUT = re.compile(r"(?<=[省市县区])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])")
+
+
 def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[str, ...]:
     """How a question may name a unit: the organisation words of its name (财政局, 公安局, 分局, 公安分局).
 
@@ -133,7 +138,7 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
     is the short name used in answers.
     """
     name = re.sub(r"[(（].*?[)）]", "", norm(unit_name))
-    pieces = [p for p in re.split(r"(?<=[省市县区])", name) if p]
+    pieces = [p for p in _PLACE_CUT.split(name) if p]
     keys: list[str] = []
     for p in pieces:
         for j in range(2, len(p) + 1):
@@ -313,6 +318,12 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         v.add(k, "row", label)
         if r["code"]:
             v.codes.setdefault(r["code"], label)
+    # an income item printed without the word 收入 (2. 政府性基金预算, under 一、财政拨款收入) is also named
+    # with it ("政府性基金预算收入"), unless that is another row's name already
+    for r in _q(conn, "SELECT DISTINCT label FROM rows WHERE side = '收入' AND is_total = 0 AND label NOT LIKE '%收入'"):
+        k = key(r["label"] + "收入")
+        if len(k) >= 4 and k not in v.words:
+            v.add(k, "row", r["label"])
     for r in _q(conn, "SELECT DISTINCT c.raw FROM cells c WHERE c.column LIKE '%采购物品%' AND c.raw != ''"):
         k = key(r["raw"])
         if len(k) >= 2:

@@ -71,10 +71,9 @@ def judge(exp: dict, got: dict) -> str:
     return "ok"
 
 
-@pytest.mark.parametrize("bank,doc", _banks(), ids=[b.name for b, _ in _banks()])
-def test_bank(bank: Path, doc: Path, tmp_path: Path) -> None:
-    db = tmp_path / "bank.db"
-    build_store([doc], db)
+def ask_bank(bank: Path, db: Path) -> dict[str, list[str]]:
+    """Ask every question of ``bank`` of the store ``db`` (a conversation per ``conv``): the
+    questions by outcome, ``ok`` / ``wrong`` / ``missed``."""
     a = Assistant(db)
     qs = [json.loads(l) for l in bank.read_text(encoding="utf-8").splitlines() if l.strip()]
     outcomes: dict[str, list[str]] = {"ok": [], "wrong": [], "missed": []}
@@ -85,11 +84,20 @@ def test_bank(bank: Path, doc: Path, tmp_path: Path) -> None:
         conv = q.get("conv")
         got = a.ask(q["q"]).to_dict()
         outcomes[judge(q["expect"], got)].append(f"{q['q']} -> {got['status']} {got['value']} {got['unit']} {got['text'][:60]}")
+    return outcomes
+
+
+@pytest.mark.parametrize("bank,doc", _banks(), ids=[b.name for b, _ in _banks()])
+def test_bank(bank: Path, doc: Path, tmp_path: Path) -> None:
+    db = tmp_path / "bank.db"
+    build_store([doc], db)
+    outcomes = ask_bank(bank, db)
     assert not outcomes["wrong"], outcomes["wrong"]
     # questions in citizens' words (polite, long-winded, colloquial, in conversations, a fifth unanswerable)
-    # aim at 0.90; every other bank at 0.95 — and no bank may ever get a wrong answer
-    floor = 0.90 if bank.name.startswith("citizen-") else 0.95
-    assert len(outcomes["ok"]) / len(qs) >= floor, outcomes["missed"]
+    # aim at 0.90, as does a real document of another region read from page text (issue 9); every other
+    # bank at 0.95 — and no bank may ever get a wrong answer
+    floor = 0.90 if bank.name.startswith("citizen-") or "\f" in doc.read_text(encoding="utf-8") else 0.95
+    assert len(outcomes["ok"]) / sum(map(len, outcomes.values())) >= floor, outcomes["missed"]
 
 
 def test_warming_builds_the_first_use_caches(gongan_store: Path) -> None:
