@@ -403,6 +403,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     ops: list[tuple[str, str]] = list(circ_ops)
     op_pos: list[tuple[str, str, int]] = []  # plain operator words and where they stand
     deixis_at: list[int] = []  # where 这些/之类 stand
+    restate_at: list[int] = []  # where a clause opened by 就是/也就是 (saying again what was meant) starts
     remainder = ""  # 还剩/剩下: a balance the budget does not hold, unless it is what an exclusion leaves
 
     def flush_run() -> None:
@@ -467,6 +468,8 @@ def _parse(question: object, v: Vocab) -> Intent:
             op_pos.append((tok, kinds["op"], pos))
         if "deixis" in kinds:
             deixis_at.append(pos)
+        if "restate" in kinds and (pos == 0 or joined[pos - 1] in ",，。;；"):
+            restate_at.append(pos)
         seq.append(("s" if any(kd in kinds for kd in SUBJECT_KINDS) else "l" if k in _LINKS else
                     "d" if "deixis" in kinds else "n" if "unit" in kinds else "w", tok))
         if "oos" in kinds and kinds.get("op") == "remainder":
@@ -520,6 +523,13 @@ def _parse(question: object, v: Vocab) -> Intent:
         if seq[i][0] == "d" and seq[i - 1][0] == "u" and seq[i + 1][0] == "s":
             seq[i - 1] = ("e", seq[i - 1][1])
             leftovers = [lo for lo in leftovers if lo != seq[i - 1][1]]
+    # "公车开销，就是开车的钱": a clause opened by 就是 names again what the clause before it meant — its
+    # subjects replace that clause's, never add to them
+    for at in restate_at:
+        end = next((i for i in range(at, len(stripped)) if stripped[i] in ",，。?？!！;；"), len(stripped))
+        start = max((i + 1 for i, ch in enumerate(stripped[:at - 1]) if ch in ",，。?？!！;；"), default=0) if at else 0
+        if any(at <= m.pos < end for m in mentions):
+            mentions = [m for m in mentions if not start <= m.pos < at]
     for at in deixis_at:
         start = max((i + 1 for i, ch in enumerate(stripped[:at]) if ch in ",，。?？!！;；的"), default=0)
         if any(m.pos >= at for m in mentions):  # the list runs back to the clause's start or a 的

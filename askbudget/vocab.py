@@ -103,7 +103,7 @@ def load_terms(directory: str | None = None) -> Terms:
 
 # kinds of terms.tsv that carry no subject, kept apart so the lexicon says what each word is
 # (politeness, greetings, emphasis, asides, the people of a unit): all read as fillers
-FILLER_CLASSES = ("polite", "greet", "emph", "aside", "people", "narrate", "deixis")
+FILLER_CLASSES = ("polite", "greet", "emph", "aside", "people", "narrate", "deixis", "restate")
 
 
 # ---------------------------------------------------------------- the store's names

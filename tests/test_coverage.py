@@ -34,6 +34,8 @@ READ: dict[str, list[tuple[str, float]]] = {
     "currency": [("水费是多少人民币", 24.0)],
     # words of one list that are all parts of one name (工资、福利 → 工资福利支出) are that subject
     "one-name": [("分局发工资和福利总共多少", 3632.5)],
+    # a clause opened by 就是 says again what was meant: its subject replaces the one before
+    "restate": [("取暖费，就是烧暖气的钱，多少", 50.0)],
     # colloquial names (lexicon/synonyms.tsv)
     "colloquial": [("冬天烧暖气花多少钱", 50.0), ("卖地的钱有多少", 1656.0), ("领导出国花了多少", 0.0)],
 }
@@ -49,6 +51,8 @@ NOT_READ: dict[str, list[str]] = {
     "inside": ["公共安全支出中的水费是多少", "通用设备里的房屋价值多少"],
     # a group of people, or a kind inside a count, the document does not break out
     "part-of-group": ["民警每个月的工资是多少", "专用设备里有几台是电脑", "汽车当中有几辆是新能源的"],
+    # what a 就是 clause says again is still read whole
+    "restate": ["水费，就是电梯用的电费"],
     # a time indicator that is not the time asked
     "when": ["唐丰路派出所建设项目什么时候动工"],
     # two subjects where one figure answers only one of them
