@@ -9,6 +9,7 @@ import logging
 import re
 from dataclasses import replace
 
+from . import lazyre
 from .answer import Answer, Citation, Item
 from .arith import ArithmeticMixin
 from .indicators import IndicatorMixin
@@ -23,20 +24,20 @@ from .yoy import YoyMixin
 log = logging.getLogger("askbudget")
 
 # "两者合计呢": a follow-up about the previous two figures
-_PAIR = re.compile(r"两者|二者|两项|它们|这两|两个数|两年")
+_PAIR = lazyre.compile(r"两者|二者|两项|它们|这两|两个数|两年")
 
 
 # the words that put a subject inside another: "公共安全支出中的执法办案"
-_INSIDE = re.compile(r"(?:中|里|里面|当中|之中|下|下面)的?|的")
+_INSIDE = lazyre.compile(r"(?:中|里|里面|当中|之中|下|下面)的?|的")
 
 _TEXT_COLUMNS = frozenset({"采购物品名称", "目录序号", "政府采购目录序号", "计量单位"})
 
 
-_ASKS_WHO = re.compile(r"(发给|给了?|发放给|用于|补助给|奖励给?)谁|谁(来)?(领|拿|得|享受)|哪些人|什么人|哪些学生")
-_WHICH_FUNDS = re.compile(r"什么资金|哪类资金|哪种资金|资金来源|什么钱|哪来的钱|钱从哪")
+_ASKS_WHO = lazyre.compile(r"(发给|给了?|发放给|用于|补助给|奖励给?)谁|谁(来)?(领|拿|得|享受)|哪些人|什么人|哪些学生")
+_WHICH_FUNDS = lazyre.compile(r"什么资金|哪类资金|哪种资金|资金来源|什么钱|哪来的钱|钱从哪")
 _FUND_COLUMNS = ("一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨", "单位资金", "财政拨款结转",
                  "非财政拨款结转结余")
-_WHICH_PROJECT = re.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
+_WHICH_PROJECT = lazyre.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
 
 
 # what a refusal says is missing when the subject itself is in the store
@@ -48,7 +49,7 @@ _KIND_WORDS = {"sum": "合计", "diff": "差额", "share": "占比", "ratio": "�
                "glossary": "名词解释", "text": "文字说明", "fact": "机构情况", "each": "分别", "code_of": "科目编码"}
 
 
-_CHANGE_WORDS = re.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
+_CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
 
 
 class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
@@ -333,7 +334,9 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                           intent=it.describe()), ctx
         if ans.status == "answered":
             new_ctx.intent = it
-            return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), new_ctx
+            sql = self._turn_sql(ctx)
+            new_ctx.figs = [f if f.sql else replace(f, sql=sql) for f in new_ctx.figs]
+            return replace(ans, sql=sql, intent=it.describe()), new_ctx
         if ans.status == "ambiguous":
             ctx = Context(intent=ctx.intent, figs=ctx.figs, refs=ctx.refs, subject_keys=ctx.subject_keys,
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
@@ -362,6 +365,13 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             return it
         return replace(it, unread=tuple(u for u in it.unread if u not in read),
                        leftover=tuple(lo for lo in it.leftover if lo not in read))
+
+    def _turn_sql(self, ctx: Context) -> str:
+        """The SQL this turn ran; for an answer computed from the conversation's figures alone (两者合计呢),
+        the SQL those figures were read with."""
+        if self.sql_log:
+            return ";\n".join(dict.fromkeys(self.sql_log))
+        return ";\n".join(dict.fromkeys(q for f in ctx.figs for q in f.sql.split(";\n") if q))
 
     def _other_years_hint(self, it: Intent, ctx: Context) -> str:
         """A figure missing from the year asked but printed in another stored year of the same unit: say

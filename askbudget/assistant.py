@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from . import lazyre
 from .answer import Answer
 from .errors import AskBudgetError, QueryError
 from .parse import Intent, parse
@@ -27,7 +28,7 @@ from .vocab import vocab_for
 log = logging.getLogger("askbudget")
 
 _SNAPSHOT_VERSION = 1
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazyre.compile("[\ud800-\udfff]")
 
 
 class Assistant:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from . import lazyre
 from . import settings
 from .normalize import read_number
 from .vocab import _PLACE_CUT, Terms, Vocab, key, norm
@@ -17,20 +18,20 @@ from .vocab import _PLACE_CUT, Terms, Vocab, key, norm
 SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
 
 _COUNTABLE = {"台", "辆", "套", "个", "件", "箱", "条", "根", "间", "名", "项", "所", "张", "把", "部", "月", "个月", "册", "本"}
-_SQL = re.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
-                  re.IGNORECASE)
-_CODE = re.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
-_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
+_SQL = lazyre.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
+                      re.IGNORECASE)
+_CODE = lazyre.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
+_YEAR = lazyre.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
+_NUMBER = lazyre.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
 # the budget's grand totals: a word in front of "收入"/"支出" (罚款收入) names something narrower
 _BROAD = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计", "收入", "支出"})
-_BUY_ASSETS = re.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买|新购|新增|采购|买)了?(?:多少|几)?(?:万元|钱)?的?新?"
-                         r"固定资产(?:总额|金额|总值|价值)?")
+_BUY_ASSETS = lazyre.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买|新购|新增|采购|买)了?(?:多少|几)?(?:万元|钱)?的?新?"
+                             r"固定资产(?:总额|金额|总值|价值)?")
 # "前一年"/"前两天" are times, not the top N: the count is never followed by a time word
-_TOPN = re.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
-                   r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
-_MONEY_ASK = re.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
-                        r"|[(（]\s*(亿元|万元|元)\s*[)）]")
+_TOPN = lazyre.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
+                       r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
+_MONEY_ASK = lazyre.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
+                            r"|[(（]\s*(亿元|万元|元)\s*[)）]")
 
 
 @dataclass(frozen=True)
@@ -116,11 +117,11 @@ def _spell(v: Vocab, run: str) -> tuple[str, str] | None:
 
 
 # a six-digit number written as a unit ("121001的电费", "121001单位") that is no unit of the store
-_UNIT_CODE_LIKE = re.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|的|\s*$)")
+_UNIT_CODE_LIKE = lazyre.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|的|\s*$)")
 # an unknown span that ends like an organisation (中医院, 城管委, 住建局): a unit, not a subject
-_NAMED_BEFORE = re.compile(r"(?:第[一二三四五六七八九十百\d]+|[一二三四五六七八九十\d]+|实验|附属|外国语|职业|师范|育才|"
-                           r"[\u4e00-\u9fff](?:市|区|县|镇|乡|村|路|街))$")
-_ORG_NAME = re.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室|中心|馆|厅|学校|中学|小学|大学|幼儿园)$")
+_NAMED_BEFORE = lazyre.compile(r"(?:第[一二三四五六七八九十百\d]+|[一二三四五六七八九十\d]+|实验|附属|外国语|职业|师范|育才|"
+                               r"[\u4e00-\u9fff](?:市|区|县|镇|乡|村|路|街))$")
+_ORG_NAME = lazyre.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室|中心|馆|厅|学校|中学|小学|大学|幼儿园)$")
 _BENJI = r"(?:\s*\(\s*本级\s*\)|本级)?"
 
 
@@ -208,7 +209,7 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], re.Pattern[str] | None]:
     return out, rx
 
 
-_PLACE_END = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:省|市|县|区|州|自治区))+$")
+_PLACE_END = lazyre.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:省|市|县|区|州|自治区))+$")
 
 
 def _places_before_units(text: str, v: Vocab, found: list[str]) -> tuple[str, str]:
@@ -630,9 +631,9 @@ def _parse(question: object, v: Vocab) -> Intent:
     )
 
 
-_CLAUSE = re.compile(r"[^,，。?？!！;；]+")
+_CLAUSE = lazyre.compile(r"[^,，。?？!！;；]+")
 # a clause that asks something, or says what an earlier clause meant ("我是说电梯用的"), is never an aside
-_ASKS = re.compile(r"多少|几|哪|什么|啥|吗|呢|是否|怎么|为何|为啥|说的是|指的是|问的是|我是说|我指|是指")
+_ASKS = lazyre.compile(r"多少|几|哪|什么|啥|吗|呢|是否|怎么|为何|为啥|说的是|指的是|问的是|我是说|我指|是指")
 
 
 def _asides(text: str, terms: Terms) -> str:
@@ -756,7 +757,7 @@ def _exclude_span(text: str, mentions: list[Mention], op_pos: list[tuple[str, st
     return None, ""
 
 
-_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万几]+[个项名位台辆套件条笔次年天大]?")
+_NUMERAL_RUN = lazyre.compile(r"[零〇一二两三四五六七八九十百千万几]+[个项名位台辆套件条笔次年天大]?")
 # words that tie a span to a subject: "电梯的电费", "电费里电梯用的", "用于食堂的水费"
 _LINKS = frozenset({"的", "之", "里", "中", "里面", "当中", "用于", "用在", "用到", "部分", "方面", "是"})
 
@@ -857,9 +858,9 @@ def _op_value(kind: str, m: re.Match[str]) -> tuple[str, float]:
     return (kind, n)
 
 
-_MONTH = re.compile(r"(?<![\d.])(\d{1,2}|[一二三四五六七八九十]{1,3})月份|(?<![\d.年])(\d{1,2})月的|每?(\d{1,2})月(?:底|末)?(?:的)?(?:支出|花)")
-_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
-_SHORT_YEAR = re.compile(r"(?<![\d.≥≤<>=])(1[5-9]|[23]\d)(?=年(?!限|内|以|左右|间))")
+_MONTH = lazyre.compile(r"(?<![\d.])(\d{1,2}|[一二三四五六七八九十]{1,3})月份|(?<![\d.年])(\d{1,2})月的|每?(\d{1,2})月(?:底|末)?(?:的)?(?:支出|花)")
+_CN_YEAR = lazyre.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
+_SHORT_YEAR = lazyre.compile(r"(?<![\d.≥≤<>=])(1[5-9]|[23]\d)(?=年(?!限|内|以|左右|间))")
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
@@ -963,7 +964,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
 
 
 # "A里B占多少钱": the amount of the part, not its share
-_PART_MONEY = re.compile(r"占了?(?:多少钱|多少万元?|几万元?|多少元)")
+_PART_MONEY = lazyre.compile(r"占了?(?:多少钱|多少万元?|几万元?|多少元)")
 
 
 def _loose_project(text: str, mentions: list[Mention], leftovers: list[str], v: Vocab) -> tuple[list[Mention], list[str]]:

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
+from . import lazyre
 from . import settings
 from .answer import Answer, Citation
 from .errors import QueryError
@@ -80,6 +81,7 @@ class Fig:
     doc: int = 0
     note: str = ""
     year: int | None = None  # the year the figure is for when it is not its document's (a derived 去年 figure)
+    sql: str = ""  # the SQL the turn that read this figure ran (shown again when a follow-up computes with it)
 
 
 @dataclass
@@ -103,9 +105,10 @@ def fmt(x: float | None, unit: str = "") -> str:
         return "—"
     if unit == "亿元":  # 0.598318 亿元: two decimals would hide most of the figure
         return f"{x:.6f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:.2f}"
-    if unit in ("万元", "亿元") or (unit == "元" and x != int(x)):
-        s = f"{x:,.2f}" if unit != "元" else f"{x:,.2f}"
-        return s.replace(",", "")
+    if unit == "元":  # 950,000元: a figure in 元 runs to seven digits and more, grouped as printed
+        return f"{x:,.2f}" if x != int(x) else f"{int(x):,}"
+    if unit in ("万元", "亿元"):
+        return f"{x:.2f}"
     if float(x).is_integer():
         return str(int(x))
     return f"{x:.2f}".rstrip("0").rstrip(".")
@@ -353,10 +356,10 @@ def _bigrams(s: str) -> set[str]:
 
 _STOP_BIGRAMS = {"多少", "是多", "少钱", "目标", "要求", "预算", "安排", "什么", "一下", "是什", "标是", "求多",
                  "指标", "标值", "几天", "几个", "少个", "少天"}
-_REASON_MARK = re.compile(r"原因|由于|因为|是因|主要是|导致|为了|所以|因此")
-_SENT_SPLIT = re.compile(r"(?<=[。；;！？!?])")
-_CLAUSE_SPLIT = re.compile(r"[，。；;：:]|,(?!\d{3}(?!\d))")  # 214,355.48万元 is one figure
-_QTY = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|个工作日|工作日|平方米|平米|人次|小时|个|台|辆|套|件|人|次|天|日|月|年|条|根|名|项|所|箱|%)")
+_REASON_MARK = lazyre.compile(r"原因|由于|因为|是因|主要是|导致|为了|所以|因此")
+_SENT_SPLIT = lazyre.compile(r"(?<=[。；;！？!?])")
+_CLAUSE_SPLIT = lazyre.compile(r"[，。；;：:]|,(?!\d{3}(?!\d))")  # 214,355.48万元 is one figure
+_QTY = lazyre.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|个工作日|工作日|平方米|平米|人次|小时|个|台|辆|套|件|人|次|天|日|月|年|条|根|名|项|所|箱|%)")
 
 class Resolver(Planner):
     """Scope (documents, years, units), subjects -> figures, and the sentences that say no."""
@@ -832,8 +835,8 @@ class Resolver(Planner):
         return out
 
 
-_NON_MONEY = re.compile(r"有几|几(?![十百千万亿元块钱]|[呢啊呀吧?？\s]*$)|(多少|几)(个|台|辆|套|件|人|次|天|月|个月|年|条|根|名|项|所|箱|间|册|本|张|把|部|平方米|平米|亩|户|家|处|座|栋|层|公里|米|吨|小时|分钟|周|期|批|岁)"
-                        r"|面积|长度|重量|人数|多大|多长|多久|数量|几辆|几台|几个|保有量|保有数")
+_NON_MONEY = lazyre.compile(r"有几|几(?![十百千万亿元块钱]|[呢啊呀吧?？\s]*$)|(多少|几)(个|台|辆|套|件|人|次|天|月|个月|年|条|根|名|项|所|箱|间|册|本|张|把|部|平方米|平米|亩|户|家|处|座|栋|层|公里|米|吨|小时|分钟|周|期|批|岁)"
+                            r"|面积|长度|重量|人数|多大|多长|多久|数量|几辆|几台|几个|保有量|保有数")
 
 
 def asks_non_money(text: str) -> bool:

@@ -88,12 +88,12 @@ def test_text_and_pdf_rendering_give_the_same_store(stem: str, stores: dict[str,
 
 @pytest.mark.slow
 def test_seed_bank_asked_of_the_seed_pdf(stores: dict[str, tuple[Path, Path]]) -> None:
-    from test_banks import ask_bank
+    from askbudget.evaluate import evaluate
 
     db = stores["gaoxin-gongan-2023"][1]
-    outcomes = ask_bank(DATA / "gaoxin-gongan-2023.questions.jsonl", db)
-    assert not outcomes["wrong"], outcomes["wrong"]
-    assert len(outcomes["ok"]) / sum(map(len, outcomes.values())) >= 0.95, outcomes["missed"]
+    report = evaluate(DATA / "gaoxin-gongan-2023.questions.jsonl", db=db)
+    assert report.passed, [o.to_dict() for o in report.outcomes if o.outcome in ("wrong", "error")]
+    assert report.accuracy >= 0.95, [o.question.q for o in report.outcomes if o.outcome == "missed"]
     # an answer from the PDF cites the same table, row and column as the text's, and the page
     cited = Assistant(db).ask("电费多少").to_dict()["citations"][0]
     assert (cited["table"], cited["row"], cited["column"]) == ("单位预算一般公共预算财政拨款基本支出表", "电费", "合计")

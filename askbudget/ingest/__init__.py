@@ -153,10 +153,8 @@ def explain(d: Document) -> str:
 
 
 def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
-    import sqlite_utils
-
     from ..check import store_checks
-    from .write import ensure_schema, write_documents
+    from .write import ensure_schema, refuse_foreign, write_documents
 
     counter = [0]
 
@@ -164,17 +162,24 @@ def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
         counter[0] += store_checks(conn, doc_id, next_id)
 
     try:
-        db = sqlite_utils.Database(db_file)
+        conn = sqlite3.connect(db_file, isolation_level=None)  # the one transaction below is explicit
     except sqlite3.Error as e:
         raise StoreError(f"cannot open store {db_file}: {e}") from None
     try:
-        with db.atomic():
-            ensure_schema(db)
-            ids = write_documents(db.conn, docs, after_each=after)
+        conn.execute("BEGIN")
+        try:
+            refuse_foreign(conn, str(db_file))
+            ensure_schema(conn)
+            ids = write_documents(conn, docs, after_each=after)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{db_file}: cannot write the store ({e}); it is unchanged") from None
     finally:
-        db.close()
+        conn.close()
     return ids, counter[0]
 
 
