@@ -12,6 +12,7 @@ from dataclasses import replace
 from . import lazyre
 from .answer import Answer, Citation, Item
 from .arith import ArithmeticMixin
+from .execution import ExecutionMixin
 from .indicators import IndicatorMixin
 from .lists import ListMixin
 from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin
@@ -52,7 +53,7 @@ _KIND_WORDS = {"sum": "合计", "diff": "差额", "share": "占比", "ratio": "�
 _CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
 
 
-class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
+class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
     def answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
@@ -68,7 +69,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         store has and what was not read (the conversation stays as it was)."""
         if it.what != "refuse":
             it = self._described(it)
-        ans, new_ctx = self._answer(it, ctx)
+        self.sql_log = []
+        ans, new_ctx = self.answer_of_kind(it, ctx)  # one kind (预算/决算) per unit-year: execution.py
         if ans.status != "answered":
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
         refusal = self._unread_refusal(it, ans) or self._operator_refusal(it, ans) or self._same_as_before(it, ans, ctx) \
@@ -100,7 +102,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             parts.append(kind)
         cols = list(dict.fromkeys(c.column for c in ans.citations if c.column))
         if ans.status == "answered" and ans.value is not None and cols:
-            parts.append("、".join("预算数" if c in ("合计", "金额", "") else c for c in cols[:2]))
+            plain = "决算数" if {c.kind for c in ans.citations} == {"决算"} else "预算数"
+            parts.append("、".join(plain if c in ("合计", "金额", "", "决算数", "本年支出合计") else c for c in cols[:2]))
         if it.money_unit:
             parts.append(f"以{it.money_unit}计")
         years = list(dict.fromkeys(c.year for c in ans.citations if c.year))
@@ -272,7 +275,6 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         return out - {0}
 
     def _answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
-        self.sql_log = []
         if it.what == "refuse":
             return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
         if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover:

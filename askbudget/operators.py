@@ -59,7 +59,7 @@ def _remainder(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
     """还剩/剩下: what an exclusion leaves (Y − X); otherwise a balance the budget does not hold."""
     if it.what == "exclude" and a.derivation:
         return ""
-    return "这是预算公开文件，没有执行和结余情况"
+    return "公开文件只有全年的预算、决算数，没有年内的执行进度和余额"
 
 
 def _part(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:

@@ -83,6 +83,8 @@ class Intent:
     exclude: tuple[int, int] | None = None  # where the excluded subjects stand (除X以外, 去掉X和Y, 不是X的), by Mention.pos
     exclude_by: str = ""  # the operator word that excludes them
     followup: bool = False
+    # the kinds of figure named, in order: 预算 (安排/预算), 决算 (实际/执行/决算), 决算? (花了: the 决算 if any)
+    doc_kinds: tuple[str, ...] = ()
 
     def describe(self) -> str:
         parts = [self.what]
@@ -94,6 +96,8 @@ class Intent:
                 parts.append(f"{name}=" + ",".join(val))
         if self.cues:
             parts.append("cues=" + ",".join(sorted(self.cues)))
+        if self.doc_kinds:
+            parts.append("kinds=" + ",".join(self.doc_kinds))
         for name in ("money_unit", "measure", "year", "year_rel", "unit_doc", "topn", "refuse"):
             val = getattr(self, name)
             if val not in (None, ""):
@@ -383,6 +387,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     tables: list[str] = []
     columns: list[str] = []
     facts: list[str] = []
+    doc_kinds: list[str] = []
     measure = None
     year_rel = None
     year_rels: list[int] = []  # every relative year written ("去年和今年的电费合计")
@@ -505,6 +510,14 @@ def _parse(question: object, v: Vocab) -> Intent:
             cues.add(kinds["cue"])
         if "fact" in kinds:
             facts.append(kinds["fact"])
+        if "dockind" in kinds:
+            doc_kinds.append(kinds["dockind"])
+        elif any(kd in kinds for kd in SUBJECT_KINDS):
+            # "三公经费预算": a subject word that is another subject word + a kind word names that kind too
+            for w, kd in terms.get("dockind").items():
+                if len(tok) > len(w) + 1 and key(tok).endswith(w) and v.words.get(key(tok)[: -len(w)]):
+                    doc_kinds.append(kd)
+                    break
         if any(kd in kinds for kd in SUBJECT_KINDS):
             mentions.append(Mention(tok, k, tuple(entries), "exact", pos))
         pos += len(tok)
@@ -588,7 +601,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         # "派出所的电费": a part of the unit — the budget is published for the unit as a whole
         return Intent(question, text, "refuse", subjects=tuple(mentions),
                       refuse="预算按单位公开，文件没有内设机构单独的数", refuse_status="not_found")
-    what = _what(text, cues, mentions, columns, facts, codes, year, v, topn)
+    what = _what(text, cues, mentions, columns, facts, codes, year, v, topn, set(doc_kinds))
     if exclude is not None and what in ("figure", "exclude", "sum") and not cues & {"list", "each", "count"}:
         what = "exclude"  # one figure left: Y − X (a list of what is left, "各多少", is no single figure)
     if op is not None and what in ("yoy", "avg", "count", "text"):
@@ -628,6 +641,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
         unread=_unread_beside_subjects(seq, leftovers), exclude=exclude, exclude_by=exclude_by if exclude else "",
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
+        doc_kinds=tuple(dict.fromkeys(doc_kinds)),
     )
 
 
@@ -899,8 +913,13 @@ def _std_name(code: str) -> str | None:
 
 
 def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str], facts: list[str],
-          codes: list[str], year: int | None, v: Vocab, topn: int | None) -> str:
+          codes: list[str], year: int | None, v: Vocab, topn: int | None, doc_kinds: set[str] = frozenset()) -> str:
     """Decide what kind of answer the question wants, from its cue words (most specific first)."""
+    # "比预算少多少" in a question about one subject compares its 决算 with its 预算
+    against = "预算" in doc_kinds and re.search(r"(比|较|与|和)(年初)?预算(数)?.{0,4}(多|少|高|低|差|相差)", text)
+    if "reason" not in cues and (against or "exec" in cues or ({"预算", "决算"} <= {k.rstrip("?") for k in doc_kinds} and (
+            {"diff", "pct", "share"} & cues or re.search(r"比.{0,8}(多|少|高|低)|差|相差|哪个更?(多|少|大|小|高|低)", text)))):
+        return "exec"  # 执行率, 超支, "决算比预算少多少": 决算 against 预算
     has_gloss = any(m.has("gloss") for m in mentions)
     if re.search(r"哪个(更)?(多|少|大|小|高|低)|哪一个(更)?(多|少|大|小|高|低)|谁(更)?(多|少|大|小|高|低)|哪项(更)?(多|少)", text) \
             and len(mentions) >= 2:

@@ -121,6 +121,7 @@ class DocInfo:
     money_unit: str
     keys: tuple[str, ...]  # how a question may name this unit (财政局, 分局, 公安局)
     unit_code: str = ""  # 122001: a question may name the unit by its code
+    kind: str = "预算"  # 预算 (budget) or 决算 (final accounts): documents.kind
 
 
 _ORG_SUFFIX = lazyre.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
@@ -315,9 +316,15 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     """Read the store's names (a handful of queries) and merge them with the lexicon."""
     terms = load_terms()
     docs = []
-    for r in _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code FROM documents ORDER BY year, id"):
+    try:
+        rows = _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code, kind FROM documents ORDER BY year, id")
+    except sqlite3.OperationalError:  # a store written before documents.kind: every document is a 预算
+        rows = _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code, '预算' AS kind FROM documents "
+                        "ORDER BY year, id")
+    for r in rows:
         docs.append(DocInfo(r["id"], r["name"] or "", r["unit_name"] or "", int(r["year"] or 0),
-                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or "", terms.get("orgshort")), str(r["unit_code"] or "")))
+                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or "", terms.get("orgshort")),
+                            str(r["unit_code"] or ""), r["kind"] or "预算"))
     years = tuple(sorted({d.year for d in docs}))
     v = Vocab(terms=terms, docs=docs, words={}, labels={}, codes={}, std_names={}, projects={},
               items={}, glossary={}, statement_subjects={},
@@ -326,6 +333,13 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     for kind, entries in terms.by_kind.items():
         for k, val in entries.items():
             v.add(k, kind, val)
+    # the 决算 template's table titles name their table, and a 决算 (lexicon/final_template.tsv)
+    from .final_template import load as load_final
+
+    for t in load_final().tables:
+        for title in {t.title, "".join(t.must)}:
+            v.add(title, "table", t.kind)
+            v.add(title, "dockind", "决算")
     # standard subjects and synonyms (a bad lexicon line fails loudly: LexiconError)
     lex = load_lexicon()
     for s in lex.subjects:
@@ -390,7 +404,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
                 v.add(k, "gloss", term)
     for r in _q(conn, "SELECT DISTINCT subject FROM statements WHERE subject IS NOT NULL AND subject != ''"):
         k = key(r["subject"])
-        if 2 <= len(k) <= 20:
+        if 2 <= len(k) <= 20 and not _KIND_ONLY.fullmatch(k):
             v.statement_subjects[k] = r["subject"]
             v.add(k, "stmt", r["subject"])
             short = re.sub(r"(总额|金额|合计|总计)$", "", k)
@@ -431,6 +445,9 @@ def split_glossary(term: str, definition: str) -> list[tuple[str, str]]:
             out.append((re.sub(r"[*“”\"]", "", m.group(1)).strip(), m.group(2).strip()))
     return out
 
+
+# "年初预算为…，支出决算为…" (the 决算 template): a statement whose subject is only a kind word names no subject
+_KIND_ONLY = re.compile(r"(?:当年|年初|本年|调整)?(?:支出)?(?:预算|决算)数?")
 
 _CACHE: dict[tuple[str, int, int], Vocab] = {}
 _CACHE_LOCK = threading.Lock()
