@@ -64,7 +64,8 @@ def _parts_only(it: Intent) -> tuple[Mention, ...]:
     """The subjects of a turn without the wholes its parts were named in ("三公经费里公车运行费" is about 公车运行费):
     what a follow-up ("跟2025年比有变化吗") goes on asking about."""
     wholes = {id(w) for w in it.subjects for p in it.subjects
-              if p.pos > w.pos and _INSIDE.fullmatch(it.text[w.pos + len(w.text): p.pos])}
+              if p.pos > w.pos and it.text[w.pos + len(w.text): p.pos] != "的"
+              and _INSIDE.fullmatch(it.text[w.pos + len(w.text): p.pos])}
     return tuple(m for m in it.subjects if id(m) not in wholes)
 
 
@@ -300,8 +301,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                 if part is whole or part.pos <= whole.pos:
                     continue
                 between = it.text[whole.pos + len(whole.text): part.pos]
-                if not _INSIDE.fullmatch(between):
-                    continue
+                if between == "的" or not _INSIDE.fullmatch(between):
+                    continue  # "退休人员的退休费" names one thing; "X里(的)Y", "X当中的Y" name a part
                 named = {key(t) for k, t in whole.kinds if k in _NAMING for t in t.split("|")} | {whole.key}
                 reads = {key(t) for k, t in part.kinds if k in _NAMING for t in t.split("|")}
                 if reads and reads <= named:

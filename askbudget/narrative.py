@@ -10,7 +10,7 @@ from . import lazyre
 from .answer import Answer, Citation, Item
 from .parse import Intent
 from .plan import asks_non_money, _bigrams, Context, fmt, _lcs, _REASON_MARK, Resolver, _SENT_SPLIT, _STOP_BIGRAMS
-from .vocab import key
+from .vocab import FILLER_CLASSES, key
 
 
 # "是什么钱/什么资金/哪来的钱/用途": what a sum of money is; a sentence stating it reads "…万元为/系/用于…"
@@ -24,7 +24,7 @@ _CLAUSE_SPLIT = lazyre.compile(r"[，；;。：:（）()]|,(?!\d{3})")
 # words of a question that say nothing about which figure ("有几个", "是多少", "安排了多少"), and the vocabulary
 # kinds that carry no subject: what is left must be found in the clause
 _NO_CONTENT = lazyre.compile(r"多少|几|是|有|吗|呢|了|一共|共|总共|合计|请问|安排|打算|计划|情况|具体|大概|请|一下|的")
-_NO_CONTENT_KINDS = frozenset({"filler", "year", "money", "measure", "unitword", "dockind"})
+_NO_CONTENT_KINDS = frozenset({"filler", "year", "money", "measure", "unitword", "dockind", "chat", "unit", *FILLER_CLASSES})
 # the narrative's own framing of a figure: dropped from a clause's name before it is compared
 _CLAUSE_FRAME = lazyre.compile(r"^(其中|截至\S*?日|本部门|本项目|本年度|部门)|预算|的|为$|是$|共有$|共$|达$")
 
@@ -51,7 +51,8 @@ class NarrativeMixin(Resolver):
     def _clause_figure(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
         """A figure only a clause of the narrative states, no table and no statement subject naming it whole
         ("有几个项目编报了绩效目标" → "编报绩效目标的项目14个"; "采购服务的预算" → "政府采购服务预算518.18万元").
-        Every content word of the question must be in the clause's sentence or its section's heading, the
+        Every content word of the question must be in the clause's sentence or its section's heading (in pieces
+        of two characters or more: 小微 is not 小型和微型), the
         clause's name must hold the most of them (ties with another figure: no answer), and the measure must
         be the one asked (个/辆/天 for a count, 万元 for money). Quoted with its section; a figure a table
         prints too is the table's (narrative_figures)."""
@@ -81,9 +82,10 @@ class NarrativeMixin(Resolver):
                 hay = key(sent + (s["path"] or "")).replace("预算", "")
                 if not all(c in hay for r in runs for c in r):
                     continue
-                said = [p for r in runs for p in _pieces(r, hay)]
-                if not any(len(p) >= 2 for p in said):
-                    continue
+                cut = [_pieces(r, hay) for r in runs]
+                if any(len(r) > 1 and (sum(map(len, ps)) < len(r) or min(map(len, ps), default=0) < 2)
+                       for r, ps in zip(runs, cut)):
+                    continue  # every word of the question is in the sentence, never a lone character of it (小微)
                 for clause in _CLAUSE_SPLIT.split(sent):
                     for m in _CLAUSE_FIGURE.finditer(clause):
                         unit = m.group(2).replace("(", "（").replace(")", "）")
