@@ -24,6 +24,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SQL_TIME_LIMIT_MS", 1000, "A single SQL query is interrupted after this many milliseconds."),
     Setting("MAX_ROWS", 200, "Most rows a list answer returns."),
     Setting("MAX_SUGGESTIONS", 5, "Most did-you-mean suggestions in a not-found answer."),
+    Setting("MAX_SCAN_DOCUMENTS", 8, "A question naming no one unit is read in at most this many documents: those "
+                                     "the search index ranks first for its words (the answer asks which unit)."),
     Setting("MAX_DOCUMENT_BYTES", 20_000_000, "Largest document file ingest accepts."),
     Setting("MAX_BODY_BYTES", 16_384, "Largest HTTP request body the web API accepts."),
     Setting("MAX_CONVERSATIONS", 10_000, "Most conversations the web service keeps at once (oldest dropped)."),

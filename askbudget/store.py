@@ -104,6 +104,7 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("sections", ["document_id"]),
     ("statements", ["document_id", "subject"]),
     ("glossary", ["term"]),
+    ("glossary", ["document_id"]),
     ("facts", ["document_id", "key"]),
 ]
 

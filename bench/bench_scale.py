@@ -49,13 +49,16 @@ def _run(code: str, env: dict[str, str]) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def ingest(paths: list[Path], db: Path, env: dict[str, str]) -> float:
+def ingest(paths: list[Path], db: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process and its parse workers)."""
     for suffix in ("", "-journal", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    code = ("import json, time, sys; from askbudget import build_store; t = time.perf_counter(); "
+    code = ("import json, time, resource; from askbudget import build_store; t = time.perf_counter(); "
             f"build_store({[str(p) for p in paths]!r}, {str(db)!r}, quiet=True); "
-            "print(json.dumps({'s': time.perf_counter() - t}))")
-    return float(_run(code, env)["s"])
+            "u = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]; "
+            "print(json.dumps({'s': time.perf_counter() - t, 'cpu': sum(x.ru_utime + x.ru_stime for x in u)}))")
+    out = _run(code, env)
+    return float(out["s"]), float(out["cpu"])
 
 
 def open_time(db: Path, env: dict[str, str]) -> float:
@@ -131,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(env)
     print(f"{args.units} units ({paths[0].stat().st_size // 1024} KiB each) in {work}")
     if not (args.skip_ingest and db.is_file()):
-        s = ingest(paths, db, env)
-        print(f"ingest: {s:.1f} s ({s / args.units * 1000:.1f} ms/document), store {db.stat().st_size / 2**20:.0f} MiB")
+        s, cpu = ingest(paths, db, env)
+        print(f"ingest: {s:.1f} s wall, {cpu:.1f} s CPU (all processes) ({s / args.units * 1000:.1f} ms/document), "
+              f"store {db.stat().st_size / 2**20:.0f} MiB, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     import shutil
 
     shutil.rmtree(cache, ignore_errors=True)

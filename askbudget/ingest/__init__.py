@@ -51,7 +51,7 @@ def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathL
     files = [str(p) for p in paths]
     if not files:
         raise IngestError("-", None, "no files given")
-    docs: list[Document] = [parse_file(f) for f in files]
+    docs = _parse_all(files)
     seen: dict[tuple[str, int], str] = {}
     for f, d in zip(files, docs):
         key = (d.unit_code, d.year)
@@ -80,6 +80,34 @@ def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathL
             print(f"warning: {name}:{w.line}: {w.message}", file=sys.stderr)
         print(report.summary())
     return report
+
+
+def _parse_all(files: list[str]) -> list[Document]:
+    """Parse every file, in order; many files are parsed by a pool of processes, one per core (parsing
+    is pure Python and CPU-bound). The first file that fails raises its IngestError, as when serial."""
+    workers = min(_cores(), len(files) // _FILES_PER_WORKER)
+    if workers < 2:
+        return [parse_file(f) for f in files]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        # spawn, not fork: build_store may be called from a threaded program (a server, a test)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return list(pool.map(parse_file, files, chunksize=max(1, len(files) // (workers * 8))))
+    except (BrokenProcessPool, OSError):
+        return [parse_file(f) for f in files]  # no processes to be had here: parse them in this one
+
+
+_FILES_PER_WORKER = 16  # fewer files than this per process are parsed faster than a process starts
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:

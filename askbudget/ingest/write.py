@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import sqlite_utils
 
+from .. import search
 from ..store import INDEXES, SCHEMA, SCHEMA_VERSION
 from ..errors import IngestError
 from .model import Document
@@ -29,6 +30,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             continue
         db[name].create(spec["columns"], pk=spec["pk"],  # type: ignore[union-attr]
                         foreign_keys=[(c, t, "id") for c, t in spec["fks"]])
+    db.execute(search.CREATE)
     have = {(ix.name) for t in SCHEMA for ix in db[t].indexes}  # type: ignore[union-attr]
     for table, cols in INDEXES:
         name = f"idx_{table}_{'_'.join(cols)}"
@@ -98,6 +100,7 @@ def delete_document(conn: sqlite3.Connection, unit_code: str, year: int) -> dict
             if t not in ("cells", "rows"):
                 conn.execute(f"DELETE FROM [{t}] WHERE document_id = ?", (doc_id,))
         conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        search.delete_document(conn, doc_id)
     return reuse
 
 
@@ -183,6 +186,13 @@ def write_documents(conn: sqlite3.Connection, docs: list[Document],
         _insert(conn, "glossary", [
             {"id": ids("glossary"), "document_id": doc_id, "seq": g.seq, "term": g.term,
              "definition": g.definition, "line": g.line} for g in doc.glossary])
+        # the search index's row: every name and text a question may look for (askbudget/search.py)
+        search.write_document(conn, doc_id, [
+            *(x for t in t_rows for x in (t["title"], t["note"], t["project"], t["goal"])),
+            *(x for r in r_rows for x in (r["label"], r["group_name"])),
+            *(x for i in i_rows for x in (i["project"], i["level3"], i["description"])),
+            *(x for sec in s_rows for x in (sec["heading"], sec["text"])),
+            *(x for g in doc.glossary for x in (g.term, g.definition)), *(f.value for f in doc.facts)])
         if after_each is not None:
             after_each(conn, doc_id, ids)
     conn.execute("INSERT OR REPLACE INTO meta ([key], [value]) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
