@@ -5,7 +5,7 @@ figures they hold).
 Every figure an answer carries is read from a cell, an indicator, a statement or a narrative
 sentence of the store, or computed from such figures with the formula written out (answers.py and
 its mixins). User text never enters SQL except as a bound parameter. Each query runs under
-``store.TimeLimit``.
+``store.WorkLimit``.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from . import settings
 from .answer import Answer, Citation
 from .errors import QueryError
 from .parse import Intent, Mention
-from .store import TimeLimit
+from .store import WorkLimit
 from .phrases import Phrases
 from .vocab import DocInfo, Vocab, key, norm
 
@@ -129,10 +129,17 @@ class Planner:
         for p in params:
             shown = shown.replace("?", _sqlval(p), 1)
         self.sql_log.append(shown)
+        return self._limited(lambda: self.conn.execute(sql, tuple(params)).fetchall())
+
+    def _limited(self, run: Any) -> Any:
+        """Run SQL under the work limit; over it (or on any other SQLite error) a QueryError."""
+        limit = WorkLimit(self.conn)
         try:
-            with TimeLimit(self.conn):
-                return self.conn.execute(sql, tuple(params)).fetchall()
+            with limit:
+                return run()
         except sqlite3.OperationalError as e:
+            if "interrupt" in str(e) and limit.used > limit.steps:
+                raise QueryError(WorkLimit.MESSAGE) from None
             raise QueryError(f"query failed: {e}") from None
 
     @staticmethod
@@ -335,11 +342,7 @@ class Resolver(Planner):
             return docs
         from .search import rank_documents
 
-        try:
-            with TimeLimit(self.conn):
-                return sorted(rank_documents(self.conn, it.text, docs, limit, _STOP_BIGRAMS))
-        except sqlite3.OperationalError as e:
-            raise QueryError(f"query failed: {e}") from None
+        return sorted(self._limited(lambda: rank_documents(self.conn, it.text, docs, limit, _STOP_BIGRAMS)))
 
     def _derivable_year(self, year: int, docs: Sequence[int]) -> bool:
         rows = self.q(f"SELECT 1 FROM statements WHERE (base_year = ? OR year = ?) AND document_id IN "

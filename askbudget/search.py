@@ -72,8 +72,10 @@ def rank_documents(conn: sqlite3.Connection, words: str, docs: Sequence[int], li
     try:
         found = conn.execute(f"SELECT rowid FROM [{TABLE}] WHERE [{TABLE}] MATCH ? ORDER BY rank, rowid",
                              (" OR ".join(f'"{g}"' for g in grams),)).fetchall()
-    except sqlite3.OperationalError:  # no index in this store
-        return list(docs[:limit])
+    except sqlite3.OperationalError as e:
+        if "no such table" not in str(e):
+            raise  # interrupted by the work limit: the caller reports it
+        return list(docs[:limit])  # a store written before the index
     scope = set(docs)
     out = [r[0] for r in found if r[0] in scope][:limit]
     if len(out) < limit:

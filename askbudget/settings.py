@@ -1,7 +1,7 @@
 """Every limit and tunable in one place (like Datasette's SETTINGS): name, default, help text.
 
 Read them as ``settings.MAX_QUESTION_CHARS`` etc.; each can be overridden with an environment
-variable ``ASKBUDGET_<NAME>`` (for example ``ASKBUDGET_SQL_TIME_LIMIT_MS=500``); a value that is
+variable ``ASKBUDGET_<NAME>`` (for example ``ASKBUDGET_SQL_WORK_LIMIT=1000000``); a value that is
 not a finite positive number is ignored, with a note on stderr.
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_QUESTION_CHARS", 500, "Longest question accepted; longer input is refused with a message."),
-    Setting("SQL_TIME_LIMIT_MS", 1000, "A single SQL query is interrupted after this many milliseconds."),
+    Setting("SQL_WORK_LIMIT", 10_000_000, "A single SQL query is interrupted after this many SQLite VM steps (work, "
+                                          "not time: a busy machine never changes an answer)."),
     Setting("MAX_ROWS", 200, "Most rows a list answer returns."),
     Setting("MAX_SUGGESTIONS", 5, "Most did-you-mean suggestions in a not-found answer."),
     Setting("MAX_SCAN_DOCUMENTS", 8, "A question naming no one unit is read in at most this many documents: those "

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
@@ -171,20 +170,34 @@ def is_store(path: str | os.PathLike[str]) -> bool:
         conn.close()
 
 
-class TimeLimit:
-    """Context manager: interrupt SQL on ``conn`` that runs longer than the time limit."""
+class WorkLimit:
+    """Context manager: interrupt SQL on ``conn`` once it has done more work than the limit.
 
-    def __init__(self, conn: sqlite3.Connection, ms: float | None = None) -> None:
+    Work is counted in SQLite virtual-machine steps (the progress handler, called every
+    ``GRANULE`` steps), never in wall time: a query gets the same answer on a busy machine as on an
+    idle one, and one that runs away (a recursive CTE, a scan of a huge store) is stopped after the
+    same amount of work everywhere. Over the limit, SQLite raises ``OperationalError: interrupted``;
+    the planner turns it into ``QueryError`` (``WorkLimit.MESSAGE``). ``used`` is the work counted."""
+
+    GRANULE = 1000
+    MESSAGE = "查询超出了工作量上限（SQL_WORK_LIMIT）"
+
+    def __init__(self, conn: sqlite3.Connection, steps: float | None = None) -> None:
         self.conn = conn
-        self.deadline = 0.0
-        self.ms = settings.SQL_TIME_LIMIT_MS if ms is None else ms
+        self.steps = float(settings.SQL_WORK_LIMIT if steps is None else steps)
+        self.calls = 0
+
+    @property
+    def used(self) -> int:
+        return self.calls * self.GRANULE
 
     def _check(self) -> int:
-        return 1 if time.perf_counter() > self.deadline else 0
+        self.calls += 1
+        return 1 if self.calls * self.GRANULE > self.steps else 0
 
-    def __enter__(self) -> "TimeLimit":
-        self.deadline = time.perf_counter() + self.ms / 1000
-        self.conn.set_progress_handler(self._check, 1000)
+    def __enter__(self) -> "WorkLimit":
+        self.calls = 0
+        self.conn.set_progress_handler(self._check, self.GRANULE)
         return self
 
     def __exit__(self, *exc: object) -> None:
