@@ -47,7 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--cors", metavar="ORIGINS", default="",
                    help="comma-separated origins allowed to call the API from a browser (default: none)")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="worker processes sharing the port (default 1); conversations continue on any of them")
     return ap
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 256:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers (1 to 256)")
+    return n
 
 
 def _add_ask_args(p: argparse.ArgumentParser) -> None:
@@ -108,7 +120,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         from .web import serve
 
         origins = [o.strip() for o in args.cors.split(",") if o.strip()]
-        return serve(_store(args.db), host=args.host, port=args.port, cors_origins=origins)
+        return serve(_store(args.db), host=args.host, port=args.port, cors_origins=origins, workers=args.workers)
     return 2
 
 

@@ -189,13 +189,13 @@ class IndicatorMixin(Resolver):
 
     def _filler_regex(self) -> re.Pattern[str]:
         """Question words, fillers and measures (a ~5 ms compile: built once, warmed by the Assistant)."""
-        rx = getattr(self, "_filler_rx", None)
+        rx = getattr(self.v, "_filler_rx", None)  # per vocabulary: every Assistant of the store shares it
         if rx is None:
             words = sorted({w for w in list(self.v.terms.get("filler")) + list(self.v.terms.get("cue"))
                             + list(self.v.terms.get("measure")) if len(w) >= 2 or w in "呀啊吗呢吧啦哦嘛的了"},
                            key=len, reverse=True)
             rx = re.compile("|".join(re.escape(w) for w in words))
-            self._filler_rx = rx  # type: ignore[attr-defined]
+            self.v._filler_rx = rx  # type: ignore[attr-defined]
         return rx
 
     def _question_rest(self, text: str) -> str:

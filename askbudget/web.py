@@ -7,13 +7,15 @@ Why it looks the way it does:
   never produces a 500 (a bug outside the engine would, in the same shape, without a traceback).
 * A question longer than ``settings.MAX_QUESTION_CHARS`` is refused with **400** (not answered), so a
   client learns about the limit instead of receiving an answer about a truncated question.
-* The store is opened read-only (by the Assistants and by the completion vocabulary). A few Assistants
-  — as many as turns run at once — serve every conversation: a conversation keeps only the Assistant's
-  small context object between turns (~2 KiB), which is swapped in for its turn (see :class:`Engine`).
-  Conversations are kept in an LRU bounded by ``settings.MAX_CONVERSATIONS`` and forgotten after
-  ``settings.CONVERSATION_TTL_S`` idle seconds, so many visitors cannot grow memory without limit.
-  Conversation ids are minted by the server; an unknown or expired id simply starts a new conversation
-  (the response carries the id to use next).
+* The store is opened read-only (by the Assistants and by the completion vocabulary). A pool of
+  Assistants, one per core, serves every conversation (see :class:`Engine`): memory stays flat under
+  load. The conversation travels with the client: ``conversation`` in a reply is a token holding the
+  Assistant's small context, compressed and signed (see :class:`Tokens`); the next request sends it
+  back and whichever worker — on whichever machine with the same ``ASKBUDGET_SECRET`` — takes it
+  continues the conversation. The server keeps no conversation between turns; a forged, damaged or
+  expired (``settings.CONVERSATION_TTL_S``) token simply starts a new conversation. (An Assistant that
+  cannot hand its conversation over gets one per conversation, kept in an LRU bounded by
+  ``settings.MAX_CONVERSATIONS``.)
 * The synchronous Assistant runs in the threadpool, one turn at a time per conversation. An engine
   exception on odd input is logged and answered as ``out_of_scope``: user input never yields a 500.
 * CORS is off by default. ``cors_origins`` lists origins (or ``*``) whose pages may call the API —
@@ -23,6 +25,9 @@ Why it looks the way it does:
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import html
 import json
 import os
@@ -30,6 +35,7 @@ import secrets
 import sys
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +56,7 @@ from .errors import AskBudgetError, QueryError, StoreError
 from .store import open_readonly
 
 STATIC = Path(__file__).resolve().parent / "static"
-_CONV_ID_MAX = 64
+_CONV_ID_MAX = 8192  # a conversation token (the signed state, ~1-2 KiB) fits in a request body and a URL
 _ALLOWED_CONTENT_TYPES = ("application/json",)
 
 AssistantFactory = Callable[[str], Any]
@@ -118,38 +124,53 @@ class Conversation:
 class Engine:
     """Runs one turn of a conversation on an Assistant.
 
-    Pooled (when the Assistant can hand over its conversation — ``.context`` / ``.restore()``): a few
-    Assistants — as many as turns run at once — serve every conversation, and a conversation keeps only
-    its small context between turns (an Assistant with its own SQLite connection costs ~100 KiB, which
-    times MAX_CONVERSATIONS would be gigabytes). Otherwise each conversation gets its own Assistant.
-    An engine bug on odd input is logged and answered as out of scope, never a 500.
+    Pooled (when the Assistant can hand over its conversation — ``.context`` / ``.restore()``): at most
+    ``size`` Assistants (default: one per core — the turns are CPU work under one interpreter lock, more
+    would only add memory) serve every conversation; a turn waits for a free one. A conversation keeps
+    only its small context between turns. Otherwise each conversation gets its own Assistant. An
+    engine bug on odd input is logged and answered as out of scope, never a 500.
     """
 
-    _MAX_IDLE = 64
-
-    def __init__(self, factory: Callable[[], Any]) -> None:
+    def __init__(self, factory: Callable[[], Any], size: int | None = None) -> None:
         self._factory = factory
+        self.size = max(1, size or cores())
         self._idle: list[Any] = []
-        self._lock = threading.Lock()
+        self._made = 0
+        self._free = threading.Condition()
         first = factory()  # built now: a broken store fails at start-up, and the process caches warm up
         self.pooled = callable(getattr(first, "restore", None)) and hasattr(type(first), "context")
         if self.pooled:
             self._idle.append(first)
+            self._made = 1
 
     def _take(self) -> Any:
-        with self._lock:
+        with self._free:
+            while not self._idle and self._made >= self.size:
+                self._free.wait()
             if self._idle:
                 return self._idle.pop()
-        return self._factory()
+            self._made += 1
+        try:
+            return self._factory()
+        except BaseException:
+            with self._free:
+                self._made -= 1
+                self._free.notify()
+            raise
 
     def _give(self, assistant: Any) -> None:
-        with self._lock:
-            if len(self._idle) < self._MAX_IDLE:
-                self._idle.append(assistant)
-                return
-        close = getattr(assistant, "close", None)
-        if callable(close):
-            close()
+        with self._free:
+            self._idle.append(assistant)
+            self._free.notify()
+
+    def close(self) -> None:
+        """Close the idle Assistants (the pool's store is no longer served)."""
+        with self._free:
+            idle, self._idle = self._idle, []
+        for a in idle:
+            close = getattr(a, "close", None)
+            if callable(close):
+                close()
 
     def _ask(self, conv: Conversation, question: str) -> Any:
         if not self.pooled:
@@ -178,6 +199,79 @@ class Engine:
                 from .answer import Answer
 
                 return Answer(question, "out_of_scope", "抱歉，这个问题暂时无法回答，请换一种问法。")
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class Tokens:
+    """Conversation state that travels with the client: the Assistant's context, compressed and signed.
+
+    ``mint(state)`` gives ``c1.<payload>.<signature>`` (base64url; the payload is zlib'd JSON of the
+    state and the time it was issued; the signature HMAC-SHA256 with the server's secret); ``read``
+    gives the state back, or None for a token that is forged, damaged, of another secret or older than
+    ``ttl`` seconds — a follow-up then stands alone. Any worker, on any machine with the same secret
+    (``ASKBUDGET_SECRET``), continues a conversation: the server keeps nothing between turns."""
+
+    PREFIX = "c1"
+
+    def __init__(self, secret: bytes, ttl: float, clock: Callable[[], float] = time.time) -> None:
+        self._key = hashlib.sha256(b"askbudget conversation\0" + secret).digest()
+        self._ttl = float(ttl)
+        self._clock = clock
+
+    def _sign(self, payload: bytes) -> str:
+        return _b64(hmac.new(self._key, payload, hashlib.sha256).digest()[:18])
+
+    def mint(self, state: Any) -> str:
+        for candidate in (state, _without_members(state), None):  # fits in a request, or starts afresh
+            raw = json.dumps({"t": int(self._clock()), "s": candidate}, ensure_ascii=False,
+                             separators=(",", ":")).encode("utf-8")
+            payload = _b64(zlib.compress(raw, 6))
+            token = f"{self.PREFIX}.{payload}.{self._sign(payload.encode('ascii'))}"
+            if len(token) <= _CONV_ID_MAX:
+                return token
+        raise AssertionError("unreachable: an empty state always fits")
+
+    def read(self, token: str | None) -> Any:
+        if not token:
+            return None
+        parts = token.split(".")
+        if len(parts) != 3 or parts[0] != self.PREFIX:
+            return None
+        if not parts[1].isascii() or not hmac.compare_digest(self._sign(parts[1].encode("ascii")).encode("ascii"),
+                                                               parts[2].encode("utf-8")):
+            return None
+        try:
+            # signed by this server, so never a decompression bomb
+            data = json.loads(zlib.decompress(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))))
+        except (ValueError, zlib.error, RecursionError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("t"), int) or self._clock() - data["t"] > self._ttl:
+            return None
+        return data.get("s")
+
+
+def _b64(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).decode("ascii").rstrip("=")
+
+
+def _without_members(state: Any) -> Any:
+    """The state without the long list a list answer keeps (its 其中最大的 follow-up is then lost)."""
+    if isinstance(state, dict) and isinstance(state.get("ctx"), dict):
+        return {**state, "ctx": {**state["ctx"], "members": []}}
+    return None
+
+
+def _secret() -> bytes:
+    """The key conversation tokens are signed with: ``ASKBUDGET_SECRET`` (the same on every worker and
+    machine that serve one help desk), else a random one for this process."""
+    env = os.environ.get("ASKBUDGET_SECRET", "")
+    return env.encode("utf-8") if env else secrets.token_bytes(32)
 
 
 class Conversations:
@@ -347,6 +441,8 @@ class Api:
         self.db_path = db_path
         self.vocab: Vocabulary = load_vocabulary(db_path, with_initials=True)
         self.engine = Engine(lambda: factory(db_path))
+        self.tokens = Tokens(_secret(), settings.CONVERSATION_TTL_S)
+        # only an engine whose Assistants cannot hand their conversation over keeps conversations here
         self.conversations = Conversations(settings.MAX_CONVERSATIONS, settings.CONVERSATION_TTL_S)
         self.static: dict[str, tuple[bytes, str]] = {}
         for name, ctype in (("index.html", "text/html; charset=utf-8"),
@@ -358,6 +454,10 @@ class Api:
                 self.static[name] = (p.read_bytes(), ctype)
 
     def _turn(self, question: str, conv_id: str | None) -> tuple[str, Any]:
+        if self.engine.pooled:  # the state travels with the client: any worker continues it
+            conv = Conversation("", time.monotonic(), state=self.tokens.read(conv_id))
+            answer = self.engine.turn(conv, question)
+            return self.tokens.mint(conv.state), answer
         conv = self.conversations.get(conv_id)
         return conv.id, self.engine.turn(conv, question)
 
@@ -474,15 +574,36 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
 
 
 def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
-          cors_origins: Iterable[str] = ()) -> int:
-    """Run the service with uvicorn until interrupted."""
+          cors_origins: Iterable[str] = (), workers: int = 1) -> int:
+    """Run the service with uvicorn until interrupted: ``workers`` processes share the port (each with
+    its own pool of Assistants, one per core); a conversation continues on whichever takes its turn."""
     import uvicorn
 
-    app = create_app(db_path, cors_origins)
-    print(f"askbudget: serving {db_path} on http://{host}:{port}/  "
+    db = str(db_path)
+    origins = tuple(cors_origins)
+    print(f"askbudget: serving {db} on http://{host}:{port}/ with {workers} worker{'s' if workers != 1 else ''}  "
           f"(embed: <script src=\"http://{host}:{port}/widget.js\" defer></script>)", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    options: dict[str, Any] = dict(host=host, port=port, log_level="warning", server_header=False)
+    if workers <= 1:
+        uvicorn.run(create_app(db, origins), **options)
+        return 0
+    open_readonly(db).close()  # a missing or broken store fails here, once, not in every worker
+    # the workers are new processes: they read what to serve, and the key that signs every worker's
+    # conversation tokens, from the environment
+    os.environ[_ENV_DB] = db
+    os.environ[_ENV_CORS] = ",".join(origins)
+    if not os.environ.get("ASKBUDGET_SECRET"):
+        os.environ["ASKBUDGET_SECRET"] = secrets.token_urlsafe(32)
+    uvicorn.run("askbudget.web:app_from_env", factory=True, workers=workers, **options)
     return 0
+
+
+_ENV_DB, _ENV_CORS = "ASKBUDGET_SERVE_DB", "ASKBUDGET_SERVE_CORS"
+
+
+def app_from_env() -> Starlette:
+    """The app a ``serve --workers N`` worker process builds (uvicorn's factory)."""
+    return create_app(os.environ[_ENV_DB], [o for o in os.environ.get(_ENV_CORS, "").split(",") if o])
 
 
 # ------------------------------------------------------------------------------------------ OpenAPI

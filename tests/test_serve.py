@@ -1,0 +1,157 @@
+"""Serving a province (issue 11): conversations that travel with the client as signed tokens, so any
+worker continues them; `askbudget serve --workers N` as a user runs it; the store swapped in whole.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+warnings.filterwarnings("ignore", message=".*httpx.*")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from askbudget.web import Tokens, create_app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _ask(c: TestClient, q: str, conv: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"question": q}
+    if conv:
+        body["conversation"] = conv
+    r = c.post("/api/ask", json=body)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+@pytest.fixture
+def two_workers(both_store: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, TestClient]]:
+    """Two apps sharing nothing but the secret, as two workers (or machines) behind one proxy."""
+    monkeypatch.setenv("ASKBUDGET_SECRET", "one help desk")
+    with TestClient(create_app(both_store)) as a, TestClient(create_app(both_store)) as b:
+        yield a, b
+
+
+def test_a_conversation_continues_on_whichever_worker_takes_the_turn(two_workers) -> None:
+    a, b = two_workers
+    first = _ask(a, "分局电费多少")
+    second = _ask(b, "水费呢", first["conversation"])
+    third = _ask(a, "两者合计呢", second["conversation"])
+    assert (first["value"], second["value"], third["value"]) == (95.0, 24.0, 119.0)
+    assert _ask(b, "水费呢")["value"] is None  # without the token the follow-up stands alone
+
+
+def test_a_token_signed_with_another_secret_or_altered_starts_afresh(both_store: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASKBUDGET_SECRET", "desk A")
+    with TestClient(create_app(both_store)) as a:
+        token = _ask(a, "分局电费多少")["conversation"]
+    monkeypatch.setenv("ASKBUDGET_SECRET", "desk B")
+    with TestClient(create_app(both_store)) as b:
+        assert _ask(b, "水费呢", token)["value"] is None
+    monkeypatch.setenv("ASKBUDGET_SECRET", "desk A")
+    with TestClient(create_app(both_store)) as a:
+        assert _ask(a, "水费呢", token)["value"] == 24.0
+        head, payload, sig = token.split(".")
+        for bad in (f"{head}.{payload[:-2]}AA.{sig}", f"{head}.{payload}.{sig[::-1]}", token + "x", "c1..", "c1.é.é"):
+            data = _ask(a, "水费呢", bad)
+            assert data["value"] is None and data["conversation"] != bad
+
+
+def test_a_token_expires_after_the_idle_time() -> None:
+    now = [1000.0]
+    tokens = Tokens(b"k", ttl=60, clock=lambda: now[0])
+    t = tokens.mint({"ctx": {"x": 1}})
+    now[0] += 59
+    assert tokens.read(t) == {"ctx": {"x": 1}}
+    now[0] += 2
+    assert tokens.read(t) is None
+
+
+def test_a_long_list_answer_still_gives_a_token_that_fits_a_request() -> None:
+    tokens = Tokens(b"k", ttl=60)
+    huge = {"ctx": {"members": [f"项目{i}·{os.urandom(8).hex()}" for i in range(5000)], "what": "list"}}
+    t = tokens.mint(huge)
+    assert len(t) <= 8192
+    assert tokens.read(t) == {"ctx": {"members": [], "what": "list"}}
+
+
+# ------------------------------------------------------------------------- the real command
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(db: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], int]:
+    port = _port()
+    full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    proc = subprocess.Popen([sys.executable, "-m", "askbudget", "serve", "--db", str(db), "--port", str(port),
+                             *extra], env=full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/healthz")
+            if c.getresponse().status in (200, 503):
+                return proc, port
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError((proc.stderr.read() if proc.stderr else b"").decode()[-2000:])
+        time.sleep(0.1)
+
+
+def _post(port: int, q: str, conv: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = {"question": q, **({"conversation": conv} if conv else {})}
+    c.request("POST", "/api/ask", json.dumps(body, ensure_ascii=False).encode(),
+              {"Content-Type": "application/json", **(headers or {})})
+    r = c.getresponse()
+    return r.status, json.loads(r.read())
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> str:
+    proc.terminate()
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err.decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers_answers_follow_ups_from_both(both_store: Path) -> None:
+    proc, port = _serve(both_store, "--workers", "2")
+    try:
+        pids = set()
+        for _ in range(3):  # each turn on a new connection: the kernel spreads them over the workers
+            status, first = _post(port, "分局电费多少")
+            status2, second = _post(port, "水费呢", first["conversation"])
+            assert (status, status2, first["value"], second["value"]) == (200, 200, 95.0, 24.0)
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("GET", "/healthz")
+            pids.add(json.loads(c.getresponse().read()).get("pid"))
+    finally:
+        err = _stop(proc)
+    assert "Traceback" not in err, err[-2000:]
+
+
+def test_workers_must_be_a_positive_number(both_store: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "askbudget", "serve", "--db", str(both_store), "--workers", "0"],
+                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert r.returncode == 2 and "number of workers" in r.stderr and "Traceback" not in r.stderr
