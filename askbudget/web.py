@@ -32,6 +32,7 @@ import html
 import json
 import os
 import secrets
+import sqlite3
 import sys
 import threading
 import time
@@ -53,11 +54,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import settings
 from .completion import Vocabulary, load_vocabulary
 from .errors import AskBudgetError, QueryError, StoreError
-from .store import open_readonly
+from .store import open_readonly, store_identity
 
 STATIC = Path(__file__).resolve().parent / "static"
 _CONV_ID_MAX = 8192  # a conversation token (the signed state, ~1-2 KiB) fits in a request body and a URL
 _ALLOWED_CONTENT_TYPES = ("application/json",)
+_STORE_CHECK_S = 1.0  # how often a request looks whether a new store file was swapped in
 
 AssistantFactory = Callable[[str], Any]
 
@@ -137,6 +139,7 @@ class Engine:
         self._idle: list[Any] = []
         self._made = 0
         self._free = threading.Condition()
+        self._closed = False
         first = factory()  # built now: a broken store fails at start-up, and the process caches warm up
         self.pooled = callable(getattr(first, "restore", None)) and hasattr(type(first), "context")
         if self.pooled:
@@ -160,17 +163,19 @@ class Engine:
 
     def _give(self, assistant: Any) -> None:
         with self._free:
-            self._idle.append(assistant)
-            self._free.notify()
+            if not self._closed:
+                self._idle.append(assistant)
+                self._free.notify()
+                return
+        _close(assistant)  # the pool's store is no longer served: its last turns close their Assistants
 
     def close(self) -> None:
-        """Close the idle Assistants (the pool's store is no longer served)."""
+        """Close the idle Assistants, and each busy one when its turn ends (the store is no longer served)."""
         with self._free:
+            self._closed = True
             idle, self._idle = self._idle, []
         for a in idle:
-            close = getattr(a, "close", None)
-            if callable(close):
-                close()
+            _close(a)
 
     def _ask(self, conv: Conversation, question: str) -> Any:
         if not self.pooled:
@@ -199,6 +204,12 @@ class Engine:
                 from .answer import Answer
 
                 return Answer(question, "out_of_scope", "抱歉，这个问题暂时无法回答，请换一种问法。")
+
+
+def _close(assistant: Any) -> None:
+    close = getattr(assistant, "close", None)
+    if callable(close):
+        close()
 
 
 def cores() -> int:
@@ -439,8 +450,13 @@ class Api:
 
     def __init__(self, db_path: str, factory: AssistantFactory) -> None:
         self.db_path = db_path
+        self._factory = factory
+        self._identity = store_identity(db_path)
         self.vocab: Vocabulary = load_vocabulary(db_path, with_initials=True)
         self.engine = Engine(lambda: factory(db_path))
+        self.store_error = ""  # why the file now at db_path cannot be served (healthz then fails)
+        self._checked = time.monotonic()
+        self._reloading = threading.Lock()
         self.tokens = Tokens(_secret(), settings.CONVERSATION_TTL_S)
         # only an engine whose Assistants cannot hand their conversation over keeps conversations here
         self.conversations = Conversations(settings.MAX_CONVERSATIONS, settings.CONVERSATION_TTL_S)
@@ -453,6 +469,39 @@ class Api:
             if p.is_file():
                 self.static[name] = (p.read_bytes(), ctype)
 
+    # -- the store file: a re-ingest swaps a new one in; pick it up, whole, without a pause
+
+    def check_store(self, now: float | None = None) -> None:
+        """At most once a second: when the file at db_path is another one (swapped in by an ingest), load
+        it in the background; requests are served from the one open until it is ready."""
+        now = time.monotonic() if now is None else now
+        if now - self._checked < _STORE_CHECK_S:
+            return
+        self._checked = now
+        ident = store_identity(self.db_path)
+        if ident == self._identity or not self._reloading.acquire(blocking=False):
+            return
+        threading.Thread(target=self._reload, args=(ident,), name="askbudget-reload", daemon=True).start()
+
+    def _reload(self, ident: Any) -> None:
+        try:
+            if ident is None:
+                raise StoreError(f"no store at {self.db_path}")
+            vocab = load_vocabulary(self.db_path, with_initials=True)
+            engine = Engine(lambda: self._factory(self.db_path))
+        except (AskBudgetError, OSError, sqlite3.Error) as e:
+            self.store_error = f"the store file {self.db_path} cannot be served: {e}"
+            print(f"askbudget serve: {self.store_error} (still answering from the store opened before)",
+                  file=sys.stderr)
+        else:
+            old, self.vocab, self.engine = self.engine, vocab, engine
+            self.store_error = ""
+            old.close()
+            print(f"askbudget serve: now serving the store swapped in at {self.db_path}", file=sys.stderr)
+        finally:
+            self._identity = ident
+            self._reloading.release()
+
     def _turn(self, question: str, conv_id: str | None) -> tuple[str, Any]:
         if self.engine.pooled:  # the state travels with the client: any worker continues it
             conv = Conversation("", time.monotonic(), state=self.tokens.read(conv_id))
@@ -462,6 +511,7 @@ class Api:
         return conv.id, self.engine.turn(conv, question)
 
     async def _answer(self, question: str, conv_id: str | None) -> JSONResponse:
+        self.check_store()
         cid, answer = await run_in_threadpool(self._turn, question, conv_id)
         body = {"ok": True, **answer.to_dict(), "conversation": cid}
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
@@ -501,7 +551,13 @@ class Api:
         return JSONResponse({"ok": True, "examples": list(self.vocab.examples)})
 
     async def healthz(self, request: Request) -> Response:
-        return JSONResponse({"ok": True, "documents": len(self.vocab.units),
+        """200 while the store at db_path is the one served (or being loaded); 503 when the file there is
+        missing or cannot be served — a load balancer then stops sending this worker questions."""
+        self.check_store()
+        problem = self.store_error or ("" if store_identity(self.db_path) else f"no store at {self.db_path}")
+        if problem:
+            return error_response(503, problem)
+        return JSONResponse({"ok": True, "documents": len(self.vocab.units), "pid": os.getpid(),
                              "conversations": len(self.conversations)})
 
     async def openapi(self, request: Request) -> Response:

@@ -4,8 +4,8 @@
     python bench/gen_units.py N OUT_DIR
 
 Unit i (0-based) is the seed document (``data/gaoxin-gongan-2023.txt``, 唐山市公安局高新技术产业开发区
-分局) renamed 唐山市公安局第{i+1}分局 with unit code 122{i:03d} (1220000 + i beyond 1,000 units: always
-under the department code 122 the seed's own tables print), written as ``OUT_DIR/unit-{i:04d}.txt``.
+分局) renamed 唐山市公安局第{i+1}分局 with unit code 1225000 + i (under the department code 122 the seed's own
+tables print, never the seed's own 122001), written as ``OUT_DIR/unit-{i:04d}.txt``.
 Figures and text are the seed's, so an answer about any unit must carry the seed's figure and cite
 that unit by name: ``expected()`` lists the questions the scale benchmark checks that way.
 """
@@ -24,8 +24,9 @@ def unit_name(i: int) -> str:
     return f"唐山市公安局第{i + 1}分局"
 
 
-def unit_code(i: int, n: int) -> str:
-    return f"122{i:03d}" if n <= 1000 else f"122{i:04d}"
+def unit_code(i: int, n: int = 0) -> str:
+    """1225000 + i: under the seed's department code 122, never the seed's own 122001."""
+    return f"122{5000 + i:04d}"
 
 
 def variant(text: str, i: int, n: int) -> str:

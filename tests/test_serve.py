@@ -155,3 +155,81 @@ def test_workers_must_be_a_positive_number(both_store: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "askbudget", "serve", "--db", str(both_store), "--workers", "0"],
                        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert r.returncode == 2 and "number of workers" in r.stderr and "Traceback" not in r.stderr
+
+
+# ------------------------------------------------------------------ the store swapped in while serving
+
+QUESTIONS = ["分局电费多少", "财政局的水费", "三公经费多少", "电费为什么增加", "体检覆盖多少人", "122001的办公费"]
+
+
+def _answers(port: int) -> list[tuple[str, Any, Any]]:
+    out = []
+    for q in QUESTIONS:
+        status, data = _post(port, q)
+        assert status == 200, data
+        out.append((data["status"], data["value"], data["text"]))
+    return out
+
+
+def _health(port: int) -> tuple[int, Any]:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/healthz")
+    r = c.getresponse()
+    return r.status, json.loads(r.read())
+
+
+@pytest.mark.slow
+def test_an_ingest_killed_while_serving_changes_no_answer_and_a_finished_one_is_picked_up(
+        tmp_path: Path, gongan_doc: Path, czj_doc: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import gen_units
+
+    from askbudget import build_store
+
+    db = tmp_path / "served.db"
+    build_store([gongan_doc, czj_doc], db, quiet=True)
+    more = gen_units.generate(60, tmp_path / "more")
+    proc, port = _serve(db)
+    try:
+        before = _answers(port)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        kills = 0
+        for attempt in range(4):
+            ingest = subprocess.Popen([sys.executable, "-m", "askbudget", "ingest", *map(str, more), "--db", str(db)],
+                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            tmp = Path(f"{db}.ingest.tmp")
+            t0 = time.monotonic()
+            while ingest.poll() is None and not tmp.exists() and time.monotonic() - t0 < 60:
+                time.sleep(0.002)
+            time.sleep(0.05 * attempt)
+            if ingest.poll() is None:
+                ingest.kill()  # SIGKILL, mid-write
+                kills += 1
+            ingest.wait()
+            assert _answers(port) == before, f"attempt {attempt}: an answer changed after a killed ingest"
+            assert _health(port)[0] == 200
+        assert kills >= 2, "the ingest always finished before it could be killed"
+        assert not Path(f"{db}-journal").exists()
+        # a finished ingest: the new units are answered within a few seconds, the old answers stay
+        r = subprocess.run([sys.executable, "-m", "askbudget", "ingest", *map(str, more[:3]), "--db", str(db)],
+                           env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr[-800:]
+        deadline = time.monotonic() + 30
+        while _post(port, "第2分局的电费多少")[1]["status"] != "answered":
+            assert time.monotonic() < deadline, "the swapped-in store was never picked up"
+            time.sleep(0.2)
+        assert _health(port) [1]["documents"] == 5
+        # a file that is no store swapped in: healthz fails, the questions are still answered
+        junk = tmp_path / "junk"
+        junk.write_bytes(b"not a store at all" * 100)
+        os.replace(junk, db)
+        deadline = time.monotonic() + 30
+        while _health(port)[0] != 503:
+            assert time.monotonic() < deadline, "healthz never noticed the broken store"
+            time.sleep(0.2)
+        status, body = _health(port)
+        assert body["ok"] is False and "cannot be served" in body["error"]
+        assert _post(port, "分局电费多少")[1]["value"] == 95.0
+    finally:
+        err = _stop(proc)
+    assert "Traceback" not in err, err[-2000:]

@@ -1,9 +1,10 @@
 """Ingest budget disclosures into the store: ``build_store(paths, db_path)``.
 
 A run is atomic. Every file is parsed first (``document.parse_file``: pure, no database); only when
-all of them parsed is the store opened and every document written in one transaction, with the
-arithmetic checks (``askbudget.check``) stored beside them. On any error the store file is left
-byte-for-byte as it was — and a store that did not exist before still does not.
+all of them parsed is a copy of the store written, every document in one transaction, with the
+arithmetic checks (``askbudget.check``) stored beside them, and the copy swapped in (``os.replace``).
+On any error — or a kill — the store file is left byte-for-byte as it was, and a store that did not
+exist before still does not; a process serving the store never sees it half-written.
 
     parse_file(path) -> Document        one file → frozen dataclasses (model.py)
     build_store(paths, db_path) -> IngestReport
@@ -11,12 +12,13 @@ byte-for-byte as it was — and a store that did not exist before still does not
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..errors import IngestError, StoreError
 from .document import parse_bytes, parse_file
@@ -111,6 +113,10 @@ def _cores() -> int:
 
 
 def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
+    """Write ``docs`` into a copy of the store beside it, then swap the copy in (``os.replace``): a
+    reader — the web service, a REPL — never sees a half-written store, and an ingest killed at any
+    moment leaves the store exactly as it was (and at most a stale ``<store>.ingest.tmp`` that the next
+    ingest removes). Ingests of one store run one at a time (a lock on ``<store>.lock``)."""
     import sqlite_utils
 
     from ..check import store_checks
@@ -121,19 +127,106 @@ def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
     def after(conn: sqlite3.Connection, doc_id: int, next_id: Callable[[str], int]) -> None:
         counter[0] += store_checks(conn, doc_id, next_id)
 
-    try:
-        db = sqlite_utils.Database(db_file)
-    except sqlite3.Error as e:
-        raise StoreError(f"cannot open store {db_file}: {e}") from None
-    try:
-        with db.atomic():
-            ensure_schema(db)
-            ids = write_documents(db.conn, docs, after_each=after)
-    except sqlite3.DatabaseError as e:
-        raise StoreError(f"{db_file}: cannot write the store ({e}); it is unchanged") from None
-    finally:
-        db.close()
+    tmp = db_file.with_name(db_file.name + ".ingest.tmp")
+    with _ingest_lock(db_file):
+        _remove(tmp)
+        try:
+            if db_file.exists():
+                _copy_store(db_file, tmp)
+            try:
+                db = sqlite_utils.Database(tmp)
+            except sqlite3.Error as e:
+                raise StoreError(f"cannot open store {db_file}: {e}") from None
+            try:
+                # a private copy: no journal to keep (a failure discards the whole file), synced once below
+                db.conn.execute("PRAGMA journal_mode = OFF")
+                db.conn.execute("PRAGMA synchronous = OFF")
+                with db.atomic():
+                    ensure_schema(db)
+                    ids = write_documents(db.conn, docs, after_each=after)
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{db_file}: cannot write the store ({e}); it is unchanged") from None
+            finally:
+                db.close()
+            _fsync(tmp)
+            if db_file.exists():
+                os.chmod(tmp, db_file.stat().st_mode & 0o7777)
+            os.replace(tmp, db_file)
+            _fsync(db_file.parent)
+        except BaseException:
+            _remove(tmp)
+            raise
     return ids, counter[0]
+
+
+def _copy_store(src: Path, dst: Path) -> None:
+    """A consistent copy of the store (SQLite's backup: a store another program is writing, or one a
+    killed writer left with a hot journal, is copied as it stands committed)."""
+    try:
+        source = sqlite3.connect(src)
+        try:
+            target = sqlite3.connect(dst)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+        finally:
+            source.close()
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"cannot open store {src}: {e}") from None
+
+
+def _remove(p: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.unlink(f"{p}{suffix}")
+        except OSError:
+            pass
+
+
+def _fsync(p: Path) -> None:
+    try:
+        fd = os.open(p, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _ingest_lock(db_file: Path) -> Iterator[None]:
+    """One ingest of a store at a time: two at once would each swap in their own copy, and the later
+    swap would drop the other's documents."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    path = f"{db_file}.lock"
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StoreError(f"cannot lock {db_file} for writing: {e.strerror}") from None
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break  # the lock file is still the one at the path (its last holder removes it)
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(path)  # while held: a waiter on this file sees it is gone and takes the next one
+        except OSError:
+            pass
+        os.close(fd)
 
 
 def cli_ingest(files: list[str], db: str) -> int:
