@@ -32,6 +32,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_CONVERSATIONS", 10_000, "Most conversations the web service keeps at once (oldest dropped)."),
     Setting("CONVERSATION_TTL_S", 1800, "A web conversation idle this many seconds is forgotten."),
     Setting("MAX_SUGGEST_RESULTS", 10, "Most completions /api/suggest returns."),
+    Setting("HTTP_IDLE_TIMEOUT_S", 5, "A kept-alive connection with no request for this many seconds is closed."),
+    Setting("HTTP_HEADER_TIMEOUT_S", 10, "A connection whose request headers are not all in after this many seconds "
+                                         "is closed (slow clients cannot hold sockets open)."),
+    Setting("HTTP_BODY_TIMEOUT_S", 10, "A request body not all in after this many seconds is refused with 408."),
 )
 
 

@@ -25,6 +25,7 @@ Why it looks the way it does:
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -46,7 +47,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -80,8 +81,8 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 
 
 _REASONS = {400: "bad request", 403: "forbidden", 404: "not found", 405: "method not allowed",
-            413: "request body too large", 415: "unsupported media type", 500: "internal error",
-            503: "service unavailable"}
+            408: "request timeout", 413: "request body too large", 415: "unsupported media type",
+            500: "internal error", 503: "service unavailable"}
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
@@ -93,6 +94,16 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     elif status == 405:
         message = f"method {request.method} not allowed on {request.url.path}"
     return error_response(status, message, headers=dict(getattr(exc, "headers", None) or {}))
+
+
+class Aborted(Exception):
+    """The client went away before its request was in: one log line, nothing to answer."""
+
+
+async def _aborted(request: Request, exc: Exception) -> Response:
+    client = request.client.host if request.client else "?"
+    print(f"askbudget serve: {request.method} {request.url.path} from {client} aborted by the client", file=sys.stderr)
+    return Response(status_code=499)  # nobody reads it: the connection is gone
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -383,6 +394,64 @@ class OriginGuard:
         await self.app(scope, receive, send_with_cors)
 
 
+class SecurityHeaders:
+    """Every response says what it is and where it may be framed: ``X-Content-Type-Options: nosniff``
+    and ``X-Frame-Options: SAMEORIGIN`` (as the page's own CSP ``frame-ancestors 'self'``)."""
+
+    HEADERS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"))
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.HEADERS if k not in have]
+                if extra:
+                    message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class HostGuard:
+    """``--allowed-hosts``: Starlette's TrustedHostMiddleware decides, the refusal comes in the one JSON
+    error shape (400). A Host header not served here never reaches the page (which writes its origin
+    into the embed snippet)."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str] = ("*",)) -> None:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        self.app = app
+        hosts = [h for h in allowed_hosts if h] or ["*"]
+        self.any = "*" in hosts
+        self._probe = TrustedHostMiddleware(self._accept, allowed_hosts=hosts, www_redirect=False)
+
+    @staticmethod
+    async def _accept(scope: Scope, receive: Receive, send: Send) -> None:
+        scope["askbudget.host_ok"] = True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.any or scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def discard(message: Message) -> None:
+            return None
+
+        await self._probe(scope, receive, discard)
+        if scope.pop("askbudget.host_ok", False):
+            await self.app(scope, receive, send)
+            return
+        host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")[:100]
+        await error_response(400, f"host {host!r} is not served here")(scope, receive, send)
+
+
 # -------------------------------------------------------------------------------------- handlers
 
 async def _read_json(request: Request) -> dict[str, Any]:
@@ -398,7 +467,17 @@ async def _read_json(request: Request) -> dict[str, Any]:
         except ValueError:
             raise ApiError(400, "bad Content-Length") from None
     body = bytearray()
-    async for chunk in request.stream():
+    deadline = time.monotonic() + float(settings.HTTP_BODY_TIMEOUT_S)
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), max(0.0, deadline - time.monotonic()))
+        except StopAsyncIteration:
+            break
+        except asyncio.TimeoutError:
+            raise ApiError(408, f"the request body did not arrive within {settings.HTTP_BODY_TIMEOUT_S:g} s") from None
+        except ClientDisconnect:
+            raise Aborted() from None
         body.extend(chunk)
         if len(body) > limit:
             raise ApiError(413, f"request body over {limit} bytes")
@@ -597,11 +676,13 @@ def _default_factory(db_path: str) -> Any:
 
 
 def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = (),
-               assistant_factory: AssistantFactory | None = None) -> Starlette:
+               assistant_factory: AssistantFactory | None = None, allowed_hosts: Iterable[str] = ()) -> Starlette:
     """The ASGI app over the store at ``db_path`` (opened read-only).
 
     ``cors_origins``: origins allowed to call the API from their pages (``*`` for any); none by default.
     ``assistant_factory``: builds one Assistant per conversation (default ``askbudget.Assistant``).
+    ``allowed_hosts``: the Host headers served (``helpdesk.example.gov.cn``, ``*.example.gov.cn``); any
+    when empty.
     """
     db = str(db_path)
     open_readonly(db).close()  # fail now, with a StoreError, if there is no usable store
@@ -618,9 +699,12 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
         Route("/healthz", api.healthz, methods=["GET"]),
         Route("/openapi.json", api.openapi, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(OriginGuard, origins=tuple(cors_origins))],
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders),
+                                               Middleware(HostGuard, allowed_hosts=tuple(allowed_hosts)),
+                                               Middleware(OriginGuard, origins=tuple(cors_origins))],
                     exception_handlers={
                         HTTPException: _http_exception,
+        Aborted: _aborted,
         ApiError: _api_error,
         AskBudgetError: _askbudget_error,
         Exception: _unexpected,
@@ -630,36 +714,104 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
 
 
 def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
-          cors_origins: Iterable[str] = (), workers: int = 1) -> int:
+          cors_origins: Iterable[str] = (), workers: int = 1, allowed_hosts: Iterable[str] = ()) -> int:
     """Run the service with uvicorn until interrupted: ``workers`` processes share the port (each with
     its own pool of Assistants, one per core); a conversation continues on whichever takes its turn."""
     import uvicorn
 
     db = str(db_path)
-    origins = tuple(cors_origins)
+    origins, hosts = tuple(cors_origins), tuple(allowed_hosts)
     print(f"askbudget: serving {db} on http://{host}:{port}/ with {workers} worker{'s' if workers != 1 else ''}  "
           f"(embed: <script src=\"http://{host}:{port}/widget.js\" defer></script>)", file=sys.stderr)
-    options: dict[str, Any] = dict(host=host, port=port, log_level="warning", server_header=False)
+    options: dict[str, Any] = dict(host=host, port=port, log_level="warning", server_header=False,
+                                   http=guarded_http(), timeout_keep_alive=int(settings.HTTP_IDLE_TIMEOUT_S),
+                                   h11_max_incomplete_event_size=16 * 1024)
     if workers <= 1:
-        uvicorn.run(create_app(db, origins), **options)
+        uvicorn.run(create_app(db, origins, allowed_hosts=hosts), **options)
         return 0
     open_readonly(db).close()  # a missing or broken store fails here, once, not in every worker
     # the workers are new processes: they read what to serve, and the key that signs every worker's
     # conversation tokens, from the environment
     os.environ[_ENV_DB] = db
     os.environ[_ENV_CORS] = ",".join(origins)
+    os.environ[_ENV_HOSTS] = ",".join(hosts)
     if not os.environ.get("ASKBUDGET_SECRET"):
         os.environ["ASKBUDGET_SECRET"] = secrets.token_urlsafe(32)
     uvicorn.run("askbudget.web:app_from_env", factory=True, workers=workers, **options)
     return 0
 
 
-_ENV_DB, _ENV_CORS = "ASKBUDGET_SERVE_DB", "ASKBUDGET_SERVE_CORS"
+_ENV_DB, _ENV_CORS, _ENV_HOSTS = "ASKBUDGET_SERVE_DB", "ASKBUDGET_SERVE_CORS", "ASKBUDGET_SERVE_HOSTS"
 
 
 def app_from_env() -> Starlette:
     """The app a ``serve --workers N`` worker process builds (uvicorn's factory)."""
-    return create_app(os.environ[_ENV_DB], [o for o in os.environ.get(_ENV_CORS, "").split(",") if o])
+    def listed(name: str) -> list[str]:
+        return [x for x in os.environ.get(name, "").split(",") if x]
+
+    return create_app(os.environ[_ENV_DB], listed(_ENV_CORS), allowed_hosts=listed(_ENV_HOSTS))
+
+
+def guarded_http() -> type:
+    """uvicorn's HTTP protocol (httptools when installed, else h11) with what it lacks for a public
+    service: a connection whose request headers are not all in within ``HTTP_HEADER_TIMEOUT_S`` — a
+    new one, or a kept-alive one after its last response — is closed (a slow client cannot hold a
+    socket open by trickling bytes, which resets uvicorn's own idle timer), and a request uvicorn
+    cannot parse is refused in the one JSON error shape."""
+    global _GUARDED
+    if _GUARDED is not None:
+        return _GUARDED
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+    except ImportError:
+        from uvicorn.protocols.http.h11_impl import H11Protocol as base
+
+    class GuardedHttp(base):  # type: ignore[misc, valid-type]
+        _header_timer: Any = None
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+            self._header_timer = self.loop.call_later(float(settings.HTTP_HEADER_TIMEOUT_S), self._headers_late)
+
+        def _headers_late(self) -> None:
+            self._header_timer = None
+            waiting = self.cycle is None or self.cycle.response_complete  # no request under way
+            if waiting and not self.transport.is_closing():
+                self.transport.close()
+
+        def send_400_response(self, msg: str) -> None:
+            body = json.dumps({"ok": False, "error": f"bad HTTP request: {msg}", "status": 400}).encode()
+            self.transport.write(b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"
+                                 b"x-content-type-options: nosniff\r\nconnection: close\r\n"
+                                 b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+            self.transport.close()
+
+    GuardedHttp.__module__, GuardedHttp.__qualname__ = __name__, "GuardedHttp"
+    _GUARDED = GuardedHttp
+    return GuardedHttp
+
+
+_GUARDED: type | None = None
+
+
+def __getattr__(name: str) -> Any:  # ``askbudget.web.GuardedHttp``: how worker processes unpickle it
+    if name == "GuardedHttp":
+        return guarded_http()
+    raise AttributeError(name)
 
 
 # ------------------------------------------------------------------------------------------ OpenAPI

@@ -233,3 +233,142 @@ def test_an_ingest_killed_while_serving_changes_no_answer_and_a_finished_one_is_
     finally:
         err = _stop(proc)
     assert "Traceback" not in err, err[-2000:]
+
+
+# ------------------------------------------------------------------------------------ hardening
+
+
+def test_every_response_says_nosniff_and_where_it_may_be_framed(both_store: Path) -> None:
+    with TestClient(create_app(both_store)) as c:
+        for method, path, kw in [("GET", "/healthz", {}), ("POST", "/api/ask", {"json": {"question": "电费"}}),
+                                 ("GET", "/nowhere", {}), ("POST", "/api/ask", {"content": b"{"}),
+                                 ("GET", "/", {}), ("GET", "/widget.js", {}), ("GET", "/api/units", {})]:
+            r = c.request(method, path, **kw)
+            assert r.headers.get("x-content-type-options") == "nosniff", (path, r.status_code)
+            assert r.headers.get("x-frame-options") == "SAMEORIGIN", (path, r.status_code)
+
+
+def test_only_the_allowed_hosts_are_served(both_store: Path) -> None:
+    app = create_app(both_store, allowed_hosts=["helpdesk.example.gov.cn", "*.ask.example.gov.cn"])
+    with TestClient(app, base_url="http://helpdesk.example.gov.cn") as c:
+        assert c.get("/healthz").status_code == 200
+        assert c.get("/healthz", headers={"host": "x.ask.example.gov.cn:8443"}).status_code == 200
+        for host in ("evil.example", "helpdesk.example.gov.cn.evil.example", ""):
+            r = c.get("/", headers={"host": host})
+            assert r.status_code == 400 and r.json()["ok"] is False and "not served" in r.json()["error"], host
+            assert b"evil" not in r.content.replace(b"'evil", b"") or "text/html" not in r.headers["content-type"]
+
+
+def test_a_bad_allowed_hosts_pattern_is_a_usage_error(both_store: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "askbudget", "serve", "--db", str(both_store), "--allowed-hosts", "a*b"],
+                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert r.returncode == 2 and "wildcard" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.fixture(scope="module")
+def tight_server(tmp_path_factory: pytest.TempPathFactory, gongan_doc: Path) -> Iterator[tuple[int, list[str]]]:
+    """A real `serve` with one-second header and body timeouts; yields (port, its stderr lines so far)."""
+    import threading
+
+    from askbudget import build_store
+
+    db = tmp_path_factory.mktemp("tight") / "s.db"
+    build_store([gongan_doc], db, quiet=True)
+    proc, port = _serve(db, env={"ASKBUDGET_HTTP_HEADER_TIMEOUT_S": "1", "ASKBUDGET_HTTP_BODY_TIMEOUT_S": "1"})
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(x.decode("utf-8", "replace") for x in proc.stderr),  # type: ignore
+                     daemon=True).start()
+    try:
+        yield port, lines
+    finally:
+        _stop(proc)
+
+
+def _raw(port: int) -> socket.socket:
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return s
+
+
+def _read_all(s: socket.socket) -> bytes:
+    out = b""
+    while True:
+        try:
+            chunk = s.recv(65536)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not chunk:
+            break
+        out += chunk
+    return out
+
+
+def test_a_client_trickling_its_headers_is_cut_off(tight_server) -> None:
+    port, _ = tight_server
+    s = _raw(port)
+    t0 = time.monotonic()
+    closed = False
+    for ch in b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 40:
+        try:
+            s.sendall(bytes([ch]))
+        except OSError:
+            closed = True
+            break
+        time.sleep(0.1)
+        if time.monotonic() - t0 > 3:
+            break
+    if not closed:
+        s.settimeout(3)
+        closed = _read_all(s) == b""
+    assert closed and time.monotonic() - t0 < 4.5
+    s.close()
+
+
+def test_an_idle_connection_is_closed_and_a_new_one_served(tight_server) -> None:
+    port, _ = tight_server
+    s = _raw(port)
+    t0 = time.monotonic()
+    s.settimeout(5)
+    assert _read_all(s) == b"" and time.monotonic() - t0 < 4
+    s.close()
+    assert _health(port)[0] == 200
+
+
+def test_a_body_that_does_not_arrive_gets_408_in_the_error_shape(tight_server) -> None:
+    port, _ = tight_server
+    s = _raw(port)
+    s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 100\r\n\r\n{\"question\": ")
+    s.settimeout(5)
+    reply = _read_all(s)
+    s.close()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408"), reply[:200]
+    assert json.loads(body)["status"] == 408
+
+
+def test_an_aborted_post_is_one_log_line(tight_server) -> None:
+    port, lines = tight_server
+    before = len(lines)
+    for _ in range(5):
+        s = _raw(port)
+        s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 1000\r\n\r\n{\"question\": \"x")
+        time.sleep(0.05)
+        s.close()
+    time.sleep(1.0)
+    new = lines[before:]
+    assert len(new) == 5 and all("aborted by the client" in x for x in new), new
+    assert _health(port)[0] == 200
+
+
+def test_a_request_uvicorn_cannot_parse_gets_the_error_shape(tight_server) -> None:
+    port, _ = tight_server
+    s = _raw(port)
+    s.sendall(b"GARBAGE \x00\x01 nonsense\r\n\r\n")
+    s.settimeout(5)
+    reply = _read_all(s)
+    s.close()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), reply[:200]
+    data = json.loads(body)
+    assert data["ok"] is False and data["status"] == 400
