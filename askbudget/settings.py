@@ -32,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_CONVERSATIONS", 10_000, "Most conversations the web service keeps at once (oldest dropped)."),
     Setting("CONVERSATION_TTL_S", 1800, "A web conversation idle this many seconds is forgotten."),
     Setting("MAX_SUGGEST_RESULTS", 10, "Most completions /api/suggest returns."),
+    Setting("ANSWER_CACHE_SIZE", 4096, "Turns (conversation state, question) each web worker remembers the "
+                                       "reply to: a turn seen before is answered without running it again."),
     Setting("HTTP_IDLE_TIMEOUT_S", 5, "A kept-alive connection with no request for this many seconds is closed."),
     Setting("HTTP_HEADER_TIMEOUT_S", 10, "A connection whose request headers are not all in after this many seconds "
                                          "is closed (slow clients cannot hold sockets open)."),

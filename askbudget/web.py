@@ -132,6 +132,7 @@ class Conversation:
     state: Any = None  # the Assistant's context after the last turn (pooled engine)
     assistant: Any = None  # its own Assistant (per-conversation engine)
     turns: int = 0
+    failed: bool = False  # the last turn hit an engine bug (its answer is never remembered)
 
 
 class Engine:
@@ -151,6 +152,11 @@ class Engine:
         self._made = 0
         self._free = threading.Condition()
         self._closed = False
+        # (conversation payload, question) -> (reply without its token, the next payload): a turn is a pure
+        # function of the two for one store, so a repeated one is answered without running it again
+        self._answers: OrderedDict[tuple[str, str], tuple[bytes, str]] = OrderedDict()
+        self._answers_lock = threading.Lock()
+        self._answers_max = int(settings.ANSWER_CACHE_SIZE)
         first = factory()  # built now: a broken store fails at start-up, and the process caches warm up
         self.pooled = callable(getattr(first, "restore", None)) and hasattr(type(first), "context")
         if self.pooled:
@@ -179,6 +185,19 @@ class Engine:
                 self._free.notify()
                 return
         _close(assistant)  # the pool's store is no longer served: its last turns close their Assistants
+
+    def remembered(self, payload: str, question: str) -> tuple[bytes, str] | None:
+        with self._answers_lock:
+            hit = self._answers.get((payload, question))
+            if hit is not None:
+                self._answers.move_to_end((payload, question))
+            return hit
+
+    def remember(self, payload: str, question: str, reply: tuple[bytes, str]) -> None:
+        with self._answers_lock:
+            self._answers[(payload, question)] = reply
+            while len(self._answers) > self._answers_max:
+                self._answers.popitem(last=False)
 
     def close(self) -> None:
         """Close the idle Assistants, and each busy one when its turn ends (the store is no longer served)."""
@@ -211,6 +230,7 @@ class Engine:
             except AskBudgetError:
                 raise
             except Exception as e:  # noqa: BLE001 - the visitor gets an answer, the log gets the bug
+                conv.failed = True
                 print(f"askbudget serve: the assistant failed on {question!r}: {e!r}", file=sys.stderr)
                 from .answer import Answer
 
@@ -233,49 +253,68 @@ def cores() -> int:
 class Tokens:
     """Conversation state that travels with the client: the Assistant's context, compressed and signed.
 
-    ``mint(state)`` gives ``c1.<payload>.<signature>`` (base64url; the payload is zlib'd JSON of the
-    state and the time it was issued; the signature HMAC-SHA256 with the server's secret); ``read``
-    gives the state back, or None for a token that is forged, damaged, of another secret or older than
-    ``ttl`` seconds — a follow-up then stands alone. Any worker, on any machine with the same secret
-    (``ASKBUDGET_SECRET``), continues a conversation: the server keeps nothing between turns."""
+    A token is ``c1.<time>.<payload>.<signature>``: the payload is the state as zlib'd JSON (base64url),
+    the time when the token was issued, the signature HMAC-SHA256 over both with the server's secret.
+    ``open`` checks a token and gives its payload ("" for none, a forged, damaged or foreign one, or one
+    older than ``ttl`` seconds — a follow-up then stands alone); ``unpack`` gives the state; ``pack`` and
+    ``seal`` make them. Any worker, on any machine with the same secret (``ASKBUDGET_SECRET``), continues
+    a conversation: the server keeps nothing between turns."""
 
     PREFIX = "c1"
+    EMPTY = ""
 
     def __init__(self, secret: bytes, ttl: float, clock: Callable[[], float] = time.time) -> None:
         self._key = hashlib.sha256(b"askbudget conversation\0" + secret).digest()
         self._ttl = float(ttl)
         self._clock = clock
 
-    def _sign(self, payload: bytes) -> str:
-        return _b64(hmac.new(self._key, payload, hashlib.sha256).digest()[:18])
+    def _sign(self, signed: str) -> str:
+        return _b64(hmac.new(self._key, signed.encode("ascii"), hashlib.sha256).digest()[:18])
 
-    def mint(self, state: Any) -> str:
-        for candidate in (state, _without_members(state), None):  # fits in a request, or starts afresh
-            raw = json.dumps({"t": int(self._clock()), "s": candidate}, ensure_ascii=False,
-                             separators=(",", ":")).encode("utf-8")
-            payload = _b64(zlib.compress(raw, 6))
-            token = f"{self.PREFIX}.{payload}.{self._sign(payload.encode('ascii'))}"
-            if len(token) <= _CONV_ID_MAX:
-                return token
-        raise AssertionError("unreachable: an empty state always fits")
+    def pack(self, state: Any) -> str:
+        """The payload of ``state`` — without a list answer's members, or empty, when it would not fit."""
+        for candidate in (state, _without_members(state)):
+            if candidate is None:
+                break
+            payload = _b64(zlib.compress(json.dumps(candidate, ensure_ascii=False, separators=(",", ":"))
+                                         .encode("utf-8"), 6))
+            if len(payload) <= _CONV_ID_MAX - 64:
+                return payload
+        return self.EMPTY
 
-    def read(self, token: str | None) -> Any:
-        if not token:
-            return None
+    def seal(self, payload: str) -> str:
+        signed = f"{self.PREFIX}.{int(self._clock())}.{payload}"
+        return f"{signed}.{self._sign(signed)}"
+
+    def open(self, token: str | None) -> str:
+        if not token or not token.isascii():
+            return self.EMPTY
         parts = token.split(".")
-        if len(parts) != 3 or parts[0] != self.PREFIX:
+        if len(parts) != 4 or parts[0] != self.PREFIX or not parts[1].isdigit():
+            return self.EMPTY
+        signed = ".".join(parts[:3])
+        if not hmac.compare_digest(self._sign(signed), parts[3]) or self._clock() - int(parts[1]) > self._ttl:
+            return self.EMPTY
+        return parts[2]
+
+    def unpack(self, payload: str) -> Any:
+        if not payload:
             return None
-        if not parts[1].isascii() or not hmac.compare_digest(self._sign(parts[1].encode("ascii")).encode("ascii"),
-                                                               parts[2].encode("utf-8")):
-            return None
-        try:
-            # signed by this server, so never a decompression bomb
-            data = json.loads(zlib.decompress(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))))
+        try:  # signed by this server, so never a decompression bomb
+            return json.loads(zlib.decompress(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
         except (ValueError, zlib.error, RecursionError):
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("t"), int) or self._clock() - data["t"] > self._ttl:
-            return None
-        return data.get("s")
+
+    def mint(self, state: Any) -> str:
+        return self.seal(self.pack(state))
+
+    def read(self, token: str | None) -> Any:
+        return self.unpack(self.open(token))
+
+
+def _render(content: Any) -> bytes:
+    """JSON as Starlette's JSONResponse writes it."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
 
 
 def _b64(b: bytes) -> str:
@@ -582,18 +621,35 @@ class Api:
             self._reloading.release()
 
     def _turn(self, question: str, conv_id: str | None) -> tuple[str, Any]:
-        if self.engine.pooled:  # the state travels with the client: any worker continues it
-            conv = Conversation("", time.monotonic(), state=self.tokens.read(conv_id))
-            answer = self.engine.turn(conv, question)
-            return self.tokens.mint(conv.state), answer
+        """A turn of a conversation the server keeps (an engine whose Assistants cannot hand it over)."""
         conv = self.conversations.get(conv_id)
         return conv.id, self.engine.turn(conv, question)
 
-    async def _answer(self, question: str, conv_id: str | None) -> JSONResponse:
+    def _pooled_turn(self, engine: Engine, payload: str, question: str) -> tuple[bytes, str]:
+        """Run a turn from the conversation in ``payload``: (the reply without its token, the next payload)."""
+        conv = Conversation("", time.monotonic(), state=self.tokens.unpack(payload))
+        answer = engine.turn(conv, question)
+        reply = (_render({"ok": True, **answer.to_dict()})[:-1], self.tokens.pack(conv.state))
+        if not conv.failed:
+            engine.remember(payload, question, reply)
+        return reply
+
+    async def _answer(self, question: str, conv_id: str | None) -> Response:
         self.check_store()
-        cid, answer = await run_in_threadpool(self._turn, question, conv_id)
-        body = {"ok": True, **answer.to_dict(), "conversation": cid}
-        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+        engine = self.engine
+        if not engine.pooled:
+            cid, answer = await run_in_threadpool(self._turn, question, conv_id)
+            return JSONResponse({"ok": True, **answer.to_dict(), "conversation": cid},
+                                headers={"Cache-Control": "no-store"})
+        # the state travels with the client: any worker continues it; a turn seen before is not run again
+        payload = self.tokens.open(conv_id)
+        reply = engine.remembered(payload, question)
+        if reply is None:
+            reply = await run_in_threadpool(self._pooled_turn, engine, payload, question)
+        body, after = reply
+        token = self.tokens.seal(after)
+        return Response(body + b',"conversation":"' + token.encode("ascii") + b'"}', media_type="application/json",
+                        headers={"Cache-Control": "no-store"})
 
     async def ask_post(self, request: Request) -> Response:
         data = await _read_json(request)

@@ -62,8 +62,9 @@ def test_a_token_signed_with_another_secret_or_altered_starts_afresh(both_store:
     monkeypatch.setenv("ASKBUDGET_SECRET", "desk A")
     with TestClient(create_app(both_store)) as a:
         assert _ask(a, "水费呢", token)["value"] == 24.0
-        head, payload, sig = token.split(".")
-        for bad in (f"{head}.{payload[:-2]}AA.{sig}", f"{head}.{payload}.{sig[::-1]}", token + "x", "c1..", "c1.é.é"):
+        head, t, payload, sig = token.split(".")
+        for bad in (f"{head}.{t}.{payload[:-2]}AA.{sig}", f"{head}.{t}.{payload}.{sig[::-1]}", token + "x", "c1...",
+                    f"{head}.{int(t) + 10**6}.{payload}.{sig}", "c1.é.é.é"):
             data = _ask(a, "水费呢", bad)
             assert data["value"] is None and data["conversation"] != bad
 
@@ -372,3 +373,21 @@ def test_a_request_uvicorn_cannot_parse_gets_the_error_shape(tight_server) -> No
     assert head.startswith(b"HTTP/1.1 400"), reply[:200]
     data = json.loads(body)
     assert data["ok"] is False and data["status"] == 400
+
+
+def test_a_turn_seen_before_is_remembered_and_the_same_as_a_fresh_one(both_store: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASKBUDGET_SECRET", "k")
+    monkeypatch.setenv("ASKBUDGET_ANSWER_CACHE_SIZE", "3")
+    with TestClient(create_app(both_store)) as warm, TestClient(create_app(both_store)) as fresh:
+        engine = warm.app.state.api.engine
+        turns = [("分局电费多少", None), ("水费呢", 0), ("三公经费多少", None), ("财政局的水费", None)]
+        for _ in range(2):
+            convs: list[str] = []
+            for q, after in turns:
+                conv = convs[after] if after is not None else None
+                a, b = _ask(warm, q, conv), _ask(fresh, q, conv)
+                convs.append(a["conversation"])
+                a.pop("conversation"), b.pop("conversation")
+                assert a == b, q
+        assert len(engine._answers) == 3  # bounded by ANSWER_CACHE_SIZE
