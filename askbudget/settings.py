@@ -56,6 +56,14 @@ def _value(s: Setting) -> float:
         return s.default
 
 
+def cores() -> int:
+    """The cores this process may run on: the size of the web worker's pool, the ingest's parse pool."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 _WARNED: set[str] = set()
 
 

@@ -147,7 +147,7 @@ class Engine:
 
     def __init__(self, factory: Callable[[], Any], size: int | None = None) -> None:
         self._factory = factory
-        self.size = max(1, size or cores())
+        self.size = max(1, size or settings.cores())
         self._idle: list[Any] = []
         self._made = 0
         self._free = threading.Condition()
@@ -241,13 +241,6 @@ def _close(assistant: Any) -> None:
     close = getattr(assistant, "close", None)
     if callable(close):
         close()
-
-
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 class Tokens:

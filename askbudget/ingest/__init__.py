@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .. import settings
 from ..errors import IngestError, StoreError
 from .document import parse_bytes, parse_file
 from .model import Document, ParseWarning
@@ -87,7 +88,7 @@ def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathL
 def _parse_all(files: list[str]) -> list[Document]:
     """Parse every file, in order; many files are parsed by a pool of processes, one per core (parsing
     is pure Python and CPU-bound). The first file that fails raises its IngestError, as when serial."""
-    workers = min(_cores(), len(files) // _FILES_PER_WORKER)
+    workers = min(settings.cores(), len(files) // _FILES_PER_WORKER)
     if workers < 2:
         return [parse_file(f) for f in files]
     import multiprocessing
@@ -103,13 +104,6 @@ def _parse_all(files: list[str]) -> list[Document]:
 
 
 _FILES_PER_WORKER = 16  # fewer files than this per process are parsed faster than a process starts
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
