@@ -18,10 +18,11 @@ class Citation:
     table: str
     row: str = ""
     column: str = ""
+    page: int | None = None  # the page it is printed on; None where the source has no pages
 
     def to_dict(self) -> dict[str, Any]:
         return {"document": self.document, "unit": self.unit, "year": self.year,
-                "table": self.table, "row": self.row, "column": self.column}
+                "table": self.table, "row": self.row, "column": self.column, "page": self.page}
 
     def label(self) -> str:
         parts = [self.table]
@@ -29,7 +30,7 @@ class Citation:
             parts.append(self.row)
         if self.column:
             parts.append(self.column)
-        return " / ".join(parts)
+        return " / ".join(parts) + (f"（第{self.page}页）" if self.page else "")
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     items: tuple[Item, ...] = ()
     derivation: str = ""
-    intent: str = ""  # a short readable form of the parsed intent (for :why and debugging)
+    intent: str = ""  # a short readable form of the parsed intent (for debugging)
+    interpretation: str = ""  # how the question was read, in Chinese: "电费 · 预算数 · 2023年 · <unit>"
 
     @property
     def answered(self) -> bool:
@@ -82,4 +84,5 @@ class Answer:
             "suggestions": list(self.suggestions),
             "items": [i.to_dict() for i in self.items],
             "derivation": self.derivation,
+            "interpretation": self.interpretation,
         }

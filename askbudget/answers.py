@@ -5,9 +5,11 @@ answer (indicators, arithmetic, lists, narrative, year over year) and the figure
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 
+from . import lazyre
 from .answer import Answer, Citation, Item
 from .arith import ArithmeticMixin
 from .indicators import IndicatorMixin
@@ -19,30 +21,234 @@ from .vocab import key
 from .yoy import YoyMixin
 
 
+log = logging.getLogger("askbudget")
+
 # "两者合计呢": a follow-up about the previous two figures
-_PAIR = re.compile(r"两者|二者|两项|它们|这两|两个数|两年")
+_PAIR = lazyre.compile(r"两者|二者|两项|它们|这两|两个数|两年")
 
 
 _TEXT_COLUMNS = frozenset({"采购物品名称", "目录序号", "政府采购目录序号", "计量单位"})
 
 
-_ASKS_WHO = re.compile(r"(发给|给了?|发放给|用于|补助给|奖励给?)谁|谁(来)?(领|拿|得|享受)|哪些人|什么人|哪些学生")
-_WHICH_FUNDS = re.compile(r"什么资金|哪类资金|哪种资金|资金来源|什么钱|哪来的钱|钱从哪")
+_ASKS_WHO = lazyre.compile(r"(发给|给了?|发放给|用于|补助给|奖励给?)谁|谁(来)?(领|拿|得|享受)|哪些人|什么人|哪些学生")
+_WHICH_FUNDS = lazyre.compile(r"什么资金|哪类资金|哪种资金|资金来源|什么钱|哪来的钱|钱从哪")
 _FUND_COLUMNS = ("一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨", "单位资金", "财政拨款结转",
                  "非财政拨款结转结余")
-_WHICH_PROJECT = re.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
+_WHICH_PROJECT = lazyre.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
 
 
-_CHANGE_WORDS = re.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
+# what a refusal says is missing when the subject itself is in the store
+_MISSING = {"reason": "说明它的原因", "yoy": "它与上年相比的数", "text": "这方面的文字说明", "when": "时间方面的说明"}
+
+# what was done with the subjects, as the interpretation line says it
+_KIND_WORDS = {"sum": "合计", "diff": "差额", "share": "占比", "ratio": "倍数", "exclude": "除去后", "compare": "比较",
+               "rank": "排序", "list": "明细", "count": "个数", "avg": "平均", "yoy": "与上年比", "reason": "原因",
+               "glossary": "名词解释", "text": "文字说明", "fact": "机构情况", "each": "分别", "code_of": "科目编码"}
+
+
+_CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
 
 
 class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
     def answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
+        """The checked answer; a cited cell stored ``uncertain`` is never given, and every citation of a
+        paged document names its page."""
+        ans, new_ctx = self._checked(it, ctx)
+        refused = self.refuse_uncertain(ans)
+        return self.with_pages(refused), (new_ctx if refused is ans else ctx)
+
+    def _checked(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
+        """The answer to ``it``, checked against what the parser read: a span nobody read beside a subject,
+        or an operator word the answer did not carry out, turns it into a refusal that says what the
+        store has and what was not read (the conversation stays as it was)."""
+        ans, new_ctx = self._answer(it, ctx)
+        if ans.status != "answered":
+            return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
+        refusal = self._unread_refusal(it, ans) or self._operator_refusal(it, ans) or self._same_as_before(it, ans, ctx) \
+            or self._subjects_unanswered(it, ans)
+        if refusal is None:
+            return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
+        return replace(refusal, sql=ans.sql, intent=ans.intent, interpretation=self._interpretation(it, refusal)), ctx
+
+    def _interpretation(self, it: Intent, ans: Answer) -> str:
+        """How the question was read, one short Chinese line a user can check at a glance:
+        "电费 · 预算数 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级)" — the subjects (as the document
+        names them), what was done with them, the column, the year, the unit, and what was not read."""
+        if it.what == "refuse" and not it.subjects:
+            return "未读成关于预算文件的问题"
+        parts: list[str] = []
+        asked = list(dict.fromkeys(self._shown_name(m) for m in it.subjects))
+        rows = list(dict.fromkeys(c.row for c in ans.citations if c.row))
+        if ans.status == "answered" and rows:
+            # a total row is named by what was asked (政府采购, 公用经费), never "合计"
+            generic = [r for r in rows if key(r) in ("合计", "小计", "总计")]
+            rows = [r for r in rows if r not in generic] + ([a for a in asked if a not in rows] if generic else [])
+            names = rows[:3] + (["…"] if len(rows) > 3 else [])
+        else:
+            names = asked[:3]
+        if names:
+            parts.append("、".join(names))
+        kind = _KIND_WORDS.get(it.what, "")
+        if kind:
+            parts.append(kind)
+        cols = list(dict.fromkeys(c.column for c in ans.citations if c.column))
+        if ans.status == "answered" and ans.value is not None and cols:
+            parts.append("、".join("预算数" if c in ("合计", "金额", "") else c for c in cols[:2]))
+        if it.money_unit:
+            parts.append(f"以{it.money_unit}计")
+        years = list(dict.fromkeys(c.year for c in ans.citations if c.year))
+        if not years:
+            y = it.year if it.year is not None else (self.docs[it.unit_doc].year if it.unit_doc in self.docs else None)
+            years = [y] if y else ([self.v.latest_year] if len(self.v.years) == 1 else [])
+        if years:
+            parts.append("、".join(f"{y}年" for y in years))
+        units = list(dict.fromkeys(c.unit for c in ans.citations if c.unit))
+        if not units:
+            if it.unit_doc in self.docs:
+                units = [self.docs[it.unit_doc].unit_name]
+            elif len({d.unit_name for d in self.docs.values()}) == 1:
+                units = [next(iter(self.docs.values())).unit_name]
+        if units:
+            parts.append("、".join(units[:2]))
+        unread = list(dict.fromkeys(list(it.unread) + [lo for lo in it.leftover if lo not in it.unread]))
+        if unread and ans.status != "answered":
+            parts.append("未读懂：" + "、".join(unread))
+        if ans.status != "answered" and it.ops:
+            parts.append("运算词：" + "、".join(w for w, _ in it.ops))
+        return " · ".join(parts)
+
+    def _shown_name(self, m: Mention) -> str:
+        for kind in ("row", "alias", "item", "project", "stmt", "std", "gloss"):
+            for t in m.targets(kind):
+                if "|" not in t:
+                    return t
+        return m.text
+
+    def _subject_held(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
+        """An honest refusal when the subject is in the store but what is asked about it is not ("取暖费为什么
+        减少" with no reason given): its figure, its stated change, and exactly what is missing."""
+        missing = _MISSING.get(it.what)
+        if missing is None:
+            return None
+        try:
+            got = self._a_figure(replace(it, what="figure", op=None), Context(), docs)
+        except Exception:  # noqa: BLE001 - a refusal's extra line only; the refusal stands without it
+            log.exception("figure for a refusal: %s", it.question)
+            got = None
+        if not got or got[0].status != "answered" or got[0].value is None:
+            return None
+        held = got[0].text.rstrip("。")
+        change = ""
+        if it.what != "yoy":
+            try:
+                ch = self._a_yoy(replace(it, what="yoy", op=None), Context(), docs)
+                if ch and ch[0].status == "answered" and ch[0].value is not None:
+                    change = "；" + ch[0].text.rstrip("。")
+            except Exception:  # noqa: BLE001
+                log.exception("change for a refusal: %s", it.question)
+        text = f"文件有这一项：{held}{change}；但文件没有{missing}。"
+        return Answer(it.question, "not_found", text, citations=got[0].citations,
+                      suggestions=tuple(self.suggest(it))), Context()
+
+    def _which_year(self, it: Intent, ctx: Context) -> Answer:
+        """"这个数是哪年的": the year (and document) of the figure(s) just given."""
+        said = []
+        for f in ctx.figs[-2:]:
+            y = self._fig_year(f)
+            d = self.docs.get(f.doc)
+            if y is not None:
+                said.append(f"{f.label}是{y}年的数" + (f"（{d.unit_name}{d.year}年预算文件）" if d else ""))
+        if not said:
+            return Answer(it.question, "not_found", "上一问没有给出数，说不出是哪一年的。", intent=it.describe())
+        cites = tuple(dict.fromkeys(c for f in ctx.figs[-2:] for c in f.cites))
+        return Answer(it.question, "answered", "；".join(said) + "。", citations=cites, intent=it.describe())
+
+    def _same_as_before(self, it: Intent, ans: Answer, ctx: Context) -> Answer | None:
+        """"其中电话费呢" after 邮电费: a part (其中) is never the figure just given for the whole."""
+        if not ctx.figs or "其中" not in it.text or ans.value is None:
+            return None
+        prev = ctx.figs[-1]
+        rows = {c.row for c in ans.citations}
+        if prev.value is None or abs(prev.value - ans.value) > 1e-9 or prev.label not in rows | {ans.text[:len(prev.label)]}:
+            return None
+        asked = "、".join(m.text for m in it.subjects) or "这一部分"
+        return Answer(it.question, "not_found", f"文件只有{prev.label}的总数{fmt(prev.value, prev.unit)}{prev.unit}，"
+                      f"没有单列其中“{asked}”的数。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
+    def _subjects_unanswered(self, it: Intent, ans: Answer) -> Answer | None:
+        """An answer read from a 绩效 indicator must be about every subject the question names: "人员经费是
+        多少人" is not answered by another project's 在职人数 indicator."""
+        if not any("绩效" in c.table for c in ans.citations):
+            return None
+        hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))
+        for m in it.subjects:
+            if m.how == "code" or not m.has("row", "total", "std", "alias", "item", "belongs", "stmt") or m.has("project", "gloss"):
+                continue
+            names = {key(m.text), m.key} | {key(t) for k, t in m.kinds for t in t.split("|")}
+            if not any(n and n in hay for n in names):
+                return Answer(it.question, "not_found", f"文件中“{m.text}”只有金额；{ans.text.rstrip('。')}，"
+                              f"说的不是“{m.text}”。", suggestions=tuple(self.suggest(it)))
+        return None
+
+    def _holds(self, ans: Answer) -> str:
+        """What the store has, said plainly, for a refusal: "文件只有电费（30206）预算95.00万元"."""
+        said = ans.text.rstrip("。")
+        return f"文件只有：{said}" if said else ""
+
+    def _unread_refusal(self, it: Intent, ans: Answer) -> Answer | None:
+        """Coverage: a span nobody read beside a subject ("电梯的电费") is accounted for only when the answer
+        itself names it (an indicator or passage that says it) — else the subject's figure is not the answer."""
+        hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))
+        rows = [key(c.row) for c in ans.citations if c.row]
+        missing = []
+        for span in it.unread:
+            k = key(span)
+            if k in hay:
+                continue
+            if len(k) == 1 and any(len(r) == len(key(m.text)) + 1 and (r.startswith(key(m.text)) or r.endswith(key(m.text)))
+                                   for m in it.subjects for r in rows):
+                continue  # a typo mended into the subject's own name (差旅肥 -> 差旅费)
+            missing.append(span)
+        if not missing:
+            return None
+        spans = "、".join(f"“{s}”" for s in missing)
+        name = ans.citations[0].row if ans.citations and ans.citations[0].row else ""
+        if ans.value is not None and name and len({c.row for c in ans.citations}) == 1:
+            text = f"文件只有{name}的总数{fmt(ans.value, ans.unit or '')}{ans.unit or ''}，没有按{spans}分开的数，也没有读懂{spans}指什么。"
+        else:
+            text = f"没有读懂{spans}，不能确定问的是哪个数。{self._holds(ans)}。"
+        return Answer(it.question, "not_found", text, suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
+    def _operator_refusal(self, it: Intent, ans: Answer) -> Answer | None:
+        """Every operator word read (lexicon/operators.tsv) is carried out by the answer, or refused here."""
+        from .operators import unmet
+
+        got = unmet(it, ans, self._levels)
+        if got is None:
+            return None
+        word, why = got
+        held = self._holds(ans)
+        return Answer(it.question, "not_found", f"{why}。" + (f"{held}。" if held and ans.value is not None else ""),
+                      suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
+    def _levels(self, label: str) -> set[int]:
+        """The classification levels (1 类, 2 款, 3 项) of the rows with this label, by their code."""
+        if not label:
+            return set()
+        out = set()
+        for r in self.q("SELECT DISTINCT code, classification FROM rows WHERE label = ? AND code != ''", [label]):
+            n = len(r["code"] or "")
+            out.add({3: 1, 5: 2, 7: 3}.get(n, 0))
+        return out - {0}
+
+    def _answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
         self.sql_log = []
         if it.what == "refuse":
             return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
+        if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover:
+            return self._which_year(it, ctx), ctx
         if ctx.pending is not None and it.unit_doc is not None and not it.leftover and \
                 not any(m.has("row", "item", "alias", "code", "stmt", "total", "project") for m in it.subjects):
             it = replace(ctx.pending, unit_doc=it.unit_doc)  # "财政局的" answers "which unit?"
@@ -84,6 +290,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                 and not (it.what != "text" and asks_non_money(it.text)) \
                 and not re.search(r"多少|几|比例|占|原因|为什么", it.text):
             out = self._a_section(it, ctx, docs)
+        if out is None and it.subjects and not it.leftover:
+            out = self._subject_held(it, docs)
         if out is None:
             nf = self._not_found(it, docs)
             hint = self._other_years_hint(it, ctx)
@@ -98,11 +306,20 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                           intent=it.describe()), ctx
         if ans.status == "answered":
             new_ctx.intent = it
-            return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), new_ctx
+            sql = self._turn_sql(ctx)
+            new_ctx.figs = [f if f.sql else replace(f, sql=sql) for f in new_ctx.figs]
+            return replace(ans, sql=sql, intent=it.describe()), new_ctx
         if ans.status == "ambiguous":
             ctx = Context(intent=ctx.intent, figs=ctx.figs, refs=ctx.refs, subject_keys=ctx.subject_keys,
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
+
+    def _turn_sql(self, ctx: Context) -> str:
+        """The SQL this turn ran; for an answer computed from the conversation's figures alone (两者合计呢),
+        the SQL those figures were read with."""
+        if self.sql_log:
+            return ";\n".join(dict.fromkeys(self.sql_log))
+        return ";\n".join(dict.fromkeys(q for f in ctx.figs for q in f.sql.split(";\n") if q))
 
     def _other_years_hint(self, it: Intent, ctx: Context) -> str:
         """A figure missing from the year asked but printed in another stored year of the same unit: say

@@ -238,11 +238,15 @@ class ArithmeticMixin(Resolver):
 
     def _a_exclude(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """'Y除了X以外' / 'Y扣除X' / 'Y不含X': Y − X, with the formula."""
-        m = re.search(r"除了|除去|扣除|减去|扣掉|去掉|不含|不包括|除", it.text)
-        if m is None:
-            return None
+        word = next((w for w, op in it.ops if op == "exclude"), "")
+        start = it.text.find(word) if word else -1
+        if start < 0:
+            m = re.search(r"除", it.text)
+            if m is None:
+                return None
+            start, word = m.start(), m.group(0)
         ms = self._expand(it.subjects)
-        after = [x for x in ms if x.pos >= m.end()]
+        after = [x for x in ms if x.pos >= start + len(word)]
         if not after:
             return None
         excluded = after[0]
@@ -258,6 +262,12 @@ class ArithmeticMixin(Resolver):
             return None
         if x.doc != y.doc:
             return None
+        if "本年" in y.label and "上年" in x.label:
+            # "不算上年结转，本年收入合计": a this-year total never holds last year's carry-over — it is the answer as is
+            v, u = self._convert(y.value, y.unit, it)
+            der = f"{y.label}本身不含{x.label}（{x.label} {fmt(x.value, x.unit)}{x.unit}另列）"
+            return (Answer(it.question, "answered", f"{y.label}为{fmt(v, u)}{u}（{der}）。", v, u,
+                           tuple(dict.fromkeys(y.cites + x.cites)), derivation=der), Context(figs=[y], doc=y.doc))
         d = round(y.value - x.value, 6)
         if d < 0:
             return None  # X is not a part of Y

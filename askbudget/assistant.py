@@ -7,6 +7,7 @@ one Assistant be shared by threads; any input ``str`` gives an Answer, never an 
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -14,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from . import lazyre
 from .answer import Answer
 from .errors import AskBudgetError, QueryError
 from .parse import Intent, parse
@@ -23,9 +25,11 @@ from .store import default_store_path, open_readonly
 from .vocab import vocab_for
 
 
+log = logging.getLogger("askbudget")
+
 _SNAPSHOT_VERSION = 1
 _WARM_LOCK = threading.Lock()
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazyre.compile("[\ud800-\udfff]")
 
 
 class Assistant:
@@ -163,6 +167,8 @@ class Assistant:
             except AskBudgetError as e:
                 return Answer(question[:500], "out_of_scope", f"出错了：{e}。")
             except Exception as e:  # noqa: BLE001 - a user never sees a traceback; the answer says it failed
+                # never silent: logged with its traceback (the web log; the CLI's stderr with --debug)
+                log.exception("answering %r failed", question[:200])
                 return Answer(question[:500], "out_of_scope", f"这个问题没能回答（{type(e).__name__}）。")
             if answer.status in ("not_found", "out_of_scope") and len(self._ctx.figs) > 1:
                 # the question just asked had no figure: "两者" can no longer mean the two before it

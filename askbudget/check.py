@@ -240,7 +240,8 @@ def _two_sided_rules(t: _Table, out: _Out) -> None:
         grand = next((i for i, r in enumerate(rows) if r.label.endswith("总计")), None)
         if first_total is None or grand is None:
             continue
-        items = [r for r in rows[:first_total] if TOP_ORDINAL_RE.match(r.name)]
+        # the numbered items, not their own parts (一、财政拨款收入 ⊃ 1. 一般公共预算: a part has its group)
+        items = [r for r in rows[:first_total] if TOP_ORDINAL_RE.match(r.name) and not r.group_name]
         carry = [r for r in rows[first_total + 1:grand] if not TOP_ORDINAL_RE.match(r.name) and not r.is_total]
         ft, gt = rows[first_total], rows[grand]
         for c in cols:

@@ -10,28 +10,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from . import lazyre
 from . import settings
 from .phrases import Phrases
 from .normalize import read_number
-from .vocab import Terms, Vocab, key, norm
+from .vocab import _PLACE_CUT, Terms, Vocab, key, norm
 
 SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
 
 _COUNTABLE = {"台", "辆", "套", "个", "件", "箱", "条", "根", "间", "名", "项", "所", "张", "把", "部", "月", "个月", "册", "本"}
-_SQL = re.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
-                  re.IGNORECASE)
-_CODE = re.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
-_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
+_SQL = lazyre.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
+                      re.IGNORECASE)
+_CODE = lazyre.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
+_YEAR = lazyre.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
+_NUMBER = lazyre.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
 # the budget's grand totals: a word in front of "收入"/"支出" (罚款收入) names something narrower
 _BROAD = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计", "收入", "支出"})
-_BUY_ASSETS = re.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买|新购|新增|采购|买)了?(?:多少|几)?(?:万元|钱)?的?新?"
-                         r"固定资产(?:总额|金额|总值|价值)?")
+_BUY_ASSETS = lazyre.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买|新购|新增|采购|买)了?(?:多少|几)?(?:万元|钱)?的?新?"
+                             r"固定资产(?:总额|金额|总值|价值)?")
 # "前一年"/"前两天" are times, not the top N: the count is never followed by a time word
-_TOPN = re.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
-                   r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
-_MONEY_ASK = re.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(亿元|万元|元)(?:[?？!。]*)$"
-                        r"|[(（]\s*(亿元|万元|元)\s*[)）]")
+_TOPN = lazyre.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
+                       r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
+_MONEY_ASK = lazyre.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
+                            r"|[(（]\s*(亿元|万元|元)\s*[)）]")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class Intent:
     refuse: str = ""  # why the question is refused outright (chit-chat, SQL, out-of-scope facts)
     refuse_status: str = ""  # not_found | out_of_scope
     leftover: tuple[str, ...] = ()  # unknown spans nobody could read
+    unread: tuple[str, ...] = ()  # unknown spans that can change what is asked (beside a subject): never answered
+    ops: tuple[tuple[str, str], ...] = ()  # operator words read (word, operator), lexicon/operators.tsv
     followup: bool = False
 
     def describe(self) -> str:
@@ -114,11 +117,11 @@ def _spell(v: Vocab, run: str) -> tuple[str, str] | None:
 
 
 # a six-digit number written as a unit ("121001的电费", "121001单位") that is no unit of the store
-_UNIT_CODE_LIKE = re.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|的|\s*$)")
+_UNIT_CODE_LIKE = lazyre.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|的|\s*$)")
 # an unknown span that ends like an organisation (中医院, 城管委, 住建局): a unit, not a subject
-_NAMED_BEFORE = re.compile(r"(?:第[一二三四五六七八九十百\d]+|[一二三四五六七八九十\d]+|实验|附属|外国语|职业|师范|育才|"
-                           r"[\u4e00-\u9fff](?:市|区|县|镇|乡|村|路|街))$")
-_ORG_NAME = re.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室|中心|馆|厅|学校|中学|小学|大学|幼儿园)$")
+_NAMED_BEFORE = lazyre.compile(r"(?:第[一二三四五六七八九十百\d]+|[一二三四五六七八九十\d]+|实验|附属|外国语|职业|师范|育才|"
+                               r"[\u4e00-\u9fff](?:市|区|县|镇|乡|村|路|街))$")
+_ORG_NAME = lazyre.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室|中心|馆|厅|学校|中学|小学|大学|幼儿园)$")
 _BENJI = r"(?:\s*\(\s*本级\s*\)|本级)?"
 
 
@@ -139,7 +142,13 @@ def _unit_pattern(v: Vocab) -> tuple[Phrases, dict[str, str], dict[str, str]]:
         full = norm(d.unit_name)
         base = re.sub(r"\s*\([^)]*\)\s*", "", full).strip()
         variants = {full, base}
-        for piece in re.split(r"(?<=[省市县区州])", base):
+        # a leading place dropped while another stays (普陀区城管执法局 for 上海市普陀区城市管理行政执法局)
+        for form in [base] + [k for k in d.keys if len(k) > len(base) // 2]:
+            cut = [p for p in _PLACE_CUT.split(form) if p]
+            for i in range(1, len(cut) - 1):
+                if all(p[-1] in "省市县区州" for p in cut[: i + 1]):
+                    variants.add("".join(cut[i:]))
+        for piece in _PLACE_CUT.split(base):
             place = re.sub(r"^.*(?:局|委员会|委|办公室|中心|院)", "", piece)
             if place.endswith("开发区") and len(place) > 5:
                 # 唐山市公安局高新区分局: the official name with the zone's short form
@@ -203,7 +212,7 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], Phrases, dict[str, list[_
     return out, rx, by_key
 
 
-_PLACE_END = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:省|市|县|区|州|自治区))+$")
+_PLACE_END = lazyre.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:省|市|县|区|州|自治区))+$")
 
 
 def _places_before_units(text: str, v: Vocab, found: list[str]) -> tuple[str, str]:
@@ -396,6 +405,10 @@ def _parse(question: object, v: Vocab) -> Intent:
     pos = 0
     prev_soft = ""
     run_soft = 0
+    # the question as read, token by token (coverage): s subject, l link word (的/里/用于),
+    # u a span nobody read, w any other word read, x a boundary (punctuation, digits)
+    seq: list[tuple[str, str]] = []
+    ops: list[tuple[str, str]] = []
 
     def flush_run() -> None:
         nonlocal run, run_soft
@@ -403,8 +416,14 @@ def _parse(question: object, v: Vocab) -> Intent:
         run = ""
         # particles around a span, never a name's own first character (中小企业, 在职人员, 月球…)
         core = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", r).lstrip("的是和与及给把").rstrip("的了是吗呢啊吧里中")
-        if len(core) < 2:
+        if _NUMERAL_RUN.fullmatch(core):
+            seq.append(("w", core))  # 三个, 两项: a count, read by the number and top-N rules
             return
+        if len(core) < 2:
+            if core:
+                seq.append(("u", core))
+            return
+        seq.append(("u", core))
         end = run_pos + len(r)
         if _ORG_NAME.search(core) and (run_pos == 0 or tok_text[end:end + 1] == "的") and not v.words.get(key(core)):
             unknown_units.append(core)  # 中医院的电费: a unit the store lacks, never answered for the store's unit
@@ -416,6 +435,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         if hit is None:
             leftovers.append(core)
             return
+        seq[-1] = ("s", core)
         word, how = hit
         mentions.append(Mention(core, word, tuple(v.words.get(word, ())), how, run_pos))
 
@@ -434,17 +454,21 @@ def _parse(question: object, v: Vocab) -> Intent:
                 run += tok
             else:
                 flush_run()
+                seq.append(("x", tok))
             pos += len(tok)
             continue
         kinds = dict()
         for kind, target in entries:
             kinds.setdefault(kind, target)
-        prev_soft = tok if len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money"} else ""
-        if run and len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money"}:
+        prev_soft = tok if len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money", "op"} else ""
+        if run and len(tok) == 1 and set(kinds) <= {"filler", "cue", "measure", "money", "op"}:
             run += tok  # a one-character word inside an unknown span is probably part of a typo
         else:
             flush_run()
         is_neutral = "neutral" in kinds
+        if "op" in kinds:
+            ops.append((tok, kinds["op"]))
+        seq.append(("s" if any(kd in kinds for kd in SUBJECT_KINDS) else "l" if k in _LINKS else "w", tok))
         if "oos" in kinds:
             refuse = kinds["oos"]
         if "chat" in kinds and len(text) <= len(tok) + 4:
@@ -568,7 +592,32 @@ def _parse(question: object, v: Vocab) -> Intent:
         unit_docs=tuple(unit_docs), unit_choices=tuple(choices) if not unit_docs else (), op=op, topn=topn,
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
+        unread=_unread_beside_subjects(seq, leftovers),
+        ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
     )
+
+
+_NUMERAL_RUN = lazyre.compile(r"[零〇一二两三四五六七八九十百千万几]+[个项名位台辆套件条笔次年天大]?")
+# words that tie a span to a subject: "电梯的电费", "电费里电梯用的", "用于食堂的水费"
+_LINKS = frozenset({"的", "之", "里", "中", "里面", "当中", "用于", "用在", "用到", "部分", "方面"})
+
+
+def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) -> tuple[str, ...]:
+    """Coverage: the spans nobody read that stand beside a subject (only link words such as 的/里/用于
+    between): they narrow or change the subject ("电梯的电费", "电费里空调用的"), so the subject's own
+    figure is not the answer. A span a later step explained (a loosely named project) is not counted."""
+    out: list[str] = []
+    for i, (kind, text) in enumerate(seq):
+        if kind != "u" or (len(text) >= 2 and text not in leftovers):
+            continue
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(seq) and seq[j][0] == "l":
+                j += step
+            if 0 <= j < len(seq) and seq[j][0] == "s":
+                out.append(text)
+                break
+    return tuple(dict.fromkeys(out))
 
 
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)"
@@ -649,9 +698,9 @@ def _op_value(kind: str, m: re.Match[str]) -> tuple[str, float]:
     return (kind, n)
 
 
-_MONTH = re.compile(r"(?<![\d.])(\d{1,2}|[一二三四五六七八九十]{1,3})月份|(?<![\d.年])(\d{1,2})月的|每?(\d{1,2})月(?:底|末)?(?:的)?(?:支出|花)")
-_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
-_SHORT_YEAR = re.compile(r"(?<![\d.≥≤<>=])(1[5-9]|[23]\d)(?=年(?!限|内|以|左右|间))")
+_MONTH = lazyre.compile(r"(?<![\d.])(\d{1,2}|[一二三四五六七八九十]{1,3})月份|(?<![\d.年])(\d{1,2})月的|每?(\d{1,2})月(?:底|末)?(?:的)?(?:支出|花)")
+_CN_YEAR = lazyre.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
+_SHORT_YEAR = lazyre.compile(r"(?<![\d.≥≤<>=])(1[5-9]|[23]\d)(?=年(?!限|内|以|左右|间))")
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
@@ -698,7 +747,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "compare"
     if re.search(r"(几|多少)倍", text) and len(mentions) >= 2:
         return "ratio"
-    if re.search(r"除了|除去|扣除|减去|扣掉|去掉|不含|不包括|除.{1,12}(以外|之外|外)", text) and len(mentions) >= 2:
+    if ("exclude" in cues or re.search(r"除.{1,12}(以外|之外|外)", text)) and len(mentions) >= 2:
         return "exclude"
     if "reason" in cues:
         return "reason"

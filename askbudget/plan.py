@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
+from . import lazyre
 from . import settings
 from .answer import Answer, Citation
 from .errors import QueryError
@@ -28,9 +29,11 @@ PREF = ("一般公共预算财政拨款基本支出表", "支出总表", "收入
         "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表", "收支总表", "财政拨款收支总表",
         "三公经费支出表", "固定资产占用情况表", "政府采购预算表")
 DEFAULT_COLUMNS = ("合计", "预算数", "金额", "价值")
+# a cell stored ``uncertain`` (docs/schema.md): its column could not be proven from the text
+UNCERTAIN = "该数字在文本中所在的列无法确定（文本丢失了空单元格），不作回答"
 MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 ROW_SQL = ("SELECT r.id, r.document_id, r.table_id, t.kind, t.title, t.note, r.name, r.label, r.code, "
-           "r.classification, r.level, r.side, r.is_total, r.group_name, r.seq, r.parent_code "
+           "r.classification, r.level, r.side, r.is_total, r.group_name, r.seq, r.parent_code, r.page "
            "FROM rows r JOIN tables t ON t.id = r.table_id")
 
 
@@ -52,6 +55,7 @@ class RowRef:
     group_name: str
     seq: int
     parent_code: str | None
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class CellVal:
     group: str
     raw: str
     value: float | None
+    uncertain: int = 0
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class Fig:
     doc: int = 0
     note: str = ""
     year: int | None = None  # the year the figure is for when it is not its document's (a derived 去年 figure)
+    sql: str = ""  # the SQL the turn that read this figure ran (shown again when a follow-up computes with it)
 
 
 @dataclass
@@ -100,9 +106,10 @@ def fmt(x: float | None, unit: str = "") -> str:
         return "—"
     if unit == "亿元":  # 0.598318 亿元: two decimals would hide most of the figure
         return f"{x:.6f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:.2f}"
-    if unit in ("万元", "亿元") or (unit == "元" and x != int(x)):
-        s = f"{x:,.2f}" if unit != "元" else f"{x:,.2f}"
-        return s.replace(",", "")
+    if unit == "元":  # 950,000元: a figure in 元 runs to seven digits and more, grouped as printed
+        return f"{x:,.2f}" if x != int(x) else f"{int(x):,}"
+    if unit in ("万元", "亿元"):
+        return f"{x:.2f}"
     if float(x).is_integer():
         return str(int(x))
     return f"{x:.2f}".rstrip("0").rstrip(".")
@@ -152,8 +159,9 @@ class Planner:
         return [RowRef(*tuple(r)) for r in self.q(sql, list(params) + list(docs))]
 
     def cells(self, row_id: int) -> list[CellVal]:
-        return [CellVal(r[0], r[1] or "", r[2] or "", r[3] or "", r[4]) for r in
-                self.q("SELECT col, column, column_group, raw, value FROM cells WHERE row_id = ? ORDER BY col", (row_id,))]
+        return [CellVal(r[0], r[1] or "", r[2] or "", r[3] or "", r[4], r[5] or 0) for r in
+                self.q("SELECT col, column, column_group, raw, value, uncertain FROM cells WHERE row_id = ? ORDER BY col",
+                       (row_id,))]
 
     def tables_of(self, kind: str, docs: Sequence[int]) -> list[sqlite3.Row]:
         return self.q(f"SELECT id, document_id, kind, title, note, columns, project, goal FROM tables WHERE kind = ? "
@@ -162,7 +170,62 @@ class Planner:
     # ------------------------------------------------------------ citations
     def cite_row(self, ref: RowRef, column: str = "") -> Citation:
         d = self.docs[ref.doc]
-        return Citation(d.name, d.unit_name, d.year, ref.title, ref.name, column)
+        return Citation(d.name, d.unit_name, d.year, ref.title, ref.name, column, ref.page)
+
+    def with_pages(self, answer: Answer) -> Answer:
+        """Every citation of a document that has pages gets its page: the row's, else the table's
+        first page, else the section's."""
+        if not answer.citations or all(c.page is not None for c in answer.citations):
+            return answer
+        paged = self._paged_docs()
+        if not any(c.document in paged for c in answer.citations):
+            return answer
+        cites = []
+        for c in answer.citations:
+            if c.page is None and c.document in paged:
+                c = replace(c, page=self._page_of(paged[c.document], c.table, c.row))
+            cites.append(c)
+        return replace(answer, citations=tuple(cites))
+
+    def refuse_uncertain(self, answer: Answer) -> Answer:
+        """An answer that cites a cell stored ``uncertain`` is not given: it says which figure's
+        column could not be read, and cites it."""
+        if answer.status != "answered" or not answer.citations:
+            return answer
+        paged = self._paged_docs()
+        bad = []
+        for c in answer.citations:
+            if c.document not in paged or not c.row or not c.column:
+                continue
+            got = self.q("SELECT 1 FROM cells c JOIN rows r ON r.id = c.row_id JOIN tables t ON t.id = r.table_id "
+                         "WHERE t.document_id = ? AND t.title = ? AND r.name = ? AND c.column = ? AND c.uncertain = 1 "
+                         "LIMIT 1", (paged[c.document], c.table, c.row, c.column))
+            if got:
+                bad.append(c)
+        if not bad:
+            return answer
+        what = "；".join(f"{c.row}的{c.column}" for c in bad)
+        return replace(answer, status="not_found", text=f"{what}：{UNCERTAIN}。", value=None, unit=None,
+                       citations=tuple(bad), items=(), derivation="")
+
+    def _paged_docs(self) -> dict[str, int]:
+        got = getattr(self, "_paged", None)
+        if got is None:
+            got = self._paged = {r[1]: r[0] for r in self.q("SELECT id, name FROM documents WHERE n_pages IS NOT NULL")}
+        return got
+
+    def _page_of(self, doc: int, title: str, row: str) -> int | None:
+        if row:
+            got = self.q("SELECT r.page FROM rows r JOIN tables t ON t.id = r.table_id WHERE t.document_id = ? "
+                         "AND t.title = ? AND r.name = ? LIMIT 1", (doc, title, row))
+            if got and got[0][0] is not None:
+                return got[0][0]
+        got = self.q("SELECT page_start FROM tables WHERE document_id = ? AND title = ? LIMIT 1", (doc, title))
+        if got and got[0][0] is not None:
+            return got[0][0]
+        got = self.q("SELECT page FROM sections WHERE document_id = ? AND (heading = ? OR path = ?) LIMIT 1",
+                     (doc, title, title))
+        return got[0][0] if got else None
 
     def cite_section(self, doc: int, heading: str) -> Citation:
         d = self.docs[doc]
@@ -214,6 +277,9 @@ class Planner:
             unit = _unit_in(raw) or ""
         elif c.column in ("单价",) or ref.kind != "固定资产占用情况表" or c.column == "价值":
             unit = d.money_unit
+        if c.uncertain:  # the text lost this row's empty cells: never read as a figure, never as 0
+            return Fig(ref.label, None, unit, (self.cite_row(ref, c.column),), "", ref, c.column, ref.doc,
+                       note=UNCERTAIN)
         if value is None and raw in ("", "--", "-", "—"):
             value = 0.0 if raw == "" else None
         return Fig(ref.label, value, unit, (self.cite_row(ref, c.column),), raw, ref, c.column, ref.doc)
@@ -299,10 +365,10 @@ def _bigrams(s: str) -> set[str]:
 
 _STOP_BIGRAMS = {"多少", "是多", "少钱", "目标", "要求", "预算", "安排", "什么", "一下", "是什", "标是", "求多",
                  "指标", "标值", "几天", "几个", "少个", "少天"}
-_REASON_MARK = re.compile(r"原因|由于|因为|是因|主要是|导致|为了|所以|因此")
-_SENT_SPLIT = re.compile(r"(?<=[。；;！？!?])")
-_CLAUSE_SPLIT = re.compile(r"[，,。；;：:]")
-_QTY = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|亿元|元|个工作日|工作日|平方米|平米|人次|小时|个|台|辆|套|件|人|次|天|日|月|年|条|根|名|项|所|箱|%)")
+_REASON_MARK = lazyre.compile(r"原因|由于|因为|是因|主要是|导致|为了|所以|因此")
+_SENT_SPLIT = lazyre.compile(r"(?<=[。；;！？!?])")
+_CLAUSE_SPLIT = lazyre.compile(r"[，。；;：:]|,(?!\d{3}(?!\d))")  # 214,355.48万元 is one figure
+_QTY = lazyre.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|个工作日|工作日|平方米|平米|人次|小时|个|台|辆|套|件|人|次|天|日|月|年|条|根|名|项|所|箱|%)")
 
 class Resolver(Planner):
     """Scope (documents, years, units), subjects -> figures, and the sentences that say no."""
@@ -813,8 +879,8 @@ class Resolver(Planner):
         return out
 
 
-_NON_MONEY = re.compile(r"有几|几(?![十百千万亿元块钱]|[呢啊呀吧?？\s]*$)|(多少|几)(个|台|辆|套|件|人|次|天|月|个月|年|条|根|名|项|所|箱|间|册|本|张|把|部|平方米|平米|亩|户|家|处|座|栋|层|公里|米|吨|小时|分钟|周|期|批|岁)"
-                        r"|面积|长度|重量|人数|多大|多长|多久|数量|几辆|几台|几个|保有量|保有数")
+_NON_MONEY = lazyre.compile(r"有几|几(?![十百千万亿元块钱]|[呢啊呀吧?？\s]*$)|(多少|几)(个|台|辆|套|件|人|次|天|月|个月|年|条|根|名|项|所|箱|间|册|本|张|把|部|平方米|平米|亩|户|家|处|座|栋|层|公里|米|吨|小时|分钟|周|期|批|岁)"
+                            r"|面积|长度|重量|人数|多大|多长|多久|数量|几辆|几台|几个|保有量|保有数")
 
 
 def asks_non_money(text: str) -> bool:

@@ -1,8 +1,8 @@
 """The SQLite store: its schema, read-only connections, and the default store built from ``data/``.
 
 The schema is documented table by table in ``docs/schema.md``; ``SCHEMA`` below is the single
-source both the writer (``askbudget.ingest``) and that document follow. Writes go through
-sqlite-utils; reads use plain ``sqlite3`` read-only connections (fast to import for one-shot ``ask``).
+source both the writer (``askbudget.ingest``) and that document follow. Writes and reads use plain
+``sqlite3``; reads go through read-only connections that refuse another application's SQLite file.
 """
 from __future__ import annotations
 
@@ -15,20 +15,27 @@ from typing import Any
 from . import settings
 from .errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# the canonical table kinds (tables.kind); a template family (lexicon/templates/) maps titles to these
+TABLE_KINDS: frozenset[str] = frozenset({
+    "收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算财政拨款支出表",
+    "一般公共预算财政拨款基本支出表", "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表",
+    "三公经费支出表", "政府采购预算表", "固定资产占用情况表", "绩效目标表", "机构设置表"})
 
 # table -> (columns with SQLite types, primary key, foreign keys (column, other table))
 SCHEMA: dict[str, dict[str, Any]] = {
     "documents": {
         "columns": {"id": int, "name": str, "source_path": str, "sha256": str, "unit_code": str,
-                    "unit_name": str, "year": int, "money_unit": str, "ingested_at": str, "n_lines": int},
+                    "unit_name": str, "year": int, "kind": str, "family": str, "money_unit": str,
+                    "ingested_at": str, "n_lines": int, "n_pages": int},
         "pk": "id",
         "fks": [],
     },
     "tables": {
         "columns": {"id": int, "document_id": int, "seq": int, "kind": str, "title": str,
                     "columns": str, "note": str, "project": str, "goal": str,
-                    "line_start": int, "line_end": int},
+                    "line_start": int, "line_end": int, "page_start": int, "page_end": int},
         "pk": "id",
         "fks": [("document_id", "documents")],
     },
@@ -36,13 +43,14 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "columns": {"id": int, "document_id": int, "table_id": int, "seq": int, "row_no": str,
                     "side": str, "code": str, "name": str, "label": str, "group_name": str,
                     "classification": str, "level": int, "parent_code": str, "is_total": int,
-                    "line": int},
+                    "line": int, "page": int},
         "pk": "id",
         "fks": [("document_id", "documents"), ("table_id", "tables")],
     },
     "cells": {
         "columns": {"id": int, "document_id": int, "table_id": int, "row_id": int, "col": int,
-                    "column": str, "column_group": str, "raw": str, "value": float, "line": int},
+                    "column": str, "column_group": str, "raw": str, "value": float, "line": int,
+                    "uncertain": int},
         "pk": "id",
         "fks": [("document_id", "documents"), ("table_id", "tables"), ("row_id", "rows")],
     },
@@ -56,7 +64,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     },
     "sections": {
         "columns": {"id": int, "document_id": int, "seq": int, "level": int, "heading": str,
-                    "path": str, "text": str, "line": int},
+                    "path": str, "text": str, "line": int, "page": int},
         "pk": "id",
         "fks": [("document_id", "documents")],
     },
@@ -136,12 +144,40 @@ def _connect_ro(p: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
     try:
         conn.execute("PRAGMA query_only = 1")
-        conn.execute("SELECT 1 FROM documents LIMIT 1")
+        foreign = foreign_tables(conn)
+        if not foreign:
+            conn.execute("SELECT 1 FROM documents LIMIT 1")
     except sqlite3.DatabaseError:
         conn.close()
         raise
+    if foreign:
+        conn.close()
+        raise StoreError(another_application(p, foreign))
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def foreign_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables of a SQLite file that is not an askbudget store, i.e. another application's file;
+    [] for an empty file or a store (its ``meta`` names a schema version, its ``documents`` a unit code)."""
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "ORDER BY name")]
+    if not tables:
+        return []
+    try:
+        conn.execute("SELECT unit_code, year FROM documents LIMIT 0")
+        if conn.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone():
+            return []
+    except sqlite3.DatabaseError:  # no such table or column: not ours
+        pass
+    return tables
+
+
+def another_application(path: str | os.PathLike[str], tables: list[str]) -> str:
+    """The message for a SQLite file of another application given where a store is expected."""
+    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    return f"{path} is a SQLite file of another application (tables: {shown}), not an askbudget store"
 
 
 def store_identity(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | None:
@@ -215,9 +251,9 @@ def _cache_dir() -> Path:
     env = os.environ.get("ASKBUDGET_CACHE_DIR")
     if env:
         return Path(env)
-    from platformdirs import user_cache_dir
+    from .resources import user_dir
 
-    return Path(user_cache_dir("askbudget"))
+    return user_dir("cache")
 
 
 def default_store_path() -> Path:
@@ -235,16 +271,28 @@ def default_store_path() -> Path:
     if not target.is_file() or not is_store(target):  # missing, or damaged: it is derived data, rebuild
         if not files:
             raise StoreError("no documents in data/ to build the default store from")
-        target.parent.mkdir(parents=True, exist_ok=True)
         from .ingest import build_store
 
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             build_store([str(f) for f in files], str(tmp), quiet=True)
             os.replace(tmp, target)
+        except (OSError, StoreError) as e:
+            d = target.parent
+            if any(p.exists() and not p.is_dir() for p in (d, *d.parents)):
+                why = "a file, not a folder"
+            elif isinstance(e, OSError):
+                why = e.strerror or str(e)
+            else:  # the store could not be written there (no permission, a full disk): SQLite's words
+                why = str(e).rsplit("(", 1)[-1].split(")")[0] if "(" in str(e) else str(e)
+            raise StoreError(f"cannot build the default store in the cache folder {d} ({why}): "
+                             "set ASKBUDGET_CACHE_DIR to a writable folder, or give --db") from None
         finally:
-            if tmp.exists():
+            try:
                 tmp.unlink()
+            except OSError:
+                pass
         for old in target.parent.glob("default-*.db"):
             if old != target:
                 try:

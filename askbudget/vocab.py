@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import logging
 import os
 import re
 import sqlite3
 import sys
 import threading
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import lazyre
 from .lexicon import load as load_lexicon
 from .normalize import normalize
 
@@ -61,11 +64,25 @@ class Terms:
 def load_terms(directory: str | None = None) -> Terms:
     from .lexicon import read_tsv
 
+    from .operators import OPERATORS, load_operators
+
     rows = read_tsv("terms.tsv", ("kind", "term", "value"), optional=("value",), directory=directory)
     by_kind: dict[str, dict[str, str]] = {}
     for _, r in rows:
         by_kind.setdefault(r["kind"], {})[key(r["term"])] = r["value"]
+        if r["kind"] in FILLER_CLASSES:
+            by_kind.setdefault("filler", {})[key(r["term"])] = r["term"]
+    # operator words (lexicon/operators.tsv): read as operators, and as the question cue an operator also is
+    for k, op in load_operators(directory).items():
+        by_kind.setdefault("op", {})[k] = op
+        if OPERATORS[op][1]:
+            by_kind.setdefault("cue", {})[k] = OPERATORS[op][1]
     return Terms(by_kind)
+
+
+# kinds of terms.tsv that carry no subject, kept apart so the lexicon says what each word is
+# (politeness, greetings, emphasis, asides, the people of a unit): all read as fillers
+FILLER_CLASSES = ("polite", "greet", "emph", "aside", "people")
 
 
 # ---------------------------------------------------------------- the store's names
@@ -82,9 +99,14 @@ class DocInfo:
     unit_code: str = ""  # 122001: a question may name the unit by its code
 
 
-_ORG_SUFFIX = re.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
-_PROJECT_TAIL = re.compile(r"(项目|专项经费|经费|专项资金|资金|专项)$")
+_ORG_SUFFIX = lazyre.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
+_PROJECT_TAIL = lazyre.compile(r"(项目|专项经费|经费|专项资金|资金|专项)$")
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
+
+
+# cut a unit name after each place name (上海市|普陀区|城市管理行政执法局): after 省/市/县/区, but not
+# inside a word that only contains one (城市管理, 都市, 社区, 园区, 市场监督, 市政, 市容)
+_PLACE_CUT = lazyre.compile(r"(?<=[省市县区])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])")
 
 
 def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[str, ...]:
@@ -95,8 +117,7 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
     is the short name used in answers.
     """
     name = re.sub(r"[(（].*?[)）]", "", norm(unit_name))
-    # a place is two characters at least before 省/市/县/区 (唐山市, 路南区), so 城市管理…局 stays whole
-    pieces = [p for p in re.split(r"(?<=[省市县区])(?<=[^省市县区]{2}[省市县区])", name) if p]
+    pieces = [p for p in _PLACE_CUT.split(name) if p]
     keys: list[str] = []
     subs: list[str] = []
     for p in pieces:
@@ -207,6 +228,7 @@ def _import_jieba() -> Any:
     blocked = "pkg_resources" not in sys.modules
     if blocked:
         sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    _defer_import("jieba.finalseg")  # the HMM tables (~6 ms) that lcut(HMM=False) never reads
     try:
         import jieba
     finally:
@@ -214,6 +236,27 @@ def _import_jieba() -> Any:
             sys.modules.pop("pkg_resources", None)
     jieba.setLogLevel(logging.WARNING)
     return jieba
+
+
+class _Deferred(types.ModuleType):
+    """Stands in ``sys.modules`` for a module until one of its names is used, then imports it and
+    hands out its names (importlib's LazyLoader would load it as soon as the import system looks at it)."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        real = self.__dict__.get("_real")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = self.__dict__["_real"] = importlib.import_module(self.__name__)
+        return getattr(real, attr)
+
+
+def _defer_import(name: str) -> None:
+    """Let ``name`` be imported without running it: it runs on the first use of one of its names."""
+    if name not in sys.modules:
+        sys.modules[name] = _Deferred(name)
 
 
 def _make_tokenizer(v: Vocab) -> Any:
@@ -316,6 +359,12 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         v.add(k, "row", label)
         if r["code"]:
             v.codes.setdefault(r["code"], label)
+    # an income item printed without the word 收入 (2. 政府性基金预算, under 一、财政拨款收入) is also named
+    # with it ("政府性基金预算收入"), unless that is another row's name already
+    for r in _q(conn, "SELECT DISTINCT label FROM rows WHERE side = '收入' AND is_total = 0 AND label NOT LIKE '%收入'"):
+        k = key(r["label"] + "收入")
+        if len(k) >= 4 and k not in v.words:
+            v.add(k, "row", r["label"])
     for r in _q(conn, "SELECT DISTINCT c.raw FROM cells c WHERE c.column LIKE '%采购物品%' AND c.raw != ''"):
         k = key(r["raw"])
         if len(k) >= 2:
@@ -385,7 +434,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     return v
 
 
-_GLOSS_SPLIT = re.compile(r"\s*-\s*\d+\s*[、.．]\s*")
+_GLOSS_SPLIT = lazyre.compile(r"\s*-\s*\d+\s*[、.．]\s*")
 
 
 def split_glossary(term: str, definition: str) -> list[tuple[str, str]]:
@@ -419,7 +468,7 @@ def _disk_key(path: str, conn: sqlite3.Connection) -> str:
     h.update(f"{os.path.realpath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
     from .resources import lexicon_dir
 
-    for f in sorted(lexicon_dir().glob("*.tsv")) + [Path(__file__)]:
+    for f in sorted(lexicon_dir().glob("*.tsv")) + [Path(__file__), Path(__file__).with_name("operators.py")]:
         fs = f.stat()
         h.update(f"{f.name}\0{fs.st_size}\0{fs.st_mtime_ns}".encode())
     return h.hexdigest()[:24]

@@ -1329,3 +1329,61 @@ def test_a_plain_count_still_counts_the_members(gongan, q):
     gongan.reset()
     ans = gongan.ask(q)
     assert ans.status == "answered" and ans.unit == "项", (q, ans.text)
+
+
+@pytest.mark.logged_errors
+def test_an_exception_inside_answering_is_logged_never_silent(gongan_store, monkeypatch, logged_errors):
+    """A bug inside answering gives the user a one-line answer and the log a traceback (web log; CLI --debug)."""
+    a = Assistant(gongan_store)
+
+    def boom(*args, **kwargs):
+        raise TypeError("unsupported operand type(s) for +: 'int' and 'NoneType'")
+
+    monkeypatch.setattr(a._answerer, "answer", boom)
+    ans = a.ask("电费多少")
+    assert ans.status == "out_of_scope" and "TypeError" in ans.text
+    assert len(logged_errors) == 1 and logged_errors[0].exc_info and "电费多少" in logged_errors[0].getMessage()
+
+
+@pytest.mark.logged_errors
+def test_cli_debug_prints_the_traceback_on_stderr(gongan_store, monkeypatch, capsys):
+    """`ask --debug`: an error inside answering shows its traceback on stderr; the answer stays one line."""
+    import logging
+
+    from askbudget import answers, cli
+
+    def boom(*args, **kwargs):
+        raise TypeError("unsupported operand type(s) for +: 'int' and 'NoneType'")
+
+    monkeypatch.setattr(answers.Answerer, "answer", boom)
+    logger = logging.getLogger("askbudget")
+    before, level = list(logger.handlers), logger.level
+    try:
+        assert cli.run(["ask", "--debug", "--db", str(gongan_store), "电费多少"]) == 1
+    finally:
+        for h in logger.handlers[len(before):]:
+            logger.removeHandler(h)
+        logger.setLevel(level)
+    out, err = capsys.readouterr()
+    assert "没能回答（TypeError）" in out and "Traceback" not in out
+    assert "Traceback" in err and "TypeError" in err and "电费多少" in err
+
+
+# question -> the interpretation line (how it was read), on the real document
+INTERPRETATIONS = [
+    ("电费多少", "电费 · 预算数 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级)"),
+    ("电费多少元", "电费 · 预算数 · 以元计 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级)"),
+    ("水费和电费加起来多少", "水费、电费 · 合计 · 预算数 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级)"),
+    ("政府采购多少", "政府采购 · 预算数 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级)"),
+    ("电梯的电费多少", "电费 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级) · 未读懂：电梯"),
+    ("电费是多少美元", "电费 · 2023年 · 唐山市公安局高新技术产业开发区分局(本级) · 运算词：美元"),
+    ("今天天气怎么样", "未读成关于预算文件的问题"),
+]
+
+
+@pytest.mark.parametrize("q,line", INTERPRETATIONS, ids=[q for q, _ in INTERPRETATIONS])
+def test_interpretation_says_how_the_question_was_read(gongan_store, q, line):
+    a = Assistant(gongan_store)
+    ans = a.ask(q)
+    assert ans.interpretation == line
+    assert ans.to_dict()["interpretation"] == line

@@ -152,6 +152,8 @@ def test_widget_answers_follows_up_charts_and_escapes(site: dict[str, Any], gong
             assert chips.count() == min(len(tables), 8)
             c0 = first.citations[0]
             assert chips.nth(0).inner_text().startswith(c0.table) and (c0.row or "") in chips.nth(0).inner_text()
+            interp = page.locator(".ab-bot").nth(0).locator(".ab-interp")  # how it was read, a small grey line
+            assert interp.inner_text() == "理解为：" + first.interpretation
 
             box.fill("水费呢")
             box.press("Enter")

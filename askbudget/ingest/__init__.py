@@ -6,9 +6,15 @@ arithmetic checks (``askbudget.check``) stored beside them, and the copy swapped
 On any error — or a kill — the store file is left byte-for-byte as it was, and a store that did not
 exist before still does not; a process serving the store never sees it half-written.
 
-    parse_file(path) -> Document        one file → frozen dataclasses (model.py)
+    parse_file(path) -> Document        one file → frozen dataclasses (model.py); a PDF is read into
+                                        page text first (pdf.py), with per-page progress on a terminal
+    parse_pages(pages, file, name) -> Document   page text (a list of page strings; pages.py)
     build_store(paths, db_path) -> IngestReport
-    cli_ingest(files, db) -> int        ``askbudget ingest FILE... --db PATH``
+    cli_ingest(files, db, explain) -> int   ``askbudget ingest FILE... --db PATH [--explain]``
+
+The report says, per document, what was read: the template family matched, the tables found and
+missing against that family, the cells read and the cells whose column could not be proven
+(``uncertain``); ``--explain`` adds each table's title → kind and header → column mapping.
 """
 from __future__ import annotations
 
@@ -21,11 +27,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .. import settings
-from ..errors import IngestError, StoreError
+from ..errors import AskBudgetError, IngestError, StoreError
 from .document import parse_bytes, parse_file
 from .model import Document, ParseWarning
+from .pages import parse_pages
 
-__all__ = ["IngestReport", "build_store", "cli_ingest", "parse_bytes", "parse_file"]
+__all__ = ["IngestReport", "build_store", "cli_ingest", "describe", "explain", "parse_bytes", "parse_file",
+           "parse_pages"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class IngestReport:
     documents: tuple[tuple[str, int, int], ...]
     warnings: tuple[tuple[str, ParseWarning], ...]
     mismatches: int
+    details: tuple[str, ...] = ()  # one line per document: what was read (``describe``)
 
     @property
     def cells(self) -> int:
@@ -49,17 +58,21 @@ class IngestReport:
 
 
 def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathLike[str],
-                quiet: bool = False) -> IngestReport:
+                quiet: bool = False, explain_tables: bool = False) -> IngestReport:
     """Parse every file, then write them all into ``db_path`` in one transaction (see module doc)."""
     files = [str(p) for p in paths]
     if not files:
         raise IngestError("-", None, "no files given")
-    docs = _parse_all(files)
-    seen: dict[tuple[str, int], str] = {}
+    show = not quiet and sys.stderr.isatty()
+    docs = _parse_all(files, show)
+    from .write import doc_key
+
+    seen: dict[tuple[str, int, str], str] = {}
     for f, d in zip(files, docs):
-        key = (d.unit_code, d.year)
+        key = doc_key(d.unit_code, d.unit_name, d.year, d.kind)
         if key in seen:
-            raise IngestError(f, None, f"same unit {d.unit_code} and year {d.year} as {seen[key]} in this run")
+            raise IngestError(f, None, f"same unit {d.unit_code or d.unit_name} and year {d.year} ({d.kind}) "
+                                       f"as {seen[key]} in this run")
         seen[key] = f
     db_file = Path(db_path)
     if db_file.is_dir():
@@ -77,20 +90,34 @@ def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathL
                     pass
         raise
     report = IngestReport(tuple((d.name, i, d.n_cells) for d, i in zip(docs, ids)),
-                          tuple((d.name, w) for d in docs for w in d.warnings), mismatches)
+                          tuple((d.name, w) for d in docs for w in d.warnings), mismatches,
+                          tuple(describe(d) for d in docs))
     if not quiet:
         for name, w in report.warnings:
             print(f"warning: {name}:{w.line}: {w.message}", file=sys.stderr)
+        for d in docs:
+            print(describe(d))
+            if explain_tables:
+                print(explain(d))
         print(report.summary())
     return report
 
 
-def _parse_all(files: list[str]) -> list[Document]:
+def _progress(file: str) -> Callable[[int, int], None]:
+    """Per-page progress of a PDF on a terminal: one line rewritten in place, cleared at the end."""
+    def show(page: int, pages: int) -> None:
+        end = "\r\033[K" if page == pages else ""
+        print(f"\r{file}: page {page}/{pages}" + end, end="", file=sys.stderr, flush=True)
+    return show
+
+
+def _parse_all(files: list[str], show: bool) -> list[Document]:
     """Parse every file, in order; many files are parsed by a pool of processes, one per core (parsing
-    is pure Python and CPU-bound). The first file that fails raises its IngestError, as when serial."""
-    workers = min(settings.cores(), len(files) // _FILES_PER_WORKER)
+    is pure Python and CPU-bound), unless a terminal shows each PDF's pages as they are read. The first
+    file that fails raises its IngestError, as when serial."""
+    workers = 0 if show else min(settings.cores(), len(files) // _FILES_PER_WORKER)
     if workers < 2:
-        return [parse_file(f) for f in files]
+        return [parse_file(f, progress=_progress(f) if show else None) for f in files]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -106,15 +133,57 @@ def _parse_all(files: list[str]) -> list[Document]:
 _FILES_PER_WORKER = 16  # fewer files than this per process are parsed faster than a process starts
 
 
+def describe(d: Document) -> str:
+    """One line: what was read of a document against its template family."""
+    from .templates import family
+
+    try:
+        fam = family(d.family) if d.family else None
+    except AskBudgetError:
+        fam = None
+    kinds = {t.kind for t in d.tables}
+    expected = [t.kind for t in fam.tables if not t.optional] if fam is not None else []
+    found = len([k for k in expected if k in kinds]) if expected else len(kinds)
+    missing = "、".join(d.missing) if d.missing else "none"
+    pages = f", {d.n_pages} pages" if d.n_pages else ""
+    return (f"{d.name}: {d.unit_name} {d.year} {d.kind}{pages} — template {d.family or '?'}: "
+            f"{found} of {len(expected) or len(kinds)} tables (missing: {missing}), {len(d.tables)} read; "
+            f"{d.n_cells} cells ({d.n_figures} figures), {d.n_uncertain} uncertain")
+
+
+def explain(d: Document) -> str:
+    """Each table: its title → kind, and its header → the columns it was read into."""
+    out = []
+    for t in d.tables:
+        page = f" p.{t.page_start}" + (f"–{t.page_end}" if t.page_end and t.page_end != t.page_start else "") \
+            if t.page_start else f" line {t.line_start}"
+        out.append(f"  {t.title}{page} → {t.kind}")
+        if t.kind == "绩效目标表":
+            out.append(f"      project {t.project or '?'}: {len(t.indicators)} indicators")
+            continue
+        header = f"«{t.header}» " if t.header else ""
+        by_col = {c.col: (c.column_group, c.column) for r in t.rows for c in r.cells}
+        sides: dict[str, list[str]] = {}
+        for col in sorted(by_col):
+            sides.setdefault(by_col[col][0], []).append(by_col[col][1])
+        cols = " | ".join(f"{g}: {' '.join(cs)}" for g, cs in sides.items()) if len(sides) > 1 \
+            else " ".join(t.columns)
+        if t.kind == "三公经费支出表" and t.page_start and t.rows:
+            cols = "rows " + " ".join(r.label for r in t.rows) + " × 预算数"
+        unc = sum(c.uncertain for r in t.rows for c in r.cells)
+        out.append(f"      header {header}→ {cols}; {len(t.rows)} rows" + (f", {unc} uncertain" if unc else ""))
+    if d.missing:
+        out.append(f"  missing against template {d.family}: {'、'.join(d.missing)}")
+    return "\n".join(out)
+
+
 def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
     """Write ``docs`` into a copy of the store beside it, then swap the copy in (``os.replace``): a
     reader — the web service, a REPL — never sees a half-written store, and an ingest killed at any
     moment leaves the store exactly as it was (and at most a stale ``<store>.ingest.tmp`` that the next
     ingest removes). Ingests of one store run one at a time (a lock on ``<store>.lock``)."""
-    import sqlite_utils
-
     from ..check import store_checks
-    from .write import ensure_schema, write_documents
+    from .write import ensure_schema, refuse_foreign, write_documents
 
     counter = [0]
 
@@ -128,20 +197,22 @@ def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
             if db_file.exists():
                 _copy_store(db_file, tmp)
             try:
-                db = sqlite_utils.Database(tmp)
+                conn = sqlite3.connect(tmp, isolation_level=None)  # the one transaction below is explicit
             except sqlite3.Error as e:
                 raise StoreError(f"cannot open store {db_file}: {e}") from None
             try:
                 # a private copy: no journal to keep (a failure discards the whole file), synced once below
-                db.conn.execute("PRAGMA journal_mode = OFF")
-                db.conn.execute("PRAGMA synchronous = OFF")
-                with db.atomic():
-                    ensure_schema(db)
-                    ids = write_documents(db.conn, docs, after_each=after)
+                conn.execute("PRAGMA journal_mode = OFF")
+                conn.execute("PRAGMA synchronous = OFF")
+                conn.execute("BEGIN")
+                refuse_foreign(conn, str(db_file))
+                ensure_schema(conn)
+                ids = write_documents(conn, docs, after_each=after)
+                conn.execute("COMMIT")
             except sqlite3.DatabaseError as e:
                 raise StoreError(f"{db_file}: cannot write the store ({e}); it is unchanged") from None
             finally:
-                db.close()
+                conn.close()
             _fsync(tmp)
             if db_file.exists():
                 os.chmod(tmp, db_file.stat().st_mode & 0o7777)
@@ -223,6 +294,6 @@ def _ingest_lock(db_file: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def cli_ingest(files: list[str], db: str) -> int:
-    build_store(files, db, quiet=False)
+def cli_ingest(files: list[str], db: str, explain: bool = False) -> int:
+    build_store(files, db, quiet=False, explain_tables=explain)
     return 0

@@ -1,41 +1,35 @@
-"""Table kinds, recognised by the words of their title (never by position in the document).
+"""Table kinds of the text conversion (the Tangshan family), recognised by the words of their title
+(never by position in the document).
 
-Rules are data: each entry is (kind, words that must all occur, words that must not occur); the first
-matching entry wins, so the more specific titles come first. A heading only names a table when tab
-rows follow it — ``六、政府采购预算情况`` (narrative) and ``单位政府采购预算`` (table) share words.
+The rules are data: ``lexicon/templates/tangshan.tsv`` lists (kind, words that must all occur, words
+that must not); the first matching entry wins, so the more specific titles come first. A heading only
+names a table when tab rows follow it — ``六、政府采购预算情况`` (narrative) and ``单位政府采购预算``
+(table) share words.
 """
 from __future__ import annotations
 
-KIND_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("绩效目标表", ("绩效目标表",), ()),
-    ("财政拨款收支总表", ("财政拨款", "收支总表"), ()),
-    ("收支总表", ("收支总表",), ()),
-    ("收入总表", ("收入总表",), ()),
-    ("支出总表", ("支出总表",), ()),
-    ("三公经费支出表", ("三公",), ()),
-    ("一般公共预算财政拨款基本支出表", ("基本支出表",), ()),
-    ("一般公共预算财政拨款支出表", ("一般公共预算", "支出表"), ()),
-    ("政府性基金预算财政拨款支出表", ("基金", "支出表"), ()),
-    ("国有资本经营预算财政拨款支出表", ("国有资本", "支出表"), ()),
-    ("政府采购预算表", ("政府采购", "预算"), ("情况",)),
-    ("固定资产占用情况表", ("固定资产",), ()),
-    ("机构设置表", ("机构设置",), ()),
-)
+from .templates import family
 
-KINDS: tuple[str, ...] = tuple(k for k, _, _ in KIND_RULES)
+TEXT_FAMILY = "tangshan"
+
+
+def _family():  # type: ignore[no-untyped-def]
+    return family(TEXT_FAMILY)
+
+
+KINDS: tuple[str, ...] = tuple(t.kind for t in _family().tables)
 
 # kinds whose column headers have no 栏次 line: how many header rows they carry
-HEADER_ROWS: dict[str, int] = {"政府采购预算表": 2, "固定资产占用情况表": 1, "机构设置表": 1}
+HEADER_ROWS: dict[str, int] = {t.kind: t.header_rows for t in _family().tables if t.header_rows is not None}
 
 # the kinds a standard disclosure prints with a 栏次 line and 序号 column (empty ones carry a 注)
-TEMPLATE_KINDS: tuple[str, ...] = KINDS[1:10]
+TEMPLATE_KINDS: tuple[str, ...] = tuple(t.kind for t in _family().tables if t.core)
 
-TWO_SIDED: frozenset[str] = frozenset({"收支总表", "财政拨款收支总表"})
+# the kinds every document of the family prints (the others are reported missing when absent)
+EXPECTED_KINDS: tuple[str, ...] = tuple(t.kind for t in _family().tables if not t.optional)
+
+TWO_SIDED: frozenset[str] = frozenset(t.kind for t in _family().tables if t.layout == "two-sided")
 
 
 def kind_of(title: str) -> str | None:
-    t = title.replace(" ", "").replace("“", "").replace("”", "").replace('"', "")
-    for kind, must, must_not in KIND_RULES:
-        if all(w in t for w in must) and not any(w in t for w in must_not):
-            return kind
-    return None
+    return _family().kind_of(title)

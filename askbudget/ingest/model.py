@@ -17,6 +17,7 @@ class Cell:
     raw: str
     value: float | None
     line: int
+    uncertain: int = 0  # 1: the text lost an empty cell and this figure's column could not be proven
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Row:
     is_total: int
     line: int
     cells: tuple[Cell, ...]
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class Table:
     line_end: int
     rows: tuple[Row, ...] = ()
     indicators: tuple[Indicator, ...] = ()
+    page_start: int | None = None
+    page_end: int | None = None
+    header: str = ""  # page text: the header words as printed (for --explain)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class Section:
     path: str
     text: str
     line: int
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,20 @@ class Document:
     facts: tuple[Fact, ...]
     glossary: tuple[Term, ...]
     warnings: tuple[ParseWarning, ...] = field(default=())
+    kind: str = "预算"  # 预算 or 决算
+    family: str = ""  # the template family matched (lexicon/templates/<family>.tsv)
+    n_pages: int | None = None  # page text: pages in the source (None: the source has no pages)
+    missing: tuple[str, ...] = ()  # table kinds the family prints that this document lacks
 
     @property
     def n_cells(self) -> int:
         return sum(len(r.cells) for t in self.tables for r in t.rows)
+
+    @property
+    def n_figures(self) -> int:
+        """Cells holding a figure (read from the text)."""
+        return sum(1 for t in self.tables for r in t.rows for c in r.cells if c.raw)
+
+    @property
+    def n_uncertain(self) -> int:
+        return sum(c.uncertain for t in self.tables for r in t.rows for c in r.cells)

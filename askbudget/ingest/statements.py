@@ -20,13 +20,14 @@ from .model import Statement
 from .narrative import Paragraph, numbering
 
 SENT_RE = re.compile(r"[^。！？!?]+[。！？!?]?")
-CLAUSE_SPLIT_RE = re.compile(r"[，,；;]")
+# a clause ends at ，；; — and at a "," that is no thousands separator (49,376万元 is one figure)
+CLAUSE_SPLIT_RE = re.compile(r"[，；;]|,(?!\d{3}(?!\d))")
 # a figure starts where a run of digits starts (the look-behind) and is at most 24 digits/commas and
 # 6 decimals long: without both, a line of 30 000 digits is tried from every digit, each try running
 # to the end of the run (quadratic: a minute for 30 kB). No budget figure is longer.
 FIG_RE = re.compile(r"(?<![\d,.])(\d[\d,]{0,23}(?:\.\d{1,6})?)(?![\d,.])\s*(万元|亿元|元|%|％)")
 CHANGE_WORD_RE = re.compile(r"(增加|增长|提高|上升|多|减少|下降|降低|减|压减|节约)\s*(?:了)?\s*$")
-BASE_RE = re.compile(r"(?:较|比|与|同)\s*(上年|上一年|去年|(\d{4})\s*年)(?:度)?(?:同期)?(?:相比|比较)?")
+BASE_RE = re.compile(r"(?:较|比|与|同)\s*(上年|上一年|去年|(\d{4})\s*年)(?:度)?(?:同期)?(?:预算)?(?:相比|比较)?")
 FLAT_RE = re.compile(r"持平")
 YEAR_RE = re.compile(r"(\d{4})\s*年(?:度)?")
 UP = {"增加", "增长", "提高", "上升", "多"}
@@ -38,8 +39,8 @@ MAX_SUBJECT = 20
 # by the clause that states the figure, so N mentions in one 100 kB line do not store N × 100 kB
 MAX_SENTENCE = 300
 LEAD_RE = re.compile(r"^(?:\d{4}\s*年(?:度)?(?:的)?|本年度?|今年|我(?:局|单位|部门|委|办|院|中心)(?:[（(]本级[)）])?|"
-                     r"本单位|其中|包括|主要包括|具体包括|共计|合计|安排|预算安排|的|了|\s)+")
-TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|为|是|达到|达|约|计)+$")
+                     r"本单位|本部门|其中|包括|主要包括|具体包括|共计|合计|安排|预算安排|的|了|\s)+")
+TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|预算数|为|是|达到|达|约|计)+$")
 GENERIC = {"", "计", "共计", "合计", "安排", "其中", "包括"}
 
 
@@ -78,6 +79,9 @@ def _clean_subject(text: str, unit_name: str) -> str:
     if unit_name:
         s = s.replace(unit_name, "")
         s = s.replace(unit_name.replace("(", "（").replace(")", "）"), "")
+        short = re.sub(r"^.{1,6}?[省市]", "", unit_name)  # 普陀区…局 for 上海市普陀区…局
+        if len(short) >= 4:
+            s = s.replace(short, "")
     m = DELIM_RE.match(s)
     if m:
         s = s[m.end():]
@@ -88,6 +92,8 @@ def _clean_subject(text: str, unit_name: str) -> str:
     for _ in range(3):
         s = LEAD_RE.sub("", s)
         s = TRAIL_RE.sub("", s).strip()
+    if len(s) >= 6 and re.search(r"(?:支出|收入)预算$", s):
+        s = s[:-2]  # 一般公共预算拨款支出预算 → 一般公共预算拨款支出 (the figure is a budget anyway)
     return s.strip("“”\"' ") if s.count("“") != s.count("”") else s.strip()
 
 
@@ -153,6 +159,8 @@ def extract(paras: list[tuple[int, Paragraph]], doc_year: int, unit_name: str,
                         ym = YEAR_RE.search(subj_text)
                         own_year = int(ym.group(1)) if ym else None
                         subject = _clean_subject(subj_text, unit_name)
+                        if CHANGE_WORD_RE.fullmatch(subject):
+                            subject = ""  # "比2025年预算增加增加27.45万元": a doubled change word is no subject
                         target: _Stmt | None = None
                         if subject and subject not in GENERIC and len(subject) <= MAX_SUBJECT:
                             target = _Stmt(subject, None, "万元" if unit == "%" else unit,

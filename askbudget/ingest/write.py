@@ -1,9 +1,11 @@
 """Write parsed documents into the store, all of them in one transaction.
 
-The tables are created from ``askbudget.store.SCHEMA`` (+ ``INDEXES``) through sqlite-utils. Ids are
+The tables are created from ``askbudget.store.SCHEMA`` (+ ``INDEXES``) with plain ``sqlite3`` (the DDL
+sqlite-utils would write; importing it cost more than writing a document). Ids are
 assigned here (max id + 1) so each table is filled with one ``executemany``; re-ingesting a
-document of the same (unit_code, year) first deletes it and everything hanging off it, and the new
-version keeps the old ``documents.id``.
+document of the same key — (unit, year, kind): the unit by its code, or by its name when the document
+prints no code — first deletes it and everything hanging off it, and the new version keeps the old
+``documents.id``. A store of an older schema gets the new columns added (``ensure_schema``).
 """
 from __future__ import annotations
 
@@ -13,29 +15,55 @@ import sqlite3
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-import sqlite_utils
-
 from .. import search
-from ..store import INDEXES, SCHEMA, SCHEMA_VERSION
-from ..errors import IngestError
+from ..store import INDEXES, SCHEMA, SCHEMA_VERSION, another_application, foreign_tables
+from ..errors import IngestError, StoreError
 from .model import Document
 
 CHILD_TABLES = ("checks", "glossary", "facts", "statements", "sections", "indicators", "cells", "rows", "tables")
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    existing = set(db.table_names())
+_SQL_TYPES = {int: "INTEGER", str: "TEXT", float: "REAL"}
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables of ``SCHEMA`` and the indexes of ``INDEXES`` that the store lacks; add the
+    columns a store written by an older version lacks."""
+    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for name, spec in SCHEMA.items():
         if name in existing:
             continue
-        db[name].create(spec["columns"], pk=spec["pk"],  # type: ignore[union-attr]
-                        foreign_keys=[(c, t, "id") for c, t in spec["fks"]])
-    db.execute(search.CREATE)
-    have = {(ix.name) for t in SCHEMA for ix in db[t].indexes}  # type: ignore[union-attr]
+        refs = dict(spec["fks"])
+        cols = []
+        for col, typ in spec["columns"].items():
+            decl = f'   "{col}" {_SQL_TYPES[typ]}'
+            if col == spec["pk"]:
+                decl += " PRIMARY KEY"
+            elif col in refs:
+                decl += f' REFERENCES "{refs[col]}"("id")'
+            cols.append(decl)
+        conn.execute(f'CREATE TABLE "{name}" (\n' + ",\n".join(cols) + "\n)")
+    for name, spec in SCHEMA.items():  # a store written by an older version: add the new columns
+        if name in existing:
+            have = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
+            for col, typ in spec["columns"].items():
+                if col not in have:
+                    conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {_SQL_TYPES[typ]}')
+            if name == "documents" and "kind" not in have:
+                conn.execute("UPDATE documents SET kind = '预算' WHERE kind IS NULL")
+    conn.execute(search.CREATE)
     for table, cols in INDEXES:
-        name = f"idx_{table}_{'_'.join(cols)}"
-        if name not in have:
-            db[table].create_index(cols, index_name=name, if_not_exists=True)  # type: ignore[union-attr]
+        index = f"idx_{table}_" + "_".join(cols)
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        conn.execute(f'CREATE INDEX IF NOT EXISTS "{index}"\n    ON "{table}" ({quoted})')
+
+
+def refuse_foreign(conn: sqlite3.Connection, db_file: str) -> None:
+    """A store file is empty or an askbudget store: one holding another application's tables is refused
+    before anything is written (our tables beside its own would serve neither)."""
+    foreign = foreign_tables(conn)
+    if foreign:
+        raise StoreError(another_application(db_file, foreign) + "; nothing was written: give --db a new file")
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
@@ -84,12 +112,27 @@ def _old_ids(conn: sqlite3.Connection, doc_id: int) -> dict[str, list[int]]:
     return out
 
 
-def delete_document(conn: sqlite3.Connection, unit_code: str, year: int) -> dict[str, list[int]]:
-    """Remove a document and everything hanging off it; return its ids per table for reuse. Cells
-    and rows go by table/row id so the deletes use the schema's indexes (cells(row_id),
-    rows(table_id)) however many documents the store holds."""
-    ids = [r[0] for r in conn.execute("SELECT id FROM documents WHERE unit_code = ? AND year = ? ORDER BY id",
-                                      (unit_code, year))]
+def doc_key(unit_code: str, unit_name: str, year: int, kind: str) -> tuple[str, int, str]:
+    """What makes two documents the same one: the unit (its code, or its name when it prints no
+    code), the year, and 预算/决算 — so one store holds a unit's 预算 and 决算 of a year side by side."""
+    return (unit_code or "name:" + _name_key(unit_name), year, kind or "预算")
+
+
+def _ids_of_key(conn: sqlite3.Connection, key: tuple[str, int, str]) -> list[int]:
+    unit, year, kind = key
+    out = []
+    for r in conn.execute("SELECT id, unit_code, unit_name, kind FROM documents WHERE year = ? ORDER BY id", (year,)):
+        if doc_key(r[1] or "", r[2] or "", year, r[3] or "预算") == key:
+            out.append(r[0])
+    return out
+
+
+def delete_document(conn: sqlite3.Connection, unit_code: str, year: int, unit_name: str = "",
+                    kind: str = "预算") -> dict[str, list[int]]:
+    """Remove a document (by its key, :func:`doc_key`) and everything hanging off it; return its ids
+    per table for reuse. Cells and rows go by table/row id so the deletes use the schema's indexes
+    (cells(row_id), rows(table_id)) however many documents the store holds."""
+    ids = _ids_of_key(conn, doc_key(unit_code, unit_name, year, kind))
     reuse = _old_ids(conn, ids[0]) if ids else {}
     for doc_id in ids:
         table_ids = [r[0] for r in conn.execute("SELECT id FROM tables WHERE document_id = ?", (doc_id,))]
@@ -113,8 +156,10 @@ def _same_unit(conn: sqlite3.Connection, doc: Document) -> None:
     """Re-ingesting replaces the document of the same unit code and year — only when it is the same
     unit. A code that collides while the unit name differs (a typo'd or reused code) would silently
     delete another unit's figures: refused, naming both units, before anything is written."""
-    for (name, other) in conn.execute("SELECT name, unit_name FROM documents WHERE unit_code = ? AND year = ?",
-                                      (doc.unit_code, doc.year)):
+    if not doc.unit_code:
+        return  # a document without a code is keyed by its unit name: no code to collide
+    for (name, other) in conn.execute("SELECT name, unit_name FROM documents WHERE unit_code = ? AND year = ? "
+                                      "AND coalesce(kind, '预算') = ?", (doc.unit_code, doc.year, doc.kind)):
         if other and doc.unit_name and _name_key(other) != _name_key(doc.unit_name):
             raise IngestError(doc.source_path, None,
                               f"unit code {doc.unit_code} ({doc.year}) is already in the store for {other} "
@@ -131,31 +176,33 @@ def write_documents(conn: sqlite3.Connection, docs: list[Document],
     doc_ids: list[int] = []
     for doc in docs:
         _same_unit(conn, doc)
-        ids = _Ids(conn, delete_document(conn, doc.unit_code, doc.year))
+        ids = _Ids(conn, delete_document(conn, doc.unit_code, doc.year, doc.unit_name, doc.kind))
         doc_id = ids("documents")
         doc_ids.append(doc_id)
         _insert(conn, "documents", [{
             "id": doc_id, "name": doc.name, "source_path": doc.source_path, "sha256": doc.sha256,
-            "unit_code": doc.unit_code, "unit_name": doc.unit_name, "year": doc.year,
-            "money_unit": doc.money_unit, "ingested_at": now, "n_lines": doc.n_lines}])
+            "unit_code": doc.unit_code, "unit_name": doc.unit_name, "year": doc.year, "kind": doc.kind,
+            "family": doc.family, "money_unit": doc.money_unit, "ingested_at": now, "n_lines": doc.n_lines,
+            "n_pages": doc.n_pages}])
         t_rows, r_rows, c_rows, i_rows = [], [], [], []
         for tseq, t in enumerate(doc.tables, 1):
             tid = ids("tables")
             t_rows.append({"id": tid, "document_id": doc_id, "seq": tseq, "kind": t.kind, "title": t.title,
                            "columns": json.dumps(list(t.columns), ensure_ascii=False), "note": t.note,
                            "project": t.project, "goal": t.goal, "line_start": t.line_start,
-                           "line_end": t.line_end})
+                           "line_end": t.line_end, "page_start": t.page_start, "page_end": t.page_end})
             for r in t.rows:
                 rid = ids("rows")
                 r_rows.append({"id": rid, "document_id": doc_id, "table_id": tid, "seq": r.seq,
                                "row_no": r.row_no, "side": r.side, "code": r.code, "name": r.name,
                                "label": r.label, "group_name": r.group_name,
                                "classification": r.classification, "level": r.level,
-                               "parent_code": r.parent_code, "is_total": r.is_total, "line": r.line})
+                               "parent_code": r.parent_code, "is_total": r.is_total, "line": r.line,
+                               "page": r.page})
                 for c in r.cells:
                     c_rows.append({"id": ids("cells"), "document_id": doc_id, "table_id": tid, "row_id": rid,
                                    "col": c.col, "column": c.column, "column_group": c.column_group,
-                                   "raw": c.raw, "value": c.value, "line": c.line})
+                                   "raw": c.raw, "value": c.value, "line": c.line, "uncertain": c.uncertain})
             for ind in t.indicators:
                 i_rows.append({"id": ids("indicators"), "document_id": doc_id, "table_id": tid, "seq": ind.seq,
                                "project": ind.project, "level1": ind.level1, "level2": ind.level2,
@@ -172,7 +219,8 @@ def write_documents(conn: sqlite3.Connection, docs: list[Document],
             sid = ids("sections")
             sec_id[s.seq] = sid
             s_rows.append({"id": sid, "document_id": doc_id, "seq": s.seq, "level": s.level,
-                           "heading": s.heading, "path": s.path, "text": s.text, "line": s.line})
+                           "heading": s.heading, "path": s.path, "text": s.text, "line": s.line,
+                           "page": s.page})
         _insert(conn, "sections", s_rows)
         _insert(conn, "statements", [
             {"id": ids("statements"), "document_id": doc_id, "section_id": sec_id.get(st.section_seq),

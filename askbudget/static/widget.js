@@ -222,6 +222,7 @@
       li.appendChild(fig);
     }
     if (a.text) { li.appendChild(el("p", "ab-text", a.text)); }
+    if (a.interpretation) { li.appendChild(el("p", "ab-interp", "理解为：" + a.interpretation)); }
     if (a.items && a.items.length) { li.appendChild(this.chart(a.items)); }
     if (a.derivation) { li.appendChild(el("p", "ab-derivation", "算法：" + a.derivation)); }
     if (a.citations && a.citations.length) {

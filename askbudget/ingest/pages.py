@@ -1,0 +1,935 @@
+"""Page text → a :class:`Document`: ``parse_pages(pages, file, name)`` (pure: no database, no clock).
+
+The contract (also what the PDF reader hands over): ``pages`` is the text of each page in order
+(page 1 first; a file joins them with a form feed ``\\f``). Lines are separated by ``\\n``. A line
+holding a TAB is a table row whose cells are known: one cell per TAB-separated field, empty cells
+kept as empty strings. Any other line is text — a title, a heading, a paragraph line, or a table row
+whose cells are separated by spaces (``pdftotext``), where an empty cell simply vanishes.
+
+Which tables a document has, and how each is laid out, comes from its template family
+(``lexicon/templates/<family>.tsv``, ``templates.py``): the family whose table titles the document
+prints is the one matched; a document matching none is an IngestError naming what was looked for.
+A table starts at a line that is its title (never a table-of-contents line ``…… 3``); it goes on
+over the following pages while a page starts with its repeated header or with its rows, and ends at
+a title, a heading or a page that starts otherwise. Everything else is narrative: a short line that
+opens a page, or a numbered short line (``一、项目概述``), is a heading; ``narrative.py`` builds the
+outline, ``statements.py`` the figures the text states.
+
+Figures are stored in 万元 exactly (``47,483,458`` in a ``单位：元`` table → 4748.3458) and, where the
+text lost empty cells, placed in their columns by the table's own arithmetic (``placement.py``); a
+figure whose column cannot be proven is stored with ``uncertain = 1``. Line numbers count the lines
+of every page in order (a page break starts a new line); every table, row and section keeps its page.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Sequence
+
+from ..errors import IngestError
+from .model import Cell, Document, Indicator, ParseWarning, Row, Table
+from .narrative import numbering, read_narrative
+from .performance import parse_value
+from .placement import Equal, RowSum, TreeSum, Var, new_var, scale_of, settled, solve, to_int
+from .reader import MONEY_UNIT_IN_LINE_RE, NUMBER_RE, PLAIN_HEADING_RE, Heading, is_dash, join_wrapped
+from .statements import extract
+from .subjects import ORDINAL_RE, QIZHONG_RE, is_total, label_of
+from .templates import Family, TableSpec, families, squash
+from .units import STORE_UNIT, factor, is_money_word
+
+LEADERS_RE = re.compile(r"…{2,}|\.{4,}|·{4,}")
+GLUED_RE = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+\.\d+)([^\d,.%].*)$")
+CODE_PART_RE = re.compile(r"^\d{2,7}$")
+YEAR_IN_TITLE_RE = re.compile(r"(\d{4})\s*年")
+SENTENCE_RE = re.compile(r"[。，；;,]")
+TOP_ORDINAL_RE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+SUB_ORDINAL_RE = re.compile(r"^\s*\d+\s*[、.．](?!\d)")
+EXPENSE_SIDE_RE = re.compile(r"支出(?:总计|合计)?$")
+NOTE_RE = re.compile(r"^\s*注\s*[：:]")
+MAX_HEADING = 40
+
+
+@dataclass(frozen=True)
+class PLine:
+    no: int  # 1-based line number over all pages
+    page: int  # 1-based page
+    text: str  # the line as printed (right-stripped)
+    first: bool  # the first non-empty line of its page
+
+
+@dataclass
+class _Segment:
+    """The lines of one table: its title line, its 单位 line(s), header and data lines."""
+    spec: TableSpec
+    title: PLine
+    unit_lines: list[PLine] = field(default_factory=list)
+    header: list[PLine] = field(default_factory=list)
+    data: list[PLine] = field(default_factory=list)
+    note: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- lines and cells
+
+def split_pages(text: str) -> list[str]:
+    """A page-text file → its pages (a trailing empty page after the last form feed is dropped)."""
+    pages = text.split("\f")
+    if len(pages) > 1 and not pages[-1].strip():
+        pages.pop()
+    return pages
+
+
+def _lines(pages: Sequence[str]) -> list[PLine]:
+    out: list[PLine] = []
+    no = 0
+    for p, page in enumerate(pages, 1):
+        first = True
+        for raw in page.split("\n"):
+            no += 1
+            text = raw.rstrip()
+            out.append(PLine(no, p, text, first and bool(text.strip())))
+            if text.strip():
+                first = False
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """A space-separated line → its cells; a figure glued to the next label (``47,483,458一、…``) is two."""
+    out: list[str] = []
+    for tok in text.split():
+        m = GLUED_RE.match(tok)
+        while m:
+            out.append(m.group(1))
+            tok = m.group(2)
+            m = GLUED_RE.match(tok)
+        out.append(tok)
+    return out
+
+
+def is_figure(tok: str) -> bool:
+    s = tok.strip().replace("，", ",")
+    if s[:1] in "−－":
+        s = "-" + s[1:]
+    return bool(NUMBER_RE.match(s)) or is_dash(s)
+
+
+def _is_figure_line(text: str) -> bool:
+    toks = tokens(text)
+    return bool(toks) and any(is_figure(t) and ("," in t or "." in t) for t in toks)
+
+
+def _is_toc(text: str) -> bool:
+    return bool(LEADERS_RE.search(text))
+
+
+# ---------------------------------------------------------------- the document
+
+def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source_path: str | None = None,
+                sha256: str | None = None, templates: str | None = None) -> Document:
+    """Parse a disclosure given as page text (see the module docstring for the contract).
+
+    ``templates``: a directory of template family files (default ``lexicon/templates/``)."""
+    lines = _lines(pages)
+    warnings: list[ParseWarning] = []
+    if not any(ln.text.strip() for ln in lines):
+        raise IngestError(file, None, "empty file: expected a budget disclosure (部门预算公开) text")
+    fam = _match_family(lines, families(templates), file)
+    if fam.doc_kind == "决算":
+        raise IngestError(file, None, f"a 决算 (final accounts) document ({_title(lines)}): 决算 tables are not "
+                                      "read yet — only 预算 documents can be ingested; nothing was written")
+    year = _year(lines)
+    if year is None:
+        raise IngestError(file, None, "no budget year: the title page names no year (e.g. 2026年)")
+    unit_name = _unit_name(lines, fam)
+    if not unit_name:
+        raise IngestError(file, None, f"no unit: no line naming it ({' / '.join(l + '：' for l in fam.unit_labels)})")
+    segments, narrative_heads, table_lines = _segment(lines, fam)
+    default_unit = _default_unit(segments)
+    tables: list[Table] = []
+    built: list[tuple[_Segment, _Built]] = []
+    for seg in segments:
+        b = _build(seg, default_unit, file, warnings)
+        if b is not None:
+            built.append((seg, b))
+    _place(built, warnings)
+    for seg, b in built:
+        if b.kind == "绩效目标表" and not b.project:
+            b.project = _project_of_heading(narrative_heads, seg.title.no)
+            b.indicators = tuple(replace(i, project=b.project) for i in b.indicators)
+        tables.append(b.table())
+    found_kinds = {t.kind for t in tables}
+    missing = tuple(t.kind for t in fam.tables if t.kind not in found_kinds and not t.optional)
+    # the narrative: every line that is not part of a table
+    nlines = ["" if ln.no in table_lines else ln.text for ln in lines]
+    nar = read_narrative(nlines, narrative_heads, [])
+    page_of = {ln.no: ln.page for ln in lines}
+    sections = tuple(replace(s, page=page_of.get(s.line)) for s in nar.sections)
+    gloss = {s.seq for s in sections if "名词解释" in s.heading}
+    statements = extract(list(nar.paragraphs), year, unit_name, gloss)
+    data = "\f".join(pages).encode("utf-8")
+    return Document(
+        name=name or file, source_path=source_path or file,
+        sha256=sha256 or hashlib.sha256(data).hexdigest(), unit_code="", unit_name=unit_name, year=year,
+        money_unit=STORE_UNIT, n_lines=len(lines), tables=tuple(tables), sections=sections,
+        statements=tuple(statements), facts=nar.facts, glossary=nar.glossary, warnings=tuple(warnings),
+        kind=fam.doc_kind, family=fam.name, n_pages=len(pages), missing=missing)
+
+
+def _title(lines: list[PLine]) -> str:
+    """The title page's text (its first lines), spaces squeezed."""
+    first = [ln.text.strip() for ln in lines if ln.page == 1 and ln.text.strip()][:4]
+    return re.sub(r"\s+", "", "".join(first))
+
+
+def _match_family(lines: list[PLine], fams: Sequence[Family], file: str) -> Family:
+    """The family whose table titles the document prints (most distinct kinds); its 预算/决算 must
+    match the title page. A 决算 family with no table records wins only by its title words."""
+    title = _title(lines)
+    best: tuple[int, Family] | None = None
+    for fam in fams:
+        if not fam.doc_words.match(title):
+            continue
+        kinds = {k for ln in lines if (k := _title_kind(ln, fam)) is not None}
+        score = len(kinds)
+        if not fam.tables:
+            score = 0
+        if best is None or score > best[0]:
+            best = (score, fam)
+    if best is not None and (best[0] > 0 or (best[1].doc_kind == "决算" and not best[1].tables)):
+        return best[1]
+    looked = "; ".join(f"{fam.name}: {'、'.join(' '.join(t.words.must) for t in fam.tables[:4])} …"
+                       for fam in fams if fam.tables)
+    raise IngestError(file, None, "matches no known template: no table title of any template family "
+                                  f"(lexicon/templates/) was found — looked for {looked}; "
+                                  f"title page: {title[:40] or '(empty)'}")
+
+
+def _title_kind(ln: PLine, fam: Family) -> str | None:
+    spec = _title_spec(ln, fam)
+    return spec.kind if spec is not None else None
+
+
+def _title_spec(ln: PLine, fam: Family) -> TableSpec | None:
+    s = ln.text.strip()
+    if not s or "\t" in s or _is_toc(s) or len(squash(s)) > 60 or SENTENCE_RE.search(s) or _is_figure_line(s):
+        return None
+    s = ORDINAL_RE.sub("", s)
+    return fam.spec_of(s)
+
+
+def _year(lines: list[PLine]) -> int | None:
+    for ln in lines:
+        if ln.page > 1:
+            break
+        m = YEAR_IN_TITLE_RE.search(ln.text)
+        if m:
+            return int(m.group(1))
+    for ln in lines:  # no year on the title page: the first table title's
+        m = YEAR_IN_TITLE_RE.search(ln.text)
+        if m and not _is_toc(ln.text):
+            return int(m.group(1))
+    return None
+
+
+def _unit_name(lines: list[PLine], fam: Family) -> str:
+    """The unit: the first label of the family (预算主管部门) wins over a later one (编制部门), and
+    among the lines of one label the name most of them print."""
+    for label in fam.unit_labels:
+        names = []
+        for ln in lines:
+            m = re.match(rf"^\s*{re.escape(label)}\s*[：:]\s*(\S+)", ln.text)
+            if m:
+                names.append(re.split(r"\s", m.group(1))[0])
+        names = [n for n in names if n and not n.startswith("单位")]
+        if names:
+            return Counter(names).most_common(1)[0][0]
+    return ""
+
+
+# ---------------------------------------------------------------- segmenting into tables and narrative
+
+def _is_heading(ln: PLine) -> bool:
+    s = ln.text.strip()
+    if not s or "\t" in s or len(s) > MAX_HEADING or _is_toc(s) or _is_figure_line(s):
+        return False
+    if PLAIN_HEADING_RE.match(s):
+        return True
+    return ln.first and not SENTENCE_RE.search(s) and numbering(s) is None and not s.endswith(("：", ":"))
+
+
+def _is_row(text: str) -> bool:
+    """A table row: it starts with a subject code, or holds a figure."""
+    toks = tokens(text)
+    if not toks:
+        return False
+    if re.match(r"^(?:合计|总计|小计)$", toks[0]):
+        return all(is_figure(t) for t in toks[1:])  # "合计 因公出国(境)费 …" is a header line
+    return bool(CODE_PART_RE.match(toks[0]) and len(toks[0]) in (3, 5, 7)) or any(is_figure(t) for t in toks)
+
+
+def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tuple[Heading, int]], set[int]]:
+    """Split the lines into tables and narrative headings (with the 0-based end of their text)."""
+    segments: list[_Segment] = []
+    heads: list[tuple[Heading, int]] = []
+    in_table: set[int] = set()
+    cur: _Segment | None = None
+    data_started = False
+    header_keys: set[str] = set()
+    for ln in lines:
+        s = ln.text.strip()
+        if not s:
+            continue
+        spec = _title_spec(ln, fam)
+        if spec is not None:
+            cur = _Segment(spec, ln)
+            segments.append(cur)
+            in_table.add(ln.no)
+            data_started = False
+            header_keys = set()
+            if heads:
+                heads[-1] = (heads[-1][0], min(heads[-1][1], ln.no - 1))
+            continue
+        if cur is not None and ln.first and not _continues(cur, ln, header_keys):
+            cur = None
+        if cur is not None and not ln.first and cur.note and not NOTE_RE.match(s) and _is_heading(ln):
+            cur = None
+        if cur is None:
+            if _is_heading(ln):
+                if heads:
+                    heads[-1] = (heads[-1][0], min(heads[-1][1], ln.no - 1))
+                heads.append((Heading(ln.no, 1 if ln.page == 1 and not heads else 2, re.sub(r"\s+", " ", s)),
+                              len(lines)))
+            continue
+        in_table.add(ln.no)
+        if NOTE_RE.match(s):
+            cur.note.append(NOTE_RE.sub("", s, count=1).strip())
+            continue
+        if cur.note and not _is_row(s):
+            cur.note.append(s)
+            continue
+        if any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", s) for lab in fam.unit_labels) or \
+                (MONEY_UNIT_IN_LINE_RE.search(s) and not data_started):
+            cur.unit_lines.append(ln)
+            continue
+        if cur.spec.layout == "indicators":
+            cur.data.append(ln)
+            continue
+        if not data_started and not _is_row(s) and not (cur.spec.layout == "two-sided" and TOP_ORDINAL_RE.match(s)):
+            cur.header.append(ln)
+            header_keys.add(squash(s))
+            continue
+        if data_started and squash(s) in header_keys:
+            continue  # a header repeated on the next page
+        data_started = True
+        cur.data.append(ln)
+    # a heading's text ends where the next heading or table starts
+    fixed: list[tuple[Heading, int]] = []
+    for i, (h, end) in enumerate(heads):
+        nxt = heads[i + 1][0].line - 1 if i + 1 < len(heads) else len(lines)
+        fixed.append((h, min(end, nxt)))
+    return segments, fixed, in_table
+
+
+def _continues(cur: _Segment, ln: PLine, header_keys: set[str]) -> bool:
+    """Does a page that starts with ``ln`` go on with table ``cur``?"""
+    s = ln.text.strip()
+    if cur.spec.layout in ("one-row",):
+        return False
+    if squash(s) in header_keys:
+        return True
+    if cur.spec.layout == "indicators":
+        return not _is_heading(ln)
+    return _is_row(s) and not _is_heading(ln)
+
+
+def _default_unit(segments: list[_Segment]) -> str:
+    units = [u for seg in segments for ln in seg.unit_lines
+             if (m := MONEY_UNIT_IN_LINE_RE.search(ln.text)) and (u := m.group(1))]
+    if not units:
+        return STORE_UNIT
+    return Counter(units).most_common(1)[0][0]
+
+
+# ---------------------------------------------------------------- rows of a table
+
+@dataclass
+class _PRow:
+    """A row read off the text, before its figures are placed."""
+    line: PLine
+    side: str
+    code: str | None
+    name: str
+    figures: list[str]
+    fixed: list[int] | None = None  # the known column of each figure (TAB-separated cells)
+    var: int = -1
+
+
+@dataclass
+class _Built:
+    seg: _Segment
+    kind: str
+    title: str
+    unit: str
+    columns: list[tuple[str, str]]  # (side, column name) in order
+    rows: list[_PRow]
+    note: str
+    indicators: tuple[Indicator, ...] = ()
+    project: str = ""
+    one_row: bool = False
+    vars: list[Var] = field(default_factory=list)
+
+    def widths(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for side, _ in self.columns:
+            out[side] = out.get(side, 0) + 1
+        return out
+
+    def side_columns(self, side: str) -> list[str]:
+        return [c for s, c in self.columns if s == side]
+
+    def table(self) -> Table:
+        pages = [self.seg.title.page] + [ln.page for ln in self.seg.data]
+        last = max([self.seg.title.no] + [ln.no for ln in self.seg.data + self.seg.header])
+        header = " ".join(ln.text.strip() for ln in self.seg.header)
+        if self.kind == "绩效目标表":
+            cols = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+            return Table(self.kind, self.title, cols, self.note, self.project, "", self.seg.title.no, last, (),
+                         self.indicators, min(pages), max(pages), header)
+        rows = _rows_of(self)
+        names = tuple(c for _, c in self.columns) if not self.one_row else ("预算数",)
+        return Table(self.kind, self.title, names, self.note, "", "", self.seg.title.no, last, tuple(rows), (),
+                     min(pages), max(pages), header)
+
+
+def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarning]) -> _Built | None:
+    spec = seg.spec
+    title = re.sub(r"\s+", "", ORDINAL_RE.sub("", seg.title.text.strip()))
+    unit = _unit_of(seg, default_unit, file)
+    note = "".join(seg.note)
+    if spec.layout == "indicators":
+        project, inds = _indicators(seg, warnings)
+        return _Built(seg, spec.kind, title, unit, [], [], note, tuple(inds), project)
+    columns = [(c.side, c.name) for c in spec.columns]
+    if not columns:
+        warnings.append(ParseWarning(seg.title.no, f"{title}: the template lists no columns for {spec.kind}; "
+                                                   "the table is left out"))
+        return None
+    _check_header(seg, spec, title, warnings)
+    b = _Built(seg, spec.kind, title, unit, columns, [], note, one_row=spec.layout == "one-row")
+    if spec.layout == "one-row":
+        b.rows = _one_row(seg, spec, warnings, title)
+    elif spec.layout == "two-sided":
+        b.rows = _two_sided(seg, b, warnings, title)
+    else:
+        b.rows = _subject_rows(seg, len(columns), warnings, title)
+    if not b.rows and not note:
+        warnings.append(ParseWarning(seg.title.no, f"table {title!r} has no rows and no 注 note"))
+    return b
+
+
+def _unit_of(seg: _Segment, default: str, file: str) -> str:
+    unit, at = "", 0
+    for ln in seg.unit_lines:
+        m = MONEY_UNIT_IN_LINE_RE.search(ln.text)
+        if not m:
+            continue
+        u = m.group(1)
+        if factor(u) is None:
+            if is_money_word(u):
+                raise IngestError(file, ln.no, f"unknown money unit 单位：{u} (known: 元, 千元, 万元, 百万元, "
+                                               "千万元, 亿元 — lexicon/money_units.tsv)")
+            continue
+        if unit and u != unit:
+            raise IngestError(file, ln.no, f"单位：{u} here, but this table's earlier page (line {at}) says "
+                                           f"单位：{unit}: one table cannot be in two units")
+        unit, at = u, ln.no
+    return unit or default
+
+
+def _check_header(seg: _Segment, spec: TableSpec, title: str, warnings: list[ParseWarning]) -> None:
+    """Every column the template names must be printed in the header (its characters in order)."""
+    text = squash("".join(ln.text for ln in seg.header))
+    if not text:
+        return
+    for c in spec.columns:
+        if not _subsequence(squash(c.printed).replace("（", "(").replace("）", ")"),
+                            text.replace("（", "(").replace("）", ")")):
+            warnings.append(ParseWarning(seg.header[0].no, f"{title}: the header does not print column "
+                                                           f"{c.printed!r} the template expects"))
+
+
+def _subsequence(word: str, text: str) -> bool:
+    it = iter(text)
+    return all(ch in it for ch in word)
+
+
+def _split_code(toks: list[str]) -> tuple[str | None, list[str]]:
+    """Leading code parts (``212 01 04`` or ``2120104``) → the joined code and the other tokens."""
+    parts: list[str] = []
+    i = 0
+    while i < len(toks) and CODE_PART_RE.match(toks[i]) and (not parts or len(toks[i]) == 2) and len(parts) < 3:
+        parts.append(toks[i])
+        i += 1
+    if not parts or i >= len(toks) or is_figure(toks[i]):
+        return None, toks
+    if len(parts[0]) not in (3, 5, 7):
+        return None, toks
+    return "".join(parts), toks[i:]
+
+
+def _cells_of(ln: PLine) -> tuple[list[str], bool]:
+    """(cells, positions known): TAB-separated cells keep their places; else space tokens."""
+    if "\t" in ln.text:
+        return [c.strip() for c in ln.text.split("\t")], True
+    return tokens(ln.text), False
+
+
+def _subject_rows(seg: _Segment, width: int, warnings: list[ParseWarning], title: str) -> list[_PRow]:
+    rows: list[_PRow] = []
+    for ln in seg.data:
+        cells, known = _cells_of(ln)
+        if known:
+            figs_cells = cells[-width:] if len(cells) > width else cells
+            head = cells[: len(cells) - len(figs_cells)]
+            code_parts = [c for c in head if CODE_PART_RE.match(c)]
+            name = join_wrapped(" ".join(c for c in head if c and not CODE_PART_RE.match(c)))
+            code = "".join(code_parts) or None
+            figs = [c for c in figs_cells if c]
+            fixed = [i for i, c in enumerate(figs_cells) if c]
+            rows.append(_PRow(ln, "", code, name, figs, fixed))
+            continue
+        code, rest = _split_code(cells)
+        j = len(rest)
+        while j > 0 and is_figure(rest[j - 1]):
+            j -= 1
+        name_toks, figs = rest[:j], rest[j:]
+        if any(is_figure(t) for t in name_toks) and code is None and not name_toks[:1]:
+            warnings.append(ParseWarning(ln.no, f"{title}: cannot read the row {ln.text.strip()!r}"))
+            continue
+        name = join_wrapped(" ".join(name_toks))
+        if not figs and code is None and rows and not _is_row(ln.text):
+            # a wrapped subject name: the rest of the row above
+            prev = rows[-1]
+            prev.name += name
+            continue
+        rows.append(_PRow(ln, "", code, name, figs, None))
+    return rows
+
+
+def _one_row(seg: _Segment, spec: TableSpec, warnings: list[ParseWarning], title: str) -> list[_PRow]:
+    figure_lines = [ln for ln in seg.data if all(is_figure(t) for t in _cells_of(ln)[0] if t)]
+    if not figure_lines:
+        return []
+    ln = figure_lines[0]
+    cells, known = _cells_of(ln)
+    if len(figure_lines) > 1:
+        warnings.append(ParseWarning(figure_lines[1].no, f"{title}: a one-row table with more than one row of "
+                                                         "figures; only the first is read"))
+    if known:
+        return [_PRow(ln, "", None, "", [c for c in cells if c], [i for i, c in enumerate(cells) if c])]
+    return [_PRow(ln, "", None, "", cells, None)]
+
+
+def _side_of(label: str) -> str:
+    return "支出" if EXPENSE_SIDE_RE.search(label_of(label)) else "收入"
+
+
+def _segments_of(text: str) -> list[tuple[str, list[str]]]:
+    """A two-sided line → [(label, figures)]: each label with the figures that follow it."""
+    out: list[tuple[str, list[str]]] = []
+    for tok in tokens(text):
+        if is_figure(tok):
+            if not out:
+                out.append(("", []))
+            out[-1][1].append(tok)
+        elif out and not out[-1][1] and not (_starts_item(tok) and _has_words(out[-1][0])):
+            out[-1] = (out[-1][0] + tok, [])
+        else:
+            out.append((tok, []))
+    return out
+
+
+def _starts_item(tok: str) -> bool:
+    """A token that starts an item of its own: ``二、…``, ``1.``, ``收入总计``."""
+    return bool(TOP_ORDINAL_RE.match(tok) or SUB_ORDINAL_RE.match(tok) or is_total(tok))
+
+
+def _has_words(label: str) -> bool:
+    """A label with more than its ordinal (``1.`` alone still takes the words after it)."""
+    return bool(ORDINAL_RE.sub("", label).strip())
+
+
+def _two_sided(seg: _Segment, b: _Built, warnings: list[ParseWarning], title: str) -> list[_PRow]:
+    """Rows of a 收入 | 支出 table. A label the text wrapped around the figure line (``一、社会保障和就业``
+    above, ``支出`` below) is joined and given to the side the figure line lacks a label for."""
+    widths = b.widths()
+    sides = [s for s in dict.fromkeys(s for s, _ in b.columns)]
+    left, right = sides[0], sides[-1]
+    rows: list[_PRow] = []
+    pending: _PRow | None = None  # a label-only line that may be the top half of a wrapped label
+    waiting: _PRow | None = None  # a row that took ``pending`` as its label and may get a bottom half
+
+    def fits(side: str, n: int) -> bool:
+        return n <= widths.get(side, 0)
+
+    for ln in seg.data:
+        cells, known = _cells_of(ln)
+        if known:
+            pos = 0
+            for side in sides:
+                w = widths[side]
+                name = join_wrapped(cells[pos]) if pos < len(cells) else ""
+                vals = cells[pos + 1: pos + 1 + w]
+                if name or any(vals):
+                    rows.append(_PRow(ln, side, None, name, [v for v in vals if v],
+                                      [i for i, v in enumerate(vals) if v]))
+                pos += 1 + w
+            pending = waiting = None
+            continue
+        segs = _segments_of(ln.text)
+        if not any(f for _, f in segs) and len(segs) == 1:
+            label = join_wrapped(segs[0][0])
+            if waiting is not None and not ORDINAL_RE.match(label) and not TOP_ORDINAL_RE.match(label) \
+                    and len(label) <= 8 and not is_total(label):
+                waiting.name += label
+                waiting = None
+                continue
+            waiting = None
+            pending = _PRow(ln, _side_of(label), None, label, [])
+            rows.append(pending)
+            continue
+        if len(segs) > 2:
+            warnings.append(ParseWarning(ln.no, f"{title}: more than two items on one line; read as two"))
+            segs = [segs[0], (segs[1][0], [f for _, fs in segs[1:] for f in fs])]
+        line_rows: dict[str, _PRow] = {}
+        if len(segs) == 2:
+            (l1, f1), (l2, f2) = segs
+            line_rows[left] = _PRow(ln, left, None, join_wrapped(l1), f1)
+            line_rows[right] = _PRow(ln, right, None, join_wrapped(l2), f2)
+        else:
+            label, figs = join_wrapped(segs[0][0]), segs[0][1]
+            if label:
+                side = _side_of(label)
+                if side == left and not fits(left, len(figs)):
+                    line_rows[left] = _PRow(ln, left, None, label, figs[: widths[left]])
+                    line_rows[right] = _PRow(ln, right, None, "", figs[widths[left]:])
+                else:
+                    line_rows[side] = _PRow(ln, side, None, label, figs)
+            else:
+                side = pending.side if pending is not None and fits(pending.side, len(figs)) else \
+                    (left if fits(left, len(figs)) and not fits(right, len(figs)) else right)
+                line_rows[side] = _PRow(ln, side, None, "", figs)
+        waiting = None
+        unlabeled = [r for r in line_rows.values() if not r.name]
+        lacking = [s for s in sides if s not in line_rows]
+        if pending is not None and (unlabeled or lacking):
+            # the label-only line above names this line's unlabeled figures (or the side it lacks)
+            target = unlabeled[0] if unlabeled else None
+            if target is not None:
+                rows.remove(pending)
+                target.name = pending.name
+                waiting = target
+            else:
+                waiting = pending
+                pending.side = lacking[0]
+        pending = None
+        for side in sides:
+            r = line_rows.get(side)
+            if r is None:
+                continue
+            if not r.name:
+                warnings.append(ParseWarning(ln.no, f"{title}: figures {' '.join(r.figures)} with no item name"))
+            rows.append(r)
+    for r in rows:
+        if len(r.figures) == widths.get(r.side, 0):
+            r.fixed = list(range(len(r.figures)))
+    return rows
+
+
+# ---------------------------------------------------------------- placing figures in columns
+
+def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning]) -> None:
+    """Build one placement problem for the whole document (tables refer to each other) and solve it."""
+    raws = [f for _, b in built for r in b.rows for f in r.figures if not is_dash(f)]
+    scale = scale_of(raws)
+    vs: list[Var] = []
+    cons: list = []
+    by_kind: dict[str, _Built] = {}
+    for _, b in built:
+        if b.kind == "绩效目标表":
+            continue
+        by_kind.setdefault(b.kind, b)
+        widths = b.widths()
+        for r in b.rows:
+            ints = [0 if is_dash(f) else to_int(f, scale) for f in r.figures]
+            if any(v is None for v in ints):
+                ints = [0] * len(ints)
+            width = widths.get(r.side, 0)
+            r.var = len(vs)
+            fixed = r.fixed
+            if b.one_row and fixed is None and len(r.figures) == width:
+                fixed = list(range(width))
+            vs.append(new_var([int(v) for v in ints], width, fixed))  # type: ignore[arg-type]
+            if len(r.figures) > width:
+                warnings.append(ParseWarning(r.line.no, f"{b.title}: {len(r.figures)} figures for {width} columns"))
+    for _, b in built:
+        if b.kind == "绩效目标表":
+            continue
+        cons += _row_sums(b)
+        cons += _tree_sums(b)
+    for _, b in built:
+        if b.kind == "绩效目标表":
+            continue
+        cons += _same(b, by_kind)
+    solve(vs, cons)
+    for _, b in built:
+        b.vars = vs
+
+
+def _col(b: _Built, side: str, name: str) -> int | None:
+    """A column of ``side`` named as stored or as printed (the template's sums name printed words)."""
+    spec_cols = [c for c in b.seg.spec.columns if c.side == side] if not b.one_row else list(b.seg.spec.columns)
+    for i, c in enumerate(spec_cols):
+        if name in (c.name, c.printed):
+            return i
+    return None
+
+
+def _row_sums(b: _Built) -> list:
+    out = []
+    for total, parts in b.seg.spec.sums:
+        for r in b.rows:
+            t = _col(b, r.side, total)
+            ps = [_col(b, r.side, p) for p in parts]
+            if t is None or any(p is None for p in ps):
+                continue
+            out.append(RowSum(r.var, t, tuple(p for p in ps if p is not None)))
+    return out
+
+
+def _tree_sums(b: _Built) -> list:
+    """Parents = Σ children (by code, or 一、 = Σ 1. 2. …) and the total row = Σ the top rows."""
+    out = []
+    if b.one_row:
+        return out
+    for side in dict.fromkeys(r.side for r in b.rows):
+        rows = [r for r in b.rows if r.side == side]
+        by_code = {r.code: r for r in rows if r.code}
+        kids: dict[str, list[_PRow]] = {}
+        for r in rows:
+            if r.code and len(r.code) > 3 and r.code[:-2] in by_code:
+                kids.setdefault(r.code[:-2], []).append(r)
+        for code, ch in kids.items():
+            out.append(TreeSum(by_code[code].var, tuple(c.var for c in ch)))
+        totals = [r for r in rows if is_total(label_of(r.name))]
+        if by_code:
+            tops = [r for r in rows if r.code and len(r.code) == 3]
+        else:
+            tops = [r for r in rows if TOP_ORDINAL_RE.match(r.name)]
+            parent = None
+            sub: dict[int, list[_PRow]] = {}
+            for r in rows:
+                if TOP_ORDINAL_RE.match(r.name):
+                    parent = r
+                elif SUB_ORDINAL_RE.match(r.name) and parent is not None:
+                    sub.setdefault(parent.var, []).append(r)
+            for pv, ch in sub.items():
+                out.append(TreeSum(pv, tuple(c.var for c in ch)))
+        for t in totals[:1]:
+            if tops:
+                out.append(TreeSum(t.var, tuple(r.var for r in tops)))
+    return out
+
+
+def _find_row(b: _Built, label: str) -> _PRow | None:
+    found = [r for r in b.rows if label_of(r.name) == label or r.name == label]
+    return found[0] if len(found) == 1 else None
+
+
+def _same(b: _Built, by_kind: dict[str, _Built]) -> list:
+    out = []
+    for s in b.seg.spec.same:
+        other = by_kind.get(s.other) if s.other else b
+        if other is None:
+            continue
+        ra, rb = _find_row(b, s.row), _find_row(other, s.other_row)
+        if ra is None or rb is None:
+            continue
+        ca, cb = _col(b, ra.side, s.column), _col(other, rb.side, s.other_column)
+        if ca is None or cb is None:
+            continue
+        out.append(Equal(ra.var, ca, rb.var, cb))
+    return out
+
+
+def _to_wan(raw: str, unit: str) -> float | None:
+    f = factor(unit)
+    if f is None or is_dash(raw):
+        return None
+    s = raw.replace(",", "").replace("，", "")
+    if s[:1] in "−－":
+        s = "-" + s[1:]
+    try:
+        d = Decimal(s)
+    except ArithmeticError:
+        return None
+    return float(d * Decimal(str(f))) if f >= 1 else float(d / Decimal(round(1 / f)))
+
+
+def _rows_of(b: _Built) -> list[Row]:
+    out: list[Row] = []
+    if b.one_row:
+        return _one_row_rows(b)
+    offsets: dict[str, int] = {}
+    pos = 0
+    for side, _ in b.columns:
+        offsets.setdefault(side, pos)
+        pos += 1
+    names_by_code: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for seq, r in enumerate(b.rows, 1):
+        group = groups.get(r.side, "")
+        var = b.vars[r.var]
+        placement, proven = settled(var)
+        cols = b.side_columns(r.side)
+        cells = []
+        for i, cname in enumerate(cols):
+            fig = ""
+            if placement is not None and i in placement:
+                fig = r.figures[placement.index(i)]
+            sure = proven[i] if i < len(proven) else False
+            value = _to_wan(fig, b.unit) if fig and sure else None
+            cells.append(Cell(offsets[r.side] + i, cname, r.side, fig, value, r.line.no, 0 if sure else 1))
+        label = label_of(r.name) if r.name else ""
+        code = r.code
+        classification = level = parent = None
+        group_name = ""
+        if code:
+            classification = "功能分类" if code[0] == "2" else "经济分类" if code[0] == "3" else None
+            level = {3: 1, 5: 2, 7: 3}.get(len(code))
+            parent = code[:-2] if len(code) > 3 else None
+            group_name = names_by_code.get(parent, "") if parent else ""
+            names_by_code[code] = label
+        elif QIZHONG_RE.match(r.name) or SUB_ORDINAL_RE.match(r.name):
+            group_name = group
+        else:
+            groups[r.side] = label
+        out.append(Row(seq, "", r.side if b.kind in ("收支总表", "财政拨款收支总表") else "", code, r.name, label,
+                       group_name, classification, level, parent, is_total(label), r.line.no, tuple(cells),
+                       r.line.page))
+    return out
+
+
+def _one_row_rows(b: _Built) -> list[Row]:
+    """A one-row table is stored the way the template prints such figures elsewhere: one row per
+    column (合计, 因公出国（境）费 …), each with its 预算数; a column that is a sum's part belongs to
+    the sum's row (购置费 → 公务用车购置及运行费)."""
+    spec = b.seg.spec
+    if not b.rows:
+        return []
+    r = b.rows[0]
+    placement, proven = settled(b.vars[r.var])
+    parent_of: dict[str, str] = {}
+    for total, parts in spec.sums:
+        t = next((c for c in spec.columns if total in (c.printed, c.name)), None)
+        if t is None or t.name == "合计":
+            continue
+        for p in parts:
+            parent_of[p] = t.name
+    out = []
+    for i, c in enumerate(spec.columns):
+        fig = r.figures[placement.index(i)] if placement is not None and i in placement else ""
+        sure = proven[i] if i < len(proven) else False
+        value = _to_wan(fig, b.unit) if fig and sure else None
+        cell = Cell(0, "预算数", "", fig, value, r.line.no, 0 if sure else 1)
+        group = parent_of.get(c.printed, parent_of.get(c.name, ""))
+        out.append(Row(i + 1, "", "", None, c.name, c.name, group, None, None, None,
+                       1 if c.name == "合计" else 0, r.line.no, (cell,), r.line.page))
+    return out
+
+
+# ---------------------------------------------------------------- 绩效目标 (申报表 layout)
+
+LEVEL2_TO_1 = (("满意度", "满意度指标"), ("效益", "效益指标"), ("影响", "效益指标"), ("成本", "成本指标"),
+               ("数量", "产出指标"), ("质量", "产出指标"), ("时效", "产出指标"))
+LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
+VALUE_TOKEN_RE = re.compile(r"^(?:[≥≤><=＝]|不低于|不少于|不高于|不超过)?\s*[\d.]+\s*\S{0,6}$|^\S{1,4}$")
+
+
+def _indicators(seg: _Segment, warnings: list[ParseWarning]) -> tuple[str, list[Indicator]]:
+    """The project (``项目名称 X 项目性质``) and the indicator rows under ``一级指标 二级指标 三级指标``.
+    A row's 三级指标 and 指标值 are its own line's; its 二级指标 only when the line prints one (a
+    merged cell is printed on one of the rows it spans, so it is never inherited by guess); the 一级
+    follows from the 二级 (数量/质量/时效 → 产出指标, …)."""
+    project = ""
+    inds: list[Indicator] = []
+    in_ind = False
+    top = ""
+    for ln in seg.data:
+        s = ln.text.strip()
+        toks = s.split()
+        if not project and toks[:1] == ["项目名称"]:
+            rest = toks[1:]
+            stop = rest.index("项目性质") if "项目性质" in rest else len(rest)
+            project = "".join(rest[:stop])
+            continue
+        if "一级指标" in s and "三级指标" in s:
+            in_ind = True
+            continue
+        if not in_ind:
+            continue
+        if len(toks) == 1 and not VALUE_TOKEN_RE.match(toks[0]) or (len(toks) == 1 and toks[0] in ("绩效", "指标")):
+            word = toks[0]
+            if word == "绩效":
+                continue
+            if inds and top and word.endswith(("指标", "标")) and not inds[-1].level2:
+                inds[-1] = replace(inds[-1], level2=top + word, level1=inds[-1].level1 or _level1(top + word))
+                top = ""
+                continue
+            if word in ("指标", "标"):
+                continue
+            top = word if word not in LEVEL1 else ""
+            continue
+        if len(toks) < 2:
+            continue
+        value = toks[-1]
+        words = toks[:-1]
+        l1 = l2 = ""
+        level3 = words[-1]
+        for w in words[:-1]:  # the level cells printed on this line (a wrapped fragment is dropped)
+            if w in LEVEL1:
+                l1 = w
+            elif w.endswith("指标"):
+                l2 = w
+        comp, number, unit = parse_value(value)
+        l1 = l1 or (_level1(l2) if l2 else "")
+        inds.append(Indicator(len(inds) + 1, project, l1, l2, level3, "", value, comp, number, unit, "", ln.no))
+        if l2:
+            top = ""
+    return project, inds
+
+
+PROJECT_HEADING_RE = re.compile(r"^(.+?)(?:项目)?(?:经费)?情况说明$")
+
+
+def _project_of_heading(heads: list[tuple[Heading, int]], line: int) -> str:
+    """The project a 申报表 is about when its own 项目名称 cell was lost: the heading of the 项目经费
+    情况说明 section it follows (``兰溪路-真南路下立交工程项目经费情况说明``)."""
+    for h, _ in reversed(heads):
+        if h.line >= line or numbering(h.text):
+            continue
+        m = PROJECT_HEADING_RE.match(h.text.replace(" ", ""))
+        return m.group(1) if m and "项目" in h.text and len(m.group(1)) >= 3 else ""
+    return ""
+
+
+def _level1(level2: str) -> str:
+    return next((l1 for w, l1 in LEVEL2_TO_1 if w in level2), "")
+
+
+def parse_page_text(text: str, file: str, name: str | None = None, source_path: str | None = None,
+                    sha256: str | None = None) -> Document:
+    """A page-text file's decoded text (pages split by ``\\f``) → Document."""
+    return parse_pages(split_pages(text), file, name, source_path, sha256)
