@@ -5,7 +5,7 @@ document (the narrative, indicator and glossary searches walk their documents in
 resolver narrows it to the few documents this index ranks first (``settings.MAX_SCAN_UNITS``), so
 the cost of a question grows with what it finds, not with the store.
 
-The index is an SQLite FTS5 table, ``search``: one row per document (``rowid`` = ``documents.id``)
+The index is an SQLite FTS5 table, ``search_fts``: one row per document (``rowid`` = ``documents.id``)
 holding the distinct character bigrams of everything a question may search — the narrative, table
 titles and notes, 绩效 goals and indicators, row and project names, the glossary, the facts. FTS5's
 own tokenizers do not suit Chinese (unicode61 reads a whole run of characters as one word, trigram
@@ -20,7 +20,7 @@ import re
 import sqlite3
 from typing import Iterable, Sequence
 
-TABLE = "search"
+TABLE = "search_fts"
 CREATE = f"CREATE VIRTUAL TABLE IF NOT EXISTS [{TABLE}] USING fts5(grams, tokenize='unicode61')"
 
 # every two word characters (digits, Latin letters, CJK) in a row; punctuation and spaces cut words

@@ -133,8 +133,8 @@ def test_the_search_index_follows_reingest(tmp_path: Path, gongan_doc: Path, czj
     build_store([gongan_doc], db, quiet=True)  # replaces the document: one index row per document still
     conn = sqlite3.connect(db)
     ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
-    assert [r[0] for r in conn.execute("SELECT rowid FROM search ORDER BY rowid")] == ids
-    hits = [r[0] for r in conn.execute("SELECT rowid FROM search WHERE search MATCH '\"电费\" AND \"设备\"'")]
+    assert [r[0] for r in conn.execute("SELECT rowid FROM search_fts ORDER BY rowid")] == ids
+    hits = [r[0] for r in conn.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH '\"电费\" AND \"设备\"'")]
     gongan = conn.execute("SELECT id FROM documents WHERE unit_name LIKE '%公安%'").fetchone()[0]
     assert gongan in hits
 
@@ -144,7 +144,7 @@ def test_a_store_without_the_index_still_answers(tmp_path: Path, gongan_doc: Pat
     db = tmp_path / "old.db"
     build_store([gongan_doc, czj_doc], db, quiet=True)
     with sqlite3.connect(db) as conn:
-        conn.execute("DROP TABLE search")  # a store written before the index
+        conn.execute("DROP TABLE search_fts")  # a store written before the index
     monkeypatch.setenv("ASKBUDGET_MAX_SCAN_DOCUMENTS", "1")
     with Assistant(db) as a:
         assert a.ask("分局的电费多少").value == 95.0
