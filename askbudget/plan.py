@@ -154,8 +154,12 @@ class Planner:
         return ",".join("?" * n)
 
     def rows_where(self, where: str, params: Sequence[Any], docs: Sequence[int]) -> list[RowRef]:
-        # the documents through their tables (indexed by document_id), never a scan of every row in the store
-        sql = f"{ROW_SQL} WHERE {where} AND t.document_id IN ({self._in(len(docs))}) ORDER BY r.document_id, t.seq, r.seq"
+        # the documents' tables first (indexed by document_id), then their rows (by table_id): the work grows
+        # with the documents asked about, never with the store (CROSS JOIN keeps that order; left to itself
+        # SQLite starts from the label index, which holds that label in every unit of the store)
+        by_doc = ROW_SQL.replace("FROM rows r JOIN tables t ON t.id = r.table_id",
+                                 "FROM tables t CROSS JOIN rows r ON r.table_id = t.id")
+        sql = f"{by_doc} WHERE {where} AND t.document_id IN ({self._in(len(docs))}) ORDER BY r.document_id, t.seq, r.seq"
         return [RowRef(*tuple(r)) for r in self.q(sql, list(params) + list(docs))]
 
     def cells(self, row_id: int) -> list[CellVal]:
@@ -543,6 +547,15 @@ class Resolver(Planner):
 
     def _short_unit(self, doc: int) -> str:
         """The shortest name that means this unit alone (第7分局 when a thousand units are 公安分局)."""
+        memo = getattr(self.v, "_short_units", None)
+        if memo is None:
+            memo = self.v._short_units = {}  # type: ignore[attr-defined]
+        if doc in memo:
+            return memo[doc]
+        memo[doc] = name = self._own_name(doc)
+        return name
+
+    def _own_name(self, doc: int) -> str:
         d = self.docs[doc]
         own = [k for k in d.keys if {t for kind, t in self.v.words.get(k, ()) if kind == "unit"} == {d.unit_name}]
         if own and own[0] == (d.keys[0] if d.keys else ""):
