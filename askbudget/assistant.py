@@ -84,7 +84,7 @@ class Assistant:
         if fp is None:
             import hashlib
 
-            ids = ";".join(f"{d.id}:{d.unit_code}:{d.year}:{d.unit_name}" for d in self.vocab.docs)
+            ids = ";".join(f"{d.id}:{d.unit_code}:{d.year}:{d.kind}:{d.unit_name}" for d in self.vocab.docs)
             fp = self._fp = hashlib.sha1(ids.encode("utf-8")).hexdigest()[:12]
         return fp
 

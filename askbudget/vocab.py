@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import lazyre
+from .errors import LexiconError
 from .lexicon import load as load_lexicon
 from .normalize import normalize
 
@@ -34,9 +35,31 @@ _PUNCT = str.maketrans({"“": "", "”": "", "\"": "", "‘": "", "’": "", "'
 
 @functools.lru_cache(maxsize=65536)
 def norm(text: str) -> str:
-    """Normalise text the same way for questions and store names (NFKC, 繁→简, no spaces/quotes)."""
+    """Normalise text the same way for questions and store names (NFKC, 繁→简, no spaces/quotes, variant
+    spellings of words as lexicon/variants.tsv writes them: 其它 → 其他, 租凭 → 租赁)."""
     text = normalize(text).translate(_PUNCT)
-    return re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+", "", text)
+    rx, table = _variants()
+    return rx.sub(lambda m: table[m.group(0)], text) if rx is not None else text
+
+
+@functools.lru_cache(maxsize=1)
+def _variants() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """lexicon/variants.tsv as one regex (longest variant first) and variant -> standard."""
+    from .lexicon import read_tsv
+
+    table: dict[str, str] = {}
+    for lineno, r in read_tsv(VARIANTS_FILE, ("variant", "standard")):
+        v, std = normalize(r["variant"]), normalize(r["standard"])
+        if v == std or v in table:
+            raise LexiconError(VARIANTS_FILE, lineno, f"{r['variant']!r} is listed twice or equals its standard")
+        table[v] = std
+    if not table:
+        return None, {}
+    return re.compile("|".join(re.escape(v) for v in sorted(table, key=len, reverse=True))), table
+
+
+VARIANTS_FILE = "variants.tsv"
 
 
 @functools.lru_cache(maxsize=65536)
@@ -55,6 +78,7 @@ class Terms:
     """lexicon/terms.tsv, grouped by kind (keys are matching keys)."""
 
     by_kind: dict[str, dict[str, str]]
+    circumfixes: tuple[tuple[str, str, str, str], ...] = ()  # (opener, closer, word, operator): 除…以外
 
     def get(self, kind: str) -> dict[str, str]:
         return self.by_kind.get(kind, {})
@@ -64,7 +88,7 @@ class Terms:
 def load_terms(directory: str | None = None) -> Terms:
     from .lexicon import read_tsv
 
-    from .operators import OPERATORS, load_operators
+    from .operators import OPERATORS, circumfixes, load_operators
 
     rows = read_tsv("terms.tsv", ("kind", "term", "value"), optional=("value",), directory=directory)
     by_kind: dict[str, dict[str, str]] = {}
@@ -77,12 +101,12 @@ def load_terms(directory: str | None = None) -> Terms:
         by_kind.setdefault("op", {})[k] = op
         if OPERATORS[op][1]:
             by_kind.setdefault("cue", {})[k] = OPERATORS[op][1]
-    return Terms(by_kind)
+    return Terms(by_kind, circumfixes(directory))
 
 
 # kinds of terms.tsv that carry no subject, kept apart so the lexicon says what each word is
 # (politeness, greetings, emphasis, asides, the people of a unit): all read as fillers
-FILLER_CLASSES = ("polite", "greet", "emph", "aside", "people")
+FILLER_CLASSES = ("polite", "greet", "emph", "aside", "people", "narrate", "deixis", "restate")
 
 
 # ---------------------------------------------------------------- the store's names
@@ -97,6 +121,7 @@ class DocInfo:
     money_unit: str
     keys: tuple[str, ...]  # how a question may name this unit (财政局, 分局, 公安局)
     unit_code: str = ""  # 122001: a question may name the unit by its code
+    kind: str = "预算"  # 预算 (budget) or 决算 (final accounts): documents.kind
 
 
 _ORG_SUFFIX = lazyre.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
@@ -331,9 +356,15 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     """Read the store's names (a handful of queries) and merge them with the lexicon."""
     terms = load_terms()
     docs = []
-    for r in _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code FROM documents ORDER BY year, id"):
+    try:
+        rows = _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code, kind FROM documents ORDER BY year, id")
+    except sqlite3.OperationalError:  # a store written before documents.kind: every document is a 预算
+        rows = _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code, '预算' AS kind FROM documents "
+                        "ORDER BY year, id")
+    for r in rows:
         docs.append(DocInfo(r["id"], r["name"] or "", r["unit_name"] or "", int(r["year"] or 0),
-                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or "", terms.get("orgshort")), str(r["unit_code"] or "")))
+                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or "", terms.get("orgshort")),
+                            str(r["unit_code"] or ""), r["kind"] or "预算"))
     years = tuple(sorted({d.year for d in docs}))
     v = Vocab(terms=terms, docs=docs, words={}, labels={}, codes={}, std_names={}, projects={},
               items={}, glossary={}, statement_subjects={},
@@ -342,6 +373,13 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     for kind, entries in terms.by_kind.items():
         for k, val in entries.items():
             v.add(k, kind, val)
+    # the 决算 template's table titles name their table, and a 决算 (lexicon/final_template.tsv)
+    from .final_template import load as load_final
+
+    for t in load_final().tables:
+        for title in {t.title, "".join(t.must)}:
+            v.add(title, "table", t.kind)
+            v.add(title, "dockind", "决算")
     # standard subjects and synonyms (a bad lexicon line fails loudly: LexiconError)
     lex = load_lexicon()
     for s in lex.subjects:
@@ -406,7 +444,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
                 v.add(k, "gloss", term)
     for r in _q(conn, "SELECT DISTINCT subject FROM statements WHERE subject IS NOT NULL AND subject != ''"):
         k = key(r["subject"])
-        if 2 <= len(k) <= 20:
+        if 2 <= len(k) <= 20 and not _KIND_ONLY.fullmatch(k):
             v.statement_subjects[k] = r["subject"]
             v.add(k, "stmt", r["subject"])
             short = re.sub(r"(总额|金额|合计|总计)$", "", k)
@@ -447,6 +485,9 @@ def split_glossary(term: str, definition: str) -> list[tuple[str, str]]:
             out.append((re.sub(r"[*“”\"]", "", m.group(1)).strip(), m.group(2).strip()))
     return out
 
+
+# "年初预算为…，支出决算为…" (the 决算 template): a statement whose subject is only a kind word names no subject
+_KIND_ONLY = re.compile(r"(?:当年|年初|本年|调整)?(?:支出)?(?:预算|决算)数?")
 
 _CACHE: dict[tuple[str, int, int], Vocab] = {}
 _CACHE_LOCK = threading.Lock()

@@ -1001,7 +1001,8 @@ OPENAPI: dict[str, Any] = {
                                  "status": {"type": "integer"}}},
         "Citation": {"type": "object", "properties": {
             "document": {"type": "string"}, "unit": {"type": "string"}, "year": {"type": "integer", "nullable": True},
-            "table": {"type": "string"}, "row": {"type": "string"}, "column": {"type": "string"}}},
+            "table": {"type": "string"}, "row": {"type": "string"}, "column": {"type": "string"},
+            "kind": {"type": "string", "enum": ["预算", "决算"]}}},
         "Item": {"type": "object", "properties": {
             "label": {"type": "string"}, "value": {"type": "number", "nullable": True}, "unit": {"type": "string"},
             "share": {"type": "number", "nullable": True}}},
