@@ -31,11 +31,11 @@ from typing import Callable, Sequence
 
 from ..errors import IngestError
 from .model import Cell, Document, Indicator, ParseWarning, Row, Statement, Table
-from .narrative import numbering, read_narrative
+from .narrative import Paragraph, numbering, read_narrative
 from .performance import parse_value
 from .placement import Equal, RowSum, TreeSum, Var, doubt, new_var, scale_of, settled, solve, to_int
 from .reader import MONEY_UNIT_IN_LINE_RE, NUMBER_RE, PLAIN_HEADING_RE, Heading, is_dash, join_wrapped
-from .statements import extract
+from .statements import against_year_before, extract, extract_final
 from .subjects import ORDINAL_RE, QIZHONG_RE, is_total, label_of
 from .templates import NARRATIVE, Family, TableSpec, families, squash
 from .units import STORE_UNIT, factor, is_money_word
@@ -153,6 +153,9 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     sections = tuple(replace(s, page=page_of.get(s.line)) for s in nar.sections)
     gloss = {s.seq for s in sections if "名词解释" in s.heading}
     statements = extract(list(nar.paragraphs), year, unit_name, gloss)
+    if fam.doc_kind == "决算":
+        statements = against_year_before(statements, year) + \
+            extract_final([(s.seq, Paragraph(s.line, s.text)) for s in sections], year, gloss)
     known = _known_names(segments, fam) if fam.header_words else {}
     tables: list[Table] = []
     built: list[tuple[_Segment, _Built]] = []
@@ -171,14 +174,15 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
         raise IngestError(file, None, f"no table of template {fam.name} was found (a title such as "
                                       f"{fam.tables[0].title or fam.tables[0].kind} followed by its rows; a "
                                       "table of contents is not one); nothing was written")
-    missing = tuple(t.kind for t in fam.tables if t.kind not in found_kinds and not t.optional)
+    lacking = [t for t in fam.tables if t.kind not in found_kinds and not t.optional]
+    missing, missing_titles = tuple(t.kind for t in lacking), tuple(t.title or t.kind for t in lacking)
     data = "\f".join(pages).encode("utf-8")
     return Document(
         name=name or file, source_path=source_path or file,
         sha256=sha256 or hashlib.sha256(data).hexdigest(), unit_code="", unit_name=unit_name, year=year,
         money_unit=STORE_UNIT, n_lines=len(lines), tables=tuple(tables), sections=sections,
         statements=tuple(statements), facts=nar.facts, glossary=nar.glossary, warnings=tuple(warnings),
-        kind=fam.doc_kind, family=fam.name, n_pages=len(pages), missing=missing)
+        kind=fam.doc_kind, family=fam.name, n_pages=len(pages), missing=missing, missing_titles=missing_titles)
 
 
 def _title(lines: list[PLine]) -> str:

@@ -20,7 +20,8 @@ from ..store import INDEXES, SCHEMA, SCHEMA_VERSION
 from ..errors import IngestError
 from .model import Document
 
-CHILD_TABLES = ("checks", "glossary", "facts", "statements", "sections", "indicators", "cells", "rows", "tables")
+CHILD_TABLES = ("checks", "glossary", "facts", "statements", "sections", "indicators", "missing_tables", "cells",
+                "rows", "tables")
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -84,7 +85,7 @@ def _old_ids(conn: sqlite3.Connection, doc_id: int) -> dict[str, list[int]]:
         out["rows"] += [r[0] for r in conn.execute("SELECT id FROM rows WHERE table_id = ? ORDER BY id", (tid,))]
     for rid in out["rows"]:
         out["cells"] += [r[0] for r in conn.execute("SELECT id FROM cells WHERE row_id = ? ORDER BY id", (rid,))]
-    for t in ("checks", "glossary", "facts", "statements", "sections", "indicators"):
+    for t in ("checks", "glossary", "facts", "statements", "sections", "indicators", "missing_tables"):
         out[t] = [r[0] for r in conn.execute(f"SELECT id FROM [{t}] WHERE document_id = ? ORDER BY id", (doc_id,))]
     for t in out:
         out[t].sort()
@@ -204,8 +205,13 @@ def write_documents(conn: sqlite3.Connection, docs: list[Document],
             {"id": ids("statements"), "document_id": doc_id, "section_id": sec_id.get(st.section_seq),
              "subject": st.subject, "value": st.value, "unit": st.unit, "year": st.year,
              "change_dir": st.change_dir, "change": st.change, "change_pct": st.change_pct,
-             "base_year": st.base_year, "base_value": st.base_value, "sentence": st.sentence, "line": st.line}
+             "base_year": st.base_year, "base_value": st.base_value, "sentence": st.sentence, "line": st.line,
+             "basis": st.basis, "completion_pct": st.completion_pct, "reason": st.reason}
             for st in doc.statements])
+        titles = doc.missing_titles or doc.missing
+        _insert(conn, "missing_tables", [
+            {"id": ids("missing_tables"), "document_id": doc_id, "kind": k, "title": title}
+            for k, title in zip(doc.missing, titles)])
         _insert(conn, "facts", [
             {"id": ids("facts"), "document_id": doc_id, "key": f.key, "value": f.value,
              "section": f.section, "line": f.line} for f in doc.facts])
