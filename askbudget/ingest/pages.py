@@ -371,7 +371,7 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         if cur.spec.layout == "indicators":
             cur.data.append(ln)
             continue
-        ignore = frozenset(vocab)
+        ignore = frozenset(vocab) if cur.spec.layout in ("subjects", "pairs") else frozenset()
         if not data_started and not _is_row(s, ignore) and \
                 not (cur.spec.layout == "two-sided" and TOP_ORDINAL_RE.match(s)) and \
                 (not vocab or cur.spec.layout not in ("subjects", "pairs") or _header_like(s, vocab)):
@@ -399,6 +399,9 @@ def _continues(cur: _Segment, ln: PLine, header_keys: set[str], nxt: str = "", v
         return True
     if cur.spec.layout == "indicators":
         return not _is_heading(ln)
+    if cur.spec.layout == "two-sided" and not cur.note and TOP_ORDINAL_RE.match(s) and not SENTENCE_RE.search(s) \
+            and len(squash(s)) <= 30 and cur.data:
+        return True  # an item without a figure, on a page the table goes on to (no 注 under it yet)
     if vocab and cur.spec.layout in ("subjects", "pairs") and not _is_row(s) and _is_row(nxt) \
             and not SENTENCE_RE.search(s) and numbering(s) is None and not _header_like(s, vocab) \
             and len(squash(s)) <= 20:
@@ -562,7 +565,7 @@ def _cells_of(ln: PLine) -> tuple[list[str], bool]:
     return tokens(ln.text), False
 
 
-def _clean_tokens(toks: list[str], vocab: frozenset[str]) -> list[str]:
+def _clean_tokens(toks: list[str], vocab: frozenset[str], totals: bool = True) -> list[str]:
     """A row's tokens without the header words printed on its line: ``类 款 项 合计 …`` → ``合计 …``;
     ``合计 0 2002.80 合计 基本支出 项目支出 0`` → ``合计 0 2002.80 0``."""
     if not vocab:
@@ -571,7 +574,7 @@ def _clean_tokens(toks: list[str], vocab: frozenset[str]) -> list[str]:
     while len(out) > 1 and out[0] in ("类", "款", "项") and not is_figure(out[0]):
         out.pop(0)
     first = next((i for i, t in enumerate(out) if is_figure(t)), len(out))
-    return out[:first] + [t for t in out[first:] if is_figure(t) or (t not in vocab and not is_total(t))]
+    return out[:first] + [t for t in out[first:] if is_figure(t) or (t not in vocab and not (totals and is_total(t)))]
 
 
 @dataclass
@@ -679,9 +682,17 @@ def _resolve_fragments(pieces: list[_Piece], known: dict[str, set[str]], warning
         i = j + 1
     for p in pieces:
         r = p.row
-        if r is None or not r.code or r.code not in known or any(_same_name(r.name, w) for w in known[r.code]):
+        if r is None or not r.code or r.code not in known:
             continue
         names = sorted(known[r.code], key=len, reverse=True)
+        if any(_same_name(r.name, w) for w in known[r.code]):
+            longer = [w for w in names if len(_name_key(w)) > len(_name_key(r.name))
+                      and _name_key(w).startswith(_name_key(r.name))]
+            if longer:  # a name the cell clipped (机关事业单位基本养老保险 for …保险缴费支出)
+                warnings.append(ParseWarning(r.line.no, f"{title}: {r.code} printed as {r.name!r}; named "
+                                                        f"{longer[0]!r} as the code is elsewhere"))
+                r.name = longer[0]
+            continue
         clean = [w for w in names if not r.name or _name_key(w).startswith(_name_key(r.name)) or _garbled(r.name, w)]
         if clean:
             warnings.append(ParseWarning(r.line.no, f"{title}: {r.code} printed as {r.name or '(no name)'!r}; "
@@ -1191,7 +1202,7 @@ def _pairs_rows(seg: _Segment, warnings: list[ParseWarning], title: str, vocab: 
     one below it (its head); two fragments on a line are one per column."""
     entries: list[tuple[PLine, list[tuple[str | None, str, list[str]]], list[str]]] = []
     for ln in seg.data:
-        toks = _clean_tokens(tokens(ln.text), vocab)
+        toks = _clean_tokens(tokens(ln.text), vocab, totals=False)
         items: list[tuple[str | None, list[str], list[str]]] = []  # (code, name tokens, figures)
         lead: list[str] = []
         k = 0

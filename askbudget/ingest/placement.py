@@ -339,12 +339,15 @@ def doubt(vs: list[Var], constraints: Sequence[Constraint], broken: Sequence[Con
     their doubt. ``hints`` (variables standing for a figure the narrative states) narrow placements
     but neither doubt nor confirm a table's figure."""
     bad: set[tuple[int, int]] = set()
+    own_sum_broken = {c.var for c in broken if isinstance(c, RowSum)}
     for c in broken:
         if isinstance(c, RowSum):
             bad |= {(c.var, k) for k in (*c.left, *c.parts)}
         elif isinstance(c, TreeSum):
+            # a row whose own parts do not add up is the culprit of a parent ≠ Σ children it is in
+            culprits = [i for i in _ids(c) if i in own_sum_broken] or list(_ids(c))
             for col in _failing_columns(vs, c):
-                bad |= {(i, col) for i in _ids(c)}
+                bad |= {(i, col) for i in culprits}
         elif c.a not in hints and c.b not in hints:
             bad |= {(c.a, c.a_col), (c.b, c.b_col)}
     if not bad:
