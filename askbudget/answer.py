@@ -19,13 +19,16 @@ class Citation:
     row: str = ""
     column: str = ""
     page: int | None = None  # the page it is printed on; None where the source has no pages
+    kind: str = "预算"  # the document's kind: 预算 (budget) or 决算 (final accounts)
 
     def to_dict(self) -> dict[str, Any]:
         return {"document": self.document, "unit": self.unit, "year": self.year,
-                "table": self.table, "row": self.row, "column": self.column, "page": self.page}
+                "table": self.table, "row": self.row, "column": self.column, "page": self.page,
+                "kind": self.kind}
 
     def label(self) -> str:
-        parts = [self.table]
+        # a 决算 figure is never mistaken for a budget one: the label names the kind when the title does not
+        parts = [self.table if self.kind != "决算" or "决算" in self.table else f"{self.table}（{self.year}年决算）"]
         if self.row:
             parts.append(self.row)
         if self.column:

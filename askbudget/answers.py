@@ -9,8 +9,10 @@ import logging
 import re
 from dataclasses import replace
 
+from . import lazyre
 from .answer import Answer, Citation, Item
 from .arith import ArithmeticMixin
+from .execution import ExecutionMixin
 from .indicators import IndicatorMixin
 from .lists import ListMixin
 from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin
@@ -23,17 +25,17 @@ from .yoy import YoyMixin
 log = logging.getLogger("askbudget")
 
 # "两者合计呢": a follow-up about the previous two figures
-_PAIR = re.compile(r"两者|二者|两项|它们|这两|两个数|两年")
+_PAIR = lazyre.compile(r"两者|二者|两项|它们|这两|两个数|两年")
 
 
 _TEXT_COLUMNS = frozenset({"采购物品名称", "目录序号", "政府采购目录序号", "计量单位"})
 
 
-_ASKS_WHO = re.compile(r"(发给|给了?|发放给|用于|补助给|奖励给?)谁|谁(来)?(领|拿|得|享受)|哪些人|什么人|哪些学生")
-_WHICH_FUNDS = re.compile(r"什么资金|哪类资金|哪种资金|资金来源|什么钱|哪来的钱|钱从哪")
+_ASKS_WHO = lazyre.compile(r"(发给|给了?|发放给|用于|补助给|奖励给?)谁|谁(来)?(领|拿|得|享受)|哪些人|什么人|哪些学生")
+_WHICH_FUNDS = lazyre.compile(r"什么资金|哪类资金|哪种资金|资金来源|什么钱|哪来的钱|钱从哪")
 _FUND_COLUMNS = ("一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨", "单位资金", "财政拨款结转",
                  "非财政拨款结转结余")
-_WHICH_PROJECT = re.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
+_WHICH_PROJECT = lazyre.compile(r"(哪个|哪一个|哪项|什么)项目|项目名称")
 
 
 # what a refusal says is missing when the subject itself is in the store
@@ -45,10 +47,10 @@ _KIND_WORDS = {"sum": "合计", "diff": "差额", "share": "占比", "ratio": "�
                "glossary": "名词解释", "text": "文字说明", "fact": "机构情况", "each": "分别", "code_of": "科目编码"}
 
 
-_CHANGE_WORDS = re.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
+_CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
 
 
-class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
+class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
     """Turns one Intent (plus the conversation Context) into an Answer."""
 
     def answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
@@ -62,7 +64,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         """The answer to ``it``, checked against what the parser read: a span nobody read beside a subject,
         or an operator word the answer did not carry out, turns it into a refusal that says what the
         store has and what was not read (the conversation stays as it was)."""
-        ans, new_ctx = self._answer(it, ctx)
+        self.sql_log = []
+        ans, new_ctx = self.answer_of_kind(it, ctx)  # one kind (预算/决算) per unit-year: execution.py
         if ans.status != "answered":
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
         refusal = self._unread_refusal(it, ans) or self._operator_refusal(it, ans) or self._same_as_before(it, ans, ctx) \
@@ -94,7 +97,8 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
             parts.append(kind)
         cols = list(dict.fromkeys(c.column for c in ans.citations if c.column))
         if ans.status == "answered" and ans.value is not None and cols:
-            parts.append("、".join("预算数" if c in ("合计", "金额", "") else c for c in cols[:2]))
+            plain = "决算数" if {c.kind for c in ans.citations} == {"决算"} else "预算数"
+            parts.append("、".join(plain if c in ("合计", "金额", "", "决算数", "本年支出合计") else c for c in cols[:2]))
         if it.money_unit:
             parts.append(f"以{it.money_unit}计")
         years = list(dict.fromkeys(c.year for c in ans.citations if c.year))
@@ -243,7 +247,6 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
         return out - {0}
 
     def _answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
-        self.sql_log = []
         if it.what == "refuse":
             return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
         if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover:
@@ -305,11 +308,20 @@ class Answerer(IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMi
                           intent=it.describe()), ctx
         if ans.status == "answered":
             new_ctx.intent = it
-            return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), new_ctx
+            sql = self._turn_sql(ctx)
+            new_ctx.figs = [f if f.sql else replace(f, sql=sql) for f in new_ctx.figs]
+            return replace(ans, sql=sql, intent=it.describe()), new_ctx
         if ans.status == "ambiguous":
             ctx = Context(intent=ctx.intent, figs=ctx.figs, refs=ctx.refs, subject_keys=ctx.subject_keys,
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
+
+    def _turn_sql(self, ctx: Context) -> str:
+        """The SQL this turn ran; for an answer computed from the conversation's figures alone (两者合计呢),
+        the SQL those figures were read with."""
+        if self.sql_log:
+            return ";\n".join(dict.fromkeys(self.sql_log))
+        return ";\n".join(dict.fromkeys(q for f in ctx.figs for q in f.sql.split(";\n") if q))
 
     def _other_years_hint(self, it: Intent, ctx: Context) -> str:
         """A figure missing from the year asked but printed in another stored year of the same unit: say

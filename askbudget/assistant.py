@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from . import lazyre
 from .answer import Answer
 from .errors import AskBudgetError, QueryError
 from .parse import Intent, parse
@@ -27,7 +28,7 @@ from .vocab import vocab_for
 log = logging.getLogger("askbudget")
 
 _SNAPSHOT_VERSION = 1
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazyre.compile("[\ud800-\udfff]")
 
 
 class Assistant:
@@ -78,7 +79,7 @@ class Assistant:
         if fp is None:
             import hashlib
 
-            ids = ";".join(f"{d.id}:{d.unit_code}:{d.year}:{d.unit_name}" for d in self.vocab.docs)
+            ids = ";".join(f"{d.id}:{d.unit_code}:{d.year}:{d.kind}:{d.unit_name}" for d in self.vocab.docs)
             fp = self._fp = hashlib.sha1(ids.encode("utf-8")).hexdigest()[:12]
         return fp
 

@@ -9,6 +9,12 @@ Rules (``checks.rule``), each reported with its table, row and column:
                  人员经费 + 公用经费, 小计 + 上年结转, the fund columns of 政府采购)
     收支合计     a two-sided table: 本年合计 = Σ numbered items; 总计 = 本年合计 + 结转; 结转 = its items
     收入=支出    收入总计 = 支出总计
+    决算平衡     a 决算 (final accounts): a row that is the sum of other rows of its column, as the 决算
+                 template states it (lexicon/final_template.tsv `balance`: 总计 = 本年收入合计 + 使用非财政拨款
+                 结余 + 年初结转和结余; 人员经费合计 = 工资福利支出 + 对个人和家庭的补助; the 三公 parts); its
+                 row arithmetic (`sum`) is reported as 合计=Σ列
+    完成率       a 决算's narrative "年初预算为 B 万元，支出决算为 A 万元，完成年初预算的 N%": N = A ÷ B; a
+                 budget of 0 has no 完成率
     同数异表     the same figure printed in two tables (收入总表 vs 支出总表 by code, 收支总表 vs the
                  detail tables, 基本支出表 vs 一般公共预算财政拨款支出表, …)
     数量×单价    政府采购: 数量 × 单价 = 金额 (单价 is printed rounded to 0.01, so the tolerance is
@@ -19,7 +25,8 @@ Rules (``checks.rule``), each reported with its table, row and column:
                  tables are in 万元, a figure written in 元/亿元 is compared in 万元 to its own
                  precision; which table cells a subject names: lexicon/narrative_figures.tsv)
     包括=Σ明细   "X万元，包括：a万元、b万元…" — the parts add up to the whole
-    增减         a stated change agrees with itself: 减少5.92% of what (value + 3.40)?; 197 − 5 = 192
+    增减         a stated change agrees with itself: 减少5.92% of what (value + 3.40)?; 197 − 5 = 192; a
+                 change from a base of 0 has no percentage
     科室数       "设有 20 个科室所队：…" — the list has that many names
 
 Tolerance: sums must agree to the cent (|difference| < 0.005): the tables add printed figures, and
@@ -136,8 +143,9 @@ def _figure_columns(t: _Table) -> list[str]:
     return [c for c in dict.fromkeys(t.columns) if c not in NUMERIC_SKIP]
 
 
-def _subject_rules(t: _Table, out: _Out) -> None:
-    """Coded tables: 合计 = Σ 类; 类 = Σ 款; 款 = Σ 项."""
+def _subject_rules(t: _Table, out: _Out, final: bool = False) -> None:
+    """Coded tables: 合计 = Σ 类; 类 = Σ 款; 款 = Σ 项. (A 决算 table's other totals — 人员经费合计 — are
+    the template's balances, ``_final_rules``.)"""
     coded = [r for r in t.rows if r.code]
     if not coded:
         return
@@ -145,7 +153,7 @@ def _subject_rules(t: _Table, out: _Out) -> None:
     by_parent: dict[str | None, list[_Row]] = {}
     for r in coded:
         by_parent.setdefault(r.parent_code if r.level and r.level > 1 else None, []).append(r)
-    total = next((r for r in t.rows if r.is_total and not r.code), None)
+    total = next((r for r in t.rows if r.is_total and not r.code and (not final or r.label == "合计")), None)
     if total is not None and by_parent.get(None):
         kids = by_parent[None]
         for c in cols:
@@ -345,7 +353,15 @@ def _locate(tables: list[_Table], spec: tuple[str, str, str | None, str | None])
     return t, r, col
 
 
-def _same_figure_rules(tables: list[_Table], out: _Out) -> None:
+def _main(t: _Table) -> str:
+    """A table's total column: 合计, or (a 决算's 支出决算表) its first column, 本年支出合计."""
+    return "合计" if "合计" in t.columns or not t.columns else t.columns[0]
+
+
+def _same_figure_rules(tables: list[_Table], out: _Out, final: bool = False) -> None:
+    if final:
+        _final_same_figures(tables, out)
+        return
     for a_spec, b_spec in SAME_FIGURE:
         a, b = _locate(tables, a_spec), _locate(tables, b_spec)
         if a is None or b is None or (a[1] is None and b[1] is None):
@@ -395,6 +411,96 @@ def _same_figure_rules(tables: list[_Table], out: _Out) -> None:
                             f"{fin.title} · {r.label} · {col}")
 
 
+def _final_same_figures(tables: list[_Table], out: _Out) -> None:
+    """A 决算's figures printed twice: each 类 of 收入支出决算总表 in 支出决算表; each 类 of 财政拨款收入支出
+    决算总表 in the table of its fund. (收入决算表 and 支出决算表 differ by the 结转 and are not compared.)"""
+    exp = _find(tables, "支出总表")
+    summary = _find(tables, "收支总表")
+    if summary and exp and exp.rows:
+        by_label = {r.label: r for r in exp.rows if r.code and r.level == 1}
+        for r in summary.rows:
+            o = by_label.get(r.label) if r.side == "支出" else None
+            if o is not None:
+                v = next(iter(r.values.values()), None)
+                if not _close(v or 0.0, _v(o, _main(exp))):
+                    out.add("同数异表", exp.title, _row_name(o), _main(exp), v or 0.0, _v(o, _main(exp)),
+                            f"{summary.title} · {r.label}")
+    fin = _find(tables, "财政拨款收支总表")
+    for col, kind in FUND_TABLES.items():
+        detail = _find(tables, kind)
+        if fin is None or detail is None or not detail.rows:
+            continue
+        by_label = {r.label: r for r in detail.rows if r.code and r.level == 1}
+        for r in fin.rows:
+            o = by_label.get(r.label) if r.side == "支出" and not r.is_total else None
+            if o is not None and not _close(r.values.get(col) or 0.0, _v(o, _main(detail))):
+                out.add("同数异表", detail.title, _row_name(o), _main(detail), r.values.get(col) or 0.0,
+                        _v(o, _main(detail)), f"{fin.title} · {r.label} · {col}")
+
+
+def _final_row(t: _Table, side: str, label: str) -> _Row | None:
+    """A row of a 决算 table by the template's label: 总计 of a side is that side's 收入总计/支出总计."""
+    for r in t.rows:
+        if side and r.side != side:
+            continue
+        if r.label == label or (label == "总计" and r.label == f"{side}总计") or (r.name == label and r.is_total):
+            return r
+    return None
+
+
+def _final_rules(tables: list[_Table], out: _Out) -> None:
+    """The 决算 template's arithmetic (lexicon/final_template.tsv): each row's ``sum`` across its columns,
+    each ``balance`` of rows within a column. A mismatch another rule already reported is not repeated."""
+    from .final_template import load
+
+    seen = {(m.table_title, m.row, m.column) for m in out.items}
+    tpl = load()
+    for t in tables:
+        spec = tpl.spec(t.kind)
+        if spec is None or not t.rows:
+            continue
+        for eq in spec.sums:
+            for r in t.rows:
+                if not any(c in r.values for c in eq.left + eq.right):
+                    continue
+                left, right = sum(_v(r, c) for c in eq.left), sum(_v(r, c) for c in eq.right)
+                if not _close(left, right) and (t.title, _row_name(r), eq.left[0]) not in seen:
+                    out.add("合计=Σ列", t.title, _row_name(r), eq.left[0], right, left, str(eq))
+        for eq in spec.balances:
+            total = _final_row(t, eq.side, eq.left[0])
+            parts = [_final_row(t, eq.side, p) for p in eq.right]
+            if total is None or any(p is None for p in parts):
+                continue
+            for c in dict.fromkeys(c for c in total.values):
+                s = sum(_v(p, c) for p in parts if p is not None)
+                if not _close(s, _v(total, c)) and (t.title, _row_name(total), c) not in seen:
+                    out.add("决算平衡", t.title, _row_name(total), c, s, _v(total, c), str(eq))
+
+
+_COMPLETION_RE = re.compile(r"预算(?:数)?为\s*(\d[\d,]*(?:\.\d+)?)\s*万元[，,]\s*(?:当年)?(?:支出)?决算(?:数)?为\s*"
+                            r"(\d[\d,]*(?:\.\d+)?)\s*万元[，,]?\s*完成(?:年初)?预算(?:数)?的\s*(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def _completion_rules(conn: sqlite3.Connection, document_id: int, out: _Out) -> None:
+    """"年初预算为 B 万元，支出决算为 A 万元，完成年初预算的 N%": N agrees with A ÷ B (figures printed to
+    0.01, the percent to 0.01); a budget of 0 has no 完成率."""
+    for heading, text in conn.execute("SELECT heading, text FROM sections WHERE document_id = ? ORDER BY seq",
+                                      (document_id,)):
+        for m in _COMPLETION_RE.finditer(re.sub(r"\s+", "", text or "")):
+            b, a, pct = (float(x.replace(",", "")) for x in m.groups())
+            where = m.group(0)[:40]
+            if b < TOL:
+                out.add("完成率", "叙述", heading or "", "", 0.0, pct, "",
+                        f"the narrative states 完成 {pct:.2f}% of a budget of {b:.2f} 万元: a budget of 0 has no "
+                        f"完成率 (“{where}…”)")
+                continue
+            lo = (a - TOL) / (b + TOL) * 100
+            hi = (a + TOL) / (b - TOL) * 100 if b > TOL else float("inf")
+            if not (lo - 0.005 <= pct <= hi + 0.005):
+                out.add("完成率", "叙述", heading or "", "", a / b * 100, pct, "",
+                        f"the narrative states 完成 {pct:.2f}% but {a:.2f} / {b:.2f} is {a / b * 100:.2f}% (“{where}…”)")
+
+
 # ------------------------------------------------------------------ narrative rules
 
 NARRATIVE_FIGURES_FILE = "narrative_figures.tsv"
@@ -426,9 +532,10 @@ def narrative_figures(directory: str | None = None) -> dict[str, tuple[Spec, ...
 
 
 PRIMARY_COLUMNS = ("合计", "预算数", "金额", "价值")
+FINAL_PRIMARY = ("决算数", "合计", "本年支出合计", "本年收入合计", "金额")
 
 
-def _candidates(tables: list[_Table], subject: str) -> list[tuple[float, str]]:
+def _candidates(tables: list[_Table], subject: str, final: bool = False) -> list[tuple[float, str]]:
     """(value, where) of table figures that state the same subject."""
     out: list[tuple[float, str]] = []
     specs = narrative_figures().get(subject)
@@ -451,7 +558,8 @@ def _candidates(tables: list[_Table], subject: str) -> list[tuple[float, str]]:
             continue
         for r in t.rows:
             if r.label in names and not r.is_total:
-                col = next((c for c in PRIMARY_COLUMNS if c in r.values), next(iter(r.values), None))
+                col = next((c for c in (FINAL_PRIMARY if final else PRIMARY_COLUMNS) if c in r.values),
+                           next(iter(r.values), None))
                 if col is not None:
                     out.append((_v(r, col), f"{t.title} · {r.label} · {col}"))
     return out
@@ -462,7 +570,8 @@ def _candidates(tables: list[_Table], subject: str) -> list[tuple[float, str]]:
 ITEM_RE = re.compile(r"([^、，,；;：:]{1,40}?)\s*(?<![\d,.])(\d[\d,]{0,23}(?:\.\d{1,6})?)\s*万元")
 
 
-def _narrative_rules(conn: sqlite3.Connection, document_id: int, tables: list[_Table], out: _Out) -> None:
+def _narrative_rules(conn: sqlite3.Connection, document_id: int, tables: list[_Table], out: _Out,
+                     final: bool = False) -> None:
     year = conn.execute("SELECT year FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
     seen_sentences: set[str] = set()
     from .ingest.units import factor
@@ -478,7 +587,7 @@ def _narrative_rules(conn: sqlite3.Connection, document_id: int, tables: list[_T
         # the tables are in 万元 (docs/schema.md); a figure the text states in 元 or 亿元 is compared
         # in 万元, to the precision it was written with (0.01 亿元 = 100 万元)
         value, tol = value * f, TOL * max(f, 1.0)
-        cands = _candidates(tables, subject)
+        cands = _candidates(tables, subject, final)
         if cands and not any(abs(v - value) < tol + 1e-9 for v, _ in cands):
             v, where = cands[0]
             out.add("叙述≠表格", where.split(" · ")[0], subject, where.split(" · ")[-1], v, value, "",
@@ -518,6 +627,11 @@ def _change_rules(conn: sqlite3.Connection, document_id: int, year: int, out: _O
                         f"{change:.2f} (“{sentence[:40]}…”)")
         if pct is not None and current is not None:
             base = current - sign * change
+            if abs(base) < TOL and change >= TOL:
+                out.add("增减", "叙述", subject, "", 0.0, pct, "",
+                        f"the narrative states {subject} {cdir} {change:.2f} 万元 = {pct:.2f}% but the base is 0: "
+                        f"a change from 0 has no percentage (“{sentence[:40]}…”)")
+                continue
             if base <= 0.02:
                 continue
             lo = (change - 0.005) / (base + 0.01) * 100
@@ -561,16 +675,29 @@ def run_checks(conn: sqlite3.Connection, document_id: int | None = None) -> list
     for doc in ids:
         out = _Out(doc)
         tables = _load(conn, doc)
+        final = _kind(conn, doc) == "决算"
         for t in tables:
-            _subject_rules(t, out)
-            _class_rules(t, out)
-            _column_rules(t, out)
+            _subject_rules(t, out, final)
+            if not final:  # a 决算's 三公 parts and row sums are the template's (``_final_rules``)
+                _class_rules(t, out)
+                _column_rules(t, out)
             _two_sided_rules(t, out)
             _procurement_rules(t, out)
-        _same_figure_rules(tables, out)
-        _narrative_rules(conn, doc, tables, out)
+        _same_figure_rules(tables, out, final)
+        if final:
+            _final_rules(tables, out)
+            _completion_rules(conn, doc, out)
+        _narrative_rules(conn, doc, tables, out, final)
         found.extend(out.items)
     return found
+
+
+def _kind(conn: sqlite3.Connection, document_id: int) -> str:
+    try:
+        row = conn.execute("SELECT kind FROM documents WHERE id = ?", (document_id,)).fetchone()
+    except sqlite3.OperationalError:  # a store of the older schema: budgets only
+        return "预算"
+    return (row[0] if row else None) or "预算"
 
 
 def store_checks(conn: sqlite3.Connection, document_id: int, next_id: Callable[[str], int] | None = None) -> int:

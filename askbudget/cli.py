@@ -6,11 +6,14 @@ never a traceback. Heavy modules are imported inside the command that needs them
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
-from typing import Sequence
+from typing import Iterator, Sequence, TextIO
 
 from .errors import AskBudgetError
+from .safetext import clean
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,13 +46,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("repl", help="interactive questions with follow-ups")
     _db_arg(p)
 
+    p = sub.add_parser("eval", help="score the answers against a question bank (exit 1 on any wrong answer)")
+    p.add_argument("bank", metavar="BANK.jsonl", help="questions with expected answers (docs/eval.md)")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--docs", nargs="+", metavar="FILE", help="documents to ingest into a fresh temporary store")
+    src.add_argument("--db", metavar="PATH", help="an existing store to score instead")
+    p.add_argument("--fail", action="store_true", help="also print every question that is not ok, and why")
+    p.add_argument("--only", metavar="CAT", help="only the questions of this category (their cat field)")
+    p.add_argument("--json", metavar="FILE", help="write each question's outcome to FILE (JSON Lines)")
+
     p = sub.add_parser("serve", help="HTTP JSON API and help-desk chat widget")
     _db_arg(p)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000, help="TCP port (0: any free one; default 8000)")
     p.add_argument("--cors", metavar="ORIGINS", default="",
                    help="comma-separated origins allowed to call the API from a browser (default: none)")
     return ap
+
+
+def _port(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return n
 
 
 def _add_ask_args(p: argparse.ArgumentParser) -> None:
@@ -96,10 +118,21 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_help()
         return 2
+    if args.command == "repl" or (args.command == "ask" and not args.question):
+        return _run(args)  # the REPL cleans what it shows itself: its terminal UI is escape sequences
+    with _cleaned_output():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from .ingest import cli_ingest
 
         return cli_ingest(args.files, args.db, explain=args.explain)
+    if args.command == "eval":
+        from .evaluate import cli_eval
+
+        return cli_eval(args.bank, args.docs or [], args.db, failures=args.fail, only=args.only, json_out=args.json)
     if args.command == "check":
         from .check import cli_check
 
@@ -124,14 +157,66 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _guarded(fn, argv: Sequence[str] | None) -> int:
     try:
-        return fn(argv)
+        rc = fn(argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full disk shows here, not at exit
+        return rc
     except AskBudgetError as e:
-        print(f"error: {e}", file=sys.stderr)
+        _say(f"error: {e}")
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # `ask … | head`: the reader left; nothing to say
+        _drop_stdout()
         return 1
+    except OSError as e:  # the output cannot be written (/dev/full, a disk that filled up, a closed terminal)
+        _drop_stdout()
+        _say(f"error: cannot write the output: {e.strerror or e}")
+        return 1
+
+
+class _Cleaned:
+    """A text stream that passes everything written through ``safetext.clean``: text from a document or
+    a store never reaches the terminal as an escape sequence."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(clean(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _cleaned_output() -> Iterator[None]:
+    """stdout and stderr cleaned while a one-shot command runs (``ask``, ``check``, ``ingest``, ``serve``)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = _Cleaned(saved[0]) if saved[0] is not None else None  # type: ignore[assignment]
+    sys.stderr = _Cleaned(saved[1]) if saved[1] is not None else None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if stderr can take it."""
+    try:
+        print(clean(line), file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's flush at exit does not fail a second time."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -148,7 +233,8 @@ def ask_main(argv: Sequence[str] | None = None) -> None:
             from .repl import run_repl
 
             return run_repl(_store(args.db))
-        return _ask(args)
+        with _cleaned_output():
+            return _ask(args)
 
     raise SystemExit(_guarded(go, argv))
 

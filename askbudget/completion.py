@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from . import lazyre
 from .store import open_readonly
 
 # The kinds of completion, in the order they are offered when two match equally well.
@@ -23,7 +24,7 @@ KIND_LABELS: dict[str, str] = {
     "procurement": "采购", "asset": "资产", "term": "名词",
 }
 
-_WORD_TAIL = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff（）()·、]+$")
+_WORD_TAIL = lazyre.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff（）()·、]+$")
 _MAX_TAIL = 16
 
 
@@ -190,6 +191,12 @@ def _load(conn: sqlite3.Connection, commands: Iterable[str], with_initials: bool
         add(r["label"], "asset")
     for r in _q(conn, "SELECT DISTINCT term FROM glossary WHERE term != '' ORDER BY id"):
         add(r["term"], "term")
+    # the items the lexicon knows a table of the store to hold (公务接待费 in the 三公经费支出表), named
+    # even where the document prints that table empty: they are answered (0), so they complete too
+    held = {r["kind"] for r in _q(conn, "SELECT DISTINCT kind FROM tables")}
+    for text, kind in _table_items():
+        if kind in held:
+            add(text, "subject", kind)
 
     units = tuple(
         UnitYear(r["name"] or "", r["unit_code"] or "", r["unit_name"] or "", r["year"], r["money_unit"] or "")
@@ -197,6 +204,18 @@ def _load(conn: sqlite3.Connection, commands: Iterable[str], with_initials: bool
     )
     initials = tuple(_initials(e.text) if e.kind != "command" else "" for e in entries) if with_initials else ()
     return Vocabulary(tuple(entries), units, tuple(_examples(conn)), initials)
+
+
+def _table_items() -> list[tuple[str, str]]:
+    """(item, table kind) from lexicon/terms.tsv's ``belongs`` rows; none if the lexicon cannot be read."""
+    from .errors import LexiconError
+    from .lexicon import read_tsv
+
+    try:
+        rows = read_tsv("terms.tsv", ("kind", "term", "value"), optional=("value",))
+    except LexiconError:
+        return []
+    return [(r["term"], r["value"]) for _, r in rows if r["kind"] == "belongs" and r["value"]]
 
 
 def _first(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> str:

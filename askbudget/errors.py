@@ -4,7 +4,8 @@
      ├── IngestError               a document could not be read (file, line, reason)
      ├── StoreError                the store is missing, unreadable, or not an askbudget store
      ├── QueryError                a question could not be run (bad input, SQL time limit)
-     └── LexiconError              a lexicon data file has a bad line (file, line, reason)
+     ├── LexiconError              a lexicon data file has a bad line (file, line, reason)
+     └── BankError                 a question bank (askbudget eval) has a bad line (file, line, reason)
 
 The CLI maps them to a message on stderr and an exit status (0 ok, 1 failure, 2 usage);
 the HTTP API maps them to one JSON error shape ``{"ok": false, "error": ..., "status": ...}``.
@@ -42,3 +43,7 @@ class QueryError(AskBudgetError):
 
 class LexiconError(_LocatedError):
     """A lexicon data file is malformed at ``file``:``line``."""
+
+
+class BankError(_LocatedError):
+    """A question bank (``askbudget eval``) cannot be read at ``file``:``line``."""

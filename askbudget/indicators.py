@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from . import lazyre
 from .answer import Answer, Citation
 from .parse import Intent
 from .plan import _bigrams, _CLAUSE_SPLIT, Context, Fig, fmt, _QTY, Resolver, _STOP_BIGRAMS
@@ -242,15 +243,15 @@ class IndicatorMixin(Resolver):
                 Context(project=t["project"], doc=d.id, what="indicator"))
 
 
-_DURATION = re.compile(r"多久|多长时间|多少天|几天|多少小时|几个小时|几小时|多少个工作日|几个工作日")
-_TIME_WORDS = re.compile(r"时间|时限|时效|期限|日期|起止")
+_DURATION = lazyre.compile(r"多久|多长时间|多少天|几天|多少小时|几个小时|几小时|多少个工作日|几个工作日")
+_TIME_WORDS = lazyre.compile(r"时间|时限|时效|期限|日期|起止")
 
 
-_GENERIC_TAIL = re.compile(r"(?:建设项目|专项经费|项目经费|经费|费用|项目|专项|资金)$")
+_GENERIC_TAIL = lazyre.compile(r"(?:建设项目|专项经费|项目经费|经费|费用|项目|专项|资金)$")
 
 
-_COUNTED = re.compile(r"(?:多少|几)(?:个|名|位)?(?!个?百分)(?:学生|人|户|家|所|辆|台|套|次|天|间|栋|项|件|册|场|批|课时|平方米|米|公里|教室|学校)")
-_RATE_WORDS = re.compile(r"率|满意|百分|比例|比重|占比|几成|%")
+_COUNTED = lazyre.compile(r"(?:多少|几)(?:个|名|位)?(?!个?百分)(?:学生|人|户|家|所|辆|台|套|次|天|间|栋|项|件|册|场|批|课时|平方米|米|公里|教室|学校)")
+_RATE_WORDS = lazyre.compile(r"率|满意|百分|比例|比重|占比|几成|%")
 
 
 def _is_time(r: sqlite3.Row, strict: bool = False) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from . import lazyre
 from .answer import Answer, Citation, Item
 from .parse import Intent
 from .plan import _bigrams, Context, fmt, _lcs, _REASON_MARK, Resolver, _SENT_SPLIT, _STOP_BIGRAMS
@@ -13,8 +14,8 @@ from .vocab import key
 
 
 # "是什么钱/什么资金/哪来的钱/用途": what a sum of money is; a sentence stating it reads "…万元为/系/用于…"
-_NATURE_ASKED = re.compile(r"什么(钱|资金|款|经费|收入)|哪(来|里来)的|来源|用途|干什么用|做什么用|来自哪")
-_NATURE_STATED = re.compile(r"\d万元?(为|系|是|主要是|主要用于|用于)|(?:收入|资金|结转|经费)(?:主要)?(?:为|系|来自|来源于|用于)(?!\s*\d)")
+_NATURE_ASKED = lazyre.compile(r"什么(钱|资金|款|经费|收入)|哪(来|里来)的|来源|用途|干什么用|做什么用|来自哪")
+_NATURE_STATED = lazyre.compile(r"\d万元?(为|系|是|主要是|主要用于|用于)|(?:收入|资金|结转|经费)(?:主要)?(?:为|系|来自|来源于|用于)(?!\s*\d)")
 
 
 class NarrativeMixin(Resolver):
@@ -288,7 +289,7 @@ def _need(word: str) -> int:
     return max(2, (2 * len(word) + 2) // 3)
 
 
-_ENUM_START = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）.、]")
+_ENUM_START = lazyre.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）.、]")
 
 
 def _cause_not_subject(text_key: str, words: list[str]) -> bool:

@@ -18,6 +18,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from . import lazyre
+
 if TYPE_CHECKING:  # decimal (~1 ms) is imported only when a number is read
     from decimal import Decimal
 
@@ -59,10 +61,10 @@ _PUNCT = str.maketrans(
         "\u3008": "<", "\u3009": ">", "\u300a": "<", "\u300b": ">",
     }
 )
-_WS = re.compile(r"\s+")
+_WS = lazyre.compile(r"\s+")
 # printable characters that still need _keep(): arrows, symbols, dingbats, variation selectors,
 # emoji and everything above the BMP's pictographs
-_ODD = re.compile("[\u2190-\u2bff\ufe00-\ufe0f\U0001f000-\U0010ffff]")
+_ODD = lazyre.compile("[\u2190-\u2bff\ufe00-\ufe0f\U0001f000-\U0010ffff]")
 # ASCII control characters: white-space ones become a space, the rest (NUL, ESC, DEL...) vanish
 _ASCII_CONTROLS = {i: (" " if chr(i) in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f" else None) for i in (*range(32), 127)}
 

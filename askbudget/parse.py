@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from . import lazyre
 from . import settings
 from .normalize import read_number
 from .vocab import _PLACE_CUT, Terms, Vocab, key, norm
@@ -17,20 +18,20 @@ from .vocab import _PLACE_CUT, Terms, Vocab, key, norm
 SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
 
 _COUNTABLE = {"台", "辆", "套", "个", "件", "箱", "条", "根", "间", "名", "项", "所", "张", "把", "部", "月", "个月", "册", "本"}
-_SQL = re.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
-                  re.IGNORECASE)
-_CODE = re.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
-_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
+_SQL = lazyre.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
+                      re.IGNORECASE)
+_CODE = lazyre.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
+_YEAR = lazyre.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
+_NUMBER = lazyre.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
 # the budget's grand totals: a word in front of "收入"/"支出" (罚款收入) names something narrower
 _BROAD = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计", "收入", "支出"})
-_BUY_ASSETS = re.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买|新购|新增|采购|买)了?(?:多少|几)?(?:万元|钱)?的?新?"
-                         r"固定资产(?:总额|金额|总值|价值)?")
+_BUY_ASSETS = lazyre.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买|新购|新增|采购|买)了?(?:多少|几)?(?:万元|钱)?的?新?"
+                             r"固定资产(?:总额|金额|总值|价值)?")
 # "前一年"/"前两天" are times, not the top N: the count is never followed by a time word
-_TOPN = re.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
-                   r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
-_MONEY_ASK = re.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
-                        r"|[(（]\s*(亿元|万元|元)\s*[)）]")
+_TOPN = lazyre.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
+                       r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
+_MONEY_ASK = lazyre.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
+                            r"|[(（]\s*(亿元|万元|元)\s*[)）]")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class Intent:
     unread: tuple[str, ...] = ()  # unknown spans that can change what is asked (beside a subject): never answered
     ops: tuple[tuple[str, str], ...] = ()  # operator words read (word, operator), lexicon/operators.tsv
     followup: bool = False
+    # the kinds of figure named, in order: 预算 (安排/预算), 决算 (实际/执行/决算), 决算? (花了: the 决算 if any)
+    doc_kinds: tuple[str, ...] = ()
 
     def describe(self) -> str:
         parts = [self.what]
@@ -91,6 +94,8 @@ class Intent:
                 parts.append(f"{name}=" + ",".join(val))
         if self.cues:
             parts.append("cues=" + ",".join(sorted(self.cues)))
+        if self.doc_kinds:
+            parts.append("kinds=" + ",".join(self.doc_kinds))
         for name in ("money_unit", "measure", "year", "year_rel", "unit_doc", "topn", "refuse"):
             val = getattr(self, name)
             if val not in (None, ""):
@@ -114,11 +119,11 @@ def _spell(v: Vocab, run: str) -> tuple[str, str] | None:
 
 
 # a six-digit number written as a unit ("121001的电费", "121001单位") that is no unit of the store
-_UNIT_CODE_LIKE = re.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|的|\s*$)")
+_UNIT_CODE_LIKE = lazyre.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|的|\s*$)")
 # an unknown span that ends like an organisation (中医院, 城管委, 住建局): a unit, not a subject
-_NAMED_BEFORE = re.compile(r"(?:第[一二三四五六七八九十百\d]+|[一二三四五六七八九十\d]+|实验|附属|外国语|职业|师范|育才|"
-                           r"[\u4e00-\u9fff](?:市|区|县|镇|乡|村|路|街))$")
-_ORG_NAME = re.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室|中心|馆|厅|学校|中学|小学|大学|幼儿园)$")
+_NAMED_BEFORE = lazyre.compile(r"(?:第[一二三四五六七八九十百\d]+|[一二三四五六七八九十\d]+|实验|附属|外国语|职业|师范|育才|"
+                               r"[\u4e00-\u9fff](?:市|区|县|镇|乡|村|路|街))$")
+_ORG_NAME = lazyre.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室|中心|馆|厅|学校|中学|小学|大学|幼儿园)$")
 _BENJI = r"(?:\s*\(\s*本级\s*\)|本级)?"
 
 
@@ -206,7 +211,7 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], re.Pattern[str] | None]:
     return out, rx
 
 
-_PLACE_END = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:省|市|县|区|州|自治区))+$")
+_PLACE_END = lazyre.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:省|市|县|区|州|自治区))+$")
 
 
 def _places_before_units(text: str, v: Vocab, found: list[str]) -> tuple[str, str]:
@@ -362,6 +367,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     tables: list[str] = []
     columns: list[str] = []
     facts: list[str] = []
+    doc_kinds: list[str] = []
     measure = None
     year_rel = None
     year_rels: list[int] = []  # every relative year written ("去年和今年的电费合计")
@@ -471,6 +477,14 @@ def _parse(question: object, v: Vocab) -> Intent:
             cues.add(kinds["cue"])
         if "fact" in kinds:
             facts.append(kinds["fact"])
+        if "dockind" in kinds:
+            doc_kinds.append(kinds["dockind"])
+        elif any(kd in kinds for kd in SUBJECT_KINDS):
+            # "三公经费预算": a subject word that is another subject word + a kind word names that kind too
+            for w, kd in terms.get("dockind").items():
+                if len(tok) > len(w) + 1 and key(tok).endswith(w) and v.words.get(key(tok)[: -len(w)]):
+                    doc_kinds.append(kd)
+                    break
         if any(kd in kinds for kd in SUBJECT_KINDS):
             mentions.append(Mention(tok, k, tuple(entries), "exact", pos))
         pos += len(tok)
@@ -523,7 +537,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         # "派出所的电费": a part of the unit — the budget is published for the unit as a whole
         return Intent(question, text, "refuse", subjects=tuple(mentions),
                       refuse="预算按单位公开，文件没有内设机构单独的数", refuse_status="not_found")
-    what = _what(text, cues, mentions, columns, facts, codes, year, v, topn)
+    what = _what(text, cues, mentions, columns, facts, codes, year, v, topn, set(doc_kinds))
     if op is not None and what in ("yoy", "avg", "count", "text"):
         what = "figure"  # "增加10%后", "每月" are operations on this year's figure
     if depts and what not in ("fact", "list", "count", "glossary", "text", "reason"):
@@ -561,10 +575,11 @@ def _parse(question: object, v: Vocab) -> Intent:
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
         unread=_unread_beside_subjects(seq, leftovers),
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
+        doc_kinds=tuple(dict.fromkeys(doc_kinds)),
     )
 
 
-_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万几]+[个项名位台辆套件条笔次年天大]?")
+_NUMERAL_RUN = lazyre.compile(r"[零〇一二两三四五六七八九十百千万几]+[个项名位台辆套件条笔次年天大]?")
 # words that tie a span to a subject: "电梯的电费", "电费里电梯用的", "用于食堂的水费"
 _LINKS = frozenset({"的", "之", "里", "中", "里面", "当中", "用于", "用在", "用到", "部分", "方面"})
 
@@ -665,9 +680,9 @@ def _op_value(kind: str, m: re.Match[str]) -> tuple[str, float]:
     return (kind, n)
 
 
-_MONTH = re.compile(r"(?<![\d.])(\d{1,2}|[一二三四五六七八九十]{1,3})月份|(?<![\d.年])(\d{1,2})月的|每?(\d{1,2})月(?:底|末)?(?:的)?(?:支出|花)")
-_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
-_SHORT_YEAR = re.compile(r"(?<![\d.≥≤<>=])(1[5-9]|[23]\d)(?=年(?!限|内|以|左右|间))")
+_MONTH = lazyre.compile(r"(?<![\d.])(\d{1,2}|[一二三四五六七八九十]{1,3})月份|(?<![\d.年])(\d{1,2})月的|每?(\d{1,2})月(?:底|末)?(?:的)?(?:支出|花)")
+_CN_YEAR = lazyre.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
+_SHORT_YEAR = lazyre.compile(r"(?<![\d.≥≤<>=])(1[5-9]|[23]\d)(?=年(?!限|内|以|左右|间))")
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
@@ -706,8 +721,13 @@ def _std_name(code: str) -> str | None:
 
 
 def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str], facts: list[str],
-          codes: list[str], year: int | None, v: Vocab, topn: int | None) -> str:
+          codes: list[str], year: int | None, v: Vocab, topn: int | None, doc_kinds: set[str] = frozenset()) -> str:
     """Decide what kind of answer the question wants, from its cue words (most specific first)."""
+    # "比预算少多少" in a question about one subject compares its 决算 with its 预算
+    against = "预算" in doc_kinds and re.search(r"(比|较|与|和)(年初)?预算(数)?.{0,4}(多|少|高|低|差|相差)", text)
+    if "reason" not in cues and (against or "exec" in cues or ({"预算", "决算"} <= {k.rstrip("?") for k in doc_kinds} and (
+            {"diff", "pct", "share"} & cues or re.search(r"比.{0,8}(多|少|高|低)|差|相差|哪个更?(多|少|大|小|高|低)", text)))):
+        return "exec"  # 执行率, 超支, "决算比预算少多少": 决算 against 预算
     has_gloss = any(m.has("gloss") for m in mentions)
     if re.search(r"哪个(更)?(多|少|大|小|高|低)|哪一个(更)?(多|少|大|小|高|低)|谁(更)?(多|少|大|小|高|低)|哪项(更)?(多|少)", text) \
             and len(mentions) >= 2:

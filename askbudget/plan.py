@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
+from . import lazyre
 from . import settings
 from .answer import Answer, Citation
 from .errors import QueryError
@@ -27,6 +28,9 @@ PREF = ("一般公共预算财政拨款基本支出表", "支出总表", "收入
         "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表", "收支总表", "财政拨款收支总表",
         "三公经费支出表", "固定资产占用情况表", "政府采购预算表")
 DEFAULT_COLUMNS = ("合计", "预算数", "金额", "价值")
+# a 决算 document's figure: its 决算数, never the 预算数 a 决算 table prints beside it (the 三公 table)
+FINAL_COLUMNS = ("决算数", "合计", "本年支出合计", "本年收入合计", "金额", "价值")
+KINDS = ("预算", "决算")
 # a cell stored ``uncertain`` (docs/schema.md): its column could not be proven from the text
 UNCERTAIN = "该数字在文本中所在的列无法确定（文本丢失了空单元格），不作回答"
 MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
@@ -80,6 +84,7 @@ class Fig:
     doc: int = 0
     note: str = ""
     year: int | None = None  # the year the figure is for when it is not its document's (a derived 去年 figure)
+    sql: str = ""  # the SQL the turn that read this figure ran (shown again when a follow-up computes with it)
 
 
 @dataclass
@@ -103,9 +108,10 @@ def fmt(x: float | None, unit: str = "") -> str:
         return "—"
     if unit == "亿元":  # 0.598318 亿元: two decimals would hide most of the figure
         return f"{x:.6f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:.2f}"
-    if unit in ("万元", "亿元") or (unit == "元" and x != int(x)):
-        s = f"{x:,.2f}" if unit != "元" else f"{x:,.2f}"
-        return s.replace(",", "")
+    if unit == "元":  # 950,000元: a figure in 元 runs to seven digits and more, grouped as printed
+        return f"{x:,.2f}" if x != int(x) else f"{int(x):,}"
+    if unit in ("万元", "亿元"):
+        return f"{x:.2f}"
     if float(x).is_integer():
         return str(int(x))
     return f"{x:.2f}".rstrip("0").rstrip(".")
@@ -124,6 +130,8 @@ class Planner:
         self.conn = conn
         self.v = vocab
         self.docs: dict[int, DocInfo] = {d.id: d for d in vocab.docs}
+        self.all_docs = self.docs  # every document; ``docs`` is narrowed per question to one kind per unit-year
+        self.final_cues: tuple[str, ...] = ()  # column cues a 决算 figure is read with (预算数 when the budget is asked)
         self.sql_log: list[str] = []
 
     # ------------------------------------------------------------ SQL
@@ -224,8 +232,15 @@ class Planner:
         return Citation(d.name, d.unit_name, d.year, title, row, column)
 
     # ------------------------------------------------------------ rows and cells
+    def doc_kind(self, doc: int) -> str:
+        d = self.docs.get(doc) or self.all_docs.get(doc)
+        return d.kind if d is not None else "预算"
+
     def pick_cell(self, ref: RowRef, cues: Sequence[str] = ()) -> CellVal | None:
         cells = self.cells(ref.id)
+        final = self.doc_kind(ref.doc) == "决算"
+        if final and not cues:
+            cues = self.final_cues
         if ref.side:
             cells = [c for c in cells if not c.group or c.group == ref.side] or cells
         if not cells:
@@ -244,10 +259,14 @@ class Planner:
                 if len(tied) >= 2 and total:
                     return total[0]
             return best
-        for name in DEFAULT_COLUMNS:
+        for name in FINAL_COLUMNS if final else DEFAULT_COLUMNS:
             for c in cells:
                 if c.column == name:
                     return c
+        if final:  # never the budget figure a 决算 table prints beside its 决算数
+            cells = [c for c in cells if "预算" not in c.column] or cells[:0]
+            if not cells:
+                return None
         for c in cells:
             if c.value is not None:
                 return c
@@ -353,10 +372,10 @@ def _bigrams(s: str) -> set[str]:
 
 _STOP_BIGRAMS = {"多少", "是多", "少钱", "目标", "要求", "预算", "安排", "什么", "一下", "是什", "标是", "求多",
                  "指标", "标值", "几天", "几个", "少个", "少天"}
-_REASON_MARK = re.compile(r"原因|由于|因为|是因|主要是|导致|为了|所以|因此")
-_SENT_SPLIT = re.compile(r"(?<=[。；;！？!?])")
-_CLAUSE_SPLIT = re.compile(r"[，。；;：:]|,(?!\d{3}(?!\d))")  # 214,355.48万元 is one figure
-_QTY = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|个工作日|工作日|平方米|平米|人次|小时|个|台|辆|套|件|人|次|天|日|月|年|条|根|名|项|所|箱|%)")
+_REASON_MARK = lazyre.compile(r"原因|由于|因为|是因|主要是|导致|为了|所以|因此")
+_SENT_SPLIT = lazyre.compile(r"(?<=[。；;！？!?])")
+_CLAUSE_SPLIT = lazyre.compile(r"[，。；;：:]|,(?!\d{3}(?!\d))")  # 214,355.48万元 is one figure
+_QTY = lazyre.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|个工作日|工作日|平方米|平米|人次|小时|个|台|辆|套|件|人|次|天|日|月|年|条|根|名|项|所|箱|%)")
 
 class Resolver(Planner):
     """Scope (documents, years, units), subjects -> figures, and the sentences that say no."""
@@ -384,6 +403,105 @@ class Resolver(Planner):
                     latest[u] = d
             docs = sorted(latest.values())
         return docs
+
+    def kind_scope(self, it: Intent) -> tuple[Intent, dict[int, DocInfo]] | Answer:
+        """The documents a question reads: per unit and year, its 预算 or its 决算 (never both, so every
+        figure, sum and comparison stays within one kind; docs/answering.md "预算 and 决算").
+
+        A kind named (实际/花了 → 决算, 预算/安排 → 预算) reads that kind. A 决算 asked of a unit-year with
+        only a 预算 is refused; a 预算 asked of one with only a 决算 reads the 预算数 a 决算 table prints
+        beside its 决算数 (the 三公 table). Neither named: the 预算 where a unit-year has both (the
+        answer then says so and offers the 决算), else the one there is. Returns the intent with its
+        unit documents moved to the kind read, and the documents to read."""
+        self.final_cues = ()
+        kinds = set(it.doc_kinds) & set(KINDS)
+        rather = "决算" if not kinds and "决算?" in it.doc_kinds else "预算"  # 花了: the 决算 where there is one
+        groups, paired = self._kind_groups()
+        if not kinds and not paired:
+            return it, self.all_docs  # one document per unit-year: nothing to choose (no work per question)
+        # both named without a comparison ("预算执行了多少"): the budget is what was carried out — the 决算
+        want = next(iter(kinds)) if len(kinds) == 1 else ("决算" if kinds else None)
+        keep: dict[tuple[str, int], int] = {}
+        for g, by_kind in groups.items():
+            if want is None:
+                keep[g] = by_kind.get(rather, by_kind.get("决算" if rather == "预算" else "预算", 0))
+            elif want in by_kind:
+                keep[g] = by_kind[want]
+            elif want == "预算":
+                keep[g] = by_kind["决算"]  # its tables may print the 预算数 (三公)
+        if want == "预算":
+            self.final_cues = ("预算数",)  # a 决算 read for a budget gives only the 预算数 it prints
+        scoped = {d: self.all_docs[d] for d in keep.values() if d}
+
+        def moved(d: int | None) -> int | None | Answer:
+            if d is None or d in scoped:
+                return d
+            u, y = self.all_docs[d].unit_name, self.all_docs[d].year
+            same = [k for k, v in scoped.items() if v.unit_name == u and v.year == y]
+            if same:
+                return same[0]
+            other = [k for k, v in scoped.items() if v.unit_name == u]
+            if other and it.year is None and not it.years:
+                return max(other, key=lambda k: scoped[k].year)
+            return self._kind_missing(it, u, y, want or "决算")
+
+        unit_doc = moved(it.unit_doc)
+        if isinstance(unit_doc, Answer):
+            return unit_doc
+        unit_docs = []
+        for d in it.unit_docs:
+            m = moved(d)
+            if isinstance(m, Answer):
+                return m
+            unit_docs.append(m)
+        if want == "决算":
+            years = {it.year} if it.year is not None else None
+            held = [v for v in scoped.values() if (years is None or v.year in years)
+                    and (it.unit_doc is None or v.unit_name == self.all_docs[it.unit_doc].unit_name)]
+            if not held:
+                d = self.all_docs.get(it.unit_doc) if it.unit_doc is not None else None
+                return self._kind_missing(it, d.unit_name if d else "", it.year, "决算")
+        return replace(it, unit_doc=unit_doc, unit_docs=tuple(u for u in unit_docs if u is not None)), scoped
+
+    def _kind_groups(self) -> tuple[dict[tuple[str, int], dict[str, int]], bool]:
+        """(unit, year) -> {kind: document}, and whether some unit-year has both kinds; once per store."""
+        got = getattr(self, "_groups", None)
+        if got is None:
+            groups: dict[tuple[str, int], dict[str, int]] = {}
+            for d in self.all_docs.values():
+                groups.setdefault((d.unit_name, d.year), {}).setdefault(d.kind, d.id)
+            got = self._groups = (groups, any(len(g) > 1 for g in groups.values()))
+        return got
+
+    def _kind_missing(self, it: Intent, unit: str, year: int | None, kind: str) -> Answer:
+        """A kind asked that the store lacks for the unit-year: say what it holds (never the other kind's figure)."""
+        finals = [d for d in self.all_docs.values() if d.kind == "决算"]
+        if kind == "决算" and not finals:
+            why = "这是预算公开文件，没有实际支出（执行）数"
+        else:
+            held = sorted({(d.year, d.kind) for d in self.all_docs.values() if not unit or d.unit_name == unit})
+            who = next((self._short_unit(d.id) for d in self.all_docs.values() if d.unit_name == unit), "")
+            when = f"{year}年" if year is not None else ""
+            why = (f"库中没有{who}{when}的{kind}" + ("（实际支出）" if kind == "决算" else "") + "数；库中有："
+                   + "、".join(f"{y}年{k}" for y, k in held))
+        sugg = tuple(f"{d.year}年{self._subject_name(it) or '支出总计'}{'决算' if d.kind == '决算' else '预算'}是多少？"
+                     for d in (finals if kind == "决算" else self.all_docs.values()) if d.kind == kind)
+        return Answer(it.question, "not_found", why + "。", suggestions=tuple(dict.fromkeys(sugg))[: int(settings.MAX_SUGGESTIONS)],
+                      intent=it.describe())
+
+    def _missing_table(self, kind: str, docs: Sequence[int]) -> Answer | None:
+        """A table of the 决算 template the 决算 document does not print: "该文件没有公开…表", never 0."""
+        from .final_template import load
+
+        spec = load().spec(kind)
+        finals = [d for d in docs if self.doc_kind(d) == "决算"]
+        if spec is None or not finals or len(finals) != len(docs):
+            return None
+        if any(self.tables_of(kind, [d]) for d in finals):
+            return None
+        d = self.docs[finals[0]]
+        return Answer("", "not_found", f"该文件（{d.unit_name}{d.year}年决算）没有公开{spec.title}，"
+                                      f"不能据此回答（不是0）。")
 
     def _derivable_year(self, year: int, docs: Sequence[int]) -> bool:
         rows = self.q(f"SELECT 1 FROM statements WHERE (base_year = ? OR year = ?) AND document_id IN "
@@ -611,6 +729,10 @@ class Resolver(Planner):
                     if n == 0:
                         return [self._empty_table_fig(t)]
         if not refs:
+            for kind in dict.fromkeys(list(m.targets("total")) + belongs + list(tables)):
+                miss = self._missing_table(kind, docs)
+                if miss is not None:  # a 决算 without that table of the template: said, never 0
+                    return replace(miss, question=it.question, intent=it.describe())
             return []
         one = self._refs_of_one_doc(it, refs)
         if isinstance(one, Answer):
@@ -699,6 +821,9 @@ class Resolver(Planner):
             if not trows:
                 if tabs and kind in tables:
                     return [self._empty_table_fig(t) for t in tabs]
+                miss = self._missing_table(kind, docs) if kind in tables or kind == homes[0] else None
+                if miss is not None:
+                    return replace(miss, question=it.question, intent=it.describe())
                 continue
             by_doc = {r.doc: [r] for r in trows}
             d = self._one_doc(it, by_doc)
@@ -816,6 +941,13 @@ class Resolver(Planner):
             return f"{fig.label}为空表（{fig.note.rstrip('。')}），即0{unit}", 0.0, unit
         if fig.ref is not None and fig.ref.kind == "固定资产占用情况表":  # a stock held, not a budget
             return f"{name}{col}价值{fmt(value, unit)}{unit}", value, unit
+        doc = fig.doc or (fig.ref.doc if fig.ref is not None else 0)
+        if self.doc_kind(doc) == "决算":
+            # a 决算 figure names its kind and year ("2023年决算数"); a 预算数 it prints beside is named as one
+            y = self.docs[doc].year if doc in self.docs else ""
+            what = "预算数" if "预算" in fig.column else "决算数"
+            col = "" if fig.column in FINAL_COLUMNS or "预算" in fig.column else col
+            return f"{name}{col}{y}年{what}为{fmt(value, unit)}{unit}", value, unit
         verb = "为" if re.search(r"(预算|总额|合计|总计|小计)$", name + col) else "预算"  # not "预算总额预算"
         return f"{name}{col}{verb}{fmt(value, unit)}{unit}{zero}", value, unit
 
@@ -832,8 +964,8 @@ class Resolver(Planner):
         return out
 
 
-_NON_MONEY = re.compile(r"有几|几(?![十百千万亿元块钱]|[呢啊呀吧?？\s]*$)|(多少|几)(个|台|辆|套|件|人|次|天|月|个月|年|条|根|名|项|所|箱|间|册|本|张|把|部|平方米|平米|亩|户|家|处|座|栋|层|公里|米|吨|小时|分钟|周|期|批|岁)"
-                        r"|面积|长度|重量|人数|多大|多长|多久|数量|几辆|几台|几个|保有量|保有数")
+_NON_MONEY = lazyre.compile(r"有几|几(?![十百千万亿元块钱]|[呢啊呀吧?？\s]*$)|(多少|几)(个|台|辆|套|件|人|次|天|月|个月|年|条|根|名|项|所|箱|间|册|本|张|把|部|平方米|平米|亩|户|家|处|座|栋|层|公里|米|吨|小时|分钟|周|期|批|岁)"
+                            r"|面积|长度|重量|人数|多大|多长|多久|数量|几辆|几台|几个|保有量|保有数")
 
 
 def asks_non_money(text: str) -> bool:

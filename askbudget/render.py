@@ -2,12 +2,7 @@
 from __future__ import annotations
 
 from .answer import Answer
-
-
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return ""
-    return str(int(v)) if float(v).is_integer() else f"{v:.2f}"
+from .plan import fmt
 
 
 def render_text(answer: Answer, show_sql: bool = False) -> str:
@@ -17,8 +12,10 @@ def render_text(answer: Answer, show_sql: bool = False) -> str:
         lines.append(f"（理解为：{answer.interpretation}）")
     if answer.items and len(answer.items) > 1:
         width = max(len(i.label) for i in answer.items)
-        for i in answer.items:
-            val = f"{_fmt(i.value)} {i.unit}".strip() if i.value is not None else ""
+        values = [fmt(i.value, i.unit) if i.value is not None else "" for i in answer.items]  # as the text has them
+        vw = max(len(v) for v in values)
+        for i, v in zip(answer.items, values):
+            val = f"{v.rjust(vw)} {i.unit}" if v else ""
             lines.append(f"  {i.label.ljust(width, '　')}  {val}".rstrip())
     if answer.derivation and answer.derivation not in answer.text:
         lines.append(f"计算：{answer.derivation}")

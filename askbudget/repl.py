@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, TextIO
 
 from .answer import Answer
+from .safetext import clean
 
 COMMANDS: dict[str, str] = {
     ":help": "这份帮助和可以问的问题示例",
@@ -58,9 +59,9 @@ def data_home() -> Path:
     env = os.environ.get("ASKBUDGET_DATA_HOME")
     if env:
         return Path(env)
-    from platformdirs import user_data_dir
+    from .resources import user_dir
 
-    return Path(user_data_dir("askbudget"))
+    return user_dir("data")
 
 
 # --------------------------------------------------------------------------------------- rendering
@@ -101,7 +102,7 @@ def _figure_spans(text: str, value: float) -> list[str]:
     """Ways the figure may be written in the answer text, longest first (to emphasise it in place)."""
     cands = {f"{value:,.2f}", f"{value:.2f}", f"{value:g}", f"{value:,}", str(value)}
     if float(value).is_integer():
-        cands.add(str(int(value)))
+        cands |= {str(int(value)), f"{int(value):,}"}
     return sorted((c for c in cands if c and c in text), key=len, reverse=True)
 
 
@@ -190,6 +191,12 @@ def render_items(items: Iterable[Any], max_rows: int = 30) -> Fragments:
 
 def plain(frags: Fragments) -> str:
     return "".join(t for _, t in frags)
+
+
+def cleaned(frags: Fragments) -> Fragments:
+    """The fragments with no escape sequence or control character in their text (a document's text is
+    not the program's: only the styles, applied by the terminal layer, may colour the screen)."""
+    return [(cls, clean(text)) for cls, text in frags]
 
 
 # ------------------------------------------------------------------------------------------ session
@@ -350,7 +357,7 @@ def _new_session(db_path: str, assistant: Any | None) -> Session:
 def _run_lines(session: Session, stdin: TextIO, stdout: TextIO) -> int:
     """No terminal: read lines, print plain text (scriptable, no escape codes)."""
     for line in stdin:
-        frags = session.handle(line)
+        frags = cleaned(session.handle(line))
         if frags:
             stdout.write(plain(frags))
             stdout.flush()
@@ -415,9 +422,13 @@ def run_repl(db_path: str | os.PathLike[str], *, input: Any = None, output: Any 
     ``input``/``output`` are prompt_toolkit Input/Output objects (tests pass a pipe input and a
     captured output); by default the process's terminal. ``assistant`` replaces the Assistant.
     """
+    if input is None and (sys.stdin is None or sys.stdin.closed):
+        print("error: standard input is closed: the REPL has no questions to read "
+              "(ask \"电费多少\" answers one question)", file=sys.stderr)
+        return 1
     session = _new_session(str(db_path), assistant)
-    if input is None and output is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return _run_lines(session, sys.stdin, sys.stdout)
+    if input is None and output is None and not (sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
+        return _run_lines(session, sys.stdin, sys.stdout or open(os.devnull, "w", encoding="utf-8"))
 
     from prompt_toolkit import PromptSession
     from prompt_toolkit.formatted_text import FormattedText
@@ -439,7 +450,7 @@ def run_repl(db_path: str | os.PathLike[str], *, input: Any = None, output: Any 
 
     def show(frags: Fragments) -> None:
         if frags:
-            styled = [(f"class:{cls}" if cls else "", text) for cls, text in frags]
+            styled = [(f"class:{cls}" if cls else "", text) for cls, text in cleaned(frags)]
             print_formatted_text(FormattedText(styled), end="", style=style, output=prompt.output)
 
     def toolbar() -> Any:

@@ -1,8 +1,8 @@
 """The SQLite store: its schema, read-only connections, and the default store built from ``data/``.
 
 The schema is documented table by table in ``docs/schema.md``; ``SCHEMA`` below is the single
-source both the writer (``askbudget.ingest``) and that document follow. Writes go through
-sqlite-utils; reads use plain ``sqlite3`` read-only connections (fast to import for one-shot ``ask``).
+source both the writer (``askbudget.ingest``) and that document follow. Writes and reads use plain
+``sqlite3``; reads go through read-only connections that refuse another application's SQLite file.
 """
 from __future__ import annotations
 
@@ -145,12 +145,40 @@ def _connect_ro(p: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     try:
         conn.execute("PRAGMA query_only = 1")
-        conn.execute("SELECT 1 FROM documents LIMIT 1")
+        foreign = foreign_tables(conn)
+        if not foreign:
+            conn.execute("SELECT 1 FROM documents LIMIT 1")
     except sqlite3.DatabaseError:
         conn.close()
         raise
+    if foreign:
+        conn.close()
+        raise StoreError(another_application(p, foreign))
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def foreign_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables of a SQLite file that is not an askbudget store, i.e. another application's file;
+    [] for an empty file or a store (its ``meta`` names a schema version, its ``documents`` a unit code)."""
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "ORDER BY name")]
+    if not tables:
+        return []
+    try:
+        conn.execute("SELECT unit_code, year FROM documents LIMIT 0")
+        if conn.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone():
+            return []
+    except sqlite3.DatabaseError:  # no such table or column: not ours
+        pass
+    return tables
+
+
+def another_application(path: str | os.PathLike[str], tables: list[str]) -> str:
+    """The message for a SQLite file of another application given where a store is expected."""
+    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    return f"{path} is a SQLite file of another application (tables: {shown}), not an askbudget store"
 
 
 def _roll_back_hot_journal(p: Path) -> bool:
@@ -217,9 +245,9 @@ def _cache_dir() -> Path:
     env = os.environ.get("ASKBUDGET_CACHE_DIR")
     if env:
         return Path(env)
-    from platformdirs import user_cache_dir
+    from .resources import user_dir
 
-    return Path(user_cache_dir("askbudget"))
+    return user_dir("cache")
 
 
 def default_store_path() -> Path:
@@ -237,16 +265,28 @@ def default_store_path() -> Path:
     if not target.is_file() or not is_store(target):  # missing, or damaged: it is derived data, rebuild
         if not files:
             raise StoreError("no documents in data/ to build the default store from")
-        target.parent.mkdir(parents=True, exist_ok=True)
         from .ingest import build_store
 
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             build_store([str(f) for f in files], str(tmp), quiet=True)
             os.replace(tmp, target)
+        except (OSError, StoreError) as e:
+            d = target.parent
+            if any(p.exists() and not p.is_dir() for p in (d, *d.parents)):
+                why = "a file, not a folder"
+            elif isinstance(e, OSError):
+                why = e.strerror or str(e)
+            else:  # the store could not be written there (no permission, a full disk): SQLite's words
+                why = str(e).rsplit("(", 1)[-1].split(")")[0] if "(" in str(e) else str(e)
+            raise StoreError(f"cannot build the default store in the cache folder {d} ({why}): "
+                             "set ASKBUDGET_CACHE_DIR to a writable folder, or give --db") from None
         finally:
-            if tmp.exists():
+            try:
                 tmp.unlink()
+            except OSError:
+                pass
         for old in target.parent.glob("default-*.db"):
             if old != target:
                 try:

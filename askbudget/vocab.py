@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import logging
 import os
 import re
 import sqlite3
 import sys
 import threading
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import lazyre
 from .lexicon import load as load_lexicon
 from .normalize import normalize
 
@@ -94,16 +97,17 @@ class DocInfo:
     money_unit: str
     keys: tuple[str, ...]  # how a question may name this unit (财政局, 分局, 公安局)
     unit_code: str = ""  # 122001: a question may name the unit by its code
+    kind: str = "预算"  # 预算 (budget) or 决算 (final accounts): documents.kind
 
 
-_ORG_SUFFIX = re.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
-_PROJECT_TAIL = re.compile(r"(项目|专项经费|经费|专项资金|资金|专项)$")
+_ORG_SUFFIX = lazyre.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
+_PROJECT_TAIL = lazyre.compile(r"(项目|专项经费|经费|专项资金|资金|专项)$")
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
 
 # cut a unit name after each place name (上海市|普陀区|城市管理行政执法局): after 省/市/县/区, but not
 # inside a word that only contains one (城市管理, 都市, 社区, 园区, 市场监督, 市政, 市容)
-_PLACE_CUT = re.compile(r"(?<=[省市县区])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])")
+_PLACE_CUT = lazyre.compile(r"(?<=[省市县区])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])")
 
 
 def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[str, ...]:
@@ -185,6 +189,7 @@ def _import_jieba() -> Any:
     blocked = "pkg_resources" not in sys.modules
     if blocked:
         sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    _defer_import("jieba.finalseg")  # the HMM tables (~6 ms) that lcut(HMM=False) never reads
     try:
         import jieba
     finally:
@@ -192,6 +197,27 @@ def _import_jieba() -> Any:
             sys.modules.pop("pkg_resources", None)
     jieba.setLogLevel(logging.WARNING)
     return jieba
+
+
+class _Deferred(types.ModuleType):
+    """Stands in ``sys.modules`` for a module until one of its names is used, then imports it and
+    hands out its names (importlib's LazyLoader would load it as soon as the import system looks at it)."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        real = self.__dict__.get("_real")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = self.__dict__["_real"] = importlib.import_module(self.__name__)
+        return getattr(real, attr)
+
+
+def _defer_import(name: str) -> None:
+    """Let ``name`` be imported without running it: it runs on the first use of one of its names."""
+    if name not in sys.modules:
+        sys.modules[name] = _Deferred(name)
 
 
 def _make_tokenizer(v: Vocab) -> Any:
@@ -266,9 +292,15 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     """Read the store's names (a handful of queries) and merge them with the lexicon."""
     terms = load_terms()
     docs = []
-    for r in _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code FROM documents ORDER BY year, id"):
+    try:
+        rows = _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code, kind FROM documents ORDER BY year, id")
+    except sqlite3.OperationalError:  # a store written before documents.kind: every document is a 预算
+        rows = _q(conn, "SELECT id, name, unit_name, year, money_unit, unit_code, '预算' AS kind FROM documents "
+                        "ORDER BY year, id")
+    for r in rows:
         docs.append(DocInfo(r["id"], r["name"] or "", r["unit_name"] or "", int(r["year"] or 0),
-                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or "", terms.get("orgshort")), str(r["unit_code"] or "")))
+                            r["money_unit"] or "万元", _unit_keys(r["unit_name"] or "", terms.get("orgshort")),
+                            str(r["unit_code"] or ""), r["kind"] or "预算"))
     years = tuple(sorted({d.year for d in docs}))
     v = Vocab(terms=terms, docs=docs, words={}, labels={}, codes={}, std_names={}, projects={},
               items={}, glossary={}, statement_subjects={},
@@ -277,6 +309,13 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     for kind, entries in terms.by_kind.items():
         for k, val in entries.items():
             v.add(k, kind, val)
+    # the 决算 template's table titles name their table, and a 决算 (lexicon/final_template.tsv)
+    from .final_template import load as load_final
+
+    for t in load_final().tables:
+        for title in {t.title, "".join(t.must)}:
+            v.add(title, "table", t.kind)
+            v.add(title, "dockind", "决算")
     # standard subjects and synonyms (a bad lexicon line fails loudly: LexiconError)
     lex = load_lexicon()
     for s in lex.subjects:
@@ -341,7 +380,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
                 v.add(k, "gloss", term)
     for r in _q(conn, "SELECT DISTINCT subject FROM statements WHERE subject IS NOT NULL AND subject != ''"):
         k = key(r["subject"])
-        if 2 <= len(k) <= 20:
+        if 2 <= len(k) <= 20 and not _KIND_ONLY.fullmatch(k):
             v.statement_subjects[k] = r["subject"]
             v.add(k, "stmt", r["subject"])
             short = re.sub(r"(总额|金额|合计|总计)$", "", k)
@@ -369,7 +408,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     return v
 
 
-_GLOSS_SPLIT = re.compile(r"\s*-\s*\d+\s*[、.．]\s*")
+_GLOSS_SPLIT = lazyre.compile(r"\s*-\s*\d+\s*[、.．]\s*")
 
 
 def split_glossary(term: str, definition: str) -> list[tuple[str, str]]:
@@ -382,6 +421,9 @@ def split_glossary(term: str, definition: str) -> list[tuple[str, str]]:
             out.append((re.sub(r"[*“”\"]", "", m.group(1)).strip(), m.group(2).strip()))
     return out
 
+
+# "年初预算为…，支出决算为…" (the 决算 template): a statement whose subject is only a kind word names no subject
+_KIND_ONLY = re.compile(r"(?:当年|年初|本年|调整)?(?:支出)?(?:预算|决算)数?")
 
 _CACHE: dict[tuple[str, int, int], Vocab] = {}
 _CACHE_LOCK = threading.Lock()

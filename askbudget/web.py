@@ -23,6 +23,7 @@ Why it looks the way it does:
 """
 from __future__ import annotations
 
+import errno
 import html
 import json
 import os
@@ -228,13 +229,24 @@ class OriginGuard:
     without an ``Origin`` header (curl, server-to-server) pass untouched.
     """
 
-    def __init__(self, app: ASGIApp, origins: Iterable[str] = ()) -> None:
+    _MAX_LOGGED = 100  # refused origins named in the log; a flood of made-up ones cannot fill it
+
+    def __init__(self, app: ASGIApp, origins: Iterable[str] = (), log: Callable[[str], None] | None = None) -> None:
         self.app = app
         self.origins = {o.rstrip("/") for o in origins if o}
         self.any = "*" in self.origins
+        self._log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        self._refused: set[str] = set()
 
     def _allowed(self, origin: str) -> bool:
-        return self.any or origin in self.origins
+        allowed = self.any or origin in self.origins
+        if not allowed and origin not in self._refused and len(self._refused) < self._MAX_LOGGED:
+            self._refused.add(origin)
+            shown = clean_text(origin)[:200]
+            allow = ",".join([*sorted(self.origins), shown])
+            self._log(f"askbudget serve: refused the page origin {shown}: its pages cannot use the API "
+                      f"(the widget says it cannot connect); to allow it, start with --cors {allow}")
+        return allowed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -308,14 +320,15 @@ async def _read_json(request: Request) -> dict[str, Any]:
     return data
 
 
-def _question(value: Any) -> str:
+def _question(value: Any, name: str = "question") -> str:
+    """The question sent as ``name`` (the JSON field "question", or the GET parameter "q")."""
     if value is None:
-        raise ApiError(400, 'missing "question"')
+        raise ApiError(400, f'missing "{name}"' + (": GET /api/ask?q=电费多少" if name == "q" else ""))
     if not isinstance(value, str):
-        raise ApiError(400, '"question" must be a string')
+        raise ApiError(400, f'"{name}" must be a string')
     q = clean_text(value).strip()
     if not q:
-        raise ApiError(400, '"question" is empty')
+        raise ApiError(400, f'"{name}" is empty')
     limit = int(settings.MAX_QUESTION_CHARS)
     if len(q) > limit:
         raise ApiError(400, f"question too long ({len(q)} characters; the limit is {limit})")
@@ -373,8 +386,9 @@ class Api:
         return await self._answer(_question(data.get("question")), _conversation_id(data.get("conversation")))
 
     async def ask_get(self, request: Request) -> Response:
-        q = request.query_params.get("q", request.query_params.get("question"))
-        return await self._answer(_question(q), _conversation_id(request.query_params.get("conversation")))
+        params = request.query_params
+        name = "question" if "q" not in params and "question" in params else "q"
+        return await self._answer(_question(params.get(name), name), _conversation_id(params.get("conversation")))
 
     async def ask(self, request: Request) -> Response:
         if request.method == "POST":
@@ -477,18 +491,69 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
 
 def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
           cors_origins: Iterable[str] = ()) -> int:
-    """Run the service with uvicorn until interrupted."""
+    """Run the service with uvicorn until interrupted. Returns the exit status: 0 after a normal stop,
+    3 when it cannot listen on ``host``:``port`` (in use, not a port, unknown host, no permission).
+    The port is taken before "serving on …" is printed, so that line is never a lie."""
     import uvicorn
 
     import logging
 
     # the service's log: an error inside answering is logged there with its traceback (askbudget logger)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="askbudget serve: %(levelname)s %(name)s %(message)s")
-    app = create_app(db_path, cors_origins)
-    print(f"askbudget: serving {db_path} on http://{host}:{port}/  "
-          f"(embed: <script src=\"http://{host}:{port}/widget.js\" defer></script>)", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    origins = [o for o in cors_origins if o]
+    app = create_app(db_path, origins)
+    try:
+        sock = listen(host, port)
+    except (OSError, OverflowError) as e:
+        reason = "the port is in use" if getattr(e, "errno", None) == errno.EADDRINUSE else \
+            getattr(e, "strerror", None) or str(e)
+        print(f"error: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
+        return 3
+    print(banner(str(db_path), f"http://{_url_host(host)}:{sock.getsockname()[1]}", origins), file=sys.stderr)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", server_header=False))
+    server.run(sockets=[sock])
     return 0
+
+
+def listen(host: str, port: int) -> Any:
+    """A listening TCP socket on ``host``:``port`` (0: any free port), as uvicorn would bind it."""
+    import socket
+
+    if not 0 <= int(port) <= 65535:
+        raise OverflowError(f"{port} is not a port number (0-65535)")
+    family, kind, proto, _, addr = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                                      flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(addr)
+        sock.listen(2048)
+    except BaseException:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def banner(db_path: str, base: str, origins: Iterable[str]) -> str:
+    """What ``serve`` prints at start: where it serves, the line a help-desk page embeds, and the
+    ``--cors`` that page's origin needs (a widget on an origin not allowed only says it cannot connect)."""
+    allowed = [o for o in origins if o]
+    lines = [f"askbudget: serving {db_path} on {base}/",
+             f"  embed the chat box in a help-desk page: <script src=\"{base}/widget.js\" defer></script>"]
+    if "*" in allowed:
+        lines.append("  pages of any origin may use it (--cors '*')")
+    elif allowed:
+        lines.append(f"  pages of these origins may use it: {', '.join(allowed)} "
+                     "(--cors; add the origin of any other page that embeds it)")
+    else:
+        lines.append("  no other site may use it yet: start with --cors https://helpdesk.example.gov.cn "
+                     "(the origin of the page that embeds it; several separated by commas)")
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------------ OpenAPI
@@ -552,7 +617,8 @@ OPENAPI: dict[str, Any] = {
                                  "status": {"type": "integer"}}},
         "Citation": {"type": "object", "properties": {
             "document": {"type": "string"}, "unit": {"type": "string"}, "year": {"type": "integer", "nullable": True},
-            "table": {"type": "string"}, "row": {"type": "string"}, "column": {"type": "string"}}},
+            "table": {"type": "string"}, "row": {"type": "string"}, "column": {"type": "string"},
+            "kind": {"type": "string", "enum": ["预算", "决算"]}}},
         "Item": {"type": "object", "properties": {
             "label": {"type": "string"}, "value": {"type": "number", "nullable": True}, "unit": {"type": "string"},
             "share": {"type": "number", "nullable": True}}},

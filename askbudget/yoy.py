@@ -8,19 +8,20 @@ import re
 import sqlite3
 from dataclasses import replace
 
+from . import lazyre
 from .answer import Answer, Citation, Item
 from .parse import Intent
 from .plan import Context, Fig, fmt, _lcs, MONEY, Resolver
 from .vocab import key
 
 
-_SUM = re.compile(r"合计|一共|总共|加起来|之和|总和|共计|加在一起")
-_CHANGE = re.compile(r"比.{0,12}(多|少|高|低|增|减|涨|降)|差|相差|增加|减少|增长|下降|变化|增减|多了|少了|涨|降")
-_PCT = re.compile(r"百分之|增长率|增幅|降幅|%|幅度|几成")
-_MORE = re.compile(r"哪.{0,3}(多|高|大)(?!少)|哪一?年.*(多|高|大)(?!少)")
-_LESS = re.compile(r"哪.{0,3}(?<!多)(少|低|小)|哪一?年.*(?<!多)(少|低|小)")
-_BOTH_YEARS = re.compile(r"两年|两个年度|两个年份|这两年|两年度")
-_PREV = re.compile(r"去年|上年|上一年|前一年|同比|前年")
+_SUM = lazyre.compile(r"合计|一共|总共|加起来|之和|总和|共计|加在一起")
+_CHANGE = lazyre.compile(r"比.{0,12}(多|少|高|低|增|减|涨|降)|差|相差|增加|减少|增长|下降|变化|增减|多了|少了|涨|降")
+_PCT = lazyre.compile(r"百分之|增长率|增幅|降幅|%|幅度|几成")
+_MORE = lazyre.compile(r"哪.{0,3}(多|高|大)(?!少)|哪一?年.*(多|高|大)(?!少)")
+_LESS = lazyre.compile(r"哪.{0,3}(?<!多)(少|低|小)|哪一?年.*(?<!多)(少|低|小)")
+_BOTH_YEARS = lazyre.compile(r"两年|两个年度|两个年份|这两年|两年度")
+_PREV = lazyre.compile(r"去年|上年|上一年|前一年|同比|前年")
 _NO_ACROSS = ("refuse", "text", "list", "glossary", "when", "code_of", "fact", "reason", "rank", "count")
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("q,want", [
     ("电费多少", "95.00万元"),
-    ("电费多少元", "950000元"),
+    ("电费多少元", "950,000元"),
     ("電費多少？", "95.00万元"),
     ("公用经费里哪项最多", "电费"),
 ])
@@ -31,6 +32,26 @@ def test_answer_text_and_sources(gongan_store, q, want):
     assert want in p.stdout
     assert "来源" in p.stdout
     assert "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("q", ["固定资产有哪些", "公用经费都包括哪些", "公用经费里哪项最多"])
+def test_list_items_are_written_as_the_answer_writes_them(gongan_store, q):
+    """Every money item of a list with the decimals of the answer sentence ("1656.00 万元", never "1656
+    万元" beside "391.30 万元"), the figures right-aligned."""
+    p = run("--db", str(gongan_store), q)
+    assert p.returncode == 0, p.stderr
+    text, *rest = p.stdout.splitlines()
+    items = [l for l in rest[: rest.index("来源：")] if l.endswith(" 万元")]
+    assert len(items) >= 3
+    values = [l[: -len(" 万元")].split()[-1] for l in items]
+    assert all(re.fullmatch(r"\d+\.\d\d", v) for v in values), items
+    assert f"{values[0]}万元" in text or f"{max(values, key=float)}万元" in text
+    assert len({len(l) for l in items}) == 1, items  # labels padded, values right-aligned
+
+
+def test_yuan_figures_are_grouped(gongan_store):
+    p = run("--db", str(gongan_store), "收入总计多少元")
+    assert p.returncode == 0 and re.search(r"\d{1,3}(,\d{3})+元", p.stdout), p.stdout
 
 
 def test_json_shape(gongan_store):

@@ -37,7 +37,9 @@ def _replace(p: Path, old: str, new: str) -> bytes:
 CASES: dict[str, tuple[Callable[[Path], bytes], int | None, tuple[str, ...]]] = {
     "empty": (lambda p: b"", None, ("empty file",)),
     "blank": (lambda p: b"\n\n  \n", None, ("empty file",)),
-    "binary": (lambda p: b"%PDF-1.7\n\x00\x01\x02binary", 2, ("binary file", "NUL")),
+    "binary": (lambda p: b"GIF89a\n\x00\x01\x02binary", 2, ("binary file", "NUL")),
+    # a file with the PDF signature is read as a PDF (tests/test_pdf.py has the other PDF errors)
+    "damaged-pdf": (lambda p: b"%PDF-1.7\n\x00\x01\x02binary", None, ("not a readable PDF", "damaged")),
     "gbk": (lambda p: p.read_text(encoding="utf-8").encode("gbk"), 3, ("GBK", "iconv")),
     "undecodable": (lambda p: b"\xff\xfe\xff\xfe budget\n", 1, ("not UTF-8",)),
     "no-year": (lambda p: "# 通知\n\n这是一份会议通知，不是预算公开。\n".encode("utf-8"), None, ("not a budget disclosure", "预算年度")),

@@ -137,6 +137,14 @@ def test_tab_completes_a_store_name(db: Path, tmp_path: Path) -> None:
     assert rec.asked == [f"{name}多少"]
 
 
+def test_tab_completes_a_subject_from_its_first_characters(db: Path, tmp_path: Path) -> None:
+    """公务 + Tab: the 三公 items complete although this document prints its 三公 table empty (they are
+    answered, with 0), the shortest first."""
+    _, rec, _ = drive(db, ["公务", TAB, "多少", ENTER, CTRL_D], pause=0.3, history=tmp_path / "h")
+    assert rec.asked == ["公务接待费多少"]
+    assert rec.answers[0].status == "answered" and rec.answers[0].value == 0
+
+
 def test_completer_and_auto_suggest_offer_store_names_and_commands(db: Path) -> None:
     from prompt_toolkit.buffer import Buffer
     from prompt_toolkit.completion import CompleteEvent
@@ -156,6 +164,19 @@ def test_completer_and_auto_suggest_offer_store_names_and_commands(db: Path) -> 
     assert ":units" in cmds
     sugg = make_auto_suggest(vocab).get_suggestion(Buffer(), Document(name[:-1]))
     assert sugg is not None and name[:-1] + sugg.text in {e.text for e in vocab.entries}
+
+
+def test_sql_after_a_computed_answer_shows_the_sql_of_its_figures(db: Path, tmp_path: Path) -> None:
+    """两者合计呢 computes from the conversation's two figures without reading the store again: :sql
+    shows the SQL those figures were read with, never "no SQL"."""
+    shown, rec, _ = drive(db, ["电费多少", ENTER, "水费呢", ENTER, "两者合计呢", ENTER, ":sql", ENTER, CTRL_D],
+                          history=tmp_path / "h")
+    total = rec.answers[-1]
+    assert total.value == 119.0
+    assert total.sql and all(f"row_id = {rec.answers[i].sql.split('row_id = ')[1].split()[0]}" in total.sql
+                             for i in (0, 1))
+    after = shown.split(":sql")[-1]
+    assert "没有用到 SQL" not in after and "SELECT" in after
 
 
 def test_units_lists_and_pins(db: Path, tmp_path: Path) -> None:

@@ -266,6 +266,55 @@ def test_cross_site_post_is_refused(cors_client: TestClient, origin: str) -> Non
     assert r.status_code == 403 and r.json() == {"ok": False, "status": 403, "error": r.json()["error"]}
 
 
+def test_get_without_q_names_the_parameter_it_takes(client: TestClient) -> None:
+    r = client.get("/api/ask")
+    assert r.status_code == 400 and r.json()["error"].startswith('missing "q"')
+    assert client.get("/api/ask", params={"q": " "}).json()["error"] == '"q" is empty'
+    assert client.post("/api/ask", json={"q": "电费多少"}).json()["error"] == 'missing "question"'
+    assert client.get("/api/ask", params={"question": "电费多少"}).json()["ok"] is True  # the older name still works
+
+
+def test_a_refused_origin_is_logged_once_with_the_option_that_allows_it(
+        store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = "https://other.example"
+    with TestClient(create_app(store, cors_origins=[ALLOWED])) as c:
+        capsys.readouterr()
+        for _ in range(3):
+            c.get("/api/ask", params={"q": "电费多少"}, headers={"Origin": FOREIGN})
+            c.post("/api/ask", json={"question": "电费多少"}, headers={"Origin": FOREIGN})
+            c.options("/api/ask", headers={"Origin": other, "Access-Control-Request-Method": "POST"})
+            c.post("/api/ask", json={"question": "电费多少"}, headers={"Origin": ALLOWED})
+            c.get("/api/units")  # no Origin (curl, a server): nothing to log
+        c.get("/api/units", headers={"Origin": "https://x\x1b[2J.example"})
+    lines = [l for l in capsys.readouterr().err.splitlines() if "refused" in l]
+    assert len(lines) == 3, lines
+    assert f"--cors {ALLOWED},{FOREIGN}" in lines[0] and FOREIGN in lines[0]
+    assert f"--cors {ALLOWED},{other}" in lines[1]
+    assert "\x1b" not in lines[2]
+
+
+def test_refused_origins_logged_are_bounded(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with TestClient(create_app(store)) as c:
+        capsys.readouterr()
+        for i in range(150):
+            c.get("/api/units", headers={"Origin": f"https://o{i}.example"})
+    assert sum("refused" in l for l in capsys.readouterr().err.splitlines()) == 100
+
+
+@pytest.mark.parametrize("origins,want", [
+    ([], "--cors https://helpdesk.example.gov.cn"),
+    ([ALLOWED], f"pages of these origins may use it: {ALLOWED}"),
+    (["*"], "--cors '*'"),
+])
+def test_banner_shows_the_embed_line_and_the_cors_it_needs(origins: list[str], want: str) -> None:
+    from askbudget.web import banner
+
+    text = banner("/x/budget.db", "http://127.0.0.1:8000", origins)
+    assert text.splitlines()[0] == "askbudget: serving /x/budget.db on http://127.0.0.1:8000/"
+    assert '<script src="http://127.0.0.1:8000/widget.js" defer></script>' in text
+    assert want in text
+
+
 def test_same_origin_post_is_served(client: TestClient) -> None:
     r = client.post("/api/ask", json={"question": "电费多少"}, headers={"Origin": "http://testserver"})
     assert r.status_code == 200
@@ -451,3 +500,4 @@ def test_askbudget_serve_runs_the_service(gongan_store: Path, tmp_path: Path) ->
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert f'<script src="http://127.0.0.1:{port}/widget.js" defer></script>'.encode() in err
+    assert f"pages of these origins may use it: {ALLOWED}".encode() in err

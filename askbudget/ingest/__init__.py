@@ -5,7 +5,8 @@ all of them parsed is the store opened and every document written in one transac
 arithmetic checks (``askbudget.check``) stored beside them. On any error the store file is left
 byte-for-byte as it was — and a store that did not exist before still does not.
 
-    parse_file(path) -> Document        one file → frozen dataclasses (model.py)
+    parse_file(path) -> Document        one file → frozen dataclasses (model.py); a PDF is read into
+                                        page text first (pdf.py), with per-page progress on a terminal
     parse_pages(pages, file, name) -> Document   page text (a list of page strings; pages.py)
     build_store(paths, db_path) -> IngestReport
     cli_ingest(files, db, explain) -> int   ``askbudget ingest FILE... --db PATH [--explain]``
@@ -59,7 +60,8 @@ def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathL
     files = [str(p) for p in paths]
     if not files:
         raise IngestError("-", None, "no files given")
-    docs: list[Document] = [parse_file(f) for f in files]
+    show = not quiet and sys.stderr.isatty()
+    docs: list[Document] = [parse_file(f, progress=_progress(f) if show else None) for f in files]
     from .write import doc_key
 
     seen: dict[tuple[str, int, str], str] = {}
@@ -96,6 +98,14 @@ def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathL
                 print(explain(d))
         print(report.summary())
     return report
+
+
+def _progress(file: str) -> Callable[[int, int], None]:
+    """Per-page progress of a PDF on a terminal: one line rewritten in place, cleared at the end."""
+    def show(page: int, pages: int) -> None:
+        end = "\r\033[K" if page == pages else ""
+        print(f"\r{file}: page {page}/{pages}" + end, end="", file=sys.stderr, flush=True)
+    return show
 
 
 def describe(d: Document) -> str:
@@ -143,10 +153,8 @@ def explain(d: Document) -> str:
 
 
 def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
-    import sqlite_utils
-
     from ..check import store_checks
-    from .write import ensure_schema, write_documents
+    from .write import ensure_schema, refuse_foreign, write_documents
 
     counter = [0]
 
@@ -154,17 +162,24 @@ def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
         counter[0] += store_checks(conn, doc_id, next_id)
 
     try:
-        db = sqlite_utils.Database(db_file)
+        conn = sqlite3.connect(db_file, isolation_level=None)  # the one transaction below is explicit
     except sqlite3.Error as e:
         raise StoreError(f"cannot open store {db_file}: {e}") from None
     try:
-        with db.atomic():
-            ensure_schema(db)
-            ids = write_documents(db.conn, docs, after_each=after)
+        conn.execute("BEGIN")
+        try:
+            refuse_foreign(conn, str(db_file))
+            ensure_schema(conn)
+            ids = write_documents(conn, docs, after_each=after)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{db_file}: cannot write the store ({e}); it is unchanged") from None
     finally:
-        db.close()
+        conn.close()
     return ids, counter[0]
 
 

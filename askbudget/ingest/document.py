@@ -1,7 +1,8 @@
 """One disclosure file → a :class:`Document` (pure: no database, no clock).
 
 Two formats: page text (pages split by a form feed, ``pages.py``) and the ``#``-heading text
-conversion of the Tangshan template, read here.
+conversion of the Tangshan template, read here. A PDF is read into page text first (``pdf.py``) and
+handed to the reader of its format (``parse_pdf``).
 
 Headings split the file into regions. A heading whose title names a table kind (``kinds.py``) and
 whose region holds tab rows is a table; every other heading is narrative. Each table family has its
@@ -22,10 +23,12 @@ naming the line; an unknown …元 unit is an error at its line (docs/schema.md,
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from .. import settings
 from ..errors import IngestError
@@ -34,6 +37,7 @@ from .layout import UNIT_SUFFIX_RE, clean_column, leaves as leaves_of
 from .model import Document, Fact, ParseWarning, Table
 from .narrative import read_narrative
 from .org import org_facts
+from .pdf import is_pdf
 from .performance import build_indicators, project_of
 from .procurement import build_procurement_rows
 from .reader import COUNTED_RE, MONEY_UNIT_IN_LINE_RE, YEAR_RE, Heading, Region, decode, header_text, heading_of, read_region
@@ -43,11 +47,67 @@ from .units import NON_MONEY_COLUMN_RE, STORE_UNIT, factor, is_money_word, suffi
 from .summary import build_two_sided_rows, sides_of
 
 
-def parse_file(path: str | Path) -> Document:
+def parse_file(path: str | Path, progress: Callable[[int, int], None] | None = None) -> Document:
+    """One file → a Document. A PDF (by its ``%PDF-`` signature, not its name) is read into page
+    text first (``pdf.py``; ``progress(page, pages)`` per page)."""
     p = Path(path)
     file = str(path)
     data = _read_limited(p, file, int(settings.MAX_DOCUMENT_BYTES))
+    if is_pdf(data):
+        return parse_pdf(data, file, name=p.stem, source_path=str(p.resolve()), progress=progress)
     return parse_bytes(data, file, name=p.stem, source_path=str(p.resolve()))
+
+
+def parse_pdf(data: bytes, file: str, name: str | None = None, source_path: str | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Document:
+    """A PDF read into page text (``pdf.py``), then parsed by the reader of its format: the text
+    template's (its tables print a 预算年度 header line) here, with every table, row and section given
+    the page its line is on; any other by the page-text reader (``pages.py``, templates as data), which
+    finds headings itself, so the reader's ``#`` marks are taken off. The Document's sha256 is the
+    PDF's. An error names the PDF's page; a PDF the readers cannot place says what was read."""
+    from .pages import parse_pages
+    from .pdf import page_of_line, read_pdf
+
+    pdf = read_pdf(io.BytesIO(data), progress=progress, file=file)
+    text = pdf.text
+    name = name or Path(file).stem
+    read = f"the PDF was read ({len(pdf.pages)} pages, {pdf.tables} ruled tables)"
+    try:
+        if any(YEAR_RE.match(line.lstrip("\f").strip()) for line in text.split("\n")):
+            # a form feed starts a line: without it every line keeps its number
+            doc = _with_pages(parse_bytes(text.replace("\f", "").encode("utf-8"), file, name, source_path), text)
+        else:
+            doc = parse_pages([HEADING_MARK_RE.sub("", page) for page in pdf.pages], file, name, source_path)
+    except IngestError as e:
+        if e.line:
+            raise IngestError(file, e.line, f"(page {page_of_line(text, e.line)} of the PDF) {e.reason}") from None
+        raise IngestError(file, None, f"{read}, but {e.reason}") from None
+    # the form feed starts the first line of each next page
+    starts = [1] + [i + 1 for i, line in enumerate(text.split("\n")) for _ in range(line.count("\f"))]
+    warnings = tuple(ParseWarning(starts[n - 1], f"page {n} of the PDF is an image with no text layer "
+                                                 "(scanned?): nothing on it was read") for n in pdf.image_pages)
+    return replace(doc, sha256=hashlib.sha256(data).hexdigest(), warnings=doc.warnings + warnings)
+
+
+HEADING_MARK_RE = re.compile(r"(?m)^#{1,6} ")
+
+
+def _with_pages(doc: Document, text: str) -> Document:
+    """Every table, row and section of ``doc`` (parsed from ``text`` without its form feeds) with the
+    page its line is printed on."""
+    page_of: list[int] = [0]  # page_of[line]
+    page = 1
+    for line in text.split("\n"):
+        page += line.count("\f")
+        page_of.append(page)
+
+    def at(line: int) -> int:
+        return page_of[min(max(line, 1), len(page_of) - 1)]
+
+    tables = tuple(replace(t, page_start=at(t.line_start), page_end=at(t.line_end),
+                           rows=tuple(replace(r, page=at(r.line)) for r in t.rows)) for t in doc.tables)
+    sections = tuple(replace(sec, page=at(sec.line)) for sec in doc.sections)
+    return replace(doc, tables=tables, sections=sections, n_pages=page)
 
 
 CHUNK = 1 << 20
@@ -74,7 +134,7 @@ def _read_limited(p: Path, file: str, limit: int) -> bytes:
                 chunk = f.read(CHUNK)
                 if not chunk:
                     break
-                if not parts and b"\x00" in chunk:
+                if not parts and b"\x00" in chunk and not is_pdf(chunk):
                     return chunk  # decode() reports the NUL byte with its line
                 parts.append(chunk)
                 size += len(chunk)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import IngestError
+from ..safetext import clean
 
 TAG_RE = re.compile(r"</?b>|\*\*", re.I)
 HEADING_RE = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
@@ -62,7 +63,8 @@ def decode(data: bytes, file: str, max_bytes: int) -> list[str]:
     bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\t\f\v")
     if bad > 8:
         raise IngestError(file, 1, "binary file (control characters): expected disclosure text")
-    return text.split("\n")
+    # escape sequences and control characters never reach the store (nor, through it, a terminal)
+    return clean(text, keep="\n\t\f").split("\n")
 
 
 def strip_tags(s: str) -> str:

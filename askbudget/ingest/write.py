@@ -1,6 +1,7 @@
 """Write parsed documents into the store, all of them in one transaction.
 
-The tables are created from ``askbudget.store.SCHEMA`` (+ ``INDEXES``) through sqlite-utils. Ids are
+The tables are created from ``askbudget.store.SCHEMA`` (+ ``INDEXES``) with plain ``sqlite3`` (the DDL
+sqlite-utils would write; importing it cost more than writing a document). Ids are
 assigned here (max id + 1) so each table is filled with one ``executemany``; re-ingesting a
 document of the same key — (unit, year, kind): the unit by its code, or by its name when the document
 prints no code — first deletes it and everything hanging off it, and the new version keeps the old
@@ -14,36 +15,54 @@ import sqlite3
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-import sqlite_utils
-
-from ..store import INDEXES, SCHEMA, SCHEMA_VERSION
-from ..errors import IngestError
+from ..store import INDEXES, SCHEMA, SCHEMA_VERSION, another_application, foreign_tables
+from ..errors import IngestError, StoreError
 from .model import Document
 
 CHILD_TABLES = ("checks", "glossary", "facts", "statements", "sections", "indicators", "missing_tables", "cells",
                 "rows", "tables")
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    existing = set(db.table_names())
+_SQL_TYPES = {int: "INTEGER", str: "TEXT", float: "REAL"}
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables of ``SCHEMA`` and the indexes of ``INDEXES`` that the store lacks; add the
+    columns a store written by an older version lacks."""
+    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for name, spec in SCHEMA.items():
         if name in existing:
             continue
-        db[name].create(spec["columns"], pk=spec["pk"],  # type: ignore[union-attr]
-                        foreign_keys=[(c, t, "id") for c, t in spec["fks"]])
+        refs = dict(spec["fks"])
+        cols = []
+        for col, typ in spec["columns"].items():
+            decl = f'   "{col}" {_SQL_TYPES[typ]}'
+            if col == spec["pk"]:
+                decl += " PRIMARY KEY"
+            elif col in refs:
+                decl += f' REFERENCES "{refs[col]}"("id")'
+            cols.append(decl)
+        conn.execute(f'CREATE TABLE "{name}" (\n' + ",\n".join(cols) + "\n)")
     for name, spec in SCHEMA.items():  # a store written by an older version: add the new columns
         if name in existing:
-            cols = set(db[name].columns_dict)  # type: ignore[union-attr]
+            have = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
             for col, typ in spec["columns"].items():
-                if col not in cols:
-                    db[name].add_column(col, typ)  # type: ignore[union-attr]
-            if name == "documents" and "kind" not in cols:
-                db.execute("UPDATE documents SET kind = '预算' WHERE kind IS NULL")
-    have = {(ix.name) for t in SCHEMA for ix in db[t].indexes}  # type: ignore[union-attr]
+                if col not in have:
+                    conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {_SQL_TYPES[typ]}')
+            if name == "documents" and "kind" not in have:
+                conn.execute("UPDATE documents SET kind = '预算' WHERE kind IS NULL")
     for table, cols in INDEXES:
-        name = f"idx_{table}_{'_'.join(cols)}"
-        if name not in have:
-            db[table].create_index(cols, index_name=name, if_not_exists=True)  # type: ignore[union-attr]
+        index = f"idx_{table}_" + "_".join(cols)
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        conn.execute(f'CREATE INDEX IF NOT EXISTS "{index}"\n    ON "{table}" ({quoted})')
+
+
+def refuse_foreign(conn: sqlite3.Connection, db_file: str) -> None:
+    """A store file is empty or an askbudget store: one holding another application's tables is refused
+    before anything is written (our tables beside its own would serve neither)."""
+    foreign = foreign_tables(conn)
+    if foreign:
+        raise StoreError(another_application(db_file, foreign) + "; nothing was written: give --db a new file")
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
