@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Callable, Sequence
 
 from ..errors import IngestError
-from .model import Cell, Document, Indicator, ParseWarning, Row, Statement, Table
+from .model import Cell, Document, Fault, Indicator, ParseWarning, Row, Statement, Table
 from .narrative import Paragraph, numbering, read_narrative
 from .performance import parse_value
 from .placement import Equal, RowSum, TreeSum, Var, doubt, new_var, scale_of, settled, solve, to_int
@@ -89,7 +89,7 @@ def _lines(pages: Sequence[str]) -> list[PLine]:
         first = True
         for raw in page.split("\n"):
             no += 1
-            text = raw.rstrip()
+            text = raw.rstrip(" \r") if "\t" in raw else raw.rstrip()  # a TAB row keeps its empty last cells
             out.append(PLine(no, p, text, first and bool(text.strip())))
             if text.strip():
                 first = False
@@ -163,7 +163,7 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
         b = _build(seg, default_unit, file, warnings, fam, known)
         if b is not None:
             built.append((seg, b))
-    _place(built, warnings, _narrative_figure(sections, statements))
+    faults = _place(built, warnings, _narrative_figure(sections, statements))
     for seg, b in built:
         if b.kind == "绩效目标表" and not b.project:
             b.project = _project_of_heading(narrative_heads, seg.title.no)
@@ -182,7 +182,8 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
         sha256=sha256 or hashlib.sha256(data).hexdigest(), unit_code="", unit_name=unit_name, year=year,
         money_unit=STORE_UNIT, n_lines=len(lines), tables=tuple(tables), sections=sections,
         statements=tuple(statements), facts=nar.facts, glossary=nar.glossary, warnings=tuple(warnings),
-        kind=fam.doc_kind, family=fam.name, n_pages=len(pages), missing=missing, missing_titles=missing_titles)
+        kind=fam.doc_kind, family=fam.name, n_pages=len(pages), missing=missing, missing_titles=missing_titles,
+        faults=tuple(faults))
 
 
 def _title(lines: list[PLine]) -> str:
@@ -374,7 +375,7 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         ignore = frozenset(vocab) if cur.spec.layout in ("subjects", "pairs") else frozenset()
         if not data_started and not _is_row(s, ignore) and \
                 not (cur.spec.layout == "two-sided" and TOP_ORDINAL_RE.match(s)) and \
-                (not vocab or cur.spec.layout not in ("subjects", "pairs") or _header_like(s, vocab)):
+                (not vocab or cur.spec.layout not in ("subjects", "pairs") or "\t" in ln.text or _header_like(s, vocab)):
             cur.header.append(ln)
             header_keys.add(squash(s))
             continue
@@ -600,6 +601,7 @@ def _subject_rows(seg: _Segment, width: int, warnings: list[ParseWarning], title
         if known_pos:
             figs_cells = cells[-width:] if len(cells) > width else cells
             head = cells[: len(cells) - len(figs_cells)]
+            head = [c for c in head if c not in ("类", "款", "项")]  # 类 款 项 printed in the 合计 row's code cells
             code_parts = [c for c in head if CODE_PART_RE.match(c)]
             name = join_wrapped(" ".join(c for c in head if c and not CODE_PART_RE.match(c)))
             code = "".join(code_parts) or None
@@ -861,7 +863,7 @@ NarrativeFigure = Callable[[str, str], "float | None"]
 
 
 def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning],
-           narrative: NarrativeFigure | None = None) -> None:
+           narrative: NarrativeFigure | None = None) -> list[Fault]:
     """Build one placement problem for the whole document (tables refer to each other) and solve it;
     then put in doubt the figures of any identity the document breaks (``placement.doubt``)."""
     raws = [f for _, b in built for r in b.rows for f in r.figures if not is_dash(f)]
@@ -910,6 +912,69 @@ def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning],
     doubt(vs, cons, broken, frozenset(hints))
     for _, b in built:
         b.vars = vs
+    owner = {r.var: (b, r) for _, b in built if b.kind != "绩效目标表" for r in b.rows}
+    return [f for c in broken if not (isinstance(c, Equal) and (c.a in hints or c.b in hints))
+            for f in _faults(c, vs, owner, scale)]
+
+
+def _faults(c: RowSum | TreeSum | Equal, vs: list[Var], owner: dict, scale: int) -> list[Fault]:
+    """What a broken identity says, in the words ``check`` uses (its figures in 万元)."""
+    def name(i: int) -> tuple[_Built, str]:
+        b, r = owner[i]
+        label = label_of(r.name) if r.name else ""
+        return b, (f"{r.side}:" if r.side else "") + " ".join(x for x in (r.code, label) if x)
+
+    def col_name(b: _Built, r: _PRow, k: int) -> str:
+        cols = b.side_columns(r.side) if not b.one_row else [c.name for c in b.seg.spec.columns]
+        return cols[k] if k < len(cols) else str(k)
+
+    def wan(b: _Built, x: int) -> float:
+        f = factor(b.unit) or 1.0
+        return round(x / scale * f, 6)
+
+    def one(i: int) -> tuple[int, ...] | None:
+        return vs[i].vectors()[0] if len(vs[i].placements) == 1 else None
+
+    out: list[Fault] = []
+    if isinstance(c, RowSum):
+        b, where = name(c.var)
+        r = owner[c.var][1]
+        v = one(c.var)
+        left = " + ".join(col_name(b, r, k) for k in c.left)
+        parts = " + ".join(col_name(b, r, k) for k in c.parts)
+        if v is None:
+            out.append(Fault(b.title, where, left, None, None, f"{b.title} · {where}: its figures "
+                                                               f"{' '.join(r.figures)} fit no placement in which "
+                                                               f"{left} = {parts}; stored uncertain"))
+        else:
+            lv, pv = wan(b, sum(v[k] for k in c.left)), wan(b, sum(v[k] for k in c.parts))
+            out.append(Fault(b.title, where, left, pv, lv, f"{b.title} · {where} · {left}: printed {lv:.2f}, "
+                                                           f"{parts} gives {pv:.2f}; stored uncertain"))
+    elif isinstance(c, TreeSum):
+        b, where = name(c.parent)
+        r = owner[c.parent][1]
+        vecs = [one(i) for i in (c.parent, *c.children)]
+        kids = "、".join(name(i)[1] for i in c.children[:4]) + ("…" if len(c.children) > 4 else "")
+        if any(v is None for v in vecs):
+            out.append(Fault(b.title, where, "", None, None, f"{b.title} · {where}: no placement of the printed "
+                                                             f"figures makes it the sum of {kids}; stored uncertain"))
+        else:
+            for k in range(vs[c.parent].width):
+                pv, sv = vecs[0][k], sum(v[k] for v in vecs[1:])  # type: ignore[index]
+                if abs(pv - sv) > c.tol:
+                    out.append(Fault(b.title, where, col_name(b, r, k), wan(b, sv), wan(b, pv),
+                                     f"{b.title} · {where} · {col_name(b, r, k)}: printed {wan(b, pv):.2f}, the sum "
+                                     f"of {kids} gives {wan(b, sv):.2f}; stored uncertain"))
+    else:
+        (ba, wa), (bb, wb) = name(c.a), name(c.b)
+        va, vb = one(c.a), one(c.b)
+        ca, cb = col_name(ba, owner[c.a][1], c.a_col), col_name(bb, owner[c.b][1], c.b_col)
+        x = wan(ba, va[c.a_col]) if va is not None else None
+        y = wan(bb, vb[c.b_col]) if vb is not None else None
+        shown = lambda z: "?" if z is None else f"{z:.2f}"  # noqa: E731
+        out.append(Fault(ba.title, wa, ca, y, x, f"{ba.title} · {wa} · {ca}: printed {shown(x)}, {bb.title} · {wb} · "
+                                                 f"{cb} prints {shown(y)}; stored uncertain"))
+    return out
 
 
 def _rounding(c: RowSum | TreeSum) -> int:

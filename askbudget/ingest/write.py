@@ -237,6 +237,10 @@ def write_documents(conn: sqlite3.Connection, docs: list[Document],
         _insert(conn, "glossary", [
             {"id": ids("glossary"), "document_id": doc_id, "seq": g.seq, "term": g.term,
              "definition": g.definition, "line": g.line} for g in doc.glossary])
+        _insert(conn, "checks", [
+            {"id": ids("checks"), "document_id": doc_id, "rule": "存疑", "table_title": f.table_title, "row": f.row,
+             "column": f.column, "expected": f.expected, "actual": f.actual, "message": f.message}
+            for f in doc.faults])
         if after_each is not None:
             after_each(conn, doc_id, ids)
     conn.execute("INSERT OR REPLACE INTO meta ([key], [value]) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
