@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..check import Mismatch
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -118,19 +120,6 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Fault:
-    """An identity of the document's own tables that does not hold where page text was placed (a
-    parent ≠ Σ children, a row ≠ Σ its parts, a figure printed twice that differs): the figures it
-    puts in doubt are stored uncertain, and ``check`` reports it (rule 存疑)."""
-    table_title: str
-    row: str
-    column: str
-    expected: float | None
-    actual: float | None
-    message: str
-
-
-@dataclass(frozen=True)
 class ParseWarning:
     line: int
     message: str
@@ -157,7 +146,8 @@ class Document:
     n_pages: int | None = None  # page text: pages in the source (None: the source has no pages)
     missing: tuple[str, ...] = ()  # table kinds the family prints that this document lacks
     missing_titles: tuple[str, ...] = ()  # their titles as the template prints them (same order)
-    faults: tuple[Fault, ...] = ()  # page text: the identities its figures break (placement)
+    # page text: the identities its figures break where they were placed (check's 存疑, document_id 0)
+    faults: tuple[Mismatch, ...] = ()
 
     @property
     def n_cells(self) -> int:

@@ -30,7 +30,8 @@ from decimal import Decimal
 from typing import Callable, Sequence
 
 from ..errors import IngestError
-from .model import Cell, Document, Fault, Indicator, ParseWarning, Row, Statement, Table
+from ..check import Mismatch
+from .model import Cell, Document, Indicator, ParseWarning, Row, Statement, Table
 from .narrative import Paragraph, numbering, read_narrative
 from .performance import parse_value
 from .placement import Equal, RowSum, TreeSum, Var, doubt, new_var, scale_of, settled, solve, to_int
@@ -863,7 +864,7 @@ NarrativeFigure = Callable[[str, str], "float | None"]
 
 
 def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning],
-           narrative: NarrativeFigure | None = None) -> list[Fault]:
+           narrative: NarrativeFigure | None = None) -> list[Mismatch]:
     """Build one placement problem for the whole document (tables refer to each other) and solve it;
     then put in doubt the figures of any identity the document breaks (``placement.doubt``)."""
     raws = [f for _, b in built for r in b.rows for f in r.figures if not is_dash(f)]
@@ -917,7 +918,7 @@ def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning],
             for f in _faults(c, vs, owner, scale)]
 
 
-def _faults(c: RowSum | TreeSum | Equal, vs: list[Var], owner: dict, scale: int) -> list[Fault]:
+def _faults(c: RowSum | TreeSum | Equal, vs: list[Var], owner: dict, scale: int) -> list[Mismatch]:
     """What a broken identity says, in the words ``check`` uses (its figures in 万元)."""
     def name(i: int) -> tuple[_Built, str]:
         b, r = owner[i]
@@ -935,7 +936,11 @@ def _faults(c: RowSum | TreeSum | Equal, vs: list[Var], owner: dict, scale: int)
     def one(i: int) -> tuple[int, ...] | None:
         return vs[i].vectors()[0] if len(vs[i].placements) == 1 else None
 
-    out: list[Fault] = []
+    out: list[Mismatch] = []
+
+    def Fault(table: str, row: str, column: str, expected: float | None, actual: float | None,  # noqa: N802
+              message: str) -> Mismatch:
+        return Mismatch(0, "存疑", table, row, column, expected, actual, message)
     if isinstance(c, RowSum):
         b, where = name(c.var)
         r = owner[c.var][1]

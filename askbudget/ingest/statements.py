@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from .model import Statement
 from .narrative import Paragraph, numbering
+from .subjects import ORDINAL_RE
 
 SENT_RE = re.compile(r"[^。！？!?]+[。！？!?]?")
 # a clause ends at ，；; — and at a "," that is no thousands separator (49,376万元 is one figure)
@@ -246,7 +247,6 @@ ITEM_RE = re.compile(r"((?:[^（）()。；;，,、“”：:]+?\s*[（(]\s*(?:�
 LEVEL_NAME_RE = re.compile(r"([^（）()“”]+?)\s*[（(]\s*(?:类|款|项)\s*[)）]")
 REASON_TEXT_RE = re.compile(r"(?:主要原因|原因)(?:是|为)?\s*[：:]?\s*([^。：:\s][^。]*)")
 FLAT_SENTENCE_RE = re.compile(r"决算数与预算数持平|与年初预算持平")
-FINAL_LEAD_RE = re.compile(r"^(?:\s*[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)+")
 
 
 def extract_final(paras: list[tuple[int, Paragraph]], doc_year: int,
@@ -306,7 +306,10 @@ def extract_final(paras: list[tuple[int, Paragraph]], doc_year: int,
 
 
 def _final_subject(lead: str) -> str:
-    s = FINAL_LEAD_RE.sub("", lead).strip(" ，,：:；;")
+    s = lead
+    while ORDINAL_RE.match(s):  # "（三）1、" …
+        s = ORDINAL_RE.sub("", s, count=1)
+    s = s.strip(" ，,：:；;")
     if "情况" in s:  # a heading run into its paragraph: "…决算具体情况一般公共预算财政拨款支出"
         s = s.rsplit("情况", 1)[1]
     s = re.sub(r"^(?:其中|另外|此外)\s*[：:，,]?", "", s)
