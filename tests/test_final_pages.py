@@ -436,3 +436,55 @@ def test_final_pdf_cells(tmp_path: Path) -> None:
         got = _cell(c, doc, kind, row, column)
         assert (got["raw"], got["uncertain"]) == (raw, 0), (kind, row, column)
     assert c.execute("SELECT count(*) FROM cells WHERE uncertain = 1").fetchone()[0] == 0
+
+
+# ---------------------------------------------------------------- the doubt mechanism (placement.doubt)
+
+def _settled_vars(rows: list[list[int]]) -> list:
+    from askbudget.ingest.placement import new_var
+
+    return [new_var(r, len(r), list(range(len(r)))) for r in rows]
+
+
+def test_doubt_a_shifted_parent_and_its_only_child() -> None:
+    from askbudget.ingest.placement import TreeSum, doubt, settled, solve
+
+    # 0 = 1 + 2 holds; 3 = 4 (one child) holds but 5 = 3 + 6 does not: 3 and its only child 4 share the doubt
+    vs = _settled_vars([[10], [4], [6], [7], [7], [9], [1]])
+    cons = [TreeSum(0, (1, 2)), TreeSum(3, (4,)), TreeSum(5, (3, 6))]
+    broken = solve(vs, cons)
+    doubt(vs, cons, broken)
+    assert [settled(v)[1][0] for v in vs] == [True, True, True, False, False, False, False]
+
+
+def test_doubt_is_lifted_by_a_sum_of_sound_figures() -> None:
+    from askbudget.ingest.placement import Equal, TreeSum, doubt, settled, solve
+
+    # 0 = 1 + 2 fails; 0 is also printed in another table (3) and equals it: 0 is confirmed, 1 and 2 are not
+    vs = _settled_vars([[10], [4], [7], [10]])
+    cons = [TreeSum(0, (1, 2)), Equal(0, 0, 3, 0)]
+    broken = solve(vs, cons)
+    doubt(vs, cons, broken)
+    assert [settled(v)[1][0] for v in vs] == [True, False, False, True]
+
+
+def test_doubt_falls_on_the_row_whose_own_parts_do_not_add_up() -> None:
+    from askbudget.ingest.placement import RowSum, TreeSum, doubt, settled, solve
+
+    # row 0 (合计 基本 项目) = 12 5 5 breaks its own sum; its children add up column by column to 12 3 9
+    vs = _settled_vars([[12, 5, 5], [5, 3, 2], [7, 0, 7]])
+    cons = [RowSum(i, 0, (1, 2)) for i in range(3)] + [TreeSum(0, (1, 2))]
+    broken = solve(vs, cons)
+    doubt(vs, cons, broken)
+    assert [settled(v)[1] for v in vs] == [(False, False, False), (True, True, True), (True, True, True)]
+
+
+def test_rounded_figures_add_up_within_half_a_digit_each() -> None:
+    from askbudget.ingest.placement import TreeSum, doubt, new_var, settled, solve
+
+    # 14758.06 printed, the children add up to 14758.07: rounding, not a fault (tol 1 in the last digit)
+    vs = [new_var([1475806, 1000003], 2, [0, 1]), new_var([1000003, 1000003], 2), new_var([475804], 2)]
+    cons = [TreeSum(0, (1, 2), tol=1)]
+    broken = solve(vs, cons)
+    doubt(vs, cons, broken)
+    assert broken == [] and settled(vs[1])[1] == (True, True) and settled(vs[2])[0] == (0,)

@@ -908,7 +908,7 @@ def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning],
     for _, b in built:
         if b.kind == "绩效目标表":
             continue
-        cons += _same(b, by_kind, narrative, constant)
+        cons += [replace(c, tol=1 if scale > 1 else 0) for c in _same(b, by_kind, narrative, constant)]
     broken = solve(vs, cons)
     doubt(vs, cons, broken, frozenset(hints))
     for _, b in built:

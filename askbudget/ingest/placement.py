@@ -118,6 +118,7 @@ class Equal:
     a_col: int
     b: int
     b_col: int
+    tol: int = 0  # the figures are rounded: the two prints may differ by this much
 
 
 Constraint = RowSum | TreeSum | Equal
@@ -220,11 +221,12 @@ def _equal(vs: list[Var], c: Equal) -> bool | None:
     a, b = vs[c.a], vs[c.b]
     av = {v[c.a_col] for v in a.vectors()}
     bv = {v[c.b_col] for v in b.vectors()}
-    both = av & bv
-    if not both:
+    ok_a = {x for x in av if any(abs(x - y) <= c.tol for y in bv)}
+    ok_b = {y for y in bv if any(abs(x - y) <= c.tol for x in av)}
+    if not ok_a:
         return None
-    changed = a.keep({v for v in a.vectors() if v[c.a_col] in both})
-    changed |= b.keep({v for v in b.vectors() if v[c.b_col] in both})
+    changed = a.keep({v for v in a.vectors() if v[c.a_col] in ok_a})
+    changed |= b.keep({v for v in b.vectors() if v[c.b_col] in ok_b})
     return changed
 
 
@@ -277,7 +279,7 @@ def _holds(vs: list[Var], c: Constraint) -> bool:
         for i in c.children:
             total = _add(total, vs[i].vectors()[0])
         return _close(total, vs[c.parent].vectors()[0], c.tol)
-    return vs[c.a].vectors()[0][c.a_col] == vs[c.b].vectors()[0][c.b_col]
+    return abs(vs[c.a].vectors()[0][c.a_col] - vs[c.b].vectors()[0][c.b_col]) <= c.tol
 
 
 def _ids(c: Constraint) -> tuple[int, ...]:
