@@ -17,7 +17,14 @@ outline, ``statements.py`` the figures the text states.
 
 Figures are stored in 万元 exactly (``47,483,458`` in a ``单位：元`` table → 4748.3458) and, where the
 text lost empty cells, placed in their columns by the table's own arithmetic (``placement.py``); a
-figure whose column cannot be proven is stored with ``uncertain = 1``. Line numbers count the lines
+figure whose column cannot be proven, or that an identity the document breaks puts in doubt, is stored
+with ``uncertain = 1`` (the broken identities are the document's faults, rule 存疑 of ``check``).
+
+A family with ``header`` words (the national 决算) also has: a line before a table's rows that is not
+cut from header words is the first half of a wrapped subject name; name fragments between two code
+lines go to the row above or below so that the names are those the codes print elsewhere (or the
+classification's); a ``pairs`` table (two code/name/figure columns side by side) is one list of rows;
+the narrative's figures may settle a placement (``same … = 叙述:…``). Line numbers count the lines
 of every page in order (a page break starts a new line); every table, row and section keeps its page.
 """
 from __future__ import annotations
