@@ -28,6 +28,9 @@ log = logging.getLogger("askbudget")
 _PAIR = lazyre.compile(r"两者|二者|两项|它们|这两|两个数|两年")
 
 
+# the words that put a subject inside another: "公共安全支出中的执法办案"
+_INSIDE = lazyre.compile(r"(?:中|里|里面|当中|之中|下|下面)的?|的")
+
 _TEXT_COLUMNS = frozenset({"采购物品名称", "目录序号", "政府采购目录序号", "计量单位"})
 
 
@@ -64,6 +67,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         """The answer to ``it``, checked against what the parser read: a span nobody read beside a subject,
         or an operator word the answer did not carry out, turns it into a refusal that says what the
         store has and what was not read (the conversation stays as it was)."""
+        if it.what != "refuse":
+            it = self._described(it)
         self.sql_log = []
         ans, new_ctx = self.answer_of_kind(it, ctx)  # one kind (预算/决算) per unit-year: execution.py
         if ans.status != "answered":
@@ -182,9 +187,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
 
     def _subjects_unanswered(self, it: Intent, ans: Answer) -> Answer | None:
         """An answer read from a 绩效 indicator must be about every subject the question names: "人员经费是
-        多少人" is not answered by another project's 在职人数 indicator."""
+        多少人" is not answered by another project's 在职人数 indicator. A plain figure must be about every
+        subject named too: "租赁的房子" is neither 房屋's value nor 租赁费 alone."""
         if not any("绩效" in c.table for c in ans.citations):
-            return None
+            return self._figure_misses_a_subject(it, ans)
         hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))
         for m in it.subjects:
             if m.how == "code" or not m.has("row", "total", "std", "alias", "item", "belongs", "stmt") or m.has("project", "gloss"):
@@ -193,6 +199,27 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             if not any(n and n in hay for n in names):
                 return Answer(it.question, "not_found", f"文件中“{m.text}”只有金额；{ans.text.rstrip('。')}，"
                               f"说的不是“{m.text}”。", suggestions=tuple(self.suggest(it)))
+        # a time indicator must be the time asked: "什么时候开工" is not answered by 完成时限 (the event asked
+        # shares no character with the indicator)
+        missing = [lo for lo in it.leftover if len(lo) >= 2 and not set(key(lo)) & set(hay)] if "when" in it.cues else []
+        if missing:
+            return Answer(it.question, "not_found", f"文件的绩效指标没有说到“{'、'.join(missing)}”；"
+                          f"{ans.text.rstrip('。')}。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
+        return None
+
+    def _figure_misses_a_subject(self, it: Intent, ans: Answer) -> Answer | None:
+        if it.what != "figure" or ans.value is None or ans.derivation or it.followup or ans.items:
+            return None
+        named = [m for m in it.subjects if m.how != "code" and m.has("row", "alias", "std", "item")
+                 and not m.has("column", "total", "project", "gloss", "stmt")]
+        if len(named) < 2:
+            return None
+        hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))
+        for m in named:
+            names = {key(m.text), m.key} | {key(t) for k, t in m.kinds for t in t.split("|")}
+            if not any(n and n in hay for n in names):
+                return Answer(it.question, "not_found", f"没有读懂“{m.text}”和其他几项合在一起问的是哪个数。"
+                              f"{self._holds(ans)}。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
         return None
 
     def _holds(self, ans: Answer) -> str:
@@ -218,7 +245,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return None
         spans = "、".join(f"“{s}”" for s in missing)
         name = ans.citations[0].row if ans.citations and ans.citations[0].row else ""
-        if ans.value is not None and name and len({c.row for c in ans.citations}) == 1:
+        if ans.value is not None and name and len({c.row for c in ans.citations}) == 1 and it.op is None \
+                and not ans.derivation:
             text = f"文件只有{name}的总数{fmt(ans.value, ans.unit or '')}{ans.unit or ''}，没有按{spans}分开的数，也没有读懂{spans}指什么。"
         else:
             text = f"没有读懂{spans}，不能确定问的是哪个数。{self._holds(ans)}。"
@@ -316,6 +344,30 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
 
+    def _described(self, it: Intent) -> Intent:
+        """Words the document's own 名词解释 of a subject uses, written before that subject, are read: they
+        restate it ("保证分局正常运转的基本支出": 基本支出 is 为保障机构正常运转…). Words after it (基本支出中…)
+        narrow it and stay unread; a project's 绩效目标 is never used (it names parts as often as purposes)."""
+        spans = [s for s in dict.fromkeys(it.unread + it.leftover) if len(s) >= 2]
+        if not spans or not it.subjects:
+            return it
+        read: set[str] = set()
+        docs = [it.unit_doc] if it.unit_doc in self.docs else list(self.docs)
+        for m in it.subjects:
+            names = {m.text, m.key} | {t for k, t in m.kinds if k == "gloss"}
+            before = [s for s in spans if 0 <= it.text.find(s) < it.text.find(m.text)
+                      and not re.search(r"中|里|部分|当中", it.text[it.text.find(s) + len(s):it.text.find(m.text)])]
+            if not before:
+                continue
+            rows = self.q(f"SELECT definition FROM glossary WHERE term IN ({self._in(len(names))}) "
+                          f"AND document_id IN ({self._in(len(docs))})", [*names, *docs])
+            hay = key("".join(r[0] or "" for r in rows))
+            read |= {s for s in before if hay and key(s) in hay}
+        if not read:
+            return it
+        return replace(it, unread=tuple(u for u in it.unread if u not in read),
+                       leftover=tuple(lo for lo in it.leftover if lo not in read))
+
     def _turn_sql(self, ctx: Context) -> str:
         """The SQL this turn ran; for an answer computed from the conversation's figures alone (两者合计呢),
         the SQL those figures were read with."""
@@ -370,8 +422,11 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         subj = [m for m in it.subjects if not (m.has("gloss") and len(m.kinds) == 1 and it.what == "figure")]
         prev = ctx.intent
         t = it.text
+        # "值多少钱" right after a count (有多少件): the same subject's money figure, not its count
+        money_after_count = "数量" in prev.columns and not it.columns and not it.measure and \
+            bool(re.search(r"多少钱|值多少|花了?多少|多少万|价值", t))
         if not it.subjects and not it.leftover and (it.followup or it.columns or it.year_rel is not None
-                                                     or it.cues or it.measure or it.money_unit):
+                                                     or it.cues or it.measure or it.money_unit or money_after_count):
             what = it.what
             # "合计呢" right after a turn about two figures (相差/哪个多) adds those two
             pair_turn = ctx.what in ("diff", "compare", "each", "sum", "ratio")
@@ -388,8 +443,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                 "row", "item", "alias", "stmt", "project", "total", "code")))
             if what in ("sum", "diff", "share") and len(ctx.figs) >= 2:
                 subjects = ()
-            if what == "figure" and "total" in it.cues and not it.columns:
-                cols_in: tuple[str, ...] = ("合计",)  # "总共多少钱" after 单价/数量: the item's amount
+            if money_after_count:
+                cols_in: tuple[str, ...] = ()
+            elif what == "figure" and "total" in it.cues and not it.columns:
+                cols_in = ("合计",)  # "总共多少钱" after 单价/数量: the item's amount
             else:
                 cols_in = it.columns or (prev.columns if what == "figure" and not it.measure and not it.tables else ())
             return replace(it, what=what, subjects=subjects,
@@ -497,6 +554,13 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         figs = list(uniq.values())
         if len(figs) > 1 and asks_non_money(it.text):
             return self._indicator(it, docs, ctx)
+        if len(figs) == 2 and len(self._named(it)) == 2:
+            inner = self._inner(it, figs)
+            if inner is not None:
+                if isinstance(inner[0], Answer):
+                    return inner[0], ctx
+                got = self._figure_answer(it, [inner[0]], ctx)
+                return (replace(got[0], derivation=got[0].derivation or inner[0].note), got[1]) if got else None
         if len(figs) > 1:
             parts = []
             for g in figs:
@@ -519,6 +583,31 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if it.codes and f.ref is not None and f.ref.code:
             ans = replace(ans, text=f"{it.codes[0]}是“{f.ref.label}”，" + ans.text)
         return ans, new
+
+    @staticmethod
+    def _named(it: Intent) -> list[Mention]:
+        """The subjects named, without the column words (价值, 几辆) that say which figure of them is asked."""
+        return [m for m in it.subjects if not (m.has("column") and not m.has("row", "item", "alias", "std", "stmt", "total",
+                                                                           "project", "code", "belongs"))]
+
+    def _inner(self, it: Intent, figs: list[Fig]) -> tuple[Fig | Answer, None] | None:
+        """"公共安全支出中的执法办案": a subject named inside another (A 中的/里的/当中 B) is the part — its figure
+        inside the whole — or, when the store does not show it inside, a refusal; None when not so written."""
+        whole, part = sorted(self._named(it), key=lambda m: m.pos)
+        between = it.text[it.text.find(whole.text) + len(whole.text):it.text.rfind(part.text)] \
+            if whole.text in it.text and part.text in it.text else "?"
+        if not _INSIDE.fullmatch(between) or whole.has("column") or part.has("column") or whole.how == "code":
+            return None
+        fw, fp = figs if figs[0].label != figs[1].label else (None, None)
+        if fw is None or fp is None or fw.value is None or fp.value is None:
+            return None
+        got = self._part_in(fp, fw, whole)
+        if got is not None:
+            got = replace(got, note=f"{got.label}是{fw.label}的一部分")
+        if got is None:
+            return Answer(it.question, "not_found", f"文件中看不出{fp.label}是{fw.label}的一部分，没有“{fw.label}中的"
+                          f"{fp.label}”这个数。", citations=fw.cites + fp.cites, suggestions=tuple(self.suggest(it))), None
+        return got, None
 
     def _goal(self, it: Intent, m: Mention, docs: list[int]) -> tuple[Answer, Context] | None:
         """A project's 绩效目标 sentence, quoted from its 绩效目标表."""

@@ -9,6 +9,10 @@ from dataclasses import replace
 from .answer import Answer, Item
 from .parse import Intent, Mention
 from .plan import Context, Fig, fmt, MONEY, Resolver, _unit_in
+from .vocab import key
+
+# the budget's grand totals: every figure of the document is a part of them
+_GRAND = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计"})
 
 
 class ArithmeticMixin(Resolver):
@@ -141,6 +145,8 @@ class ArithmeticMixin(Resolver):
                     return f, ctx
                 if f is None or f.value is None:
                     return None
+                if f.ref is not None and any(g.ref is not None and g.ref.id == f.ref.id and g.column == f.column for g in figs):
+                    continue  # "警服和制服": two names of one row are one figure, never added twice
                 figs.append(f)
         if len(figs) < 2 or len({f.unit for f in figs}) != 1:
             return None
@@ -237,44 +243,126 @@ class ArithmeticMixin(Resolver):
                        tuple(dict.fromkeys(a.cites + b.cites)), derivation=der), Context(figs=[a, b], doc=a.doc))
 
     def _a_exclude(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
-        """'Y除了X以外' / 'Y扣除X' / 'Y不含X': Y − X, with the formula."""
-        word = next((w for w, op in it.ops if op == "exclude"), "")
-        start = it.text.find(word) if word else -1
-        if start < 0:
-            m = re.search(r"除", it.text)
-            if m is None:
-                return None
-            start, word = m.start(), m.group(0)
+        """'Y除了X以外' / '除X外的Y' / 'Y扣除X和Z' / '不是X的Y': Y − X (− Z), with the formula — only when the
+        store shows each X inside Y (a row of Y's table under it, a 其中 row, a project's items, a column of
+        the table Y totals); Y is the grand total when only 收入/支出 names it."""
         ms = self._expand(it.subjects)
-        after = [x for x in ms if x.pos >= start + len(word)]
-        if not after:
+        if it.exclude is not None:
+            lo, hi = it.exclude
+            excluded = [m for m in ms if lo <= m.pos < hi]
+        else:
+            word = next((w for w, op in it.ops if op == "exclude"), "")
+            start = it.text.find(word) if word else -1
+            after = [x for x in ms if x.pos >= start + len(word)] if start >= 0 else []
+            excluded = after[:1]
+        if not excluded:
             return None
-        excluded = after[0]
-        base = [x for x in ms if x is not excluded]
+        base = [x for x in ms if x not in excluded and not any(x.key == e.key for e in excluded)]
         if not base:
-            return None
+            grand = self._grand_total(it)
+            if grand is None:
+                return None
+            base = [grand]
         y = self._fig_side(it, base[:1], docs, ctx)
-        x = self._fig_side(it, [excluded], docs, ctx)
-        for f in (x, y):
-            if isinstance(f, Answer):
-                return f, ctx
-        if not isinstance(x, Fig) or not isinstance(y, Fig) or x.value is None or y.value is None or x.unit != y.unit:
+        if isinstance(y, Answer):
+            return y, ctx
+        if not isinstance(y, Fig) or y.value is None:
             return None
-        if x.doc != y.doc:
-            return None
-        if "本年" in y.label and "上年" in x.label:
+        xs: list[Fig] = []
+        for m in excluded:
+            x = self._fig_side(replace(it, columns=()), [m], docs, ctx)
+            if isinstance(x, Answer):
+                return x, ctx
+            part = self._part_in(x, y, base[0]) if isinstance(x, Fig) else self._project_in(m, y)
+            if part is None:
+                name = x.label if isinstance(x, Fig) else m.text
+                return (Answer(it.question, "not_found", f"文件中看不出{name}是{y.label}的一部分，不能从{y.label}"
+                               f"{fmt(y.value, y.unit)}{y.unit}里除去{name}。", citations=y.cites,
+                               suggestions=tuple(self.suggest(it))), ctx)
+            xs.append(part)
+        if "本年" in y.label and len(xs) == 1 and "上年" in xs[0].label:
+            x = xs[0]
             # "不算上年结转，本年收入合计": a this-year total never holds last year's carry-over — it is the answer as is
             v, u = self._convert(y.value, y.unit, it)
             der = f"{y.label}本身不含{x.label}（{x.label} {fmt(x.value, x.unit)}{x.unit}另列）"
             return (Answer(it.question, "answered", f"{y.label}为{fmt(v, u)}{u}（{der}）。", v, u,
                            tuple(dict.fromkeys(y.cites + x.cites)), derivation=der), Context(figs=[y], doc=y.doc))
-        d = round(y.value - x.value, 6)
+        d = round(y.value - sum(x.value or 0.0 for x in xs), 6)
         if d < 0:
-            return None  # X is not a part of Y
+            return None
         v, u = self._convert(d, y.unit, it)
-        der = f"{y.label} {fmt(y.value, y.unit)} − {x.label} {fmt(x.value, x.unit)} = {fmt(d, y.unit)}{y.unit}"
-        return (Answer(it.question, "answered", f"{y.label}除去{x.label}后为{fmt(v, u)}{u}（{der}）。", v, u,
-                       tuple(dict.fromkeys(y.cites + x.cites)), derivation=der), Context(figs=[y, x], doc=y.doc))
+        names = "、".join(x.label for x in xs)
+        der = f"{y.label} {fmt(y.value, y.unit)} − " + " − ".join(f"{x.label} {fmt(x.value, x.unit)}" for x in xs) + \
+            f" = {fmt(d, y.unit)}{y.unit}"
+        cites = tuple(dict.fromkeys(y.cites + tuple(c for x in xs for c in x.cites)))
+        return (Answer(it.question, "answered", f"{y.label}除去{names}后为{fmt(v, u)}{u}（{der}）。", v, u, cites,
+                       derivation=der), Context(figs=[y, *xs], doc=y.doc))
+
+    def _grand_total(self, it: Intent) -> Mention | None:
+        """"除城乡社区支出以外的支出": the whole named by 收入/支出 alone is the grand total."""
+        lo, hi = it.exclude or (0, 0)
+        rest = it.text[:lo] + it.text[hi:]
+        name = "收入总计" if "收入" in rest else "支出总计" if re.search(r"支出|预算|花", rest) else ""
+        entries = tuple(self.v.words.get(key(name), ())) if name else ()
+        return Mention(name, key(name), entries, "exact", len(it.text)) if entries else None
+
+    def _cell_value(self, row_id: int, column: str) -> float | None:
+        got = self.q('SELECT raw, value FROM cells WHERE row_id = ? AND "column" = ?', (row_id, column))
+        if not got:
+            return None
+        return got[0]["value"] if got[0]["value"] is not None else (0.0 if got[0]["raw"] == "" else None)
+
+    def _part_in(self, x: Fig, y: Fig, whole: Mention) -> Fig | None:
+        """x as a part of y — its figure inside y — or None when the store does not show x inside y."""
+        if x.doc != y.doc or x.value is None or y.value is None or x.unit != y.unit:
+            return None
+        if y.ref is not None and x.ref is not None and y.ref.id == x.ref.id and y.column == x.column:
+            return None
+        if key(y.ref.label if y.ref is not None else y.label) in _GRAND:
+            return x  # every figure of the budget is inside its grand total
+        ref = x.ref
+        if ref is None:
+            return None
+        if y.ref is not None and y.ref.table_id == ref.table_id:
+            inside = (y.ref.is_total and not ref.is_total) or \
+                bool(y.ref.code and ref.code and ref.code != y.ref.code and ref.code.startswith(y.ref.code)) or \
+                bool(ref.group_name and key(ref.group_name) == key(y.ref.label))
+            col = y.column or x.column
+            v = x.value if col == x.column else self._cell_value(ref.id, col)
+            if not inside or not v:
+                return None
+            return replace(x, value=v, column=col, cites=(self.cite_row(ref, col),))
+        # y totals a column of x's table (公用经费, 基本支出): the table's total row holds y's figure in a column
+        # y names (or, for its 合计, a table y names), and x's row has a figure in that column
+        names = {key(y.label), key(y.column)} | {key(t) for k, t in whole.kinds if k in ("column", "alias", "total")
+                                                  for t in t.split("|")}
+        names.discard("")
+        for r in self.q('SELECT c."column" AS col, c.value FROM cells c JOIN rows r ON r.id = c.row_id '
+                        'WHERE r.table_id = ? AND r.is_total = 1 AND c.value IS NOT NULL', (ref.table_id,)):
+            if abs(r["value"] - y.value) > 1e-6:
+                continue
+            col = r["col"]
+            if key(col) not in names and not (key(col) == "合计" and any(n in key(ref.title) for n in names)):
+                continue
+            v = x.value if ref.is_total else self._cell_value(ref.id, col)
+            if v:
+                return replace(x, value=v, column=col if not ref.is_total else x.column,
+                               cites=(self.cite_row(ref, col if not ref.is_total else x.column),))
+        return None
+
+    def _project_in(self, m: Mention, y: Fig) -> Fig | None:
+        """A project taken out of a table's total (除了视频监控维护以外的政府采购): its rows in that table."""
+        projects = m.targets("project")
+        if not projects or y.ref is None or not y.ref.is_total:
+            return None
+        refs = [r for r in self.rows_where(f"r.table_id = ? AND r.is_total = 0 AND r.group_name IN ({self._in(len(projects))})",
+                                           [y.ref.table_id, *projects], [y.doc])]
+        vals = [(r, self._cell_value(r.id, y.column)) for r in refs]
+        vals = [(r, v) for r, v in vals if v]
+        if not vals:
+            return None
+        total = round(sum(v for _, v in vals), 6)
+        return Fig(projects[0], total, y.unit, tuple(self.cite_row(r, y.column) for r, _ in vals), doc=y.doc)
 
     def _a_compare(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """'A和B哪个多': the larger (or smaller) of the two, both figures stated."""

@@ -7,7 +7,8 @@ against the answer: it is either carried out by that answer or the answer is ref
 the handler gives — an operator word is never dropped. Handlers are plain functions of
 (word, intent, answer, levels) -> the reason it was not carried out, or "" when it was.
 
-    load_operators(directory=None) -> dict[key(word), operator]   validated, cached
+    load_operators(directory=None) -> dict[key(word), operator]   validated, cached (plain words)
+    circumfixes(directory=None) -> ((opener, closer, word, operator), …)  the words written with …
     unmet(intent, answer, levels) -> (word, reason) | None        the first operator not carried out
     OPERATORS                                                     operator -> (handler, cue or "")
 """
@@ -38,8 +39,9 @@ def _computed(a: "Answer") -> bool:
 
 
 def _negate(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
-    """非X / 不是X的: only a quoted passage (a text answer) carries a negation; never a figure."""
-    if a.value is None:
+    """非X / 不是X的: a quoted passage (a text answer) carries a negation, and so does Y − X when the question
+    names the whole it is taken out of ("不是电费的公用经费"); never a figure of one subject."""
+    if a.value is None or (it.what == "exclude" and it.exclude_by == word and a.derivation):
         return ""
     return f"没有读懂“{word}”要排除的是什么：文件只列出各项本身的数，不能把“{word}…”当作其中一项回答"
 
@@ -51,6 +53,13 @@ def _exclude(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
     if a.value is None and a.items:
         return ""
     return f"没有读懂“{word}”要从哪一项里去掉哪一项，请把两项都说出来，例如“公用经费除去电费是多少”"
+
+
+def _remainder(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
+    """还剩/剩下: what an exclusion leaves (Y − X); otherwise a balance the budget does not hold."""
+    if it.what == "exclude" and a.derivation:
+        return ""
+    return "公开文件只有全年的预算、决算数，没有年内的执行进度和余额"
 
 
 def _part(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
@@ -85,6 +94,9 @@ def _arith(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
     named = [m for m in it.subjects if m.how != "code"]
     if _computed(a) or it.what not in ("figure", "text", "total"):
         return ""
+    if re.search(re.escape(word) + r"了?(多少钱|多少万|几万|多少元)", it.text) and a.unit in _MONEY and len(a.citations) >= 1 \
+            and it.what == "figure" and a.value is not None:
+        return ""  # "A里B占多少钱": the amount of the part inside the whole
     if len(named) >= 2 or (not named and it.followup and not it.leftover):  # two named, or "合起来呢" on the last two
         return f"没有按“{word}”算出结果：只读到其中一项的数"
     return ""
@@ -135,6 +147,7 @@ def _threshold(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
 OPERATORS: dict[str, tuple[Handler, str]] = {
     "negate": (_negate, ""),
     "exclude": (_exclude, "exclude"),
+    "remainder": (_remainder, ""),
     "part": (_part, ""),
     "currency": (_currency, ""),
     "physical": (_physical, ""),
@@ -151,21 +164,47 @@ OPERATORS: dict[str, tuple[Handler, str]] = {
 }
 
 
+CIRCUMFIX = "…"
+
+
 @functools.lru_cache(maxsize=4)
-def load_operators(directory: str | None = None) -> dict[str, str]:
-    """lexicon/operators.tsv as {matching key of the word: operator}; a bad line raises LexiconError."""
+def _load(directory: str | None) -> tuple[dict[str, str], tuple[tuple[str, str, str, str], ...]]:
     from .lexicon import read_tsv
     from .vocab import key
 
     out: dict[str, str] = {}
+    circ: dict[str, tuple[str, str, str, str]] = {}
     for lineno, r in read_tsv(OPERATORS_FILE, ("word", "operator", "example"), directory=directory):
-        k = key(r["word"])
+        word = r["word"]
         if r["operator"] not in OPERATORS:
             raise LexiconError(OPERATORS_FILE, lineno, f"unknown operator {r['operator']!r} (known: {', '.join(OPERATORS)})")
+        if CIRCUMFIX in word:
+            opener, _, closer = word.partition(CIRCUMFIX)
+            if not closer or CIRCUMFIX in closer or key(opener) != opener or key(closer) != closer:
+                raise LexiconError(OPERATORS_FILE, lineno, f"{word!r}: a circumfix is written opener…closer "
+                                   "(the opener may be empty), one … and plain words on each side")
+            if word in circ:
+                raise LexiconError(OPERATORS_FILE, lineno, f"{word!r} is listed twice")
+            circ[word] = (opener, closer, word, r["operator"])
+            continue
+        k = key(word)
         if k in out:
-            raise LexiconError(OPERATORS_FILE, lineno, f"{r['word']!r} is listed twice")
+            raise LexiconError(OPERATORS_FILE, lineno, f"{word!r} is listed twice")
         out[k] = r["operator"]
-    return out
+    # the longest opener and closer first: 除了…以外 is tried before 除…外
+    order = sorted(circ.values(), key=lambda c: (len(c[0]) + len(c[1]), len(c[0])), reverse=True)
+    return out, tuple(order)
+
+
+def load_operators(directory: str | None = None) -> dict[str, str]:
+    """lexicon/operators.tsv's plain words as {matching key of the word: operator}; a bad line raises LexiconError."""
+    return _load(directory)[0]
+
+
+def circumfixes(directory: str | None = None) -> tuple[tuple[str, str, str, str], ...]:
+    """The operators written around their subject (除…以外, 除了…之外) or after it (…以外的), as
+    (opener, closer, word, operator), longest first."""
+    return _load(directory)[1]
 
 
 def unmet(it: "Intent", a: "Answer", levels: Levels) -> tuple[str, str] | None:

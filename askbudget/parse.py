@@ -80,6 +80,8 @@ class Intent:
     leftover: tuple[str, ...] = ()  # unknown spans nobody could read
     unread: tuple[str, ...] = ()  # unknown spans that can change what is asked (beside a subject): never answered
     ops: tuple[tuple[str, str], ...] = ()  # operator words read (word, operator), lexicon/operators.tsv
+    exclude: tuple[int, int] | None = None  # where the excluded subjects stand (除X以外, 去掉X和Y, 不是X的), by Mention.pos
+    exclude_by: str = ""  # the operator word that excludes them
     followup: bool = False
     # the kinds of figure named, in order: 预算 (安排/预算), 决算 (实际/执行/决算), 决算? (花了: the 决算 if any)
     doc_kinds: tuple[str, ...] = ()
@@ -297,6 +299,17 @@ def parse(question: object, v: Vocab) -> Intent:
             if len(a) == n and sum(x != y for x, y in zip(a, b)) <= 1:
                 fixed = fixed.replace(a, b, 1)
                 break
+    # "城乡社区之出": a typo that runs across a word boundary — the subject and the unread span beside it
+    # (a link character between) sound like a longer name together (城乡社区支出)
+    for lo in dict.fromkeys(it.leftover + it.unread):
+        for m in it.subjects:
+            if m.how == "code" or len(lo) < 1:
+                continue
+            for cand in re.findall(re.escape(m.text) + r".?" + re.escape(lo) + "|" + re.escape(lo) + r".?" + re.escape(m.text),
+                                   fixed):
+                hit = _spell(v, cand)
+                if hit is not None and hit[1] == "pinyin" and len(hit[0]) == len(cand) > len(m.key) and hit[0] not in fixed:
+                    fixed = fixed.replace(cand, hit[0], 1)
     if fixed != it.text and isinstance(question, str):
         again = _parse(fixed, v)
         longer = max((len(m.key) for m in again.subjects), default=0) > max((len(m.key) for m in it.subjects), default=0)
@@ -359,8 +372,15 @@ def _parse(question: object, v: Vocab) -> Intent:
     tok_text = text if op_span is None else text[:op_span[0]] + " " * (op_span[1] - op_span[0]) + text[op_span[1]:]
     # "今年打算新购置多少固定资产": buying fixed assets is the planned purchase, never the stock held
     tok_text = _BUY_ASSETS.sub("拟购置固定资产总额", tok_text)
+    # operators written around or after their subject (除X以外, X之外的): read, and their words kept out of the subjects
+    tok_text, circ_ops, circ_marks = _circumfix(tok_text, v)
+    # "我看新闻说办案挺辛苦的": a clause about the asker, not about the budget, is set aside unread
+    tok_text = _asides(tok_text, terms)
     # tokens
-    toks = v.tokens(tok_text.replace("(", "").replace(")", "").replace("、", ""))
+    stripped = tok_text.replace("(", "").replace(")", "").replace("、", "")
+    toks = v.tokens(stripped)
+    circ_marks = [(kind, _stripped_pos(tok_text, a), _stripped_pos(tok_text, b)) for kind, a, b in circ_marks]
+    op_at = (_stripped_pos(tok_text, op_span[0]), _stripped_pos(tok_text, op_span[1])) if op_span else None
     mentions: list[Mention] = []
     leftovers: list[str] = []
     cues: set[str] = set()
@@ -386,7 +406,11 @@ def _parse(question: object, v: Vocab) -> Intent:
     # the question as read, token by token (coverage): s subject, l link word (的/里/用于),
     # u a span nobody read, w any other word read, x a boundary (punctuation, digits)
     seq: list[tuple[str, str]] = []
-    ops: list[tuple[str, str]] = []
+    ops: list[tuple[str, str]] = list(circ_ops)
+    op_pos: list[tuple[str, str, int]] = []  # plain operator words and where they stand
+    deixis_at: list[int] = []  # where 这些/之类 stand
+    restate_at: list[int] = []  # where a clause opened by 就是/也就是 (saying again what was meant) starts
+    remainder = ""  # 还剩/剩下: a balance the budget does not hold, unless it is what an exclusion leaves
 
     def flush_run() -> None:
         nonlocal run, run_soft
@@ -432,7 +456,8 @@ def _parse(question: object, v: Vocab) -> Intent:
                 run += tok
             else:
                 flush_run()
-                seq.append(("x", tok))
+                # an operation's words (每个月, 一半) stand between a span and its subject like a link word
+                seq.append(("l" if op_at and op_at[0] <= pos < op_at[1] and not tok.strip() else "x", tok))
             pos += len(tok)
             continue
         kinds = dict()
@@ -446,8 +471,16 @@ def _parse(question: object, v: Vocab) -> Intent:
         is_neutral = "neutral" in kinds
         if "op" in kinds:
             ops.append((tok, kinds["op"]))
-        seq.append(("s" if any(kd in kinds for kd in SUBJECT_KINDS) else "l" if k in _LINKS else "w", tok))
-        if "oos" in kinds:
+            op_pos.append((tok, kinds["op"], pos))
+        if "deixis" in kinds:
+            deixis_at.append(pos)
+        if "restate" in kinds and (pos == 0 or joined[pos - 1] in ",，。;；"):
+            restate_at.append(pos)
+        seq.append(("s" if any(kd in kinds for kd in SUBJECT_KINDS) else "l" if k in _LINKS else
+                    "d" if "deixis" in kinds else "n" if "unit" in kinds else "w", tok))
+        if "oos" in kinds and kinds.get("op") == "remainder":
+            remainder = remainder or kinds["oos"]
+        elif "oos" in kinds:
             refuse = kinds["oos"]
         if "chat" in kinds and len(text) <= len(tok) + 4:
             refuse = refuse or "chat"
@@ -490,10 +523,40 @@ def _parse(question: object, v: Vocab) -> Intent:
         pos += len(tok)
     flush_run()
 
+    # "路北分局", "开平公安分局": an unknown name written right before the stored unit's short name is another
+    # unit of the same kind, never this one
+    named = next((seq[i - 1][1] + seq[i][1] for i in range(1, len(seq))
+                  if seq[i][0] == "n" and seq[i - 1][0] == "u" and len(seq[i - 1][1]) >= 2
+                  and not any(v.words.get(ch) for ch in seq[i - 1][1])), "")  # a name holds no particle (上班都经过)
+    if named and not refuse:
+        names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
+        refuse, refuse_status = f"库中没有“{named}”的预算文件（现有：{names}）", "not_found"
+    # "办公用车、警车这些汽车", "高清球机、配电箱之类的通用设备": words listed right before 这些/之类 and a
+    # subject are its examples, never subjects or unread words of their own
+    for i in range(1, len(seq) - 1):
+        if seq[i][0] == "d" and seq[i - 1][0] == "u" and seq[i + 1][0] == "s":
+            seq[i - 1] = ("e", seq[i - 1][1])
+            leftovers = [lo for lo in leftovers if lo != seq[i - 1][1]]
+    # "公车开销，就是开车的钱": a clause opened by 就是 names again what the clause before it meant — its
+    # subjects replace that clause's, never add to them
+    for at in restate_at:
+        end = next((i for i in range(at, len(stripped)) if stripped[i] in ",，。?？!！;；"), len(stripped))
+        start = max((i + 1 for i, ch in enumerate(stripped[:at - 1]) if ch in ",，。?？!！;；"), default=0) if at else 0
+        if any(at <= m.pos < end for m in mentions):
+            mentions = [m for m in mentions if not start <= m.pos < at]
+    for at in deixis_at:
+        start = max((i + 1 for i, ch in enumerate(stripped[:at]) if ch in ",，。?？!！;；的"), default=0)
+        if any(m.pos >= at for m in mentions):  # the list runs back to the clause's start or a 的
+            mentions = [m for m in mentions if not start <= m.pos < at]
+    mentions = _one_name(mentions, stripped)
+
     for c in codes:
         label = v.codes.get(c) or _std_name(c) or ""
         mentions.append(Mention(c, key(label) if label else c, (("code", c),), "code", text.find(c)))
     mentions.sort(key=lambda m: m.pos)
+    exclude, exclude_by = _exclude_span(stripped, mentions, op_pos, circ_marks, circ_ops)
+    if remainder and exclude is None:
+        refuse = refuse or remainder
     if unknown_units and not refuse:
         names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
         refuse, refuse_status = f"库中没有“{unknown_units[0]}”的预算文件（现有：{names}）", "not_found"
@@ -506,8 +569,9 @@ def _parse(question: object, v: Vocab) -> Intent:
         return Intent(question, text, "refuse", subjects=tuple(mentions), refuse=refuse, refuse_status=refuse_status)
 
     mq = re.search(r"(?:多少|几)(个月|个工作日|平方米|人次|小时|[个台辆套件人次天月年条根名项所箱间册本张把部])", text)
-    if mq:
-        measure = mq.group(1)
+    if mq and not any(len(w) == n and v.words.get(key(w)) for n in range(len(mq.group(1)) + 1, 5)
+                      for w in (text[mq.start(1):mq.start(1) + n],)):
+        measure = mq.group(1)  # never the first character of a longer word (多少人民币)
     if measure and re.search(r"(多少|几)" + re.escape(measure), text) and measure in _COUNTABLE and "数量" not in columns:
         columns.append("数量")
     for m in mentions:
@@ -538,6 +602,8 @@ def _parse(question: object, v: Vocab) -> Intent:
         return Intent(question, text, "refuse", subjects=tuple(mentions),
                       refuse="预算按单位公开，文件没有内设机构单独的数", refuse_status="not_found")
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn, set(doc_kinds))
+    if exclude is not None and what in ("figure", "exclude", "sum") and not cues & {"list", "each", "count"}:
+        what = "exclude"  # one figure left: Y − X (a list of what is left, "各多少", is no single figure)
     if op is not None and what in ("yoy", "avg", "count", "text"):
         what = "figure"  # "增加10%后", "每月" are operations on this year's figure
     if depts and what not in ("fact", "list", "count", "glossary", "text", "reason"):
@@ -573,15 +639,141 @@ def _parse(question: object, v: Vocab) -> Intent:
         unit_docs=tuple(unit_docs), op=op, topn=topn,
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
-        unread=_unread_beside_subjects(seq, leftovers),
+        unread=_unread_beside_subjects(seq, leftovers), exclude=exclude, exclude_by=exclude_by if exclude else "",
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
         doc_kinds=tuple(dict.fromkeys(doc_kinds)),
     )
 
 
+_CLAUSE = lazyre.compile(r"[^,，。?？!！;；]+")
+# a clause that asks something, or says what an earlier clause meant ("我是说电梯用的"), is never an aside
+_ASKS = lazyre.compile(r"多少|几|哪|什么|啥|吗|呢|是否|怎么|为何|为啥|说的是|指的是|问的是|我是说|我指|是指")
+
+
+def _asides(text: str, terms: Terms) -> str:
+    """Blank the clauses that tell about the asker (lexicon kind ``narrate``: 我是…, 我家…, 我看新闻说…, 平时…)
+    and ask nothing, when another clause carries the question: they hold no subject of the budget."""
+    narrate = terms.get("narrate")
+    if not narrate:
+        return text
+    clauses = list(_CLAUSE.finditer(text))
+    if len(clauses) < 2:
+        return text
+    out = text
+    for c in clauses:
+        body = c.group(0).strip()
+        if _ASKS.search(body) or not any(body.startswith(w) for w in narrate):
+            continue
+        out = out[:c.start()] + " " * (c.end() - c.start()) + out[c.end():]
+    return out if out.strip(" ,，。?？!！;；") else text
+
+
+def _stripped_pos(text: str, i: int) -> int:
+    """Where position ``i`` of ``text`` lands once the tokenizer's dropped characters are removed."""
+    return i - sum(text[:i].count(c) for c in "()、")
+
+
+def _circumfix(text: str, v: Vocab) -> tuple[str, list[tuple[str, str]], list[tuple[str, int, int]]]:
+    """Operators written around their subject (除X以外, 除了X之外, 除X外) or after it (X以外的, X之外的),
+    from lexicon/operators.tsv: their words are blanked out of the text and read as operators.
+    Returns the text, the operators read, and where each one's subject stands: ("in", start, end) between
+    opener and closer, ("before", closer, closer) right before an after-word."""
+    ops: list[tuple[str, str]] = []
+    marks: list[tuple[str, int, int]] = []
+    for opener, closer, word, op in v.terms.circumfixes:
+        start = 0
+        while True:
+            if opener:
+                m = re.compile(re.escape(opener) + r"([^,，。?？!！;；\s]{1,24}?)" + re.escape(closer)).search(text, start)
+            else:
+                m = re.compile(r"(?<=[\u4e00-\u9fff])()" + re.escape(closer)).search(text, start)
+            if m is None:
+                break
+            c0 = m.end() - len(closer)
+            if any(len(w) > len(closer) and w.startswith(closer) and v.words.get(key(w))
+                   for w in (text[c0:c0 + n] for n in range(2, 7))):
+                start = m.start() + 1  # 外 of 外交支出: a word of its own, not the closer
+                continue
+            o0 = m.start()
+            text = text[:o0] + " " * len(opener) + text[o0 + len(opener):c0] + " " * len(closer) + text[m.end():]
+            ops.append((word, op))
+            marks.append(("in", m.start(1), m.end(1)) if opener else ("before", c0, c0))
+            start = m.end()
+    return text, ops, marks
+
+
+# what joins the subjects of one list: 水费、电费和取暖费
+_CONJ = frozenset({"", "和", "及", "与", "以及", "跟", "同", "还有"})
+
+
+def _run(text: str, ms: list[Mention], i: int, step: int) -> list[Mention]:
+    """The subjects joined into one list with ms[i] (和/及/与, or nothing between), going forward or back."""
+    out = [ms[i]]
+    j = i
+    while 0 <= j + step < len(ms):
+        a, b = (ms[j], ms[j + step]) if step > 0 else (ms[j + step], ms[j])
+        if b.pos < a.pos + len(a.text) or text[a.pos + len(a.text):b.pos].strip() not in _CONJ:
+            break
+        j += step
+        out.append(ms[j])
+    return out
+
+
+def _one_name(mentions: list[Mention], text: str) -> list[Mention]:
+    """"工资、福利": words of one list that are all parts of the name one of them stands for (工资福利支出) are
+    that one subject, never a second subject to add."""
+    ms = sorted(mentions, key=lambda m: m.pos)
+    drop: set[int] = set()
+    for i, a in enumerate(ms):
+        names = [t for k, t in a.kinds if k in ("alias", "row", "std") and "|" not in t and key(a.text) in key(t)]
+        if not names:
+            continue
+        for b in ms:
+            lo, hi = sorted((a, b), key=lambda m: m.pos)
+            gap = text[lo.pos + len(lo.text):hi.pos]
+            if b is a or len(gap) > 2 or re.search(r"[,，。?？!！;；]", gap):
+                continue  # one list: nothing but a conjunction or a verb (发工资、发福利) between
+            if len(b.text) >= 2 and key(b.text) != key(a.text) and any(key(b.text) in key(t) for t in names):
+                drop.add(id(b))
+    return [m for m in mentions if id(m) not in drop]
+
+
+_NEGATE_WHOLE = frozenset({"不是", "不属于", "并非", "不包括在"})
+
+
+def _exclude_span(text: str, mentions: list[Mention], op_pos: list[tuple[str, str, int]],
+                  marks: list[tuple[str, int, int]], circ_ops: list[tuple[str, str]]) -> tuple[tuple[int, int] | None, str]:
+    """Where the excluded subjects stand: between 除 and 以外, the list right before 以外/之外, the list right
+    after 去掉/不含/扣除, or after 不是 when a whole is named too ("不是电费的公用经费")."""
+    ms = sorted(mentions, key=lambda m: m.pos)
+    for (kind, a, b), (word, _) in zip(marks, circ_ops):
+        if kind == "in":
+            if any(a <= m.pos < b for m in ms):
+                return (a, b), word
+        else:
+            before = [i for i, m in enumerate(ms) if m.pos + len(m.text) <= a and not text[m.pos + len(m.text):a].strip()]
+            if before:
+                run = _run(text, ms, before[-1], -1)
+                return (min(m.pos for m in run), a), word
+    for word, op, at in op_pos:
+        if op not in ("exclude", "negate") or (op == "negate" and word not in _NEGATE_WHOLE):
+            continue
+        end = at + len(word)
+        after = [i for i, m in enumerate(ms) if m.pos >= end]
+        if not after:
+            continue
+        run = _run(text, ms, after[0], 1)
+        last = run[-1]
+        span = (end, last.pos + len(last.text))
+        if op == "negate" and not any(not (span[0] <= m.pos < span[1]) for m in ms):
+            continue  # 不是电费的: nothing it is taken out of
+        return span, word
+    return None, ""
+
+
 _NUMERAL_RUN = lazyre.compile(r"[零〇一二两三四五六七八九十百千万几]+[个项名位台辆套件条笔次年天大]?")
 # words that tie a span to a subject: "电梯的电费", "电费里电梯用的", "用于食堂的水费"
-_LINKS = frozenset({"的", "之", "里", "中", "里面", "当中", "用于", "用在", "用到", "部分", "方面"})
+_LINKS = frozenset({"的", "之", "里", "中", "里面", "当中", "用于", "用在", "用到", "部分", "方面", "是"})
 
 
 def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) -> tuple[str, ...]:
@@ -746,7 +938,7 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "each"
     if "glossary" in cues and (has_gloss or mentions):
         return "glossary"
-    if "share" in cues or ("pct" in cues and len(mentions) >= 2):
+    if ("share" in cues and not _PART_MONEY.search(text)) or ("pct" in cues and len(mentions) >= 2):
         return "share"
     if "pct" in cues:
         return "yoy"
@@ -788,6 +980,10 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
     if "what" in cues and not re.search(r"多少|几", text):
         return "text"
     return "figure"
+
+
+# "A里B占多少钱": the amount of the part, not its share
+_PART_MONEY = lazyre.compile(r"占了?(?:多少钱|多少万元?|几万元?|多少元)")
 
 
 def _loose_project(text: str, mentions: list[Mention], leftovers: list[str], v: Vocab) -> tuple[list[Mention], list[str]]:

@@ -970,7 +970,7 @@ _NON_MONEY = lazyre.compile(r"有几|几(?![十百千万亿元块钱]|[呢啊呀
 
 def asks_non_money(text: str) -> bool:
     """The question asks for a count, a size or a duration, not an amount of money."""
-    t = text.replace("多少钱", "").replace("多少万", "").replace("多少元", "")
+    t = text.replace("人民币", "钱").replace("多少钱", "").replace("多少万", "").replace("多少元", "")
     return bool(_NON_MONEY.search(t))
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import lazyre
+from .errors import LexiconError
 from .lexicon import load as load_lexicon
 from .normalize import normalize
 
@@ -34,9 +35,31 @@ _PUNCT = str.maketrans({"“": "", "”": "", "\"": "", "‘": "", "’": "", "'
 
 @functools.lru_cache(maxsize=65536)
 def norm(text: str) -> str:
-    """Normalise text the same way for questions and store names (NFKC, 繁→简, no spaces/quotes)."""
+    """Normalise text the same way for questions and store names (NFKC, 繁→简, no spaces/quotes, variant
+    spellings of words as lexicon/variants.tsv writes them: 其它 → 其他, 租凭 → 租赁)."""
     text = normalize(text).translate(_PUNCT)
-    return re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+", "", text)
+    rx, table = _variants()
+    return rx.sub(lambda m: table[m.group(0)], text) if rx is not None else text
+
+
+@functools.lru_cache(maxsize=1)
+def _variants() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """lexicon/variants.tsv as one regex (longest variant first) and variant -> standard."""
+    from .lexicon import read_tsv
+
+    table: dict[str, str] = {}
+    for lineno, r in read_tsv(VARIANTS_FILE, ("variant", "standard")):
+        v, std = normalize(r["variant"]), normalize(r["standard"])
+        if v == std or v in table:
+            raise LexiconError(VARIANTS_FILE, lineno, f"{r['variant']!r} is listed twice or equals its standard")
+        table[v] = std
+    if not table:
+        return None, {}
+    return re.compile("|".join(re.escape(v) for v in sorted(table, key=len, reverse=True))), table
+
+
+VARIANTS_FILE = "variants.tsv"
 
 
 @functools.lru_cache(maxsize=65536)
@@ -55,6 +78,7 @@ class Terms:
     """lexicon/terms.tsv, grouped by kind (keys are matching keys)."""
 
     by_kind: dict[str, dict[str, str]]
+    circumfixes: tuple[tuple[str, str, str, str], ...] = ()  # (opener, closer, word, operator): 除…以外
 
     def get(self, kind: str) -> dict[str, str]:
         return self.by_kind.get(kind, {})
@@ -64,7 +88,7 @@ class Terms:
 def load_terms(directory: str | None = None) -> Terms:
     from .lexicon import read_tsv
 
-    from .operators import OPERATORS, load_operators
+    from .operators import OPERATORS, circumfixes, load_operators
 
     rows = read_tsv("terms.tsv", ("kind", "term", "value"), optional=("value",), directory=directory)
     by_kind: dict[str, dict[str, str]] = {}
@@ -77,12 +101,12 @@ def load_terms(directory: str | None = None) -> Terms:
         by_kind.setdefault("op", {})[k] = op
         if OPERATORS[op][1]:
             by_kind.setdefault("cue", {})[k] = OPERATORS[op][1]
-    return Terms(by_kind)
+    return Terms(by_kind, circumfixes(directory))
 
 
 # kinds of terms.tsv that carry no subject, kept apart so the lexicon says what each word is
 # (politeness, greetings, emphasis, asides, the people of a unit): all read as fillers
-FILLER_CLASSES = ("polite", "greet", "emph", "aside", "people")
+FILLER_CLASSES = ("polite", "greet", "emph", "aside", "people", "narrate", "deixis", "restate")
 
 
 # ---------------------------------------------------------------- the store's names

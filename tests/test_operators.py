@@ -14,8 +14,17 @@ from askbudget.parse import parse
 
 # operator -> [(question, figure the answer must carry)]: the operator is read and carried out
 POSITIVE: dict[str, list[tuple[str, float | None]]] = {
-    "negate": [("软件运维服务为什么没有预留中小微企业份额", None)],  # on the 财政局 document
-    "exclude": [("公用经费除了电费还有多少", 97.0), ("不算电费，商品和服务支出是多少", 97.0), ("公用经费扣掉水费多少", 168.0)],
+    "negate": [("软件运维服务为什么没有预留中小微企业份额", None),  # on the 财政局 document
+               # 不是/不属于 X 的 Y, X a part of Y: Y − X
+               ("不属于水费的商品和服务支出是多少", 168.0), ("通用设备当中不是汽车的那部分值多少", 646.66)],
+    "exclude": [("公用经费除了电费还有多少", 97.0), ("不算电费，商品和服务支出是多少", 97.0), ("公用经费扣掉水费多少", 168.0),
+                # written around or after the subject (除…以外, …之外), several subjects taken out at once
+                ("除水费以外的商品和服务支出是多少", 168.0), ("除了租赁费之外，日常公用经费有多少", 169.0),
+                ("除电费外的公用经费", 97.0), ("取暖费以外的商品和服务支出", 142.0), ("扣除水费和电费的公用经费", 73.0),
+                ("除执法办案以外的公共安全支出", 4287.18), ("除了政府性基金预算拨款之外的收入", 4327.18),
+                ("除了房屋以外，土地房屋及构筑物价值多少", 99.51), ("除了警用服装购置以外的政府采购", 187.0),
+                ("除公共安全支出以外的支出", 1656.0)],
+    "remainder": [("公用经费去掉电费和水费还剩多少", 73.0)],
     "part": [("公用经费中电费部分多少", 95.0)],
     "currency": [],
     "physical": [],  # no figure of the real document is in 度/吨: see test_physical_is_carried_by_a_figure_in_that_unit
@@ -33,8 +42,11 @@ POSITIVE: dict[str, list[tuple[str, float | None]]] = {
 
 # operator -> questions that must never be answered (the operator cannot be carried out)
 NEGATIVE: dict[str, list[str]] = {
-    "negate": ["非电费的支出多少", "不是电费的支出多少", "不属于三公经费的支出多少"],
-    "exclude": ["不含电费是多少", "除了电费还有多少"],
+    "negate": ["非电费的支出多少", "不是电费的支出多少", "不属于三公经费的支出多少", "不是水费的电费多少"],
+    "exclude": ["不含电费是多少", "除了电费还有多少",
+                # X is not a part of Y in the store: never Y − X
+                "除了电费以外的人员经费是多少", "除水费之外的电费", "除了汽车以外的专用设备价值多少"],
+    "remainder": ["电费还剩多少", "公用经费剩下多少"],
     "part": ["电费中空调部分多少", "电费用在哪里"],
     "currency": ["电费是多少美元", "水费合多少欧元", "政府采购是多少日元", "人员经费折合多少港币"],
     "physical": ["电费是多少度", "水费是多少吨", "取暖费是多少吉焦", "一年用多少度电"],
@@ -111,6 +123,23 @@ def test_an_unknown_operator_in_the_lexicon_fails_loudly(tmp_path: Path) -> None
     (tmp_path / "operators.tsv").write_text("word\toperator\texample\n非\tnegate\ta\n非\tnegate\tb\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="twice"):
         load_operators(str(tmp_path))
+    (tmp_path / "operators.tsv").write_text("word\toperator\texample\n除…以…外\texclude\ta\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="circumfix"):
+        load_operators(str(tmp_path))
+
+
+def test_a_circumfix_is_read_around_its_subject(a: Assistant) -> None:
+    """除X以外 / X之外的: the words around the subject are the operator, never unread spans; the excluded
+    subjects are the ones between (or right before the after-word), the rest is the whole."""
+    it = parse("除了水费、电费和取暖费以外，商品和服务支出还有多少", a.vocab)
+    assert it.what == "exclude" and ("除了…以外", "exclude") in it.ops and not it.unread
+    lo, hi = it.exclude
+    assert [m.key for m in it.subjects if lo <= m.pos < hi] == ["水费", "电费", "取暖费"]
+    it = parse("水费之外的公用经费", a.vocab)
+    assert it.what == "exclude" and [m.key for m in it.subjects if it.exclude[0] <= m.pos < it.exclude[1]] == ["水费"]
+    # 外 that begins a word of its own (外交支出) is no closer
+    it = parse("除外交支出外的支出", a.vocab)
+    assert [m.key for m in it.subjects] == ["外交支出"] and it.what == "exclude"
 
 
 def test_physical_is_carried_by_a_figure_in_that_unit(a: Assistant) -> None:
