@@ -310,6 +310,7 @@ def test_reingest_replaces(tmp_path: Path) -> None:
     copy = tmp_path / "wenlv-again.txt"
     shutil.copy(DATA / f"{WL}.txt", copy)
     build_store([copy], db, quiet=True)
+    c = sqlite3.connect(db)  # the store is swapped in whole: a new connection sees it
     after = c.execute("SELECT id, (SELECT count(*) FROM cells), (SELECT count(*) FROM statements) FROM documents").fetchall()
     assert before == after and len(after) == 1
     assert c.execute("SELECT name FROM documents").fetchone()[0] == "wenlv-again"
@@ -327,6 +328,7 @@ def test_budget_and_final_of_one_unit_and_year_side_by_side(tmp_path: Path) -> N
     got = sorted(c.execute("SELECT unit_name, year, kind FROM documents").fetchall())
     assert got == [("上海市普陀区文化和旅游局", 2025, "决算"), ("上海市普陀区文化和旅游局", 2025, "预算")]
     build_store([DATA / f"{WL}.txt"], db, quiet=True)  # re-ingesting the 决算 leaves the 预算 alone
+    c = sqlite3.connect(db)
     assert sorted(c.execute("SELECT kind FROM documents").fetchall()) == [("决算",), ("预算",)]
 
 
