@@ -8,7 +8,12 @@ whose cells are separated by spaces (``pdftotext``), where an empty cell simply 
 
 Which tables a document has, and how each is laid out, comes from its template family
 (``lexicon/templates/<family>.tsv``, ``templates.py``): the family whose table titles the document
-prints is the one matched; a document matching none is an IngestError naming what was looked for.
+prints most of (then the one it lacks fewest of) is the one matched; a document matching none is an
+IngestError naming what was looked for. A title is read without its number (表1, 附表3, 公开01表; a
+number on a line of its own above the title is skipped); a line titling a table no family reads
+(项目支出表) starts a table that is left out, so its rows never join the table before it. A table's
+columns are those its header prints where the family lists them as optional (``_order_columns``), and
+a row number (序号 before the code, 行次 after an item's name, a 栏次 row) is never a figure.
 A table starts at a line that is its title (never a table-of-contents line ``…… 3``); it goes on
 over the following pages while a page starts with its repeated header or with its rows, and ends at
 a title, a heading or a page that starts otherwise. Everything else is narrative: a short line that
@@ -212,17 +217,18 @@ def _match_family(lines: list[PLine], fams: Sequence[Family], file: str) -> Fami
     """The family whose table titles the document prints (most distinct kinds); its 预算/决算 must
     match the title page. A 决算 family with no table records wins only by its title words."""
     title = _title(lines)
-    best: tuple[int, Family] | None = None
+    best: tuple[tuple[int, int], Family] | None = None
     for fam in fams:
-        if not fam.doc_words.match(title):
-            continue
+        if not fam.doc_words.match(title) or (fam.tables and not any(t.columns for t in fam.tables)):
+            continue  # (a family that names no columns is read from its text conversion only: tangshan)
         kinds = {k for ln in lines if (k := _title_kind(ln, fam)) is not None}
-        score = len(kinds)
-        if not fam.tables:
-            score = 0
+        # the most of its tables found, then the fewest of them missing (a family of fewer, more
+        # specific titles is not outscored by one whose words also fit)
+        lacking = sum(1 for t in fam.tables if not t.optional and t.kind not in kinds)
+        score = (len(kinds), -lacking) if fam.tables else (0, 0)
         if best is None or score > best[0]:
             best = (score, fam)
-    if best is not None and (best[0] > 0 or (best[1].doc_kind == "决算" and not best[1].tables)):
+    if best is not None and (best[0][0] > 0 or (best[1].doc_kind == "决算" and not best[1].tables)):
         return best[1]
     looked = "; ".join(f"{fam.name}: {'、'.join(' '.join(t.words.must) for t in fam.tables[:4])} …"
                        for fam in fams if fam.tables)

@@ -13,9 +13,11 @@ must need no code change (STYLE.md rule 16). A family file has the columns ``rec
     balance   KIND       ``[side:]总计 = 本年收入合计 + 年初结转和结余``: within each column, a row that is
                          the sum of other rows (named by label)
     same      KIND       ``行/列 = 行/列`` or ``行/列 = 其他表:行/列``: one figure printed twice; ``*`` as the
-                         row: every 类 row of this table whose label the other table also prints (by
-                         label: the other table's 类 row); ``叙述:标题/主题`` as the other: the figure the
-                         narrative section headed ``标题`` states for ``主题``
+                         row: every coded row of this table with the other's row of the same code, every
+                         row without a code with the other's 类 row of its label (the other table printed
+                         empty with a note: 0); ``甲|乙`` as a row: the row named either way;
+                         ``叙述:标题/主题`` as the other: the figure the narrative section headed ``标题``
+                         states for ``主题``
     header    -          words a table header prints besides its columns (科目编码 功能分类 …): a line
                          made of these (and column words) is a header line, never a wrapped row name
     index     -          words of a column or row that numbers the rows (行次 栏次 序号): a table whose

@@ -55,7 +55,7 @@ FUNC = {  # code -> name (the classification's, lexicon/subjects_function.tsv)
 }
 ECON = {
     "301": "工资福利支出", "30101": "基本工资", "30102": "津贴补贴", "30107": "绩效工资",
-    "30108": "机关事业单位基本养老保险缴费", "30110": "职工基本医疗保险缴费", "30113": "住房公积金",
+    "30108": "机关事业单位基本养老保险缴费", "30109": "职业年金缴费", "30110": "职工基本医疗保险缴费", "30113": "住房公积金",
     "302": "商品和服务支出", "30201": "办公费", "30205": "水费", "30206": "电费", "30211": "差旅费",
     "30213": "维修（护）费", "30217": "公务接待费", "30228": "工会经费", "30231": "公务用车运行维护费",
     "303": "对个人和家庭的补助", "30302": "退休费", "30305": "生活补助",
@@ -153,10 +153,28 @@ def split(total: int, n: int, rng: random.Random, step: int = 100) -> list[int]:
     return parts
 
 
-def economic(rng: random.Random, person: int, public: int, person_codes: list[str], public_codes: list[str]) -> dict[str, int]:
-    out = dict(zip(person_codes, split(person, len(person_codes), rng, 37)))
-    out.update(zip(public_codes, split(public, len(public_codes), rng, 13)))
-    return out
+# 经济分类 items that state what a 功能分类 item or a 三公 figure states (the same money seen two ways)
+TIED = {"30108": "2080505", "30109": "2080506", "30110": "21011", "30113": "2210201", "30302": "208050"}
+
+
+def economic(rng: random.Random, items: list[Item], sangong: dict[str, int], person_codes: list[str],
+             public_codes: list[str]) -> dict[str, int]:
+    """The 一般公共预算 基本支出 by 经济分类: the items tied to a 功能分类 item (TIED) or to a 三公 figure
+    (30217 公务接待费, 30231 公务用车运行维护费) carry that figure; the rest is split among the others."""
+    out: dict[str, int] = {}
+    for c in person_codes:
+        if c in TIED:
+            out[c] = sum(i.gp_person for i in items if i.code.startswith(TIED[c]))
+    for c, k in (("30217", "公务接待费"), ("30231", "公务用车运行费")):
+        if c in public_codes:
+            out[c] = sangong[k]
+    person = sum(i.gp_person for i in items) - sum(v for c, v in out.items() if c[:3] != "302")
+    public = sum(i.gp_public for i in items) - sum(v for c, v in out.items() if c[:3] == "302")
+    free_p = [c for c in person_codes if c not in out]
+    free_g = [c for c in public_codes if c not in out]
+    out.update(zip(free_p, split(person, len(free_p), rng, 37)))
+    out.update(zip(free_g, split(public, len(free_g), rng, 13)))
+    return {c: v for c, v in out.items() if v}
 
 
 # ------------------------------------------------------------------------------------------ printing
@@ -195,12 +213,10 @@ def zhejiang() -> tuple[str, Model]:
         Item("2210201", gp_person=145600),
         Item("2210203", gp_person=60000),
     ]
-    person = sum(i.gp_person for i in items)
-    public = sum(i.gp_public for i in items)
-    econ = economic(rng, person, public, ["30101", "30102", "30107", "30108", "30113", "30302"],
+    sangong = {"因公出国（境）费": 0, "公务接待费": 3500, "公务用车购置费": 0, "公务用车运行费": 18600}
+    econ = economic(rng, items, sangong, ["30101", "30102", "30107", "30108", "30109", "30110", "30113"],
                     ["30201", "30205", "30206", "30211", "30217", "30228", "30231"])
-    m = Model("zhejiang-shuili-2025", "淳安县水利局", 2025, items, econ,
-              {"因公出国（境）费": 0, "公务接待费": 3500, "公务用车购置费": 0, "公务用车运行费": 18600})
+    m = Model("zhejiang-shuili-2025", "淳安县水利局", 2025, items, econ, sangong)
     m.check()
     U = "单位：万元"
     hdr = f"编制单位：{m.unit} {U}"
@@ -383,12 +399,11 @@ def henan() -> tuple[str, Model]:
         Item("2101102", gp_person=5432100),
         Item("2210201", gp_person=7654321),
     ]
-    person = sum(i.gp_person for i in items)
-    public = sum(i.gp_public for i in items)
-    econ = economic(rng, person, public, ["30101", "30102", "30107", "30108", "30110", "30113", "30302", "30305"],
-                    ["30201", "30205", "30206", "30211", "30213", "30228"])
-    m = Model("henan-jiaoyan-2024", "郑州市教育科学研究院", 2024, items, econ,
-              {"因公出国（境）费": 0, "公务接待费": 1200000, "公务用车购置费": 0, "公务用车运行费": 4500000})
+    sangong = {"因公出国（境）费": 0, "公务接待费": 1200000, "公务用车购置费": 0, "公务用车运行费": 4500000}
+    econ = economic(rng, items, sangong, ["30101", "30102", "30107", "30108", "30109", "30110", "30113", "30302",
+                                         "30305"], ["30201", "30205", "30206", "30211", "30213", "30217", "30228",
+                                                    "30231"])
+    m = Model("henan-jiaoyan-2024", "郑州市教育科学研究院", 2024, items, econ, sangong)
     m.check()
     hdr = f"单位名称：{m.unit} 金额单位：元"
 
@@ -528,12 +543,10 @@ def zhongyang() -> tuple[str, Model]:
         Item("2101101", gp_person=33333),
         Item("2210201", gp_person=41234),
     ]
-    person = sum(i.gp_person for i in items)
-    public = sum(i.gp_public for i in items)
-    econ = economic(rng, person, public, ["30101", "30102", "30107", "30108", "30110", "30113", "30302"],
+    sangong = {"因公出国（境）费": 45600, "公务接待费": 2300, "公务用车购置费": 0, "公务用车运行费": 8800}
+    econ = economic(rng, items, sangong, ["30101", "30102", "30107", "30108", "30109", "30110", "30113"],
                     ["30201", "30205", "30206", "30211", "30217", "30231"])
-    m = Model("zhongyang-kejiju-2023-final", "国家科技资源共享服务中心", 2023, items, econ,
-              {"因公出国（境）费": 45600, "公务接待费": 2300, "公务用车购置费": 0, "公务用车运行费": 8800},
+    m = Model("zhongyang-kejiju-2023-final", "国家科技资源共享服务中心", 2023, items, econ, sangong,
               {"因公出国（境）费": 60000, "公务接待费": 5000, "公务用车购置费": 0, "公务用车运行费": 10000})
     m.check()
 
@@ -635,7 +648,7 @@ def zhongyang() -> tuple[str, Model]:
     # 公开06表 一般公共预算财政拨款基本支出决算表 (pairs: 人员经费 | 公用经费)
     left = [(c, m.econ[c]) for c in sorted(m.econ) if c[:3] in ("301", "303")]
     right = [(c, m.econ[c]) for c in sorted(m.econ) if c[:3] == "302"]
-    for cls in ("301", "303"):
+    for cls in [c for c in ("301", "303") if any(k[:3] == c for k, _ in left)]:
         left.insert(next(i for i, (c, _) in enumerate(left) if c[:3] == cls), (cls, sum(v for c, v in left if c[:3] == cls)))
     right.insert(0, ("302", sum(v for _, v in right)))
     body = []
