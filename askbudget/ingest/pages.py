@@ -162,7 +162,7 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     gloss = {s.seq for s in sections if "名词解释" in s.heading}
     statements = extract(list(nar.paragraphs), year, unit_name, gloss)
     if fam.doc_kind == "决算":
-        statements = against_year_before(statements, year) + \
+        statements = against_year_before(statements, year, list(nar.paragraphs)) + \
             extract_final([(s.seq, Paragraph(s.line, s.text)) for s in sections], year, gloss)
     known = _known_names(segments, fam) if fam.header_words else {}
     tables: list[Table] = []
@@ -275,7 +275,9 @@ def _is_heading(ln: PLine) -> bool:
         return False
     if PLAIN_HEADING_RE.match(s):
         return True
-    return ln.first and not SENTENCE_RE.search(s) and numbering(s) is None and not s.endswith(("：", ":"))
+    # a page may open inside a wrapped paragraph: a line listing items ("务费、委托业务费、…") is no heading
+    return ln.first and not SENTENCE_RE.search(s) and numbering(s) is None and not s.endswith(("：", ":")) \
+        and "、" not in s and len(s) > 1
 
 
 def _is_row(text: str, ignore: frozenset[str] = frozenset()) -> bool:
