@@ -64,7 +64,8 @@ class ExecutionMixin(NarrativeMixin):
         figures = ans.value is not None or bool(ans.items)
         if kinds == {"决算"} and "决算" not in text and figures:
             years = "、".join(str(y) for y in sorted({d.year for d in cited}))
-            text = text.rstrip("。") + f"（{years}年决算数）。"
+            # a 预算 a 决算 prints (三公 预算数, 年初预算) is named as such: the 决算 is its source, not its kind
+            text = text.rstrip("。") + (f"（据{years}年决算）。" if "预算" in text else f"（{years}年决算数）。")
         if kinds == {"预算"} and not it.doc_kinds and figures:
             both = [d for d in cited if any(o.kind == "决算" and o.unit_name == d.unit_name and o.year == d.year
                                             for o in self.all_docs.values())]
@@ -78,7 +79,16 @@ class ExecutionMixin(NarrativeMixin):
 
     # ------------------------------------------------------------ 执行率
     def _a_exec(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
-        """决算 ÷ 预算 of one subject in one unit-year, and 决算 − 预算, with both figures cited."""
+        """决算 ÷ 预算 of one subject in one unit-year, and 决算 − 预算, with both figures cited; a rate the
+        决算 states for the same two figures ("完成年初预算的 98%") is quoted. No subject named (and none
+        before): the 决算's own headline comparison (its first 年初预算 statement with both figures)."""
+        if not it.subjects and ctx.intent is not None and ctx.intent.subjects:
+            it = replace(it, subjects=ctx.intent.subjects, unit_doc=it.unit_doc if it.unit_doc is not None
+                         else ctx.intent.unit_doc)  # "执行率呢" after "水体决算多少"
+        if not it.subjects:
+            headline = self._headline_exec(it)
+            if headline is not None:
+                return headline, ctx
         base = replace(it, what="figure", cues=it.cues - {"exec"})
         fa, _ = self.answer_of_kind(replace(base, doc_kinds=("决算",)), Context())
         if fa.status != "answered" or fa.value is None or fa.unit not in MONEY:
@@ -97,6 +107,8 @@ class ExecutionMixin(NarrativeMixin):
         if ba.status != "answered" or ba.value is None or ba.unit not in MONEY or budget is None \
                 or (budget.unit_name, budget.year) != (final.unit_name, final.year):
             return self._not_exec(it, f"库中有{final.year}年的决算数（{fa.text.rstrip('。')}），但没有同一年的预算数可比"), ctx
+        if {(c.table, c.row, c.column) for c in fa.citations[:1]} == {(c.table, c.row, c.column) for c in ba.citations[:1]}:
+            return self._not_exec(it, f"库中有{final.year}年的决算数（{fa.text.rstrip('。')}），但没有另列的预算数可比"), ctx
         a = fa.value * MONEY[fa.unit] / 1e4
         b = ba.value * MONEY[ba.unit] / 1e4
         unit = it.money_unit if it.money_unit in MONEY else "万元"
@@ -111,12 +123,55 @@ class ExecutionMixin(NarrativeMixin):
                 + (f"执行率{fmt(rate)}%，" if rate is not None else "预算数为0，没有执行率，")
                 + (f"决算比预算{more}{fmt(abs(gap), unit)}{unit}" if gap else "决算与预算持平")
                 + ("（超支）" if gap > 0 else "") + "。")
-        asks_gap = bool(_ASKS_GAP.search(re.sub(r"多少|执行得|完成", "", it.text))) or rate is None
-        value, vunit = (abs(gap), unit) if asks_gap else (rate, "%")
+        stated = self._stated_rate(final.id, a, b)
+        if stated is not None and rate is not None:
+            text = text.rstrip("。") + f"；文件所述完成年初预算的{fmt(stated)}%。"
+            der += f"（文件所述：完成年初预算的{fmt(stated)}%）"
+        asks_gap = bool(_ASKS_GAP.search(re.sub(r"多少|执行得|完成|比例|比率", "", it.text))) or rate is None
+        value, vunit = (abs(gap), unit) if asks_gap else (stated if stated is not None else rate, "%")
         cites = tuple(dict.fromkeys(fa.citations + ba.citations))
         ans = Answer(it.question, "answered", text, value, vunit, cites, derivation=der,
                      sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe())
         return ans, Context(intent=it, doc=final.id, what="exec")
+
+    def _stated_rate(self, doc: int, actual: float, budget: float) -> float | None:
+        """The "完成年初预算的 N%" the 决算 states for these same two figures, if it does."""
+        rows = self.q("SELECT completion_pct FROM statements WHERE document_id = ? AND basis = '年初预算' AND "
+                      "completion_pct IS NOT NULL AND abs(value - ?) < 0.005 AND abs(base_value - ?) < 0.005",
+                      (doc, actual, budget))
+        return rows[0]["completion_pct"] if rows else None
+
+    def _headline_exec(self, it: Intent) -> Answer | None:
+        """"完成年初预算的百分之几" with no subject: the 决算's first comparison of both printed figures
+        (一般公共预算财政拨款支出 年初预算 → 决算), its stated rate quoted, else the rate of the two."""
+        finals = [d for d in self.all_docs.values() if d.kind == "决算"
+                  and (it.unit_doc is None or d.unit_name == self.all_docs[it.unit_doc].unit_name)
+                  and (it.year is None or d.year == it.year)]
+        if len({(d.unit_name, d.year) for d in finals}) != 1:
+            return None
+        d = finals[0]
+        rows = self.q("SELECT s.subject, s.value, s.base_value, s.completion_pct, s.sentence, sec.path AS heading "
+                      "FROM statements s JOIN sections sec ON sec.id = s.section_id WHERE s.document_id = ? AND "
+                      "s.basis = '年初预算' AND s.base_value IS NOT NULL AND s.value IS NOT NULL ORDER BY s.id LIMIT 1",
+                      (d.id,))
+        if not rows:
+            return None
+        r = rows[0]
+        a, b = r["value"], r["base_value"]
+        rate = round(a / b * 100, 6) if b else None
+        gap = round(a - b, 6)
+        stated = r["completion_pct"]
+        der = (f"执行率 = 决算数 {fmt(a, '万元')} ÷ 年初预算 {fmt(b, '万元')} × 100% = {fmt(rate)}%" if rate is not None
+               else "年初预算为0，没有执行率") + (f"（文件所述：完成年初预算的{fmt(stated)}%）" if stated is not None else "")
+        text = (f"{r['subject']}{d.year}年年初预算{fmt(b, '万元')}万元，决算{fmt(a, '万元')}万元，"
+                + (f"完成年初预算的{fmt(stated)}%（文件所述）" if stated is not None else
+                   f"执行率{fmt(rate)}%" if rate is not None else "年初预算为0")
+                + (f"，决算比预算{'多' if gap > 0 else '少'}{fmt(abs(gap), '万元')}万元" if gap else "，决算与预算持平")
+                + "。")
+        asks_gap = bool(_ASKS_GAP.search(re.sub(r"多少|执行得|完成|比例|比率", "", it.text))) or rate is None
+        value, unit = (abs(gap), "万元") if asks_gap else (stated if stated is not None else rate, "%")
+        cite = replace(self.cite_section(d.id, r["heading"]), kind="决算")
+        return Answer(it.question, "answered", text, value, unit, (cite,), derivation=der, intent=it.describe())
 
     def _not_exec(self, it: Intent, why: str) -> Answer:
         return Answer(it.question, "not_found", why + "。", suggestions=tuple(self.suggest(it)), intent=it.describe())
@@ -167,7 +222,7 @@ class ExecutionMixin(NarrativeMixin):
         best = found[0]
         _, d, heading, head, sent = best
         doc = self.docs[d]
-        cite = Citation(doc.name, doc.unit_name, doc.year, heading, "", "", "决算")
+        cite = replace(self.cite_section(d, heading), kind="决算")
         if not sent:
             return (Answer(it.question, "not_found", f"文件没有说明{name}决算数与预算数不同的原因"
                            f"（据“{heading}”：{_clip(head)}）。", citations=(cite,), intent=it.describe()), Context())
