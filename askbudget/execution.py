@@ -14,12 +14,13 @@ from dataclasses import replace
 from .answer import Answer, Citation
 from .narrative import NarrativeMixin, _subject_score
 from .parse import Intent
-from .plan import Context, fmt, MONEY
+from .plan import Context, fmt, MONEY, _same_subject
 from .vocab import key
 
 # the 决算 template's sentence about 决算 against 预算: "决算数小于预算数的主要原因：…", "决算数与预算数持平"
 _EXEC_REASON = re.compile(r"决算数?(?:大于|小于|高于|低于|超过|少于|多于)(?:年初)?预算数?的?主要原因|决算数?与(?:年初)?预算数?持平")
 _ITEM_START = re.compile(r"(?:^|(?<=[。；\n]))\s*(?:\d+\s*[.、．]|[（(][一二三四五六七八九十\d]+[)）])")
+_ASKS_CHANGE = re.compile(r"增加|减少|增长|下降|上升|降低|变化|去年|上年|比20\d\d")
 _ASKS_GAP = re.compile(r"超支|没花完|没用完|差|多|少|节约|省|结余|剩")
 
 
@@ -185,9 +186,34 @@ class ExecutionMixin(NarrativeMixin):
     def _a_reason(self, it: Intent, ctx: Context, docs: list[int], need_marker: bool = True
                   ) -> tuple[Answer, Context] | None:
         finals = [d for d in docs if self.doc_kind(d) == "决算"]
-        if finals and need_marker and ("exec" in it.cues or "决算" in it.doc_kinds):
+        if finals and need_marker and ("exec" in it.cues or "预算" in it.doc_kinds or (
+                "决算" in it.doc_kinds and not _ASKS_CHANGE.search(it.text))):
             return self._exec_reason(it, finals)
+        if finals and it.subjects:
+            said = self._year_reason(it, finals)
+            if said is not None:
+                return said
         return super()._a_reason(it, ctx, docs, need_marker)
+
+    def _year_reason(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
+        """Why a 决算 figure changed against the year before: the reason the narrative gives on the
+        statement about that subject (basis 上年决算: "…收入支出总计减少 959.49 万元…主要原因：基建项目支出减少")."""
+        names = {m.key for m in it.subjects} | {key(t) for m in it.subjects for k, t in m.kinds
+                                                 if k in ("row", "stmt", "alias") and "|" not in t}
+        rows = [r for r in self.q(
+            f"SELECT s.document_id, s.subject, s.change_dir, s.change, s.reason, s.sentence, sec.path AS heading "
+            f"FROM statements s JOIN sections sec ON sec.id = s.section_id WHERE s.basis = '上年决算' AND "
+            f"s.reason != '' AND s.document_id IN ({self._in(len(docs))}) ORDER BY s.id", docs)
+            if _same_subject(key(r["subject"]), names)]
+        if not rows:
+            return None
+        r = rows[0]
+        if len({x["document_id"] for x in rows}) > 1 and it.unit_doc is None:
+            return None
+        cite = replace(self.cite_section(r["document_id"], r["heading"]), kind="决算")
+        text = f"据“{r['heading']}”：{_clip(r['sentence'], 200)}主要原因：{r['reason']}。"
+        return (Answer(it.question, "answered", text, None, None, (cite,), intent=it.describe()),
+                Context(doc=r["document_id"]))
 
     def _exec_reason(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
         """Why a 决算 differs from its 预算: the reason sentence of the narrative's item about the subject
@@ -234,6 +260,7 @@ class ExecutionMixin(NarrativeMixin):
             premise = "该项决算数小于预算数，没有超支。"
         elif "持平" in sent and re.search(r"超支|没花完|没用完", it.text):
             premise = "该项决算数与预算数持平。"
+        sent = re.sub(r"\s+", "", sent)
         text = f"{premise}据“{heading}”：{_clip(head)}{sent}"
         return (Answer(it.question, "answered", text, None, None, (cite,), intent=it.describe()),
                 Context(doc=d))

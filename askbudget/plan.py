@@ -359,9 +359,9 @@ class Planner:
 def _same_subject(stated: str, names: set[str]) -> bool:
     """A narrative subject (行政运行, 一般公共预算财政拨款支出, “三公”经费财政拨款支出) names the row or
     subject asked: the same words, or one ending the other (4 characters or more)."""
-    stated = re.sub(r"[“”\"（(](?:类|款|项)?[)）]?", "", stated)
+    stated = re.sub(r"支出$", "", re.sub(r"[“”\"（(](?:类|款|项)?[)）]?", "", stated))
     for n in names:
-        n = re.sub(r"[“”\"]", "", n)
+        n = re.sub(r"支出$", "", re.sub(r"[“”\"]", "", n))
         if n == stated or (min(len(n), len(stated)) >= 4 and (n.endswith(stated) or stated.endswith(n))):
             return True
     return False
@@ -918,6 +918,17 @@ class Resolver(Planner):
                 homes.append(h)
         if not homes:
             return []  # 单价/数量/目录序号 of nothing in particular
+        for c in cols:
+            # a table that prints the column's total as a row of its own (the 决算's 基本支出决算表: 人员经费合计)
+            refs = self.rows_where("r.label = ? AND r.is_total = 1", [c + "合计"], docs)
+            by_doc = {r.doc: [r] for r in refs}
+            if by_doc:
+                d = self._one_doc(it, by_doc)
+                if isinstance(d, Answer):
+                    return d
+                fig = self.fig_of(by_doc[d][0])
+                if fig is not None:
+                    return self._column_fig(fig, by_doc[d][0], [c], d)
         homes += [k for k in PREF if k not in homes]
         titled: list[tuple[Fig, RowRef, int]] = []
         for kind in homes:

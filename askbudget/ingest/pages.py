@@ -325,7 +325,11 @@ def _is_page_number(lines: list[PLine], i: int) -> bool:
 
 
 def _next_text(lines: list[PLine], i: int) -> str:
-    return next((x.text.strip() for x in lines[i + 1:i + 4] if x.text.strip()), "")
+    """The next line of text — or, after name fragments that wrap over a page break ("置" / "文物和陈列品购"),
+    the first of the next three that is a table row."""
+    texts = [x.text.strip() for x in lines[i + 1:i + 4] if x.text.strip()]
+    return next((t for t in texts if _is_row(t) and not SENTENCE_RE.search(" ".join(texts[:texts.index(t)]))),
+                texts[0] if texts else "")
 
 
 def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tuple[Heading, int]], set[int]]:
