@@ -195,6 +195,31 @@ class ExecutionMixin(NarrativeMixin):
                 return said
         return super()._a_reason(it, ctx, docs, need_marker)
 
+    def _stated_reason(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
+        """The reason a 决算 states for one subject's 决算 against its 年初预算, read at ingest into its
+        statement (basis 年初预算) — the subject named, or none named: the first (the headline) one."""
+        names = {m.key for m in it.subjects} | {key(t) for m in it.subjects for k, t in m.kinds
+                                                 if k in ("row", "stmt", "alias") and "|" not in t}
+        rows = self.q(f"SELECT s.document_id, s.subject, s.value, s.base_value, s.reason, s.sentence, "
+                      f"sec.path AS heading FROM statements s JOIN sections sec ON sec.id = s.section_id "
+                      f"WHERE s.basis = '年初预算' AND s.base_value IS NOT NULL AND s.document_id IN "
+                      f"({self._in(len(docs))}) ORDER BY s.id", docs)
+        rows = [r for r in rows if _same_subject(key(r["subject"]), names)] if it.subjects else rows[:1]
+        if not rows or len({r["document_id"] for r in rows}) > 1 or len({r["value"] for r in rows}) > 1:
+            return None  # nothing stated, or one name of several items (行政运行 under two 款): the text decides
+        r = rows[0]
+        if not r["reason"]:
+            return None
+        cite = replace(self.cite_section(r["document_id"], r["heading"]), kind="决算")
+        over = r["value"] > r["base_value"]
+        premise = ""
+        if over and re.search(r"没花完|没用完|结余|节约|少花|没有完成|未完成", it.text):
+            premise = "该项决算数大于预算数（超支），不是没花完。"
+        elif not over and r["value"] != r["base_value"] and re.search(r"超支|超过|多花", it.text):
+            premise = "该项决算数小于预算数，没有超支。"
+        text = f"{premise}据“{r['heading']}”：{_clip(r['sentence'], 200)}主要原因：{r['reason']}。"
+        return Answer(it.question, "answered", text, None, None, (cite,), intent=it.describe()), Context(doc=r["document_id"])
+
     def _year_reason(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
         """Why a 决算 figure changed against the year before: the reason the narrative gives on the
         statement about that subject (basis 上年决算: "…收入支出总计减少 959.49 万元…主要原因：基建项目支出减少")."""
@@ -219,6 +244,9 @@ class ExecutionMixin(NarrativeMixin):
         """Why a 决算 differs from its 预算: the reason sentence of the narrative's item about the subject
         (the template writes each 项 as "N、…（类）…（款）…（项）。…年初预算为…，支出决算为…。决算数小于预算数
         的主要原因：…"), or "文件没有说明原因" — never another item's reason."""
+        said = self._stated_reason(it, docs)
+        if said is not None:
+            return said
         words = self._subject_words(it, docs)
         found: list[tuple[float, int, str, str, str]] = []  # (score, doc, heading, item text, reason sentence)
         for s in self.sections(docs):

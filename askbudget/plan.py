@@ -841,7 +841,11 @@ class Resolver(Planner):
                  and r.side == primary.side]
         if twins and m.how != "code":
             chain = sorted([primary] + twins, key=lambda r: len(r.code or ""))
-            vals = {(f.value if f is not None else None) for f in (self.fig_of(r, cols) for r in chain)}
+            saved, self.final_cues = self.final_cues, ()
+            try:
+                vals = {(f.value if f is not None else None) for f in (self.fig_of(r, cols) for r in chain)}
+            finally:
+                self.final_cues = saved
             if all(b.code.startswith(a.code) for a, b in zip(chain, chain[1:])) and len(vals) == 1 \
                     and None not in vals:
                 # 21205 城乡社区环境卫生 > 2120501 城乡社区环境卫生, one figure: a 款 and its only 项 are one subject

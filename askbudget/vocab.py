@@ -374,7 +374,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     for kind, entries in terms.by_kind.items():
         for k, val in entries.items():
             v.add(k, kind, val)
-    # the 决算 template's table titles name their table, and a 决算 (lexicon/final_template.tsv)
+    # the 决算 template's table titles name their table, and a 决算 (lexicon/templates/national-final.tsv)
     from .final_template import load as load_final
 
     for t in load_final().tables:

@@ -57,6 +57,7 @@ TOP_ORDINAL_RE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]"
 SUB_ORDINAL_RE = re.compile(r"^\s*\d+\s*[、.．](?!\d)")
 EXPENSE_SIDE_RE = re.compile(r"支出(?:总计|合计)?$")
 NOTE_RE = re.compile(r"^\s*注\s*[：:]")
+PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*\S")
 TOTAL_WORD_RE = re.compile(r"(?:合计|总计|小计)$")
 MAX_HEADING = 40
 
@@ -365,6 +366,8 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
             cur = None
         if cur is not None and not ln.first and cur.note and not NOTE_RE.match(s) and _is_heading(ln):
             cur = None
+        if cur is not None and PART_RE.match(s.replace("\t", " ")):
+            cur = None  # "第三部分 …情况说明": a part of the document starts, whatever the table before it
         if cur is None:
             if _is_heading(ln):
                 if heads:

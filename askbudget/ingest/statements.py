@@ -93,7 +93,7 @@ def _clean_subject(text: str, unit_name: str) -> str:
     for _ in range(3):
         s = LEAD_RE.sub("", s)
         s = TRAIL_RE.sub("", s).strip()
-    s = re.sub(r"\s*[（(][^（）()]{4,}[)）]$", "", s)  # a note on the figure: 政府采购金额（以合同签订为准）
+    s = re.sub(r"\s*[（(](?:以|按)[^（）()]{2,}[)）]$", "", s)  # a note on the figure: 政府采购金额（以合同签订为准）
     if len(s) >= 6 and re.search(r"(?:支出|收入)预算$", s):
         s = s[:-2]  # 一般公共预算拨款支出预算 → 一般公共预算拨款支出 (the figure is a budget anyway)
     return s.strip("“”\"' ") if s.count("“") != s.count("”") else s.strip()
@@ -244,7 +244,7 @@ PART_DONE_RE = re.compile(rf"([^，,；;：:。]{{2,30}}?)(?:支出)?决算(?:�
                           rf"(?:数)?的\s*{NUM}\s*[%％]")
 # "1、文化旅游体育与传媒支出（类）文化和旅游（款）行政运行（项）", "“一般公共服务（类）…（项）”": the
 # classification path a subject item is introduced by (two levels or more)
-ITEM_RE = re.compile(r"((?:[^（）()。；;，,、“”：:]+?\s*[（(]\s*(?:类|款|项)\s*[)）]\s*){2,})")
+ITEM_RE = re.compile(r"((?:[^（）()。；;，,“”：:]+?\s*[（(]\s*(?:类|款|项)\s*[)）]\s*){2,})")
 LEVEL_NAME_RE = re.compile(r"([^（）()“”]+?)\s*[（(]\s*(?:类|款|项)\s*[)）]")
 REASON_TEXT_RE = re.compile(r"(?:主要原因|原因)(?:是|为)?\s*[：:]?\s*([^。：:\s][^。]*)")
 FLAT_SENTENCE_RE = re.compile(r"决算数与预算数持平|与年初预算持平")
