@@ -14,7 +14,7 @@ from dataclasses import replace
 from .answer import Answer, Citation
 from .narrative import NarrativeMixin, _subject_score
 from .parse import Intent
-from .plan import Context, fmt, MONEY, _same_subject
+from .plan import Context, Fig, fmt, MONEY, _same_subject
 from .vocab import key
 
 # the 决算 template's sentence about 决算 against 预算: "决算数小于预算数的主要原因：…", "决算数与预算数持平"
@@ -93,6 +93,11 @@ class ExecutionMixin(NarrativeMixin):
         base = replace(it, what="figure", cues=it.cues - {"exec"})
         fa, _ = self.answer_of_kind(replace(base, doc_kinds=("决算",)), Context())
         if fa.status != "answered" or fa.value is None or fa.unit not in MONEY:
+            # the table's figure cannot be read (a shifted table): the narrative may state both figures
+            stated = self._headline_exec(it, {m.key for m in it.subjects} | {
+                key(t) for m in it.subjects for k, t in m.kinds if k in ("row", "stmt", "alias") and "|" not in t})
+            if stated is not None:
+                return stated, ctx
             why = fa.text if fa.status != "answered" else "这个数不是金额，没有执行率。"
             return replace(fa, status="not_found" if fa.status == "answered" else fa.status, text=why, value=None,
                            unit=None, question=it.question), ctx
@@ -133,7 +138,10 @@ class ExecutionMixin(NarrativeMixin):
         cites = tuple(dict.fromkeys(fa.citations + ba.citations))
         ans = Answer(it.question, "answered", text, value, vunit, cites, derivation=der,
                      sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe())
-        return ans, Context(intent=it, doc=final.id, what="exec")
+        # "相差多少" next: the two figures compared
+        figs = [Fig(f"{name}决算数", a_u, unit, fa.citations, doc=final.id),
+                Fig(f"{name}预算数", b_u, unit, ba.citations, doc=final.id)]
+        return ans, Context(intent=it, doc=final.id, what="exec", figs=figs)
 
     def _stated_rate(self, doc: int, actual: float, budget: float) -> float | None:
         """The "完成年初预算的 N%" the 决算 states for these same two figures, if it does."""
@@ -142,7 +150,7 @@ class ExecutionMixin(NarrativeMixin):
                       (doc, actual, budget))
         return rows[0]["completion_pct"] if rows else None
 
-    def _headline_exec(self, it: Intent) -> Answer | None:
+    def _headline_exec(self, it: Intent, names: set[str] | None = None) -> Answer | None:
         """"完成年初预算的百分之几" with no subject: the 决算's first comparison of both printed figures
         (一般公共预算财政拨款支出 年初预算 → 决算), its stated rate quoted, else the rate of the two."""
         finals = [d for d in self.all_docs.values() if d.kind == "决算"
@@ -153,8 +161,12 @@ class ExecutionMixin(NarrativeMixin):
         d = finals[0]
         rows = self.q("SELECT s.subject, s.value, s.base_value, s.completion_pct, s.sentence, sec.path AS heading "
                       "FROM statements s JOIN sections sec ON sec.id = s.section_id WHERE s.document_id = ? AND "
-                      "s.basis = '年初预算' AND s.base_value IS NOT NULL AND s.value IS NOT NULL ORDER BY s.id LIMIT 1",
+                      "s.basis = '年初预算' AND s.base_value IS NOT NULL AND s.value IS NOT NULL ORDER BY s.id",
                       (d.id,))
+        if names is not None:  # the subject named, stated once
+            rows = [r for r in rows if _same_subject(key(r["subject"]), names)]
+            if len({(r["value"], r["base_value"]) for r in rows}) != 1:
+                return None
         if not rows:
             return None
         r = rows[0]
