@@ -165,8 +165,9 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
     keys += [f for k in keys for f in _ordinal_forms(k) if f not in keys]  # 第7分局 = 第七分局
     keys = [k for k in keys if k not in _GENERIC_UNIT_KEYS or k == "分局"]
     short = [k for k in keys if len(k) >= 3 and k != name][:1] or keys[:1]
-    # the usual abbreviation of an organisation word (卫生健康局 -> 卫健局, lexicon kind orgshort)
-    abbr = [k[: -len(full)] + ab for k in keys for full, ab in (shorts or {}).items() if k.endswith(full) and len(k) > len(ab)]
+    # the usual abbreviations of an organisation word (卫生健康局 -> 卫健局, lexicon kind orgshort)
+    abbr = [k[: -len(full)] + ab for k in keys for full, abs_ in (shorts or {}).items() for ab in abs_.split("|")
+            if k.endswith(full) and len(k) > len(ab)]
     return tuple(dict.fromkeys(short + keys + abbr))
 
 
