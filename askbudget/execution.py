@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .answer import Answer, Citation
+from .answer import Answer
 from .narrative import NarrativeMixin, _subject_score
 from .parse import Intent
 from .plan import Context, Fig, fmt, MONEY, _same_subject
