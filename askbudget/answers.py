@@ -42,7 +42,8 @@ _WHICH_PROJECT = lazyre.compile(r"(哪个|哪一个|哪项|什么)项目|项目�
 
 
 # what a refusal says is missing when the subject itself is in the store
-_MISSING = {"reason": "说明它的原因", "yoy": "它与上年相比的数", "text": "这方面的文字说明", "when": "时间方面的说明"}
+_MISSING = {"reason": "说明它的原因", "yoy": "它与上年相比的数", "text": "这方面的文字说明", "when": "时间方面的说明",
+            "glossary": "说明它的含义或用途"}
 
 # what was done with the subjects, as the interpretation line says it
 _KIND_WORDS = {"sum": "合计", "diff": "差额", "share": "占比", "ratio": "倍数", "exclude": "除去后", "compare": "比较",
@@ -50,6 +51,8 @@ _KIND_WORDS = {"sum": "合计", "diff": "差额", "share": "占比", "ratio": "�
                "glossary": "名词解释", "text": "文字说明", "fact": "机构情况", "each": "分别", "code_of": "科目编码"}
 
 
+# "哪年多": a comparison of the figures just given, not the year of one of them
+_MORE_LESS = lazyre.compile(r"(?<!多)[多少高低大小](?!少)")
 _CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
 
 
@@ -161,16 +164,20 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                       suggestions=tuple(self.suggest(it))), Context()
 
     def _which_year(self, it: Intent, ctx: Context) -> Answer:
-        """"这个数是哪年的": the year (and document) of the figure(s) just given."""
+        """"这个数是哪年的": the year (and document) of the figure(s) just given — the last one after a
+        one-figure answer (the figure before it is kept only for "两者"), both after a two-figure one."""
         said = []
-        for f in ctx.figs[-2:]:
+        given = ctx.figs[-1:] if ctx.what in ("figure", "") else ctx.figs[-2:]
+        if ctx.what == "sum" and ctx.members:
+            given = ctx.members  # a sum is of the years of its parts
+        for f in given:
             y = self._fig_year(f)
             d = self.docs.get(f.doc)
             if y is not None:
-                said.append(f"{f.label}是{y}年的数" + (f"（{d.unit_name}{d.year}年预算文件）" if d else ""))
+                said.append(f"{re.sub(r'^(?:19|20)[0-9]{2}年', '', f.label)}是{y}年的数" + (f"（{d.unit_name}{d.year}年预算文件）" if d else ""))
         if not said:
             return Answer(it.question, "not_found", "上一问没有给出数，说不出是哪一年的。", intent=it.describe())
-        cites = tuple(dict.fromkeys(c for f in ctx.figs[-2:] for c in f.cites))
+        cites = tuple(dict.fromkeys(c for f in given for c in f.cites))
         return Answer(it.question, "answered", "；".join(said) + "。", citations=cites, intent=it.describe())
 
     def _same_as_before(self, it: Intent, ans: Answer, ctx: Context) -> Answer | None:
@@ -277,7 +284,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
     def _answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
         if it.what == "refuse":
             return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
-        if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover:
+        if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover and not _MORE_LESS.search(it.text):
             return self._which_year(it, ctx), ctx
         if ctx.pending is not None and it.unit_doc is not None and not it.leftover and \
                 not any(m.has("row", "item", "alias", "code", "stmt", "total", "project") for m in it.subjects):
@@ -437,6 +444,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                 what = "diff"
             elif what == "figure" and re.search(r"(去年|上年|上一年|前一年)", t) and not it.columns:
                 what = "yoy"
+            elif what == "figure" and "glossary" in it.cues:
+                what = "glossary"  # "这笔钱是干什么用的": what the previous subject is for
             elif what in ("figure", "text") and prev.what in ("text",) and not it.columns:
                 what = prev.what
             subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
@@ -470,7 +479,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                 return replace(it, what="figure", subjects=subjects, columns=cols, tables=it.tables,
                                unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc, followup=True)
         if subj and re.search(r"呢[?？]?$", t) and len(t) <= 12 and it.what == "figure":
-            return replace(it, what=prev.what if prev.what in ("figure", "yoy", "text") else "figure",
+            # "多媒体教学设备呢" after "幼儿桌椅一套多少钱" asks the same thing of it: a unit price, never its total
+            return replace(it, what=prev.what if prev.what in ("figure", "yoy", "text", "avg") else "figure",
                            columns=it.columns or prev.columns, tables=it.tables or prev.tables,
                            year=it.year if it.year is not None else prev.year,
                            unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc, followup=True)

@@ -143,6 +143,7 @@ def _unit_pattern(v: Vocab) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         variants = {full, base}
         # a leading place dropped while another stays (普陀区城管执法局 for 上海市普陀区城市管理行政执法局)
         for form in [base] + [k for k in d.keys if len(k) > len(base) // 2]:
+            variants.add(form)  # 唐山市路南区三中: the full name with its organisation abbreviated
             cut = [p for p in _PLACE_CUT.split(form) if p]
             for i in range(1, len(cut) - 1):
                 if all(p[-1] in "省市县区州" for p in cut[: i + 1]):
@@ -199,8 +200,8 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], re.Pattern[str] | None]:
             if len(place) < 2 or place[-1] not in "省市县区州":
                 continue
             forms = {place}
-            if len(place) >= 3 and place[-1] in "省市县州":
-                forms.add(place[:-1])  # 唐山市 -> 唐山
+            if len(place) >= 3 and (place[-1] in "省市县州" or (place[-1] == "区" and not place.endswith("开发区"))):
+                forms.add(place[:-1])  # 唐山市 -> 唐山, 丰南区 -> 丰南
             if place.endswith("开发区") and len(place) > 5:
                 forms.update({place[:2] + "区", place[:2]})  # 高新技术产业开发区 -> 高新区, 高新
             places |= forms
@@ -211,6 +212,20 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], re.Pattern[str] | None]:
     rx = re.compile("|".join(re.escape(k) for k in all_keys)) if all_keys else None
     v._unit_places = (out, rx)  # type: ignore[attr-defined]
     return out, rx
+
+
+def _own_place(v: Vocab, unit_name: str, span: str) -> int:
+    """How many characters at the end of ``span`` are place words of the unit's own name (丰南, 丰南区,
+    唐山市路南区): written before the unit's short name they name that unit, never another one."""
+    units, _ = _unit_places(v)
+    places = sorted({p for u in units if u.unit_name == unit_name for p in u.places}, key=len, reverse=True)
+    rem = span
+    while rem:
+        hit = next((p for p in places if rem.endswith(p)), None)
+        if hit is None:
+            break
+        rem = rem[: -len(hit)]
+    return len(span) - len(rem)
 
 
 _PLACE_END = lazyre.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:省|市|县|区|州|自治区))+$")
@@ -487,6 +502,8 @@ def _parse(question: object, v: Vocab) -> Intent:
         if "dept" in kinds:
             depts.append(tok)
         named = _NAMED_BEFORE.search(joined[:pos]) if "unit" in kinds and "unitname" in kinds else None
+        if named and any(_own_place(v, u, joined[:pos]) >= len(named.group(0)) for kd, u in entries if kd == "unit"):
+            named = None  # 路南区中学: the place of the stored school's own name (唐山市路南区第三中学)
         if named and not refuse:
             # 第二中学 / 实验小学: a school of that kind, but not the stored one (学校/中学 alone is the stored one)
             names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
@@ -525,6 +542,13 @@ def _parse(question: object, v: Vocab) -> Intent:
 
     # "路北分局", "开平公安分局": an unknown name written right before the stored unit's short name is another
     # unit of the same kind, never this one
+    # a place of the unit's own name (丰南卫健局, 路南中学) names that unit: read, never another unit
+    for i in range(1, len(seq)):
+        if seq[i][0] == "n" and seq[i - 1][0] == "u" and any(
+                _own_place(v, u, seq[i - 1][1]) == len(seq[i - 1][1]) for kd, u in v.words.get(key(seq[i][1]), ())
+                if kd == "unit"):
+            leftovers = [lo for lo in leftovers if lo != seq[i - 1][1]]
+            seq[i - 1] = ("w", seq[i - 1][1])
     named = next((seq[i - 1][1] + seq[i][1] for i in range(1, len(seq))
                   if seq[i][0] == "n" and seq[i - 1][0] == "u" and len(seq[i - 1][1]) >= 2
                   and not any(v.words.get(ch) for ch in seq[i - 1][1])), "")  # a name holds no particle (上班都经过)

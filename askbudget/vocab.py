@@ -24,7 +24,7 @@ from typing import Any
 from . import lazyre
 from .errors import LexiconError
 from .lexicon import load as load_lexicon
-from .normalize import normalize
+from .normalize import normalize, read_number
 
 # ---------------------------------------------------------------- normalisation
 
@@ -157,7 +157,19 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
     keys = [k for k in keys if k not in _GENERIC_UNIT_KEYS or k == "分局"]
     short = [k for k in keys if len(k) >= 3 and k != name][:1] or keys[:1]
     # the usual abbreviation of an organisation word (卫生健康局 -> 卫健局, lexicon kind orgshort)
-    abbr = [k[: -len(full)] + ab for k in keys for full, ab in (shorts or {}).items() if k.endswith(full) and len(k) > len(ab)]
+    abbr = [k[: -len(full)] + ab for k in keys for full, ab in (shorts or {}).items()
+            if "n" not in full and k.endswith(full) and len(k) > len(ab)]
+    # a numbered organisation (第三中学 -> 三中, 第N中学 in the lexicon): its number kept, in words and in digits
+    for full, ab in (shorts or {}).items():
+        if "n" not in full:
+            continue
+        rx = re.compile(re.escape(full).replace("n", "([一二三四五六七八九十]+|\\d+)") + "$")
+        for k in keys:
+            m = rx.search(k)
+            if m:
+                num = read_number(m.group(1))
+                for n in dict.fromkeys([m.group(1)] + ([str(int(num))] if num is not None else [])):
+                    abbr.append(k[: m.start()] + ab.lower().replace("n", n))
     return tuple(dict.fromkeys(short + keys + abbr))
 
 
