@@ -28,6 +28,7 @@ from .vocab import vocab_for
 log = logging.getLogger("askbudget")
 
 _SNAPSHOT_VERSION = 1
+_WARM_LOCK = threading.Lock()
 _SURROGATE = lazyre.compile("[\ud800-\udfff]")
 
 
@@ -48,10 +49,14 @@ class Assistant:
         self._answerer = Answerer(self._conn, self.vocab)
         self.vocab.tokenizer()  # a few ms; keeps the first question's time honest
         if warm and os.environ.get("ASKBUDGET_NO_WARM") != "1":
-            self._warm()
+            with _WARM_LOCK:  # once per process and store: what it loads is shared by every Assistant
+                if not getattr(self.vocab, "_warmed", False):
+                    self._warm()
+                    self.vocab._warmed = True  # type: ignore[attr-defined]
 
     def _warm(self) -> None:
-        """Load the speller's pinyin table, rapidfuzz and the first-use caches off the question path."""
+        """Load the speller's pinyin table, rapidfuzz and the first-use caches (regexes, the vocabulary's
+        unit phrase sets) off the question path."""
         try:
             from .spell import suggest
 

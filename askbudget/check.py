@@ -92,13 +92,17 @@ def _load(conn: sqlite3.Connection, document_id: int) -> list[_Table]:
             "SELECT id, kind, title, columns, note FROM tables WHERE document_id = ? ORDER BY seq", (document_id,)):
         tables[tid] = _Table(tid, kind, title, json.loads(cols or "[]"), {}, note or "", [])
     rows: dict[int, _Row] = {}
-    for r in conn.execute("SELECT id, table_id, seq, side, code, name, label, group_name, level, parent_code, "
-                          "is_total FROM rows WHERE document_id = ? ORDER BY table_id, seq", (document_id,)):
+    # rows and cells are reached through the document's tables (indexes on rows.table_id and cells.row_id):
+    # a scan by their own document_id would read the whole store for every document ingested
+    for r in conn.execute("SELECT r.id, r.table_id, r.seq, r.side, r.code, r.name, r.label, r.group_name, r.level, "
+                          "r.parent_code, r.is_total FROM tables t JOIN rows r ON r.table_id = t.id "
+                          "WHERE t.document_id = ? ORDER BY r.table_id, r.seq", (document_id,)):
         row = _Row(r[0], r[2], r[3] or "", r[4], r[5] or "", r[6] or "", r[7] or "", r[8], r[9], r[10] or 0, {})
         rows[r[0]] = row
         tables[r[1]].rows.append(row)
     for row_id, table_id, column, group, value in conn.execute(
-            "SELECT row_id, table_id, [column], column_group, value FROM cells WHERE document_id = ? ORDER BY id",
+            "SELECT c.row_id, c.table_id, c.[column], c.column_group, c.value FROM tables t "
+            "JOIN rows r ON r.table_id = t.id JOIN cells c ON c.row_id = r.id WHERE t.document_id = ? ORDER BY c.id",
             (document_id,)):
         rows[row_id].values[column] = value
         tables[table_id].groups.setdefault(column, group or "")

@@ -61,7 +61,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_port, default=8000, help="TCP port (0: any free one; default 8000)")
     p.add_argument("--cors", metavar="ORIGINS", default="",
                    help="comma-separated origins allowed to call the API from a browser (default: none)")
+    p.add_argument("--allowed-hosts", metavar="HOSTS", default="", type=_hosts,
+                   help="comma-separated Host headers served (example.gov.cn, *.example.gov.cn); any by default")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="worker processes sharing the port (default 1); conversations continue on any of them")
     return ap
+
+
+def _hosts(text: str) -> str:
+    for h in (x.strip() for x in text.split(",")):
+        if "*" in h[1:] or (h.startswith("*") and h != "*" and not h.startswith("*.")):
+            raise argparse.ArgumentTypeError(f"{h!r}: a wildcard host is written *.example.gov.cn")
+    return text
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 256:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers (1 to 256)")
+    return n
 
 
 def _port(text: str) -> int:
@@ -151,7 +172,9 @@ def _run(args: argparse.Namespace) -> int:
         from .web import serve
 
         origins = [o.strip() for o in args.cors.split(",") if o.strip()]
-        return serve(_store(args.db), host=args.host, port=args.port, cors_origins=origins)
+        hosts = [h.strip() for h in args.allowed_hosts.split(",") if h.strip()]
+        return serve(_store(args.db), host=args.host, port=args.port, cors_origins=origins, workers=args.workers,
+                     allowed_hosts=hosts)
     return 2
 
 

@@ -28,6 +28,9 @@ class _LocatedError(AskBudgetError):
         where = f"{self.file}:{line}" if line else self.file
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self) -> tuple:  # crosses a process boundary whole (ingest parses in a process pool)
+        return type(self), (self.file, self.line, self.reason)
+
 
 class IngestError(_LocatedError):
     """A document could not be ingested. ``file`` and ``line`` (1-based, or None) say where."""

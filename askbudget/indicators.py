@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import OrderedDict
 
 from . import lazyre
 from .answer import Answer, Citation
@@ -22,20 +23,22 @@ class IndicatorMixin(Resolver):
     def _indicators(self, docs: list[int]) -> list[tuple[sqlite3.Row, set[str], set[str], set[str]]]:
         cache = getattr(self, "_ind_cache", None)
         if cache is None:
-            cache = {}
+            cache = OrderedDict()
             self._ind_cache = cache  # type: ignore[attr-defined]
         k = tuple(docs)
         if k in cache:
+            cache.move_to_end(k)
             # the answer names its SQL whether or not this process had already run it
-            self.sql_log.append(cache[("sql", k)])  # type: ignore[index]
-        if k not in cache:
-            rows = self.q("SELECT i.id, i.document_id, i.project, i.level2, i.level3, i.description, i.value_raw, "
-                          "i.comparator, i.number, i.unit, t.title, t.goal, i.table_id FROM indicators i JOIN tables t "
-                          f"ON t.id = i.table_id WHERE i.document_id IN ({self._in(len(docs))}) ORDER BY i.id", list(docs))
-            cache[("sql", k)] = self.sql_log[-1]  # type: ignore[index]
-            cache[k] = [(r, _bigrams(key(r["project"] or "")), _bigrams(key(r["level3"] or "")),
-                         _bigrams(key(r["description"] or ""))) for r in rows]
-        return cache[k]
+            self.sql_log.append(cache[k][0])
+            return cache[k][1]
+        rows = self.q("SELECT i.id, i.document_id, i.project, i.level2, i.level3, i.description, i.value_raw, "
+                      "i.comparator, i.number, i.unit, t.title, t.goal, i.table_id FROM indicators i JOIN tables t "
+                      f"ON t.id = i.table_id WHERE i.document_id IN ({self._in(len(docs))}) ORDER BY i.id", list(docs))
+        cache[k] = (self.sql_log[-1], [(r, _bigrams(key(r["project"] or "")), _bigrams(key(r["level3"] or "")),
+                                       _bigrams(key(r["description"] or ""))) for r in rows])
+        while len(cache) > _CACHED_SCOPES:  # bounded: an Assistant serving 1,000 units keeps only the recent ones
+            cache.popitem(last=False)
+        return cache[k][1]
 
     def _indicator(self, it: Intent, docs: list[int], ctx: Context, loose: bool = False) -> tuple[Answer, Context] | None:
         inds = self._indicators(docs)
@@ -92,8 +95,8 @@ class IndicatorMixin(Resolver):
                 best_rows = [r for n, r in by_unit if n == top]
                 if len(best_rows) > 1:  # 多少次 is 次, not 人次
                     best_rows = [r for r in best_rows if (r["unit"] or "").lstrip("个") == it.measure.lstrip("个")] or best_rows
-                if len(best_rows) == 1:
-                    scored = [(0.6, top, best_rows[0])]
+                if _one_per_unit(best_rows):
+                    scored = [(0.6, top, r) for r in best_rows]
         if not scored and when:
             # "警用服装什么时候完成": the project is named and it has one 时效 indicator
             for strict in (True, False):
@@ -104,8 +107,8 @@ class IndicatorMixin(Resolver):
                         by_project.append((len(qb & core) / len(core), r))
                 top = max((x for x, _ in by_project), default=0.0)
                 best_rows = [r for x, r in by_project if x == top]
-                if top >= 0.5 and len(best_rows) == 1:
-                    scored = [(0.6 + top, top, best_rows[0])]
+                if top >= 0.5 and _one_per_unit(best_rows):
+                    scored = [(0.6 + top, top, r) for r in best_rows]
                     break
                 if top >= 0.5:
                     break  # several 时效 indicators of that project: the question must say which
@@ -129,14 +132,14 @@ class IndicatorMixin(Resolver):
                         overlap.append((len(qb & (lb | db)), r))
             top = max((n for n, _ in overlap), default=0)
             best_rows = [r for n, r in overlap if n == top]
-            if top >= 2 and len(best_rows) == 1:
-                scored = [(0.6 + 0.1 * top, 0.0, best_rows[0])]
+            if top >= 2 and _one_per_unit(best_rows):
+                scored = [(0.6 + 0.1 * top, 0.0, r) for r in best_rows]
         if not scored and loose and not it.measure and not when:
             # "唐丰路派出所搬家费多少": a project with no money figure of its own but its 成本指标
             costs = [r for r, pb, lb, db in inds if pb and len(qb & pb) / len(pb) >= 0.8
                      and "成本" in (r["level2"] or "") and (r["unit"] or "") in ("万元", "元") and r["number"] is not None]
-            if len(costs) == 1:
-                scored = [(0.7, 1.0, costs[0])]
+            if _one_per_unit(costs):
+                scored = [(0.7, 1.0, r) for r in costs]
         if not scored:
             if when:
                 return None
@@ -153,6 +156,11 @@ class IndicatorMixin(Resolver):
         best = scored[0]
         ties = [s for s in scored[1:] if abs(s[0] - best[0]) < 1e-9 and s[2]["value_raw"] != best[2]["value_raw"]]
         r = best[2]
+        units = {s[2]["document_id"] for s in scored if abs(s[0] - best[0]) < 1e-9}
+        if len({self.docs[x].unit_name for x in units}) > 1:
+            which = self._one_doc(it, dict.fromkeys(sorted(units)))  # the same indicator of several units: which?
+            if isinstance(which, Answer):
+                return which, ctx
         if ties:
             cands = [f"{s[2]['project']}·{s[2]['level3']}" for s in [best] + ties]
             return (Answer(it.question, "ambiguous", "有几个绩效指标都符合，请说明是哪一个：" + "；".join(cands[:5]) + "。",
@@ -182,21 +190,28 @@ class IndicatorMixin(Resolver):
 
     def _filler_regex(self) -> re.Pattern[str]:
         """Question words, fillers and measures (a ~5 ms compile: built once, warmed by the Assistant)."""
-        rx = getattr(self, "_filler_rx", None)
+        rx = getattr(self.v, "_filler_rx", None)  # per vocabulary: every Assistant of the store shares it
         if rx is None:
             words = sorted({w for w in list(self.v.terms.get("filler")) + list(self.v.terms.get("cue"))
                             + list(self.v.terms.get("measure")) if len(w) >= 2 or w in "呀啊吗呢吧啦哦嘛的了"},
                            key=len, reverse=True)
             rx = re.compile("|".join(re.escape(w) for w in words))
-            self._filler_rx = rx  # type: ignore[attr-defined]
+            self.v._filler_rx = rx  # type: ignore[attr-defined]
         return rx
+
+    def _question_rest(self, text: str) -> str:
+        """The question without its fillers and without any unit's name (which says nothing about an
+        indicator): worked out once per question."""
+        last = getattr(self, "_rest_of", None)
+        if last is not None and last[0] == text:
+            return last[1]
+        rest = self._unit_phrases().sub(" ", self._filler_regex().sub(" ", key(text)))
+        self._rest_of = (text, rest)  # type: ignore[attr-defined]
+        return rest
 
     def _covers(self, it: Intent, r: sqlite3.Row) -> bool:
         """The indicator explains the question: no run of 3+ characters is left that names something else."""
-        q = self._filler_regex().sub(" ", key(it.text))
-        for d in self.v.docs:  # the unit's own name says nothing about the indicator
-            for k in d.keys:
-                q = q.replace(k, " ")
+        q = self._question_rest(it.text)
         known = _bigrams(key(r["project"] or "")) | _bigrams(key(r["level3"] or "")) | _bigrams(key(r["description"] or "")) \
             | _bigrams(key(r["title"] or "")) | _STOP_BIGRAMS
         covered = [False] * len(q)
@@ -243,6 +258,8 @@ class IndicatorMixin(Resolver):
                 Context(project=t["project"], doc=d.id, what="indicator"))
 
 
+_CACHED_SCOPES = 32  # the indicator sets (with their bigrams) of this many document scopes are kept per Assistant
+
 _DURATION = lazyre.compile(r"多久|多长时间|多少天|几天|多少小时|几个小时|几小时|多少个工作日|几个工作日")
 _TIME_WORDS = lazyre.compile(r"时间|时限|时效|期限|日期|起止")
 
@@ -252,6 +269,12 @@ _GENERIC_TAIL = lazyre.compile(r"(?:建设项目|专项经费|项目经费|经�
 
 _COUNTED = lazyre.compile(r"(?:多少|几)(?:个|名|位)?(?!个?百分)(?:学生|人|户|家|所|辆|台|套|次|天|间|栋|项|件|册|场|批|课时|平方米|米|公里|教室|学校)")
 _RATE_WORDS = lazyre.compile(r"率|满意|百分|比例|比重|占比|几成|%")
+
+
+def _one_per_unit(rows: list[sqlite3.Row]) -> bool:
+    """Exactly one of ``rows`` in each document (several documents: the answer then asks which unit)."""
+    docs = [r["document_id"] for r in rows]
+    return bool(docs) and len(docs) == len(set(docs))
 
 
 def _is_time(r: sqlite3.Row, strict: bool = False) -> bool:

@@ -194,6 +194,7 @@ class NarrativeMixin(Resolver):
         qb = _bigrams(key(it.text)) - _STOP_BIGRAMS
         sents = self._sentences(docs)
         best = None
+        tied: set[int] = set()
         negated = bool(re.search(r"(为什么|为何|怎么)(没有|未|不)", it.text))
         nature = bool(_NATURE_ASKED.search(it.text))
 
@@ -248,13 +249,23 @@ class NarrativeMixin(Resolver):
                     score += 1.0  # "上年结转30万元为…资金": the clause that says what the money is
                 if best is None or score > best[0]:
                     best = (score, d, heading, text.strip("，, "))
+                    tied = {d}
+                elif score == best[0]:
+                    tied.add(d)
             if not cands and (not need_marker or it.numbers):
                 overlap = len(qb & _bigrams(ks)) / max(1, len(qb))
                 score = 2 * subj + overlap + (1.0 if nature and _NATURE_STATED.search(sent) else 0.0)
                 if best is None or score > best[0]:
                     best = (score, d, heading, sent)
+                    tied = {d}
+                elif score == best[0]:
+                    tied.add(d)
         if best is None or best[0] < 2.0:
             return None
+        if len({self.docs[x].unit_name for x in tied}) > 1:
+            which = self._one_doc(it, dict.fromkeys(sorted(tied)))  # several units' texts fit as well: which unit?
+            if isinstance(which, Answer):
+                return which, ctx
         _, d, heading, text = best
         text = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）.、]\s*", "", text)
         doc = self.docs[d]

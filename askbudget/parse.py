@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from . import lazyre
 from . import settings
+from .phrases import Phrases
 from .normalize import read_number
 from .vocab import _PLACE_CUT, Terms, Vocab, key, norm
 
@@ -70,6 +71,7 @@ class Intent:
     year_rels: tuple[int, ...] = ()  # every relative year written, in order (去年 -1, 今年 0)
     unit_doc: int | None = None
     unit_docs: tuple[int, ...] = ()  # every unit the question names, in order ("分局和财政局的电费合计")
+    unit_choices: tuple[str, ...] = ()  # the units a name they share may mean (公安分局 of 1,000 分局): which one?
     op: tuple[str, float] | None = None  # an operation on the figure: ("div", 2) for 一半, ("mul", 2) for 两倍
     topn: int | None = None
     numbers: tuple[float, ...] = ()
@@ -129,14 +131,19 @@ _ORG_NAME = lazyre.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室
 _BENJI = r"(?:\s*\(\s*本级\s*\)|本级)?"
 
 
-def _unit_pattern(v: Vocab) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    """One regex for every way a question writes a unit in full: its whole name (the parenthetical
-    such as (本级) optional), the name without its parenthetical, its unit code, and any of its short
-    keys followed by (本级) — with the unit each spelling means. Built once per vocabulary."""
+def _unit_pattern(v: Vocab) -> tuple[Phrases, dict[str, str], dict[str, str]]:
+    """Every way a question writes a unit in full — its whole name (the parenthetical such as (本级)
+    optional), the name without its parenthetical, any of its short keys followed by (本级) — and its
+    unit code, with the unit each spelling means. Built once per vocabulary (a phrase set, not a
+    regex: a store of 1,000 units has thousands of spellings)."""
     cached = getattr(v, "_unit_re", None)
     if cached is not None:
         return cached
     spell: dict[str, str] = {}
+    owners: dict[str, set[str]] = {}
+    for d in v.docs:
+        for k in d.keys:
+            owners.setdefault(k, set()).add(d.unit_name)
     for d in v.docs:
         full = norm(d.unit_name)
         base = re.sub(r"\s*\([^)]*\)\s*", "", full).strip()
@@ -157,24 +164,17 @@ def _unit_pattern(v: Vocab) -> tuple[re.Pattern[str] | None, dict[str, str]]:
             if len(s) >= 3:
                 spell.setdefault(s, d.unit_name)
         for k in d.keys:
-            if len(k) >= 2 and all(k not in o.keys or o.unit_name == d.unit_name for o in v.docs):
+            if len(k) >= 2 and len(owners[k]) == 1:
                 spell.setdefault(k + "(本级)", d.unit_name)
                 spell.setdefault(k + "本级", d.unit_name)
+                if any(c.isdigit() for c in k):
+                    spell.setdefault(k, d.unit_name)  # 第7分局: its digits are a name, never a figure asked
     codes: dict[str, str] = {}
     for d in v.docs:
         if d.unit_code:
             codes.setdefault(d.unit_code, d.unit_name)
-    alts = [re.escape(s) + (_BENJI if not s.endswith(")") else "") for s in sorted(spell, key=len, reverse=True)]
-    parts = []
-    if alts:
-        parts.append("(?P<name>" + "|".join(alts) + ")")
-    if codes:
-        parts.append(r"(?<![\d.])(?P<code>" + "|".join(re.escape(c) for c in sorted(codes, key=len, reverse=True))
-                     + r")(?![\d.%])(?:号?单位)?")
-    pat = re.compile("|".join(parts)) if parts else None
-    lookup = {**spell, **codes}
-    v._unit_re = (pat, lookup)  # type: ignore[attr-defined]
-    return pat, lookup
+    v._unit_re = (Phrases(spell), spell, codes)  # type: ignore[attr-defined]
+    return v._unit_re  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -185,8 +185,9 @@ class _UnitPlaces:
     keys: tuple[str, ...]
 
 
-def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], re.Pattern[str] | None]:
-    """Each unit's place words, and one regex for every unit's short keys. Built once per vocabulary."""
+def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], Phrases, dict[str, list[_UnitPlaces]]]:
+    """Each unit's place words, every unit's short keys (a phrase set), and the units of each key.
+    Built once per vocabulary."""
     cached = getattr(v, "_unit_places", None)
     if cached is not None:
         return cached
@@ -209,9 +210,13 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], re.Pattern[str] | None]:
         keys = tuple(k for k in d.keys if k != base and len(k) >= 2)
         out.append(_UnitPlaces(d.unit_name, frozenset(places), frozenset(inner), keys))
     all_keys = sorted({k for u in out for k in u.keys}, key=len, reverse=True)
-    rx = re.compile("|".join(re.escape(k) for k in all_keys)) if all_keys else None
-    v._unit_places = (out, rx)  # type: ignore[attr-defined]
-    return out, rx
+    rx = Phrases(all_keys)
+    by_key: dict[str, list[_UnitPlaces]] = {}
+    for u in out:
+        for k in dict.fromkeys(u.keys):
+            by_key.setdefault(k, []).append(u)
+    v._unit_places = (out, rx, by_key)  # type: ignore[attr-defined]
+    return out, rx, by_key
 
 
 def _own_place(v: Vocab, unit_name: str, span: str) -> int:
@@ -235,18 +240,18 @@ def _places_before_units(text: str, v: Vocab, found: list[str]) -> tuple[str, st
     """Place words written before a unit's short name: 高新区财政局 and 唐山高新区财政局 are the
     stored 高新技术产业开发区财政局 (the places are blanked, the unit recorded); 唐山市财政局,
     石家庄市高新区财政局 or 路北区公安分局 are other units — their name is returned (refused)."""
-    units, rx = _unit_places(v)
-    if rx is None:
+    units, rx, by_key = _unit_places(v)
+    if not rx:
         return text, ""
     out = text
-    for m in rx.finditer(text):
-        i = m.start()
+    for m_start, m_end, written in rx.finditer(text):
+        i = m_start
         while i > 0 and "\u4e00" <= text[i - 1] <= "\u9fff" and text[i - 1] not in "的和与及跟同":
             i -= 1
-        run = text[i:m.start()]
+        run = text[i:m_start]
         if not run:
             continue
-        owners = [u for u in units if m.group(0) in u.keys]
+        owners = by_key.get(written, [])
         best = None
         for u in owners:
             rem, stripped = run, []
@@ -266,38 +271,59 @@ def _places_before_units(text: str, v: Vocab, found: list[str]) -> tuple[str, st
         if best is None:
             tail = _PLACE_END.search(run)
             known = run[len(run.rstrip("".join(sorted({c for u in owners for p in u.places for c in p})))):]
-            name = (tail.group(0) if tail else known or run) + m.group(0)
+            name = (tail.group(0) if tail else known or run) + written
             return out, name
         u, rem = best
         if u.unit_name not in found:
             found.append(u.unit_name)
-        out = out[: i + len(rem)] + " " * (m.end() - i - len(rem)) + out[m.end():]
+        out = out[: i + len(rem)] + " " * (m_end - i - len(rem)) + out[m_end:]
     return out, ""
 
 
 def _units_written(text: str, v: Vocab) -> tuple[str, list[str]]:
     """Blank out the units a question names in full (name, name(本级), unit code) and return them:
     a unit's name is a filter on the documents, never a subject or a fact asked about."""
-    pat, lookup = _unit_pattern(v)
-    if pat is None:
-        return text, []
+    names, spell, codes = _unit_pattern(v)
     found: list[str] = []
-
-    def blank(m: re.Match[str]) -> str:
-        code = m.groupdict().get("code")
-        if code:
-            name = lookup[code]
-        else:
-            written = m.group("name")
-            name = lookup.get(written) or lookup.get(re.sub(_BENJI + "$", "", written)) or \
-                lookup.get(re.sub(r"\s*\(\s*本级\s*\)$|本级$", "", written), "")
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        hit = names.match_at(text, i)
+        end, name = i, ""
+        if hit is not None:
+            end, name = i + len(hit), spell[hit]
+            benji = None if hit.endswith(")") else _BENJI_AFTER.match(text, end)
+            if benji:
+                end = benji.end()
+        elif text[i] in _DIGITS and (i == 0 or text[i - 1] not in _DIGITS + "."):
+            m = _CODE_AT.match(text, i)  # a whole run of digits, not a figure (121001.5, 121001%)
+            if m and m.group(1) in codes:
+                end, name = m.end(), codes[m.group(1)]
         if not name:
-            return m.group(0)
+            out.append(text[i])
+            i += 1
+            continue
         if name not in found:
             found.append(name)
-        return " " * len(m.group(0))
+        out.append(" " * (end - i))
+        i = end
+    return "".join(out), found
 
-    return pat.sub(blank, text), found
+
+_DIGITS = "0123456789"
+_BENJI_AFTER = re.compile(r"\s*\(\s*本级\s*\)|本级")
+_CODE_AT = re.compile(r"(\d+)(?![\d.%])(?:号?单位)?")
+
+
+def _units_held(v: Vocab, codes: bool = False) -> str:
+    """The store's units for a refusal: all of a few, the first ``MAX_SUGGESTIONS`` of many and their
+    number (a store of 1,000 units never puts 1,000 names in one answer)."""
+    units = list(dict.fromkeys((f"{d.unit_code} {d.unit_name}" if codes else d.unit_name)
+                               for d in v.docs if d.unit_code or not codes))
+    limit = int(settings.MAX_SUGGESTIONS)
+    if not units:
+        return "无"
+    return "、".join(units) if len(units) <= limit else "、".join(units[:limit]) + f"等{len(units)}个单位"
 
 
 def parse(question: object, v: Vocab) -> Intent:
@@ -354,7 +380,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     text, written_units = _units_written(text, v)
     text, other_unit = _places_before_units(text, v, written_units)
     if other_unit:
-        names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
+        names = _units_held(v)
         return Intent(question, text, "refuse", refuse=f"库中没有“{other_unit}”的预算文件（现有：{names}）",
                       refuse_status="not_found")
     years = [int(y) for y in _YEAR.findall(text)]
@@ -367,7 +393,7 @@ def _parse(question: object, v: Vocab) -> Intent:
             codes.append(c)
     stray = _UNIT_CODE_LIKE.search(scrubbed)
     if stray and stray.group(1) not in codes:
-        names = "、".join(f"{d.unit_code} {d.unit_name}" for d in v.docs if d.unit_code) or "无"
+        names = _units_held(v, codes=True)
         return Intent(question, text, "refuse", refuse=f"库中没有单位代码为 {stray.group(1)} 的预算文件（现有：{names}）",
                       refuse_status="not_found")
     numbers = tuple(float(m.group(1)) for m in _NUMBER.finditer(scrubbed)
@@ -411,6 +437,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     unknown_units: list[str] = []
     depts: list[str] = []
     unit_docs: list[int] = []
+    shared: list[list[str]] = []
     refuse = ""
     refuse_status = "out_of_scope"
     run = ""
@@ -506,14 +533,17 @@ def _parse(question: object, v: Vocab) -> Intent:
             named = None  # 路南区中学: the place of the stored school's own name (唐山市路南区第三中学)
         if named and not refuse:
             # 第二中学 / 实验小学: a school of that kind, but not the stored one (学校/中学 alone is the stored one)
-            names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
+            names = _units_held(v)
             refuse = f"库中没有“{named.group(0)}{tok}”的预算文件（现有：{names}）"
             refuse_status = "not_found"
         elif "unit" in kinds:
-            if kinds["unit"] not in unit_names:
+            owners = list(dict.fromkeys(t for kd, t in entries if kd == "unit"))
+            if len(owners) > 1:
+                shared.append(owners)  # a name several units share: which one, unless another word says
+            elif kinds["unit"] not in unit_names:
                 unit_names.append(kinds["unit"])
         elif "unitname" in kinds and not refuse:
-            names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
+            names = _units_held(v)
             refuse = f"库中没有“{tok}”的预算文件（现有：{names}）"
             refuse_status = "not_found"
         if "year" in kinds and not is_neutral:
@@ -582,7 +612,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     if remainder and exclude is None:
         refuse = refuse or remainder
     if unknown_units and not refuse:
-        names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
+        names = _units_held(v)
         refuse, refuse_status = f"库中没有“{unknown_units[0]}”的预算文件（现有：{names}）", "not_found"
     if year is None and year_rel is not None and v.latest_year:
         year = v.latest_year + year_rel
@@ -649,6 +679,8 @@ def _parse(question: object, v: Vocab) -> Intent:
             d = max(pick, key=lambda x: (x.year, x.id))
             unit_docs.append(d.id)
     unit_doc = unit_docs[0] if len(unit_docs) == 1 else (unit_docs[-1] if unit_docs else None)
+    # a shared name (公安分局) beside the unit's own name (第7分局) is that unit; alone, it leaves a choice
+    choices = next((owners for owners in shared if not set(owners) & set(unit_names)), [])
     followup = bool(cues & {"followup"}) or (not mentions and bool(columns or year_rel is not None or cues))
     # "彩票公益金那个科目2296002": words that describe the code's own row are explained by it
     leftovers = [lo for lo in leftovers if not any(m.how == "code" and key(lo) in m.key for m in mentions)]
@@ -660,7 +692,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         columns=tuple(dict.fromkeys(columns)), cues=frozenset(cues), money_unit=money_unit, measure=measure,
         year=year, year_rel=year_rel, years=tuple(dict.fromkeys(years)),
         year_rels=tuple(dict.fromkeys(year_rels)), unit_doc=unit_doc,
-        unit_docs=tuple(unit_docs), op=op, topn=topn,
+        unit_docs=tuple(unit_docs), unit_choices=tuple(choices) if not unit_docs else (), op=op, topn=topn,
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
         unread=_unread_beside_subjects(seq, leftovers), exclude=exclude, exclude_by=exclude_by if exclude else "",

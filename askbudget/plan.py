@@ -5,7 +5,7 @@ figures they hold).
 Every figure an answer carries is read from a cell, an indicator, a statement or a narrative
 sentence of the store, or computed from such figures with the formula written out (answers.py and
 its mixins). User text never enters SQL except as a bound parameter. Each query runs under
-``store.TimeLimit``.
+``store.WorkLimit``.
 """
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from . import settings
 from .answer import Answer, Citation
 from .errors import QueryError
 from .parse import Intent, Mention
-from .store import TimeLimit
-from .vocab import DocInfo, Vocab, key
+from .store import WorkLimit
+from .phrases import Phrases
+from .vocab import DocInfo, Vocab, key, norm
 
 # table kinds, most specific first, for a subject's figure
 PREF = ("一般公共预算财政拨款基本支出表", "支出总表", "收入总表", "一般公共预算财政拨款支出表",
@@ -148,10 +149,17 @@ class Planner:
         for p in params:
             shown = shown.replace("?", _sqlval(p), 1)
         self.sql_log.append(shown)
+        return self._limited(lambda: self.conn.execute(sql, tuple(params)).fetchall())
+
+    def _limited(self, run: Any) -> Any:
+        """Run SQL under the work limit; over it (or on any other SQLite error) a QueryError."""
+        limit = WorkLimit(self.conn)
         try:
-            with TimeLimit(self.conn):
-                return self.conn.execute(sql, tuple(params)).fetchall()
+            with limit:
+                return run()
         except sqlite3.OperationalError as e:
+            if "interrupt" in str(e) and limit.used > limit.steps:
+                raise QueryError(WorkLimit.MESSAGE) from None
             raise QueryError(f"query failed: {e}") from None
 
     @staticmethod
@@ -159,7 +167,12 @@ class Planner:
         return ",".join("?" * n)
 
     def rows_where(self, where: str, params: Sequence[Any], docs: Sequence[int]) -> list[RowRef]:
-        sql = f"{ROW_SQL} WHERE {where} AND r.document_id IN ({self._in(len(docs))}) ORDER BY r.document_id, t.seq, r.seq"
+        # the documents' tables first (indexed by document_id), then their rows (by table_id): the work grows
+        # with the documents asked about, never with the store (CROSS JOIN keeps that order; left to itself
+        # SQLite starts from the label index, which holds that label in every unit of the store)
+        by_doc = ROW_SQL.replace("FROM rows r JOIN tables t ON t.id = r.table_id",
+                                 "FROM tables t CROSS JOIN rows r ON r.table_id = t.id")
+        sql = f"{by_doc} WHERE {where} AND t.document_id IN ({self._in(len(docs))}) ORDER BY r.document_id, t.seq, r.seq"
         return [RowRef(*tuple(r)) for r in self.q(sql, list(params) + list(docs))]
 
     def cells(self, row_id: int) -> list[CellVal]:
@@ -395,6 +408,8 @@ class Resolver(Planner):
         docs = list(self.docs)
         if it.unit_doc is not None and it.unit_doc in self.docs:
             docs = [it.unit_doc]
+        elif it.unit_choices:
+            docs = [d for d in docs if self.docs[d].unit_name in it.unit_choices] or docs
         years = sorted({self.docs[d].year for d in docs})
         if it.year is not None and it.year not in years and it.what not in ("yoy",):
             # a year outside the store: only a year a statement compares with can be derived
@@ -410,7 +425,18 @@ class Resolver(Planner):
                 if u not in latest or self.docs[d].year > self.docs[latest[u]].year:
                     latest[u] = d
             docs = sorted(latest.values())
-        return docs
+        return self._narrow(it, docs)
+
+    def _narrow(self, it: Intent, docs: list[int]) -> list[int]:
+        """A question that names no one unit, in a store of more documents than ``MAX_SCAN_DOCUMENTS``, is
+        read in those the search index ranks first for its words (askbudget/search.py): what it costs
+        grows with what it finds, not with the store; the answer then asks which unit where several fit."""
+        limit = int(settings.MAX_SCAN_DOCUMENTS)
+        if len(docs) <= limit:
+            return docs
+        from .search import rank_documents
+
+        return sorted(self._limited(lambda: rank_documents(self.conn, it.text, docs, limit, _STOP_BIGRAMS)))
 
     def kind_scope(self, it: Intent) -> tuple[Intent, dict[int, DocInfo]] | Answer:
         """The documents a question reads: per unit and year, its 预算 or its 决算 (never both, so every
@@ -548,8 +574,10 @@ class Resolver(Planner):
                     continue
                 for subj in by_name.get(target, ()):
                     if subj.parent_code:
-                        for r in self.q("SELECT DISTINCT label FROM rows WHERE parent_code = ? AND label != '' LIMIT 3",
-                                        (subj.parent_code,)):
+                        # a child's code begins with its parent's: a range of the code index, not a scan
+                        for r in self.q("SELECT DISTINCT label FROM rows WHERE code > ? AND code < ? AND parent_code = ? "
+                                        "AND label != '' LIMIT 3", (subj.parent_code, subj.parent_code + ":",
+                                                                    subj.parent_code)):
                             out.append(f"{r['label']}多少？")
         words = [m.text for m in it.subjects] + list(it.leftover)
         from rapidfuzz import fuzz, process
@@ -585,9 +613,17 @@ class Resolver(Planner):
         if it.unit_doc is not None and it.unit_doc in candidates:
             return it.unit_doc
         units = [self.docs[d].unit_name for d in candidates]
+        limit = int(settings.MAX_SUGGESTIONS)
+        held = len({d.unit_name for d in self.docs.values()})
+        # a few candidates are named; of many (or of a store too large to read whole), the first few
+        narrowed = held > int(settings.MAX_SCAN_DOCUMENTS) and it.unit_doc is None
+        listed = "；".join(units[:limit]) + (f"等（库中共有{held}个单位）" if len(units) > limit or narrowed else "")
+        name = self._subject_name(it) if it.what in ("figure", "total") else ""
+        asked = re.sub(r"[？?。.!！\s]+$", "", self._unit_phrases().sub("", norm(it.question))).lstrip("的 ")
         return Answer(it.question, "ambiguous",
-                      "有几个单位都有这一项，请说明问的是哪个单位：" + "；".join(units) + "。",
-                      suggestions=tuple(f"{self._short_unit(d)}的{self._subject_name(it)}多少？"
+                      "有几个单位都有这一项，请说明问的是哪个单位：" + listed + "。",
+                      # the same question about each unit (the subject asked plainly where it is a figure)
+                      suggestions=tuple(f"{self._short_unit(d)}的{name}多少？" if name else f"{self._short_unit(d)}的{asked}？"
                                         for d in candidates)[: int(settings.MAX_SUGGESTIONS)],
                       intent=it.describe())
 
@@ -624,9 +660,30 @@ class Resolver(Planner):
                 return target
         return m.key or m.text
 
+    def _unit_phrases(self) -> Phrases:
+        """Every way the store's units are named (their keys), found at once; built once per vocabulary."""
+        names = getattr(self.v, "_unit_key_phrases", None)
+        if names is None:
+            names = Phrases(k for d in self.v.docs for k in d.keys)
+            self.v._unit_key_phrases = names  # type: ignore[attr-defined]
+        return names
+
     def _short_unit(self, doc: int) -> str:
+        """The shortest name that means this unit alone (第7分局 when a thousand units are 公安分局)."""
+        memo = getattr(self.v, "_short_units", None)
+        if memo is None:
+            memo = self.v._short_units = {}  # type: ignore[attr-defined]
+        if doc in memo:
+            return memo[doc]
+        memo[doc] = name = self._own_name(doc)
+        return name
+
+    def _own_name(self, doc: int) -> str:
         d = self.docs[doc]
-        return d.keys[0] if d.keys else d.unit_name
+        own = [k for k in d.keys if {t for kind, t in self.v.words.get(k, ()) if kind == "unit"} == {d.unit_name}]
+        if own and own[0] == (d.keys[0] if d.keys else ""):
+            return own[0]
+        return min(own, key=len) if own else d.unit_name
 
     def _unit_note(self, doc: int, it: Intent) -> str:
         if len(self.docs) > 1 and doc in self.docs:

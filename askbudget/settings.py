@@ -1,7 +1,7 @@
 """Every limit and tunable in one place (like Datasette's SETTINGS): name, default, help text.
 
 Read them as ``settings.MAX_QUESTION_CHARS`` etc.; each can be overridden with an environment
-variable ``ASKBUDGET_<NAME>`` (for example ``ASKBUDGET_SQL_TIME_LIMIT_MS=500``); a value that is
+variable ``ASKBUDGET_<NAME>`` (for example ``ASKBUDGET_SQL_WORK_LIMIT=1000000``); a value that is
 not a finite positive number is ignored, with a note on stderr.
 """
 from __future__ import annotations
@@ -21,14 +21,23 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_QUESTION_CHARS", 500, "Longest question accepted; longer input is refused with a message."),
-    Setting("SQL_TIME_LIMIT_MS", 1000, "A single SQL query is interrupted after this many milliseconds."),
+    Setting("SQL_WORK_LIMIT", 10_000_000, "A single SQL query is interrupted after this many SQLite VM steps (work, "
+                                          "not time: a busy machine never changes an answer)."),
     Setting("MAX_ROWS", 200, "Most rows a list answer returns."),
     Setting("MAX_SUGGESTIONS", 5, "Most did-you-mean suggestions in a not-found answer."),
+    Setting("MAX_SCAN_DOCUMENTS", 8, "A question naming no one unit is read in at most this many documents: those "
+                                     "the search index ranks first for its words (the answer asks which unit)."),
     Setting("MAX_DOCUMENT_BYTES", 20_000_000, "Largest document file ingest accepts."),
     Setting("MAX_BODY_BYTES", 16_384, "Largest HTTP request body the web API accepts."),
     Setting("MAX_CONVERSATIONS", 10_000, "Most conversations the web service keeps at once (oldest dropped)."),
     Setting("CONVERSATION_TTL_S", 1800, "A web conversation idle this many seconds is forgotten."),
     Setting("MAX_SUGGEST_RESULTS", 10, "Most completions /api/suggest returns."),
+    Setting("ANSWER_CACHE_SIZE", 4096, "Turns (conversation state, question) each web worker remembers the "
+                                       "reply to: a turn seen before is answered without running it again."),
+    Setting("HTTP_IDLE_TIMEOUT_S", 5, "A kept-alive connection with no request for this many seconds is closed."),
+    Setting("HTTP_HEADER_TIMEOUT_S", 10, "A connection whose request headers are not all in after this many seconds "
+                                         "is closed (slow clients cannot hold sockets open)."),
+    Setting("HTTP_BODY_TIMEOUT_S", 10, "A request body not all in after this many seconds is refused with 408."),
 )
 
 
@@ -45,6 +54,14 @@ def _value(s: Setting) -> float:
     except (ValueError, OverflowError):
         _warn_once(s.name, raw)
         return s.default
+
+
+def cores() -> int:
+    """The cores this process may run on: the size of the web worker's pool, the ingest's parse pool."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 _WARNED: set[str] = set()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
@@ -112,23 +111,29 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("sections", ["document_id"]),
     ("statements", ["document_id", "subject"]),
     ("glossary", ["term"]),
+    ("glossary", ["document_id"]),
     ("facts", ["document_id", "key"]),
 ]
 
 
 def open_readonly(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open a store read-only (``mode=ro`` + ``PRAGMA query_only``) with a query time limit."""
+    """Open a store read-only and immutable (``mode=ro&immutable=1`` + ``PRAGMA query_only``): SQLite
+    never takes a lock on it, never looks for a journal and never writes — a reader cannot roll anything
+    back or be locked out. That is sound because askbudget never changes a store in place: an ingest
+    writes a new file and swaps it in (``os.replace``), so an open connection keeps reading the file it
+    opened, whole, and a new one reads the new file. A store some other program left with a hot journal
+    (a write interrupted in place) is refused: it is half-written until a writer rolls it back."""
     p = Path(path)
     if not p.is_file():
         raise StoreError(f"no store at {p}: build one with `askbudget ingest FILE --db {p}`")
-    try:
-        return _connect_ro(p)
-    except sqlite3.DatabaseError as e:
-        # A write that died (killed, disk full) leaves a hot journal that only a read-write
-        # connection may roll back; a read-only one refuses the file until then. Roll it back
-        # (this restores the store as it was before that write) and try once more.
-        if not _roll_back_hot_journal(p):
-            raise StoreError(f"{p} is not an askbudget store ({e})") from None
+    for suffix in ("-journal", "-wal"):
+        side = p.with_name(p.name + suffix)
+        try:
+            if side.stat().st_size > 0:
+                raise StoreError(f"{p} was left half-written by an interrupted write ({side.name} beside it); "
+                                 "ingest it again with `askbudget ingest`, or restore the file")
+        except FileNotFoundError:
+            pass
     try:
         return _connect_ro(p)
     except sqlite3.DatabaseError as e:
@@ -136,7 +141,7 @@ def open_readonly(path: str | os.PathLike[str]) -> sqlite3.Connection:
 
 
 def _connect_ro(p: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
     try:
         conn.execute("PRAGMA query_only = 1")
         foreign = foreign_tables(conn)
@@ -175,20 +180,13 @@ def another_application(path: str | os.PathLike[str], tables: list[str]) -> str:
     return f"{path} is a SQLite file of another application (tables: {shown}), not an askbudget store"
 
 
-def _roll_back_hot_journal(p: Path) -> bool:
-    """Let SQLite roll back a hot journal left beside ``p``; True when there was one to roll back."""
-    journal = p.with_name(p.name + "-journal")
-    if not journal.is_file() or journal.stat().st_size == 0:
-        return False
+def store_identity(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | None:
+    """What tells one store file from the one swapped in after it (device, inode, size, mtime), or None."""
     try:
-        conn = sqlite3.connect(str(p), timeout=5)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        return False
-    return True
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def is_store(path: str | os.PathLike[str]) -> bool:
@@ -206,20 +204,34 @@ def is_store(path: str | os.PathLike[str]) -> bool:
         conn.close()
 
 
-class TimeLimit:
-    """Context manager: interrupt SQL on ``conn`` that runs longer than the time limit."""
+class WorkLimit:
+    """Context manager: interrupt SQL on ``conn`` once it has done more work than the limit.
 
-    def __init__(self, conn: sqlite3.Connection, ms: float | None = None) -> None:
+    Work is counted in SQLite virtual-machine steps (the progress handler, called every
+    ``GRANULE`` steps), never in wall time: a query gets the same answer on a busy machine as on an
+    idle one, and one that runs away (a recursive CTE, a scan of a huge store) is stopped after the
+    same amount of work everywhere. Over the limit, SQLite raises ``OperationalError: interrupted``;
+    the planner turns it into ``QueryError`` (``WorkLimit.MESSAGE``). ``used`` is the work counted."""
+
+    GRANULE = 1000
+    MESSAGE = "查询超出了工作量上限（SQL_WORK_LIMIT）"
+
+    def __init__(self, conn: sqlite3.Connection, steps: float | None = None) -> None:
         self.conn = conn
-        self.deadline = 0.0
-        self.ms = settings.SQL_TIME_LIMIT_MS if ms is None else ms
+        self.steps = float(settings.SQL_WORK_LIMIT if steps is None else steps)
+        self.calls = 0
+
+    @property
+    def used(self) -> int:
+        return self.calls * self.GRANULE
 
     def _check(self) -> int:
-        return 1 if time.perf_counter() > self.deadline else 0
+        self.calls += 1
+        return 1 if self.calls * self.GRANULE > self.steps else 0
 
-    def __enter__(self) -> "TimeLimit":
-        self.deadline = time.perf_counter() + self.ms / 1000
-        self.conn.set_progress_handler(self._check, 1000)
+    def __enter__(self) -> "WorkLimit":
+        self.calls = 0
+        self.conn.set_progress_handler(self._check, self.GRANULE)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -144,16 +144,24 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
     name = re.sub(r"[(（].*?[)）]", "", norm(unit_name))
     pieces = [p for p in _PLACE_CUT.split(name) if p]
     keys: list[str] = []
+    subs: list[str] = []
     for p in pieces:
         for j in range(2, len(p) + 1):
             if _ORG_SUFFIX.search(p[:j]) and p[:j] not in keys:
                 keys.append(p[:j])
+                # the organisation inside it that the unit is (公安局 | 第7分局, 交通警察支队 | 第三大队):
+                # the part of its name that tells it from its sister units
+                rest = p[j:]
+                if len(rest) >= 3 and _ORG_SUFFIX.search(rest) and rest not in subs:
+                    subs.append(rest)
     if name.endswith("分局"):
         for k in list(keys):
             if k.endswith("局") and not k.endswith("分局") and len(k) >= 3:
                 keys.insert(0, k[:-1] + "分局")  # 公安局…分局 -> 公安分局
     if name not in keys:
         keys.append(name)
+    keys += [k for k in subs if k not in keys]
+    keys += [f for k in keys for f in _ordinal_forms(k) if f not in keys]  # 第7分局 = 第七分局
     keys = [k for k in keys if k not in _GENERIC_UNIT_KEYS or k == "分局"]
     short = [k for k in keys if len(k) >= 3 and k != name][:1] or keys[:1]
     # the usual abbreviation of an organisation word (卫生健康局 -> 卫健局, lexicon kind orgshort)
@@ -171,6 +179,38 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
                 for n in dict.fromkeys([m.group(1)] + ([str(int(num))] if num is not None else [])):
                     abbr.append(k[: m.start()] + ab.lower().replace("n", n))
     return tuple(dict.fromkeys(short + keys + abbr))
+
+
+_ORDINAL = re.compile(r"第(\d{1,4}|[〇零一二两三四五六七八九十百千]{1,8})(?=[^\d〇零一二两三四五六七八九十百千])")
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """1..9999 in Chinese numerals as an ordinal is written (7 七, 12 十二, 105 一百零五)."""
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, value)
+        if d:
+            if zero and out:
+                out += "零"
+            out += ("" if (value == 10 and d == 1 and not out) else _CN_DIGITS[d]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def _ordinal_forms(k: str) -> list[str]:
+    """A key with an ordinal written the other way: 第7分局 -> 第七分局, 第三大队 -> 第3大队."""
+    m = _ORDINAL.search(k)
+    if not m:
+        return []
+    from .normalize import read_number
+
+    n = read_number(m.group(1))
+    if n is None or n != int(n) or not 0 < n < 10000:
+        return []
+    return [k[: m.start(1)] + f + k[m.end(1):] for f in dict.fromkeys((str(int(n)), _chinese(int(n)))) if f != m.group(1)]
 
 
 @dataclass

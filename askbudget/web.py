@@ -7,13 +7,15 @@ Why it looks the way it does:
   never produces a 500 (a bug outside the engine would, in the same shape, without a traceback).
 * A question longer than ``settings.MAX_QUESTION_CHARS`` is refused with **400** (not answered), so a
   client learns about the limit instead of receiving an answer about a truncated question.
-* The store is opened read-only (by the Assistants and by the completion vocabulary). A few Assistants
-  — as many as turns run at once — serve every conversation: a conversation keeps only the Assistant's
-  small context object between turns (~2 KiB), which is swapped in for its turn (see :class:`Engine`).
-  Conversations are kept in an LRU bounded by ``settings.MAX_CONVERSATIONS`` and forgotten after
-  ``settings.CONVERSATION_TTL_S`` idle seconds, so many visitors cannot grow memory without limit.
-  Conversation ids are minted by the server; an unknown or expired id simply starts a new conversation
-  (the response carries the id to use next).
+* The store is opened read-only (by the Assistants and by the completion vocabulary). A pool of
+  Assistants, one per core, serves every conversation (see :class:`Engine`): memory stays flat under
+  load. The conversation travels with the client: ``conversation`` in a reply is a token holding the
+  Assistant's small context, compressed and signed (see :class:`Tokens`); the next request sends it
+  back and whichever worker — on whichever machine with the same ``ASKBUDGET_SECRET`` — takes it
+  continues the conversation. The server keeps no conversation between turns; a forged, damaged or
+  expired (``settings.CONVERSATION_TTL_S``) token simply starts a new conversation. (An Assistant that
+  cannot hand its conversation over gets one per conversation, kept in an LRU bounded by
+  ``settings.MAX_CONVERSATIONS``.)
 * The synchronous Assistant runs in the threadpool, one turn at a time per conversation. An engine
   exception on odd input is logged and answered as ``out_of_scope``: user input never yields a 500.
 * CORS is off by default. ``cors_origins`` lists origins (or ``*``) whose pages may call the API —
@@ -23,14 +25,20 @@ Why it looks the way it does:
 """
 from __future__ import annotations
 
+import asyncio
+import base64
 import errno
+import hashlib
+import hmac
 import html
 import json
 import os
 import secrets
+import sqlite3
 import sys
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +48,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -48,11 +56,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import settings
 from .completion import Vocabulary, load_vocabulary
 from .errors import AskBudgetError, QueryError, StoreError
-from .store import open_readonly
+from .store import open_readonly, store_identity
 
 STATIC = Path(__file__).resolve().parent / "static"
-_CONV_ID_MAX = 64
+_CONV_ID_MAX = 8192  # a conversation token (the signed state, ~1-2 KiB) fits in a request body and a URL
 _ALLOWED_CONTENT_TYPES = ("application/json",)
+_STORE_CHECK_S = 1.0  # how often a request looks whether a new store file was swapped in
 
 AssistantFactory = Callable[[str], Any]
 
@@ -73,8 +82,8 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 
 
 _REASONS = {400: "bad request", 403: "forbidden", 404: "not found", 405: "method not allowed",
-            413: "request body too large", 415: "unsupported media type", 500: "internal error",
-            503: "service unavailable"}
+            408: "request timeout", 413: "request body too large", 415: "unsupported media type",
+            500: "internal error", 503: "service unavailable"}
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
@@ -86,6 +95,16 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     elif status == 405:
         message = f"method {request.method} not allowed on {request.url.path}"
     return error_response(status, message, headers=dict(getattr(exc, "headers", None) or {}))
+
+
+class Aborted(Exception):
+    """The client went away before its request was in: one log line, nothing to answer."""
+
+
+async def _aborted(request: Request, exc: Exception) -> Response:
+    client = request.client.host if request.client else "?"
+    print(f"askbudget serve: {request.method} {request.url.path} from {client} aborted by the client", file=sys.stderr)
+    return Response(status_code=499)  # nobody reads it: the connection is gone
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -114,43 +133,80 @@ class Conversation:
     state: Any = None  # the Assistant's context after the last turn (pooled engine)
     assistant: Any = None  # its own Assistant (per-conversation engine)
     turns: int = 0
+    failed: bool = False  # the last turn hit an engine bug (its answer is never remembered)
 
 
 class Engine:
     """Runs one turn of a conversation on an Assistant.
 
-    Pooled (when the Assistant can hand over its conversation — ``.context`` / ``.restore()``): a few
-    Assistants — as many as turns run at once — serve every conversation, and a conversation keeps only
-    its small context between turns (an Assistant with its own SQLite connection costs ~100 KiB, which
-    times MAX_CONVERSATIONS would be gigabytes). Otherwise each conversation gets its own Assistant.
-    An engine bug on odd input is logged and answered as out of scope, never a 500.
+    Pooled (when the Assistant can hand over its conversation — ``.context`` / ``.restore()``): at most
+    ``size`` Assistants (default: one per core — the turns are CPU work under one interpreter lock, more
+    would only add memory) serve every conversation; a turn waits for a free one. A conversation keeps
+    only its small context between turns. Otherwise each conversation gets its own Assistant. An
+    engine bug on odd input is logged and answered as out of scope, never a 500.
     """
 
-    _MAX_IDLE = 64
-
-    def __init__(self, factory: Callable[[], Any]) -> None:
+    def __init__(self, factory: Callable[[], Any], size: int | None = None) -> None:
         self._factory = factory
+        self.size = max(1, size or settings.cores())
         self._idle: list[Any] = []
-        self._lock = threading.Lock()
+        self._made = 0
+        self._free = threading.Condition()
+        self._closed = False
+        # (conversation payload, question) -> (reply without its token, the next payload): a turn is a pure
+        # function of the two for one store, so a repeated one is answered without running it again
+        self._answers: OrderedDict[tuple[str, str], tuple[bytes, str]] = OrderedDict()
+        self._answers_lock = threading.Lock()
+        self._answers_max = int(settings.ANSWER_CACHE_SIZE)
         first = factory()  # built now: a broken store fails at start-up, and the process caches warm up
         self.pooled = callable(getattr(first, "restore", None)) and hasattr(type(first), "context")
         if self.pooled:
             self._idle.append(first)
+            self._made = 1
 
     def _take(self) -> Any:
-        with self._lock:
+        with self._free:
+            while not self._idle and self._made >= self.size:
+                self._free.wait()
             if self._idle:
                 return self._idle.pop()
-        return self._factory()
+            self._made += 1
+        try:
+            return self._factory()
+        except BaseException:
+            with self._free:
+                self._made -= 1
+                self._free.notify()
+            raise
 
     def _give(self, assistant: Any) -> None:
-        with self._lock:
-            if len(self._idle) < self._MAX_IDLE:
+        with self._free:
+            if not self._closed:
                 self._idle.append(assistant)
+                self._free.notify()
                 return
-        close = getattr(assistant, "close", None)
-        if callable(close):
-            close()
+        _close(assistant)  # the pool's store is no longer served: its last turns close their Assistants
+
+    def remembered(self, payload: str, question: str) -> tuple[bytes, str] | None:
+        with self._answers_lock:
+            hit = self._answers.get((payload, question))
+            if hit is not None:
+                self._answers.move_to_end((payload, question))
+            return hit
+
+    def remember(self, payload: str, question: str, reply: tuple[bytes, str]) -> None:
+        with self._answers_lock:
+            self._answers[(payload, question)] = reply
+            while len(self._answers) > self._answers_max:
+                self._answers.popitem(last=False)
+
+    def close(self) -> None:
+        """Close the idle Assistants, and each busy one when its turn ends (the store is no longer served)."""
+        with self._free:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for a in idle:
+            _close(a)
 
     def _ask(self, conv: Conversation, question: str) -> Any:
         if not self.pooled:
@@ -175,12 +231,104 @@ class Engine:
             except AskBudgetError:
                 raise
             except Exception:  # noqa: BLE001 - the visitor gets an answer, the log gets the bug
+                conv.failed = True
                 import logging
 
                 logging.getLogger("askbudget").exception("the assistant failed on %r", question)
                 from .answer import Answer
 
                 return Answer(question, "out_of_scope", "抱歉，这个问题暂时无法回答，请换一种问法。")
+
+
+def _close(assistant: Any) -> None:
+    close = getattr(assistant, "close", None)
+    if callable(close):
+        close()
+
+
+class Tokens:
+    """Conversation state that travels with the client: the Assistant's context, compressed and signed.
+
+    A token is ``c1.<time>.<payload>.<signature>``: the payload is the state as zlib'd JSON (base64url),
+    the time when the token was issued, the signature HMAC-SHA256 over both with the server's secret.
+    ``open`` checks a token and gives its payload ("" for none, a forged, damaged or foreign one, or one
+    older than ``ttl`` seconds — a follow-up then stands alone); ``unpack`` gives the state; ``pack`` and
+    ``seal`` make them. Any worker, on any machine with the same secret (``ASKBUDGET_SECRET``), continues
+    a conversation: the server keeps nothing between turns."""
+
+    PREFIX = "c1"
+    EMPTY = ""
+
+    def __init__(self, secret: bytes, ttl: float, clock: Callable[[], float] = time.time) -> None:
+        self._key = hashlib.sha256(b"askbudget conversation\0" + secret).digest()
+        self._ttl = float(ttl)
+        self._clock = clock
+
+    def _sign(self, signed: str) -> str:
+        return _b64(hmac.new(self._key, signed.encode("ascii"), hashlib.sha256).digest()[:18])
+
+    def pack(self, state: Any) -> str:
+        """The payload of ``state`` — without a list answer's members, or empty, when it would not fit."""
+        for candidate in (state, _without_members(state)):
+            if candidate is None:
+                break
+            payload = _b64(zlib.compress(json.dumps(candidate, ensure_ascii=False, separators=(",", ":"))
+                                         .encode("utf-8"), 6))
+            if len(payload) <= _CONV_ID_MAX - 64:
+                return payload
+        return self.EMPTY
+
+    def seal(self, payload: str) -> str:
+        signed = f"{self.PREFIX}.{int(self._clock())}.{payload}"
+        return f"{signed}.{self._sign(signed)}"
+
+    def open(self, token: str | None) -> str:
+        if not token or not token.isascii():
+            return self.EMPTY
+        parts = token.split(".")
+        if len(parts) != 4 or parts[0] != self.PREFIX or not parts[1].isdigit():
+            return self.EMPTY
+        signed = ".".join(parts[:3])
+        if not hmac.compare_digest(self._sign(signed), parts[3]) or self._clock() - int(parts[1]) > self._ttl:
+            return self.EMPTY
+        return parts[2]
+
+    def unpack(self, payload: str) -> Any:
+        if not payload:
+            return None
+        try:  # signed by this server, so never a decompression bomb
+            return json.loads(zlib.decompress(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
+        except (ValueError, zlib.error, RecursionError):
+            return None
+
+    def mint(self, state: Any) -> str:
+        return self.seal(self.pack(state))
+
+    def read(self, token: str | None) -> Any:
+        return self.unpack(self.open(token))
+
+
+def _render(content: Any) -> bytes:
+    """JSON as Starlette's JSONResponse writes it."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
+
+
+def _b64(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).decode("ascii").rstrip("=")
+
+
+def _without_members(state: Any) -> Any:
+    """The state without the long list a list answer keeps (its 其中最大的 follow-up is then lost)."""
+    if isinstance(state, dict) and isinstance(state.get("ctx"), dict):
+        return {**state, "ctx": {**state["ctx"], "members": []}}
+    return None
+
+
+def _secret() -> bytes:
+    """The key conversation tokens are signed with: ``ASKBUDGET_SECRET`` (the same on every worker and
+    machine that serve one help desk), else a random one for this process."""
+    env = os.environ.get("ASKBUDGET_SECRET", "")
+    return env.encode("utf-8") if env else secrets.token_bytes(32)
 
 
 class Conversations:
@@ -292,6 +440,64 @@ class OriginGuard:
         await self.app(scope, receive, send_with_cors)
 
 
+class SecurityHeaders:
+    """Every response says what it is and where it may be framed: ``X-Content-Type-Options: nosniff``
+    and ``X-Frame-Options: SAMEORIGIN`` (as the page's own CSP ``frame-ancestors 'self'``)."""
+
+    HEADERS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"))
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.HEADERS if k not in have]
+                if extra:
+                    message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class HostGuard:
+    """``--allowed-hosts``: Starlette's TrustedHostMiddleware decides, the refusal comes in the one JSON
+    error shape (400). A Host header not served here never reaches the page (which writes its origin
+    into the embed snippet)."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str] = ("*",)) -> None:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        self.app = app
+        hosts = [h for h in allowed_hosts if h] or ["*"]
+        self.any = "*" in hosts
+        self._probe = TrustedHostMiddleware(self._accept, allowed_hosts=hosts, www_redirect=False)
+
+    @staticmethod
+    async def _accept(scope: Scope, receive: Receive, send: Send) -> None:
+        scope["askbudget.host_ok"] = True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.any or scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def discard(message: Message) -> None:
+            return None
+
+        await self._probe(scope, receive, discard)
+        if scope.pop("askbudget.host_ok", False):
+            await self.app(scope, receive, send)
+            return
+        host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")[:100]
+        await error_response(400, f"host {host!r} is not served here")(scope, receive, send)
+
+
 # -------------------------------------------------------------------------------------- handlers
 
 async def _read_json(request: Request) -> dict[str, Any]:
@@ -307,7 +513,17 @@ async def _read_json(request: Request) -> dict[str, Any]:
         except ValueError:
             raise ApiError(400, "bad Content-Length") from None
     body = bytearray()
-    async for chunk in request.stream():
+    deadline = time.monotonic() + float(settings.HTTP_BODY_TIMEOUT_S)
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), max(0.0, deadline - time.monotonic()))
+        except StopAsyncIteration:
+            break
+        except asyncio.TimeoutError:
+            raise ApiError(408, f"the request body did not arrive within {settings.HTTP_BODY_TIMEOUT_S:g} s") from None
+        except ClientDisconnect:
+            raise Aborted() from None
         body.extend(chunk)
         if len(body) > limit:
             raise ApiError(413, f"request body over {limit} bytes")
@@ -360,8 +576,15 @@ class Api:
 
     def __init__(self, db_path: str, factory: AssistantFactory) -> None:
         self.db_path = db_path
+        self._factory = factory
+        self._identity = store_identity(db_path)
         self.vocab: Vocabulary = load_vocabulary(db_path, with_initials=True)
         self.engine = Engine(lambda: factory(db_path))
+        self.store_error = ""  # why the file now at db_path cannot be served (healthz then fails)
+        self._checked = time.monotonic()
+        self._reloading = threading.Lock()
+        self.tokens = Tokens(_secret(), settings.CONVERSATION_TTL_S)
+        # only an engine whose Assistants cannot hand their conversation over keeps conversations here
         self.conversations = Conversations(settings.MAX_CONVERSATIONS, settings.CONVERSATION_TTL_S)
         self.static: dict[str, tuple[bytes, str]] = {}
         for name, ctype in (("index.html", "text/html; charset=utf-8"),
@@ -372,14 +595,69 @@ class Api:
             if p.is_file():
                 self.static[name] = (p.read_bytes(), ctype)
 
+    # -- the store file: a re-ingest swaps a new one in; pick it up, whole, without a pause
+
+    def check_store(self, now: float | None = None) -> None:
+        """At most once a second: when the file at db_path is another one (swapped in by an ingest), load
+        it in the background; requests are served from the one open until it is ready."""
+        now = time.monotonic() if now is None else now
+        if now - self._checked < _STORE_CHECK_S:
+            return
+        self._checked = now
+        ident = store_identity(self.db_path)
+        if ident == self._identity or not self._reloading.acquire(blocking=False):
+            return
+        threading.Thread(target=self._reload, args=(ident,), name="askbudget-reload", daemon=True).start()
+
+    def _reload(self, ident: Any) -> None:
+        try:
+            if ident is None:
+                raise StoreError(f"no store at {self.db_path}")
+            vocab = load_vocabulary(self.db_path, with_initials=True)
+            engine = Engine(lambda: self._factory(self.db_path))
+        except (AskBudgetError, OSError, sqlite3.Error) as e:
+            self.store_error = f"the store file {self.db_path} cannot be served: {e}"
+            print(f"askbudget serve: {self.store_error} (still answering from the store opened before)",
+                  file=sys.stderr)
+        else:
+            old, self.vocab, self.engine = self.engine, vocab, engine
+            self.store_error = ""
+            old.close()
+            print(f"askbudget serve: now serving the store swapped in at {self.db_path}", file=sys.stderr)
+        finally:
+            self._identity = ident
+            self._reloading.release()
+
     def _turn(self, question: str, conv_id: str | None) -> tuple[str, Any]:
+        """A turn of a conversation the server keeps (an engine whose Assistants cannot hand it over)."""
         conv = self.conversations.get(conv_id)
         return conv.id, self.engine.turn(conv, question)
 
-    async def _answer(self, question: str, conv_id: str | None) -> JSONResponse:
-        cid, answer = await run_in_threadpool(self._turn, question, conv_id)
-        body = {"ok": True, **answer.to_dict(), "conversation": cid}
-        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+    def _pooled_turn(self, engine: Engine, payload: str, question: str) -> tuple[bytes, str]:
+        """Run a turn from the conversation in ``payload``: (the reply without its token, the next payload)."""
+        conv = Conversation("", time.monotonic(), state=self.tokens.unpack(payload))
+        answer = engine.turn(conv, question)
+        reply = (_render({"ok": True, **answer.to_dict()})[:-1], self.tokens.pack(conv.state))
+        if not conv.failed:
+            engine.remember(payload, question, reply)
+        return reply
+
+    async def _answer(self, question: str, conv_id: str | None) -> Response:
+        self.check_store()
+        engine = self.engine
+        if not engine.pooled:
+            cid, answer = await run_in_threadpool(self._turn, question, conv_id)
+            return JSONResponse({"ok": True, **answer.to_dict(), "conversation": cid},
+                                headers={"Cache-Control": "no-store"})
+        # the state travels with the client: any worker continues it; a turn seen before is not run again
+        payload = self.tokens.open(conv_id)
+        reply = engine.remembered(payload, question)
+        if reply is None:
+            reply = await run_in_threadpool(self._pooled_turn, engine, payload, question)
+        body, after = reply
+        token = self.tokens.seal(after)
+        return Response(body + b',"conversation":"' + token.encode("ascii") + b'"}', media_type="application/json",
+                        headers={"Cache-Control": "no-store"})
 
     async def ask_post(self, request: Request) -> Response:
         data = await _read_json(request)
@@ -417,7 +695,13 @@ class Api:
         return JSONResponse({"ok": True, "examples": list(self.vocab.examples)})
 
     async def healthz(self, request: Request) -> Response:
-        return JSONResponse({"ok": True, "documents": len(self.vocab.units),
+        """200 while the store at db_path is the one served (or being loaded); 503 when the file there is
+        missing or cannot be served — a load balancer then stops sending this worker questions."""
+        self.check_store()
+        problem = self.store_error or ("" if store_identity(self.db_path) else f"no store at {self.db_path}")
+        if problem:
+            return error_response(503, problem)
+        return JSONResponse({"ok": True, "documents": len(self.vocab.units), "pid": os.getpid(),
                              "conversations": len(self.conversations)})
 
     async def openapi(self, request: Request) -> Response:
@@ -457,11 +741,13 @@ def _default_factory(db_path: str) -> Any:
 
 
 def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = (),
-               assistant_factory: AssistantFactory | None = None) -> Starlette:
+               assistant_factory: AssistantFactory | None = None, allowed_hosts: Iterable[str] = ()) -> Starlette:
     """The ASGI app over the store at ``db_path`` (opened read-only).
 
     ``cors_origins``: origins allowed to call the API from their pages (``*`` for any); none by default.
     ``assistant_factory``: builds one Assistant per conversation (default ``askbudget.Assistant``).
+    ``allowed_hosts``: the Host headers served (``helpdesk.example.gov.cn``, ``*.example.gov.cn``); any
+    when empty.
     """
     db = str(db_path)
     open_readonly(db).close()  # fail now, with a StoreError, if there is no usable store
@@ -478,9 +764,12 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
         Route("/healthz", api.healthz, methods=["GET"]),
         Route("/openapi.json", api.openapi, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(OriginGuard, origins=tuple(cors_origins))],
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders),
+                                               Middleware(HostGuard, allowed_hosts=tuple(allowed_hosts)),
+                                               Middleware(OriginGuard, origins=tuple(cors_origins))],
                     exception_handlers={
                         HTTPException: _http_exception,
+        Aborted: _aborted,
         ApiError: _api_error,
         AskBudgetError: _askbudget_error,
         Exception: _unexpected,
@@ -490,18 +779,24 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
 
 
 def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
-          cors_origins: Iterable[str] = ()) -> int:
-    """Run the service with uvicorn until interrupted. Returns the exit status: 0 after a normal stop,
-    3 when it cannot listen on ``host``:``port`` (in use, not a port, unknown host, no permission).
-    The port is taken before "serving on …" is printed, so that line is never a lie."""
+          cors_origins: Iterable[str] = (), workers: int = 1, allowed_hosts: Iterable[str] = ()) -> int:
+    """Run the service with uvicorn until interrupted: ``workers`` processes share the port (each with
+    its own pool of Assistants, one per core); a conversation continues on whichever takes its turn.
+    Returns the exit status: 0 after a normal stop, 3 when it cannot listen on ``host``:``port`` (in use,
+    not a port, unknown host, no permission). The port is taken before "serving on …" is printed, so
+    that line is never a lie."""
     import uvicorn
 
     import logging
 
     # the service's log: an error inside answering is logged there with its traceback (askbudget logger)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="askbudget serve: %(levelname)s %(name)s %(message)s")
-    origins = [o for o in cors_origins if o]
-    app = create_app(db_path, origins)
+    db = str(db_path)
+    origins, hosts = [o for o in cors_origins if o], [h for h in allowed_hosts if h]
+    if workers <= 1:
+        app: Any = create_app(db, origins, allowed_hosts=hosts)
+    else:
+        open_readonly(db).close()  # a missing or broken store fails here, once, not in every worker
     try:
         sock = listen(host, port)
     except (OSError, OverflowError) as e:
@@ -509,10 +804,99 @@ def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
             getattr(e, "strerror", None) or str(e)
         print(f"error: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
         return 3
-    print(banner(str(db_path), f"http://{_url_host(host)}:{sock.getsockname()[1]}", origins), file=sys.stderr)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", server_header=False))
-    server.run(sockets=[sock])
+    print(banner(db, f"http://{_url_host(host)}:{sock.getsockname()[1]}", origins)
+          + (f"\n  {workers} worker processes share the port" if workers > 1 else ""), file=sys.stderr)
+    options: dict[str, Any] = dict(log_level="warning", server_header=False, http=guarded_http(),
+                                   timeout_keep_alive=int(settings.HTTP_IDLE_TIMEOUT_S),
+                                   h11_max_incomplete_event_size=16 * 1024)
+    if workers <= 1:
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+        return 0
+    # the workers are new processes: they read what to serve, and the key that signs every worker's
+    # conversation tokens, from the environment
+    os.environ[_ENV_DB] = db
+    os.environ[_ENV_CORS] = ",".join(origins)
+    os.environ[_ENV_HOSTS] = ",".join(hosts)
+    if not os.environ.get("ASKBUDGET_SECRET"):
+        os.environ["ASKBUDGET_SECRET"] = secrets.token_urlsafe(32)
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("askbudget.web:app_from_env", factory=True, workers=workers, **options)
+    Multiprocess(config, sockets=[sock]).run()
     return 0
+
+
+_ENV_DB, _ENV_CORS, _ENV_HOSTS = "ASKBUDGET_SERVE_DB", "ASKBUDGET_SERVE_CORS", "ASKBUDGET_SERVE_HOSTS"
+
+
+def app_from_env() -> Starlette:
+    """The app a ``serve --workers N`` worker process builds (uvicorn's factory)."""
+    def listed(name: str) -> list[str]:
+        return [x for x in os.environ.get(name, "").split(",") if x]
+
+    return create_app(os.environ[_ENV_DB], listed(_ENV_CORS), allowed_hosts=listed(_ENV_HOSTS))
+
+
+def guarded_http() -> type:
+    """uvicorn's HTTP protocol (httptools when installed, else h11) with what it lacks for a public
+    service: a connection whose request headers are not all in within ``HTTP_HEADER_TIMEOUT_S`` — a
+    new one, or a kept-alive one after its last response — is closed (a slow client cannot hold a
+    socket open by trickling bytes, which resets uvicorn's own idle timer), and a request uvicorn
+    cannot parse is refused in the one JSON error shape."""
+    global _GUARDED
+    if _GUARDED is not None:
+        return _GUARDED
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+    except ImportError:
+        from uvicorn.protocols.http.h11_impl import H11Protocol as base
+
+    class GuardedHttp(base):  # type: ignore[misc, valid-type]
+        _header_timer: Any = None
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+            self._header_timer = self.loop.call_later(float(settings.HTTP_HEADER_TIMEOUT_S), self._headers_late)
+
+        def _headers_late(self) -> None:
+            self._header_timer = None
+            waiting = self.cycle is None or self.cycle.response_complete  # no request under way
+            if waiting and not self.transport.is_closing():
+                self.transport.close()
+
+        def send_400_response(self, msg: str) -> None:
+            body = json.dumps({"ok": False, "error": f"bad HTTP request: {msg}", "status": 400}).encode()
+            self.transport.write(b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"
+                                 b"x-content-type-options: nosniff\r\nconnection: close\r\n"
+                                 b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+            self.transport.close()
+
+    GuardedHttp.__module__, GuardedHttp.__qualname__ = __name__, "GuardedHttp"
+    _GUARDED = GuardedHttp
+    return GuardedHttp
+
+
+_GUARDED: type | None = None
+
+
+def __getattr__(name: str) -> Any:  # ``askbudget.web.GuardedHttp``: how worker processes unpickle it
+    if name == "GuardedHttp":
+        return guarded_http()
+    raise AttributeError(name)
 
 
 def listen(host: str, port: int) -> Any:

@@ -51,16 +51,28 @@ def get_json(port: int, path: str, timeout: float = 5) -> tuple[int, Any]:
         c.close()
 
 
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and its children (the workers of `serve --workers N`), in KiB."""
+    total = max(0, rss_kib(pid))
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        kids = []
+    return total + sum(tree_rss_kib(int(k)) for k in kids)
+
+
 @contextlib.contextmanager
-def served(db: Path, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], int, list[str]]]:
-    """Start `askbudget serve --db db` on 127.0.0.1 at a free port; yield (process, port, stderr lines)
-    once /healthz answers; stop it afterwards. Raises RuntimeError when it does not come up in 60 s."""
+def served(db: Path | None, env: dict[str, str], workers: int = 1,
+           command: list[str] | None = None) -> Iterator[tuple[subprocess.Popen[bytes], int, list[str]]]:
+    """Start `askbudget serve --db db --workers N` on 127.0.0.1 at a free port (or ``command``, with
+    PORT replaced); yield (process, port, stderr lines) once /healthz answers; stop it afterwards.
+    Raises RuntimeError when it does not come up in 120 s."""
     port = free_port()
     full_env = dict(os.environ, **env)
-    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
-    server = subprocess.Popen([sys.executable, "-m", "askbudget", "serve", "--db", str(db),
-                               "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=str(ROOT), env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + str(ROOT / "bench") + os.pathsep + os.environ.get("PYTHONPATH", "")
+    cmd = [sys.executable, "-m", "askbudget", "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers)] if command is None else [c.replace("PORT", str(port)) for c in command]
+    server = subprocess.Popen(cmd, cwd=str(ROOT), env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr_lines: list[str] = []
     threading.Thread(target=lambda: stderr_lines.extend(
         line.decode("utf-8", "replace") for line in server.stderr), daemon=True).start()  # type: ignore[union-attr]
@@ -72,7 +84,7 @@ def served(db: Path, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[byt
                     break
             except OSError:
                 pass
-            if server.poll() is not None or time.monotonic() - t0 > 60:
+            if server.poll() is not None or time.monotonic() - t0 > 120:
                 raise RuntimeError("server did not come up:\n" + "".join(stderr_lines[-20:]))
             time.sleep(0.1)
         yield server, port, stderr_lines

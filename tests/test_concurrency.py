@@ -1,12 +1,13 @@
-"""Concurrency and time limits (issue 5): many threads asking at once get exactly the answers of a
+"""Concurrency and work limits (issues 5, 11): many threads asking at once get exactly the answers of a
 serial run, nobody sees "database is locked", and a runaway query is stopped, not hung.
 
 - 32 threads × 50 questions against ONE Assistant (no reset between turns: the questions are
   self-contained, and a first test proves they do not depend on the turn before);
 - 32 threads each with their own Assistant on the same store file;
 - readers while another process re-ingests the same documents into the store they read;
-- ``askbudget.store.TimeLimit`` interrupting a recursive CTE on a read-only connection, and the
-  Assistant under a zero SQL time limit answering or raising QueryError — never a sqlite3 error.
+- ``askbudget.store.WorkLimit`` interrupting a recursive CTE on a read-only connection, and the
+  Assistant under a one-step SQL work limit answering or raising QueryError — never a sqlite3 error;
+  the work limit stops the same query at the same point however busy the machine is.
 """
 from __future__ import annotations
 
@@ -229,14 +230,14 @@ def test_readers_while_the_store_is_reingested(tmp_path: Path, both_store: Path,
 RUNAWAY = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
 
 
-def test_time_limit_stops_a_recursive_cte(both_store: Path) -> None:
-    from askbudget.store import TimeLimit, open_readonly
+def test_work_limit_stops_a_recursive_cte(both_store: Path) -> None:
+    from askbudget.store import WorkLimit, open_readonly
 
     conn = open_readonly(both_store)
 
     def run() -> Exception | None:
         try:
-            with TimeLimit(conn, 200):
+            with WorkLimit(conn, 2_000_000):
                 conn.execute(RUNAWAY).fetchone()
         except sqlite3.OperationalError as e:
             return e
@@ -246,32 +247,69 @@ def test_time_limit_stops_a_recursive_cte(both_store: Path) -> None:
     err = call_with_timeout(run, 10)
     took = time.perf_counter() - t0
     assert err is not None and "interrupt" in str(err).lower(), f"not interrupted: {err!r}"
-    assert took < 2.0, f"stopped only after {took:.2f} s (limit 0.2 s)"
+    assert took < 2.0, f"stopped only after {took:.2f} s (limit 2,000,000 steps)"
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] >= 1, "connection unusable afterwards"
     conn.close()
 
 
-def test_time_limit_default_is_the_setting(both_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """TimeLimit with no ms reads SQL_TIME_LIMIT_MS (env-overridable) when it is entered."""
-    from askbudget.store import open_readonly
+def test_work_limit_default_is_the_setting(both_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """WorkLimit with no steps reads SQL_WORK_LIMIT (env-overridable) when it is made: it stops after that
+    many steps, give or take one granule of the progress handler."""
+    from askbudget.store import WorkLimit, open_readonly
 
-    monkeypatch.setenv("ASKBUDGET_SQL_TIME_LIMIT_MS", "150")
+    monkeypatch.setenv("ASKBUDGET_SQL_WORK_LIMIT", "150000")
     conn = open_readonly(both_store)
-    t0 = time.perf_counter()
+    limit = WorkLimit(conn)
     with pytest.raises(sqlite3.OperationalError):
-        call_with_timeout(lambda: _run_limited(conn), 10)
-    assert time.perf_counter() - t0 < 2.0
+        with limit:
+            conn.execute(RUNAWAY).fetchone()
+    assert 150_000 < limit.used <= 150_000 + WorkLimit.GRANULE
     conn.close()
 
 
-def _run_limited(conn: sqlite3.Connection) -> None:
-    from askbudget.store import TimeLimit
+def test_work_limit_counts_work_not_time_an_answer_is_the_same_on_a_busy_machine(both_store: Path) -> None:
+    """The same query under the same limit does the same work, stopped or not, however busy the machine:
+    alone, and again while eight threads run runaway queries beside it."""
+    from askbudget.store import WorkLimit, open_readonly
 
-    with TimeLimit(conn):
-        conn.execute(RUNAWAY).fetchone()
+    sql = "SELECT count(*), sum(value) FROM cells WHERE raw != ''"
+    conn = open_readonly(both_store)
+    probe = WorkLimit(conn, 1e12)
+    with probe:
+        want = conn.execute(sql).fetchone()
+    need = probe.used
+
+    def once(steps: float) -> object:
+        c = open_readonly(both_store)
+        try:
+            with WorkLimit(c, steps):
+                return tuple(c.execute(sql).fetchone())
+        except sqlite3.OperationalError as e:
+            return str(e)
+        finally:
+            c.close()
+
+    def busy(i: int) -> list[tuple[str, Any]]:
+        c = open_readonly(both_store)
+        try:
+            with WorkLimit(c, 3_000_000):
+                c.execute(RUNAWAY).fetchone()
+        except sqlite3.OperationalError:
+            pass
+        c.close()
+        return []
+
+    alone = (once(need + WorkLimit.GRANULE), once(need - 2 * WorkLimit.GRANULE))
+    assert alone == (tuple(want), "interrupted")
+    load = threading.Thread(target=_hammer, args=(8, busy))
+    load.start()
+    under_load = [(once(need + WorkLimit.GRANULE), once(need - 2 * WorkLimit.GRANULE)) for _ in range(5)]
+    load.join()
+    assert set(under_load) == {alone}
+    conn.close()
 
 
-def test_time_limit_under_threads_each_query_stopped(both_store: Path) -> None:
+def test_work_limit_under_threads_each_query_stopped(both_store: Path) -> None:
     """Eight threads, each with its own read-only connection and a runaway query: all stopped."""
     from askbudget.store import open_readonly
 
@@ -280,11 +318,11 @@ def test_time_limit_under_threads_each_query_stopped(both_store: Path) -> None:
     lock = threading.Lock()
 
     def work(i: int) -> list[tuple[str, Any]]:
-        from askbudget.store import TimeLimit
+        from askbudget.store import WorkLimit
 
         t0 = time.perf_counter()
         try:
-            with TimeLimit(conns[i], 300):
+            with WorkLimit(conns[i], 3_000_000):
                 conns[i].execute(RUNAWAY).fetchone()
         except sqlite3.OperationalError:
             with lock:
@@ -316,15 +354,16 @@ def test_read_only_connection_refuses_writes(both_store: Path) -> None:
     assert sha256_file(both_store) == sha
 
 
-def test_assistant_under_a_zero_time_limit_reports_not_crashes(both_store: Path, assistant_cls: Any,
+def test_assistant_under_a_tiny_work_limit_reports_not_crashes(both_store: Path, assistant_cls: Any,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the SQL time limit at a nanosecond every longer query is interrupted: each question must still get
-    an Answer (saying so) or a QueryError — never a sqlite3 error, a hang, or a figure not in the store."""
+    """With the SQL work limit at one step every query is interrupted: each question must still get an
+    Answer (saying so, in the documented words) or a QueryError — never a sqlite3 error, a hang, or a figure
+    not in the store."""
     from askbudget.errors import QueryError
 
     figures = store_figures(both_store)
     a = assistant_cls(str(both_store))
-    monkeypatch.setenv("ASKBUDGET_SQL_TIME_LIMIT_MS", "0.000001")  # > 0: settings ignore non-positive limits
+    monkeypatch.setenv("ASKBUDGET_SQL_WORK_LIMIT", "1")
     outcomes: Counter[str] = Counter()
     for q in QUESTIONS:
         a.reset()
@@ -337,11 +376,11 @@ def test_assistant_under_a_zero_time_limit_reports_not_crashes(both_store: Path,
         v = check_answer(ans, figures)
         assert v.ok, f"{q}: {v.why}"
         outcomes[ans.status] += 1
-        if ans.status != "answered" and re.search(r"interrupt|超时|时间|没能查询|time", ans.text, re.I):
+        if ans.status != "answered" and "这个问题没能查询：查询超出了工作量上限（SQL_WORK_LIMIT）。" in ans.text:
             outcomes["says why"] += 1
-    print(f"\n[concurrency] zero SQL time limit: {dict(outcomes)}")
+    print(f"\n[concurrency] one-step SQL work limit: {dict(outcomes)}")
     assert outcomes["QueryError"] + outcomes["says why"] > 0, (
-        f"a zero time limit interrupted nothing, or nothing said so: {dict(outcomes)}")
+        f"a one-step work limit interrupted nothing, or nothing said so: {dict(outcomes)}")
 
 
 # ---------------------------------------------------------------- conversations over HTTP, all at once

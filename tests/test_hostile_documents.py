@@ -455,7 +455,11 @@ def _content(db: Path) -> dict[str, list[tuple[object, ...]]]:
     conn = sqlite3.connect(db)
     try:
         out = {}
+        # the search index's shadow tables hold its internal layout (segments), not content: the index
+        # is compared by its own rows (``search_fts``)
         for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"):
+            if t.startswith("search_fts_"):
+                continue
             cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')
                     if r[1] not in {"id", "document_id", "table_id", "row_id", "section_id", "ingested_at",
                                     "source_path"}]

@@ -166,7 +166,7 @@ MALFORMED = {
     "question too long": json.dumps({"question": "电" * 501}).encode(),
     "conversation number": b'{"question": "x", "conversation": 1}',
     "conversation list": b'{"question": "x", "conversation": ["a"]}',
-    "conversation too long": json.dumps({"question": "x", "conversation": "a" * 65}).encode(),
+    "conversation too long": json.dumps({"question": "x", "conversation": "a" * 8193}).encode(),
     "int with 5000 digits": b'{"question": ' + b"9" * 5000 + b"}",
     "deeply nested arrays": b"[" * 5000 + b"]" * 5000,
     "deeply nested objects": b'{"a":' * 2500 + b"1" + b"}" * 2500,

@@ -1,9 +1,10 @@
 """Ingest budget disclosures into the store: ``build_store(paths, db_path)``.
 
 A run is atomic. Every file is parsed first (``document.parse_file``: pure, no database); only when
-all of them parsed is the store opened and every document written in one transaction, with the
-arithmetic checks (``askbudget.check``) stored beside them. On any error the store file is left
-byte-for-byte as it was — and a store that did not exist before still does not.
+all of them parsed is a copy of the store written, every document in one transaction, with the
+arithmetic checks (``askbudget.check``) stored beside them, and the copy swapped in (``os.replace``).
+On any error — or a kill — the store file is left byte-for-byte as it was, and a store that did not
+exist before still does not; a process serving the store never sees it half-written.
 
     parse_file(path) -> Document        one file → frozen dataclasses (model.py); a PDF is read into
                                         page text first (pdf.py), with per-page progress on a terminal
@@ -17,13 +18,15 @@ missing against that family, the cells read and the cells whose column could not
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
+from .. import settings
 from ..errors import AskBudgetError, IngestError, StoreError
 from .document import parse_bytes, parse_file
 from .model import Document, ParseWarning
@@ -61,7 +64,7 @@ def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathL
     if not files:
         raise IngestError("-", None, "no files given")
     show = not quiet and sys.stderr.isatty()
-    docs: list[Document] = [parse_file(f, progress=_progress(f) if show else None) for f in files]
+    docs = _parse_all(files, show)
     from .write import doc_key
 
     seen: dict[tuple[str, int, str], str] = {}
@@ -106,6 +109,28 @@ def _progress(file: str) -> Callable[[int, int], None]:
         end = "\r\033[K" if page == pages else ""
         print(f"\r{file}: page {page}/{pages}" + end, end="", file=sys.stderr, flush=True)
     return show
+
+
+def _parse_all(files: list[str], show: bool) -> list[Document]:
+    """Parse every file, in order; many files are parsed by a pool of processes, one per core (parsing
+    is pure Python and CPU-bound), unless a terminal shows each PDF's pages as they are read. The first
+    file that fails raises its IngestError, as when serial."""
+    workers = 0 if show else min(settings.cores(), len(files) // _FILES_PER_WORKER)
+    if workers < 2:
+        return [parse_file(f, progress=_progress(f) if show else None) for f in files]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        # spawn, not fork: build_store may be called from a threaded program (a server, a test)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return list(pool.map(parse_file, files, chunksize=max(1, len(files) // (workers * 8))))
+    except (BrokenProcessPool, OSError):
+        return [parse_file(f) for f in files]  # no processes to be had here: parse them in this one
+
+
+_FILES_PER_WORKER = 16  # fewer files than this per process are parsed faster than a process starts
 
 
 def describe(d: Document) -> str:
@@ -153,6 +178,10 @@ def explain(d: Document) -> str:
 
 
 def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
+    """Write ``docs`` into a copy of the store beside it, then swap the copy in (``os.replace``): a
+    reader — the web service, a REPL — never sees a half-written store, and an ingest killed at any
+    moment leaves the store exactly as it was (and at most a stale ``<store>.ingest.tmp`` that the next
+    ingest removes). Ingests of one store run one at a time (a lock on ``<store>.lock``)."""
     from ..check import store_checks
     from .write import ensure_schema, refuse_foreign, write_documents
 
@@ -161,26 +190,108 @@ def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
     def after(conn: sqlite3.Connection, doc_id: int, next_id: Callable[[str], int]) -> None:
         counter[0] += store_checks(conn, doc_id, next_id)
 
-    try:
-        conn = sqlite3.connect(db_file, isolation_level=None)  # the one transaction below is explicit
-    except sqlite3.Error as e:
-        raise StoreError(f"cannot open store {db_file}: {e}") from None
-    try:
-        conn.execute("BEGIN")
+    tmp = db_file.with_name(db_file.name + ".ingest.tmp")
+    with _ingest_lock(db_file):
+        _remove(tmp)
         try:
-            refuse_foreign(conn, str(db_file))
-            ensure_schema(conn)
-            ids = write_documents(conn, docs, after_each=after)
-            conn.execute("COMMIT")
+            if db_file.exists():
+                _copy_store(db_file, tmp)
+            try:
+                conn = sqlite3.connect(tmp, isolation_level=None)  # the one transaction below is explicit
+            except sqlite3.Error as e:
+                raise StoreError(f"cannot open store {db_file}: {e}") from None
+            try:
+                # a private copy: no journal to keep (a failure discards the whole file), synced once below
+                conn.execute("PRAGMA journal_mode = OFF")
+                conn.execute("PRAGMA synchronous = OFF")
+                conn.execute("BEGIN")
+                refuse_foreign(conn, str(db_file))
+                ensure_schema(conn)
+                ids = write_documents(conn, docs, after_each=after)
+                conn.execute("COMMIT")
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{db_file}: cannot write the store ({e}); it is unchanged") from None
+            finally:
+                conn.close()
+            _fsync(tmp)
+            if db_file.exists():
+                os.chmod(tmp, db_file.stat().st_mode & 0o7777)
+            os.replace(tmp, db_file)
+            _fsync(db_file.parent)
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            _remove(tmp)
             raise
-    except sqlite3.DatabaseError as e:
-        raise StoreError(f"{db_file}: cannot write the store ({e}); it is unchanged") from None
-    finally:
-        conn.close()
     return ids, counter[0]
+
+
+def _copy_store(src: Path, dst: Path) -> None:
+    """A consistent copy of the store (SQLite's backup: a store another program is writing, or one a
+    killed writer left with a hot journal, is copied as it stands committed)."""
+    try:
+        source = sqlite3.connect(src)
+        try:
+            target = sqlite3.connect(dst)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+        finally:
+            source.close()
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"cannot open store {src}: {e}") from None
+
+
+def _remove(p: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.unlink(f"{p}{suffix}")
+        except OSError:
+            pass
+
+
+def _fsync(p: Path) -> None:
+    try:
+        fd = os.open(p, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _ingest_lock(db_file: Path) -> Iterator[None]:
+    """One ingest of a store at a time: two at once would each swap in their own copy, and the later
+    swap would drop the other's documents."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    path = f"{db_file}.lock"
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StoreError(f"cannot lock {db_file} for writing: {e.strerror}") from None
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break  # the lock file is still the one at the path (its last holder removes it)
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(path)  # while held: a waiter on this file sees it is gone and takes the next one
+        except OSError:
+            pass
+        os.close(fd)
 
 
 def cli_ingest(files: list[str], db: str, explain: bool = False) -> int:

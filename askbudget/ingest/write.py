@@ -15,6 +15,7 @@ import sqlite3
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from .. import search
 from ..store import INDEXES, SCHEMA, SCHEMA_VERSION, another_application, foreign_tables
 from ..errors import IngestError, StoreError
 from .model import Document
@@ -50,6 +51,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
                     conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {_SQL_TYPES[typ]}')
             if name == "documents" and "kind" not in have:
                 conn.execute("UPDATE documents SET kind = '预算' WHERE kind IS NULL")
+    conn.execute(search.CREATE)
     for table, cols in INDEXES:
         index = f"idx_{table}_" + "_".join(cols)
         quoted = ", ".join(f'"{c}"' for c in cols)
@@ -141,6 +143,7 @@ def delete_document(conn: sqlite3.Connection, unit_code: str, year: int, unit_na
             if t not in ("cells", "rows"):
                 conn.execute(f"DELETE FROM [{t}] WHERE document_id = ?", (doc_id,))
         conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        search.delete_document(conn, doc_id)
     return reuse
 
 
@@ -231,6 +234,13 @@ def write_documents(conn: sqlite3.Connection, docs: list[Document],
         _insert(conn, "glossary", [
             {"id": ids("glossary"), "document_id": doc_id, "seq": g.seq, "term": g.term,
              "definition": g.definition, "line": g.line} for g in doc.glossary])
+        # the search index's row: every name and text a question may look for (askbudget/search.py)
+        search.write_document(conn, doc_id, [
+            *(x for t in t_rows for x in (t["title"], t["note"], t["project"], t["goal"])),
+            *(x for r in r_rows for x in (r["label"], r["group_name"])),
+            *(x for i in i_rows for x in (i["project"], i["level3"], i["description"])),
+            *(x for sec in s_rows for x in (sec["heading"], sec["text"])),
+            *(x for g in doc.glossary for x in (g.term, g.definition)), *(f.value for f in doc.facts)])
         if after_each is not None:
             after_each(conn, doc_id, ids)
     conn.execute("INSERT OR REPLACE INTO meta ([key], [value]) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
