@@ -222,8 +222,14 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], Phrases, dict[str, list[_
 def _own_place(v: Vocab, unit_name: str, span: str) -> int:
     """How many characters at the end of ``span`` are place words of the unit's own name (丰南, 丰南区,
     唐山市路南区): written before the unit's short name they name that unit, never another one."""
-    units, _ = _unit_places(v)
-    places = sorted({p for u in units if u.unit_name == unit_name for p in u.places}, key=len, reverse=True)
+    by_name = getattr(v, "_place_words", None)
+    if by_name is None:
+        by_name = {}
+        for u in _unit_places(v)[0]:
+            by_name.setdefault(u.unit_name, set()).update(u.places)
+        by_name = {n: sorted(ps, key=len, reverse=True) for n, ps in by_name.items()}
+        v._place_words = by_name  # type: ignore[attr-defined]
+    places = by_name.get(unit_name, ())
     rem = span
     while rem:
         hit = next((p for p in places if rem.endswith(p)), None)
