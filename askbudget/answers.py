@@ -51,6 +51,8 @@ _KIND_WORDS = {"sum": "合计", "diff": "差额", "share": "占比", "ratio": "�
                "glossary": "名词解释", "text": "文字说明", "fact": "机构情况", "each": "分别", "code_of": "科目编码"}
 
 
+# the question asks each of several figures, or a list: a list with no single value is its answer
+_EACH_ASKED = lazyre.compile(r"分别|各|每一|每个|每年|逐年|列出|列一下|明细|哪些|都有|都是")
 # "哪年多": a comparison of the figures just given, not the year of one of them
 _MORE_LESS = lazyre.compile(r"(?<!多)[多少高低大小](?!少)")
 _CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
@@ -77,7 +79,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if ans.status != "answered":
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
         refusal = self._unread_refusal(it, ans) or self._operator_refusal(it, ans) or self._same_as_before(it, ans, ctx) \
-            or self._subjects_unanswered(it, ans)
+            or self._subjects_unanswered(it, ans) or self._several_for_one(it, ans)
         if refusal is None:
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
         return replace(refusal, sql=ans.sql, intent=ans.intent, interpretation=self._interpretation(it, refusal)), ctx
@@ -191,6 +193,20 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         asked = "、".join(m.text for m in it.subjects) or "这一部分"
         return Answer(it.question, "not_found", f"文件只有{prev.label}的总数{fmt(prev.value, prev.unit)}{prev.unit}，"
                       f"没有单列其中“{asked}”的数。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
+    def _several_for_one(self, it: Intent, ans: Answer) -> Answer | None:
+        """A question that asks one figure ("两年的办公费是多少", "X多少" where two rows fit) is never answered with
+        a list of figures and no value: it gets the candidates and is asked which (or to add them) — a list is
+        the answer only when the question asks for each (分别, 各, 列出…) or for a list."""
+        if ans.value is not None or len(ans.items) < 2 or any(i.value is None for i in ans.items):
+            return None
+        if it.what not in ("figure", "yoy", "total") or {"each", "list", "max", "min"} & it.cues \
+                or _EACH_ASKED.search(it.text) or not re.search(r"多少|几", it.text):
+            return None
+        which = "；".join(f"{i.label}{fmt(i.value, i.unit)}{i.unit}" for i in ans.items)
+        return Answer(it.question, "ambiguous", f"问的是一个数，文件中有几个：{which}。请说明问的是哪一个，"
+                      f"或问“合计多少”“分别是多少”。", citations=ans.citations,
+                      suggestions=tuple(f"{i.label}是多少？" for i in ans.items[:3]))
 
     def _subjects_unanswered(self, it: Intent, ans: Answer) -> Answer | None:
         """An answer read from a 绩效 indicator must be about every subject the question names: "人员经费是

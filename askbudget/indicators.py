@@ -134,6 +134,8 @@ class IndicatorMixin(Resolver):
             best_rows = [r for n, r in overlap if n == top]
             if top >= 2 and _one_per_unit(best_rows):
                 scored = [(0.6 + 0.1 * top, 0.0, r) for r in best_rows]
+        if not scored and it.leftover and not when:
+            scored = self._by_own_words(it, inds)
         if not scored and loose and not it.measure and not when:
             # "唐丰路派出所搬家费多少": a project with no money figure of its own but its 成本指标
             costs = [r for r, pb, lb, db in inds if pb and len(qb & pb) / len(pb) >= 0.8
@@ -187,6 +189,29 @@ class IndicatorMixin(Resolver):
         fig = Fig(r["level3"], value, unit or "", (cite,), raw, None, "指标值", d.id)
         return (Answer(it.question, "answered", text, value, unit, (cite,)),
                 Context(figs=[fig], project=r["project"], doc=d.id, what="indicator"))
+
+    def _by_own_words(self, it: Intent, inds: list) -> list[tuple[float, float, sqlite3.Row]]:
+        """"给多少个教室配平板", "要给多少老年人做健康管理": the words nobody read are the indicator's own words
+        (教室, 平板 of 配备智能平板的教室个数) — at least two of them in its name or description, every other
+        character but one found there too, counted in the unit asked — and one indicator fits best."""
+        spans = [key(lo) for lo in it.leftover if len(lo) >= 2]
+        if not spans:
+            return []
+        hits = []
+        for r, _, lb, db in inds:
+            unit = r["unit"] or ""
+            if it.measure and not (unit and (unit.endswith(it.measure) or it.measure.endswith(unit))):
+                continue
+            if r["number"] is None:
+                continue
+            text = key((r["level3"] or "") + (r["description"] or ""))
+            found = sum(1 for s in spans for i in range(len(s) - 1) if s[i:i + 2] in lb | db and s[i:i + 2] not in _STOP_BIGRAMS)
+            missing = sum(1 for s in spans for ch in s if ch not in text)
+            if found >= 2 and missing <= 1:
+                hits.append((found, r))
+        top = max((n for n, _ in hits), default=0)
+        best = [r for n, r in hits if n == top]
+        return [(0.6, 0.0, r) for r in best] if best and _one_per_unit(best) else []
 
     def _filler_regex(self) -> re.Pattern[str]:
         """Question words, fillers and measures (a ~5 ms compile: built once, warmed by the Assistant)."""

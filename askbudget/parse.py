@@ -604,6 +604,23 @@ def _parse(question: object, v: Vocab) -> Intent:
         start = max((i + 1 for i, ch in enumerate(stripped[:at - 1]) if ch in ",，。?？!！;；"), default=0) if at else 0
         if any(at <= m.pos < end for m in mentions):
             mentions = [m for m in mentions if not start <= m.pos < at]
+    # "给退休老同志的钱（退休费）": a subject in brackets is the document's own name for the words before it —
+    # those words are read as it (its subjects replace theirs, what nobody read there is accounted for)
+    for pm in _NAMED_IN_BRACKETS.finditer(tok_text):
+        a, b = _stripped_pos(tok_text, pm.start(1)), _stripped_pos(tok_text, pm.end(1))
+        inside = [m for m in mentions if a <= m.pos and m.pos + len(m.text) <= b and key(m.text) == key(pm.group(1))]
+        if not inside:
+            continue
+        at = _stripped_pos(tok_text, pm.start())
+        start = max((i + 1 for i, ch in enumerate(stripped[:at]) if ch in ",，。?？!！;；"), default=0)
+        before = stripped[start:at]
+        named = {t for m in inside for _, t in m.kinds}
+        there = [m for m in mentions if start <= m.pos < at]
+        if any(key(m.text) == key(pm.group(1)) or not named & {t for _, t in m.kinds} for m in there):
+            continue  # X holds Y itself (电梯的电费（电费）: 电梯 narrows it) or another subject: not a restatement
+        mentions = [m for m in mentions if m not in there]
+        leftovers = [lo for lo in leftovers if lo not in before]
+        seq = [("w", t) if kind == "u" and t in before else (kind, t) for kind, t in seq]
     for at in deixis_at:
         start = max((i + 1 for i, ch in enumerate(stripped[:at]) if ch in ",，。?？!！;；的"), default=0)
         if any(m.pos >= at for m in mentions):  # the list runs back to the clause's start or a 的
@@ -708,6 +725,8 @@ def _parse(question: object, v: Vocab) -> Intent:
 
 
 _CLAUSE = lazyre.compile(r"[^,，。?？!！;；]+")
+# a name in brackets right after words (X（Y）): Y may be the document's own name for X
+_NAMED_IN_BRACKETS = lazyre.compile(r"(?<=[\u4e00-\u9fff])\(([\u4e00-\u9fff]{2,20})\)")
 # a clause that asks something, or says what an earlier clause meant ("我是说电梯用的"), is never an aside
 _ASKS = lazyre.compile(r"多少|几|哪|什么|啥|吗|呢|是否|怎么|为何|为啥|说的是|指的是|问的是|我是说|我指|是指")
 
