@@ -182,6 +182,19 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         cites = tuple(dict.fromkeys(c for f in given for c in f.cites))
         return Answer(it.question, "answered", "；".join(said) + "。", citations=cites, intent=it.describe())
 
+    def _which_more(self, it: Intent, ctx: Context) -> Answer:
+        """"哪年多" after a sum of one subject's two years: the year whose figure is larger (or smaller), both said."""
+        a, b = ctx.members
+        if a.value is None or b.value is None or a.unit != b.unit:
+            return Answer(it.question, "not_found", "上一问的两个数不能相比。", intent=it.describe())
+        less = bool(re.search(r"(?<!多)[少低小](?!少)", it.text))
+        pick = min((a, b), key=lambda f: f.value) if less else max((a, b), key=lambda f: f.value)  # type: ignore[arg-type]
+        said = f"（{a.label}{fmt(a.value, a.unit)}{a.unit}，{b.label}{fmt(b.value, b.unit)}{b.unit}）"
+        text = f"两年一样多，都是{fmt(a.value, a.unit)}{a.unit}。" if a.value == b.value else \
+            f"{pick.label}{'较少' if less else '较多'}，为{fmt(pick.value, pick.unit)}{pick.unit}{said}。"
+        return Answer(it.question, "answered", text, pick.value, pick.unit, tuple(dict.fromkeys(a.cites + b.cites)),
+                      derivation=f"{a.label} {fmt(a.value, a.unit)}，{b.label} {fmt(b.value, b.unit)}", intent=it.describe())
+
     def _same_as_before(self, it: Intent, ans: Answer, ctx: Context) -> Answer | None:
         """"其中电话费呢" after 邮电费: a part (其中) is never the figure just given for the whole."""
         if not ctx.figs or "其中" not in it.text or ans.value is None:
@@ -302,6 +315,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
         if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover and not _MORE_LESS.search(it.text):
             return self._which_year(it, ctx), ctx
+        if "whichyear" in it.cues and not it.subjects and not it.leftover and ctx.what == "sum" and len(ctx.members) == 2:
+            return self._which_more(it, ctx), ctx  # "哪年多" right after the two years were added
         if ctx.pending is not None and it.unit_doc is not None and not it.leftover and \
                 not any(m.has("row", "item", "alias", "code", "stmt", "total", "project") for m in it.subjects):
             it = replace(ctx.pending, unit_doc=it.unit_doc)  # "财政局的" answers "which unit?"
