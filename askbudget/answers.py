@@ -247,7 +247,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if it.what != "figure" or ans.value is None or ans.derivation or it.followup or ans.items:
             return None
         named = [m for m in it.subjects if m.how != "code" and m.has("row", "alias", "std", "item")
-                 and not m.has("column", "total", "project", "gloss", "stmt")]
+                 and not m.has("column", "total", "project", "gloss")]
         if len(named) < 2:
             return None
         hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))

@@ -614,11 +614,8 @@ def _parse(question: object, v: Vocab) -> Intent:
         at = _stripped_pos(tok_text, pm.start())
         start = max((i + 1 for i, ch in enumerate(stripped[:at]) if ch in ",，。?？!！;；"), default=0)
         before = stripped[start:at]
-        named = {t for m in inside for _, t in m.kinds}
-        there = [m for m in mentions if start <= m.pos < at]
-        if any(key(m.text) == key(pm.group(1)) or not named & {t for _, t in m.kinds} for m in there):
-            continue  # X holds Y itself (电梯的电费（电费）: 电梯 narrows it) or another subject: not a restatement
-        mentions = [m for m in mentions if m not in there]
+        if any(start <= m.pos < at for m in mentions):
+            continue  # X names a subject itself (电梯的电费（电费）: 电梯 narrows it; 水费（电费）: two subjects)
         leftovers = [lo for lo in leftovers if lo not in before]
         seq = [("w", t) if kind == "u" and t in before else (kind, t) for kind, t in seq]
     for at in deixis_at:

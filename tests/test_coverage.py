@@ -37,7 +37,11 @@ READ: dict[str, list[tuple[str, float]]] = {
     # a clause opened by 就是 says again what was meant: its subject replaces the one before
     "restate": [("取暖费，就是烧暖气的钱，多少", 50.0)],
     # colloquial names (lexicon/synonyms.tsv)
-    "colloquial": [("冬天烧暖气花多少钱", 50.0), ("卖地的钱有多少", 1656.0), ("领导出国花了多少", 0.0)],
+    "colloquial": [("冬天烧暖气花多少钱", 50.0), ("卖地的钱有多少", 1656.0), ("领导出国花了多少", 0.0),
+                   ("分局招待客人吃饭花多少钱", 0.0), ("分局一年修车钱是多少", 0.0), ("分局有几辆车子", 37.0),
+                   ("分局的车子值多少钱", 587.04)],
+    # X（Y）: a subject in brackets is the document's own name for the words before it
+    "bracket": [("冬天烧暖气的钱（取暖费）是多少", 50.0), ("分局用电的开销(电费)多少", 95.0)],
 }
 
 NOT_READ: dict[str, list[str]] = {
@@ -57,6 +61,10 @@ NOT_READ: dict[str, list[str]] = {
     "when": ["唐丰路派出所建设项目什么时候动工"],
     # two subjects where one figure answers only one of them
     "two-subjects": ["租赁的房子一年多少钱"],
+    # X（Y） where X holds Y itself and more: the more narrows Y, still unread
+    "bracket": ["电梯的电费（电费）多少", "警车的油钱（公务用车运行维护费）多少"],
+    # another unit named by a place this unit's name does not hold, or by another number
+    "other-unit-place": ["丰南区公安分局的电费多少", "路北公安分局的水费"],
 }
 
 
