@@ -219,6 +219,28 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], Phrases, dict[str, list[_
     return out, rx, by_key
 
 
+_NUM = "[一二三四五六七八九十]{1,3}|[0-9]{1,3}"
+
+
+def _numbered_other(text: str, v: Vocab) -> str:
+    """"二中的电费" where the store's school is 第三中学: a numbered organisation's abbreviation (lexicon orgshort
+    第N中学 -> N中) that names no stored unit is another unit (returned, refused) — never this one."""
+    rx = getattr(v, "_numbered_rx", None)
+    if rx is None:
+        tails = sorted({ab[1:] for full, ab in v.terms.get("orgshort").items() if "n" in full and ab[:1] in "Nn"},
+                       key=len, reverse=True)
+        # not a count (前三, 第三, 这两), not the start of another word (一小时, 一中学生)
+        rx = re.compile(rf"(?<![一二三四五六七八九十0-9第前其这那几每哪个])(?:{_NUM})(?:{'|'.join(map(re.escape, tails))})"
+                        r"(?![时学型额组计项件分部间])") if tails else False
+        v._numbered_rx = rx  # type: ignore[attr-defined]
+    if not rx:
+        return ""
+    for m in rx.finditer(text):
+        if not any(kd == "unit" for kd, _ in v.words.get(key(m.group(0)), ())):
+            return m.group(0)
+    return ""
+
+
 def _own_place(v: Vocab, unit_name: str, span: str) -> int:
     """How many characters at the end of ``span`` are place words of the unit's own name (丰南, 丰南区,
     唐山市路南区): written before the unit's short name they name that unit, never another one."""
@@ -385,6 +407,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     text = _spelled_years(text)
     text, written_units = _units_written(text, v)
     text, other_unit = _places_before_units(text, v, written_units)
+    other_unit = other_unit or _numbered_other(text, v)
     if other_unit:
         names = _units_held(v)
         return Intent(question, text, "refuse", refuse=f"库中没有“{other_unit}”的预算文件（现有：{names}）",
