@@ -51,6 +51,9 @@ _KIND_WORDS = {"sum": "合计", "diff": "差额", "share": "占比", "ratio": "�
                "glossary": "名词解释", "text": "文字说明", "fact": "机构情况", "each": "分别", "code_of": "科目编码"}
 
 
+# a question about what money is for, and a passage that says it
+_PURPOSE = lazyre.compile(r"干什么|干啥|干嘛|做什么用|有什么用|用来|用场|用途|用在哪")
+_PURPOSE_SAID = lazyre.compile(r"用于|用来|用途|反映|保障|开展|支付|包括")
 # the question asks each of several figures, or a list: a list with no single value is its answer
 _EACH_ASKED = lazyre.compile(r"分别|各|每一|每个|每年|逐年|列出|列一下|明细|哪些|都有|都是")
 # "哪年多": a comparison of the figures just given, not the year of one of them
@@ -358,6 +361,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                 and not (it.what != "text" and asks_non_money(it.text)) \
                 and not re.search(r"多少|几|比例|占|原因|为什么", it.text):
             out = self._a_section(it, ctx, docs)
+            if out is not None and it.what == "glossary" and _PURPOSE.search(it.text) and not _PURPOSE_SAID.search(out[0].text):
+                out = None  # "是干什么用的": a passage that only states the amount does not say what it is for
         if out is None and it.subjects and not it.leftover:
             out = self._subject_held(it, docs)
         if out is None:
@@ -373,7 +378,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return Answer(it.question, "not_found", "文件只列出这笔钱的预算金额，没有说明发给谁、由谁使用。" + ans.text,
                           intent=it.describe()), ctx
         if ans.status == "answered":
-            new_ctx.intent = it
+            # a follow-up computed from one subject's two years ("相差多少") keeps that subject for the next one
+            one = len({re.sub(r"^(?:19|20)[0-9]{2}年", "", f.label) for f in ctx.figs[-2:]}) == 1
+            new_ctx.intent = replace(it, subjects=ctx.intent.subjects) \
+                if it.followup and not it.subjects and ctx.intent is not None and one else it
             sql = self._turn_sql(ctx)
             new_ctx.figs = [f if f.sql else replace(f, sql=sql) for f in new_ctx.figs]
             return replace(ans, sql=sql, intent=it.describe()), new_ctx
