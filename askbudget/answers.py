@@ -379,7 +379,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                           intent=it.describe()), ctx
         if ans.status == "answered":
             # a follow-up computed from one subject's two years ("相差多少") keeps that subject for the next one
-            one = len({re.sub(r"^(?:19|20)[0-9]{2}年", "", f.label) for f in ctx.figs[-2:]}) == 1
+            one = len({re.sub(r"^(?:(?:19|20)[0-9]{2}年)?(?:预算|其中)?", "", f.label) for f in ctx.figs[-2:]}) == 1
             new_ctx.intent = replace(it, subjects=ctx.intent.subjects) \
                 if it.followup and not it.subjects and ctx.intent is not None and one else it
             sql = self._turn_sql(ctx)

@@ -69,7 +69,7 @@ class ArithmeticMixin(Resolver):
         asked = bool(re.search(r"两年|两个年度|各年|跨年|(去年|上年).*(今年|本年)|(今年|本年).*(去年|上年)", it.text)) or \
             len(set(re.findall(r"(?:19|20)\d{2}", it.text))) >= 2
         base = [_YEAR_LABEL.sub("", f.label) for f in figs]
-        same = len(set(base)) == 1
+        same = len({re.sub(r"^(?:预算|其中)", "", b) for b in base}) == 1  # 预算电费 (the narrative's) is 电费
         # one subject in two years (办公费, then 去年呢): its change, or its two-year sum when asked to add them
         if asked or (op in ("diff", "sum") and same):
             return [replace(f, label=f"{y}年{b}") for f, y, b in zip(figs, years, base)], None

@@ -16,7 +16,8 @@ from .vocab import key
 
 
 _SUM = lazyre.compile(r"合计|一共|总共|加起来|之和|总和|共计|加在一起")
-_CHANGE = lazyre.compile(r"比.{0,12}(多|少|高|低|增|减|涨|降)|差|相差|增加|减少|增长|下降|变化|增减|多了|少了|涨|降")
+_CHANGE = lazyre.compile(r"比.{0,12}(多|少|高|低|增|减|涨|降)|差|相差|增加|减少|增长|下降|变化|增减|多了|少了|涨|降"
+                         r"|(?:上年|去年|上一年|前一年|(?:19|20)\d{2}年)(?:相|对)?比|比(?:上年|去年|上一年|前一年)|同比")
 _PCT = lazyre.compile(r"百分之|增长率|增幅|降幅|%|幅度|几成")
 _MORE = lazyre.compile(r"哪.{0,3}(多|高|大)(?!少)|哪一?年.*(多|高|大)(?!少)")
 _LESS = lazyre.compile(r"哪.{0,3}(?<!多)(少|低|小)|哪一?年.*(?<!多)(少|低|小)")
@@ -94,7 +95,7 @@ class YoyMixin(Resolver):
             first, second = sorted(by_year)[-1], sorted(by_year)[-2]
         elif change and (it.what == "yoy" or _PREV.search(t)):
             ex = it.years[0] if it.years else None
-            if ex is not None and re.search(rf"(比|较|与|同|对比)(20)?{ex % 100}年", t):
+            if ex is not None and re.search(rf"(比|较|与|同|跟|和|对比)(20)?{ex % 100}年", t):
                 first, second = latest, ex  # "差旅费比2022年减少了多少": this year against the year named
             elif ex is not None:
                 first, second = ex, ex - 1  # "2023年电费比上年增加多少"
@@ -207,7 +208,7 @@ class YoyMixin(Resolver):
                         Context(figs=figs, what="diff", doc=a.doc))
             if d < 0:
                 der = f"{early.label} {fmt(early.value, u)} − {late.label} {fmt(late.value, u)} = {fmt(-d, u)}{u}"
-            text = f"{subject}{late.label[:5]}较{early.label[:5]}{word}{fmt(abs(d), u)}{u}（{der}）。"
+            text = f"{subject}{late.label[:5]}较{early.label[:5]}{word}{fmt(abs(d), u) + u if d else ''}（{der}）。"
             return (Answer(it.question, "answered", text, abs(d), u, cites, derivation=der),
                     Context(figs=figs, what="diff", doc=late.doc))
         text = "；".join(f"{f.label}{fmt(f.value, u)}{u}" for f in figs)

@@ -20,7 +20,7 @@ READ: dict[str, list[tuple[str, float]]] = {
     "deixis": [("水费、电费这些一共多少钱", 119.0), ("高清球机、配电箱之类的通用设备价值多少", 1233.70),
                ("警服、雨衣这些制服一共多少钱", 30.0)],
     # a variant or commonly miswritten spelling of a word inside a subject's name
-    "variant": [("其它公安支出是多少", 71.38), ("分局租凭费多少", 23.0)],
+    "variant": [("其它公安支出是多少", 71.38), ("分局租凭费多少", 23.0), ("项目之出是多少", 2158.68), ("支初总计是多少", 5983.18)],
     # a homophone typo across a word boundary
     "typo": [("公共安全之出多少", 4327.18), ("城乡社区之出是多少钱", 1656.0)],
     # words of the subject's own 名词解释, written before it, restate it
