@@ -182,7 +182,9 @@ class IndicatorMixin(Resolver):
         if unit and unit.startswith("个") and len(unit) > 1:
             unit = unit[1:]
         comp = {"≥": "不低于", "≤": "不高于", ">": "高于", "<": "低于", "=": ""}.get(r["comparator"] or "", "")
-        text = f"{r['project']}的绩效指标“{r['level3']}”（{r['level2']}）指标值为{raw}"
+        desc = (r["description"] or "").strip()
+        said = f"{r['level2']}：{desc}" if desc and key(desc) != key(r["level3"] or "") else r["level2"]
+        text = f"{r['project']}的绩效指标“{r['level3']}”（{said}）指标值为{raw}"
         if comp and value is not None:
             text += f"，即{comp}{fmt(value)}{r['unit'] or ''}"
         text += self._unit_note(d.id, it) + "。"
@@ -194,7 +196,8 @@ class IndicatorMixin(Resolver):
         """"给多少个教室配平板", "要给多少老年人做健康管理": the words nobody read are the indicator's own words
         (教室, 平板 of 配备智能平板的教室个数) — at least two of them in its name or description, every other
         character but one found there too, counted in the unit asked — and one indicator fits best."""
-        spans = [key(lo) for lo in it.leftover if len(lo) >= 2]
+        # the count asked (几辆, 多少个) and link words (和, 的) are read already: the rest are the indicator's words
+        spans = [x for lo in it.leftover if len(x := _ASKED_COUNT.sub("", key(lo))) >= 2]
         if not spans:
             return []
         hits = []
@@ -206,8 +209,9 @@ class IndicatorMixin(Resolver):
                 continue
             text = key((r["level3"] or "") + (r["description"] or ""))
             found = sum(1 for s in spans for i in range(len(s) - 1) if s[i:i + 2] in lb | db and s[i:i + 2] not in _STOP_BIGRAMS)
-            missing = sum(1 for s in spans for ch in s if ch not in text)
-            if found >= 2 and missing <= 1:
+            missing = sum(1 for s in spans for ch in s if ch not in text and ch not in "的和与及跟同在给要把")
+            measured = bool(it.measure and unit.endswith(it.measure))
+            if (found >= 2 and missing <= 1) or (found >= 1 and not missing and measured):
                 hits.append((found, r))
         top = max((n for n, _ in hits), default=0)
         best = [r for n, r in hits if n == top]
@@ -230,7 +234,7 @@ class IndicatorMixin(Resolver):
         last = getattr(self, "_rest_of", None)
         if last is not None and last[0] == text:
             return last[1]
-        rest = self._unit_phrases().sub(" ", self._filler_regex().sub(" ", key(text)))
+        rest = self._unit_phrases().sub(" ", self._filler_regex().sub(" ", _COUNT_ASKED.sub(" ", key(text))))
         self._rest_of = (text, rest)  # type: ignore[attr-defined]
         return rest
 
@@ -245,6 +249,8 @@ class IndicatorMixin(Resolver):
                 covered[i] = covered[i + 1] = True
         run = 0
         for ch, c in zip(q, covered):
+            if not c and ch in "和与及跟同":
+                continue  # a conjunction names nothing (and does not end a run)
             if not c and "\u4e00" <= ch <= "\u9fff":
                 run += 1
                 if run >= 3:
@@ -283,6 +289,9 @@ class IndicatorMixin(Resolver):
                 Context(project=t["project"], doc=d.id, what="indicator"))
 
 
+_ASKED_COUNT = lazyre.compile(r"^(?:多少|几)[个台辆套件人次天名位家所项]?")
+# the count asked and the one-character verbs of asking for it (买几辆, 要给多少, 配几台): they name nothing
+_COUNT_ASKED = lazyre.compile(r"[买给要做配]?(?:多少|几)[个台辆套件人次天名位家所项]?")
 _CACHED_SCOPES = 32  # the indicator sets (with their bigrams) of this many document scopes are kept per Assistant
 
 _DURATION = lazyre.compile(r"多久|多长时间|多少天|几天|多少小时|几个小时|几小时|多少个工作日|几个工作日")

@@ -897,7 +897,7 @@ def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) ->
 
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)"
 _OPS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"开方|平方|立方|次方|对数|每人|每名|人均|每个科室|每个人"), "refuse"),
+    (re.compile(r"开方|平方(?!米|公里)|立方(?!米)|次方|对数|每人|每名|人均|每个科室|每个人"), "refuse"),
     (re.compile(r"一半"), "half"),
     (re.compile(r"翻一番"), "x2"),
     (re.compile(r"翻两番"), "x4"),
