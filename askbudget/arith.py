@@ -226,7 +226,24 @@ class ArithmeticMixin(Resolver):
             word = "多" if d >= 0 else "少"
             return (Answer(it.question, "answered", f"{a.label}比{b.label}{word}{fmt(abs(d), a.unit)}{a.unit}（{der}）。",
                            abs(d), a.unit, cites, derivation=der), Context(figs=figs, what="diff"))
-        if re.search(r"合计|一共|总共|加起来|之和|总和|共", it.text):
+        more = re.search(r"(哪个|哪一个|哪家|谁)[^，,。？?多少]{0,8}(多|高|大)(?!少)", it.text)
+        if more or re.search(r"(哪个|哪一个|哪家|谁)[^，,。？?多少]{0,8}(?<!多)(少|低|小)", it.text):
+            # "三中和卫健局哪个电费多": the unit whose figure is larger (or smaller), both said
+            pick = max(figs, key=lambda f: f.value) if more else min(figs, key=lambda f: f.value)  # type: ignore[arg-type]
+            if re.search(r"[多少高低]多少|差多少|相差", it.text) and a.value != b.value:
+                # "哪个多，多多少": the unit, and the difference as the figure asked
+                hi, lo = (a, b) if a.value > b.value else (b, a)
+                g = round(hi.value - lo.value, 6)
+                der = f"{hi.label} {fmt(hi.value, a.unit)} − {lo.label} {fmt(lo.value, a.unit)} = {fmt(g, a.unit)}{a.unit}"
+                return (Answer(it.question, "answered", f"{hi.label}较多，比{lo.label}多{fmt(g, a.unit)}{a.unit}（{der}）。",
+                               g, a.unit, cites, derivation=der), Context(figs=figs, what="diff"))
+            both = f"（{a.label}{fmt(a.value, a.unit)}{a.unit}，{b.label}{fmt(b.value, b.unit)}{b.unit}）"
+            text = f"两个单位一样多，都是{fmt(a.value, a.unit)}{a.unit}。" if a.value == b.value else \
+                f"{pick.label}{'较多' if more else '较少'}，为{fmt(pick.value, pick.unit)}{pick.unit}{both}。"
+            return (Answer(it.question, "answered", text, pick.value, pick.unit, cites,
+                           derivation=f"{a.label} {fmt(a.value, a.unit)}，{b.label} {fmt(b.value, b.unit)}"),
+                    Context(figs=figs, what="compare"))
+        if "sum" in it.cues or re.search(r"合计|一共|总共|加起来|之和|总和|共", it.text):
             t = round(a.value + b.value, 6)
             der = f"{a.label} {fmt(a.value, a.unit)} + {b.label} {fmt(b.value, b.unit)} = {fmt(t, a.unit)}{a.unit}"
             return (Answer(it.question, "answered", f"{a.label}与{b.label}合计{fmt(t, a.unit)}{a.unit}（{der}）。",

@@ -716,6 +716,8 @@ def _parse(question: object, v: Vocab) -> Intent:
         elif year_rel is not None and docs:
             latest = max(d.year for d in docs)
             pick = [d for d in docs if d.year == latest + year_rel] or docs
+            if len(unit_names) == 1 and not years:
+                year = latest + year_rel  # 今年 of the unit named: its latest document's year, not another unit's
         else:
             pick = docs
         if pick:
