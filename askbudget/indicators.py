@@ -201,10 +201,13 @@ class IndicatorMixin(Resolver):
         if not spans:
             return []
         hits = []
+        money = bool(_MONEY_ASKED.search(it.text))
         for r, _, lb, db in inds:
             unit = r["unit"] or ""
             if it.measure and not (unit and (unit.endswith(it.measure) or it.measure.endswith(unit))):
                 continue
+            if money != (unit in ("万元", "元", "亿元")):
+                continue  # "培训的钱多少" is never a count of trainings, "培训几次" never money
             if r["number"] is None:
                 continue
             text = key((r["level3"] or "") + (r["description"] or ""))
@@ -289,6 +292,7 @@ class IndicatorMixin(Resolver):
                 Context(project=t["project"], doc=d.id, what="indicator"))
 
 
+_MONEY_ASKED = lazyre.compile(r"钱|费用|经费|资金|万元|元")
 _ASKED_COUNT = lazyre.compile(r"^(?:多少|几)[个台辆套件人次天名位家所项]?")
 # the count asked and the one-character verbs of asking for it (买几辆, 要给多少, 配几台): they name nothing
 _COUNT_ASKED = lazyre.compile(r"[买给要做配]?(?:多少|几)[个台辆套件人次天名位家所项]?")

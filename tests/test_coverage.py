@@ -65,6 +65,8 @@ NOT_READ: dict[str, list[str]] = {
     "bracket": ["电梯的电费（电费）多少", "警车的油钱（公务用车运行维护费）多少"],
     # another unit named by a place this unit's name does not hold, or by another number
     "other-unit-place": ["丰南区公安分局的电费多少", "路北公安分局的水费"],
+    # money asked: never a count indicator, never another subject a one-character edit reaches (开会 -> 开车)
+    "money-not-count": ["开会的钱多少", "培训的钱多少"],
     # a numbered organisation's abbreviation (orgshort 第N中学 -> N中) that is no stored unit
     "other-unit-number": ["二中的电费多少", "十一中一年水费多少", "一小的取暖费"],
 }
