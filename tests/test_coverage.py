@@ -66,7 +66,7 @@ NOT_READ: dict[str, list[str]] = {
     # another unit named by a place this unit's name does not hold, or by another number
     "other-unit-place": ["丰南区公安分局的电费多少", "路北公安分局的水费"],
     # money asked: never a count indicator, never another subject a one-character edit reaches (开会 -> 开车)
-    "money-not-count": ["开会的钱多少", "培训的钱多少"],
+    "money-not-count": ["开会的钱多少", "培训的钱多少", "用气的钱多少", "公款的钱有多少"],
     # a numbered organisation's abbreviation (orgshort 第N中学 -> N中) that is no stored unit
     "other-unit-number": ["二中的电费多少", "十一中一年水费多少", "一小的取暖费"],
 }
