@@ -17,7 +17,7 @@ from .indicators import IndicatorMixin
 from .lists import ListMixin
 from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin
 from .parse import Intent, Mention
-from .plan import asks_non_money, _col_score, Context, Fig, fmt, MONEY, Resolver, RowRef, _unit_in
+from .plan import asks_non_money, _col_score, Context, DEFAULT_COLUMNS, Fig, FINAL_COLUMNS, fmt, MONEY, Resolver, RowRef, _unit_in
 from .vocab import key
 from .yoy import YoyMixin
 
@@ -58,7 +58,23 @@ _PURPOSE_SAID = lazyre.compile(r"用于|用来|用途|反映|保障|开展|支�
 _EACH_ASKED = lazyre.compile(r"分别|各|每一|每个|每年|逐年|列出|列一下|明细|哪些|都有|都是")
 # "哪年多": a comparison of the figures just given, not the year of one of them
 _MORE_LESS = lazyre.compile(r"(?<!多)[多少高低大小](?!少)")
+# the readings that name a subject (what a part's name and a whole's name are compared by)
+_NAMING = ("row", "alias", "std", "item", "stmt")
+
+# "是基本支出还是项目支出": columns offered as a choice
+_CHOICE = lazyre.compile(r"还是|或者|或是")
+
+
 _CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
+
+
+def _parts_only(it: Intent) -> tuple[Mention, ...]:
+    """The subjects of a turn without the wholes its parts were named in ("三公经费里公车运行费" is about 公车运行费):
+    what a follow-up ("跟2025年比有变化吗") goes on asking about."""
+    wholes = {id(w) for w in it.subjects for p in it.subjects
+              if p.pos > w.pos and it.text[w.pos + len(w.text): p.pos] != "的"
+              and _INSIDE.fullmatch(it.text[w.pos + len(w.text): p.pos])}
+    return tuple(m for m in it.subjects if id(m) not in wholes)
 
 
 class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
@@ -81,10 +97,15 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         ans, new_ctx = self.answer_of_kind(it, ctx)  # one kind (预算/决算) per unit-year: execution.py
         if ans.status != "answered":
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
-        refusal = self._unread_refusal(it, ans) or self._operator_refusal(it, ans) or self._same_as_before(it, ans, ctx) \
-            or self._subjects_unanswered(it, ans) or self._several_for_one(it, ans)
+        refusal = self._unread_refusal(it, ans) or self._column_unmet(it, ans) or self._part_is_whole(it, ans) \
+            or self._operator_refusal(it, ans) \
+            or self._same_as_before(it, ans, ctx) or self._subjects_unanswered(it, ans) or self._several_for_one(it, ans)
         if refusal is None:
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
+        docs = self._docs(it)
+        said = self._clause_figure(it, docs) if isinstance(docs, list) and "reason" not in it.cues else None
+        if said is not None:  # "政府性基金预算拨款支出": not the table figure read, but a clause that says it whole
+            return replace(said[0], intent=ans.intent, interpretation=self._interpretation(it, said[0])), said[1]
         return replace(refusal, sql=ans.sql, intent=ans.intent, interpretation=self._interpretation(it, refusal)), ctx
 
     def _interpretation(self, it: Intent, ans: Answer) -> str:
@@ -292,6 +313,44 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             text = f"没有读懂{spans}，不能确定问的是哪个数。{self._holds(ans)}。"
         return Answer(it.question, "not_found", text, suggestions=tuple(self.suggest(it)), citations=ans.citations)
 
+    def _column_unmet(self, it: Intent, ans: Answer) -> Answer | None:
+        """A column the question names ("政府性基金预算拨款支出", "预留给小微企业的采购预算") is read, never dropped: a
+        figure that is in none of the columns asked — nor in a table, row or sentence named by it — is not the answer."""
+        if ans.value is None or not it.columns or ans.unit not in MONEY:
+            return None
+        hay = key(ans.text + "".join(c.table + c.row for c in ans.citations))
+        for col in it.columns:
+            k = key(col)
+            if col in _TEXT_COLUMNS or col in ("数量", "单价") or col in DEFAULT_COLUMNS or col in FINAL_COLUMNS:
+                continue  # a count or a price (read by the measure's own rules: 每台 is 单价); a table's own figure
+            if any(_col_score(c.column, "", col) >= 2 for c in ans.citations) or k in hay:
+                continue
+            if any(m.key in hay and k in m.key for m in it.subjects):
+                continue  # the column word is inside a subject the answer names (公用经费合计 → 公用经费)
+            return Answer(it.question, "not_found", f"文件中这个数没有按“{col}”分开。{self._holds(ans)}。",
+                          suggestions=tuple(self.suggest(it)), citations=ans.citations)
+        return None
+
+    def _part_is_whole(self, it: Intent, ans: Answer) -> Answer | None:
+        """"公务用车运行费里加油费是多少": a part named inside a whole (X里Y, X中的Y, X其中Y) whose only reading is
+        that whole itself (加油费 is a colloquial name of 公务用车运行维护费) is a breakdown the document does not give."""
+        if ans.value is None or len(it.subjects) < 2:
+            return None
+        for whole in it.subjects:
+            for part in it.subjects:
+                if part is whole or part.pos <= whole.pos:
+                    continue
+                between = it.text[whole.pos + len(whole.text): part.pos]
+                if between == "的" or not _INSIDE.fullmatch(between):
+                    continue  # "退休人员的退休费" names one thing; "X里(的)Y", "X当中的Y" name a part
+                named = {key(t) for k, t in whole.kinds if k in _NAMING for t in t.split("|")} | {whole.key}
+                reads = {key(t) for k, t in part.kinds if k in _NAMING for t in t.split("|")}
+                if reads and reads <= named:
+                    return Answer(it.question, "not_found", f"文件只有{whole.text}的总数{fmt(ans.value, ans.unit or '')}"
+                                  f"{ans.unit or ''}，没有单列其中“{part.text}”的数。", suggestions=tuple(self.suggest(it)),
+                                  citations=ans.citations)
+        return None
+
     def _operator_refusal(self, it: Intent, ans: Answer) -> Answer | None:
         """Every operator word read (lexicon/operators.tsv) is carried out by the answer, or refused here."""
         from .operators import unmet
@@ -358,6 +417,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             out = handler(it, ctx, docs)
         if out is None and asks_non_money(it.text) and not it.leftover:
             out = self._count_in_text(it, docs)  # "公务用车有几辆": a stock only the narrative states
+        if out is None and "reason" not in it.cues:
+            out = self._clause_figure(it, docs)  # "编报绩效目标的项目几个": a figure only a clause states
         if out is None and it.what in ("text", "glossary", "list", "fact", "figure") and "reason" not in it.cues \
                 and not (it.what != "text" and asks_non_money(it.text)) \
                 and not re.search(r"多少|几|比例|占|原因|为什么", it.text):
@@ -488,7 +549,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                 what = "glossary"  # "这笔钱是干什么用的": what the previous subject is for
             elif what in ("figure", "text") and prev.what in ("text",) and not it.columns:
                 what = prev.what
-            subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
+            subjects = tuple(m for m in _parts_only(prev) if not (m.has("column") and not m.has(
                 "row", "item", "alias", "stmt", "project", "total", "code")))
             if what in ("sum", "diff", "share") and len(ctx.figs) >= 2:
                 subjects = ()
@@ -584,6 +645,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return None
         if it.codes and not it.columns and not re.search(r"多少|几", it.text) and re.search(r"是什么|哪个|什么科目|是啥", it.text):
             return self._a_text(it, ctx, docs)
+        if len(it.columns) >= 2 and _CHOICE.search(it.text):
+            got = self._column_choice(it, ctx, docs)
+            if got is not None:
+                return got
         figs, stop = self.resolve(it, docs, ctx)
         if stop is not None:
             return stop, ctx
@@ -633,6 +698,40 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if it.codes and f.ref is not None and f.ref.code:
             ans = replace(ans, text=f"{it.codes[0]}是“{f.ref.label}”，" + ans.text)
         return ans, new
+
+    def _column_choice(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """"死亡抚恤是基本支出还是项目支出": the columns offered as a choice are each read for the subject, and
+        the answer says which of them holds its figure — never the first column's 0 as if it were the answer."""
+        figs: list[Fig] = []
+        for col in it.columns:
+            others = {key(c) for c in it.columns if c != col}
+            subjects = tuple(m for m in it.subjects if not (m.has("column") and m.key in others))
+            got, stop = self.resolve(replace(it, columns=(col,), subjects=subjects), docs, ctx)
+            if stop is not None or len(got) != 1 or got[0].value is None or got[0].unit not in MONEY \
+                    or _col_score(got[0].column, "", col) < 2:
+                return None
+            figs.append(got[0])
+        if len({f.ref.id if f.ref else f.label for f in figs}) != 1:
+            return None  # the columns were read on different rows: not one subject's choice
+        held = [f for f in figs if f.value]
+        name = figs[0].ref.label if figs[0].ref else figs[0].label
+        if figs[0].ref is not None and figs[0].ref.code:
+            name += f"（{figs[0].ref.code}）"
+        parts = [self._say(f, it) for f in figs]
+        said = "，".join(t for t, _, _ in parts)
+        if len(held) == 1:
+            f = held[0]
+            text, value, unit = self._say(f, it)
+            rest = "、".join(g.column for g in figs if g is not f)
+            text = f"{name}是{f.column}：{text}；{rest}未安排。"
+        elif not held:
+            text, value, unit = f"{name}的{'、'.join(f.column for f in figs)}都没有安排：{said}。", 0.0, parts[0][2]
+        else:
+            text, value, unit = f"{name}两者都有：{said}。", None, None
+        cites = tuple(dict.fromkeys(c for f in (held or figs) for c in f.cites))
+        new = Context(figs=held[-2:] or figs[-1:], refs=[f.ref for f in figs if f.ref], doc=figs[0].doc, what="figure")
+        return Answer(it.question, "answered", text, value, unit, cites,
+                      items=tuple(Item(f.column, f.value, f.unit) for f in figs) if len(held) > 1 else ()), new
 
     @staticmethod
     def _named(it: Intent) -> list[Mention]:

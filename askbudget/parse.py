@@ -227,8 +227,8 @@ def _numbered_other(text: str, v: Vocab) -> str:
     第N中学 -> N中) that names no stored unit is another unit (returned, refused) — never this one."""
     rx = getattr(v, "_numbered_rx", None)
     if rx is None:
-        tails = sorted({ab[1:] for full, ab in v.terms.get("orgshort").items() if "n" in full and ab[:1] in "Nn"},
-                       key=len, reverse=True)
+        tails = sorted({ab[1:] for full, abs_ in v.terms.get("orgshort").items() if "n" in full
+                        for ab in abs_.split("|") if ab[:1] in "Nn"}, key=len, reverse=True)
         # not a count (前三, 第三, 这两), not the start of another word (一小时, 一中学生)
         rx = re.compile(rf"(?<![一二三四五六七八九十0-9第前其这那几每哪个])(?:{_NUM})(?:{'|'.join(map(re.escape, tails))})"
                         r"(?![时学型额组计项件分部间])") if tails else False

@@ -323,12 +323,27 @@ class Planner:
             elif kind in ("alias", "std", "gloss", "stmt", "belongs"):
                 for t in target.split("|"):
                     labels.extend(self.v.labels.get(key(t), ()))
+                    if kind == "alias":
+                        labels.extend(self._labels_aliasing(t))
         if m.how != "exact":
             labels.extend(self.v.labels.get(m.key, ()))
         labels = list(dict.fromkeys(labels))
         if not labels:
             return []
         return self.rows_where(f"r.label IN ({self._in(len(labels))})", labels, docs)
+
+    def _labels_aliasing(self, canonical: str) -> tuple[str, ...]:
+        """Row labels that are themselves colloquial names of ``canonical``: the Shanghai 三公 table's 公务用车运行费
+        is a row for 公车运行费 (→ 公务用车运行维护费) as much as the 经济分类 row is."""
+        table = self.__dict__.get("_aliasing")
+        if table is None:
+            table = {}
+            for k, labels in self.v.labels.items():
+                for kind, target in self.v.words.get(k, ()):
+                    if kind == "alias" and "|" not in target:
+                        table.setdefault(key(target), []).extend(labels)
+            self.__dict__["_aliasing"] = table
+        return tuple(table.get(key(canonical), ()))
 
     def total_row(self, kind: str, docs: Sequence[int]) -> tuple[list[RowRef], list[sqlite3.Row]]:
         tabs = self.tables_of(kind, docs)
@@ -380,6 +395,37 @@ def _col_score(column: str, group: str, cue: str) -> int:
     if cue in key(group):
         return 1
     return 0
+
+
+def _printed_step(f: Fig) -> float:
+    """Half the last printed digit of a figure, in the unit it is stored in: 9.38 printed in a 万元 table is
+    any figure from 9.375 to 9.385 (a 元 table's 93,750 is exact to 0.00005万元)."""
+    m = re.fullmatch(r"-?[\d,]*\.?(\d*)", (f.raw or "").strip())
+    try:
+        printed = float((f.raw or "").replace(",", ""))
+    except ValueError:
+        return 0.0
+    if m is None or not printed or f.value is None:
+        return 0.0
+    return 0.5 * 10 ** -len(m.group(1)) * abs(f.value / printed)
+
+
+def _stated_step(sentence: str, value: float) -> float:
+    """The last digit a sentence printed a 万元 figure with ("328,661万元" → 1; "279,285.70万元" → 0.01): a
+    narrative rounds or cuts the table's figure to it (328,661.808 is written 328,661)."""
+    for m in re.finditer(r"(\d[\d,，]*)(?:\.(\d+))?\s*万元", sentence):
+        whole = m.group(1).replace(",", "").replace("，", "")
+        if whole and abs(float(whole + "." + (m.group(2) or "0")) - value) < 1e-9:
+            return 10.0 ** -len(m.group(2) or "")
+    return 0.01
+
+
+def _same_printed(a: Fig, b: Fig) -> bool:
+    """The same figure printed in two tables, each at its own precision (9.375 in a 元 table, 9.38 in the
+    三公 table's 万元)."""
+    if a.value is None or b.value is None:
+        return False
+    return abs(a.value - b.value) <= max(_printed_step(a), _printed_step(b), 1e-9) + 1e-9
 
 
 def _unit_in(raw: str) -> str:
@@ -839,7 +885,7 @@ class Resolver(Planner):
             if len(cites) >= 4:
                 break
             f2 = self.fig_of(r, cols)
-            if f2 and f2.value is not None and fig.value is not None and abs(f2.value - fig.value) < 0.005 \
+            if f2 and f2.value is not None and fig.value is not None and _same_printed(fig, f2) \
                     and (not cols or any(_col_score(f2.column, "", c) for c in cols)):
                 if all(c.table != f2.cites[0].table for c in cites):
                     cites.append(f2.cites[0])
@@ -954,8 +1000,38 @@ class Resolver(Planner):
         by_doc = {r["document_id"]: r for r in exact}
         if len(by_doc) > 1 and it.unit_doc is None:
             return []
-        return [Fig(s["subject"], s["value"], s["unit"] or "万元", (self.cite_section(s["document_id"], s["heading"]),),
-                    "", None, "", s["document_id"], note=s["sentence"])]
+        said = self.cite_section(s["document_id"], s["heading"])
+        twin = self._table_twin(s) if not per_unit else None
+        if twin is not None:
+            return [replace(twin, label=s["subject"], ref=None, cites=twin.cites + (said,), note=s["sentence"])]
+        return [Fig(s["subject"], s["value"], s["unit"] or "万元", (said,), "", None, "", s["document_id"],
+                    note=s["sentence"])]
+
+    def _table_twin(self, s: sqlite3.Row) -> Fig | None:
+        """The table cell a narrative figure restates (lexicon/narrative_figures.tsv, else a row of the
+        subject's own name), when it agrees to within the last digit the narrative printed: "收入预算328,661万元"
+        is the 收支总表's 收入总计 328,661.80822万元, and the table's exact figure is the answer."""
+        from .check import narrative_figures
+
+        doc = s["document_id"]
+        if s["value"] is None or (s["unit"] or "万元") != "万元" or s["year"] not in (None, self.docs[doc].year):
+            return None
+        specs = narrative_figures().get(s["subject"]) or tuple(
+            (None, s["subject"] + tail, None) for tail in ("", "收入", "支出"))
+        step = _stated_step(s["sentence"] or "", s["value"])
+        for kind, label, column in specs:
+            where = ["r.is_total = 1 AND r.label = '合计'" if label is None else "r.label = ?"]
+            params: list[Any] = [] if label is None else [label]
+            if kind is not None:
+                where.append("t.kind = ?")
+                params.append(kind)
+            for ref in self.rows_where(" AND ".join(where), params, [doc]):
+                fig = self.fig_of(ref, [column] if column else [])
+                if fig is None or fig.value is None or fig.unit != "万元" or (column and fig.column != column):
+                    continue
+                if abs(fig.value - s["value"]) < step - 1e-9:
+                    return fig
+        return None
 
     def resolve(self, it: Intent, docs: list[int], ctx: Context) -> tuple[list[Fig], Answer | None]:
         """Figures for each subject of the question (in order); or a clarifying/refusing Answer."""

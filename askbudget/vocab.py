@@ -164,11 +164,11 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
     keys += [f for k in keys for f in _ordinal_forms(k) if f not in keys]  # 第7分局 = 第七分局
     keys = [k for k in keys if k not in _GENERIC_UNIT_KEYS or k == "分局"]
     short = [k for k in keys if len(k) >= 3 and k != name][:1] or keys[:1]
-    # the usual abbreviation of an organisation word (卫生健康局 -> 卫健局, lexicon kind orgshort)
-    abbr = [k[: -len(full)] + ab for k in keys for full, ab in (shorts or {}).items()
+    # the usual abbreviations of an organisation word (卫生健康局 -> 卫健局, lexicon kind orgshort)
+    abbr = [k[: -len(full)] + ab for k in keys for full, abs_ in (shorts or {}).items() for ab in abs_.split("|")
             if "n" not in full and k.endswith(full) and len(k) > len(ab)]
     # a numbered organisation (第三中学 -> 三中, 第N中学 in the lexicon): its number kept, in words and in digits
-    for full, ab in (shorts or {}).items():
+    for full, abs_ in (shorts or {}).items():
         if "n" not in full:
             continue
         rx = re.compile(re.escape(full).replace("n", "([一二三四五六七八九十]+|\\d+)") + "$")
@@ -177,7 +177,7 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
             if m:
                 num = read_number(m.group(1))
                 for n in dict.fromkeys([m.group(1)] + ([str(int(num))] if num is not None else [])):
-                    abbr.append(k[: m.start()] + ab.lower().replace("n", n))
+                    abbr += [k[: m.start()] + ab.lower().replace("n", n) for ab in abs_.split("|")]
     return tuple(dict.fromkeys(short + keys + abbr))
 
 

@@ -95,7 +95,7 @@ class YoyMixin(Resolver):
             first, second = sorted(by_year)[-1], sorted(by_year)[-2]
         elif change and (it.what == "yoy" or _PREV.search(t)):
             ex = it.years[0] if it.years else None
-            if ex is not None and re.search(rf"(比|较|与|同|跟|和|对比)(20)?{ex % 100}年", t):
+            if ex is not None and re.search(rf"(比|较|与|同|对比|跟|和)(20)?{ex % 100}年", t):
                 first, second = latest, ex  # "差旅费比2022年减少了多少": this year against the year named
             elif ex is not None:
                 first, second = ex, ex - 1  # "2023年电费比上年增加多少"
@@ -267,6 +267,8 @@ class YoyMixin(Resolver):
         rows = by_doc.get(d, []) if d is not None else []
         cur_year = self.docs[d].year if d is not None else latest
         prev_year = cur_year - 1
+        if year == prev_year and re.search(rf"(比|较|与|同|对比|跟|和)(20)?{year % 100}年", it.text):
+            year = None  # "公务接待费和2025年比增加了多少": the year compared with, not the year asked
         if year is not None and year < cur_year and not any(r["base_year"] == year or r["year"] == year for r in rows):
             held = sorted(self._unit_years(replace(it, unit_doc=d if d is not None else it.unit_doc)))
             if len(held) > 1 or len(self.docs) > 1:
