@@ -118,6 +118,14 @@ def fmt(x: float | None, unit: str = "") -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+def change_said(late: int, early: int, d: float, unit: str) -> str:
+    """A change between two years said with its direction, as the banks and the documents say it:
+    "2023年较2022年减少2.00万元" (d = the later year's figure − the earlier year's)."""
+    if not d:
+        return f"{late}年与{early}年持平"
+    return f"{late}年较{early}年{'增加' if d > 0 else '减少'}{fmt(abs(d), unit)}{unit}"
+
+
 def _sqlval(p: Any) -> str:
     if isinstance(p, str):
         return "'" + p.replace("'", "''") + "'"

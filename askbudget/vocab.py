@@ -24,7 +24,7 @@ from typing import Any
 from . import lazyre
 from .errors import LexiconError
 from .lexicon import load as load_lexicon
-from .normalize import normalize
+from .normalize import normalize, read_number
 
 # ---------------------------------------------------------------- normalisation
 
@@ -167,7 +167,18 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
     short = [k for k in keys if len(k) >= 3 and k != name][:1] or keys[:1]
     # the usual abbreviations of an organisation word (卫生健康局 -> 卫健局, lexicon kind orgshort)
     abbr = [k[: -len(full)] + ab for k in keys for full, abs_ in (shorts or {}).items() for ab in abs_.split("|")
-            if k.endswith(full) and len(k) > len(ab)]
+            if "n" not in full and k.endswith(full) and len(k) > len(ab)]
+    # a numbered organisation (第三中学 -> 三中, 第N中学 in the lexicon): its number kept, in words and in digits
+    for full, abs_ in (shorts or {}).items():
+        if "n" not in full:
+            continue
+        rx = re.compile(re.escape(full).replace("n", "([一二三四五六七八九十]+|\\d+)") + "$")
+        for k in keys:
+            m = rx.search(k)
+            if m:
+                num = read_number(m.group(1))
+                for n in dict.fromkeys([m.group(1)] + ([str(int(num))] if num is not None else [])):
+                    abbr += [k[: m.start()] + ab.lower().replace("n", n) for ab in abs_.split("|")]
     return tuple(dict.fromkeys(short + keys + abbr))
 
 
