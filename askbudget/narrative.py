@@ -18,6 +18,8 @@ _NATURE_ASKED = lazyre.compile(r"什么(钱|资金|款|经费|收入)|哪(来|�
 _NATURE_STATED = lazyre.compile(r"\d万元?(为|系|是|主要是|主要用于|用于)|(?:收入|资金|结转|经费)(?:主要)?(?:为|系|来自|来源于|用于)(?!\s*\d)")
 
 
+# what a money subject's name ends with when it names the thing the money is for (公务用车|购置及运行维护费)
+_MONEY_TAIL = lazyre.compile(r"(?:购置及运行维护|运行维护|购置)?(?:费|经费|费用|支出)$")
 # a figure a clause of the narrative states: "编报绩效目标的项目14个", "政府采购服务预算518.18万元", "合同工期490天"
 _CLAUSE_FIGURE = lazyre.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(万元|个|辆|天|家|台（套）|台\(套\)|台|套|人|名|项)")
 _CLAUSE_SPLIT = lazyre.compile(r"[，；;。：:（）()]|,(?!\d{3})")
@@ -158,6 +160,9 @@ class NarrativeMixin(Resolver):
         never taken for it."""
         meas = it.measure
         names = [m.text for m in it.subjects if len(m.text) >= 2 and not m.has("column") and m.how == "exact"]
+        # a colloquial name (公车) counts the thing its money is for (公务用车 of 公务用车购置及运行维护费)
+        names += [thing for m in it.subjects if m.how == "exact" for t in m.targets("alias") for part in t.split("|")
+                  if len(thing := _MONEY_TAIL.sub("", part)) >= 2 and thing != part]
         if not names or len(docs) != 1:
             return None
         cls = re.escape(meas) if meas else "(?:辆|台|套|个|人|名|处|所|栋|座)"
