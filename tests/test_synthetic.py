@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from askbudget.errors import IngestError
-from askbudget.ingest import describe, parse_file, parse_pages
+from askbudget.ingest import build_store, describe, parse_file, parse_pages
 from askbudget.ingest.pages import PLine, _title_spec
 from askbudget.ingest.templates import family
 
@@ -210,3 +210,10 @@ def test_a_column_the_arithmetic_cannot_place_stays_uncertain() -> None:
 def test_no_family_is_refused() -> None:
     with pytest.raises(IngestError, match="matches no known template"):
         parse_pages(["某县测试局\n2025年部门预算\n", "第一部分 概况\n本部门负责测试。"], "t.txt")
+
+
+def test_check_finds_nothing_on_consistent_documents(tmp_path: Path) -> None:
+    """``check`` on the three: every identity holds, so no mismatch (人员经费 and 公用经费 printed beside
+    their 基本支出 are added once)."""
+    report = build_store([DATA / f"{d}.txt" for d in DOCS], tmp_path / "s.db", quiet=True)
+    assert report.mismatches == 0
