@@ -197,6 +197,15 @@ def test_row_numbers_are_never_figures() -> None:
     assert set(zc) == {"201", "20101", "2010101", "2010102", "合计"}
 
 
+def test_a_row_without_its_number_keeps_its_code() -> None:
+    """In a 序号 table a row printed without its number (``201 01 01 …``) keeps its 类 code."""
+    pages = _budget("表3 部门支出总表\n部门：某县测试局 单位：万元\n序号 科目编码 科目名称 合计 基本支出 项目支出\n"
+                    "1 201 一般公共服务支出 100.00 60.00 40.00\n201 01 人大事务 100.00 60.00 40.00\n"
+                    "3 201 01 01 行政运行 100.00 60.00 40.00\n合计 100.00 60.00 40.00")
+    doc = parse_pages(pages, "t.txt")
+    assert [r.code for t in doc.tables for r in t.rows] == ["201", "20101", "2010101", None]
+
+
 def test_a_column_the_arithmetic_cannot_place_stays_uncertain() -> None:
     """One figure beside its 合计 and nothing else to go by: the figure is kept, its column unproven."""
     pages = _budget("表8 政府性基金预算支出表\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n"

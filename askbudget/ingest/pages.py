@@ -615,9 +615,12 @@ def _index_of(seg: _Segment, fam: Family) -> str:
 
 
 def _drop_index(toks: list[str], index: str) -> list[str]:
-    """A row's tokens without its row number (``lead``: ``1 205 教育支出 …``)."""
+    """A row's tokens without its row number (``lead``: ``1 205 教育支出 …``): a number followed by a
+    code or a name (never by a code's next part: ``205 08 03`` printed without its 序号 keeps 205)."""
+    if index == "lead" and len(toks) > 1 and re.fullmatch(r"\d{1,4}", toks[0]) and not is_figure(toks[1]):
+        return toks[1:]
     if index == "lead" and len(toks) > 1 and re.fullmatch(r"\d{1,4}", toks[0]) and \
-            not _is_money(toks[1]):
+            CODE_PART_RE.match(toks[1]) and len(toks[1]) in (3, 5, 7):
         return toks[1:]
     return toks
 
