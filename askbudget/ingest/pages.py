@@ -65,11 +65,15 @@ INCOME_ITEM_RE = re.compile(r"收入(?:总计|合计)?$")  # an item that is the
 NOTE_RE = re.compile(r"^\s*注\s*[：:]")
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*\S")
 TOTAL_WORD_RE = re.compile(r"(?:合计|总计|小计)$")
+# an item's numbering at the start of a cell: 三、 （三） (3)
+ITEM_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\S")
+CONTENTS_RE = re.compile(r"^目\s*录$")
 MAX_HEADING = 40
 # what a table's title may print before its words: 表1, 表1-1, 表一, 附表3, 公开01表, 部门预算表2
 TABLE_NO_RE = re.compile(r"^\s*(?:附表|附件|表|公开)\s*(?:\d+(?:\s*[-－—]\s*\d+)*|[一二三四五六七八九十]+)\s*表?\s*[、.．:：]?\s*")
 # a line that titles a table no template family names (项目支出表, 政府采购预算表 …): it ends the table before
-TABLE_TITLE_RE = re.compile(r"^[^，。；;：:]{0,40}(?:预算|决算|支出|收入|采购|绩效|资产|情况|明细)[^，。；;：:]{0,12}表$")
+TABLE_TITLE_RE = re.compile(r"^[^，。；;：:]{0,40}(?:预算|决算|支出|收入|采购|绩效|资产|情况|明细)[^，。；;：:]{0,12}表"
+                            r"(?:[（(][^（）()]{1,16}[）)])?$")
 # a line inside a table that says why it is empty (此表为空表, 本单位无…, 故本表无数据)
 EMPTY_NOTE_RE = re.compile(r"空表|无数据|本表无|(?:本部门|本单位)(?:\S{0,12})?(?:无|没有)")
 
@@ -245,12 +249,19 @@ def _title_kind(ln: PLine, fam: Family) -> str | None:
 
 def _title_spec(ln: PLine, fam: Family) -> TableSpec | None:
     s = ln.text.strip()
-    if not s or "\t" in s or _is_toc(s) or len(squash(s)) > 60 or SENTENCE_RE.search(s) or _is_figure_line(s):
+    if not s or "\t" in s or _is_toc(s) or len(squash(s)) > 60 or SENTENCE_RE.search(s) or _is_figure_line(s) \
+            or _two_items(s):
         return None
     s = TABLE_NO_RE.sub("", ORDINAL_RE.sub("", s))
     if not s:
         return None
     return fam.spec_of(s)
+
+
+def _two_items(text: str) -> bool:
+    """A line of a two-sided table that prints an item on each side and no figure (``三、国有资本经营预算拨款收入
+    三、国防支出``): a later space-separated part opens with an item's numbering. A title is one phrase."""
+    return any(ITEM_START_RE.match(t) for t in text.split()[1:])
 
 
 def _table_no_only(text: str) -> bool:
@@ -337,6 +348,15 @@ def _header_like(text: str, vocab: tuple[str, ...]) -> bool:
     return bool(toks) and all(any(squash(t) in w for w in vocab) for t in toks)
 
 
+def _names_columns(text: str, spec: TableSpec, vocab: tuple[str, ...]) -> bool:
+    """A header line that also prints words the family does not list (``单位名称（科目）``, a year): at
+    least half of its tokens are header words or this table's column words, exactly, and one of them a
+    column. (A wrapped subject name before the first row is made of no such words.)"""
+    toks = text.split()
+    exact = [t for t in toks if squash(t) in vocab]
+    return bool(toks) and 2 * len(exact) >= len(toks) and any(_column_of_token(t, spec, exact=True) for t in exact)
+
+
 def _is_contents_line(lines: list[PLine], i: int, fam: Family) -> bool:
     """A table title in a table of contents: the line after it is another title or a part heading
     (``第三部分 …``), never the table's 单位 line or header."""
@@ -373,18 +393,22 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
     data_started = False
     header_keys: set[str] = set()
     vocab: tuple[str, ...] = ()
+    contents = _contents_pages(lines)
     for i, ln in enumerate(lines):
         s = ln.text.strip()
         if not s:
             continue
+        if ln.page in contents:
+            in_table.add(ln.no)  # a contents page lists titles: neither a table nor the narrative's outline
+            continue
         spec = _title_spec(ln, fam)
-        if spec is not None and _is_contents_line(lines, i, fam):
+        if spec is not None and (_is_contents_line(lines, i, fam) or not _table_follows(lines, i, fam, spec.layout)):
             spec = None
         if spec is None and _table_no_only(s) and _next_title(lines, i, fam):
             in_table.add(ln.no)  # 附表1 above its title
             continue
         if spec is None and _unread_title(ln) and not _is_contents_line(lines, i, fam) and \
-                (_after_table_no(lines, i) or _unit_line_follows(lines, i, fam)):
+                (_after_table_no(lines, i) or _unit_line_follows(lines, i, fam)) and _table_follows(lines, i, fam):
             spec = UNREAD  # a table no family reads: its lines are neither another table's nor narrative
         if spec is not None:
             cur = _Segment(spec, ln)
@@ -436,7 +460,8 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         ignore = frozenset(vocab) if cur.spec.layout in ("subjects", "pairs") else frozenset()
         if not data_started and not _is_row(s, ignore) and \
                 not (cur.spec.layout == "two-sided" and TOP_ORDINAL_RE.match(s)) and \
-                (not vocab or cur.spec.layout not in ("subjects", "pairs") or "\t" in ln.text or _header_like(s, vocab)):
+                (not vocab or cur.spec.layout not in ("subjects", "pairs") or "\t" in ln.text or _header_like(s, vocab)
+                 or _names_columns(s, cur.spec, vocab)):
             cur.header.append(ln)
             header_keys.add(squash(s))
             continue
@@ -453,6 +478,37 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
 
 
 UNREAD = TableSpec("", Words((), ()), "unread")
+FOLLOW_LINES = 6  # how far below its title a table's 单位 line, header or first row may start
+
+
+def _contents_pages(lines: list[PLine]) -> set[int]:
+    """Pages that open with a 目录 heading: a table of contents (its titles have no table under them)."""
+    return {ln.page for ln in lines if ln.first and CONTENTS_RE.match(squash(ln.text.strip().lstrip("#").strip()))}
+
+
+def _table_follows(lines: list[PLine], i: int, fam: Family, layout: str = "") -> bool:
+    """Is the title at ``i`` followed by its table — a 单位 line, a 注, a row (a TAB row, a coded or figure
+    line that is no sentence) — before any prose, another title or the end? Lines between them that are
+    neither (header words, a sub-heading ``（一）总体情况``) are passed over. A heading that shares a table's
+    title words (``一般公共预算基本支出情况说明``) is followed by prose: narrative, never a table."""
+    seen = 0
+    for x in lines[i + 1:]:
+        t = x.text.strip()
+        if not t:
+            continue
+        seen += 1
+        if seen > FOLLOW_LINES:
+            return False
+        if "\t" in x.text or NOTE_RE.match(t) or MONEY_UNIT_IN_LINE_RE.search(t) or \
+                any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", t) for lab in fam.unit_labels):
+            return True
+        if _title_spec(x, fam) is not None or _unread_title(x) or _table_no_only(t) or PART_RE.match(t):
+            return False
+        if SENTENCE_RE.search(t):
+            return False
+        if _is_row(t) or layout == "indicators":  # (a 绩效目标表 is text: 项目名称 …, 年度目标 …)
+            return True
+    return False
 
 
 def _next_title(lines: list[PLine], i: int, fam: Family) -> bool:
@@ -629,7 +685,7 @@ def _row_number(tok: str) -> bool:
     return bool(re.fullmatch(r"\d{1,3}", tok))
 
 
-def _column_of_token(tok: str, spec: TableSpec) -> Column | None:
+def _column_of_token(tok: str, spec: TableSpec, exact: bool = False) -> Column | None:
     """The column a header token prints: one of its words exactly, else (4 characters or more, a word
     the PDF wrapped: ``国有资本经营预`` / ``算拨款收入``) the start of one column's words only."""
     def norm(w: str) -> str:
@@ -638,7 +694,7 @@ def _column_of_token(tok: str, spec: TableSpec) -> Column | None:
     for c in spec.columns:
         if any(t == norm(w) for w in (*c.words, c.name)):
             return c
-    if len(t) >= 4:
+    if len(t) >= 4 and not exact:
         hits = {c.name: c for c in spec.columns if any(norm(w).startswith(t) for w in (*c.words, c.name))}
         if len(hits) == 1:
             return next(iter(hits.values()))
@@ -649,13 +705,24 @@ def _printed_columns(seg: _Segment, spec: TableSpec) -> list[list[Column]]:
     """Per header line, the columns it prints in the order printed. A column printed on two lines (a
     group's name above, its 小计 below) counts where it is printed last (the row above the figures)."""
     out: list[list[Column]] = []
-    for ln in seg.header:
+    loose: list[tuple[int, str]] = []  # (line, token) naming no column
+    for k, ln in enumerate(seg.header):
         found: list[Column] = []
         for tok in ln.text.split():
             c = _column_of_token(tok, spec)
             if c is not None and c not in found:
                 found.append(c)
+            elif c is None:
+                loose.append((k, tok))
         out.append(found)
+    # a column name printed in halves on two lines (``上年`` above the header's line, ``结转`` below it)
+    named = {c.name for f in out for c in f}
+    for a, (ka, ta) in enumerate(loose):
+        for kb, tb in loose[a + 1:]:
+            c = _column_of_token(ta + tb, spec, exact=True) if kb > ka else None
+            if c is not None and c.name not in named:
+                out.append([c])
+                named.add(c.name)
     seen: set[str] = set()
     for found in reversed(out):
         found[:] = [c for c in found if c.name not in seen]
