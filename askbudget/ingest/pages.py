@@ -46,7 +46,7 @@ from ..check import Mismatch
 from .model import Cell, Document, Indicator, ParseWarning, Row, Statement, Table
 from .narrative import Paragraph, numbering, read_narrative
 from .performance import parse_value
-from .placement import Equal, RowSum, TreeSum, Var, doubt, new_var, scale_of, settled, solve, to_int
+from .placement import AtMost, Equal, RowSum, TreeSum, Var, doubt, new_var, scale_of, settled, solve, to_int
 from .reader import MONEY_UNIT_IN_LINE_RE, NUMBER_RE, PLAIN_HEADING_RE, Heading, is_dash, join_wrapped
 from .statements import against_year_before, extract, extract_final
 from .subjects import ORDINAL_RE, QIZHONG_RE, is_total, label_of
@@ -1291,8 +1291,9 @@ def _faults(c: RowSum | TreeSum | Equal, vs: list[Var], owner: dict, scale: int)
         x = wan(ba, va[c.a_col]) if va is not None else None
         y = wan(bb, vb[c.b_col]) if vb is not None else None
         shown = lambda z: "?" if z is None else f"{z:.2f}"  # noqa: E731
-        out.append(Fault(ba.title, wa, ca, y, x, f"{ba.title} · {wa} · {ca}: printed {shown(x)}, {bb.title} · {wb} · "
-                                                 f"{cb} prints {shown(y)}; stored uncertain"))
+        more = ", more than its whole" if isinstance(c, AtMost) else ""
+        out.append(Fault(ba.title, wa, ca, y, x, f"{ba.title} · {wa} · {ca}: printed {shown(x)}{more}, {bb.title} · "
+                                                 f"{wb} · {cb} prints {shown(y)}; stored uncertain"))
     return out
 
 
@@ -1407,6 +1408,15 @@ def _same(b: _Built, by_kind: dict[str, _Built], narrative: NarrativeFigure | No
         other = by_kind.get(s.other) if s.other else b
         if other is None:
             continue
+        link = Equal if s.op == "=" else AtMost
+        if s.op != "=":
+            if s.row != "*" or other.one_row or not other.rows:
+                continue
+            for ra, rb in _same_rows(b, other, total=True):
+                ca, cb = _col(b, ra.side, s.column), _col(other, rb.side, s.other_column)
+                if ca is not None and cb is not None and not _negative(ra) and not _negative(rb):
+                    out.append(link(ra.var, ca, rb.var, cb))
+            continue
         if s.row == "*" and not other.rows and other.note and not other.one_row:
             # the other table is printed empty (注：此表为空表): each row's figure there is 0
             for ra in b.rows:
@@ -1439,6 +1449,35 @@ def _same(b: _Built, by_kind: dict[str, _Built], narrative: NarrativeFigure | No
             continue
         out.append(Equal(ra.var, ca, rb.var, cb))
     return out
+
+
+def _same_rows(b: _Built, other: _Built, total: bool = False) -> list[tuple[_PRow, _PRow]]:
+    """The rows of ``b`` and ``other`` that are one subject: a coded row and the other's row of the same
+    code; a row without a code and the other's 类 row of its label; with ``total``, the one total row
+    (合计) of each."""
+    tops: dict[str, list[_PRow]] = {}
+    coded: dict[str, list[_PRow]] = {}
+    for r in other.rows:
+        if r.code and len(r.code) == 3:
+            tops.setdefault(label_of(r.name), []).append(r)
+        if r.code:
+            coded.setdefault(r.code, []).append(r)
+    out = []
+    for ra in b.rows:
+        rbs = coded.get(ra.code, []) if ra.code else tops.get(label_of(ra.name), [])
+        if len(rbs) == 1 and not ra.group:
+            out.append((ra, rbs[0]))
+    if total:
+        ta = [r for r in b.rows if not r.code and is_total(label_of(r.name))]
+        tb = [r for r in other.rows if not r.code and is_total(label_of(r.name))]
+        if len(ta) == 1 and len(tb) == 1:
+            out.append((ta[0], tb[0]))
+    return out
+
+
+def _negative(r: _PRow) -> bool:
+    """A row printing a negative figure: a part of it may exceed its whole (a refund, a correction)."""
+    return any(f.strip().startswith(("-", "−", "－", "(")) for f in r.figures)
 
 
 def _narrative_figure(sections: Sequence, statements: Sequence[Statement]) -> NarrativeFigure:
