@@ -18,6 +18,7 @@ from typing import Any, Iterable, Sequence
 from . import lazyre
 from . import settings
 from .answer import Answer, Citation
+from .notes import says_empty
 from .errors import QueryError
 from .parse import Intent, Mention
 from .store import WorkLimit
@@ -869,7 +870,7 @@ class Resolver(Planner):
                     refs = trows
                     break
                 if tabs:
-                    return [self._empty_table_fig(t) for t in tabs]
+                    return self._empty_tables(it, tabs)
         # an alias of a subject that belongs to a table (公车购置费 -> 公务用车购置费) belongs there too
         belongs = list(m.targets("belongs")) + [t for a in m.targets("alias") for k, t in self.v.words.get(key(a), ())
                                                 if k == "belongs"]
@@ -878,7 +879,7 @@ class Resolver(Planner):
                 for t in self.tables_of(kind, docs):
                     n = self.q("SELECT COUNT(*) FROM rows WHERE table_id = ?", (t["id"],))[0][0]
                     if n == 0:
-                        return [self._empty_table_fig(t)]
+                        return self._empty_tables(it, [t])
         if not refs:
             for kind in dict.fromkeys(list(m.targets("total")) + belongs + list(tables)):
                 miss = self._missing_table(kind, docs)
@@ -961,6 +962,20 @@ class Resolver(Planner):
                     out.append(c)
         return out[:2]
 
+    def _empty_tables(self, it: Intent, tabs: Sequence[sqlite3.Row]) -> list[Fig] | Answer:
+        """Tables with no total row to read: 0 when the table was read with no rows and its note says it
+        is empty (此表为空表); any other — rows the reader lost, no 合计 row — is not read, never 0."""
+        out = []
+        for t in tabs:
+            n = self.q("SELECT COUNT(*) FROM rows WHERE table_id = ?", (t["id"],))[0][0]
+            if n == 0 and says_empty(t["note"]):
+                out.append(self._empty_table_fig(t))
+                continue
+            what = "没有读出数字" if n == 0 else "没有读出合计数"
+            return Answer(it.question, "not_found", f"文件中的{t['title']}{what}（文件也没有说明它是空表），"
+                                                    "不作回答（不是0）。", intent=it.describe())
+        return out
+
     def _empty_table_fig(self, t: sqlite3.Row) -> Fig:
         d = self.docs[t["document_id"]]
         note = t["note"] or ""
@@ -993,7 +1008,7 @@ class Resolver(Planner):
             trows, tabs = self.total_row(kind, docs)
             if not trows:
                 if tabs and kind in tables:
-                    return [self._empty_table_fig(t) for t in tabs]
+                    return self._empty_tables(it, tabs)
                 miss = self._missing_table(kind, docs) if kind in tables or kind == homes[0] else None
                 if miss is not None:
                     return replace(miss, question=it.question, intent=it.describe())

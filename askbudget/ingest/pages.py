@@ -43,6 +43,7 @@ from typing import Callable, Sequence
 
 from ..errors import IngestError
 from ..check import Mismatch
+from ..notes import says_empty
 from .model import Cell, Document, Indicator, ParseWarning, Row, Statement, Table
 from .narrative import Paragraph, numbering, read_narrative
 from .performance import parse_value
@@ -74,8 +75,6 @@ TABLE_NO_RE = re.compile(r"^\s*(?:附表|附件|表|公开)\s*(?:\d+(?:\s*[-－�
 # a line that titles a table no template family names (项目支出表, 政府采购预算表 …): it ends the table before
 TABLE_TITLE_RE = re.compile(r"^[^，。；;：:]{0,40}(?:预算|决算|支出|收入|采购|绩效|资产|情况|明细)[^，。；;：:]{0,12}表"
                             r"(?:[（(][^（）()]{1,16}[）)])?$")
-# a line inside a table that says why it is empty (此表为空表, 本单位无…, 故本表无数据)
-EMPTY_NOTE_RE = re.compile(r"空表|无数据|本表无|(?:本部门|本单位)(?:\S{0,12})?(?:无|没有)")
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     tables: list[Table] = []
     built: list[tuple[_Segment, _Built]] = []
     for seg in segments:
-        b = _build(seg, default_unit, file, warnings, fam, known)
+        b = _build(seg, default_unit, file, warnings, fam, known, year)
         if b is not None:
             built.append((seg, b))
     faults = _place(built, warnings, _narrative_figure(sections, statements))
@@ -443,7 +442,7 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         if cur.note and not _is_row(s):
             cur.note.append(s)
             continue
-        if not _is_row(s) and SENTENCE_RE.search(s) and EMPTY_NOTE_RE.search(s):
+        if not _is_row(s) and SENTENCE_RE.search(s) and says_empty(s):
             cur.note.append(s)  # 本单位无政府性基金预算收入，故本表无数据。
             continue
         if any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", s) for lab in fam.unit_labels) or \
@@ -591,6 +590,7 @@ class _Built:
     one_row: bool = False
     vars: list[Var] = field(default_factory=list)
     doubt_cols: frozenset[int] = frozenset()  # columns whose place the header leaves open (``_order_columns``)
+    down: bool = False  # a one-row table printed one line per item (``_items_down``)
 
     def widths(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -616,7 +616,7 @@ class _Built:
 
 
 def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarning], fam: Family,
-           known: dict[str, list[str]]) -> _Built | None:
+           known: dict[str, list[str]], year: int = 0) -> _Built | None:
     spec = seg.spec
     title = re.sub(r"\s+", "", TABLE_NO_RE.sub("", ORDINAL_RE.sub("", seg.title.text.strip())))
     if spec.layout == "unread":
@@ -628,6 +628,8 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
     if spec.layout == "indicators":
         project, inds = _indicators(seg, warnings)
         return _Built(seg, spec.kind, title, unit, [], [], note, tuple(inds), project)
+    if spec.layout == "one-row" and _item_lines(seg, spec):
+        return _items_down(seg, spec, title, unit, note, year, fam, warnings)
     seg.index = _index_of(seg, fam)
     lines_cols: list[list[Column]] = []
     if spec.by_header:
@@ -656,6 +658,73 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
         _order_columns(b, lines_cols, warnings)
     if not b.rows and not note:
         warnings.append(ParseWarning(seg.title.no, f"table {title!r} has no rows and no 注 note"))
+    return b
+
+
+# a column of figures in a table of items printed down the page: 预算数, 2025年预算数, 2024年决算数 …
+VALUE_COLUMN_RE = re.compile(r"^(?:(\d{4})\s*年度?)?(预算数|决算数|预算|决算|金额|预算金额|决算金额)$")
+
+
+def _item_of(text: str, spec: TableSpec) -> Column | None:
+    """The column of a one-row table an item line names (``2.公务接待费 4.10 3.60``, ``其中：（1）公务用车购置费``)."""
+    toks = tokens(text)
+    j = len(toks)
+    while j > 0 and is_figure(toks[j - 1]):
+        j -= 1
+    name = QIZHONG_RE.sub("", "".join(toks[:j]))
+    name = ORDINAL_RE.sub("", QIZHONG_RE.sub("", name))
+    return _column_of_token(name, spec, exact=True) if name else None
+
+
+def _item_lines(seg: _Segment, spec: TableSpec) -> bool:
+    """A one-row table printed down the page (one line per item, its figures across: 合计 22.10 20.40 /
+    1.因公出国（境）费 / 2.公务接待费 4.10 3.60 …): two or more of its lines name one of its columns."""
+    return sum(1 for ln in seg.data if "\t" not in ln.text and _item_of(ln.text, spec) is not None) >= 2
+
+
+def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str, year: int, fam: Family,
+                warnings: list[ParseWarning]) -> _Built | None:
+    """Read a one-row table printed as one line per item: each item is a row (named as the template stores
+    it), the header's figure columns its columns — the document's year's ``预算数`` (``决算数``), the year
+    before's ``上年预算数``. Which items add up to which is the template's sums (``_tree_sums``)."""
+    cols: list[str] = []
+    for ln in seg.header:
+        for tok in ln.text.split():
+            m = VALUE_COLUMN_RE.match(squash(tok))
+            if not m:
+                continue
+            what = "决算数" if "决算" in m.group(2) else "预算数"
+            y = int(m.group(1)) if m.group(1) else year
+            cols.append(what if y == year else "上年" + what if y == year - 1 else f"{y}年{what}")
+    cols = cols or [("决算数" if fam.doc_kind == "决算" else "预算数")]
+    if len(set(cols)) != len(cols) or not any(c in ("预算数", "决算数") for c in cols):
+        warnings.append(ParseWarning(seg.title.no, f"{title}: its figure columns ({' '.join(cols)}) name no one "
+                                                   f"column of {year}; the table is left out"))
+        return None
+    b = _Built(seg, spec.kind, title, unit, [("", c) for c in cols], [], note, down=True)
+    parent_of: dict[str, str] = {}
+    for left, parts in spec.sums:
+        t = _column_of_token(left[0], spec) if len(left) == 1 else None
+        for p_ in parts:
+            c = _column_of_token(p_, spec)
+            if t is not None and c is not None and t.name != "合计":
+                parent_of[c.name] = t.name
+    seen: set[str] = set()
+    for ln in seg.data:
+        c = _item_of(ln.text, spec)
+        figs = [t for t in tokens(ln.text) if is_figure(t)]
+        if c is None:
+            if figs:
+                warnings.append(ParseWarning(ln.no, f"{title}: cannot read the row {ln.text.strip()!r}"))
+            continue
+        if c.name in seen:
+            warnings.append(ParseWarning(ln.no, f"{title}: {c.name} printed twice; the second is left out"))
+            continue
+        seen.add(c.name)
+        j = len(tokens(ln.text)) - len(figs)
+        figs = [t for t in tokens(ln.text)[j:]]
+        b.rows.append(_PRow(ln, "", None, c.name, figs, list(range(len(figs))) if len(figs) == len(cols) else None,
+                            group=parent_of.get(c.name, "")))
     return b
 
 
@@ -1304,6 +1373,9 @@ def _rounding(c: RowSum | TreeSum) -> int:
 
 def _col(b: _Built, side: str, name: str) -> int | None:
     """A column of ``side`` named as stored or as printed (the template's sums name printed words)."""
+    if b.down:
+        names = [c for _, c in b.columns]
+        return names.index(name) if name in names else None
     spec_cols = [c for c in b.seg.spec.columns if c.side == side] if not b.one_row else list(b.seg.spec.columns)
     for i, c in enumerate(spec_cols):
         if name in (c.name, c.printed):
@@ -1313,6 +1385,8 @@ def _col(b: _Built, side: str, name: str) -> int | None:
 
 def _row_sums(b: _Built) -> list:
     out = []
+    if b.down:
+        return out  # its sums are between rows (``_tree_sums``)
     for left, right in b.seg.spec.sums:
         for r in b.rows:
             ls = [_col(b, r.side, w) for w in left]
@@ -1327,6 +1401,16 @@ def _tree_sums(b: _Built) -> list:
     """Parents = Σ children (by code, or 一、 = Σ 1. 2. …) and the total row = Σ the top rows."""
     out = []
     if b.one_row:
+        return out
+    if b.down:  # a one-row table read down the page (``_items_down``): the sums are between its rows
+        by_name = {r.name: r for r in b.rows}
+        for left, parts in b.seg.spec.sums:
+            t = _column_of_token(left[0], b.seg.spec) if len(left) == 1 else None
+            kids = [c for p in parts if (c := _column_of_token(p, b.seg.spec)) is not None]
+            if t is not None and t.name in by_name and len(kids) == len(parts):
+                ch = [by_name[c.name].var for c in kids if c.name in by_name]
+                if ch:
+                    out.append(TreeSum(by_name[t.name].var, tuple(ch)))
         return out
     for side in dict.fromkeys(r.side for r in b.rows):
         rows = [r for r in b.rows if r.side == side]
@@ -1417,7 +1501,7 @@ def _same(b: _Built, by_kind: dict[str, _Built], narrative: NarrativeFigure | No
                 if ca is not None and cb is not None and not _negative(ra) and not _negative(rb):
                     out.append(link(ra.var, ca, rb.var, cb))
             continue
-        if s.row == "*" and not other.rows and other.note and not other.one_row:
+        if s.row == "*" and not other.rows and says_empty(other.note) and not other.one_row:
             # the other table is printed empty (注：此表为空表): each row's figure there is 0
             for ra in b.rows:
                 ca = _col(b, ra.side, s.column)
