@@ -61,7 +61,7 @@ YEAR_IN_TITLE_RE = re.compile(r"(\d{4})\s*年")
 SENTENCE_RE = re.compile(r"[。，；;,]")
 TOP_ORDINAL_RE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 SUB_ORDINAL_RE = re.compile(r"^\s*\d+\s*[、.．](?!\d)")
-EXPENSE_SIDE_RE = re.compile(r"支出(?:总计|合计)?$")
+EXPENSE_SIDE_RE = re.compile(r"(?:支出(?:总计|合计)?|结转下年|年末结转和?结余)$")
 INCOME_ITEM_RE = re.compile(r"收入(?:总计|合计)?$")  # an item that is the 收入 side's whatever the line lacks
 NOTE_RE = re.compile(r"^\s*注\s*[：:]")
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*\S")
@@ -1127,7 +1127,8 @@ def _segments_of(text: str, labels: frozenset[str] = frozenset()) -> list[tuple[
 
 def _starts_item(tok: str, labels: frozenset[str] = frozenset()) -> bool:
     """A token that starts an item of its own: ``二、…``, ``1.``, ``收入总计``, an item the template names."""
-    return bool(TOP_ORDINAL_RE.match(tok) or SUB_ORDINAL_RE.match(tok) or is_total(tok) or tok in labels)
+    return bool(TOP_ORDINAL_RE.match(tok) or SUB_ORDINAL_RE.match(tok) or ITEM_START_RE.match(tok) or is_total(tok)
+                or tok in labels)
 
 
 def _has_words(label: str) -> bool:
