@@ -365,7 +365,7 @@ class Planner:
         if not keys:
             return []
         rows = self.q("SELECT s.id, s.document_id, s.subject, s.value, s.unit, s.year, s.change_dir, s.change, "
-                      "s.change_pct, s.base_year, s.base_value, s.sentence, sec.path AS heading FROM statements s "
+                      "s.change_pct, s.base_year, s.base_value, s.sentence, s.basis, sec.path AS heading FROM statements s "
                       f"JOIN sections sec ON sec.id = s.section_id WHERE s.document_id IN ({self._in(len(docs))}) "
                       "ORDER BY s.id", list(docs))
         for r in rows:

@@ -481,8 +481,20 @@ FOLLOW_LINES = 6  # how far below its title a table's 单位 line, header or fir
 
 
 def _contents_pages(lines: list[PLine]) -> set[int]:
-    """Pages that open with a 目录 heading: a table of contents (its titles have no table under them)."""
-    return {ln.page for ln in lines if ln.first and CONTENTS_RE.match(squash(ln.text.strip().lstrip("#").strip()))}
+    """Pages that open with a 目录 heading: a table of contents (its titles have no table under them) —
+    and the pages after one that go on with it, printing nothing but titles (no sentence, no figure)."""
+    out = {ln.page for ln in lines if ln.first and CONTENTS_RE.match(squash(ln.text.strip().lstrip("#").strip()))}
+    by_page: dict[int, list[str]] = {}
+    for ln in lines:
+        if ln.text.strip():
+            by_page.setdefault(ln.page, []).append(ln.text.strip())
+    for p in sorted(out):
+        nxt = p + 1
+        while nxt in by_page and all(len(t) <= MAX_HEADING and "\t" not in t and not SENTENCE_RE.search(t)
+                                     and not _is_figure_line(t) for t in by_page[nxt]):
+            out.add(nxt)
+            nxt += 1
+    return out
 
 
 def _table_follows(lines: list[PLine], i: int, fam: Family, layout: str = "") -> bool:
