@@ -853,6 +853,25 @@ class Resolver(Planner):
         d = primary.doc
         twins = [r for r in refs if r.table_id == primary.table_id and r.code and primary.code and r.code != primary.code
                  and r.side == primary.side]
+        same_part: RowRef | None = None
+        asked_level = next((n for w, op in it.ops if op == "level" for ch, n in (("类", 3), ("款", 5), ("项", 7)) if ch in w), 0)
+        if twins and asked_level:
+            # "其他文化旅游体育与传媒支出（项）": the level written picks the subject of that level
+            at_level = [r for r in [primary] + twins if len(r.code) == asked_level]
+            if len(at_level) == 1:
+                primary, twins = at_level[0], []
+                refs = [primary] + [r for r in refs if r is not primary]
+        if len(twins) == 1 and m.how != "code":
+            # a 款 and its only 项 of the same name (建设市场管理与监督 21206 / 2120601) printing the same figure are
+            # one subject: answered once (as the 款), both cited; a different figure stays a choice
+            whole, part = sorted((primary, twins[0]), key=lambda r: len(r.code))
+            fw, fp = self.fig_of(whole, cols), self.fig_of(part, cols)
+            if part.code.startswith(whole.code) and fw is not None and fp is not None and fw.value is not None \
+                    and fp.value is not None and fw.column == fp.column and _same_printed(fw, fp) \
+                    and len(self.rows_where("r.table_id = ? AND r.code LIKE ?", (whole.table_id, whole.code + "%"),
+                                            [whole.doc])) == 2:
+                primary, twins, same_part = whole, [], part
+                refs = [whole, part] + [r for r in refs if r is not whole and r is not part]
         if twins and m.how != "code":
             # one name, several subjects (行政运行 under 2010101 and 2013101): ask which
             cands = [primary] + twins
@@ -889,6 +908,8 @@ class Resolver(Planner):
                     and (not cols or any(_col_score(f2.column, "", c) for c in cols)):
                 if all(c.table != f2.cites[0].table for c in cites):
                     cites.append(f2.cites[0])
+        if same_part is not None and (f2 := self.fig_of(same_part, cols)) is not None:
+            fig = replace(fig, note=fig.note or f"其下只有同名的项{same_part.code}，数相同")
         cites += self._stmt_cites(m, primary, fig, d)
         return [replace(fig, cites=tuple(cites))]
 
@@ -973,6 +994,8 @@ class Resolver(Planner):
         for kind, target in m.kinds:
             if kind in ("alias", "stmt"):
                 keys.update(key(t) for t in target.split("|"))
+        # "政府采购预算总额" where no table prints it: the narrative's 政府采购预算 (a total word names the whole said)
+        keys.update(k for k in {re.sub(r"(总额|合计|总计|金额|总数)$", "", x) for x in keys} if len(k) >= 4)
         cands = []
         for k, subj in self.v.statement_subjects.items():
             if k in keys or any(len(x) >= 3 and (x in k) and len(k) - len(x) <= 4 for x in keys):
