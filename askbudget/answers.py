@@ -232,6 +232,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if not ctx.figs or "其中" not in it.text or ans.value is None:
             return None
         prev = ctx.figs[-1]
+        if it.columns and prev.column and any(c.column and c.column != prev.column for c in ans.citations):
+            return None  # "其中项目支出多少" after a 款 all of whose money is 项目支出: a column of the same row, asked
         rows = {c.row for c in ans.citations}
         if prev.value is None or abs(prev.value - ans.value) > 1e-9 or prev.label not in rows | {ans.text[:len(prev.label)]}:
             return None

@@ -26,6 +26,8 @@ _CLAUSE_FIGURE = lazyre.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(万元|个|
 _PURPOSE_ITEM = lazyre.compile(r"([^“”\"＂()（）\s]+?)[(（][类款项][)）][”\"＂]?\s*[\d,，.]+\s*万元[，,；;]?\s*((?:主要)?用于[^。\n]*)")
 # a question asking what money is for
 PURPOSE_ASKED = lazyre.compile(r"用于什么|用于哪|用在哪|用在什么|用来(?:做|干)|做什么用|干什么|干啥|干嘛|有什么用|用途|用场|花在哪|花在什么")
+# a figure that is a change from another year
+_CHANGE_FROM = lazyre.compile(r"(?:比|较|与|同)(?:19|20)\d{2}年")
 # a sentence that states a whole and then its parts: "共有车辆63辆，其中：…"
 _WHOLE_THEN_PARTS = lazyre.compile(r"^[^其]*?\d[\d,.]*\s*\S{0,3}[，,]\s*其中")
 _CLAUSE_SPLIT = lazyre.compile(r"[，；;。：:（）()]|,(?!\d{3})")
@@ -146,6 +148,8 @@ class NarrativeMixin(Resolver):
                         unit = m.group(2).replace("(", "（").replace(")", "）")
                         if unit != asked and not (asked == "台" and unit.startswith("台")) and (asked or unit == "万元"):
                             continue
+                        if _CHANGE_FROM.search(clause[start: m.start()]):
+                            continue  # "比2025年预算增加27万元": a change, never a figure of that year
                         name = self._shortened(key(clause[start: m.start()]))
                         name = re.sub(r"^.*?\d{4}年(?:\d+月)?(?:\d+日)?", "", name)
                         for k in doc.keys + (key(doc.unit_name),):

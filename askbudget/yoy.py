@@ -251,6 +251,9 @@ class YoyMixin(Resolver):
         if not docs:
             return None
         keys = self._yoy_keys(it)
+        if not keys and not it.subjects and not it.leftover and len(docs) == 1 and "预算" in it.text \
+                and re.search(r"比|较|增加|减少|增长|下降|变化", it.text):
+            return self._whole_budget_change(it, docs[0])
         if not keys:
             return None
         latest = max(self.docs[d].year for d in docs)
@@ -358,6 +361,16 @@ class YoyMixin(Resolver):
                     return (Answer(it.question, "answered", text, v, u, tuple(dict.fromkeys((cite(tot[0]),) + got[0].citations)),
                                    derivation=der), Context(doc=d))
         return None
+
+    def _whole_budget_change(self, it: Intent, d: int) -> tuple[Answer, Context] | None:
+        """"支出预算比2025年减少多少", "今年预算比去年减少多少": the budget as a whole (收入预算/支出预算 the narrative
+        states; both when neither is said, and then only when they change alike) changes as its one part does."""
+        said = [k for k, w in (("收入预算", "收入"), ("支出预算", "支出")) if w in it.text] or ["收入预算", "支出预算"]
+        year = self.docs[d].year
+        got = [self._change_of_only_part(it, self.statements({k}, [d]), d, year, year - 1) for k in said]
+        if not got or any(g is None for g in got) or len({g[0].value for g in got if g}) != 1:
+            return None
+        return got[0]
 
     def _change_of_only_part(self, it: Intent, rows: list[sqlite3.Row], d: int, cur_year: int,
                              prev_year: int) -> tuple[Answer, Context] | None:

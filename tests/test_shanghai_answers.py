@@ -79,6 +79,7 @@ ANSWERED = [
     # a whole the sentence says is all one part changes as that part does (收入预算 = 财政拨款收入), said so
     (CG, "收入预算比上年减少了多少", 19.79, "万元", "全部是财政拨款收入", ""),
     (JG, "收入预算比2025年增加了多少", 115649.0, "万元", "按财政拨款收入的增减计", ""),
+    (CG, "支出预算比2025年减少多少", 19.79, "万元", "全部是财政拨款支出", ""),
     # a level written after the subject in brackets, as the documents do, is read: it picks the subject of that level
     (WL, "文化和旅游（款）的项目支出是多少", 10074.9864, "万元", "20701", ""),
     (WL, "其他文化旅游体育与传媒支出（项）多少", 20.0, "万元", "2079999", ""),
@@ -219,4 +220,23 @@ def test_one_name_two_levels_with_two_figures_stays_a_choice(stores: dict[str, A
     a.reset()
     ans = a.ask("其他文化旅游体育与传媒支出多少")
     assert ans.status == "ambiguous" and "20799" in ans.text and "2079999" in ans.text, ans.text
+
+
+def test_a_column_of_the_same_row_after_it(stores: dict[str, Assistant]) -> None:
+    """"其中项目支出是多少" after a 款 all of whose money is 项目支出 is that column (the same figure, asked), while
+    "其中X呢" naming another subject is never the whole's figure again."""
+    a = stores[JG]
+    a.reset()
+    assert a.ask("城乡社区公共设施预算多少").value == pytest.approx(7954.48)
+    ans = a.ask("其中项目支出是多少")
+    assert ans.status == "answered" and ans.value == pytest.approx(7954.48) and "项目支出" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("q", ["2025年支出预算是多少", "2025年有几辆车"])
+def test_a_change_is_never_that_years_figure(stores: dict[str, Assistant], q: str) -> None:
+    """"比2025年预算减少19.79万元" is a change: never the 2025 figure itself."""
+    a = stores[CG]
+    a.reset()
+    ans = a.ask(q)
+    assert not (ans.status == "answered" and ans.value in (19.79, 2.0)), ans.text
 
