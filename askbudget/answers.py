@@ -559,11 +559,15 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         money_after_count = "数量" in prev.columns and not it.columns and not it.measure and \
             bool(re.search(r"多少钱|值多少|花了?多少|多少万|价值", t))
         if not it.subjects and not it.leftover and (it.followup or it.columns or it.year_rel is not None
-                                                     or it.cues or it.measure or it.money_unit or money_after_count):
+                                                     or it.cues or it.measure or it.money_unit or money_after_count
+                                                     or it.doc_kinds):  # "年初预算是多少" after a 决算 figure
             what = it.what
             # "合计呢" right after a turn about two figures (相差/哪个多) adds those two
             pair_turn = ctx.what in ("diff", "compare", "each", "sum", "ratio")
-            if what == "figure" and ("sum" in it.cues or ("total" in it.cues and (pair_turn or re.search(
+            # a bare "合计多少" right after two turns about two different subjects adds them (电费…, 水费呢)
+            two_turns = len(ctx.figs) >= 2 and ctx.figs[-1].label != ctx.figs[-2].label and not it.columns \
+                and not it.tables
+            if what == "figure" and ("sum" in it.cues or ("total" in it.cues and (pair_turn or two_turns or re.search(
                     r"两者|二者|两项|它们|这两|两个|两年", t)))) and len(ctx.figs) >= 2:
                 what = "sum"
             elif what == "figure" and ("diff" in it.cues or re.search(r"差|相差|多多少|少多少", t)) and len(ctx.figs) >= 2:
@@ -629,8 +633,6 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             derivation = f"读自原文“{f.note}”" if f.note else ""
         elif f.ref is not None and f.column == "单价":
             text = f"{f.ref.label}单价{fmt(value, unit)}{unit}"
-        elif f.ref is not None and f.note.startswith("其下只有同名的项"):
-            text += f"（{f.note}）"  # a 款 and its only 项 of one name: one subject, both codes said
         doc = f.doc or (f.ref.doc if f.ref else 0)
         text += self._unit_note(doc, it) + "。"
         new = Context(figs=[f], refs=[f.ref] if f.ref else [], subject_keys=[m.key for m in it.subjects],

@@ -436,6 +436,9 @@ class ArithmeticMixin(Resolver):
         if a.doc in self.docs and b.doc in self.docs and self.docs[a.doc].unit_name != self.docs[b.doc].unit_name:
             a = replace(a, label=f"{self._short_unit(a.doc)}{a.label}")
             b = replace(b, label=f"{self._short_unit(b.doc)}{b.label}")
+        elif a.label == b.label and "年初预算" in (a.column, b.column):
+            # one subject's 决算数 and the 年初预算 its 决算 states: named by what each is
+            a, b = (replace(f, label=f.label + ("年初预算" if f.column == "年初预算" else "决算数")) for f in (a, b))
         d = round(a.value - b.value, 6)
         v, u = self._convert(abs(d), a.unit, it)
         der = f"{a.label} {fmt(a.value, a.unit)} − {b.label} {fmt(b.value, b.unit)} = {fmt(d, a.unit)}{a.unit}"

@@ -379,6 +379,17 @@ class Planner:
 
 # ---------------------------------------------------------------- helpers
 
+def _same_subject(stated: str, names: set[str]) -> bool:
+    """A narrative subject (行政运行, 一般公共预算财政拨款支出, “三公”经费财政拨款支出) names the row or
+    subject asked: the same words, or one ending the other (4 characters or more)."""
+    stated = re.sub(r"支出$", "", re.sub(r"[“”\"（(](?:类|款|项)?[)）]?", "", stated))
+    for n in names:
+        n = re.sub(r"支出$", "", re.sub(r"[“”\"]", "", n))
+        if n == stated or (min(len(n), len(stated)) >= 4 and (n.endswith(stated) or stated.endswith(n))):
+            return True
+    return False
+
+
 def _col_score(column: str, group: str, cue: str) -> int:
     c = key(column)
     cue = key(cue)
@@ -780,6 +791,7 @@ class Resolver(Planner):
                 continue
             seen[m.key] = m
         subjects = [m for m in subjects if seen.get(m.key) is m]
+        subjects = self._child_named_with_parent(it, subjects)
         # "X的Y": a subject followed by 的 and then another subject only qualifies it (公安分局的水费)
         if len(subjects) > 1:
             keep = []
@@ -791,6 +803,34 @@ class Resolver(Planner):
                 keep.append(m)
             subjects = keep
         return subjects, cols, tables
+
+    def _child_named_with_parent(self, it: Intent, subjects: list[Mention]) -> list[Mention]:
+        """"大气污染防治" = 款 污染防治 > 项 大气: two subjects written side by side (nothing between them) of
+        which one is the other's parent in the classification name one subject, the child; never both."""
+        if len(subjects) < 2:
+            return subjects
+        codes = {id(m): self._codes_of(m) for m in subjects}
+        drop: set[int] = set()
+        for a, b in zip(subjects, subjects[1:]):
+            first, second = sorted((a, b), key=lambda m: m.pos)
+            if it.text[first.pos + len(first.text):second.pos].strip(" 的"):
+                continue  # "大气和污染防治": two subjects asked
+            ca, cb = codes[id(a)], codes[id(b)]
+            if ca and cb and all(any(x != y and x.startswith(y) for x in ca) for y in cb):
+                drop.add(id(b))  # b is a's parent
+            elif ca and cb and all(any(y != x and y.startswith(x) for y in cb) for x in ca):
+                drop.add(id(a))
+        return [m for m in subjects if id(m) not in drop]
+
+    def _codes_of(self, m: Mention) -> set[str]:
+        if m.how == "code":
+            return {m.text}
+        labels = [t for k, t in m.kinds if k in ("row", "std")]
+        if not labels or not self.docs:
+            return set()
+        rows = self.q(f"SELECT DISTINCT code FROM rows WHERE label IN ({self._in(len(labels))}) AND code IS NOT NULL "
+                      f"AND document_id IN ({self._in(len(self.docs))})", [*labels, *self.docs])
+        return {r["code"] for r in rows if r["code"]}
 
     def _order(self, refs: list[RowRef], cols: Sequence[str], tables: Sequence[str], ctx: Context) -> list[RowRef]:
         def rank(r: RowRef) -> tuple:
@@ -853,7 +893,6 @@ class Resolver(Planner):
         d = primary.doc
         twins = [r for r in refs if r.table_id == primary.table_id and r.code and primary.code and r.code != primary.code
                  and r.side == primary.side]
-        same_part: RowRef | None = None
         asked_level = next((n for w, op in it.ops if op == "level" for ch, n in (("类", 3), ("款", 5), ("项", 7)) if ch in w), 0)
         if twins and asked_level:
             # "其他文化旅游体育与传媒支出（项）": the level written picks the subject of that level
@@ -861,17 +900,17 @@ class Resolver(Planner):
             if len(at_level) == 1:
                 primary, twins = at_level[0], []
                 refs = [primary] + [r for r in refs if r is not primary]
-        if len(twins) == 1 and m.how != "code":
-            # a 款 and its only 项 of the same name (建设市场管理与监督 21206 / 2120601) printing the same figure are
-            # one subject: answered once (as the 款), both cited; a different figure stays a choice
-            whole, part = sorted((primary, twins[0]), key=lambda r: len(r.code))
-            fw, fp = self.fig_of(whole, cols), self.fig_of(part, cols)
-            if part.code.startswith(whole.code) and fw is not None and fp is not None and fw.value is not None \
-                    and fp.value is not None and fw.column == fp.column and _same_printed(fw, fp) \
-                    and len(self.rows_where("r.table_id = ? AND r.code LIKE ?", (whole.table_id, whole.code + "%"),
-                                            [whole.doc])) == 2:
-                primary, twins, same_part = whole, [], part
-                refs = [whole, part] + [r for r in refs if r is not whole and r is not part]
+        if twins and m.how != "code":
+            chain = sorted([primary] + twins, key=lambda r: len(r.code or ""))
+            saved, self.final_cues = self.final_cues, ()
+            try:
+                vals = {(f.value if f is not None else None) for f in (self.fig_of(r, cols) for r in chain)}
+            finally:
+                self.final_cues = saved
+            if all(b.code.startswith(a.code) for a, b in zip(chain, chain[1:])) and len(vals) == 1 \
+                    and None not in vals:
+                # 21205 城乡社区环境卫生 > 2120501 城乡社区环境卫生, one figure: a 款 and its only 项 are one subject
+                primary, twins = chain[-1], []
         if twins and m.how != "code":
             # one name, several subjects (行政运行 under 2010101 and 2013101): ask which
             cands = [primary] + twins
@@ -908,8 +947,6 @@ class Resolver(Planner):
                     and (not cols or any(_col_score(f2.column, "", c) for c in cols)):
                 if all(c.table != f2.cites[0].table for c in cites):
                     cites.append(f2.cites[0])
-        if same_part is not None and (f2 := self.fig_of(same_part, cols)) is not None:
-            fig = replace(fig, note=fig.note or f"其下只有同名的项{same_part.code}，数相同")
         cites += self._stmt_cites(m, primary, fig, d)
         return [replace(fig, cites=tuple(cites))]
 
@@ -946,6 +983,17 @@ class Resolver(Planner):
                 homes.append(h)
         if not homes:
             return []  # 单价/数量/目录序号 of nothing in particular
+        for c in cols:
+            # a table that prints the column's total as a row of its own (the 决算's 基本支出决算表: 人员经费合计)
+            refs = self.rows_where("r.label = ? AND r.is_total = 1", [c + "合计"], docs)
+            by_doc = {r.doc: [r] for r in refs}
+            if by_doc:
+                d = self._one_doc(it, by_doc)
+                if isinstance(d, Answer):
+                    return d
+                fig = self.fig_of(by_doc[d][0])
+                if fig is not None:
+                    return self._column_fig(fig, by_doc[d][0], [c], d)
         homes += [k for k in PREF if k not in homes]
         titled: list[tuple[Fig, RowRef, int]] = []
         for kind in homes:
@@ -1068,6 +1116,12 @@ class Resolver(Planner):
                 return got, None
             return [], None
         for m in subjects:
+            if self.final_cues == ("预算数",) and docs and all(self.doc_kind(d) == "决算" for d in docs):
+                budget = self._budget_in_final(it, m, cols, tables, docs, ctx)
+                if isinstance(budget, Answer):
+                    return [], budget
+                figs.extend(budget)
+                continue
             got = self._figs_for(it, m, cols, tables, docs, ctx)
             if isinstance(got, Answer):
                 return [], got
@@ -1082,6 +1136,46 @@ class Resolver(Planner):
                 return [], None
             figs.extend(got)
         return figs, None
+
+    def _budget_in_final(self, it: Intent, m: Mention, cols: list[str], tables: list[str], docs: list[int],
+                         ctx: Context) -> list[Fig] | Answer:
+        """The 预算 of a subject asked of a 决算: the 预算数 its table prints beside the 决算数 (the 三公
+        table), else the 年初预算 the narrative states for the same subject and the same 决算数 ("年初预算为
+        1135.65 万元，支出决算为 1153.50 万元") — never the 决算数 itself. Nothing printed: said."""
+        got = self._figs_for(it, m, cols, tables, docs, ctx)
+        if isinstance(got, Answer):
+            return got
+        if got and all("预算" in f.column for f in got):
+            return got
+        saved, self.final_cues = self.final_cues, ()
+        try:
+            actual = self._figs_for(it, m, cols, tables, docs, ctx)
+            if not actual and m.how != "code":
+                actual = self._stmt_figs(it, m, docs, cols)
+        finally:
+            self.final_cues = saved
+        if isinstance(actual, Answer) or not actual:
+            return actual or []
+        out = []
+        for f in actual:
+            d = f.doc or (f.ref.doc if f.ref is not None else 0)
+            names = {m.key, key(f.label)} | ({key(f.ref.label)} if f.ref is not None else set())
+            rows = [s for s in self.q(
+                "SELECT s.subject, s.value, s.base_value, s.sentence, sec.path AS heading FROM statements s "
+                "JOIN sections sec ON sec.id = s.section_id WHERE s.document_id = ? AND s.basis = '年初预算' "
+                "AND s.base_value IS NOT NULL ORDER BY s.id", (d,))
+                if f.value is not None and abs(s["value"] - f.value) < 0.005 and _same_subject(key(s["subject"]), names)]
+            if not rows:
+                y = self.docs[d].year if d in self.docs else ""
+                name = f"{f.ref.label}（{f.ref.code}）" if f.ref is not None and f.ref.code else f.label
+                return Answer(it.question, "not_found", f"这是{y}年决算文件，没有列出{name}的年初预算数"
+                              + (f"（{name}{y}年决算数为{fmt(f.value, f.unit)}{f.unit}）" if f.value is not None else "")
+                              + "。", citations=f.cites[:1], intent=it.describe())
+            s = rows[0]
+            cite = self.cite_section(d, s["heading"])
+            out.append(Fig(f.label, s["base_value"], "万元", (cite,) + f.cites[:1], "", f.ref, "年初预算", d,
+                           note=s["sentence"]))
+        return out
 
     def _convert(self, value: float | None, unit: str, it: Intent) -> tuple[float | None, str]:
         if value is None or unit not in MONEY or not it.money_unit or it.money_unit not in MONEY:
@@ -1109,6 +1203,8 @@ class Resolver(Planner):
         if self.doc_kind(doc) == "决算":
             # a 决算 figure names its kind and year ("2023年决算数"); a 预算数 it prints beside is named as one
             y = self.docs[doc].year if doc in self.docs else ""
+            if fig.column == "年初预算":  # stated by the 决算's narrative
+                return f"{name}{y}年年初预算为{fmt(value, unit)}{unit}", value, unit
             what = "预算数" if "预算" in fig.column else "决算数"
             col = "" if fig.column in FINAL_COLUMNS or "预算" in fig.column else col
             return f"{name}{col}{y}年{what}为{fmt(value, unit)}{unit}", value, unit

@@ -131,7 +131,8 @@ _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本�
 
 # cut a unit name after each place name (上海市|普陀区|城市管理行政执法局): after 省/市/县/区/州, but not
 # inside a word that only contains one (城市管理, 都市, 社区, 园区, 市场监督, 市政, 市容)
-_PLACE_CUT = lazyre.compile(r"(?<=[省市县区州])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])")
+# (and after 人民政府: 普陀区人民政府|宜川路街道办事处 — the 街道 is the unit, the government its place)
+_PLACE_CUT = lazyre.compile(r"(?<=[省市县区州])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])|(?<=人民政府)")
 
 
 def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[str, ...]:
@@ -385,7 +386,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     for kind, entries in terms.by_kind.items():
         for k, val in entries.items():
             v.add(k, kind, val)
-    # the 决算 template's table titles name their table, and a 决算 (lexicon/final_template.tsv)
+    # the 决算 template's table titles name their table, and a 决算 (lexicon/templates/national-final.tsv)
     from .final_template import load as load_final
 
     for t in load_final().tables:

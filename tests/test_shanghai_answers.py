@@ -85,8 +85,9 @@ ANSWERED = [
     (WL, "其他文化旅游体育与传媒支出（项）多少", 20.0, "万元", "2079999", ""),
     (WL, "其他文化旅游体育与传媒支出(款)多少", 2482.0, "万元", "20799", ""),
     (CG, "城管执法（项）预算多少", 3377.5592, "万元", "2120104", ""),
-    # a 款 and its only 项 of one name printing the same figure are one subject, both codes said
-    (JG, "建设市场管理与监督的项目支出", 2089.3472, "万元", "2120601", ""),
+    # a 款 and its only 项 of one name printing the same figure are one subject, answered once
+    (JG, "建设市场管理与监督的项目支出", 2089.3472, "万元", "", ""),
+    (JG, "建设市场管理与监督预算总额", 3518.8541, "万元", "", ""),
     # a row crossed with a column word (政府性基金 of 财政拨款收支总表; 列在 a filler)
     (CG, "城乡社区支出里有多少是政府性基金安排的", 0.0, "万元", "", "财政拨款收支"),
     (JG, "城乡社区支出里有多少是政府性基金安排的", 279285.7, "万元", "", "财政拨款收支"),
