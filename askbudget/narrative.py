@@ -23,7 +23,7 @@ _MONEY_TAIL = lazyre.compile(r"(?:购置及运行维护|运行维护|购置)?(?:
 # a figure a clause of the narrative states: "编报绩效目标的项目14个", "政府采购服务预算518.18万元", "合同工期490天"
 _CLAUSE_FIGURE = lazyre.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(万元|个|辆|天|家|台（套）|台\(套\)|台|套|人|名|项|公里|平方米|米)")
 # "“…(类)…(款)群众文化(项)”3,482.83万元，主要用于…": what a 功能分类 subject's money is for, as the 编制说明 lists it
-_PURPOSE_ITEM = lazyre.compile(r"([^“”\"＂()（）\s]+?)[(（][类款项][)）][”\"＂]?\s*[\d,，.]+\s*万元[，,；;]?\s*((?:主要)?用于[^。\n]*)")
+_PURPOSE_ITEM = lazyre.compile(r"([^“”\"＂()（）\s]{1,40}?)[(（][类款项][)）][”\"＂]?\s*[\d,，.]+\s*万元[，,；;]?\s*((?:主要)?用于[^。\n]*)")
 # a question asking what money is for
 PURPOSE_ASKED = lazyre.compile(r"用于什么|用于哪|用在哪|用在什么|用来(?:做|干)|做什么用|干什么|干啥|干嘛|有什么用|用途|用场|花在哪|花在什么")
 # a figure that is a change from another year
@@ -157,7 +157,7 @@ class NarrativeMixin(Resolver):
                         name = _CLAUSE_FRAME.sub("", name)
                         if re.search(r"\d", name) or len(name) < 2:
                             continue  # "比2025年增加2辆": a change, or a figure with no name of its own
-                        words = [key(t) for t in self.v.tokens(name)]
+                        words = [key(t) for t in self.v.tokens(name)] if any(a in name for a in atoms) else []
                         # 电费 of 邮电费 is another word; 政府性基金拨款 of 政府性基金拨款支出 the same one with its tail
                         missed = [a for a in atoms if a not in name or any(a in w and not w.startswith(a) for w in words)]
                         if other_year and other_year not in clause:
@@ -207,11 +207,13 @@ class NarrativeMixin(Resolver):
             return None
         found = []
         for s in self.sections(docs):
-            text = s["text"] or ""
-            for m in _PURPOSE_ITEM.finditer(text):
-                if key(m.group(1)) in names:  # the item's line, from its path on: “…(类)…(款)X(项)”N万元，主要用于…
-                    line = text[text.rfind("\n", 0, m.start()) + 1: m.end()]
-                    found.append((s, m.group(2), re.sub(r"^\s*\d+\s*[.、．]?\s*", "", line).rstrip("，,；;")))
+            for line in (s["text"] or "").split("\n"):
+                if "用于" not in line:
+                    continue
+                for m in _PURPOSE_ITEM.finditer(line):
+                    if key(m.group(1)) in names:  # the item's line, from its path on: “…(类)…(款)X(项)”N万元，主要用于…
+                        said = re.sub(r"^\s*\d+\s*[.、．]?\s*", "", line[: m.end()]).rstrip("，,；;")
+                        found.append((s, m.group(2), said))
         if len({p for _, p, _ in found}) != 1:
             return None  # none, or two subjects of that name with different purposes
         s, _, said = found[0]
