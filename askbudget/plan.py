@@ -748,9 +748,21 @@ class Resolver(Planner):
             return f"（{self.docs[doc].unit_name}，{self.docs[doc].year}年）"
         return ""
 
+    def _own_words(self, m: Mention) -> Mention:
+        """Words the document's own narrative states a figure for (机关运行经费 → "机关运行经费预算151.26万元")
+        name that figure: a colloquial mapping of the same words (alias 机关运行经费 → 公用经费, which a unit
+        with 事业单位 spends more of) is not read in its place."""
+        if m.how != "exact" or not m.has("alias") or m.has("row", "stmt"):
+            return m
+        for k in (m.key, m.key + "预算", m.key + "预算数"):
+            subject = self.v.statement_subjects.get(k)
+            if subject is not None:
+                return replace(m, kinds=tuple(x for x in m.kinds if x[0] != "alias") + (("stmt", subject),))
+        return m
+
     def _split(self, it: Intent) -> tuple[list[Mention], list[str], list[str]]:
         """(subject mentions, column cues, table kinds) — a column word is a cue when a row is named."""
-        subjects = list(it.subjects)
+        subjects = [self._own_words(m) for m in it.subjects]
         cols = list(it.columns)
         tables = list(it.tables)
         if any(m.has("total") for m in subjects):

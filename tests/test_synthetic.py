@@ -316,3 +316,20 @@ def test_a_table_read_with_no_rows_is_never_answered_0(tmp_path: Path) -> None:
         assert a.value == value and (a.status == "answered") == (value is not None), a.text
         if value is None:
             assert "不是0" in a.text
+
+
+def test_words_the_narrative_states_a_figure_for_name_that_figure(tmp_path: Path) -> None:
+    """机关运行经费 is a colloquial name of 公用经费 in the lexicon; a department whose narrative states its own
+    机关运行经费 (less than its 公用经费: its 事业单位 are not 机关) is answered with that figure."""
+    from askbudget import Assistant
+
+    text = "\f".join(_budget(
+        "表5\n一般公共预算支出表\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n小计 人员经费 公用经费\n"
+        "合计 300.00 300.00 60.60 239.40\n201 一般公共服务支出 300.00 300.00 60.60 239.40\n",
+        "第三部分 2025年部门预算情况说明\n八、机关运行经费安排情况\n2025年本部门机关运行经费预算151.26万元，比2024年预算减少8.74万元。"))
+    doc = tmp_path / "t.txt"
+    doc.write_text(text, encoding="utf-8")
+    build_store([doc], tmp_path / "t.db", quiet=True)
+    a = Assistant(tmp_path / "t.db")
+    assert a.ask("机关运行经费是多少").value == 151.26
+    assert a.ask("公用经费是多少").value == 239.4
