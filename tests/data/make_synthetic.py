@@ -199,6 +199,16 @@ def line(*cells: str) -> str:
     return " ".join(c for c in cells if c != "")
 
 
+def side_by_side(left: list, right: list, f) -> list[str]:
+    """A two-sided table's lines: the k-th item of each side on line k (label, then its figures)."""
+    out = []
+    for k in range(max(len(left), len(right))):
+        a = left[k] if k < len(left) else ("", 0)
+        b = right[k] if k < len(right) else ("", 0)
+        out.append(line(a[0], *[f(x) for x in a[1:]], b[0], *[f(x) for x in b[1:]]))
+    return out
+
+
 def split_code(code: str) -> str:
     return " ".join([code[:3]] + [code[i:i + 2] for i in range(3, len(code), 2)])
 
@@ -263,11 +273,7 @@ def zhejiang() -> tuple[str, Model]:
            ("四、事业收入", 0), ("五、事业单位经营收入", 0), ("六、其他收入", 0)]
     classes = [(c, its) for c, its in m.levels() if len(c) == 3]
     exp = [(f"{cn(i)}、{FUNC[c]}", m.total("total", its)) for i, (c, its) in enumerate(classes, 1)]
-    rows = []
-    for k in range(max(len(inc), len(exp))):
-        a = inc[k] if k < len(inc) else ("", 0)
-        b = exp[k] if k < len(exp) else ("", 0)
-        rows.append(line(a[0], f(a[1]), b[0], f(b[1])))
+    rows = side_by_side(inc, exp, f)
     rows += [line("本年收入合计", f(tot - jz), "本年支出合计", f(tot)),
              line("上年结转", f(jz), "结转下年", ""),
              line("收入总计", f(tot), "支出总计", f(tot))]
@@ -310,11 +316,7 @@ def zhejiang() -> tuple[str, Model]:
             ("二、上年结转", 0)]
     exp4 = [(f"{cn(i)}、{FUNC[c]}", m.total("gp", its) + m.total("gf_project", its), m.total("gp", its),
              m.total("gf_project", its)) for i, (c, its) in enumerate(fin_classes, 1)]
-    rows = []
-    for k in range(max(len(inc4), len(exp4))):
-        a = inc4[k] if k < len(inc4) else ("", 0)
-        b = exp4[k] if k < len(exp4) else ("", 0, 0, 0)
-        rows.append(line(a[0], f(a[1]), b[0], *[f(x) for x in b[1:]]))
+    rows = side_by_side(inc4, exp4, f)
     rows += [line("收入总计", f(gp + gf), "支出总计", f(gp + gf), f(gp), f(gf))]
     pages.append("\n".join(["附表4", f"{m.unit}2025年财政拨款收支预算总表", hdr, "收 入 支 出",
                             "政府性基金 国有资本经营",
@@ -426,11 +428,7 @@ def henan() -> tuple[str, Model]:
            ("四、事业收入", sy), ("五、事业单位经营收入", 0), ("六、其他收入", qt)]
     classes = [(c, its) for c, its in m.levels() if len(c) == 3]
     exp = [(f"{cn(i)}、{FUNC[c]}", m.total("total", its)) for i, (c, its) in enumerate(classes, 1)]
-    rows = []
-    for k in range(max(len(inc), len(exp))):
-        a = inc[k] if k < len(inc) else ("", 0)
-        b = exp[k] if k < len(exp) else ("", 0)
-        rows.append(line(a[0], f(a[1]), b[0], f(b[1])))
+    rows = side_by_side(inc, exp, f)
     rows += [line("本年收入合计", f(tot), "本年支出合计", f(tot)), line("收入总计", f(tot), "支出总计", f(tot))]
     pages.append("\n".join(["表一", f"{m.year}年单位收支总表", hdr, "收入 支出", "项目 预算数 项目 预算数"] + rows))
     for lab, v in inc + [("本年收入合计", tot), ("收入总计", tot)]:
@@ -617,11 +615,7 @@ def sichuan() -> tuple[str, Model]:
            ("四、事业收入", sy), ("五、事业单位经营收入", 0), ("六、其他收入", 0)]
     exp = [(f"{cn(i)}、{name}", m.total("total", [it for it in m.items if it.code[:3] == code]))
            for i, (code, name) in enumerate(CLASSES, 1)]
-    rows = []
-    for k in range(max(len(inc), len(exp))):
-        a = inc[k] if k < len(inc) else ("", 0)
-        b = exp[k] if k < len(exp) else ("", 0)
-        rows.append(line(a[0], f(a[1]), b[0], f(b[1])))
+    rows = side_by_side(inc, exp, f)
     rows += [line("本年收入合计", f(tot), "本年支出合计", f(tot)), line("上年结转", "", "结转下年", ""),
              line("收入总计", f(tot), "支出总计", f(tot))]
     pages.append("\n".join(["表1", "单位收支总表", f"单位名称：{m.unit} {U}", "收 入 支 出", "项 目 预算数 项 目 预算数"] + rows))
@@ -664,11 +658,7 @@ def sichuan() -> tuple[str, Model]:
          m.total("gf_project", its))
         for i, (code, name) in enumerate(CLASSES, 1) for its in [[it for it in m.items if it.code[:3] == code]]] + \
         [("二、结转下年", 0, 0, 0)]
-    rows = []
-    for k in range(max(len(inc4), len(exp4))):
-        a = inc4[k] if k < len(inc4) else ("", 0)
-        b = exp4[k] if k < len(exp4) else ("", 0, 0, 0)
-        rows.append(line(a[0], f(a[1]), b[0], *[f(x) for x in b[1:]]))
+    rows = side_by_side(inc4, exp4, f)
     rows.append(line("收入总计", f(gp + gf), "支出总计", f(gp + gf), f(gp), f(gf)))
     pages.append("\n".join(["表2", "财政拨款收支总表", U, "收 入 支 出",
                             "项 目 预算数 项 目 合计 一般公共预算 政府性基金预算 国有资本经营预算"] + rows))
