@@ -34,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_SUGGEST_RESULTS", 10, "Most completions /api/suggest returns."),
     Setting("ANSWER_CACHE_SIZE", 4096, "Turns (conversation state, question) each web worker remembers the "
                                        "reply to: a turn seen before is answered without running it again."),
+    Setting("PARSE_CACHE_SIZE", 4096, "Questions each process remembers its reading of (a question is read the "
+                                      "same way every time it is asked of one store, whatever came before)."),
     Setting("HTTP_IDLE_TIMEOUT_S", 5, "A kept-alive connection with no request for this many seconds is closed."),
     Setting("HTTP_HEADER_TIMEOUT_S", 10, "A connection whose request headers are not all in after this many seconds "
                                          "is closed (slow clients cannot hold sockets open)."),

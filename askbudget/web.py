@@ -500,6 +500,18 @@ class HostGuard:
 
 # -------------------------------------------------------------------------------------- handlers
 
+_timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise ApiError(413, f"request body over {limit} bytes")
+    return bytes(body)
+
+
 async def _read_json(request: Request) -> dict[str, Any]:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in _ALLOWED_CONTENT_TYPES:
@@ -512,23 +524,18 @@ async def _read_json(request: Request) -> dict[str, Any]:
                 raise ApiError(413, f"request body over {limit} bytes")
         except ValueError:
             raise ApiError(400, "bad Content-Length") from None
-    body = bytearray()
-    deadline = time.monotonic() + float(settings.HTTP_BODY_TIMEOUT_S)
-    stream = request.stream().__aiter__()
-    while True:
-        try:
-            chunk = await asyncio.wait_for(stream.__anext__(), max(0.0, deadline - time.monotonic()))
-        except StopAsyncIteration:
-            break
-        except asyncio.TimeoutError:
-            raise ApiError(408, f"the request body did not arrive within {settings.HTTP_BODY_TIMEOUT_S:g} s") from None
-        except ClientDisconnect:
-            raise Aborted() from None
-        body.extend(chunk)
-        if len(body) > limit:
-            raise ApiError(413, f"request body over {limit} bytes")
     try:
-        data = json.loads(bytes(body).decode("utf-8"))
+        if _timeout is not None:  # one timer for the whole body, not a task per chunk
+            async with _timeout(float(settings.HTTP_BODY_TIMEOUT_S)):
+                body = await _body(request, limit)
+        else:
+            body = await asyncio.wait_for(_body(request, limit), float(settings.HTTP_BODY_TIMEOUT_S))
+    except asyncio.TimeoutError:
+        raise ApiError(408, f"the request body did not arrive within {settings.HTTP_BODY_TIMEOUT_S:g} s") from None
+    except ClientDisconnect:
+        raise Aborted() from None
+    try:
+        data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested too deep
         raise ApiError(400, "the body is not valid JSON") from None
     if not isinstance(data, dict):
@@ -653,7 +660,7 @@ class Api:
         payload = self.tokens.open(conv_id)
         reply = engine.remembered(payload, question)
         if reply is None:
-            reply = await run_in_threadpool(self._pooled_turn, engine, payload, question)
+            reply = self._pooled_turn(engine, payload, question)
         body, after = reply
         token = self.tokens.seal(after)
         return Response(body + b',"conversation":"' + token.encode("ascii") + b'"}', media_type="application/json",
