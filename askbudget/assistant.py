@@ -22,7 +22,7 @@ from .errors import AskBudgetError, QueryError
 from .parse import Intent, parse
 from .answers import Answerer
 from .plan import Context
-from .store import default_store_path, open_readonly
+from .store import QueryCache, default_store_path, open_readonly
 from .vocab import vocab_for
 
 
@@ -83,6 +83,7 @@ class Assistant:
         self._ctx = Context()
         self._scope: tuple[str | None, int | None] | None = None
         self._answerer = Answerer(self._conn, self.vocab)
+        self._answerer.results = QueryCache()  # the store is open immutable: its query results never change
         self._readings = _readings(self.vocab)
         self.vocab.tokenizer()  # a few ms; keeps the first question's time honest
         if warm and os.environ.get("ASKBUDGET_NO_WARM") != "1":

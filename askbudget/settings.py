@@ -36,6 +36,8 @@ SETTINGS: tuple[Setting, ...] = (
                                        "reply to: a turn seen before is answered without running it again."),
     Setting("PARSE_CACHE_SIZE", 4096, "Questions each process remembers its reading of (a question is read the "
                                       "same way every time it is asked of one store, whatever came before)."),
+    Setting("QUERY_CACHE_ROWS", 50_000, "Rows of recent query results each open store keeps in memory (a store "
+                                        "never changes while it is open, so a query asked again is not run again)."),
     Setting("HTTP_IDLE_TIMEOUT_S", 5, "A kept-alive connection with no request for this many seconds is closed."),
     Setting("HTTP_HEADER_TIMEOUT_S", 10, "A connection whose request headers are not all in after this many seconds "
                                          "is closed (slow clients cannot hold sockets open)."),

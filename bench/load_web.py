@@ -24,6 +24,7 @@ import http.client
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,7 @@ import threading
 import time
 from pathlib import Path
 
-from _server import get_json, percentile, served, tree_rss_kib
+from _server import get_json, percentile, served, tree_cpu_s, tree_rss_kib
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -162,12 +163,14 @@ def _drive(args: argparse.Namespace, server: subprocess.Popen[bytes], port: int,
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     t_start = time.perf_counter()
+    cpu_server, cpu_client = tree_cpu_s(server.pid), _cpu_self()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - t_start
+    cpu_server, cpu_client = tree_cpu_s(server.pid) - cpu_server, _cpu_self() - cpu_client
     rss_end = tree_rss_kib(server.pid)
     health = get_json(port, "/healthz")[1]
 
@@ -178,6 +181,8 @@ def _drive(args: argparse.Namespace, server: subprocess.Popen[bytes], port: int,
           f"({len(set(qs))} distinct questions, half follow-ups)")
     print(f"  answers/s {rate:.0f}  p50 {percentile(ms, 50):.1f} ms  p99 {percentile(ms, 99):.1f} ms  "
           f"max {max(ms, default=float('nan')):.1f} ms")
+    n = max(1, len(latencies))
+    print(f"  CPU per answer: server {cpu_server / n * 1e6:.0f} us, client {cpu_client / n * 1e6:.0f} us")
     print(f"  errors {len(errors)}" + (f"  first: {errors[0]}" if errors else ""))
     if check:
         print(f"  stand-alone answers differing from the serial run {len(differs)}"
@@ -185,6 +190,11 @@ def _drive(args: argparse.Namespace, server: subprocess.Popen[bytes], port: int,
         print(f"  server RSS (all processes) start {rss_start / 1024:.1f} MiB  end {rss_end / 1024:.1f} MiB  "
               f"conversations held {health.get('conversations')}  load {os.getloadavg()[0]:.1f}")
     return rate, (1 if errors or differs else 0)
+
+
+def _cpu_self() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 if __name__ == "__main__":
