@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import OrderedDict
+from functools import lru_cache
 
 from . import lazyre
 from .answer import Answer, Citation
@@ -102,7 +103,7 @@ class IndicatorMixin(Resolver):
             for strict in (True, False):
                 by_project = []
                 for r, pb, lb, db in inds:
-                    core = _bigrams(key(_GENERIC_TAIL.sub("", r["project"] or ""))) or pb
+                    core = _core(r["project"] or "") or pb
                     if core and _is_time(r, strict):
                         by_project.append((len(qb & core) / len(core), r))
                 top = max((x for x, _ in by_project), default=0.0)
@@ -116,7 +117,7 @@ class IndicatorMixin(Resolver):
             # "监控故障多久排除": project and indicator words together pick one 时效 indicator
             overlap = []
             for r, pb, lb, db in inds:
-                core = _bigrams(key(_GENERIC_TAIL.sub("", r["project"] or ""))) or pb
+                core = _core(r["project"] or "") or pb
                 unit = r["unit"] or ""
                 if it.measure and unit and not (unit.endswith(it.measure) or it.measure.endswith(unit)):
                     continue  # 多少天 is not ≤12 月份
@@ -145,7 +146,7 @@ class IndicatorMixin(Resolver):
                 return None
             return self._goal_text(it, docs, qb) if (loose or it.subjects or it.leftover) else None
         # "体检人数": a project named by its core name (体检 of 体检经费) keeps the answer within it
-        cores = {r["project"]: _bigrams(key(_GENERIC_TAIL.sub("", r["project"] or ""))) for r, _, _, _ in inds}
+        cores = {r["project"]: _core(r["project"] or "") for r, _, _, _ in inds}
         named_projects = {p for p, cb in cores.items() if cb and cb <= qb}
         if named_projects and scored:
             scored = [x for x in scored if x[2]["project"] in named_projects]
@@ -265,6 +266,13 @@ _TIME_WORDS = lazyre.compile(r"时间|时限|时效|期限|日期|起止")
 
 
 _GENERIC_TAIL = lazyre.compile(r"(?:建设项目|专项经费|项目经费|经费|费用|项目|专项|资金)$")
+
+
+@lru_cache(maxsize=8192)
+def _core(project: str) -> frozenset[str]:
+    """The bigrams of a project's name without its generic tail (体检 of 体检经费): worked out once per
+    name, not once per indicator per question."""
+    return frozenset(_bigrams(key(_GENERIC_TAIL.sub("", project))))
 
 
 _COUNTED = lazyre.compile(r"(?:多少|几)(?:个|名|位)?(?!个?百分)(?:学生|人|户|家|所|辆|台|套|次|天|间|栋|项|件|册|场|批|课时|平方米|米|公里|教室|学校)")

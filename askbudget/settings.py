@@ -78,8 +78,11 @@ def _warn_once(name: str, raw: str) -> None:
               f"using the default", file=sys.stderr)
 
 
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
 def __getattr__(name: str) -> float:
-    for s in SETTINGS:
-        if s.name == name:
-            return _value(s)
-    raise AttributeError(name)
+    s = _BY_NAME.get(name)
+    if s is None:
+        raise AttributeError(name)
+    return _value(s)

@@ -265,7 +265,7 @@ class Tokens:
         self._clock = clock
 
     def _sign(self, signed: str) -> str:
-        return _b64(hmac.new(self._key, signed.encode("ascii"), hashlib.sha256).digest()[:18])
+        return _b64(hmac.digest(self._key, signed.encode("ascii"), "sha256")[:18])
 
     def pack(self, state: Any) -> str:
         """The payload of ``state`` — without a list answer's members, or empty, when it would not fit."""
@@ -813,7 +813,7 @@ def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
         return 3
     print(banner(db, f"http://{_url_host(host)}:{sock.getsockname()[1]}", origins)
           + (f"\n  {workers} worker processes share the port" if workers > 1 else ""), file=sys.stderr)
-    options: dict[str, Any] = dict(log_level="warning", server_header=False, http=guarded_http(),
+    options: dict[str, Any] = dict(log_level="warning", access_log=False, server_header=False, http=guarded_http(),
                                    timeout_keep_alive=int(settings.HTTP_IDLE_TIMEOUT_S),
                                    h11_max_incomplete_event_size=16 * 1024)
     if workers <= 1:
@@ -860,6 +860,7 @@ def guarded_http() -> type:
 
     class GuardedHttp(base):  # type: ignore[misc, valid-type]
         _header_timer: Any = None
+        _header_timeout = float(settings.HTTP_HEADER_TIMEOUT_S)  # read once, when serve starts
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
@@ -877,7 +878,7 @@ def guarded_http() -> type:
         def _arm(self) -> None:
             if self._header_timer is not None:
                 self._header_timer.cancel()
-            self._header_timer = self.loop.call_later(float(settings.HTTP_HEADER_TIMEOUT_S), self._headers_late)
+            self._header_timer = self.loop.call_later(self._header_timeout, self._headers_late)
 
         def _headers_late(self) -> None:
             self._header_timer = None
