@@ -73,7 +73,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "columns": {"id": int, "document_id": int, "section_id": int, "subject": str,
                     "value": float, "unit": str, "year": int, "change_dir": str, "change": float,
                     "change_pct": float, "base_year": int, "base_value": float, "sentence": str,
-                    "line": int},
+                    "line": int, "basis": str, "completion_pct": float, "reason": str},
         "pk": "id",
         "fks": [("document_id", "documents"), ("section_id", "sections")],
     },
@@ -86,6 +86,11 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "glossary": {
         "columns": {"id": int, "document_id": int, "seq": int, "term": str, "definition": str,
                     "line": int},
+        "pk": "id",
+        "fks": [("document_id", "documents")],
+    },
+    "missing_tables": {
+        "columns": {"id": int, "document_id": int, "kind": str, "title": str},
         "pk": "id",
         "fks": [("document_id", "documents")],
     },
@@ -114,6 +119,7 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("glossary", ["term"]),
     ("glossary", ["document_id"]),
     ("facts", ["document_id", "key"]),
+    ("missing_tables", ["document_id"]),
 ]
 
 

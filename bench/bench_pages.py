@@ -1,8 +1,9 @@
-"""Page-text ingest timings: the three real Putuo 2026 部门预算 (tests/data), parsing alone and into a store.
+"""Page-text ingest timings: the three real Putuo 2026 部门预算 and the four 2025 部门决算 (tests/data), parsing
+alone and into a store.
 
     python bench/bench_pages.py [--repeat 7]
 
-Prints, per document and for the three in one run: pages, cells, uncertain cells, and the best and
+Prints, per document and for each kind's documents in one run: pages, cells, uncertain cells, and the best and
 median wall time of ``parse_file`` (pure: page text → Document, placement included) and of
 ``build_store`` (parse, write, checks) into a fresh store.
 """
@@ -21,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from askbudget.ingest import build_store, parse_file  # noqa: E402
 
 DOCS = [ROOT / "tests" / "data" / f"putuo-{d}-2026.txt" for d in ("chengguan", "jianguanwei", "wenlvju")]
+FINALS = [ROOT / "tests" / "data" / f"putuo-{d}-2025-final.txt" for d in ("wenlv", "shiquan", "yichuan", "shengtai")]
 
 
 def _time(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -38,7 +40,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"{'what':<28} {'pages':>5} {'cells':>6} {'uncertain':>9} {'parse best/median ms':>21} {'store best/median ms':>21}")
     with tempfile.TemporaryDirectory() as d:
-        for i, paths in enumerate([[p] for p in DOCS] + [DOCS]):
+        for i, paths in enumerate([[p] for p in DOCS] + [DOCS] + [[p] for p in FINALS] + [FINALS]):
             docs = [parse_file(p) for p in paths]
             parse = _time(lambda: [parse_file(p) for p in paths], args.repeat)
             n = [0]

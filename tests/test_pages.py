@@ -379,8 +379,12 @@ def test_tab_separated_cells_have_known_positions() -> None:
     doc = parse_pages(pages, "tab.txt", "tab")
     t = next(t for t in doc.tables if t.kind == ZC)
     row = next(r for r in t.rows if r.code == "2120104")
-    assert [(c.column, c.raw, c.uncertain) for c in row.cells] == [("合计", "", 0), ("基本支出", "", 0),
-                                                                      ("项目支出", "10,992,193", 0)]
+    assert [(c.column, c.raw) for c in row.cells] == [("合计", ""), ("基本支出", ""), ("项目支出", "10,992,193")]
+    # the edited row no longer adds up (合计 ≠ 基本支出 + 项目支出, and its parent ≠ Σ its children): its
+    # figures are in doubt, known positions or not (placement.doubt)
+    assert [c.uncertain for c in row.cells] == [1, 1, 1]
+    other = next(r for r in t.rows if r.code == "2210201")
+    assert all(c.uncertain == 0 for c in other.cells)
 
 
 # ---------------------------------------------------------------- templates as data, and refusals
@@ -414,12 +418,13 @@ def test_no_template_matched_is_an_error_and_the_store_is_unchanged(tmp_path: Pa
     assert db.read_bytes() == before
 
 
-def test_a_final_account_is_refused_clearly(tmp_path: Path) -> None:
+def test_a_final_account_with_no_table_is_refused_clearly(tmp_path: Path) -> None:
+    """A 决算 whose pages print only a table of contents: no table of the template was read."""
     f = tmp_path / "final.txt"
     f.write_text("上海市普陀区文化和旅游局\n2025 年度部门决算\f目 录\n一、收入支出决算总表\n", encoding="utf-8")
     with pytest.raises(IngestError) as ei:
         parse_file(f)
-    assert "决算" in ei.value.reason and "nothing was written" in ei.value.reason
+    assert "national-final" in ei.value.reason and "no table" in ei.value.reason
 
 
 def test_budget_and_final_of_one_unit_are_different_keys(tmp_path: Path) -> None:

@@ -144,7 +144,7 @@ def describe(d: Document) -> str:
     kinds = {t.kind for t in d.tables}
     expected = [t.kind for t in fam.tables if not t.optional] if fam is not None else []
     found = len([k for k in expected if k in kinds]) if expected else len(kinds)
-    missing = "、".join(d.missing) if d.missing else "none"
+    missing = "、".join(d.missing_titles or d.missing) if d.missing else "none"
     pages = f", {d.n_pages} pages" if d.n_pages else ""
     return (f"{d.name}: {d.unit_name} {d.year} {d.kind}{pages} — template {d.family or '?'}: "
             f"{found} of {len(expected) or len(kinds)} tables (missing: {missing}), {len(d.tables)} read; "
@@ -169,11 +169,11 @@ def explain(d: Document) -> str:
         cols = " | ".join(f"{g}: {' '.join(cs)}" for g, cs in sides.items()) if len(sides) > 1 \
             else " ".join(t.columns)
         if t.kind == "三公经费支出表" and t.page_start and t.rows:
-            cols = "rows " + " ".join(r.label for r in t.rows) + " × 预算数"
+            cols = "rows " + " ".join(r.label for r in t.rows) + " × " + " ".join(t.columns)
         unc = sum(c.uncertain for r in t.rows for c in r.cells)
         out.append(f"      header {header}→ {cols}; {len(t.rows)} rows" + (f", {unc} uncertain" if unc else ""))
     if d.missing:
-        out.append(f"  missing against template {d.family}: {'、'.join(d.missing)}")
+        out.append(f"  missing against template {d.family}: {'、'.join(d.missing_titles or d.missing)}")
     return "\n".join(out)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..check import Mismatch
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -96,6 +98,9 @@ class Statement:
     base_value: float | None
     sentence: str
     line: int
+    basis: str = ""  # what the change is against: '' (the year before), 上年决算, 年初预算 (a 决算)
+    completion_pct: float | None = None  # a 决算's "完成年初预算的 N%", as stated
+    reason: str = ""  # a 决算's stated reason for the difference ("主要原因：…")
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,9 @@ class Document:
     family: str = ""  # the template family matched (lexicon/templates/<family>.tsv)
     n_pages: int | None = None  # page text: pages in the source (None: the source has no pages)
     missing: tuple[str, ...] = ()  # table kinds the family prints that this document lacks
+    missing_titles: tuple[str, ...] = ()  # their titles as the template prints them (same order)
+    # page text: the identities its figures break where they were placed (check's 存疑, document_id 0)
+    faults: tuple[Mismatch, ...] = ()
 
     @property
     def n_cells(self) -> int:

@@ -17,7 +17,14 @@ outline, ``statements.py`` the figures the text states.
 
 Figures are stored in 万元 exactly (``47,483,458`` in a ``单位：元`` table → 4748.3458) and, where the
 text lost empty cells, placed in their columns by the table's own arithmetic (``placement.py``); a
-figure whose column cannot be proven is stored with ``uncertain = 1``. Line numbers count the lines
+figure whose column cannot be proven, or that an identity the document breaks puts in doubt, is stored
+with ``uncertain = 1`` (the broken identities are the document's faults, rule 存疑 of ``check``).
+
+A family with ``header`` words (the national 决算) also has: a line before a table's rows that is not
+cut from header words is the first half of a wrapped subject name; name fragments between two code
+lines go to the row above or below so that the names are those the codes print elsewhere (or the
+classification's); a ``pairs`` table (two code/name/figure columns side by side) is one list of rows;
+the narrative's figures may settle a placement (``same … = 叙述:…``). Line numbers count the lines
 of every page in order (a page break starts a new line); every table, row and section keeps its page.
 """
 from __future__ import annotations
@@ -27,17 +34,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..errors import IngestError
-from .model import Cell, Document, Indicator, ParseWarning, Row, Table
-from .narrative import numbering, read_narrative
+from ..check import Mismatch
+from .model import Cell, Document, Indicator, ParseWarning, Row, Statement, Table
+from .narrative import Paragraph, numbering, read_narrative
 from .performance import parse_value
-from .placement import Equal, RowSum, TreeSum, Var, new_var, scale_of, settled, solve, to_int
+from .placement import Equal, RowSum, TreeSum, Var, doubt, new_var, scale_of, settled, solve, to_int
 from .reader import MONEY_UNIT_IN_LINE_RE, NUMBER_RE, PLAIN_HEADING_RE, Heading, is_dash, join_wrapped
-from .statements import extract
+from .statements import against_year_before, extract, extract_final
 from .subjects import ORDINAL_RE, QIZHONG_RE, is_total, label_of
-from .templates import Family, TableSpec, families, squash
+from .templates import NARRATIVE, Family, TableSpec, families, squash
 from .units import STORE_UNIT, factor, is_money_word
 
 LEADERS_RE = re.compile(r"…{2,}|\.{4,}|·{4,}")
@@ -49,6 +57,7 @@ TOP_ORDINAL_RE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]"
 SUB_ORDINAL_RE = re.compile(r"^\s*\d+\s*[、.．](?!\d)")
 EXPENSE_SIDE_RE = re.compile(r"支出(?:总计|合计)?$")
 NOTE_RE = re.compile(r"^\s*注\s*[：:]")
+TOTAL_WORD_RE = re.compile(r"(?:合计|总计|小计)$")
 MAX_HEADING = 40
 
 
@@ -88,7 +97,7 @@ def _lines(pages: Sequence[str]) -> list[PLine]:
         first = True
         for raw in page.split("\n"):
             no += 1
-            text = raw.rstrip()
+            text = raw.rstrip(" \r") if "\t" in raw else raw.rstrip()  # a TAB row keeps its empty last cells
             out.append(PLine(no, p, text, first and bool(text.strip())))
             if text.strip():
                 first = False
@@ -136,9 +145,6 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     if not any(ln.text.strip() for ln in lines):
         raise IngestError(file, None, "empty file: expected a budget disclosure (部门预算公开) text")
     fam = _match_family(lines, families(templates), file)
-    if fam.doc_kind == "决算":
-        raise IngestError(file, None, f"a 决算 (final accounts) document ({_title(lines)}): 决算 tables are not "
-                                      "read yet — only 预算 documents can be ingested; nothing was written")
     year = _year(lines)
     if year is None:
         raise IngestError(file, None, "no budget year: the title page names no year (e.g. 2026年)")
@@ -147,34 +153,45 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
         raise IngestError(file, None, f"no unit: no line naming it ({' / '.join(l + '：' for l in fam.unit_labels)})")
     segments, narrative_heads, table_lines = _segment(lines, fam)
     default_unit = _default_unit(segments)
-    tables: list[Table] = []
-    built: list[tuple[_Segment, _Built]] = []
-    for seg in segments:
-        b = _build(seg, default_unit, file, warnings)
-        if b is not None:
-            built.append((seg, b))
-    _place(built, warnings)
-    for seg, b in built:
-        if b.kind == "绩效目标表" and not b.project:
-            b.project = _project_of_heading(narrative_heads, seg.title.no)
-            b.indicators = tuple(replace(i, project=b.project) for i in b.indicators)
-        tables.append(b.table())
-    found_kinds = {t.kind for t in tables}
-    missing = tuple(t.kind for t in fam.tables if t.kind not in found_kinds and not t.optional)
-    # the narrative: every line that is not part of a table
+    # the narrative: every line that is not part of a table (read first: a figure it states may
+    # prove a table figure's column)
     nlines = ["" if ln.no in table_lines else ln.text for ln in lines]
     nar = read_narrative(nlines, narrative_heads, [])
     page_of = {ln.no: ln.page for ln in lines}
     sections = tuple(replace(s, page=page_of.get(s.line)) for s in nar.sections)
     gloss = {s.seq for s in sections if "名词解释" in s.heading}
     statements = extract(list(nar.paragraphs), year, unit_name, gloss)
+    if fam.doc_kind == "决算":
+        statements = against_year_before(statements, year) + \
+            extract_final([(s.seq, Paragraph(s.line, s.text)) for s in sections], year, gloss)
+    known = _known_names(segments, fam) if fam.header_words else {}
+    tables: list[Table] = []
+    built: list[tuple[_Segment, _Built]] = []
+    for seg in segments:
+        b = _build(seg, default_unit, file, warnings, fam, known)
+        if b is not None:
+            built.append((seg, b))
+    faults = _place(built, warnings, _narrative_figure(sections, statements))
+    for seg, b in built:
+        if b.kind == "绩效目标表" and not b.project:
+            b.project = _project_of_heading(narrative_heads, seg.title.no)
+            b.indicators = tuple(replace(i, project=b.project) for i in b.indicators)
+        tables.append(b.table())
+    found_kinds = {t.kind for t in tables}
+    if fam.tables and not tables:
+        raise IngestError(file, None, f"no table of template {fam.name} was found (a title such as "
+                                      f"{fam.tables[0].title or fam.tables[0].kind} followed by its rows; a "
+                                      "table of contents is not one); nothing was written")
+    lacking = [t for t in fam.tables if t.kind not in found_kinds and not t.optional]
+    missing, missing_titles = tuple(t.kind for t in lacking), tuple(t.title or t.kind for t in lacking)
     data = "\f".join(pages).encode("utf-8")
     return Document(
         name=name or file, source_path=source_path or file,
         sha256=sha256 or hashlib.sha256(data).hexdigest(), unit_code="", unit_name=unit_name, year=year,
         money_unit=STORE_UNIT, n_lines=len(lines), tables=tuple(tables), sections=sections,
         statements=tuple(statements), facts=nar.facts, glossary=nar.glossary, warnings=tuple(warnings),
-        kind=fam.doc_kind, family=fam.name, n_pages=len(pages), missing=missing)
+        kind=fam.doc_kind, family=fam.name, n_pages=len(pages), missing=missing, missing_titles=missing_titles,
+        faults=tuple(faults))
 
 
 def _title(lines: list[PLine]) -> str:
@@ -245,7 +262,9 @@ def _unit_name(lines: list[PLine], fam: Family) -> str:
         names = [n for n in names if n and not n.startswith("单位")]
         if names:
             return Counter(names).most_common(1)[0][0]
-    return ""
+    # no line names it (the national 决算 prints none): the title page's words before the year
+    m = re.match(r"^(.{4,60}?)\d{4}\s*年", _title(lines))
+    return m.group(1) if m and "部门" not in m.group(1) else ""
 
 
 # ---------------------------------------------------------------- segmenting into tables and narrative
@@ -259,14 +278,52 @@ def _is_heading(ln: PLine) -> bool:
     return ln.first and not SENTENCE_RE.search(s) and numbering(s) is None and not s.endswith(("：", ":"))
 
 
-def _is_row(text: str) -> bool:
-    """A table row: it starts with a subject code, or holds a figure."""
-    toks = tokens(text)
+def _is_row(text: str, ignore: frozenset[str] = frozenset()) -> bool:
+    """A table row: it starts with a subject code, or holds a figure. ``ignore``: header words a row
+    may carry (a 合计 row printed on the line of a header: ``合计 0 2002.80 合计 基本支出 项目支出 0``)."""
+    toks = [t for t in tokens(text) if t not in ignore or is_figure(t)] if ignore else tokens(text)
     if not toks:
         return False
     if re.match(r"^(?:合计|总计|小计)$", toks[0]):
         return all(is_figure(t) for t in toks[1:])  # "合计 因公出国(境)费 …" is a header line
     return bool(CODE_PART_RE.match(toks[0]) and len(toks[0]) in (3, 5, 7)) or any(is_figure(t) for t in toks)
+
+
+def _header_vocabulary(spec: TableSpec, fam: Family) -> tuple[str, ...]:
+    """The words a header line of this table may be cut from: its columns' printed words and the
+    family's header words (``科目编码``, ``功能分类``, ``决算数`` …)."""
+    words = [squash(c.printed) for c in spec.columns] + [squash(c.name) for c in spec.columns]
+    words += [squash(w) for c in spec.columns for w in c.name.split("/")]
+    return tuple(w for w in dict.fromkeys(words + [squash(w) for w in fam.header_words]) if w)
+
+
+def _header_like(text: str, vocab: tuple[str, ...]) -> bool:
+    """Every token of the line is a piece of a header word (a header wrapped over lines)."""
+    toks = text.split()
+    return bool(toks) and all(any(squash(t) in w for w in vocab) for t in toks)
+
+
+def _is_contents_line(lines: list[PLine], i: int, fam: Family) -> bool:
+    """A table title in a table of contents: the line after it is another title or a part heading
+    (``第三部分 …``), never the table's 单位 line or header."""
+    nxt = next((x for x in lines[i + 1:i + 4] if x.text.strip()), None)
+    if nxt is None:
+        return True
+    s = nxt.text.strip()
+    return _title_spec(nxt, fam) is not None or bool(re.match(r"^第[一二三四五六七八九十]+部分", s)) or \
+        (bool(TOP_ORDINAL_RE.match(s)) and _title_spec(replace(nxt, text=ORDINAL_RE.sub("", s)), fam) is not None)
+
+
+def _is_page_number(lines: list[PLine], i: int) -> bool:
+    """A lone small number as the last line of its page."""
+    ln = lines[i]
+    if not re.fullmatch(r"\s*\d{1,3}\s*", ln.text):
+        return False
+    return all(not x.text.strip() for x in lines[i + 1:] if x.page == ln.page)
+
+
+def _next_text(lines: list[PLine], i: int) -> str:
+    return next((x.text.strip() for x in lines[i + 1:i + 4] if x.text.strip()), "")
 
 
 def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tuple[Heading, int]], set[int]]:
@@ -277,21 +334,28 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
     cur: _Segment | None = None
     data_started = False
     header_keys: set[str] = set()
-    for ln in lines:
+    vocab: tuple[str, ...] = ()
+    for i, ln in enumerate(lines):
         s = ln.text.strip()
         if not s:
             continue
         spec = _title_spec(ln, fam)
+        if spec is not None and _is_contents_line(lines, i, fam):
+            spec = None
         if spec is not None:
             cur = _Segment(spec, ln)
             segments.append(cur)
             in_table.add(ln.no)
             data_started = False
             header_keys = set()
+            vocab = _header_vocabulary(spec, fam) if fam.header_words else ()
             if heads:
                 heads[-1] = (heads[-1][0], min(heads[-1][1], ln.no - 1))
             continue
-        if cur is not None and ln.first and not _continues(cur, ln, header_keys):
+        if cur is not None and _is_page_number(lines, i):
+            in_table.add(ln.no)
+            continue
+        if cur is not None and ln.first and not _continues(cur, ln, header_keys, _next_text(lines, i), vocab):
             cur = None
         if cur is not None and not ln.first and cur.note and not NOTE_RE.match(s) and _is_heading(ln):
             cur = None
@@ -316,7 +380,10 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         if cur.spec.layout == "indicators":
             cur.data.append(ln)
             continue
-        if not data_started and not _is_row(s) and not (cur.spec.layout == "two-sided" and TOP_ORDINAL_RE.match(s)):
+        ignore = frozenset(vocab) if cur.spec.layout in ("subjects", "pairs") else frozenset()
+        if not data_started and not _is_row(s, ignore) and \
+                not (cur.spec.layout == "two-sided" and TOP_ORDINAL_RE.match(s)) and \
+                (not vocab or cur.spec.layout not in ("subjects", "pairs") or "\t" in ln.text or _header_like(s, vocab)):
             cur.header.append(ln)
             header_keys.add(squash(s))
             continue
@@ -332,8 +399,8 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
     return segments, fixed, in_table
 
 
-def _continues(cur: _Segment, ln: PLine, header_keys: set[str]) -> bool:
-    """Does a page that starts with ``ln`` go on with table ``cur``?"""
+def _continues(cur: _Segment, ln: PLine, header_keys: set[str], nxt: str = "", vocab: tuple[str, ...] = ()) -> bool:
+    """Does a page that starts with ``ln`` go on with table ``cur``? (``nxt``: the line after it.)"""
     s = ln.text.strip()
     if cur.spec.layout in ("one-row",):
         return False
@@ -341,6 +408,13 @@ def _continues(cur: _Segment, ln: PLine, header_keys: set[str]) -> bool:
         return True
     if cur.spec.layout == "indicators":
         return not _is_heading(ln)
+    if cur.spec.layout == "two-sided" and not cur.note and TOP_ORDINAL_RE.match(s) and not SENTENCE_RE.search(s) \
+            and len(squash(s)) <= 30 and cur.data:
+        return True  # an item without a figure, on a page the table goes on to (no 注 under it yet)
+    if vocab and cur.spec.layout in ("subjects", "pairs") and not _is_row(s) and _is_row(nxt) \
+            and not SENTENCE_RE.search(s) and numbering(s) is None and not _header_like(s, vocab) \
+            and len(squash(s)) <= 20:
+        return bool(cur.data)  # the first half of a wrapped subject name, its row on the next line
     return _is_row(s) and not _is_heading(ln)
 
 
@@ -364,6 +438,7 @@ class _PRow:
     figures: list[str]
     fixed: list[int] | None = None  # the known column of each figure (TAB-separated cells)
     var: int = -1
+    group: str = ""  # a two-sided table's item listed under another (年初财政拨款结转和结余 → 一、…)
 
 
 @dataclass
@@ -398,12 +473,13 @@ class _Built:
             return Table(self.kind, self.title, cols, self.note, self.project, "", self.seg.title.no, last, (),
                          self.indicators, min(pages), max(pages), header)
         rows = _rows_of(self)
-        names = tuple(c for _, c in self.columns) if not self.one_row else ("预算数",)
+        names = tuple(c for _, c in self.columns) if not self.one_row else _one_row_columns(self.seg.spec)
         return Table(self.kind, self.title, names, self.note, "", "", self.seg.title.no, last, tuple(rows), (),
                      min(pages), max(pages), header)
 
 
-def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarning]) -> _Built | None:
+def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarning], fam: Family,
+           known: dict[str, list[str]]) -> _Built | None:
     spec = seg.spec
     title = re.sub(r"\s+", "", ORDINAL_RE.sub("", seg.title.text.strip()))
     unit = _unit_of(seg, default_unit, file)
@@ -422,8 +498,11 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
         b.rows = _one_row(seg, spec, warnings, title)
     elif spec.layout == "two-sided":
         b.rows = _two_sided(seg, b, warnings, title)
+    elif spec.layout == "pairs":
+        b.rows = _pairs_rows(seg, warnings, title, frozenset(_header_vocabulary(spec, fam)), known)
     else:
-        b.rows = _subject_rows(seg, len(columns), warnings, title)
+        vocab = frozenset(_header_vocabulary(spec, fam)) if fam.header_words else frozenset()
+        b.rows = _subject_rows(seg, len(columns), warnings, title, vocab, known)
     if not b.rows and not note:
         warnings.append(ParseWarning(seg.title.no, f"table {title!r} has no rows and no 注 note"))
     return b
@@ -454,8 +533,8 @@ def _check_header(seg: _Segment, spec: TableSpec, title: str, warnings: list[Par
     if not text:
         return
     for c in spec.columns:
-        if not _subsequence(squash(c.printed).replace("（", "(").replace("）", ")"),
-                            text.replace("（", "(").replace("）", ")")):
+        if not all(_subsequence(squash(w).replace("（", "(").replace("）", ")"),
+                                text.replace("（", "(").replace("）", ")")) for w in c.printed.split("/")):
             warnings.append(ParseWarning(seg.header[0].no, f"{title}: the header does not print column "
                                                            f"{c.printed!r} the template expects"))
 
@@ -465,18 +544,27 @@ def _subsequence(word: str, text: str) -> bool:
     return all(ch in it for ch in word)
 
 
-def _split_code(toks: list[str]) -> tuple[str | None, list[str]]:
-    """Leading code parts (``212 01 04`` or ``2120104``) → the joined code and the other tokens."""
+def _split_code(toks: list[str], bare: bool = False) -> tuple[str | None, list[str]]:
+    """Leading code parts (``212 01 04`` or ``2120104``) → the joined code and the other tokens.
+    ``bare``: a code may stand alone or right before the figures (its name wrapped onto the lines
+    around it: ``机关事业单位基本养老保险缴费`` / ``2080505 699.30 699.30`` / ``支出``)."""
     parts: list[str] = []
     i = 0
     while i < len(toks) and CODE_PART_RE.match(toks[i]) and (not parts or len(toks[i]) == 2) and len(parts) < 3:
         parts.append(toks[i])
         i += 1
-    if not parts or i >= len(toks) or is_figure(toks[i]):
+    if not parts or len(parts[0]) not in (3, 5, 7):
         return None, toks
-    if len(parts[0]) not in (3, 5, 7):
-        return None, toks
+    if i >= len(toks) or is_figure(toks[i]):
+        nxt_code = i < len(toks) and bool(CODE_PART_RE.match(toks[i])) and len(toks[i]) in (3, 5, 7)
+        if not bare or parts[0][0] not in "23" or (i < len(toks) and not _is_money(toks[i]) and not nxt_code):
+            return None, toks
     return "".join(parts), toks[i:]
+
+
+def _is_money(tok: str) -> bool:
+    """A figure printed as money (``1,700.57``, ``0.00``, ``0``) rather than another code part."""
+    return is_figure(tok) and ("." in tok or "," in tok or tok == "0")
 
 
 def _cells_of(ln: PLine) -> tuple[list[str], bool]:
@@ -486,21 +574,51 @@ def _cells_of(ln: PLine) -> tuple[list[str], bool]:
     return tokens(ln.text), False
 
 
-def _subject_rows(seg: _Segment, width: int, warnings: list[ParseWarning], title: str) -> list[_PRow]:
-    rows: list[_PRow] = []
+def _clean_tokens(toks: list[str], vocab: frozenset[str], totals: bool = True) -> list[str]:
+    """A row's tokens without the header words printed on its line: ``类 款 项 合计 …`` → ``合计 …``;
+    ``合计 0 2002.80 合计 基本支出 项目支出 0`` → ``合计 0 2002.80 0``."""
+    if not vocab:
+        return toks
+    out = list(toks)
+    while len(out) > 1 and out[0] in ("类", "款", "项") and not is_figure(out[0]):
+        out.pop(0)
+    first = next((i for i, t in enumerate(out) if is_figure(t)), len(out))
+    return out[:first] + [t for t in out[first:] if is_figure(t) or (t not in vocab and not (totals and is_total(t)))]
+
+
+@dataclass
+class _Piece:
+    """One line of a subject table before wrapped names are resolved: a row, or a fragment of a name."""
+    row: _PRow | None
+    frag: str = ""
+    heads: int = 0  # fragments above a row that joined its name
+    named: bool = False  # the row's code line printed part of its name
+
+
+def _subject_rows(seg: _Segment, width: int, warnings: list[ParseWarning], title: str,
+                  vocab: frozenset[str] = frozenset(), known: dict[str, set[str]] | None = None) -> list[_PRow]:
+    """Rows of a coded table. A long subject name wraps onto lines of its own: the fragments above a
+    code line and below it (the code line printed between them, with the middle of the name or none
+    of it) belong to it. Fragments between two code lines are split between the row above (tails)
+    and the row below (heads) so that the names are those the same codes print elsewhere in the
+    document or in the classification (``known``); failing that, a row takes as many tails as it
+    took heads (a cell's text is centred on its row)."""
+    pieces: list[_Piece] = []
     for ln in seg.data:
-        cells, known = _cells_of(ln)
-        if known:
+        cells, known_pos = _cells_of(ln)
+        if known_pos:
             figs_cells = cells[-width:] if len(cells) > width else cells
             head = cells[: len(cells) - len(figs_cells)]
+            head = [c for c in head if c not in ("类", "款", "项")]  # 类 款 项 printed in the 合计 row's code cells
             code_parts = [c for c in head if CODE_PART_RE.match(c)]
             name = join_wrapped(" ".join(c for c in head if c and not CODE_PART_RE.match(c)))
             code = "".join(code_parts) or None
             figs = [c for c in figs_cells if c]
             fixed = [i for i, c in enumerate(figs_cells) if c]
-            rows.append(_PRow(ln, "", code, name, figs, fixed))
+            pieces.append(_Piece(_PRow(ln, "", code, name, figs, fixed), named=True))
             continue
-        code, rest = _split_code(cells)
+        cells = _clean_tokens(cells, vocab)
+        code, rest = _split_code(cells, bare=bool(vocab))
         j = len(rest)
         while j > 0 and is_figure(rest[j - 1]):
             j -= 1
@@ -509,13 +627,95 @@ def _subject_rows(seg: _Segment, width: int, warnings: list[ParseWarning], title
             warnings.append(ParseWarning(ln.no, f"{title}: cannot read the row {ln.text.strip()!r}"))
             continue
         name = join_wrapped(" ".join(name_toks))
-        if not figs and code is None and rows and not _is_row(ln.text):
-            # a wrapped subject name: the rest of the row above
-            prev = rows[-1]
-            prev.name += name
+        if code is None and not name and figs:
+            # figures alone on a line: the row whose code line printed none (a garbled page)
+            last = next((p.row for p in reversed(pieces) if p.row is not None), None)
+            if last is not None and not last.figures and last.code:
+                last.figures = figs
+                continue
+        if not figs and code is None and not _is_row(ln.text):
+            if vocab:
+                pieces.append(_Piece(None, name))
+            elif pieces and pieces[-1].row is not None:
+                pieces[-1].row.name += name  # a wrapped subject name: the rest of the row above
             continue
-        rows.append(_PRow(ln, "", code, name, figs, None))
-    return rows
+        pieces.append(_Piece(_PRow(ln, "", code, name, figs, None), named=bool(name)))
+    if vocab:
+        _resolve_fragments(pieces, known or {}, warnings, title)
+    return [p.row for p in pieces if p.row is not None]
+
+
+def _same_name(a: str, b: str) -> bool:
+    return _name_key(a) == _name_key(b)
+
+
+def _name_key(s: str) -> str:
+    return re.sub(r"[\s（）()]", "", s)
+
+
+def _resolve_fragments(pieces: list[_Piece], known: dict[str, set[str]], warnings: list[ParseWarning],
+                       title: str) -> None:
+    """Give each run of name fragments to the row above (its tails) and the row below (its heads)."""
+    i = 0
+    prev: _Piece | None = None
+    while i <= len(pieces):
+        j = i
+        while j < len(pieces) and pieces[j].row is None:
+            j += 1
+        frags = [p.frag for p in pieces[i:j]]
+        nxt = pieces[j] if j < len(pieces) else None
+        if frags:
+            n = len(frags)
+            options = range(n + 1) if prev is not None and nxt is not None else \
+                ([n] if nxt is None else [0]) if prev is not None or nxt is not None else []
+            if prev is None and nxt is None:
+                warnings.append(ParseWarning(0, f"{title}: text with no row: {' '.join(frags)}"))
+
+            def score(k: int) -> tuple[int, int, int]:
+                hits = 0
+                if prev is not None and prev.row is not None and prev.row.code in known:
+                    hits += any(_same_name(prev.row.name + "".join(frags[:k]), w) for w in known[prev.row.code])
+                if nxt is not None and nxt.row is not None and nxt.row.code in known:
+                    hits += any(_same_name("".join(frags[k:]) + nxt.row.name, w) for w in known[nxt.row.code])
+                # a row whose code line printed none of its name has some of it on either side
+                needs = int(nxt is None or nxt.named or k < n) + int(prev is None or prev.named or k > 0)
+                sym = min(n, max(prev.heads, 0 if prev.named else 1)) if prev is not None else 0
+                return hits, needs, -abs(k - sym)
+
+            k = max(options, key=score) if options else 0
+            if prev is not None and prev.row is not None:
+                prev.row.name += "".join(frags[:k])
+            if nxt is not None and nxt.row is not None:
+                nxt.row.name = "".join(frags[k:]) + nxt.row.name
+                nxt.heads = n - k
+        prev = nxt
+        i = j + 1
+    for p in pieces:
+        r = p.row
+        if r is None or not r.code or r.code not in known:
+            continue
+        names = sorted(known[r.code], key=len, reverse=True)
+        if any(_same_name(r.name, w) for w in known[r.code]):
+            longer = [w for w in names if len(_name_key(w)) > len(_name_key(r.name))
+                      and _name_key(w).startswith(_name_key(r.name))]
+            if longer:  # a name the cell clipped (机关事业单位基本养老保险 for …保险缴费支出)
+                warnings.append(ParseWarning(r.line.no, f"{title}: {r.code} printed as {r.name!r}; named "
+                                                        f"{longer[0]!r} as the code is elsewhere"))
+                r.name = longer[0]
+            continue
+        clean = [w for w in names if not r.name or _name_key(w).startswith(_name_key(r.name)) or _garbled(r.name, w)]
+        if clean:
+            warnings.append(ParseWarning(r.line.no, f"{title}: {r.code} printed as {r.name or '(no name)'!r}; "
+                                                    f"named {clean[0]!r} as the code is elsewhere"))
+            r.name = clean[0]
+
+
+def _garbled(printed: str, name: str) -> bool:
+    """A name printed with another cell's characters interleaved (two wrapped cells overprinted):
+    most of the known name's characters occur in the printed text, in order."""
+    it = iter(printed)
+    hit = sum(1 for ch in name if ch in it)
+    return len(printed) > len(name) // 2 and hit >= 0.7 * len(name)
 
 
 def _one_row(seg: _Segment, spec: TableSpec, warnings: list[ParseWarning], title: str) -> list[_PRow]:
@@ -536,24 +736,25 @@ def _side_of(label: str) -> str:
     return "支出" if EXPENSE_SIDE_RE.search(label_of(label)) else "收入"
 
 
-def _segments_of(text: str) -> list[tuple[str, list[str]]]:
-    """A two-sided line → [(label, figures)]: each label with the figures that follow it."""
+def _segments_of(text: str, labels: frozenset[str] = frozenset()) -> list[tuple[str, list[str]]]:
+    """A two-sided line → [(label, figures)]: each label with the figures that follow it. ``labels``:
+    items the template names (``使用非财政拨款结余 结余分配`` is two items, not one wrapped label)."""
     out: list[tuple[str, list[str]]] = []
     for tok in tokens(text):
         if is_figure(tok):
             if not out:
                 out.append(("", []))
             out[-1][1].append(tok)
-        elif out and not out[-1][1] and not (_starts_item(tok) and _has_words(out[-1][0])):
+        elif out and not out[-1][1] and not (_starts_item(tok, labels) and _has_words(out[-1][0])):
             out[-1] = (out[-1][0] + tok, [])
         else:
             out.append((tok, []))
     return out
 
 
-def _starts_item(tok: str) -> bool:
-    """A token that starts an item of its own: ``二、…``, ``1.``, ``收入总计``."""
-    return bool(TOP_ORDINAL_RE.match(tok) or SUB_ORDINAL_RE.match(tok) or is_total(tok))
+def _starts_item(tok: str, labels: frozenset[str] = frozenset()) -> bool:
+    """A token that starts an item of its own: ``二、…``, ``1.``, ``收入总计``, an item the template names."""
+    return bool(TOP_ORDINAL_RE.match(tok) or SUB_ORDINAL_RE.match(tok) or is_total(tok) or tok in labels)
 
 
 def _has_words(label: str) -> bool:
@@ -567,6 +768,7 @@ def _two_sided(seg: _Segment, b: _Built, warnings: list[ParseWarning], title: st
     widths = b.widths()
     sides = [s for s in dict.fromkeys(s for s, _ in b.columns)]
     left, right = sides[0], sides[-1]
+    labels = frozenset(w for bal in b.seg.spec.balances for w in (bal.total, *bal.parts))
     rows: list[_PRow] = []
     pending: _PRow | None = None  # a label-only line that may be the top half of a wrapped label
     waiting: _PRow | None = None  # a row that took ``pending`` as its label and may get a bottom half
@@ -588,12 +790,16 @@ def _two_sided(seg: _Segment, b: _Built, warnings: list[ParseWarning], title: st
                 pos += 1 + w
             pending = waiting = None
             continue
-        segs = _segments_of(ln.text)
+        segs = _segments_of(ln.text, labels)
         if not any(f for _, f in segs) and len(segs) == 1:
             label = join_wrapped(segs[0][0])
-            if waiting is not None and not ORDINAL_RE.match(label) and not TOP_ORDINAL_RE.match(label) \
-                    and len(label) <= 8 and not is_total(label):
-                waiting.name += label
+            tail = waiting or pending
+            if tail is not None and not ORDINAL_RE.match(label) and not TOP_ORDINAL_RE.match(label) \
+                    and len(label) <= 8 and not is_total(label) and label not in labels:
+                tail.name += label  # the bottom half of a wrapped label
+                side = _side_of(tail.name)
+                if side != tail.side and fits(side, len(tail.figures)):
+                    tail.side = side
                 waiting = None
                 continue
             waiting = None
@@ -631,7 +837,7 @@ def _two_sided(seg: _Segment, b: _Built, warnings: list[ParseWarning], title: st
                 rows.remove(pending)
                 target.name = pending.name
                 waiting = target
-            else:
+            elif not EXPENSE_SIDE_RE.search(label_of(pending.name)) or lacking[0] != "收入":
                 waiting = pending
                 pending.side = lacking[0]
         pending = None
@@ -645,13 +851,29 @@ def _two_sided(seg: _Segment, b: _Built, warnings: list[ParseWarning], title: st
     for r in rows:
         if len(r.figures) == widths.get(r.side, 0):
             r.fixed = list(range(len(r.figures)))
+    for side in sides:  # after the side's total, numbered items are parts of the item above them
+        seen_total, owner = False, ""
+        for r in rows:
+            if r.side != side:
+                continue
+            if is_total(label_of(r.name)):
+                seen_total = True
+            elif seen_total and TOP_ORDINAL_RE.match(r.name):
+                r.group = owner
+            else:
+                owner = label_of(r.name)
     return rows
 
 
 # ---------------------------------------------------------------- placing figures in columns
 
-def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning]) -> None:
-    """Build one placement problem for the whole document (tables refer to each other) and solve it."""
+NarrativeFigure = Callable[[str, str], "float | None"]
+
+
+def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning],
+           narrative: NarrativeFigure | None = None) -> list[Mismatch]:
+    """Build one placement problem for the whole document (tables refer to each other) and solve it;
+    then put in doubt the figures of any identity the document breaks (``placement.doubt``)."""
     raws = [f for _, b in built for r in b.rows for f in r.figures if not is_dash(f)]
     scale = scale_of(raws)
     vs: list[Var] = []
@@ -674,18 +896,102 @@ def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning]) -
             vs.append(new_var([int(v) for v in ints], width, fixed))  # type: ignore[arg-type]
             if len(r.figures) > width:
                 warnings.append(ParseWarning(r.line.no, f"{b.title}: {len(r.figures)} figures for {width} columns"))
+    # figures printed with decimals are rounded (万元 to the cent): each of a sum's n figures is off by
+    # at most half a last digit, so the printed sum may differ from Σ printed parts by n/2 last digits
     for _, b in built:
         if b.kind == "绩效目标表":
             continue
-        cons += _row_sums(b)
-        cons += _tree_sums(b)
+        cons += [replace(c, tol=_rounding(c) if scale > 1 else 0) for c in _row_sums(b) + _tree_sums(b) + _balances(b)]
+    hints: set[int] = set()
+
+    def constant(value: float) -> int | None:
+        v = to_int(str(value), scale)
+        if v is None:
+            return None
+        vs.append(new_var([v], 1, [0]))
+        hints.add(len(vs) - 1)
+        return len(vs) - 1
+
     for _, b in built:
         if b.kind == "绩效目标表":
             continue
-        cons += _same(b, by_kind)
-    solve(vs, cons)
+        cons += [replace(c, tol=1 if scale > 1 else 0) for c in _same(b, by_kind, narrative, constant)]
+    broken = solve(vs, cons)
+    doubt(vs, cons, broken, frozenset(hints))
     for _, b in built:
         b.vars = vs
+    owner = {r.var: (b, r) for _, b in built if b.kind != "绩效目标表" for r in b.rows}
+    return [f for c in broken if not (isinstance(c, Equal) and (c.a in hints or c.b in hints))
+            for f in _faults(c, vs, owner, scale)]
+
+
+def _faults(c: RowSum | TreeSum | Equal, vs: list[Var], owner: dict, scale: int) -> list[Mismatch]:
+    """What a broken identity says, in the words ``check`` uses (its figures in 万元)."""
+    def name(i: int) -> tuple[_Built, str]:
+        b, r = owner[i]
+        label = label_of(r.name) if r.name else ""
+        return b, (f"{r.side}:" if r.side else "") + " ".join(x for x in (r.code, label) if x)
+
+    def col_name(b: _Built, r: _PRow, k: int) -> str:
+        cols = b.side_columns(r.side) if not b.one_row else [c.name for c in b.seg.spec.columns]
+        return cols[k] if k < len(cols) else str(k)
+
+    def wan(b: _Built, x: int) -> float:
+        f = factor(b.unit) or 1.0
+        return round(x / scale * f, 6)
+
+    def one(i: int) -> tuple[int, ...] | None:
+        return vs[i].vectors()[0] if len(vs[i].placements) == 1 else None
+
+    out: list[Mismatch] = []
+
+    def Fault(table: str, row: str, column: str, expected: float | None, actual: float | None,  # noqa: N802
+              message: str) -> Mismatch:
+        return Mismatch(0, "存疑", table, row, column, expected, actual, message)
+    if isinstance(c, RowSum):
+        b, where = name(c.var)
+        r = owner[c.var][1]
+        v = one(c.var)
+        left = " + ".join(col_name(b, r, k) for k in c.left)
+        parts = " + ".join(col_name(b, r, k) for k in c.parts)
+        if v is None:
+            out.append(Fault(b.title, where, left, None, None, f"{b.title} · {where}: its figures "
+                                                               f"{' '.join(r.figures)} fit no placement in which "
+                                                               f"{left} = {parts}; stored uncertain"))
+        else:
+            lv, pv = wan(b, sum(v[k] for k in c.left)), wan(b, sum(v[k] for k in c.parts))
+            out.append(Fault(b.title, where, left, pv, lv, f"{b.title} · {where} · {left}: printed {lv:.2f}, "
+                                                           f"{parts} gives {pv:.2f}; stored uncertain"))
+    elif isinstance(c, TreeSum):
+        b, where = name(c.parent)
+        r = owner[c.parent][1]
+        vecs = [one(i) for i in (c.parent, *c.children)]
+        kids = "、".join(name(i)[1] for i in c.children[:4]) + ("…" if len(c.children) > 4 else "")
+        if any(v is None for v in vecs):
+            out.append(Fault(b.title, where, "", None, None, f"{b.title} · {where}: no placement of the printed "
+                                                             f"figures makes it the sum of {kids}; stored uncertain"))
+        else:
+            for k in range(vs[c.parent].width):
+                pv, sv = vecs[0][k], sum(v[k] for v in vecs[1:])  # type: ignore[index]
+                if abs(pv - sv) > c.tol:
+                    out.append(Fault(b.title, where, col_name(b, r, k), wan(b, sv), wan(b, pv),
+                                     f"{b.title} · {where} · {col_name(b, r, k)}: printed {wan(b, pv):.2f}, the sum "
+                                     f"of {kids} gives {wan(b, sv):.2f}; stored uncertain"))
+    else:
+        (ba, wa), (bb, wb) = name(c.a), name(c.b)
+        va, vb = one(c.a), one(c.b)
+        ca, cb = col_name(ba, owner[c.a][1], c.a_col), col_name(bb, owner[c.b][1], c.b_col)
+        x = wan(ba, va[c.a_col]) if va is not None else None
+        y = wan(bb, vb[c.b_col]) if vb is not None else None
+        shown = lambda z: "?" if z is None else f"{z:.2f}"  # noqa: E731
+        out.append(Fault(ba.title, wa, ca, y, x, f"{ba.title} · {wa} · {ca}: printed {shown(x)}, {bb.title} · {wb} · "
+                                                 f"{cb} prints {shown(y)}; stored uncertain"))
+    return out
+
+
+def _rounding(c: RowSum | TreeSum) -> int:
+    n = len(c.left) + len(c.parts) if isinstance(c, RowSum) else 1 + len(c.children)
+    return max(1, n // 2)
 
 
 def _col(b: _Built, side: str, name: str) -> int | None:
@@ -699,13 +1005,13 @@ def _col(b: _Built, side: str, name: str) -> int | None:
 
 def _row_sums(b: _Built) -> list:
     out = []
-    for total, parts in b.seg.spec.sums:
+    for left, right in b.seg.spec.sums:
         for r in b.rows:
-            t = _col(b, r.side, total)
-            ps = [_col(b, r.side, p) for p in parts]
-            if t is None or any(p is None for p in ps):
+            ls = [_col(b, r.side, w) for w in left]
+            ps = [_col(b, r.side, p) for p in right]
+            if any(t is None for t in ls) or any(p is None for p in ps):
                 continue
-            out.append(RowSum(r.var, t, tuple(p for p in ps if p is not None)))
+            out.append(RowSum(r.var, tuple(t for t in ls if t is not None), tuple(p for p in ps if p is not None)))
     return out
 
 
@@ -723,11 +1029,13 @@ def _tree_sums(b: _Built) -> list:
                 kids.setdefault(r.code[:-2], []).append(r)
         for code, ch in kids.items():
             out.append(TreeSum(by_code[code].var, tuple(c.var for c in ch)))
-        totals = [r for r in rows if is_total(label_of(r.name))]
+        totals = [r for r in rows if is_total(label_of(r.name)) and not r.code]
+        if b.seg.spec.layout == "pairs":
+            continue  # its totals are the template's balances
         if by_code:
             tops = [r for r in rows if r.code and len(r.code) == 3]
         else:
-            tops = [r for r in rows if TOP_ORDINAL_RE.match(r.name)]
+            tops = [r for r in rows if TOP_ORDINAL_RE.match(r.name) and not r.group]
             parent = None
             sub: dict[int, list[_PRow]] = {}
             for r in rows:
@@ -743,16 +1051,64 @@ def _tree_sums(b: _Built) -> list:
     return out
 
 
-def _find_row(b: _Built, label: str) -> _PRow | None:
-    found = [r for r in b.rows if label_of(r.name) == label or r.name == label]
+def _balances(b: _Built) -> list:
+    """The template's ``balance`` records: within each column, a row = Σ other rows (by label)."""
+    out = []
+    for bal in b.seg.spec.balances:
+        total = _find_row(b, bal.total, bal.side)
+        parts = [_find_row(b, p, bal.side) for p in bal.parts]
+        if total is None or any(p is None for p in parts):
+            continue
+        out.append(TreeSum(total.var, tuple(p.var for p in parts if p is not None)))
+    return out
+
+
+def _find_row(b: _Built, label: str, side: str = "") -> _PRow | None:
+    """The one row named ``label`` (on ``side``; an item listed under another is found only when no
+    top-level row has the name); a two-sided table's ``总计`` is its side's."""
+    rows = [r for r in b.rows if not side or r.side == side]
+    found = [r for r in rows if label_of(r.name) == label or r.name == label or _side_label(r) == label]
+    top = [r for r in found if not r.group]
+    found = top or found
     return found[0] if len(found) == 1 else None
 
 
-def _same(b: _Built, by_kind: dict[str, _Built]) -> list:
+def _side_label(r: _PRow) -> str:
+    """``总计`` on the 收入 side of a two-sided table is 收入总计."""
+    lab = label_of(r.name)
+    return r.side + lab if r.side and lab in ("总计", "合计") else lab
+
+
+def _same(b: _Built, by_kind: dict[str, _Built], narrative: NarrativeFigure | None,
+          constant: Callable[[float], int | None]) -> list:
     out = []
     for s in b.seg.spec.same:
+        if s.other == NARRATIVE:
+            ra = _find_row(b, s.row)
+            value = narrative(s.other_row, s.other_column) if narrative is not None else None
+            ca = _col(b, ra.side, s.column) if ra is not None else None
+            if ra is None or ca is None or value is None:
+                continue
+            v = constant(value)
+            if v is not None:
+                out.append(Equal(ra.var, ca, v, 0))
+            continue
         other = by_kind.get(s.other) if s.other else b
         if other is None:
+            continue
+        if s.row == "*":
+            tops = {}
+            for r in other.rows:
+                if r.code and len(r.code) == 3:
+                    tops.setdefault(label_of(r.name), []).append(r)
+            for ra in b.rows:
+                ca = _col(b, ra.side, s.column)
+                rbs = tops.get(label_of(ra.name), [])
+                if ca is None or len(rbs) != 1 or ra.group:
+                    continue
+                cb = _col(other, rbs[0].side, s.other_column)
+                if cb is not None:
+                    out.append(Equal(ra.var, ca, rbs[0].var, cb))
             continue
         ra, rb = _find_row(b, s.row), _find_row(other, s.other_row)
         if ra is None or rb is None:
@@ -762,6 +1118,18 @@ def _same(b: _Built, by_kind: dict[str, _Built]) -> list:
             continue
         out.append(Equal(ra.var, ca, rb.var, cb))
     return out
+
+
+def _narrative_figure(sections: Sequence, statements: Sequence[Statement]) -> NarrativeFigure:
+    """``(heading, subject) → value``: the figure the narrative section headed ``heading`` (its
+    numbering aside) states for ``subject``, when it states one, once, in 万元."""
+    heading_of = {s.seq: squash(ORDINAL_RE.sub("", s.heading)) for s in sections}
+
+    def find(heading: str, subject: str) -> float | None:
+        vals = {st.value for st in statements if st.subject == subject and st.value is not None
+                and st.unit == "万元" and st.change_dir is None and heading_of.get(st.section_seq) == heading}
+        return vals.pop() if len(vals) == 1 else None
+    return find
 
 
 def _to_wan(raw: str, unit: str) -> float | None:
@@ -812,42 +1180,187 @@ def _rows_of(b: _Built) -> list[Row]:
             parent = code[:-2] if len(code) > 3 else None
             group_name = names_by_code.get(parent, "") if parent else ""
             names_by_code[code] = label
+        elif r.group:
+            group_name = r.group
         elif QIZHONG_RE.match(r.name) or SUB_ORDINAL_RE.match(r.name):
             group_name = group
         else:
             groups[r.side] = label
+        if b.seg.spec.layout == "two-sided" and label in ("总计", "合计"):
+            label = r.side + label  # 总计 on the 收入 side is the 收入总计
         out.append(Row(seq, "", r.side if b.kind in ("收支总表", "财政拨款收支总表") else "", code, r.name, label,
                        group_name, classification, level, parent, is_total(label), r.line.no, tuple(cells),
                        r.line.page))
     return out
 
 
+def _one_row_columns(spec: TableSpec) -> tuple[str, ...]:
+    """The stored columns of a one-row table: ``预算数``, or those its ``行/列`` columns name."""
+    return tuple(dict.fromkeys(c.row_and_column[1] for c in spec.columns)) or ("预算数",)
+
+
 def _one_row_rows(b: _Built) -> list[Row]:
     """A one-row table is stored the way the template prints such figures elsewhere: one row per
-    column (合计, 因公出国（境）费 …), each with its 预算数; a column that is a sum's part belongs to
-    the sum's row (购置费 → 公务用车购置及运行费)."""
+    column (合计, 因公出国（境）费 …), each with its 预算数 — or, when the template names cells
+    ``行/列`` (the 决算's 预算数 and 决算数 pairs), one row per ``行`` with its columns; a row that is a
+    sum's part belongs to the sum's row (购置费 → 公务用车购置及运行费)."""
     spec = b.seg.spec
     if not b.rows:
         return []
     r = b.rows[0]
     placement, proven = settled(b.vars[r.var])
+    stored = _one_row_columns(spec)
+    by_word = {w: c for c in spec.columns for w in (c.printed, c.name)}
     parent_of: dict[str, str] = {}
-    for total, parts in spec.sums:
-        t = next((c for c in spec.columns if total in (c.printed, c.name)), None)
-        if t is None or t.name == "合计":
+    for left, parts in spec.sums:
+        t = by_word.get(left[0]) if len(left) == 1 else None
+        if t is None or t.row_and_column[0] == "合计":
             continue
         for p in parts:
-            parent_of[p] = t.name
-    out = []
+            c = by_word.get(p)
+            if c is not None:
+                parent_of[c.row_and_column[0]] = t.row_and_column[0]
+    cells: dict[str, list[Cell]] = {}
     for i, c in enumerate(spec.columns):
+        row, col = c.row_and_column
         fig = r.figures[placement.index(i)] if placement is not None and i in placement else ""
         sure = proven[i] if i < len(proven) else False
         value = _to_wan(fig, b.unit) if fig and sure else None
-        cell = Cell(0, "预算数", "", fig, value, r.line.no, 0 if sure else 1)
-        group = parent_of.get(c.printed, parent_of.get(c.name, ""))
-        out.append(Row(i + 1, "", "", None, c.name, c.name, group, None, None, None,
-                       1 if c.name == "合计" else 0, r.line.no, (cell,), r.line.page))
+        cells.setdefault(row, []).append(Cell(stored.index(col), col, "", fig, value, r.line.no, 0 if sure else 1))
+    return [Row(seq, "", "", None, row, row, parent_of.get(row, ""), None, None, None, 1 if row == "合计" else 0,
+                r.line.no, tuple(cs), r.line.page) for seq, (row, cs) in enumerate(cells.items(), 1)]
+
+
+def _known_names(segments: list[_Segment], fam: Family) -> dict[str, list[str]]:
+    """The names a document prints for each subject code where the name stands whole on the code's
+    line (no fragment of a wrapped name above or below it), then the classification's names."""
+    from ..lexicon import load
+
+    out: dict[str, list[str]] = {}
+    for seg in segments:
+        if seg.spec.layout not in ("subjects", "pairs"):
+            continue
+        data = seg.data
+        frag = [bool(ln.text.strip()) and not _is_row(ln.text) for ln in data]
+        for i, ln in enumerate(data):
+            if (i and frag[i - 1]) or (i + 1 < len(data) and frag[i + 1]):
+                continue
+            toks = tokens(ln.text)
+            while toks:
+                code, rest = _split_code(toks)
+                if code is None:
+                    break
+                j = 0
+                while j < len(rest) and not is_figure(rest[j]) and not CODE_PART_RE.match(rest[j]):
+                    j += 1
+                name = "".join(rest[:j])
+                if name and j < len(rest) and is_figure(rest[j]):
+                    out.setdefault(code, [])
+                    if name not in out[code]:
+                        out[code].append(name)
+                toks = rest[j + 1:] if j < len(rest) and is_figure(rest[j]) else rest[j:]
+    lex = load()
+    for code, names in out.items():
+        s = lex.by_code.get(code)
+        if s is not None and s.name not in names:
+            names.append(s.name)
+    for code, s in lex.by_code.items():
+        out.setdefault(code, [s.name])
     return out
+
+
+def _pairs_rows(seg: _Segment, warnings: list[ParseWarning], title: str, vocab: frozenset[str],
+                known: dict[str, list[str]]) -> list[_PRow]:
+    """A table of two code/name/figure columns side by side (the 基本支出决算表: 人员经费 subjects on
+    the left, 公用经费 on the right), stored as one list: the left column's rows, the right
+    column's, then the totals (人员经费合计, 公用经费合计). A line holds an item per column; a
+    figure belongs to the item before it. A name fragment on a line of its own belongs to a column
+    whose item printed no name: the one above it (its tail) while that item is owed one, else the
+    one below it (its head); two fragments on a line are one per column."""
+    entries: list[tuple[PLine, list[tuple[str | None, str, list[str]]], list[str]]] = []
+    for ln in seg.data:
+        toks = _clean_tokens(tokens(ln.text), vocab, totals=False)
+        items: list[tuple[str | None, list[str], list[str]]] = []  # (code, name tokens, figures)
+        lead: list[str] = []
+        k = 0
+        while k < len(toks):
+            code, rest = _split_code(toks[k:], bare=True)
+            if code is not None:
+                items.append((code, [], []))
+                k = len(toks) - len(rest)
+                continue
+            t = toks[k]
+            if is_figure(t):
+                if items:
+                    items[-1][2].append(t)
+                else:
+                    items.append((None, lead, [t]))
+                    lead = []
+            elif items and items[-1][2] and TOTAL_WORD_RE.search(t):
+                items.append((None, [t], []))
+            elif items and not items[-1][2]:
+                items[-1][1].append(t)
+            else:
+                lead.append(t)
+            k += 1
+        entries.append((ln, [(c, join_wrapped(" ".join(n)), f) for c, n, f in items], [join_wrapped(t) for t in lead]))
+    sides: list[list[_Piece]] = [[], []]
+    totals: list[_PRow] = []
+    owed = [0, 0]  # tails the last item of each column is still owed (as many as it took heads)
+    heads = [0, 0]
+    last_class = ["", ""]
+    for e, (ln, items, frags) in enumerate(entries):
+        coded = [it for it in items if it[0] is not None]
+        if not items:
+            if len(frags) >= 2:
+                for side, f in ((0, frags[0]), (1, "".join(frags[1:]))):
+                    sides[side].append(_Piece(None, f))
+                    owed[side] = max(0, owed[side] - 1)
+                continue
+            side = next((i for i in (0, 1) if owed[i] > 0), None)
+            if side is None:  # a head: of the column whose next item prints no name
+                side = _unnamed_side(entries[e + 1:], last_class)
+            owed[side] = max(0, owed[side] - 1)
+            heads[side] += 1
+            sides[side].append(_Piece(None, "".join(frags)))
+            continue
+        if frags and coded:
+            sides[0].append(_Piece(None, "".join(frags)))
+        for n, (code, name, figs) in enumerate(items):
+            if code is None:
+                if name:
+                    totals.append(_PRow(ln, "", None, name, figs[:1], [0] if figs[:1] else []))
+                continue
+            side = (0 if n == items.index(coded[0]) else 1) if len(coded) == 2 else _side_of_item(code, last_class)
+            last_class[side] = code[:3]
+            if len(figs) > 1:
+                warnings.append(ParseWarning(ln.no, f"{title}: {code} has {len(figs)} figures; the first is read"))
+            sides[side].append(_Piece(_PRow(ln, "", code, name, figs[:1], [0] if figs[:1] else []), named=bool(name)))
+            owed[side] = 0 if name else max(1, heads[side])
+            heads[side] = 0
+    out: list[_PRow] = []
+    for pieces in sides:
+        _resolve_fragments(pieces, known, warnings, title)
+        out += [p.row for p in pieces if p.row is not None]
+    return out + totals
+
+
+def _side_of_item(code: str, last_class: list[str]) -> int:
+    """The column of a line's only item: the one whose class (301, 302 …) it continues, else the right."""
+    return 0 if last_class[0] == code[:3] else 1 if last_class[1] == code[:3] else 1 if last_class[0] else 0
+
+
+def _unnamed_side(rest: list, last_class: list[str]) -> int:
+    """The column whose next item line prints an item with no name (a head fragment is its name)."""
+    for _, items, _ in rest:
+        coded = [it for it in items if it[0] is not None]
+        if not coded:
+            continue
+        if len(coded) == 2:
+            unnamed = [i for i, it in enumerate(coded) if not it[1]]
+            return unnamed[0] if len(unnamed) == 1 else 0
+        return _side_of_item(coded[0][0], last_class)
+    return 0
 
 
 # ---------------------------------------------------------------- 绩效目标 (申报表 layout)

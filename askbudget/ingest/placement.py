@@ -41,6 +41,7 @@ class Var:
     figures: tuple[int, ...]  # the printed figures, scaled to integers
     width: int  # the number of columns
     placements: list[tuple[int, ...]] = field(default_factory=list)
+    doubted: set[int] = field(default_factory=set)  # columns a broken identity puts in doubt (``doubt``)
 
     def vectors(self) -> list[Vector]:
         return [self.vector(p) for p in self.placements]
@@ -90,10 +91,16 @@ def to_int(raw: str, scale: int) -> int | None:
 
 @dataclass(frozen=True)
 class RowSum:
-    """``var``: column ``total`` = Σ columns ``parts`` (one row's own arithmetic)."""
+    """``var``: Σ columns ``left`` = Σ columns ``parts`` (one row's own arithmetic; ``left`` is
+    usually one column, the total: ``合计 = 基本支出 + 项目支出``)."""
     var: int
-    total: int
+    left: tuple[int, ...]  # (a single total column may be given as an int)
     parts: tuple[int, ...]
+    tol: int = 0  # the figures are rounded: the two sides may differ by this much
+
+    def __post_init__(self) -> None:
+        if isinstance(self.left, int):
+            object.__setattr__(self, "left", (self.left,))
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ class TreeSum:
     """Row ``parent`` = Σ rows ``children``, column by column (all of the same width)."""
     parent: int
     children: tuple[int, ...]
+    tol: int = 0  # the figures are rounded: parent and Σ children may differ by this much
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,7 @@ class Equal:
     a_col: int
     b: int
     b_col: int
+    tol: int = 0  # the figures are rounded: the two prints may differ by this much
 
 
 Constraint = RowSum | TreeSum | Equal
@@ -124,7 +133,7 @@ def _sub(a: Vector, b: Vector) -> Vector:
 
 
 def _row_sum(var: Var, c: RowSum) -> bool | None:
-    ok = {v for v in var.vectors() if v[c.total] == sum(v[p] for p in c.parts)}
+    ok = {v for v in var.vectors() if abs(sum(v[t] for t in c.left) - sum(v[p] for p in c.parts)) <= c.tol}
     if not ok:
         return None
     return var.keep(ok)
@@ -146,12 +155,12 @@ def _tree_sum_narrow(vs: list[Var], c: TreeSum) -> bool | None:
         total = tuple(0 for _ in range(parent.width))
         for k in kids:
             total = _add(total, k.vectors()[0])
-        return False if total == parent.vectors()[0] else None
-    got = _bounds(parent, kids)
+        return False if _close(total, parent.vectors()[0], c.tol) else None
+    got = _bounds(parent, kids, c.tol)
     if got is None:
         return None
-    if all(len(k.placements) == 1 for k in kids) and len(parent.placements) == 1:
-        return got
+    if all(len(k.placements) == 1 for k in kids) and len(parent.placements) == 1 or c.tol:
+        return got  # (rounded figures: the bounds, which allow for the rounding, are what is known)
     zero = tuple(0 for _ in range(parent.width))
     prefix: list[set[Vector]] = [{zero}]
     for k in kids:
@@ -181,7 +190,11 @@ def _tree_sum_narrow(vs: list[Var], c: TreeSum) -> bool | None:
     return changed
 
 
-def _bounds(parent: Var, kids: list[Var]) -> bool | None:
+def _close(a: Vector, b: Vector, tol: int) -> bool:
+    return all(abs(x - y) <= tol for x, y in zip(a, b))
+
+
+def _bounds(parent: Var, kids: list[Var], tol: int = 0) -> bool | None:
     """Parent = Σ kids, column by column, with bounds only: a kid's value is kept when the parent's
     value minus it lies between the least and the most the other kids can add up to (weaker than the
     exact sums, but as sound, and linear in the number of kids)."""
@@ -189,7 +202,7 @@ def _bounds(parent: Var, kids: list[Var]) -> bool | None:
     for col in range(parent.width):
         lo = [min(v[col] for v in k.vectors()) for k in kids]
         hi = [max(v[col] for v in k.vectors()) for k in kids]
-        slo, shi = sum(lo), sum(hi)
+        slo, shi = sum(lo) - tol, sum(hi) + tol
         pv = {v[col] for v in parent.vectors()}
         good_p = {p for p in pv if slo <= p <= shi}
         if not good_p:
@@ -208,11 +221,12 @@ def _equal(vs: list[Var], c: Equal) -> bool | None:
     a, b = vs[c.a], vs[c.b]
     av = {v[c.a_col] for v in a.vectors()}
     bv = {v[c.b_col] for v in b.vectors()}
-    both = av & bv
-    if not both:
+    ok_a = {x for x in av if any(abs(x - y) <= c.tol for y in bv)}
+    ok_b = {y for y in bv if any(abs(x - y) <= c.tol for x in av)}
+    if not ok_a:
         return None
-    changed = a.keep({v for v in a.vectors() if v[c.a_col] in both})
-    changed |= b.keep({v for v in b.vectors() if v[c.b_col] in both})
+    changed = a.keep({v for v in a.vectors() if v[c.a_col] in ok_a})
+    changed |= b.keep({v for v in b.vectors() if v[c.b_col] in ok_b})
     return changed
 
 
@@ -259,13 +273,13 @@ def solve(vs: list[Var], constraints: Sequence[Constraint]) -> list[Constraint]:
 def _holds(vs: list[Var], c: Constraint) -> bool:
     if isinstance(c, RowSum):
         v = vs[c.var].vectors()[0]
-        return v[c.total] == sum(v[p] for p in c.parts)
+        return abs(sum(v[t] for t in c.left) - sum(v[p] for p in c.parts)) <= c.tol
     if isinstance(c, TreeSum):
         total = tuple(0 for _ in range(vs[c.parent].width))
         for i in c.children:
             total = _add(total, vs[i].vectors()[0])
-        return total == vs[c.parent].vectors()[0]
-    return vs[c.a].vectors()[0][c.a_col] == vs[c.b].vectors()[0][c.b_col]
+        return _close(total, vs[c.parent].vectors()[0], c.tol)
+    return abs(vs[c.a].vectors()[0][c.a_col] - vs[c.b].vectors()[0][c.b_col]) <= c.tol
 
 
 def _ids(c: Constraint) -> tuple[int, ...]:
@@ -291,11 +305,15 @@ def _vars_of(c: Constraint, vs: list[Var]) -> bool:
 
 def settled(var: Var) -> tuple[tuple[int, ...] | None, tuple[bool, ...]]:
     """(the placement to store, per column: is its content proven). The placement is the first left
-    (None when none is); a column is proven when every placement left agrees on what it holds."""
+    (None when none is); a column is proven when every placement left agrees on what it holds and no
+    broken identity puts it in doubt (``doubt``)."""
     if not var.placements:
         return None, tuple(False for _ in range(var.width))
     vecs = var.vectors()
-    proven = tuple(len({v[c] for v in vecs}) == 1 and len({_holder(var, p, c) for p in var.placements}) == 1
+    # a column is proven when every placement puts the same figure in it — or puts 0 in it (a
+    # printed 0.00 or an empty cell: the same value, wherever the 0.00 stands)
+    proven = tuple(len({v[c] for v in vecs}) == 1 and (vecs[0][c] == 0 or
+                   len({_holder(var, p, c) for p in var.placements}) == 1) and c not in var.doubted
                    for c in range(var.width))
     return var.placements[0], proven
 
@@ -306,3 +324,91 @@ def _holder(var: Var, placement: tuple[int, ...], col: int) -> int:
         if c == col:
             return i
     return -1
+
+
+# ---------------------------------------------------------------- figures a broken identity puts in doubt
+
+def doubt(vs: list[Var], constraints: Sequence[Constraint], broken: Sequence[Constraint],
+          hints: frozenset[int] = frozenset()) -> None:
+    """Mark, in each ``Var.doubted``, the columns whose figure a broken identity puts in doubt.
+
+    A document whose arithmetic is wrong somewhere (a figure shifted against its rows, a total that
+    does not add up) has placements that are settled and still wrong. So every figure of a column in
+    which an identity fails — a row sum, a parent = Σ children, a figure printed twice — is in doubt,
+    and stays in doubt unless an identity that holds among figures *not* in doubt confirms it: a
+    parent = Σ of two or more children, or the same figure printed in another table. A parent with a
+    single child proves nothing about either (a shifted column carries both along), so the two share
+    their doubt. ``hints`` (variables standing for a figure the narrative states) narrow placements
+    but neither doubt nor confirm a table's figure."""
+    bad: set[tuple[int, int]] = set()
+    own_sum_broken = {c.var for c in broken if isinstance(c, RowSum)}
+    for c in broken:
+        if isinstance(c, RowSum):
+            bad |= {(c.var, k) for k in (*c.left, *c.parts)}
+        elif isinstance(c, TreeSum):
+            # a row whose own parts do not add up is the culprit of a parent ≠ Σ children it is in
+            culprits = [i for i in _ids(c) if i in own_sum_broken] or list(_ids(c))
+            for col in _failing_columns(vs, c):
+                bad |= {(i, col) for i in culprits}
+        elif c.a not in hints and c.b not in hints:
+            bad |= {(c.a, c.a_col), (c.b, c.b_col)}
+    if not bad:
+        return
+    settled_ids = {i for i, v in enumerate(vs) if len(v.placements) == 1}
+    links: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    strong: list[list[tuple[int, int]]] = []  # cells of an identity that holds, each confirming the others
+    for c in constraints:
+        if isinstance(c, TreeSum) and len(c.children) == 1 and c not in broken:
+            for col in range(vs[c.parent].width):  # a parent and its only child: one figure, one doubt
+                cells = [(i, col) for i in _ids(c)]
+                links.setdefault(cells[0], set()).add(cells[1])
+                links.setdefault(cells[1], set()).add(cells[0])
+            continue
+        if c in broken or not all(i in settled_ids for i in _ids(c)):
+            continue
+        if isinstance(c, TreeSum):
+            for col in range(vs[c.parent].width):
+                if col not in _failing_columns(vs, c):
+                    strong.append([(i, col) for i in _ids(c)])
+        elif isinstance(c, Equal) and c.a not in hints and c.b not in hints and _holds(vs, c):
+            strong.append([(c.a, c.a_col), (c.b, c.b_col)])
+
+    def group(cell: tuple[int, int]) -> set[tuple[int, int]]:
+        seen, todo = {cell}, [cell]
+        while todo:
+            for n in links.get(todo.pop(), ()):
+                if n not in seen:
+                    seen.add(n)
+                    todo.append(n)
+        return seen
+
+    for cell in list(bad):
+        bad |= group(cell)
+    changed = True
+    while changed:
+        changed = False
+        for cells in strong:
+            doubtful = [x for x in cells if x in bad]
+            if len(doubtful) == 1:  # every other figure of a holding identity is sound: so is this one
+                bad -= group(doubtful[0])
+                changed = True
+    for i, col in bad:
+        vs[i].doubted.add(col)
+
+
+def _failing_columns(vs: list[Var], c: TreeSum) -> set[int]:
+    """The columns in which parent = Σ children cannot hold for any placement left."""
+    out = set()
+    parent, kids = vs[c.parent], [vs[i] for i in c.children]
+    if not parent.placements or not all(k.placements for k in kids):
+        return set(range(parent.width))
+    for col in range(parent.width):
+        sums = {0}
+        for k in kids:
+            sums = {s + v[col] for s in sums for v in k.vectors()}
+            if len(sums) > MAX_PARTIAL:
+                break
+        else:
+            if not any(abs(p - t) <= c.tol for p in {v[col] for v in parent.vectors()} for t in sums):
+                out.add(col)
+    return out

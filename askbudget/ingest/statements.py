@@ -14,10 +14,11 @@ subject of the paragraph before.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Statement
 from .narrative import Paragraph, numbering
+from .subjects import ORDINAL_RE
 
 SENT_RE = re.compile(r"[^。！？!?]+[。！？!?]?")
 # a clause ends at ，；; — and at a "," that is no thousands separator (49,376万元 is one figure)
@@ -228,4 +229,108 @@ def extract(paras: list[tuple[int, Paragraph]], doc_year: int, unit_name: str,
                                      st.line))
         if para_first:
             topic = para_first
+    return out
+
+
+# ---------------------------------------------------------------- a 决算's narrative: 决算数 against 年初预算
+
+NUM = r"(\d[\d,]*(?:\.\d+)?)"
+# "年初预算为 511.66 万元，支出决算为 457.86 万元[，完成年初预算的 88.32%]"
+AGAINST_BUDGET_RE = re.compile(rf"年初预算(?:数)?(?:为|是)?\s*{NUM}\s*万元\s*[，,]\s*(?:当年)?(?:支出)?决算(?:数)?(?:为|是)?\s*"
+                               rf"{NUM}\s*万元(?:\s*[，,]\s*完成(?:年初)?预算(?:数)?的\s*{NUM}\s*[%％])?")
+# "公务接待费支出决算为 0.40 万元，完成预算的 18.96%" (a part of a total stated just before)
+PART_DONE_RE = re.compile(rf"([^，,；;：:。]{{2,30}}?)(?:支出)?决算(?:数)?(?:为|是)?\s*{NUM}\s*万元\s*[，,]\s*完成(?:年初)?预算"
+                          rf"(?:数)?的\s*{NUM}\s*[%％]")
+# "1、文化旅游体育与传媒支出（类）文化和旅游（款）行政运行（项）", "“一般公共服务（类）…（项）”": the
+# classification path a subject item is introduced by (two levels or more)
+ITEM_RE = re.compile(r"((?:[^（）()。；;，,、“”：:]+?\s*[（(]\s*(?:类|款|项)\s*[)）]\s*){2,})")
+LEVEL_NAME_RE = re.compile(r"([^（）()“”]+?)\s*[（(]\s*(?:类|款|项)\s*[)）]")
+REASON_TEXT_RE = re.compile(r"(?:主要原因|原因)(?:是|为)?\s*[：:]?\s*([^。：:\s][^。]*)")
+FLAT_SENTENCE_RE = re.compile(r"决算数与预算数持平|与年初预算持平")
+
+
+def extract_final(paras: list[tuple[int, Paragraph]], doc_year: int,
+                  skip_sections: set[int] | frozenset[int] = frozenset()) -> list[Statement]:
+    """A 决算's comparisons with its own year's budget: one Statement per "年初预算为 B 万元，支出
+    决算为 A 万元" (value A, ``base_value`` B, ``basis`` 年初预算, the change A − B, ``completion_pct``
+    when "完成年初预算的 N%" is stated, and the reason the text gives: "…的主要原因：…"). The subject is
+    the text before 年初预算 (一般公共预算财政拨款支出, “三公”经费财政拨款支出) or, for a numbered subject
+    item ("5、文化旅游体育与传媒支出（类）文化和旅游（款）群众文化（项）。主要用于…"), its last level's
+    name (群众文化); the sentence quoted starts with the item's path."""
+    out: list[Statement] = []
+    for seq, p in paras:
+        if seq in skip_sections:
+            continue
+        # a section's lines were wrapped anywhere: joined without a gap (a list item starts a line)
+        text = re.sub(r"\n(?=\s*\d+\s*[、.．])", "。", p.text)
+        text = re.sub(r"[ \t]*\n[ \t]*", "", text)
+        items = [(m.start(1), m.group(1)) for m in ITEM_RE.finditer(text)]
+        spans: list[tuple[int, int]] = []
+        for m in AGAINST_BUDGET_RE.finditer(text):
+            spans.append((m.start(), m.end()))
+            b, a = _num(m.group(1)), _num(m.group(2))
+            pct = float(m.group(3)) if m.group(3) else None
+            lead = text[max(text.rfind("。", 0, m.start()), text.rfind("；", 0, m.start())) + 1:m.start()]
+            subject = _final_subject(lead)
+            since = spans[-2][1] if len(spans) > 1 else 0
+            item = next((path for at, path in reversed(items) if since <= at < m.start()), "")
+            if not subject and item:
+                names = LEVEL_NAME_RE.findall(item)
+                subject = names[-1].strip() if names else ""
+            if not subject:
+                continue
+            end = text.find("。", m.end())
+            nxt_item = next((at for at, _ in items if at > m.end()), len(text))
+            tail = text[m.end():min(nxt_item, len(text))]
+            reason = ""
+            rm = REASON_TEXT_RE.search(tail)
+            if rm is not None and rm.start() < 200:
+                reason = rm.group(1).strip()
+            elif FLAT_SENTENCE_RE.search(tail[:60]):
+                reason = ""
+            sentence = text[max(0, text.rfind("。", 0, m.start()) + 1):(end + 1 if end >= 0 else len(text))].strip()
+            item = re.sub(r"^\s*\d+\s*[、.．]\s*", "", item).strip()
+            if item and not sentence.startswith(item.strip()[:6]):
+                sentence = f"{item.strip()}：{sentence}"
+            diff = round(a - b, 6)
+            direction = "持平" if abs(diff) < 0.005 else "增加" if diff > 0 else "减少"
+            out.append(Statement(seq, subject, a, "万元", doc_year, direction, abs(diff), None, doc_year, b,
+                                 sentence[:MAX_SENTENCE], p.line, "年初预算", pct, reason))
+        for m in PART_DONE_RE.finditer(text):
+            subject = _final_subject(m.group(1))
+            if not subject or any(a < m.end() and m.start() < b for a, b in spans):
+                continue
+            out.append(Statement(seq, subject, _num(m.group(2)), "万元", doc_year, None, None, None, doc_year, None,
+                                 m.group(0)[:MAX_SENTENCE], p.line, "年初预算", float(m.group(3)), ""))
+    return out
+
+
+def _final_subject(lead: str) -> str:
+    s = lead
+    while ORDINAL_RE.match(s):  # "（三）1、" …
+        s = ORDINAL_RE.sub("", s, count=1)
+    s = s.strip(" ，,：:；;")
+    if "情况" in s:  # a heading run into its paragraph: "…决算具体情况一般公共预算财政拨款支出"
+        s = s.rsplit("情况", 1)[1]
+    s = re.sub(r"^(?:其中|另外|此外)\s*[：:，,]?", "", s)
+    s = re.sub(r"(?:支出)?$", "", s) if s.endswith("支出支出") else s
+    return s if 1 < len(s) <= MAX_SUBJECT + 10 and not re.search(r"\d", s) else ""
+
+
+FINAL_GENERIC = frozenset({"年初预算", "支出决算", "决算", "预算", "支出预算", "决算数", "预算数"})
+
+
+def against_year_before(statements: list[Statement], doc_year: int) -> list[Statement]:
+    """A 决算's other statements: a change against the year before is against that year's 决算
+    (``basis`` 上年决算); the halves of a "年初预算为…，支出决算为…" sentence read one by one (subject
+    年初预算 / 支出决算) are dropped — ``extract_final`` states them whole."""
+    out = []
+    for st in statements:
+        if st.subject in FINAL_GENERIC:
+            continue
+        if "情况" in st.subject and not st.subject.endswith("情况"):
+            st = replace(st, subject=st.subject.rsplit("情况", 1)[1])
+        if st.base_year is not None and st.base_year < doc_year:
+            st = replace(st, basis="上年决算")
+        out.append(st)
     return out

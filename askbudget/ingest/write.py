@@ -20,7 +20,8 @@ from ..store import INDEXES, SCHEMA, SCHEMA_VERSION, another_application, foreig
 from ..errors import IngestError, StoreError
 from .model import Document
 
-CHILD_TABLES = ("checks", "glossary", "facts", "statements", "sections", "indicators", "cells", "rows", "tables")
+CHILD_TABLES = ("checks", "glossary", "facts", "statements", "sections", "indicators", "missing_tables", "cells",
+                "rows", "tables")
 
 
 _SQL_TYPES = {int: "INTEGER", str: "TEXT", float: "REAL"}
@@ -105,7 +106,7 @@ def _old_ids(conn: sqlite3.Connection, doc_id: int) -> dict[str, list[int]]:
         out["rows"] += [r[0] for r in conn.execute("SELECT id FROM rows WHERE table_id = ? ORDER BY id", (tid,))]
     for rid in out["rows"]:
         out["cells"] += [r[0] for r in conn.execute("SELECT id FROM cells WHERE row_id = ? ORDER BY id", (rid,))]
-    for t in ("checks", "glossary", "facts", "statements", "sections", "indicators"):
+    for t in ("checks", "glossary", "facts", "statements", "sections", "indicators", "missing_tables"):
         out[t] = [r[0] for r in conn.execute(f"SELECT id FROM [{t}] WHERE document_id = ? ORDER BY id", (doc_id,))]
     for t in out:
         out[t].sort()
@@ -226,14 +227,23 @@ def write_documents(conn: sqlite3.Connection, docs: list[Document],
             {"id": ids("statements"), "document_id": doc_id, "section_id": sec_id.get(st.section_seq),
              "subject": st.subject, "value": st.value, "unit": st.unit, "year": st.year,
              "change_dir": st.change_dir, "change": st.change, "change_pct": st.change_pct,
-             "base_year": st.base_year, "base_value": st.base_value, "sentence": st.sentence, "line": st.line}
+             "base_year": st.base_year, "base_value": st.base_value, "sentence": st.sentence, "line": st.line,
+             "basis": st.basis, "completion_pct": st.completion_pct, "reason": st.reason}
             for st in doc.statements])
+        titles = doc.missing_titles or doc.missing
+        _insert(conn, "missing_tables", [
+            {"id": ids("missing_tables"), "document_id": doc_id, "kind": k, "title": title}
+            for k, title in zip(doc.missing, titles)])
         _insert(conn, "facts", [
             {"id": ids("facts"), "document_id": doc_id, "key": f.key, "value": f.value,
              "section": f.section, "line": f.line} for f in doc.facts])
         _insert(conn, "glossary", [
             {"id": ids("glossary"), "document_id": doc_id, "seq": g.seq, "term": g.term,
              "definition": g.definition, "line": g.line} for g in doc.glossary])
+        _insert(conn, "checks", [
+            {"id": ids("checks"), "document_id": doc_id, "rule": "存疑", "table_title": f.table_title, "row": f.row,
+             "column": f.column, "expected": f.expected, "actual": f.actual, "message": f.message}
+            for f in doc.faults])
         # the search index's row: every name and text a question may look for (askbudget/search.py)
         search.write_document(conn, doc_id, [
             *(x for t in t_rows for x in (t["title"], t["note"], t["project"], t["goal"])),
