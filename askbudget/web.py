@@ -813,9 +813,7 @@ def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
         return 3
     print(banner(db, f"http://{_url_host(host)}:{sock.getsockname()[1]}", origins)
           + (f"\n  {workers} worker processes share the port" if workers > 1 else ""), file=sys.stderr)
-    options: dict[str, Any] = dict(log_level="warning", access_log=False, server_header=False, http=guarded_http(),
-                                   timeout_keep_alive=int(settings.HTTP_IDLE_TIMEOUT_S),
-                                   h11_max_incomplete_event_size=16 * 1024)
+    options = uvicorn_options()
     if workers <= 1:
         uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
         return 0
@@ -831,6 +829,13 @@ def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
     config = uvicorn.Config("askbudget.web:app_from_env", factory=True, workers=workers, **options)
     Multiprocess(config, sockets=[sock]).run()
     return 0
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """How ``serve`` runs uvicorn (also the floor bench/load_web.py measures against): the guarded HTTP
+    protocol, no access log (a line per request costs more than some answers), no Server header."""
+    return dict(log_level="warning", access_log=False, server_header=False, http=guarded_http(),
+                timeout_keep_alive=int(settings.HTTP_IDLE_TIMEOUT_S), h11_max_incomplete_event_size=16 * 1024)
 
 
 _ENV_DB, _ENV_CORS, _ENV_HOSTS = "ASKBUDGET_SERVE_DB", "ASKBUDGET_SERVE_CORS", "ASKBUDGET_SERVE_HOSTS"
@@ -849,7 +854,10 @@ def guarded_http() -> type:
     service: a connection whose request headers are not all in within ``HTTP_HEADER_TIMEOUT_S`` — a
     new one, or a kept-alive one after its last response — is closed (a slow client cannot hold a
     socket open by trickling bytes, which resets uvicorn's own idle timer), and a request uvicorn
-    cannot parse is refused in the one JSON error shape."""
+    cannot parse is refused in the one JSON error shape. The writes of one turn of the event loop go
+    out as one (uvicorn writes a response's head and body apart: two packets, two wake-ups of the
+    client, where one does). The header timer is armed once and moved only when it fires, not
+    cancelled and armed again for every request."""
     global _GUARDED
     if _GUARDED is not None:
         return _GUARDED
@@ -860,30 +868,37 @@ def guarded_http() -> type:
 
     class GuardedHttp(base):  # type: ignore[misc, valid-type]
         _header_timer: Any = None
+        _waiting_since = 0.0  # when the connection began to wait for a request's headers
         _header_timeout = float(settings.HTTP_HEADER_TIMEOUT_S)  # read once, when serve starts
 
         def connection_made(self, transport: Any) -> None:
-            super().connection_made(transport)
-            self._arm()
+            super().connection_made(_Coalesced(transport, self.loop))
+            self._waiting_since = self.loop.time()
+            self._arm(self._header_timeout)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
-            self._arm()
+            self._waiting_since = self.loop.time()
+            if self._header_timer is None:
+                self._arm(self._header_timeout)
 
         def connection_lost(self, exc: Exception | None) -> None:
             if self._header_timer is not None:
                 self._header_timer.cancel()
+                self._header_timer = None
             super().connection_lost(exc)
 
-        def _arm(self) -> None:
-            if self._header_timer is not None:
-                self._header_timer.cancel()
-            self._header_timer = self.loop.call_later(self._header_timeout, self._headers_late)
+        def _arm(self, delay: float) -> None:
+            self._header_timer = self.loop.call_later(delay, self._headers_late)
 
         def _headers_late(self) -> None:
             self._header_timer = None
-            waiting = self.cycle is None or self.cycle.response_complete  # no request under way
-            if waiting and not self.transport.is_closing():
+            if not (self.cycle is None or self.cycle.response_complete) or self.transport.is_closing():
+                return  # a request under way: its response completing arms the timer again
+            left = self._waiting_since + self._header_timeout - self.loop.time()
+            if left > 0:
+                self._arm(left)  # a request came and went since the timer was set: wait for the rest
+            else:
                 self.transport.close()
 
         def send_400_response(self, msg: str) -> None:
@@ -899,6 +914,32 @@ def guarded_http() -> type:
 
 
 _GUARDED: type | None = None
+
+
+class _Coalesced:
+    """A connection's transport whose writes within one turn of the event loop are sent as one."""
+
+    def __init__(self, transport: Any, loop: Any) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)
+        self._pending.append(data)
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending and not self._transport.is_closing():
+            self._transport.write(b"".join(pending))
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:  # everything else is the transport's own
+        return getattr(self._transport, name)
 
 
 def __getattr__(name: str) -> Any:  # ``askbudget.web.GuardedHttp``: how worker processes unpickle it

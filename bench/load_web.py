@@ -10,7 +10,7 @@ on a store built in a temp dir from the corpus documents — waits for /healthz,
 once, serially (the reference), then runs ``--clients`` threads, each with its own keep-alive
 connection, until ``--requests`` answers are done or ``--seconds`` have passed. Questions: the corpus
 banks (or, on a units store, gen_units' questions about random units and naming none), half of them
-follow-ups in the client's conversation (its token sent back). Reports answers/s, p50/p99/max,
+follow-ups in the client's conversation (its token sent back; --follow-ups). Reports answers/s, p50/p99/max,
 errors (any non-200 or a dropped connection), stand-alone answers whose status or figure differ from
 the serial run (e.g. a query cut by a time limit under load), and the RSS of the server and its
 workers at start (after the serial run) and end. ``--bare`` then runs a bare Starlette app returning
@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--requests", type=int, default=4000, help="stop after this many answers")
     ap.add_argument("--seconds", type=float, default=30.0, help="stop after this many seconds")
+    ap.add_argument("--follow-ups", type=float, default=0.5,
+                    help="the share of questions sent with the client's conversation token (default 0.5)")
     ap.add_argument("--bare", action="store_true", help="also measure a bare Starlette app, same workers and client")
     args = ap.parse_args(argv)
 
@@ -137,7 +139,7 @@ def _drive(args: argparse.Namespace, server: subprocess.Popen[bytes], port: int,
                     return
                 done[0] += 1
             body: dict[str, str] = {"question": rnd.choice(qs)}
-            if conv and rnd.random() < 0.5:
+            if conv and rnd.random() < args.follow_ups:
                 body["conversation"] = conv
             t0 = time.perf_counter()
             try:
@@ -178,7 +180,7 @@ def _drive(args: argparse.Namespace, server: subprocess.Popen[bytes], port: int,
     rate = len(latencies) / elapsed
     what = "askbudget" if check else "bare Starlette"
     print(f"{what}: workers {args.workers}  clients {args.clients}  answers {len(latencies)} in {elapsed:.1f} s  "
-          f"({len(set(qs))} distinct questions, half follow-ups)")
+          f"({len(set(qs))} distinct questions, {args.follow_ups:.0%} follow-ups)")
     print(f"  answers/s {rate:.0f}  p50 {percentile(ms, 50):.1f} ms  p99 {percentile(ms, 99):.1f} ms  "
           f"max {max(ms, default=float('nan')):.1f} ms")
     n = max(1, len(latencies))

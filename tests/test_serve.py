@@ -334,6 +334,26 @@ def test_an_idle_connection_is_closed_and_a_new_one_served(tight_server) -> None
     assert _health(port)[0] == 200
 
 
+def test_a_kept_alive_connection_asked_on_stays_open_and_is_closed_a_timeout_after_its_last_answer(
+        tight_server) -> None:
+    """The header timer runs from the end of the last response: four questions 0.6 s apart (2.4 s in all,
+    over twice the 1 s timeout) share one connection; idle after the last one, it is closed within ~1 s."""
+    port, _ = tight_server
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    c.connect()
+    sock = c.sock
+    for _ in range(4):
+        c.request("POST", "/api/ask", json.dumps({"question": "电费多少"}).encode(), {"Content-Type": "application/json"})
+        r = c.getresponse()
+        assert r.status == 200 and json.loads(r.read())["value"] == 95.0
+        assert c.sock is sock  # the same connection: a closed one would have failed or been opened anew
+        time.sleep(0.6)
+    t0 = time.monotonic()
+    sock.settimeout(5)
+    assert _read_all(sock) == b"" and 0.2 < time.monotonic() - t0 < 2.5
+    c.close()
+
+
 def test_a_body_that_does_not_arrive_gets_408_in_the_error_shape(tight_server) -> None:
     port, _ = tight_server
     s = _raw(port)
