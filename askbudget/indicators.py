@@ -35,11 +35,19 @@ class IndicatorMixin(Resolver):
         rows = self.q("SELECT i.id, i.document_id, i.project, i.level2, i.level3, i.description, i.value_raw, "
                       "i.comparator, i.number, i.unit, t.title, t.goal, i.table_id FROM indicators i JOIN tables t "
                       f"ON t.id = i.table_id WHERE i.document_id IN ({self._in(len(docs))}) ORDER BY i.id", list(docs))
-        cache[k] = (self.sql_log[-1], [(r, _bigrams(key(r["project"] or "")), _bigrams(key(r["level3"] or "")),
-                                       _bigrams(key(r["description"] or ""))) for r in rows])
+        inds = [(r, _bigrams(key(r["project"] or "")), _bigrams(key(r["level3"] or "")),
+                 _bigrams(key(r["description"] or ""))) for r in rows]
+        cache[k] = (self.sql_log[-1], inds, _by_bigram(inds))
         while len(cache) > _CACHED_SCOPES:  # bounded: an Assistant serving 1,000 units keeps only the recent ones
             cache.popitem(last=False)
         return cache[k][1]
+
+    def _indicators_sharing(self, docs: list[int], qb: set[str]) -> tuple[list[int], list[int]]:
+        """Of the indicators of ``docs`` (just read by ``_indicators``), in order: those whose project
+        name shares a bigram with ``qb``, and those whose indicator name or description does."""
+        by_project, by_name = self._ind_cache[tuple(docs)][2]  # type: ignore[attr-defined]
+        return (sorted({i for b in qb for i in by_project.get(b, ())}),
+                sorted({i for b in qb for i in by_name.get(b, ())}))
 
     def _indicator(self, it: Intent, docs: list[int], ctx: Context, loose: bool = False) -> tuple[Answer, Context] | None:
         inds = self._indicators(docs)
@@ -50,10 +58,13 @@ class IndicatorMixin(Resolver):
         if not qb:
             return None
         scored = []
+        sharing_project, sharing_name = self._indicators_sharing(docs, qb)
         # a follow-up ("成本控制呢") stays with the project the previous answer was about
-        named = max((len(qb & pb) / len(pb) for _, pb, _, _ in inds if pb), default=0.0) >= 0.5
+        named = max((len(qb & inds[i][1]) / len(inds[i][1]) for i in sharing_project), default=0.0) >= 0.5
         when = "when" in it.cues
-        for r, pb, lb, db in inds:
+        # only an indicator sharing a bigram with the question's by its name or description can pass
+        # ``ok`` below (each of its terms needs one): the others are not scored at all
+        for r, pb, lb, db in (inds[i] for i in sharing_name):
             if when and not _is_time(r):
                 continue  # "什么时候完成" is answered by a 时效 indicator or not at all, never by a rate
             sp = len(qb & pb) / len(pb) if pb else 0.0
@@ -257,6 +268,20 @@ class IndicatorMixin(Resolver):
         return (Answer(it.question, "answered", f"{t['project']}的绩效目标：“{clause.strip()}”，即{fmt(value)}{unit}。",
                        value, unit, (cite,), derivation=f"读自绩效目标原文“{clause.strip()}”"),
                 Context(project=t["project"], doc=d.id, what="indicator"))
+
+
+def _by_bigram(inds: list[tuple[sqlite3.Row, set[str], set[str], set[str]]]
+               ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Where each bigram is: the indicators (by position) whose project name holds it, and those whose
+    indicator name or description does."""
+    by_project: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for i, (_, pb, lb, db) in enumerate(inds):
+        for b in pb:
+            by_project.setdefault(b, []).append(i)
+        for b in lb | db:
+            by_name.setdefault(b, []).append(i)
+    return by_project, by_name
 
 
 _CACHED_SCOPES = 32  # the indicator sets (with their bigrams) of this many document scopes are kept per Assistant
