@@ -8,16 +8,21 @@ Why it looks the way it does:
 * A question longer than ``settings.MAX_QUESTION_CHARS`` is refused with **400** (not answered), so a
   client learns about the limit instead of receiving an answer about a truncated question.
 * The store is opened read-only (by the Assistants and by the completion vocabulary). A pool of
-  Assistants, one per core, serves every conversation (see :class:`Engine`): memory stays flat under
-  load. The conversation travels with the client: ``conversation`` in a reply is a token holding the
+  Assistants serves every conversation (see :class:`Engine`): memory stays flat under load. The conversation travels with the client: ``conversation`` in a reply is a token holding the
   Assistant's small context, compressed and signed (see :class:`Tokens`); the next request sends it
   back and whichever worker — on whichever machine with the same ``ASKBUDGET_SECRET`` — takes it
   continues the conversation. The server keeps no conversation between turns; a forged, damaged or
   expired (``settings.CONVERSATION_TTL_S``) token simply starts a new conversation. (An Assistant that
   cannot hand its conversation over gets one per conversation, kept in an LRU bounded by
   ``settings.MAX_CONVERSATIONS``.)
-* The synchronous Assistant runs in the threadpool, one turn at a time per conversation. An engine
-  exception on odd input is logged and answered as ``out_of_scope``: user input never yields a 500.
+* A turn is answered on the event loop itself, one at a time per process: it is short CPU work (a
+  fraction of a millisecond to a few, the SQL bounded by ``SQL_WORK_LIMIT``) under one interpreter
+  lock, so a thread would only add a hand-over each way and a wait for the lock; a process per core
+  (``serve --workers``) uses the cores. A turn seen before — the same conversation state, the same
+  question — is answered from the worker's answer cache (``ANSWER_CACHE_SIZE``). (An Assistant that
+  cannot hand its conversation over runs in the threadpool, one turn at a time per conversation.) An
+  engine exception on odd input is logged and answered as ``out_of_scope``: user input never yields
+  a 500.
 * CORS is off by default. ``cors_origins`` lists origins (or ``*``) whose pages may call the API —
   the origins of the help-desk pages that embed the widget. A state-changing request (POST) carrying an
   ``Origin`` that is neither this server nor an allowed origin is refused with 403, so another site
@@ -142,7 +147,8 @@ class Engine:
     Pooled (when the Assistant can hand over its conversation — ``.context`` / ``.restore()``): at most
     ``size`` Assistants (default: one per core — the turns are CPU work under one interpreter lock, more
     would only add memory) serve every conversation; a turn waits for a free one. A conversation keeps
-    only its small context between turns. Otherwise each conversation gets its own Assistant. An
+    only its small context between turns (the web service runs its turns one at a time on the event
+    loop, so it makes one). Otherwise each conversation gets its own Assistant. An
     engine bug on odd input is logged and answered as out of scope, never a 500.
     """
 
@@ -656,7 +662,8 @@ class Api:
             cid, answer = await run_in_threadpool(self._turn, question, conv_id)
             return JSONResponse({"ok": True, **answer.to_dict(), "conversation": cid},
                                 headers={"Cache-Control": "no-store"})
-        # the state travels with the client: any worker continues it; a turn seen before is not run again
+        # the state travels with the client: any worker continues it; a turn seen before is not run again.
+        # A new one runs here, on the event loop: short CPU work, which a thread would only hand back and forth
         payload = self.tokens.open(conv_id)
         reply = engine.remembered(payload, question)
         if reply is None:
@@ -787,8 +794,8 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
 
 def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
           cors_origins: Iterable[str] = (), workers: int = 1, allowed_hosts: Iterable[str] = ()) -> int:
-    """Run the service with uvicorn until interrupted: ``workers`` processes share the port (each with
-    its own pool of Assistants, one per core); a conversation continues on whichever takes its turn.
+    """Run the service with uvicorn until interrupted: ``workers`` processes share the port (each
+    answering on its event loop); a conversation continues on whichever takes its turn.
     Returns the exit status: 0 after a normal stop, 3 when it cannot listen on ``host``:``port`` (in use,
     not a port, unknown host, no permission). The port is taken before "serving on …" is printed, so
     that line is never a lie."""
