@@ -314,6 +314,18 @@ class Tokens:
         return self.unpack(self.open(token))
 
 
+class _Reply(Response):
+    """An answer's JSON, not to be cached: its headers made once, not worked out for every reply."""
+
+    _HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
+
+    def __init__(self, body: bytes) -> None:
+        self.status_code = 200
+        self.body = body
+        self.background = None
+        self.raw_headers = [*self._HEADERS, (b"content-length", str(len(body)).encode("ascii"))]
+
+
 def _render(content: Any) -> bytes:
     """JSON as Starlette's JSONResponse writes it."""
     return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
@@ -669,9 +681,7 @@ class Api:
         if reply is None:
             reply = self._pooled_turn(engine, payload, question)
         body, after = reply
-        token = self.tokens.seal(after)
-        return Response(body + b',"conversation":"' + token.encode("ascii") + b'"}', media_type="application/json",
-                        headers={"Cache-Control": "no-store"})
+        return _Reply(body + b',"conversation":"' + self.tokens.seal(after).encode("ascii") + b'"}')
 
     async def ask_post(self, request: Request) -> Response:
         data = await _read_json(request)
