@@ -17,7 +17,7 @@ from .indicators import IndicatorMixin
 from .lists import ListMixin
 from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin
 from .parse import Intent, Mention
-from .plan import asks_non_money, _col_score, Context, Fig, fmt, MONEY, Resolver, RowRef, _unit_in
+from .plan import asks_non_money, _col_score, Context, DEFAULT_COLUMNS, Fig, FINAL_COLUMNS, fmt, MONEY, Resolver, RowRef, _unit_in
 from .vocab import key
 from .yoy import YoyMixin
 
@@ -42,7 +42,8 @@ _WHICH_PROJECT = lazyre.compile(r"(哪个|哪一个|哪项|什么)项目|项目�
 
 
 # what a refusal says is missing when the subject itself is in the store
-_MISSING = {"reason": "说明它的原因", "yoy": "它与上年相比的数", "text": "这方面的文字说明", "when": "时间方面的说明"}
+_MISSING = {"reason": "说明它的原因", "yoy": "它与上年相比的数", "text": "这方面的文字说明", "when": "时间方面的说明",
+            "glossary": "说明它的含义或用途"}
 
 # what was done with the subjects, as the interpretation line says it
 _KIND_WORDS = {"sum": "合计", "diff": "差额", "share": "占比", "ratio": "倍数", "exclude": "除去后", "compare": "比较",
@@ -50,7 +51,30 @@ _KIND_WORDS = {"sum": "合计", "diff": "差额", "share": "占比", "ratio": "�
                "glossary": "名词解释", "text": "文字说明", "fact": "机构情况", "each": "分别", "code_of": "科目编码"}
 
 
+# a question about what money is for, and a passage that says it
+_PURPOSE = lazyre.compile(r"干什么|干啥|干嘛|做什么用|有什么用|用来|用场|用途|用在哪")
+_PURPOSE_SAID = lazyre.compile(r"用于|用来|用途|反映|保障|开展|支付|包括")
+# the question asks each of several figures, or a list: a list with no single value is its answer
+_EACH_ASKED = lazyre.compile(r"分别|各|每一|每个|每年|逐年|列出|列一下|明细|哪些|都有|都是")
+# "哪年多": a comparison of the figures just given, not the year of one of them
+_MORE_LESS = lazyre.compile(r"(?<!多)[多少高低大小](?!少)")
+# the readings that name a subject (what a part's name and a whole's name are compared by)
+_NAMING = ("row", "alias", "std", "item", "stmt")
+
+# "是基本支出还是项目支出": columns offered as a choice
+_CHOICE = lazyre.compile(r"还是|或者|或是")
+
+
 _CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
+
+
+def _parts_only(it: Intent) -> tuple[Mention, ...]:
+    """The subjects of a turn without the wholes its parts were named in ("三公经费里公车运行费" is about 公车运行费):
+    what a follow-up ("跟2025年比有变化吗") goes on asking about."""
+    wholes = {id(w) for w in it.subjects for p in it.subjects
+              if p.pos > w.pos and it.text[w.pos + len(w.text): p.pos] != "的"
+              and _INSIDE.fullmatch(it.text[w.pos + len(w.text): p.pos])}
+    return tuple(m for m in it.subjects if id(m) not in wholes)
 
 
 class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, NarrativeMixin, YoyMixin, Resolver):
@@ -73,10 +97,15 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         ans, new_ctx = self.answer_of_kind(it, ctx)  # one kind (预算/决算) per unit-year: execution.py
         if ans.status != "answered":
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
-        refusal = self._unread_refusal(it, ans) or self._operator_refusal(it, ans) or self._same_as_before(it, ans, ctx) \
-            or self._subjects_unanswered(it, ans)
+        refusal = self._unread_refusal(it, ans) or self._column_unmet(it, ans) or self._part_is_whole(it, ans) \
+            or self._operator_refusal(it, ans) \
+            or self._same_as_before(it, ans, ctx) or self._subjects_unanswered(it, ans) or self._several_for_one(it, ans)
         if refusal is None:
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
+        docs = self._docs(it)
+        said = self._clause_figure(it, docs) if isinstance(docs, list) and "reason" not in it.cues else None
+        if said is not None:  # "政府性基金预算拨款支出": not the table figure read, but a clause that says it whole
+            return replace(said[0], intent=ans.intent, interpretation=self._interpretation(it, said[0])), said[1]
         return replace(refusal, sql=ans.sql, intent=ans.intent, interpretation=self._interpretation(it, refusal)), ctx
 
     def _interpretation(self, it: Intent, ans: Answer) -> str:
@@ -161,17 +190,34 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                       suggestions=tuple(self.suggest(it))), Context()
 
     def _which_year(self, it: Intent, ctx: Context) -> Answer:
-        """"这个数是哪年的": the year (and document) of the figure(s) just given."""
+        """"这个数是哪年的": the year (and document) of the figure(s) just given — the last one after a
+        one-figure answer (the figure before it is kept only for "两者"), both after a two-figure one."""
         said = []
-        for f in ctx.figs[-2:]:
+        given = ctx.figs[-1:] if ctx.what in ("figure", "") else ctx.figs[-2:]
+        if ctx.what == "sum" and ctx.members:
+            given = ctx.members  # a sum is of the years of its parts
+        for f in given:
             y = self._fig_year(f)
             d = self.docs.get(f.doc)
             if y is not None:
-                said.append(f"{f.label}是{y}年的数" + (f"（{d.unit_name}{d.year}年预算文件）" if d else ""))
+                said.append(f"{re.sub(r'^(?:19|20)[0-9]{2}年', '', f.label)}是{y}年的数" + (f"（{d.unit_name}{d.year}年预算文件）" if d else ""))
         if not said:
             return Answer(it.question, "not_found", "上一问没有给出数，说不出是哪一年的。", intent=it.describe())
-        cites = tuple(dict.fromkeys(c for f in ctx.figs[-2:] for c in f.cites))
+        cites = tuple(dict.fromkeys(c for f in given for c in f.cites))
         return Answer(it.question, "answered", "；".join(said) + "。", citations=cites, intent=it.describe())
+
+    def _which_more(self, it: Intent, ctx: Context) -> Answer:
+        """"哪年多" after a sum of one subject's two years: the year whose figure is larger (or smaller), both said."""
+        a, b = ctx.members
+        if a.value is None or b.value is None or a.unit != b.unit:
+            return Answer(it.question, "not_found", "上一问的两个数不能相比。", intent=it.describe())
+        less = bool(re.search(r"(?<!多)[少低小](?!少)", it.text))
+        pick = min((a, b), key=lambda f: f.value) if less else max((a, b), key=lambda f: f.value)  # type: ignore[arg-type]
+        said = f"（{a.label}{fmt(a.value, a.unit)}{a.unit}，{b.label}{fmt(b.value, b.unit)}{b.unit}）"
+        text = f"两年一样多，都是{fmt(a.value, a.unit)}{a.unit}。" if a.value == b.value else \
+            f"{pick.label}{'较少' if less else '较多'}，为{fmt(pick.value, pick.unit)}{pick.unit}{said}。"
+        return Answer(it.question, "answered", text, pick.value, pick.unit, tuple(dict.fromkeys(a.cites + b.cites)),
+                      derivation=f"{a.label} {fmt(a.value, a.unit)}，{b.label} {fmt(b.value, b.unit)}", intent=it.describe())
 
     def _same_as_before(self, it: Intent, ans: Answer, ctx: Context) -> Answer | None:
         """"其中电话费呢" after 邮电费: a part (其中) is never the figure just given for the whole."""
@@ -184,6 +230,20 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         asked = "、".join(m.text for m in it.subjects) or "这一部分"
         return Answer(it.question, "not_found", f"文件只有{prev.label}的总数{fmt(prev.value, prev.unit)}{prev.unit}，"
                       f"没有单列其中“{asked}”的数。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
+    def _several_for_one(self, it: Intent, ans: Answer) -> Answer | None:
+        """A question that asks one figure ("两年的办公费是多少", "X多少" where two rows fit) is never answered with
+        a list of figures and no value: it gets the candidates and is asked which (or to add them) — a list is
+        the answer only when the question asks for each (分别, 各, 列出…) or for a list."""
+        if ans.value is not None or len(ans.items) < 2 or any(i.value is None for i in ans.items):
+            return None
+        if it.what not in ("figure", "yoy", "total") or {"each", "list", "max", "min"} & it.cues \
+                or _EACH_ASKED.search(it.text) or not re.search(r"多少|几", it.text):
+            return None
+        which = "；".join(f"{i.label}{fmt(i.value, i.unit)}{i.unit}" for i in ans.items)
+        return Answer(it.question, "ambiguous", f"问的是一个数，文件中有几个：{which}。请说明问的是哪一个，"
+                      f"或问“合计多少”“分别是多少”。", citations=ans.citations,
+                      suggestions=tuple(f"{i.label}是多少？" for i in ans.items[:3]))
 
     def _subjects_unanswered(self, it: Intent, ans: Answer) -> Answer | None:
         """An answer read from a 绩效 indicator must be about every subject the question names: "人员经费是
@@ -211,7 +271,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if it.what != "figure" or ans.value is None or ans.derivation or it.followup or ans.items:
             return None
         named = [m for m in it.subjects if m.how != "code" and m.has("row", "alias", "std", "item")
-                 and not m.has("column", "total", "project", "gloss", "stmt")]
+                 and not m.has("column", "total", "project", "gloss")]
         if len(named) < 2:
             return None
         hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))
@@ -233,10 +293,11 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         hay = key(ans.text + "".join(c.table + c.row + c.column for c in ans.citations))
         rows = [key(c.row) for c in ans.citations if c.row]
         missing = []
+        indicator = any("绩效" in c.table for c in ans.citations)
         for span in it.unread:
             k = key(span)
-            if k in hay:
-                continue
+            if k in hay or (indicator and all(ch in hay for ch in k)):
+                continue  # an indicator says it (执法车 of 购置执法执勤用车数量: it explained the whole question)
             if len(k) == 1 and any(len(r) == len(key(m.text)) + 1 and (r.startswith(key(m.text)) or r.endswith(key(m.text)))
                                    for m in it.subjects for r in rows):
                 continue  # a typo mended into the subject's own name (差旅肥 -> 差旅费)
@@ -251,6 +312,44 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         else:
             text = f"没有读懂{spans}，不能确定问的是哪个数。{self._holds(ans)}。"
         return Answer(it.question, "not_found", text, suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
+    def _column_unmet(self, it: Intent, ans: Answer) -> Answer | None:
+        """A column the question names ("政府性基金预算拨款支出", "预留给小微企业的采购预算") is read, never dropped: a
+        figure that is in none of the columns asked — nor in a table, row or sentence named by it — is not the answer."""
+        if ans.value is None or not it.columns or ans.unit not in MONEY:
+            return None
+        hay = key(ans.text + "".join(c.table + c.row for c in ans.citations))
+        for col in it.columns:
+            k = key(col)
+            if col in _TEXT_COLUMNS or col in ("数量", "单价") or col in DEFAULT_COLUMNS or col in FINAL_COLUMNS:
+                continue  # a count or a price (read by the measure's own rules: 每台 is 单价); a table's own figure
+            if any(_col_score(c.column, "", col) >= 2 for c in ans.citations) or k in hay:
+                continue
+            if any(m.key in hay and k in m.key for m in it.subjects):
+                continue  # the column word is inside a subject the answer names (公用经费合计 → 公用经费)
+            return Answer(it.question, "not_found", f"文件中这个数没有按“{col}”分开。{self._holds(ans)}。",
+                          suggestions=tuple(self.suggest(it)), citations=ans.citations)
+        return None
+
+    def _part_is_whole(self, it: Intent, ans: Answer) -> Answer | None:
+        """"公务用车运行费里加油费是多少": a part named inside a whole (X里Y, X中的Y, X其中Y) whose only reading is
+        that whole itself (加油费 is a colloquial name of 公务用车运行维护费) is a breakdown the document does not give."""
+        if ans.value is None or len(it.subjects) < 2:
+            return None
+        for whole in it.subjects:
+            for part in it.subjects:
+                if part is whole or part.pos <= whole.pos:
+                    continue
+                between = it.text[whole.pos + len(whole.text): part.pos]
+                if between == "的" or not _INSIDE.fullmatch(between):
+                    continue  # "退休人员的退休费" names one thing; "X里(的)Y", "X当中的Y" name a part
+                named = {key(t) for k, t in whole.kinds if k in _NAMING for t in t.split("|")} | {whole.key}
+                reads = {key(t) for k, t in part.kinds if k in _NAMING for t in t.split("|")}
+                if reads and reads <= named:
+                    return Answer(it.question, "not_found", f"文件只有{whole.text}的总数{fmt(ans.value, ans.unit or '')}"
+                                  f"{ans.unit or ''}，没有单列其中“{part.text}”的数。", suggestions=tuple(self.suggest(it)),
+                                  citations=ans.citations)
+        return None
 
     def _operator_refusal(self, it: Intent, ans: Answer) -> Answer | None:
         """Every operator word read (lexicon/operators.tsv) is carried out by the answer, or refused here."""
@@ -277,8 +376,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
     def _answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
         if it.what == "refuse":
             return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
-        if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover:
+        if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover and not _MORE_LESS.search(it.text):
             return self._which_year(it, ctx), ctx
+        if "whichyear" in it.cues and not it.subjects and not it.leftover and ctx.what == "sum" and len(ctx.members) == 2:
+            return self._which_more(it, ctx), ctx  # "哪年多" right after the two years were added
         if ctx.pending is not None and it.unit_doc is not None and not it.leftover and \
                 not any(m.has("row", "item", "alias", "code", "stmt", "total", "project") for m in it.subjects):
             it = replace(ctx.pending, unit_doc=it.unit_doc)  # "财政局的" answers "which unit?"
@@ -316,10 +417,14 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             out = handler(it, ctx, docs)
         if out is None and asks_non_money(it.text) and not it.leftover:
             out = self._count_in_text(it, docs)  # "公务用车有几辆": a stock only the narrative states
+        if out is None and "reason" not in it.cues:
+            out = self._clause_figure(it, docs)  # "编报绩效目标的项目几个": a figure only a clause states
         if out is None and it.what in ("text", "glossary", "list", "fact", "figure") and "reason" not in it.cues \
                 and not (it.what != "text" and asks_non_money(it.text)) \
                 and not re.search(r"多少|几|比例|占|原因|为什么", it.text):
             out = self._a_section(it, ctx, docs)
+            if out is not None and it.what == "glossary" and _PURPOSE.search(it.text) and not _PURPOSE_SAID.search(out[0].text):
+                out = None  # "是干什么用的": a passage that only states the amount does not say what it is for
         if out is None and it.subjects and not it.leftover:
             out = self._subject_held(it, docs)
         if out is None:
@@ -335,7 +440,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return Answer(it.question, "not_found", "文件只列出这笔钱的预算金额，没有说明发给谁、由谁使用。" + ans.text,
                           intent=it.describe()), ctx
         if ans.status == "answered":
-            new_ctx.intent = it
+            # a follow-up computed from one subject's two years ("相差多少") keeps that subject for the next one
+            one = len({re.sub(r"^(?:(?:19|20)[0-9]{2}年)?(?:预算|其中)?", "", f.label) for f in ctx.figs[-2:]}) == 1
+            new_ctx.intent = replace(it, subjects=ctx.intent.subjects) \
+                if it.followup and not it.subjects and ctx.intent is not None and one else it
             sql = self._turn_sql(ctx)
             new_ctx.figs = [f if f.sql else replace(f, sql=sql) for f in new_ctx.figs]
             return replace(ans, sql=sql, intent=it.describe()), new_ctx
@@ -426,20 +534,26 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         money_after_count = "数量" in prev.columns and not it.columns and not it.measure and \
             bool(re.search(r"多少钱|值多少|花了?多少|多少万|价值", t))
         if not it.subjects and not it.leftover and (it.followup or it.columns or it.year_rel is not None
-                                                     or it.cues or it.measure or it.money_unit or money_after_count):
+                                                     or it.cues or it.measure or it.money_unit or money_after_count
+                                                     or it.doc_kinds):  # "年初预算是多少" after a 决算 figure
             what = it.what
             # "合计呢" right after a turn about two figures (相差/哪个多) adds those two
             pair_turn = ctx.what in ("diff", "compare", "each", "sum", "ratio")
-            if what == "figure" and ("sum" in it.cues or ("total" in it.cues and (pair_turn or re.search(
+            # a bare "合计多少" right after two turns about two different subjects adds them (电费…, 水费呢)
+            two_turns = len(ctx.figs) >= 2 and ctx.figs[-1].label != ctx.figs[-2].label and not it.columns \
+                and not it.tables
+            if what == "figure" and ("sum" in it.cues or ("total" in it.cues and (pair_turn or two_turns or re.search(
                     r"两者|二者|两项|它们|这两|两个|两年", t)))) and len(ctx.figs) >= 2:
                 what = "sum"
             elif what == "figure" and ("diff" in it.cues or re.search(r"差|相差|多多少|少多少", t)) and len(ctx.figs) >= 2:
                 what = "diff"
             elif what == "figure" and re.search(r"(去年|上年|上一年|前一年)", t) and not it.columns:
                 what = "yoy"
+            elif what == "figure" and "glossary" in it.cues:
+                what = "glossary"  # "这笔钱是干什么用的": what the previous subject is for
             elif what in ("figure", "text") and prev.what in ("text",) and not it.columns:
                 what = prev.what
-            subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
+            subjects = tuple(m for m in _parts_only(prev) if not (m.has("column") and not m.has(
                 "row", "item", "alias", "stmt", "project", "total", "code")))
             if what in ("sum", "diff", "share") and len(ctx.figs) >= 2:
                 subjects = ()
@@ -470,7 +584,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                 return replace(it, what="figure", subjects=subjects, columns=cols, tables=it.tables,
                                unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc, followup=True)
         if subj and re.search(r"呢[?？]?$", t) and len(t) <= 12 and it.what == "figure":
-            return replace(it, what=prev.what if prev.what in ("figure", "yoy", "text") else "figure",
+            # "多媒体教学设备呢" after "幼儿桌椅一套多少钱" asks the same thing of it: a unit price, never its total
+            return replace(it, what=prev.what if prev.what in ("figure", "yoy", "text", "avg") else "figure",
                            columns=it.columns or prev.columns, tables=it.tables or prev.tables,
                            year=it.year if it.year is not None else prev.year,
                            unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc, followup=True)
@@ -534,6 +649,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return None
         if it.codes and not it.columns and not re.search(r"多少|几", it.text) and re.search(r"是什么|哪个|什么科目|是啥", it.text):
             return self._a_text(it, ctx, docs)
+        if len(it.columns) >= 2 and _CHOICE.search(it.text):
+            got = self._column_choice(it, ctx, docs)
+            if got is not None:
+                return got
         figs, stop = self.resolve(it, docs, ctx)
         if stop is not None:
             return stop, ctx
@@ -583,6 +702,40 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if it.codes and f.ref is not None and f.ref.code:
             ans = replace(ans, text=f"{it.codes[0]}是“{f.ref.label}”，" + ans.text)
         return ans, new
+
+    def _column_choice(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """"死亡抚恤是基本支出还是项目支出": the columns offered as a choice are each read for the subject, and
+        the answer says which of them holds its figure — never the first column's 0 as if it were the answer."""
+        figs: list[Fig] = []
+        for col in it.columns:
+            others = {key(c) for c in it.columns if c != col}
+            subjects = tuple(m for m in it.subjects if not (m.has("column") and m.key in others))
+            got, stop = self.resolve(replace(it, columns=(col,), subjects=subjects), docs, ctx)
+            if stop is not None or len(got) != 1 or got[0].value is None or got[0].unit not in MONEY \
+                    or _col_score(got[0].column, "", col) < 2:
+                return None
+            figs.append(got[0])
+        if len({f.ref.id if f.ref else f.label for f in figs}) != 1:
+            return None  # the columns were read on different rows: not one subject's choice
+        held = [f for f in figs if f.value]
+        name = figs[0].ref.label if figs[0].ref else figs[0].label
+        if figs[0].ref is not None and figs[0].ref.code:
+            name += f"（{figs[0].ref.code}）"
+        parts = [self._say(f, it) for f in figs]
+        said = "，".join(t for t, _, _ in parts)
+        if len(held) == 1:
+            f = held[0]
+            text, value, unit = self._say(f, it)
+            rest = "、".join(g.column for g in figs if g is not f)
+            text = f"{name}是{f.column}：{text}；{rest}未安排。"
+        elif not held:
+            text, value, unit = f"{name}的{'、'.join(f.column for f in figs)}都没有安排：{said}。", 0.0, parts[0][2]
+        else:
+            text, value, unit = f"{name}两者都有：{said}。", None, None
+        cites = tuple(dict.fromkeys(c for f in (held or figs) for c in f.cites))
+        new = Context(figs=held[-2:] or figs[-1:], refs=[f.ref for f in figs if f.ref], doc=figs[0].doc, what="figure")
+        return Answer(it.question, "answered", text, value, unit, cites,
+                      items=tuple(Item(f.column, f.value, f.unit) for f in figs) if len(held) > 1 else ()), new
 
     @staticmethod
     def _named(it: Intent) -> list[Mention]:

@@ -8,11 +8,15 @@ from dataclasses import replace
 
 from .answer import Answer, Item
 from .parse import Intent, Mention
-from .plan import Context, Fig, fmt, MONEY, Resolver, _unit_in
+from .plan import change_said, Context, Fig, fmt, MONEY, Resolver, _unit_in
 from .vocab import key
 
 # the budget's grand totals: every figure of the document is a part of them
 _GRAND = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计"})
+
+
+# a label that already says its year ("2023年办公费" from a two-year answer)
+_YEAR_LABEL = re.compile(r"^(?:19|20)\d{2}年")
 
 
 class ArithmeticMixin(Resolver):
@@ -64,9 +68,11 @@ class ArithmeticMixin(Resolver):
             return figs, None
         asked = bool(re.search(r"两年|两个年度|各年|跨年|(去年|上年).*(今年|本年)|(今年|本年).*(去年|上年)", it.text)) or \
             len(set(re.findall(r"(?:19|20)\d{2}", it.text))) >= 2
-        same = len({f.label for f in figs}) == 1
-        if asked or (op == "diff" and same):
-            return [replace(f, label=f"{y}年{f.label}") for f, y in zip(figs, years)], None
+        base = [_YEAR_LABEL.sub("", f.label) for f in figs]
+        same = len({re.sub(r"^(?:预算|其中)", "", b) for b in base}) == 1  # 预算电费 (the narrative's) is 电费
+        # one subject in two years (办公费, then 去年呢): its change, or its two-year sum when asked to add them
+        if asked or (op in ("diff", "sum") and same):
+            return [replace(f, label=f"{y}年{b}") for f, y, b in zip(figs, years, base)], None
         which = "、".join(f"{y}年{f.label}" for f, y in zip(figs, years))
         return figs, Answer(it.question, "ambiguous",
                             f"上两问的数不是同一年度的（{which}），不同年度的数不直接{'相加' if op == 'sum' else '相比'}。"
@@ -154,7 +160,7 @@ class ArithmeticMixin(Resolver):
         if stop is not None:
             return stop, ctx
         unit = figs[0].unit
-        if len({f.doc for f in figs}) > 1:
+        if len({self.docs[f.doc].unit_name for f in figs if f.doc in self.docs}) > 1:
             figs = [replace(f, label=f"{self._short_unit(f.doc)}{f.label}") for f in figs]
         total = round(sum(f.value for f in figs), 6)  # type: ignore[misc]
         v, u = self._convert(total, unit, it)
@@ -163,7 +169,8 @@ class ArithmeticMixin(Resolver):
         cites = tuple(dict.fromkeys(c for f in figs for c in f.cites))
         return (Answer(it.question, "answered", text, v, u, cites, derivation=der,
                        items=tuple(Item(f.label, f.value, unit) for f in figs)),
-                Context(figs=[Fig("合计", total, unit, cites, doc=figs[0].doc)], doc=figs[0].doc, what="sum"))
+                Context(figs=[Fig("合计", total, unit, cites, doc=figs[0].doc)], doc=figs[0].doc, what="sum",
+                        members=list(figs)))
 
     def _with_op(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """A figure with an operation applied ("电费的一半", "乘以2"), the formula written out."""
@@ -219,7 +226,24 @@ class ArithmeticMixin(Resolver):
             word = "多" if d >= 0 else "少"
             return (Answer(it.question, "answered", f"{a.label}比{b.label}{word}{fmt(abs(d), a.unit)}{a.unit}（{der}）。",
                            abs(d), a.unit, cites, derivation=der), Context(figs=figs, what="diff"))
-        if re.search(r"合计|一共|总共|加起来|之和|总和|共", it.text):
+        more = re.search(r"(哪个|哪一个|哪家|谁)[^，,。？?多少]{0,8}(多|高|大)(?!少)", it.text)
+        if more or re.search(r"(哪个|哪一个|哪家|谁)[^，,。？?多少]{0,8}(?<!多)(少|低|小)", it.text):
+            # "三中和卫健局哪个电费多": the unit whose figure is larger (or smaller), both said
+            pick = max(figs, key=lambda f: f.value) if more else min(figs, key=lambda f: f.value)  # type: ignore[arg-type]
+            if re.search(r"[多少高低]多少|差多少|相差", it.text) and a.value != b.value:
+                # "哪个多，多多少": the unit, and the difference as the figure asked
+                hi, lo = (a, b) if a.value > b.value else (b, a)
+                g = round(hi.value - lo.value, 6)
+                der = f"{hi.label} {fmt(hi.value, a.unit)} − {lo.label} {fmt(lo.value, a.unit)} = {fmt(g, a.unit)}{a.unit}"
+                return (Answer(it.question, "answered", f"{hi.label}较多，比{lo.label}多{fmt(g, a.unit)}{a.unit}（{der}）。",
+                               g, a.unit, cites, derivation=der), Context(figs=figs, what="diff"))
+            both = f"（{a.label}{fmt(a.value, a.unit)}{a.unit}，{b.label}{fmt(b.value, b.unit)}{b.unit}）"
+            text = f"两个单位一样多，都是{fmt(a.value, a.unit)}{a.unit}。" if a.value == b.value else \
+                f"{pick.label}{'较多' if more else '较少'}，为{fmt(pick.value, pick.unit)}{pick.unit}{both}。"
+            return (Answer(it.question, "answered", text, pick.value, pick.unit, cites,
+                           derivation=f"{a.label} {fmt(a.value, a.unit)}，{b.label} {fmt(b.value, b.unit)}"),
+                    Context(figs=figs, what="compare"))
+        if "sum" in it.cues or re.search(r"合计|一共|总共|加起来|之和|总和|共", it.text):
             t = round(a.value + b.value, 6)
             der = f"{a.label} {fmt(a.value, a.unit)} + {b.label} {fmt(b.value, b.unit)} = {fmt(t, a.unit)}{a.unit}"
             return (Answer(it.question, "answered", f"{a.label}与{b.label}合计{fmt(t, a.unit)}{a.unit}（{der}）。",
@@ -409,14 +433,21 @@ class ArithmeticMixin(Resolver):
         a, b = got
         if a.unit != b.unit or a.value is None or b.value is None:
             return None
-        if a.doc != b.doc and a.doc in self.docs and b.doc in self.docs:
+        if a.doc in self.docs and b.doc in self.docs and self.docs[a.doc].unit_name != self.docs[b.doc].unit_name:
             a = replace(a, label=f"{self._short_unit(a.doc)}{a.label}")
             b = replace(b, label=f"{self._short_unit(b.doc)}{b.label}")
+        elif a.label == b.label and "年初预算" in (a.column, b.column):
+            # one subject's 决算数 and the 年初预算 its 决算 states: named by what each is
+            a, b = (replace(f, label=f.label + ("年初预算" if f.column == "年初预算" else "决算数")) for f in (a, b))
         d = round(a.value - b.value, 6)
         v, u = self._convert(abs(d), a.unit, it)
         der = f"{a.label} {fmt(a.value, a.unit)} − {b.label} {fmt(b.value, b.unit)} = {fmt(d, a.unit)}{a.unit}"
         word = "多" if d >= 0 else "少"
-        text = f"{a.label}比{b.label}{word}{fmt(v, u)}{u}（{der}）。"
+        ya, yb = self._fig_year(a), self._fig_year(b)
+        # two years of one subject: the change is said with its direction too (减少2.00万元)
+        said = f"，即{change_said(max(ya, yb), min(ya, yb), d if ya > yb else -d, u)}" \
+            if ya is not None and yb is not None and ya != yb and it.money_unit is None else ""
+        text = f"{a.label}比{b.label}{word}{fmt(v, u)}{u}{said}（{der}）。"
         return (Answer(it.question, "answered", text, v, u, tuple(dict.fromkeys(a.cites + b.cites)), derivation=der),
                 Context(figs=[a, b], doc=a.doc, what="diff"))
 
@@ -434,7 +465,8 @@ class ArithmeticMixin(Resolver):
                 avg = round(val.value / qty.value, 6)
                 v, u = self._convert(avg, d.money_unit, it)
                 pm = re.search(r"[每一](辆|台|套|个|件|箱|张|把|部|人)", it.text)
-                per = pm.group(1) if pm else (it.measure or _unit_in(qty.raw) or "个")
+                measure = cells.get("计量单位")
+                per = pm.group(1) if pm else (it.measure or _unit_in(qty.raw) or (measure.raw if measure else "") or "个")
                 der = f"{r.label}{val.column} {fmt(val.value, d.money_unit)}{d.money_unit} ÷ 数量 {fmt(qty.value)} = {fmt(avg, d.money_unit)}{d.money_unit}"
                 text = f"{r.label}平均每{per}{fmt(v, u)}{u}（{der}）。"
                 cites = (self.cite_row(r, val.column), self.cite_row(r, "数量"))

@@ -3,14 +3,14 @@
 Rules (``checks.rule``), each reported with its table, row and column:
 
     合计=Σ行     a total row equals the sum of its 类 rows (coded tables) or of its numbered rows
-                 (三公, 固定资产: the classes 一、…六、 — the real document's 6781.30 vs 6781.29)
+                 (三公, 固定资产: the classes 一、…六、)
     类=Σ款 / 款=Σ项   a subject equals the sum of its children (by code)
     合计=Σ列     in each row, 合计 equals the sum of the columns it totals (基本支出 + 项目支出 + …,
                  人员经费 + 公用经费, 小计 + 上年结转, the fund columns of 政府采购)
     收支合计     a two-sided table: 本年合计 = Σ numbered items; 总计 = 本年合计 + 结转; 结转 = its items
     收入=支出    收入总计 = 支出总计
     决算平衡     a 决算 (final accounts): a row that is the sum of other rows of its column, as the 决算
-                 template states it (lexicon/final_template.tsv `balance`: 总计 = 本年收入合计 + 使用非财政拨款
+                 template states it (lexicon/templates/national-final.tsv `balance`: 总计 = 本年收入合计 + 使用非财政拨款
                  结余 + 年初结转和结余; 人员经费合计 = 工资福利支出 + 对个人和家庭的补助; the 三公 parts); its
                  row arithmetic (`sum`) is reported as 合计=Σ列
     完成率       a 决算's narrative "年初预算为 B 万元，支出决算为 A 万元，完成年初预算的 N%": N = A ÷ B; a
@@ -32,9 +32,16 @@ Rules (``checks.rule``), each reported with its table, row and column:
                  printed twice) that the printed figures break where they were placed — found at ingest
                  (askbudget/ingest/placement.py), its figures stored uncertain and never answered
 
-Tolerance: sums must agree to the cent (|difference| < 0.005): the tables add printed figures, and
-a one-cent gap is a real mistake (6781.30 vs 6781.29). A product 数量 × 单价 may be off by 数量 × 0.005
-(单价 is rounded to 0.01). An empty cell of an existing row is 0.
+    舍入         a rounding note, not a mismatch: a sum of n printed figures that misses its printed
+                 total by no more than n × 0.005 (each figure is rounded to 0.01; the total is the exact
+                 sum rounded), reported with the rule it would have broken; the exit status and the
+                 ingest summary count mismatches only
+
+Tolerance: a figure printed twice must agree to the cent (|difference| < 0.005); a sum of n printed
+figures within n half-cents is a rounding note (6781.30 vs 6781.29: six classes, one cent); the same 类
+of a 决算 printed in a summary table and in its detail table is a sum of its 项 in the one and may be
+rounded from their exact sum in the other. A product 数量 × 单价 may be off by 数量 × 0.005 (单价 is
+rounded to 0.01). An empty cell of an existing row is 0.
 """
 from __future__ import annotations
 
@@ -47,6 +54,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 TOL = 0.005
+ROUNDING = "舍入"  # the rule of a rounding note: a sum within half a cent per printed term (not a mismatch)
 UNKNOWN = float("nan")  # an uncertain cell's value: it propagates through sums, and _close accepts it
 
 
@@ -123,9 +131,8 @@ def _fmt(x: float | None) -> str:
 
 
 def _close(a: float, b: float, n: int = 1) -> bool:
-    """Equal to the cent. ``n`` (the number of summands) is accepted for the record but a sum of
-    figures printed to 0.01 must itself print to the same 0.01: a one-cent gap (6781.30 vs 6781.29)
-    is a mistake of the document, not rounding. Only products (数量 × 单价) get a wider tolerance.
+    """Equal to the cent (``n``, the number of summands, is for ``_Out.within``: a gap within n
+    half-cents is then a rounding note, never silently equal). Products (数量 × 单价) get a wider tolerance.
     A figure whose column page text could not prove (``cells.uncertain``) is UNKNOWN: nothing that
     adds it up can be checked, so it never counts as a mismatch."""
     if a != a or b != b:
@@ -137,11 +144,24 @@ class _Out:
     def __init__(self, document_id: int) -> None:
         self.doc = document_id
         self.items: list[Mismatch] = []
+        self.terms = 1  # how many printed figures the sum just compared added up
+
+    def within(self, a: float, b: float, terms: int) -> bool:
+        """``_close`` for a sum of ``terms`` printed figures; remembers ``terms`` for the ``add`` after it."""
+        ok = _close(a, b, terms)
+        self.terms = 1 if ok else terms
+        return ok
 
     def add(self, rule: str, table: str, row: str, column: str, expected: float, actual: float, what: str,
             message: str | None = None) -> None:
         where = " · ".join(x for x in (table, row, column) if x)
         msg = message or f"{where}: printed {_fmt(actual)}, {what} gives {_fmt(expected)}"
+        terms, self.terms = self.terms, 1
+        if terms >= 2 and abs(expected - actual) <= terms * TOL + 1e-9:
+            # each printed figure is rounded to the cent: n of them may add up to n half-cents off the
+            # total printed (the total rounds the exact sum): a rounding note, not a mismatch
+            rule, msg = ROUNDING, (f"{msg} — {abs(expected - actual):.2f} apart, within the rounding of the "
+                                   f"{terms} figures printed to 0.01 [{rule}]")
         self.items.append(Mismatch(self.doc, rule, table, row, column, round(expected, 6), actual, msg))
 
 
@@ -170,7 +190,7 @@ def _subject_rules(t: _Table, out: _Out, final: bool = False) -> None:
         kids = by_parent[None]
         for c in cols:
             s = sum(_v(k, c) for k in kids)
-            if not _close(s, _v(total, c), len(kids)):
+            if not out.within(s, _v(total, c), len(kids)):
                 out.add("合计=Σ行", t.title, total.label, c, s, _v(total, c), "the sum of the 类 rows")
     for r in coded:
         kids = by_parent.get(r.code, [])
@@ -179,7 +199,7 @@ def _subject_rules(t: _Table, out: _Out, final: bool = False) -> None:
         rule = "类=Σ款" if r.level == 1 else "款=Σ项"
         for c in cols:
             s = sum(_v(k, c) for k in kids)
-            if not _close(s, _v(r, c), len(kids)):
+            if not out.within(s, _v(r, c), len(kids)):
                 out.add(rule, t.title, f"{r.code} {r.label}", c, s, _v(r, c), "the sum of its sub-items")
 
 
@@ -199,7 +219,7 @@ def _class_rules(t: _Table, out: _Out) -> None:
         if total.values.get(c) is None and c == "数量":
             continue  # 合计 数量 printed as '--': nothing to compare
         s = sum(_v(k, c) for k in kids)
-        if not _close(s, _v(total, c), len(kids)):
+        if not out.within(s, _v(total, c), len(kids)):
             out.add("合计=Σ行", t.title, total.label, c, s, _v(total, c), "the sum of the classes")
 
 
@@ -231,13 +251,13 @@ def _column_rules(t: _Table, out: _Out) -> None:
             continue
         if summands and any(s in r.values for s in summands):
             s = sum(_v(r, c) for c in summands)
-            if not _close(s, _v(r, "合计"), len(summands)):
+            if not out.within(s, _v(r, "合计"), len(summands)):
                 out.add("合计=Σ列", t.title, _row_name(r), "合计", s, _v(r, "合计"), " + ".join(summands))
         for g in subtotal_groups:
             parts = [c for c in cols if t.groups.get(c, "") == g and c != "小计"]
             if "小计" in r.values and parts:
                 s = sum(_v(r, c) for c in parts)
-                if not _close(s, _v(r, "小计"), len(parts)):
+                if not out.within(s, _v(r, "小计"), len(parts)):
                     out.add("合计=Σ列", t.title, _row_name(r), "小计", s, _v(r, "小计"), " + ".join(parts))
 
 
@@ -262,10 +282,10 @@ def _two_sided_rules(t: _Table, out: _Out) -> None:
         ft, gt = rows[first_total], rows[grand]
         for c in cols:
             s = sum(_v(r, c) for r in items)
-            if not _close(s, _v(ft, c), len(items)):
+            if not out.within(s, _v(ft, c), len(items)):
                 out.add("收支合计", t.title, _row_name(ft), c, s, _v(ft, c), "the sum of the numbered items")
             s = _v(ft, c) + sum(_v(r, c) for r in carry)
-            if not _close(s, _v(gt, c), len(carry) + 1):
+            if not out.within(s, _v(gt, c), len(carry) + 1):
                 out.add("收支合计", t.title, _row_name(gt), c, s, _v(gt, c), f"{ft.label} + 结转")
             # a carry-over line followed by its numbered parts (年初财政拨款结转和结余: 一、… 二、…)
             for i, r in enumerate(rows[first_total + 1:grand], first_total + 1):
@@ -278,7 +298,7 @@ def _two_sided_rules(t: _Table, out: _Out) -> None:
                     parts.append(nxt)
                 if parts and any(p.values.get(c) is not None for p in parts):
                     s = sum(_v(p, c) for p in parts)
-                    if not _close(s, _v(r, c), len(parts)):
+                    if not out.within(s, _v(r, c), len(parts)):
                         out.add("收支合计", t.title, _row_name(r), c, s, _v(r, c), "the sum of its items")
         if cols:
             totals[side] = _v(gt, cols[0])
@@ -307,7 +327,7 @@ def _procurement_rules(t: _Table, out: _Out) -> None:
             if r.values.get(c) is None and all(i.values.get(c) is None for i in items):
                 continue
             s = sum(_v(i, c) for i in items)
-            if not _close(s, _v(r, c), len(items)):
+            if not out.within(s, _v(r, c), len(items)):
                 out.add("采购合计", t.title, r.name, c, s, _v(r, c), "the sum of the items")
 
 
@@ -436,7 +456,7 @@ def _final_same_figures(tables: list[_Table], out: _Out) -> None:
             o = by_label.get(r.label) if r.side == "支出" else None
             if o is not None:
                 v = next(iter(r.values.values()), None)
-                if not _close(v or 0.0, _v(o, _main(exp))):
+                if not out.within(v or 0.0, _v(o, _main(exp)), _leaves(exp, o)):
                     out.add("同数异表", exp.title, _row_name(o), _main(exp), v or 0.0, _v(o, _main(exp)),
                             f"{summary.title} · {r.label}")
     fin = _find(tables, "财政拨款收支总表")
@@ -447,9 +467,19 @@ def _final_same_figures(tables: list[_Table], out: _Out) -> None:
         by_label = {r.label: r for r in detail.rows if r.code and r.level == 1}
         for r in fin.rows:
             o = by_label.get(r.label) if r.side == "支出" and not r.is_total else None
-            if o is not None and not _close(r.values.get(col) or 0.0, _v(o, _main(detail))):
+            if o is not None and not out.within(r.values.get(col) or 0.0, _v(o, _main(detail)), _leaves(detail, o)):
                 out.add("同数异表", detail.title, _row_name(o), _main(detail), r.values.get(col) or 0.0,
                         _v(o, _main(detail)), f"{fin.title} · {r.label} · {col}")
+
+
+def _leaves(t: _Table, r: _Row) -> int:
+    """How many printed figures a 类 row adds up: its 项 (the rows under it with no rows under them). The
+    same 类 printed in two tables may be rounded from its exact sum in one and added from rounded 项 in
+    the other: they may differ by half a cent per 项."""
+    if not r.code:
+        return 1
+    under = [x.code for x in t.rows if x.code and x.code != r.code and x.code.startswith(r.code)]
+    return max(1, sum(1 for c in under if not any(o != c and o.startswith(c) for o in under)))
 
 
 def _final_row(t: _Table, side: str, label: str) -> _Row | None:
@@ -463,7 +493,7 @@ def _final_row(t: _Table, side: str, label: str) -> _Row | None:
 
 
 def _final_rules(tables: list[_Table], out: _Out) -> None:
-    """The 决算 template's arithmetic (lexicon/final_template.tsv): each row's ``sum`` across its columns,
+    """The 决算 template's arithmetic (lexicon/templates/national-final.tsv): each row's ``sum`` across its columns,
     each ``balance`` of rows within a column. A mismatch another rule already reported is not repeated."""
     from .final_template import load
 
@@ -478,7 +508,8 @@ def _final_rules(tables: list[_Table], out: _Out) -> None:
                 if not any(c in r.values for c in eq.left + eq.right):
                     continue
                 left, right = sum(_v(r, c) for c in eq.left), sum(_v(r, c) for c in eq.right)
-                if not _close(left, right) and (t.title, _row_name(r), eq.left[0]) not in seen:
+                if not out.within(left, right, len(eq.left) + len(eq.right) - 1) \
+                        and (t.title, _row_name(r), eq.left[0]) not in seen:
                     out.add("合计=Σ列", t.title, _row_name(r), eq.left[0], right, left, str(eq))
         for eq in spec.balances:
             total = _final_row(t, eq.side, eq.left[0])
@@ -487,7 +518,7 @@ def _final_rules(tables: list[_Table], out: _Out) -> None:
                 continue
             for c in dict.fromkeys(c for c in total.values):
                 s = sum(_v(p, c) for p in parts if p is not None)
-                if not _close(s, _v(total, c)) and (t.title, _row_name(total), c) not in seen:
+                if not out.within(s, _v(total, c), len(eq.right)) and (t.title, _row_name(total), c) not in seen:
                     out.add("决算平衡", t.title, _row_name(total), c, s, _v(total, c), str(eq))
 
 
@@ -497,11 +528,14 @@ _COMPLETION_RE = re.compile(r"预算(?:数)?为\s*(\d[\d,]*(?:\.\d+)?)\s*万元[
 
 def _completion_rules(conn: sqlite3.Connection, document_id: int, out: _Out) -> None:
     """"年初预算为 B 万元，支出决算为 A 万元，完成年初预算的 N%": N agrees with A ÷ B (figures printed to
-    0.01, the percent to 0.01); a budget of 0 has no 完成率."""
+    0.01, the percent to the precision it is printed with); a budget of 0 has no 完成率."""
     for heading, text in conn.execute("SELECT heading, text FROM sections WHERE document_id = ? ORDER BY seq",
                                       (document_id,)):
         for m in _COMPLETION_RE.finditer(re.sub(r"\s+", "", text or "")):
             b, a, pct = (float(x.replace(",", "")) for x in m.groups())
+            printed = m.group(3)
+            # the percent to the precision it is printed with: "98%" is 97.5 … 98.5, "95.45%" ± 0.005
+            half = 0.5 * 10 ** -(len(printed.split(".")[1]) if "." in printed else 0)
             where = m.group(0)[:40]
             if b < TOL:
                 out.add("完成率", "叙述", heading or "", "", 0.0, pct, "",
@@ -510,7 +544,7 @@ def _completion_rules(conn: sqlite3.Connection, document_id: int, out: _Out) -> 
                 continue
             lo = (a - TOL) / (b + TOL) * 100
             hi = (a + TOL) / (b - TOL) * 100 if b > TOL else float("inf")
-            if not (lo - 0.005 <= pct <= hi + 0.005):
+            if not (lo - half <= pct <= hi + half):
                 out.add("完成率", "叙述", heading or "", "", a / b * 100, pct, "",
                         f"the narrative states 完成 {pct:.2f}% but {a:.2f} / {b:.2f} is {a / b * 100:.2f}% (“{where}…”)")
 
@@ -672,7 +706,7 @@ def _includes_rule(sentence: str, out: _Out) -> None:
         return
     whole = float(m.group(1).replace(",", ""))
     s = sum(float(v.replace(",", "")) for _, v in items)
-    if not _close(s, whole, len(items)):
+    if not out.within(s, whole, len(items)):
         out.add("包括=Σ明细", "叙述", sentence[:20], "", s, whole, "",
                 f"the narrative states {whole:.2f} 万元 but its listed parts add up to {s:.2f} (“{sentence[:40]}…”)")
 
@@ -731,6 +765,7 @@ def store_checks(conn: sqlite3.Connection, document_id: int, next_id: Callable[[
     ``next_id(table)`` allocates ids (the ingest's allocator keeps a re-ingested document's ids)."""
     items = run_checks(conn, document_id)
     conn.execute("DELETE FROM checks WHERE document_id = ?", (document_id,))
+    real = sum(m.rule != ROUNDING for m in items)
     start = (conn.execute("SELECT max(id) FROM checks").fetchone()[0] or 0) + 1
     ids = [next_id("checks") if next_id else start + k for k in range(len(items))]
     conn.executemany(
@@ -738,7 +773,7 @@ def store_checks(conn: sqlite3.Connection, document_id: int, next_id: Callable[[
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(i, m.document_id, m.rule, m.table_title, m.row, m.column, m.expected, m.actual, m.message)
          for i, m in zip(ids, items)])
-    return len(items)
+    return real  # rounding notes are stored (rule 舍入) but are no mismatch
 
 
 def format_mismatches(items: Iterable[Mismatch], names: dict[int, str]) -> list[str]:
@@ -755,9 +790,14 @@ def cli_check(db_path: str) -> int:
         items = run_checks(conn)
     finally:
         conn.close()
-    for line in format_mismatches(items, names):
+    real = [m for m in items if m.rule != ROUNDING]
+    notes = [m for m in items if m.rule == ROUNDING]
+    for line in format_mismatches(real, names):
         print(line)
-    n = len(items)
+    for line in format_mismatches(notes, names):
+        print(line.replace(f"[{ROUNDING}] ", "rounding note: ", 1))
+    n = len(real)
     print(f"check: {len(names)} document{'s' if len(names) != 1 else ''}, "
-          f"{n} mismatch{'es' if n != 1 else ''}", file=sys.stdout)
+          f"{n} mismatch{'es' if n != 1 else ''}"
+          + (f", {len(notes)} rounding note{'s' if len(notes) != 1 else ''}" if notes else ""), file=sys.stdout)
     return 1 if n else 0

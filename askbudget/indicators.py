@@ -146,6 +146,8 @@ class IndicatorMixin(Resolver):
             best_rows = [r for n, r in overlap if n == top]
             if top >= 2 and _one_per_unit(best_rows):
                 scored = [(0.6 + 0.1 * top, 0.0, r) for r in best_rows]
+        if not scored and it.leftover and not when:
+            scored = self._by_own_words(it, inds)
         if not scored and loose and not it.measure and not when:
             # "唐丰路派出所搬家费多少": a project with no money figure of its own but its 成本指标
             costs = [r for r, pb, lb, db in inds if pb and len(qb & pb) / len(pb) >= 0.8
@@ -192,13 +194,43 @@ class IndicatorMixin(Resolver):
         if unit and unit.startswith("个") and len(unit) > 1:
             unit = unit[1:]
         comp = {"≥": "不低于", "≤": "不高于", ">": "高于", "<": "低于", "=": ""}.get(r["comparator"] or "", "")
-        text = f"{r['project']}的绩效指标“{r['level3']}”（{r['level2']}）指标值为{raw}"
+        desc = (r["description"] or "").strip()
+        said = f"{r['level2']}：{desc}" if desc and key(desc) != key(r["level3"] or "") else r["level2"]
+        text = f"{r['project']}的绩效指标“{r['level3']}”（{said}）指标值为{raw}"
         if comp and value is not None:
             text += f"，即{comp}{fmt(value)}{r['unit'] or ''}"
         text += self._unit_note(d.id, it) + "。"
         fig = Fig(r["level3"], value, unit or "", (cite,), raw, None, "指标值", d.id)
         return (Answer(it.question, "answered", text, value, unit, (cite,)),
                 Context(figs=[fig], project=r["project"], doc=d.id, what="indicator"))
+
+    def _by_own_words(self, it: Intent, inds: list) -> list[tuple[float, float, sqlite3.Row]]:
+        """"给多少个教室配平板", "要给多少老年人做健康管理": the words nobody read are the indicator's own words
+        (教室, 平板 of 配备智能平板的教室个数) — at least two of them in its name or description, every other
+        character but one found there too, counted in the unit asked — and one indicator fits best."""
+        # the count asked (几辆, 多少个) and link words (和, 的) are read already: the rest are the indicator's words
+        spans = [x for lo in it.leftover if len(x := _ASKED_COUNT.sub("", key(lo))) >= 2]
+        if not spans:
+            return []
+        hits = []
+        money = bool(_MONEY_ASKED.search(it.text))
+        for r, _, lb, db in inds:
+            unit = r["unit"] or ""
+            if it.measure and not (unit and (unit.endswith(it.measure) or it.measure.endswith(unit))):
+                continue
+            if money != (unit in ("万元", "元", "亿元")):
+                continue  # "培训的钱多少" is never a count of trainings, "培训几次" never money
+            if r["number"] is None:
+                continue
+            text = key((r["level3"] or "") + (r["description"] or ""))
+            found = sum(1 for s in spans for i in range(len(s) - 1) if s[i:i + 2] in lb | db and s[i:i + 2] not in _STOP_BIGRAMS)
+            missing = sum(1 for s in spans for ch in s if ch not in text and ch not in "的和与及跟同在给要把")
+            measured = bool(it.measure and unit.endswith(it.measure))
+            if (found >= 2 and missing <= 1) or (found >= 1 and not missing and measured):
+                hits.append((found, r))
+        top = max((n for n, _ in hits), default=0)
+        best = [r for n, r in hits if n == top]
+        return [(0.6, 0.0, r) for r in best] if best and _one_per_unit(best) else []
 
     def _filler_regex(self) -> re.Pattern[str]:
         """Question words, fillers and measures (a ~5 ms compile: built once, warmed by the Assistant)."""
@@ -217,7 +249,7 @@ class IndicatorMixin(Resolver):
         last = getattr(self, "_rest_of", None)
         if last is not None and last[0] == text:
             return last[1]
-        rest = self._unit_phrases().sub(" ", self._filler_regex().sub(" ", key(text)))
+        rest = self._unit_phrases().sub(" ", self._filler_regex().sub(" ", _COUNT_ASKED.sub(" ", key(text))))
         self._rest_of = (text, rest)  # type: ignore[attr-defined]
         return rest
 
@@ -232,6 +264,8 @@ class IndicatorMixin(Resolver):
                 covered[i] = covered[i + 1] = True
         run = 0
         for ch, c in zip(q, covered):
+            if not c and ch in "和与及跟同":
+                continue  # a conjunction names nothing (and does not end a run)
             if not c and "\u4e00" <= ch <= "\u9fff":
                 run += 1
                 if run >= 3:
@@ -284,6 +318,10 @@ def _by_bigram(inds: list[tuple[sqlite3.Row, set[str], set[str], set[str]]]
     return by_project, by_name
 
 
+_MONEY_ASKED = lazyre.compile(r"钱|费用|经费|资金|万元|元")
+_ASKED_COUNT = lazyre.compile(r"^(?:多少|几)[个台辆套件人次天名位家所项]?")
+# the count asked and the one-character verbs of asking for it (买几辆, 要给多少, 配几台): they name nothing
+_COUNT_ASKED = lazyre.compile(r"[买给要做配]?(?:多少|几)[个台辆套件人次天名位家所项]?")
 _CACHED_SCOPES = 32  # the indicator sets (with their bigrams) of this many document scopes are kept per Assistant
 
 _DURATION = lazyre.compile(r"多久|多长时间|多少天|几天|多少小时|几个小时|几小时|多少个工作日|几个工作日")

@@ -10,8 +10,8 @@ import sqlite3
 from . import lazyre
 from .answer import Answer, Citation, Item
 from .parse import Intent
-from .plan import _bigrams, Context, fmt, _lcs, _REASON_MARK, Resolver, _SENT_SPLIT, _STOP_BIGRAMS
-from .vocab import key
+from .plan import asks_non_money, _bigrams, Context, fmt, _lcs, _REASON_MARK, Resolver, _SENT_SPLIT, _STOP_BIGRAMS
+from .vocab import FILLER_CLASSES, key
 
 
 # "是什么钱/什么资金/哪来的钱/用途": what a sum of money is; a sentence stating it reads "…万元为/系/用于…"
@@ -19,8 +19,112 @@ _NATURE_ASKED = lazyre.compile(r"什么(钱|资金|款|经费|收入)|哪(来|�
 _NATURE_STATED = lazyre.compile(r"\d万元?(为|系|是|主要是|主要用于|用于)|(?:收入|资金|结转|经费)(?:主要)?(?:为|系|来自|来源于|用于)(?!\s*\d)")
 
 
+# what a money subject's name ends with when it names the thing the money is for (公务用车|购置及运行维护费)
+_MONEY_TAIL = lazyre.compile(r"(?:购置及运行维护|运行维护|购置)?(?:费|经费|费用|支出)$")
+# a figure a clause of the narrative states: "编报绩效目标的项目14个", "政府采购服务预算518.18万元", "合同工期490天"
+_CLAUSE_FIGURE = lazyre.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(万元|个|辆|天|家|台（套）|台\(套\)|台|套|人|名|项)")
+_CLAUSE_SPLIT = lazyre.compile(r"[，；;。：:（）()]|,(?!\d{3})")
+# words of a question that say nothing about which figure ("有几个", "是多少", "安排了多少"), and the vocabulary
+# kinds that carry no subject: what is left must be found in the clause
+_NO_CONTENT = lazyre.compile(r"多少|几|是|有|吗|呢|了|一共|共|总共|合计|请问|安排|打算|计划|情况|具体|大概|请|一下|的")
+_NO_CONTENT_KINDS = frozenset({"filler", "year", "money", "measure", "unitword", "dockind", "chat", "unit", *FILLER_CLASSES})
+# the narrative's own framing of a figure: dropped from a clause's name before it is compared
+_CLAUSE_FRAME = lazyre.compile(r"^(其中|截至\S*?日|本部门|本项目|本年度|部门)|预算|的|为$|是$|共有$|共$|达$")
+
+
+def _pieces(run: str, hay: str) -> list[str]:
+    """``run`` cut into the longest pieces ``hay`` contains, left to right ("真如海心剧院精装修工程总投资" against a
+    heading and a sentence → 真如海心剧院精装修工程, 总投资); a character hay lacks is left out."""
+    out, i = [], 0
+    while i < len(run):
+        j = len(run)
+        while j > i and run[i:j] not in hay:
+            j -= 1
+        if j == i:
+            i += 1
+            continue
+        out.append(run[i:j])
+        i = j
+    return out
+
+
 class NarrativeMixin(Resolver):
     """Answers quoted from the text of the document."""
+
+    def _clause_figure(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
+        """A figure only a clause of the narrative states, no table and no statement subject naming it whole
+        ("有几个项目编报了绩效目标" → "编报绩效目标的项目14个"; "采购服务的预算" → "政府采购服务预算518.18万元").
+        Every content word of the question must be in the clause's sentence or its section's heading (in pieces
+        of two characters or more: 小微 is not 小型和微型), the
+        clause's name must hold the most of them (ties with another figure: no answer), and the measure must
+        be the one asked (个/辆/天 for a count, 万元 for money). Quoted with its section; a figure a table
+        prints too is the table's (narrative_figures)."""
+        if len(docs) != 1 or it.what not in ("figure", "total", "count", "text") or it.year not in (None, self.docs[docs[0]].year):
+            return None
+        doc = self.docs[docs[0]]
+        text = it.text
+        for k in sorted(doc.keys + (key(doc.unit_name),), key=len, reverse=True):
+            text = text.replace(k, " ")
+        text = re.sub(r"\d{4}年|今年|本年|明年", " ", text)
+        runs, run = [], ""
+        for tok in self.v.tokens(text):
+            k = key(_NO_CONTENT.sub("", tok)).replace("预算", "")
+            kinds = {kd for kd, _ in self.v.words.get(key(tok), ())}
+            if not k or (kinds and kinds <= _NO_CONTENT_KINDS and len(tok) >= 2) or not re.search(r"[\u4e00-\u9fff]", k) \
+                    or _NO_CONTENT.fullmatch(tok):
+                runs, run = runs + ([run] if run else []), ""
+            else:
+                run += k
+        runs += [run] if run else []
+        if sum(len(r) for r in runs) < 2:
+            return None
+        asked = it.measure or ("" if asks_non_money(it.text) else "万元")  # "" = a count of any kind
+        best: list[tuple[int, int, str, sqlite3.Row, str, str, float]] = []
+        for s in self.sections(docs):
+            for sent in _SENT_SPLIT.split(s["text"] or ""):
+                hay = key(sent + (s["path"] or "")).replace("预算", "")
+                if not all(c in hay for r in runs for c in r):
+                    continue
+                cut = [_pieces(r, hay) for r in runs]
+                if any(len(r) > 1 and (sum(map(len, ps)) < len(r) or min(map(len, ps), default=0) < 2)
+                       for r, ps in zip(runs, cut)):
+                    continue  # every word of the question is in the sentence, never a lone character of it (小微)
+                for clause in _CLAUSE_SPLIT.split(sent):
+                    for m in _CLAUSE_FIGURE.finditer(clause):
+                        unit = m.group(2).replace("(", "（").replace(")", "）")
+                        if unit != asked and not (asked == "台" and unit.startswith("台")) and (asked or unit == "万元"):
+                            continue
+                        name = key(clause[: m.start()])
+                        name = re.sub(r"^.*?\d{4}年(?:\d+月)?(?:\d+日)?", "", name)
+                        for k in doc.keys + (key(doc.unit_name),):
+                            name = name.replace(k, "")
+                        name = _CLAUSE_FRAME.sub("", name)
+                        if re.search(r"\d", name) or len(name) < 2:
+                            continue  # "比2025年增加2辆": a change, or a figure with no name of its own
+                        score = sum(len(p) for r in runs for p in _pieces(r, name) if len(p) >= 2)
+                        if score >= 2:
+                            value = float(m.group(1).replace(",", ""))
+                            best.append((score, -len(name), name, s, sent.strip(), unit, value))
+        if not best:
+            return None
+        best.sort(key=lambda b: (b[0], b[1]), reverse=True)
+        top = [b for b in best if b[0] == best[0][0]]
+        if len({b[6] for b in top}) != 1:
+            return None  # two figures fit as well: never pick one
+        _, _, name, s, sent, unit, value = top[0]
+        cite = self.cite_section(s["document_id"], s["path"] or s["heading"])
+        if unit == "万元":
+            twin = self._table_twin({"document_id": s["document_id"], "subject": name, "value": value, "unit": "万元",
+                                     "year": None, "sentence": sent})
+            if twin is not None:
+                v, u = self._convert(twin.value, twin.unit, it)
+                return (Answer(it.question, "answered", f"据“{s['heading']}”：{sent}即{fmt(v, u)}{u}。", v, u,
+                               twin.cites + (cite,)), Context(doc=s["document_id"]))
+            v, u = self._convert(value, unit, it)
+        else:
+            v, u = value, unit
+        return (Answer(it.question, "answered", f"据“{s['heading']}”：{sent}即{fmt(v, u)}{u}。", v, u, (cite,),
+                       derivation=f"读自原文“{sent}”"), Context(doc=s["document_id"]))
 
     def _a_section(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """A question that names a narrative section ("单位职责是什么", "总体绩效目标"): quote the section."""
@@ -57,6 +161,9 @@ class NarrativeMixin(Resolver):
         never taken for it."""
         meas = it.measure
         names = [m.text for m in it.subjects if len(m.text) >= 2 and not m.has("column") and m.how == "exact"]
+        # a colloquial name (公车) counts the thing its money is for (公务用车 of 公务用车购置及运行维护费)
+        names += [thing for m in it.subjects if m.how == "exact" for t in m.targets("alias") for part in t.split("|")
+                  if len(thing := _MONEY_TAIL.sub("", part)) >= 2 and thing != part]
         if not names or len(docs) != 1:
             return None
         cls = re.escape(meas) if meas else "(?:辆|台|套|个|人|名|处|所|栋|座)"

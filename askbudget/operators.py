@@ -41,7 +41,7 @@ def _computed(a: "Answer") -> bool:
 def _negate(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
     """非X / 不是X的: a quoted passage (a text answer) carries a negation, and so does Y − X when the question
     names the whole it is taken out of ("不是电费的公用经费"); never a figure of one subject."""
-    if a.value is None or (it.what == "exclude" and it.exclude_by == word and a.derivation):
+    if a.value is None or (it.what == "exclude" and it.exclude_by == word and "−" in a.derivation):
         return ""
     return f"没有读懂“{word}”要排除的是什么：文件只列出各项本身的数，不能把“{word}…”当作其中一项回答"
 

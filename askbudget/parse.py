@@ -150,6 +150,7 @@ def _unit_pattern(v: Vocab) -> tuple[Phrases, dict[str, str], dict[str, str]]:
         variants = {full, base}
         # a leading place dropped while another stays (普陀区城管执法局 for 上海市普陀区城市管理行政执法局)
         for form in [base] + [k for k in d.keys if len(k) > len(base) // 2]:
+            variants.add(form)  # 唐山市路南区三中: the full name with its organisation abbreviated
             cut = [p for p in _PLACE_CUT.split(form) if p]
             for i in range(1, len(cut) - 1):
                 if all(p[-1] in "省市县区州" for p in cut[: i + 1]):
@@ -200,8 +201,8 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], Phrases, dict[str, list[_
             if len(place) < 2 or place[-1] not in "省市县区州":
                 continue
             forms = {place}
-            if len(place) >= 3 and place[-1] in "省市县州":
-                forms.add(place[:-1])  # 唐山市 -> 唐山
+            if len(place) >= 3 and (place[-1] in "省市县州" or (place[-1] == "区" and not place.endswith("开发区"))):
+                forms.add(place[:-1])  # 唐山市 -> 唐山, 丰南区 -> 丰南
             if place.endswith("开发区") and len(place) > 5:
                 forms.update({place[:2] + "区", place[:2]})  # 高新技术产业开发区 -> 高新区, 高新
             places |= forms
@@ -216,6 +217,48 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], Phrases, dict[str, list[_
             by_key.setdefault(k, []).append(u)
     v._unit_places = (out, rx, by_key)  # type: ignore[attr-defined]
     return out, rx, by_key
+
+
+_NUM = "[一二三四五六七八九十]{1,3}|[0-9]{1,3}"
+
+
+def _numbered_other(text: str, v: Vocab) -> str:
+    """"二中的电费" where the store's school is 第三中学: a numbered organisation's abbreviation (lexicon orgshort
+    第N中学 -> N中) that names no stored unit is another unit (returned, refused) — never this one."""
+    rx = getattr(v, "_numbered_rx", None)
+    if rx is None:
+        tails = sorted({ab[1:] for full, abs_ in v.terms.get("orgshort").items() if "n" in full
+                        for ab in abs_.split("|") if ab[:1] in "Nn"}, key=len, reverse=True)
+        # not a count (前三, 第三, 这两), not the start of another word (一小时, 一中学生)
+        rx = re.compile(rf"(?<![一二三四五六七八九十0-9第前其这那几每哪个])(?:{_NUM})(?:{'|'.join(map(re.escape, tails))})"
+                        r"(?![时学型额组计项件分部间])") if tails else False
+        v._numbered_rx = rx  # type: ignore[attr-defined]
+    if not rx:
+        return ""
+    for m in rx.finditer(text):
+        if not any(kd == "unit" for kd, _ in v.words.get(key(m.group(0)), ())):
+            return m.group(0)
+    return ""
+
+
+def _own_place(v: Vocab, unit_name: str, span: str) -> int:
+    """How many characters at the end of ``span`` are place words of the unit's own name (丰南, 丰南区,
+    唐山市路南区): written before the unit's short name they name that unit, never another one."""
+    by_name = getattr(v, "_place_words", None)
+    if by_name is None:
+        by_name = {}
+        for u in _unit_places(v)[0]:
+            by_name.setdefault(u.unit_name, set()).update(u.places)
+        by_name = {n: sorted(ps, key=len, reverse=True) for n, ps in by_name.items()}
+        v._place_words = by_name  # type: ignore[attr-defined]
+    places = by_name.get(unit_name, ())
+    rem = span
+    while rem:
+        hit = next((p for p in places if rem.endswith(p)), None)
+        if hit is None:
+            break
+        rem = rem[: -len(hit)]
+    return len(span) - len(rem)
 
 
 _PLACE_END = lazyre.compile(r"(?:[\u4e00-\u9fff]{1,5}?(?:省|市|县|区|州|自治区))+$")
@@ -364,6 +407,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     text = _spelled_years(text)
     text, written_units = _units_written(text, v)
     text, other_unit = _places_before_units(text, v, written_units)
+    other_unit = other_unit or _numbered_other(text, v)
     if other_unit:
         names = _units_held(v)
         return Intent(question, text, "refuse", refuse=f"库中没有“{other_unit}”的预算文件（现有：{names}）",
@@ -514,6 +558,8 @@ def _parse(question: object, v: Vocab) -> Intent:
         if "dept" in kinds:
             depts.append(tok)
         named = _NAMED_BEFORE.search(joined[:pos]) if "unit" in kinds and "unitname" in kinds else None
+        if named and any(_own_place(v, u, joined[:pos]) >= len(named.group(0)) for kd, u in entries if kd == "unit"):
+            named = None  # 路南区中学: the place of the stored school's own name (唐山市路南区第三中学)
         if named and not refuse:
             # 第二中学 / 实验小学: a school of that kind, but not the stored one (学校/中学 alone is the stored one)
             names = _units_held(v)
@@ -555,6 +601,13 @@ def _parse(question: object, v: Vocab) -> Intent:
 
     # "路北分局", "开平公安分局": an unknown name written right before the stored unit's short name is another
     # unit of the same kind, never this one
+    # a place of the unit's own name (丰南卫健局, 路南中学) names that unit: read, never another unit
+    for i in range(1, len(seq)):
+        if seq[i][0] == "n" and seq[i - 1][0] == "u" and any(
+                _own_place(v, u, seq[i - 1][1]) == len(seq[i - 1][1]) for kd, u in v.words.get(key(seq[i][1]), ())
+                if kd == "unit"):
+            leftovers = [lo for lo in leftovers if lo != seq[i - 1][1]]
+            seq[i - 1] = ("w", seq[i - 1][1])
     named = next((seq[i - 1][1] + seq[i][1] for i in range(1, len(seq))
                   if seq[i][0] == "n" and seq[i - 1][0] == "u" and len(seq[i - 1][1]) >= 2
                   and not any(v.words.get(ch) for ch in seq[i - 1][1])), "")  # a name holds no particle (上班都经过)
@@ -574,6 +627,20 @@ def _parse(question: object, v: Vocab) -> Intent:
         start = max((i + 1 for i, ch in enumerate(stripped[:at - 1]) if ch in ",，。?？!！;；"), default=0) if at else 0
         if any(at <= m.pos < end for m in mentions):
             mentions = [m for m in mentions if not start <= m.pos < at]
+    # "给退休老同志的钱（退休费）": a subject in brackets is the document's own name for the words before it —
+    # those words are read as it (its subjects replace theirs, what nobody read there is accounted for)
+    for pm in _NAMED_IN_BRACKETS.finditer(tok_text):
+        a, b = _stripped_pos(tok_text, pm.start(1)), _stripped_pos(tok_text, pm.end(1))
+        inside = [m for m in mentions if a <= m.pos and m.pos + len(m.text) <= b and key(m.text) == key(pm.group(1))]
+        if not inside:
+            continue
+        at = _stripped_pos(tok_text, pm.start())
+        start = max((i + 1 for i, ch in enumerate(stripped[:at]) if ch in ",，。?？!！;；"), default=0)
+        before = stripped[start:at]
+        if any(start <= m.pos < at for m in mentions):
+            continue  # X names a subject itself (电梯的电费（电费）: 电梯 narrows it; 水费（电费）: two subjects)
+        leftovers = [lo for lo in leftovers if lo not in before]
+        seq = [("w", t) if kind == "u" and t in before else (kind, t) for kind, t in seq]
     for at in deixis_at:
         start = max((i + 1 for i, ch in enumerate(stripped[:at]) if ch in ",，。?？!！;；的"), default=0)
         if any(m.pos >= at for m in mentions):  # the list runs back to the clause's start or a 的
@@ -649,6 +716,8 @@ def _parse(question: object, v: Vocab) -> Intent:
         elif year_rel is not None and docs:
             latest = max(d.year for d in docs)
             pick = [d for d in docs if d.year == latest + year_rel] or docs
+            if len(unit_names) == 1 and not years:
+                year = latest + year_rel  # 今年 of the unit named: its latest document's year, not another unit's
         else:
             pick = docs
         if pick:
@@ -678,6 +747,8 @@ def _parse(question: object, v: Vocab) -> Intent:
 
 
 _CLAUSE = lazyre.compile(r"[^,，。?？!！;；]+")
+# a name in brackets right after words (X（Y）): Y may be the document's own name for X
+_NAMED_IN_BRACKETS = lazyre.compile(r"(?<=[\u4e00-\u9fff])\(([\u4e00-\u9fff]{2,20})\)")
 # a clause that asks something, or says what an earlier clause meant ("我是说电梯用的"), is never an aside
 _ASKS = lazyre.compile(r"多少|几|哪|什么|啥|吗|呢|是否|怎么|为何|为啥|说的是|指的是|问的是|我是说|我指|是指")
 
@@ -828,7 +899,7 @@ def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) ->
 
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)"
 _OPS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"开方|平方|立方|次方|对数|每人|每名|人均|每个科室|每个人"), "refuse"),
+    (re.compile(r"开方|平方(?!米|公里)|立方(?!米)|次方|对数|每人|每名|人均|每个科室|每个人"), "refuse"),
     (re.compile(r"一半"), "half"),
     (re.compile(r"翻一番"), "x2"),
     (re.compile(r"翻两番"), "x4"),

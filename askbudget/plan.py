@@ -118,6 +118,14 @@ def fmt(x: float | None, unit: str = "") -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+def change_said(late: int, early: int, d: float, unit: str) -> str:
+    """A change between two years said with its direction, as the banks and the documents say it:
+    "2023年较2022年减少2.00万元" (d = the later year's figure − the earlier year's)."""
+    if not d:
+        return f"{late}年与{early}年持平"
+    return f"{late}年较{early}年{'增加' if d > 0 else '减少'}{fmt(abs(d), unit)}{unit}"
+
+
 def _sqlval(p: Any) -> str:
     if isinstance(p, str):
         return "'" + p.replace("'", "''") + "'"
@@ -322,12 +330,27 @@ class Planner:
             elif kind in ("alias", "std", "gloss", "stmt", "belongs"):
                 for t in target.split("|"):
                     labels.extend(self.v.labels.get(key(t), ()))
+                    if kind == "alias":
+                        labels.extend(self._labels_aliasing(t))
         if m.how != "exact":
             labels.extend(self.v.labels.get(m.key, ()))
         labels = list(dict.fromkeys(labels))
         if not labels:
             return []
         return self.rows_where(f"r.label IN ({self._in(len(labels))})", labels, docs)
+
+    def _labels_aliasing(self, canonical: str) -> tuple[str, ...]:
+        """Row labels that are themselves colloquial names of ``canonical``: the Shanghai 三公 table's 公务用车运行费
+        is a row for 公车运行费 (→ 公务用车运行维护费) as much as the 经济分类 row is."""
+        table = self.__dict__.get("_aliasing")
+        if table is None:
+            table = {}
+            for k, labels in self.v.labels.items():
+                for kind, target in self.v.words.get(k, ()):
+                    if kind == "alias" and "|" not in target:
+                        table.setdefault(key(target), []).extend(labels)
+            self.__dict__["_aliasing"] = table
+        return tuple(table.get(key(canonical), ()))
 
     def total_row(self, kind: str, docs: Sequence[int]) -> tuple[list[RowRef], list[sqlite3.Row]]:
         tabs = self.tables_of(kind, docs)
@@ -363,6 +386,17 @@ class Planner:
 
 # ---------------------------------------------------------------- helpers
 
+def _same_subject(stated: str, names: set[str]) -> bool:
+    """A narrative subject (行政运行, 一般公共预算财政拨款支出, “三公”经费财政拨款支出) names the row or
+    subject asked: the same words, or one ending the other (4 characters or more)."""
+    stated = re.sub(r"支出$", "", re.sub(r"[“”\"（(](?:类|款|项)?[)）]?", "", stated))
+    for n in names:
+        n = re.sub(r"支出$", "", re.sub(r"[“”\"]", "", n))
+        if n == stated or (min(len(n), len(stated)) >= 4 and (n.endswith(stated) or stated.endswith(n))):
+            return True
+    return False
+
+
 def _col_score(column: str, group: str, cue: str) -> int:
     c = key(column)
     cue = key(cue)
@@ -379,6 +413,37 @@ def _col_score(column: str, group: str, cue: str) -> int:
     if cue in key(group):
         return 1
     return 0
+
+
+def _printed_step(f: Fig) -> float:
+    """Half the last printed digit of a figure, in the unit it is stored in: 9.38 printed in a 万元 table is
+    any figure from 9.375 to 9.385 (a 元 table's 93,750 is exact to 0.00005万元)."""
+    m = re.fullmatch(r"-?[\d,]*\.?(\d*)", (f.raw or "").strip())
+    try:
+        printed = float((f.raw or "").replace(",", ""))
+    except ValueError:
+        return 0.0
+    if m is None or not printed or f.value is None:
+        return 0.0
+    return 0.5 * 10 ** -len(m.group(1)) * abs(f.value / printed)
+
+
+def _stated_step(sentence: str, value: float) -> float:
+    """The last digit a sentence printed a 万元 figure with ("328,661万元" → 1; "279,285.70万元" → 0.01): a
+    narrative rounds or cuts the table's figure to it (328,661.808 is written 328,661)."""
+    for m in re.finditer(r"(\d[\d,，]*)(?:\.(\d+))?\s*万元", sentence):
+        whole = m.group(1).replace(",", "").replace("，", "")
+        if whole and abs(float(whole + "." + (m.group(2) or "0")) - value) < 1e-9:
+            return 10.0 ** -len(m.group(2) or "")
+    return 0.01
+
+
+def _same_printed(a: Fig, b: Fig) -> bool:
+    """The same figure printed in two tables, each at its own precision (9.375 in a 元 table, 9.38 in the
+    三公 table's 万元)."""
+    if a.value is None or b.value is None:
+        return False
+    return abs(a.value - b.value) <= max(_printed_step(a), _printed_step(b), 1e-9) + 1e-9
 
 
 def _unit_in(raw: str) -> str:
@@ -733,6 +798,7 @@ class Resolver(Planner):
                 continue
             seen[m.key] = m
         subjects = [m for m in subjects if seen.get(m.key) is m]
+        subjects = self._child_named_with_parent(it, subjects)
         # "X的Y": a subject followed by 的 and then another subject only qualifies it (公安分局的水费)
         if len(subjects) > 1:
             keep = []
@@ -744,6 +810,34 @@ class Resolver(Planner):
                 keep.append(m)
             subjects = keep
         return subjects, cols, tables
+
+    def _child_named_with_parent(self, it: Intent, subjects: list[Mention]) -> list[Mention]:
+        """"大气污染防治" = 款 污染防治 > 项 大气: two subjects written side by side (nothing between them) of
+        which one is the other's parent in the classification name one subject, the child; never both."""
+        if len(subjects) < 2:
+            return subjects
+        codes = {id(m): self._codes_of(m) for m in subjects}
+        drop: set[int] = set()
+        for a, b in zip(subjects, subjects[1:]):
+            first, second = sorted((a, b), key=lambda m: m.pos)
+            if it.text[first.pos + len(first.text):second.pos].strip(" 的"):
+                continue  # "大气和污染防治": two subjects asked
+            ca, cb = codes[id(a)], codes[id(b)]
+            if ca and cb and all(any(x != y and x.startswith(y) for x in ca) for y in cb):
+                drop.add(id(b))  # b is a's parent
+            elif ca and cb and all(any(y != x and y.startswith(x) for y in cb) for x in ca):
+                drop.add(id(a))
+        return [m for m in subjects if id(m) not in drop]
+
+    def _codes_of(self, m: Mention) -> set[str]:
+        if m.how == "code":
+            return {m.text}
+        labels = [t for k, t in m.kinds if k in ("row", "std")]
+        if not labels or not self.docs:
+            return set()
+        rows = self.q(f"SELECT DISTINCT code FROM rows WHERE label IN ({self._in(len(labels))}) AND code IS NOT NULL "
+                      f"AND document_id IN ({self._in(len(self.docs))})", [*labels, *self.docs])
+        return {r["code"] for r in rows if r["code"]}
 
     def _order(self, refs: list[RowRef], cols: Sequence[str], tables: Sequence[str], ctx: Context) -> list[RowRef]:
         def rank(r: RowRef) -> tuple:
@@ -807,6 +901,17 @@ class Resolver(Planner):
         twins = [r for r in refs if r.table_id == primary.table_id and r.code and primary.code and r.code != primary.code
                  and r.side == primary.side]
         if twins and m.how != "code":
+            chain = sorted([primary] + twins, key=lambda r: len(r.code or ""))
+            saved, self.final_cues = self.final_cues, ()
+            try:
+                vals = {(f.value if f is not None else None) for f in (self.fig_of(r, cols) for r in chain)}
+            finally:
+                self.final_cues = saved
+            if all(b.code.startswith(a.code) for a, b in zip(chain, chain[1:])) and len(vals) == 1 \
+                    and None not in vals:
+                # 21205 城乡社区环境卫生 > 2120501 城乡社区环境卫生, one figure: a 款 and its only 项 are one subject
+                primary, twins = chain[-1], []
+        if twins and m.how != "code":
             # one name, several subjects (行政运行 under 2010101 and 2013101): ask which
             cands = [primary] + twins
             parts = []
@@ -838,7 +943,7 @@ class Resolver(Planner):
             if len(cites) >= 4:
                 break
             f2 = self.fig_of(r, cols)
-            if f2 and f2.value is not None and fig.value is not None and abs(f2.value - fig.value) < 0.005 \
+            if f2 and f2.value is not None and fig.value is not None and _same_printed(fig, f2) \
                     and (not cols or any(_col_score(f2.column, "", c) for c in cols)):
                 if all(c.table != f2.cites[0].table for c in cites):
                     cites.append(f2.cites[0])
@@ -878,6 +983,17 @@ class Resolver(Planner):
                 homes.append(h)
         if not homes:
             return []  # 单价/数量/目录序号 of nothing in particular
+        for c in cols:
+            # a table that prints the column's total as a row of its own (the 决算's 基本支出决算表: 人员经费合计)
+            refs = self.rows_where("r.label = ? AND r.is_total = 1", [c + "合计"], docs)
+            by_doc = {r.doc: [r] for r in refs}
+            if by_doc:
+                d = self._one_doc(it, by_doc)
+                if isinstance(d, Answer):
+                    return d
+                fig = self.fig_of(by_doc[d][0])
+                if fig is not None:
+                    return self._column_fig(fig, by_doc[d][0], [c], d)
         homes += [k for k in PREF if k not in homes]
         titled: list[tuple[Fig, RowRef, int]] = []
         for kind in homes:
@@ -953,8 +1069,38 @@ class Resolver(Planner):
         by_doc = {r["document_id"]: r for r in exact}
         if len(by_doc) > 1 and it.unit_doc is None:
             return []
-        return [Fig(s["subject"], s["value"], s["unit"] or "万元", (self.cite_section(s["document_id"], s["heading"]),),
-                    "", None, "", s["document_id"], note=s["sentence"])]
+        said = self.cite_section(s["document_id"], s["heading"])
+        twin = self._table_twin(s) if not per_unit else None
+        if twin is not None:
+            return [replace(twin, label=s["subject"], ref=None, cites=twin.cites + (said,), note=s["sentence"])]
+        return [Fig(s["subject"], s["value"], s["unit"] or "万元", (said,), "", None, "", s["document_id"],
+                    note=s["sentence"])]
+
+    def _table_twin(self, s: sqlite3.Row) -> Fig | None:
+        """The table cell a narrative figure restates (lexicon/narrative_figures.tsv, else a row of the
+        subject's own name), when it agrees to within the last digit the narrative printed: "收入预算328,661万元"
+        is the 收支总表's 收入总计 328,661.80822万元, and the table's exact figure is the answer."""
+        from .check import narrative_figures
+
+        doc = s["document_id"]
+        if s["value"] is None or (s["unit"] or "万元") != "万元" or s["year"] not in (None, self.docs[doc].year):
+            return None
+        specs = narrative_figures().get(s["subject"]) or tuple(
+            (None, s["subject"] + tail, None) for tail in ("", "收入", "支出"))
+        step = _stated_step(s["sentence"] or "", s["value"])
+        for kind, label, column in specs:
+            where = ["r.is_total = 1 AND r.label = '合计'" if label is None else "r.label = ?"]
+            params: list[Any] = [] if label is None else [label]
+            if kind is not None:
+                where.append("t.kind = ?")
+                params.append(kind)
+            for ref in self.rows_where(" AND ".join(where), params, [doc]):
+                fig = self.fig_of(ref, [column] if column else [])
+                if fig is None or fig.value is None or fig.unit != "万元" or (column and fig.column != column):
+                    continue
+                if abs(fig.value - s["value"]) < step - 1e-9:
+                    return fig
+        return None
 
     def resolve(self, it: Intent, docs: list[int], ctx: Context) -> tuple[list[Fig], Answer | None]:
         """Figures for each subject of the question (in order); or a clarifying/refusing Answer."""
@@ -968,6 +1114,12 @@ class Resolver(Planner):
                 return got, None
             return [], None
         for m in subjects:
+            if self.final_cues == ("预算数",) and docs and all(self.doc_kind(d) == "决算" for d in docs):
+                budget = self._budget_in_final(it, m, cols, tables, docs, ctx)
+                if isinstance(budget, Answer):
+                    return [], budget
+                figs.extend(budget)
+                continue
             got = self._figs_for(it, m, cols, tables, docs, ctx)
             if isinstance(got, Answer):
                 return [], got
@@ -982,6 +1134,46 @@ class Resolver(Planner):
                 return [], None
             figs.extend(got)
         return figs, None
+
+    def _budget_in_final(self, it: Intent, m: Mention, cols: list[str], tables: list[str], docs: list[int],
+                         ctx: Context) -> list[Fig] | Answer:
+        """The 预算 of a subject asked of a 决算: the 预算数 its table prints beside the 决算数 (the 三公
+        table), else the 年初预算 the narrative states for the same subject and the same 决算数 ("年初预算为
+        1135.65 万元，支出决算为 1153.50 万元") — never the 决算数 itself. Nothing printed: said."""
+        got = self._figs_for(it, m, cols, tables, docs, ctx)
+        if isinstance(got, Answer):
+            return got
+        if got and all("预算" in f.column for f in got):
+            return got
+        saved, self.final_cues = self.final_cues, ()
+        try:
+            actual = self._figs_for(it, m, cols, tables, docs, ctx)
+            if not actual and m.how != "code":
+                actual = self._stmt_figs(it, m, docs, cols)
+        finally:
+            self.final_cues = saved
+        if isinstance(actual, Answer) or not actual:
+            return actual or []
+        out = []
+        for f in actual:
+            d = f.doc or (f.ref.doc if f.ref is not None else 0)
+            names = {m.key, key(f.label)} | ({key(f.ref.label)} if f.ref is not None else set())
+            rows = [s for s in self.q(
+                "SELECT s.subject, s.value, s.base_value, s.sentence, sec.path AS heading FROM statements s "
+                "JOIN sections sec ON sec.id = s.section_id WHERE s.document_id = ? AND s.basis = '年初预算' "
+                "AND s.base_value IS NOT NULL ORDER BY s.id", (d,))
+                if f.value is not None and abs(s["value"] - f.value) < 0.005 and _same_subject(key(s["subject"]), names)]
+            if not rows:
+                y = self.docs[d].year if d in self.docs else ""
+                name = f"{f.ref.label}（{f.ref.code}）" if f.ref is not None and f.ref.code else f.label
+                return Answer(it.question, "not_found", f"这是{y}年决算文件，没有列出{name}的年初预算数"
+                              + (f"（{name}{y}年决算数为{fmt(f.value, f.unit)}{f.unit}）" if f.value is not None else "")
+                              + "。", citations=f.cites[:1], intent=it.describe())
+            s = rows[0]
+            cite = self.cite_section(d, s["heading"])
+            out.append(Fig(f.label, s["base_value"], "万元", (cite,) + f.cites[:1], "", f.ref, "年初预算", d,
+                           note=s["sentence"]))
+        return out
 
     def _convert(self, value: float | None, unit: str, it: Intent) -> tuple[float | None, str]:
         if value is None or unit not in MONEY or not it.money_unit or it.money_unit not in MONEY:
@@ -1009,6 +1201,8 @@ class Resolver(Planner):
         if self.doc_kind(doc) == "决算":
             # a 决算 figure names its kind and year ("2023年决算数"); a 预算数 it prints beside is named as one
             y = self.docs[doc].year if doc in self.docs else ""
+            if fig.column == "年初预算":  # stated by the 决算's narrative
+                return f"{name}{y}年年初预算为{fmt(value, unit)}{unit}", value, unit
             what = "预算数" if "预算" in fig.column else "决算数"
             col = "" if fig.column in FINAL_COLUMNS or "预算" in fig.column else col
             return f"{name}{col}{y}年{what}为{fmt(value, unit)}{unit}", value, unit

@@ -50,12 +50,18 @@ def _suggest(v: Vocab, run: str) -> tuple[str, str] | None:
     spans = [run] + ([run[1:], run[:-1]] if len(run) >= 4 else [])
     for span in spans:
         s = sp.best(span, 80)
-        if s is not None and s.word in v.words and s.word != span:
+        if s is not None and s.word in v.words and s.word != span and not _phrase_edit(s.word, s.how):
             return s.word, s.how
     # one character mistyped in a longer name (其他收人 -> 其他收入), when only one word is that close
     if len(run) >= 4:
         got = sp.suggest(run)
-        if got and got[0].score >= 75 and got[0].word in v.words and \
+        if got and got[0].score >= 75 and got[0].word in v.words and not _phrase_edit(got[0].word, got[0].how) and \
                 (len(got) == 1 or got[1].score < got[0].score) and len(got[0].word) == len(run):
             return got[0].word, got[0].how
     return None
+
+
+def _phrase_edit(word: str, how: str) -> bool:
+    """A colloquial phrase (开车的钱, 公车的钱) is never reached by editing a character of its words: 开会的钱 and
+    用气的钱 are other things, not 开车's. Names are; phrases are matched as written or by their sound."""
+    return how not in ("pinyin", "exact") and "的" in word

@@ -24,7 +24,7 @@ from typing import Any
 from . import lazyre
 from .errors import LexiconError
 from .lexicon import load as load_lexicon
-from .normalize import normalize
+from .normalize import normalize, read_number
 
 # ---------------------------------------------------------------- normalisation
 
@@ -131,7 +131,8 @@ _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本�
 
 # cut a unit name after each place name (上海市|普陀区|城市管理行政执法局): after 省/市/县/区, but not
 # inside a word that only contains one (城市管理, 都市, 社区, 园区, 市场监督, 市政, 市容)
-_PLACE_CUT = lazyre.compile(r"(?<=[省市县区])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])")
+# (and after 人民政府: 普陀区人民政府|宜川路街道办事处 — the 街道 is the unit, the government its place)
+_PLACE_CUT = lazyre.compile(r"(?<=[省市县区])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])|(?<=人民政府)")
 
 
 def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[str, ...]:
@@ -164,8 +165,20 @@ def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[st
     keys += [f for k in keys for f in _ordinal_forms(k) if f not in keys]  # 第7分局 = 第七分局
     keys = [k for k in keys if k not in _GENERIC_UNIT_KEYS or k == "分局"]
     short = [k for k in keys if len(k) >= 3 and k != name][:1] or keys[:1]
-    # the usual abbreviation of an organisation word (卫生健康局 -> 卫健局, lexicon kind orgshort)
-    abbr = [k[: -len(full)] + ab for k in keys for full, ab in (shorts or {}).items() if k.endswith(full) and len(k) > len(ab)]
+    # the usual abbreviations of an organisation word (卫生健康局 -> 卫健局, lexicon kind orgshort)
+    abbr = [k[: -len(full)] + ab for k in keys for full, abs_ in (shorts or {}).items() for ab in abs_.split("|")
+            if "n" not in full and k.endswith(full) and len(k) > len(ab)]
+    # a numbered organisation (第三中学 -> 三中, 第N中学 in the lexicon): its number kept, in words and in digits
+    for full, abs_ in (shorts or {}).items():
+        if "n" not in full:
+            continue
+        rx = re.compile(re.escape(full).replace("n", "([一二三四五六七八九十]+|\\d+)") + "$")
+        for k in keys:
+            m = rx.search(k)
+            if m:
+                num = read_number(m.group(1))
+                for n in dict.fromkeys([m.group(1)] + ([str(int(num))] if num is not None else [])):
+                    abbr += [k[: m.start()] + ab.lower().replace("n", n) for ab in abs_.split("|")]
     return tuple(dict.fromkeys(short + keys + abbr))
 
 
@@ -373,7 +386,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     for kind, entries in terms.by_kind.items():
         for k, val in entries.items():
             v.add(k, kind, val)
-    # the 决算 template's table titles name their table, and a 决算 (lexicon/final_template.tsv)
+    # the 决算 template's table titles name their table, and a 决算 (lexicon/templates/national-final.tsv)
     from .final_template import load as load_final
 
     for t in load_final().tables:

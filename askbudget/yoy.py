@@ -11,15 +11,17 @@ from dataclasses import replace
 from . import lazyre
 from .answer import Answer, Citation, Item
 from .parse import Intent
-from .plan import Context, Fig, fmt, _lcs, MONEY, Resolver
+from .plan import change_said, Context, Fig, fmt, _lcs, MONEY, Resolver
 from .vocab import key
 
 
 _SUM = lazyre.compile(r"合计|一共|总共|加起来|之和|总和|共计|加在一起")
-_CHANGE = lazyre.compile(r"比.{0,12}(多|少|高|低|增|减|涨|降)|差|相差|增加|减少|增长|下降|变化|增减|多了|少了|涨|降")
+_CHANGE = lazyre.compile(r"比.{0,12}(多|少|高|低|增|减|涨|降)|差|相差|增加|减少|增长|下降|变化|增减|多了|少了|涨|降"
+                         r"|(?:上年|去年|上一年|前一年|(?:19|20)\d{2}年)(?:相|对)?比|比(?:上年|去年|上一年|前一年)|同比")
 _PCT = lazyre.compile(r"百分之|增长率|增幅|降幅|%|幅度|几成")
 _MORE = lazyre.compile(r"哪.{0,3}(多|高|大)(?!少)|哪一?年.*(多|高|大)(?!少)")
 _LESS = lazyre.compile(r"哪.{0,3}(?<!多)(少|低|小)|哪一?年.*(?<!多)(少|低|小)")
+_BY_HOW_MUCH = lazyre.compile(r"[多少高低]多少|[多少高低]了多少|差多少|相差|差额|差距")
 _BOTH_YEARS = lazyre.compile(r"两年|两个年度|两个年份|这两年|两年度")
 _PREV = lazyre.compile(r"去年|上年|上一年|前一年|同比|前年")
 _NO_ACROSS = ("refuse", "text", "list", "glossary", "when", "code_of", "fact", "reason", "rank", "count")
@@ -93,7 +95,7 @@ class YoyMixin(Resolver):
             first, second = sorted(by_year)[-1], sorted(by_year)[-2]
         elif change and (it.what == "yoy" or _PREV.search(t)):
             ex = it.years[0] if it.years else None
-            if ex is not None and re.search(rf"(比|较|与|同|对比)(20)?{ex % 100}年", t):
+            if ex is not None and re.search(rf"(比|较|与|同|对比|跟|和)(20)?{ex % 100}年", t):
                 first, second = latest, ex  # "差旅费比2022年减少了多少": this year against the year named
             elif ex is not None:
                 first, second = ex, ex - 1  # "2023年电费比上年增加多少"
@@ -118,9 +120,11 @@ class YoyMixin(Resolver):
             return self._refuse(it, f"库中{who}只有{held}年的预算文件，没有{missing}年的数", "not_found"), ctx
         if "倍" in t and re.search(r"(多|增加|增长|高)(了)?(几|多少)倍", t):
             return self._refuse(it, "“多几倍”可以理解为“是几倍”或“增加了几倍”，请说明要哪一种", "ambiguous"), ctx
+        # the sum words of the lexicon (合起来, 加一块: operators.tsv) or of this module
+        summed = "sum" in it.cues or bool(_SUM.search(t))
         keys = list(dict.fromkeys(m.key for m in it.subjects))
         if len(keys) > 1:
-            if not _SUM.search(t):
+            if not summed:
                 return None
             return self._sum_subjects_two_years(it, ctx, by_year, (first, second))
         figs: list[Fig] = []
@@ -154,11 +158,21 @@ class YoyMixin(Resolver):
             der = f"（{a.label} {fmt(a.value, u)} + {b.label} {fmt(b.value, u)}）÷ 2 = {fmt(v, u)}{u}"
             return (Answer(it.question, "answered", f"{first}年与{second}年{subject}平均{fmt(v, u)}{u}（{der}）。",
                            v, u, cites, derivation=der), Context(figs=figs, what="avg", doc=a.doc))
-        if _SUM.search(t):
+        if summed:
             v = round(a.value + b.value, 6)
             der = f"{a.label} {fmt(a.value, u)} + {b.label} {fmt(b.value, u)} = {fmt(v, u)}{u}"
             return (Answer(it.question, "answered", f"{first}年与{second}年{subject}合计{fmt(v, u)}{u}（{der}）。",
-                           v, u, cites, derivation=der), Context(figs=figs, what="sum", doc=a.doc))
+                           v, u, cites, derivation=der), Context(figs=figs, what="sum", doc=a.doc, members=figs))
+        if (_MORE.search(t) or _LESS.search(t)) and _BY_HOW_MUCH.search(t) and a.value != b.value:
+            # "哪一年多，多多少": the year, and the difference as the figure asked
+            hi, lo = (a, b) if a.value > b.value else (b, a)
+            late, early = (a, b) if first > second else (b, a)
+            g = round(hi.value - lo.value, 6)
+            der = f"{hi.label} {fmt(hi.value, u)} − {lo.label} {fmt(lo.value, u)} = {fmt(g, u)}{u}"
+            text = f"{hi.label}较多，比{lo.label}多{fmt(g, u)}{u}，即" \
+                   f"{change_said(max(first, second), min(first, second), round(late.value - early.value, 6), u)}（{der}）。"
+            return (Answer(it.question, "answered", text, g, u, cites, derivation=der),
+                    Context(figs=figs, what="diff", doc=a.doc))
         if _MORE.search(t) or _LESS.search(t):
             pick = max(figs, key=lambda f: f.value) if _MORE.search(t) else min(figs, key=lambda f: f.value)
             if a.value == b.value:
@@ -171,6 +185,7 @@ class YoyMixin(Resolver):
                     Context(figs=figs, what="each", doc=a.doc))
         if change:
             late, early = (a, b) if first > second else (b, a)
+            late_y, early_y = max(first, second), min(first, second)
             d = round(late.value - early.value, 6)
             word = "增加" if d > 0 else "减少" if d < 0 else "持平"
             der = f"{late.label} {fmt(late.value, u)} − {early.label} {fmt(early.value, u)} = {fmt(d, u)}{u}"
@@ -187,12 +202,13 @@ class YoyMixin(Resolver):
                 d2 = round(a.value - b.value, 6)
                 hi, lo = (a, b) if d2 >= 0 else (b, a)
                 der = f"{hi.label} {fmt(hi.value, u)} − {lo.label} {fmt(lo.value, u)} = {fmt(abs(d2), u)}{u}"
-                text = f"{a.label}比{b.label}{'多' if d2 >= 0 else '少'}{fmt(abs(d2), u)}{u}（{der}）。"
+                text = f"{a.label}比{b.label}{'多' if d2 >= 0 else '少'}{fmt(abs(d2), u)}{u}，" \
+                       f"即{change_said(late_y, early_y, d, u)}（{der}）。"
                 return (Answer(it.question, "answered", text, abs(d2), u, cites, derivation=der),
                         Context(figs=figs, what="diff", doc=a.doc))
             if d < 0:
                 der = f"{early.label} {fmt(early.value, u)} − {late.label} {fmt(late.value, u)} = {fmt(-d, u)}{u}"
-            text = f"{subject}{late.label[:5]}较{early.label[:5]}{word}{fmt(abs(d), u)}{u}（{der}）。"
+            text = f"{subject}{late.label[:5]}较{early.label[:5]}{word}{fmt(abs(d), u) + u if d else ''}（{der}）。"
             return (Answer(it.question, "answered", text, abs(d), u, cites, derivation=der),
                     Context(figs=figs, what="diff", doc=late.doc))
         text = "；".join(f"{f.label}{fmt(f.value, u)}{u}" for f in figs)
@@ -251,6 +267,8 @@ class YoyMixin(Resolver):
         rows = by_doc.get(d, []) if d is not None else []
         cur_year = self.docs[d].year if d is not None else latest
         prev_year = cur_year - 1
+        if year == prev_year and re.search(rf"(比|较|与|同|对比|跟|和)(20)?{year % 100}年", it.text):
+            year = None  # "公务接待费和2025年比增加了多少": the year compared with, not the year asked
         if year is not None and year < cur_year and not any(r["base_year"] == year or r["year"] == year for r in rows):
             held = sorted(self._unit_years(replace(it, unit_doc=d if d is not None else it.unit_doc)))
             if len(held) > 1 or len(self.docs) > 1:

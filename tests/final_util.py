@@ -2,7 +2,7 @@
 
 ``final_from_budget`` takes a parsed Tangshan 预算 document and makes the 决算 of the same unit and year as
 the store holds one (docs/schema.md, "决算 documents"): the tables the national 决算 template prints, with
-its titles and columns (lexicon/final_template.tsv), every money figure multiplied by ``scale`` (exactly,
+its titles and columns (lexicon/templates/national-final.tsv), every money figure multiplied by ``scale`` (exactly,
 in decimal, so every total still adds up), the 三公 table with 预算数 (the budget's figure) and 决算数,
 and a narrative written the way the 决算 template words it — read by the normal narrative reader, so its
 statements are what the store would hold. Written with the normal writer (``write_store``).

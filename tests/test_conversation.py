@@ -96,9 +96,12 @@ def czj(czj_doc, tmp_path_factory):
 
 # (turns…, combining follow-up, expected status, expected value, words the answer must hold)
 COMBINE = [
-    (["办公费多少", "那去年是多少"], "两者合计呢", "ambiguous", None, ["2023年", "2022年"]),
-    (["水费多少", "办公费多少", "那去年是多少"], "两者合计呢", "ambiguous", None, ["2023年办公费", "2022年办公费"]),
-    (["人员经费多少", "去年呢"], "二者加起来呢", "ambiguous", None, ["2022年"]),
+    # one subject in two years: added when asked to add "the two", each named with its year
+    (["办公费多少", "那去年是多少"], "两者合计呢", "answered", 27.60, ["2023年", "2022年"]),
+    (["水费多少", "办公费多少", "那去年是多少"], "两者合计呢", "answered", 27.60, ["2023年办公费", "2022年办公费"]),
+    (["人员经费多少", "去年呢"], "二者加起来呢", "answered", 1122.24, ["2022年"]),
+    # two subjects of two years: not added without saying so
+    (["水费多少", "去年的电费呢"], "两者合计呢", "ambiguous", None, ["2023年水费", "2022年"]),
     (["办公费多少", "去年呢"], "这两年合计多少", "answered", 27.60, ["2023年办公费", "2022年办公费"]),
     (["办公费多少", "去年呢"], "两年合计呢", "answered", 27.60, ["2023年", "2022年"]),
     (["办公费多少", "去年呢"], "两者相差多少", "answered", 2.00, ["2023年办公费", "2022年办公费"]),
@@ -112,7 +115,8 @@ COMBINE = [
 
 @pytest.mark.parametrize("turns,q,status,value,words", COMBINE, ids=[" / ".join(c[0] + [c[1]]) for c in COMBINE])
 def test_combining_follow_ups_use_the_last_two_figures_and_their_years(czj, turns, q, status, value, words):
-    """Two figures of different years are added only when asked; each is named with its year."""
+    """Two figures of different years are added when asked to add them and they are one subject's (or the
+    question names both years); each is named with its year."""
     czj.reset()
     for t in turns:
         czj.ask(t)

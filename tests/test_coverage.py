@@ -20,7 +20,7 @@ READ: dict[str, list[tuple[str, float]]] = {
     "deixis": [("水费、电费这些一共多少钱", 119.0), ("高清球机、配电箱之类的通用设备价值多少", 1233.70),
                ("警服、雨衣这些制服一共多少钱", 30.0)],
     # a variant or commonly miswritten spelling of a word inside a subject's name
-    "variant": [("其它公安支出是多少", 71.38), ("分局租凭费多少", 23.0)],
+    "variant": [("其它公安支出是多少", 71.38), ("分局租凭费多少", 23.0), ("项目之出是多少", 2158.68), ("支初总计是多少", 5983.18)],
     # a homophone typo across a word boundary
     "typo": [("公共安全之出多少", 4327.18), ("城乡社区之出是多少钱", 1656.0)],
     # words of the subject's own 名词解释, written before it, restate it
@@ -37,7 +37,11 @@ READ: dict[str, list[tuple[str, float]]] = {
     # a clause opened by 就是 says again what was meant: its subject replaces the one before
     "restate": [("取暖费，就是烧暖气的钱，多少", 50.0)],
     # colloquial names (lexicon/synonyms.tsv)
-    "colloquial": [("冬天烧暖气花多少钱", 50.0), ("卖地的钱有多少", 1656.0), ("领导出国花了多少", 0.0)],
+    "colloquial": [("冬天烧暖气花多少钱", 50.0), ("卖地的钱有多少", 1656.0), ("领导出国花了多少", 0.0),
+                   ("分局招待客人吃饭花多少钱", 0.0), ("分局一年修车钱是多少", 0.0), ("分局有几辆车子", 37.0),
+                   ("分局的车子值多少钱", 587.04)],
+    # X（Y）: a subject in brackets is the document's own name for the words before it
+    "bracket": [("冬天烧暖气的钱（取暖费）是多少", 50.0), ("分局用电的开销(电费)多少", 95.0)],
 }
 
 NOT_READ: dict[str, list[str]] = {
@@ -57,6 +61,14 @@ NOT_READ: dict[str, list[str]] = {
     "when": ["唐丰路派出所建设项目什么时候动工"],
     # two subjects where one figure answers only one of them
     "two-subjects": ["租赁的房子一年多少钱"],
+    # X（Y） where X holds Y itself and more: the more narrows Y, still unread
+    "bracket": ["电梯的电费（电费）多少", "警车的油钱（公务用车运行维护费）多少"],
+    # another unit named by a place this unit's name does not hold, or by another number
+    "other-unit-place": ["丰南区公安分局的电费多少", "路北公安分局的水费"],
+    # money asked: never a count indicator, never another subject a one-character edit reaches (开会 -> 开车)
+    "money-not-count": ["开会的钱多少", "培训的钱多少", "用气的钱多少", "公款的钱有多少"],
+    # a numbered organisation's abbreviation (orgshort 第N中学 -> N中) that is no stored unit
+    "other-unit-number": ["二中的电费多少", "十一中一年水费多少", "一小的取暖费"],
 }
 
 

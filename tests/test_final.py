@@ -404,10 +404,11 @@ def test_template_titles_name_store_kinds(title, kind):  # type: ignore[no-untyp
 @pytest.mark.parametrize("line,message", [
     ("sum\t收入总表\t本年收入合计 = 财政拨款收入 + 罚没收入", "not one of its columns"),
     ("table\t收入总表\t收入决算表\tsubjects", "listed twice"),
-    ("table\t某表\t某表\tgrid", "layout"),
+    ("table\t收入总表X\t收入决算表\tgrid", "not a store table kind"),
+    ("table\t机构设置表\t机构设置\tgrid", "layout"),
     ("table\t某表\t某表\tsubjects", "not a store table kind"),
     ("balance\t收支总表\t总计 = 本年收入合计", "expected"),
-    ("rows\t没有的表\t合计", "no table record"),
+    ("sum\t没有的表\t甲 = 乙 + 丙", "no table record"),
     ("frobnicate\t收入总表\tx", "not one of"),
 ])
 def test_a_bad_template_line_fails_loudly(tmp_path, line, message):  # type: ignore[no-untyped-def]
@@ -415,7 +416,7 @@ def test_a_bad_template_line_fails_loudly(tmp_path, line, message):  # type: ign
     from askbudget.final_template import FILE, load
     from askbudget.resources import lexicon_dir
 
-    text = (lexicon_dir() / FILE).read_text(encoding="utf-8") + line + "\n"
+    text = (lexicon_dir() / "templates" / FILE).read_text(encoding="utf-8") + line + "\n"
     (tmp_path / FILE).write_text(text, encoding="utf-8")
     with pytest.raises(LexiconError) as ei:
         load(str(tmp_path))

@@ -412,11 +412,59 @@ def test_check_reports_a_narrative_figure_the_tables_contradict(findings: dict) 
 
 
 def test_check_reports_a_total_printed_two_ways(findings: dict) -> None:
-    """生态环境局: 项目支出 totals 1,367.76 on page 10 and 1,367.75 on page 14."""
-    got = {(f[0], f[1], f[2], f[3]) for f in findings[ST]}
-    assert ("合计=Σ列", "一般公共预算财政拨款支出决算表", "合计", "合计") in got
-    assert ("合计=Σ行", "支出决算表", "合计", "项目支出") in got
+    """生态环境局: 项目支出 totals 1,367.76 on page 10 and 1,367.75 on page 14 — one cent, within the rounding
+    of the figures each total adds: rounding notes (rule 舍入) naming the rule, not mismatches."""
+    notes = {(f[1], f[2], f[3]): f[4] for f in findings[ST] if f[0] == "舍入"}
+    assert "[合计=Σ列]" in notes[("一般公共预算财政拨款支出决算表", "合计", "合计")]
+    assert "[合计=Σ行]" in notes[("支出决算表", "合计", "项目支出")]
     assert not [f for f in findings[ST] if f[0] == "存疑"]  # every cell printed: nothing placed, nothing in doubt
+
+
+def test_the_complete_finance_bureau_pdf_gives_no_mismatch(tmp_path: Path) -> None:
+    """The 2024 财政局 决算 adds up: its ten one-cent gaps (a 类 = Σ 项 of up to 27 figures printed to 0.01,
+    a 类 printed in 收入支出决算总表 and added from its 项 in 支出决算表) are rounding notes, exit status 0."""
+    from askbudget.check import run_checks
+
+    db = tmp_path / "czj.db"
+    report = build_store([DATA / "putuo-czj-2024-final.pdf"], db, quiet=True)
+    c = sqlite3.connect(db)
+    found = run_checks(c)
+    assert report.mismatches == 0 and [m for m in found if m.rule != "舍入"] == []
+    notes = [m for m in found if m.rule == "舍入"]
+    assert notes and all(abs(m.expected - m.actual) <= 0.0251 for m in notes)
+    assert any("[同数异表]" in m.message for m in notes) and any("[类=Σ款]" in m.message for m in notes)
+
+
+def test_a_blank_template_is_refused(tmp_path: Path) -> None:
+    """The national 决算 template as published (上海市XX局, every table, no figure) is no unit's 决算."""
+    from askbudget.errors import IngestError
+
+    db = tmp_path / "t.db"
+    with pytest.raises(IngestError) as ei:
+        build_store([DATA / "template-final-2024.pdf"], db, quiet=True)
+    assert "no figures" in str(ei.value) and "blank template" in str(ei.value)
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("doc,empty", [("putuo-guihua-2024-final", {"政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表"}),
+                                       ("putuo-shegongbu-2024-final", {"三公经费支出表", "政府性基金预算财政拨款支出表",
+                                                                        "国有资本经营预算财政拨款支出表"})])
+def test_pdfs_said_to_lack_tables_print_every_table(tmp_path: Path, doc: str, empty: set[str]) -> None:
+    """The source's list of what 规划 and 社工部 lack (财政拨款收支决算总表, …明细表) is wrong: both print all
+    nine tables of the 2024 template (明细表 is not one); the tables they print empty carry the note saying so
+    ("…本年度没有…，故本表无数据"), and an answer about one says it is empty — never that it is missing."""
+    db = tmp_path / "p.db"
+    build_store([DATA / f"{doc}.pdf"], db, quiet=True)
+    c = sqlite3.connect(db)
+    assert c.execute("SELECT count(*) FROM missing_tables").fetchone()[0] == 0
+    kinds = {k for k, in c.execute("SELECT kind FROM tables")}
+    assert "财政拨款收支总表" in kinds and len(kinds) == 9
+    blank = {k for k, n, note in c.execute("SELECT t.kind, count(r.id), t.note FROM tables t LEFT JOIN rows r "
+                                            "ON r.table_id = t.id GROUP BY t.id") if n == 0 and "本表无数据" in (note or "")}
+    assert blank == empty
+    a = Assistant(db)
+    ans = a.ask("政府性基金预算财政拨款支出决算多少")
+    assert ans.status == "answered" and ans.value == 0 and "空表" in ans.text and "本表无数据" in ans.text
 
 
 # ---------------------------------------------------------------- a 决算 PDF (the PDF reader's TAB rows)

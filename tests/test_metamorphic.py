@@ -32,12 +32,17 @@ _ENDING = re.compile(r"(是多少钱|有多少钱|多少钱|是多少|有多少|
 _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def _doc(bank: Path) -> Path | None:
+def _doc(bank: Path) -> tuple[Path, ...] | None:
+    """The documents of the bank's store: the .txt beside it or the one its "doc" names, or all its "docs"."""
     first = next((l for l in bank.read_text(encoding="utf-8").splitlines() if l.strip()), "")
-    stem = json.loads(first).get("doc", "") if first else ""
+    head = json.loads(first) if first else {}
+    if head.get("docs"):
+        docs = tuple(DATA / f"{s}.txt" for s in head["docs"])
+        return docs if all(p.is_file() for p in docs) else None
+    stem = head.get("doc", "")
     for p in (bank.with_name(bank.name.replace(".questions.jsonl", ".txt")), DATA / f"{stem}.txt", ROOT / "data" / f"{stem}.txt"):
         if p.is_file():
-            return p
+            return (p,)
     return None
 
 
@@ -50,9 +55,9 @@ def _base(bank: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Assista
     if bank not in _CACHE:
         doc = _doc(bank)
         assert doc is not None
-        db = tmp_path_factory.mktemp("meta") / f"{doc.stem}.db"
+        db = tmp_path_factory.mktemp("meta") / f"{doc[0].stem}-{len(doc)}.db"
         if not db.exists():
-            build_store([doc], db)
+            build_store(list(doc), db)
         a = Assistant(db)
         base = []
         for line in bank.read_text(encoding="utf-8").splitlines():

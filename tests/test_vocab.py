@@ -43,6 +43,21 @@ def test_unit_keys():
     assert _unit_keys("唐山市高新技术产业开发区财政局(本级)")[0] == "财政局"
 
 
+@pytest.mark.parametrize("name,abbr", [
+    ("唐山市路南区第三中学", ["三中", "3中", "唐山市路南区三中"]),
+    ("唐山市第十二中学", ["十二中", "12中"]),
+    ("唐山市路北区第二小学", ["二小", "2小"]),
+    ("唐山市丰南区卫生健康局(本级)", ["卫健局", "唐山市丰南区卫健局"]),
+])
+def test_unit_keys_with_the_usual_abbreviations(name, abbr):
+    """lexicon kind orgshort: 卫生健康局 -> 卫健局, and numbered organisations by pattern (第N中学 -> N中)."""
+    from askbudget.vocab import load_terms
+
+    keys = _unit_keys(name, load_terms().get("orgshort"))
+    assert all(a in keys for a in abbr), keys
+    assert "中" not in keys and "第中学" not in keys
+
+
 def test_private_tokenizer_uses_the_vocabulary(gongan_store):
     v = build_vocab(open_readonly(gongan_store))
     toks = v.tokens("一般行政管理事务的项目支出是多少")

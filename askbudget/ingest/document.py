@@ -54,8 +54,21 @@ def parse_file(path: str | Path, progress: Callable[[int, int], None] | None = N
     file = str(path)
     data = _read_limited(p, file, int(settings.MAX_DOCUMENT_BYTES))
     if is_pdf(data):
-        return parse_pdf(data, file, name=p.stem, source_path=str(p.resolve()), progress=progress)
-    return parse_bytes(data, file, name=p.stem, source_path=str(p.resolve()))
+        doc = parse_pdf(data, file, name=p.stem, source_path=str(p.resolve()), progress=progress)
+    else:
+        doc = parse_bytes(data, file, name=p.stem, source_path=str(p.resolve()))
+    return with_figures(doc, file)
+
+
+def with_figures(doc: Document, file: str) -> Document:
+    """A disclosure prints figures: one whose tables hold none at all (the national 决算
+    template as published, "上海市XX局", every table and heading but no figure) is refused — stored, it
+    would be a unit whose every figure answers 0."""
+    if doc.tables and not any(c.value is not None for t in doc.tables for r in t.rows for c in r.cells):
+        tables = len(doc.tables)
+        raise IngestError(file, None, f"no figures: its {tables} table{'s' if tables != 1 else ''} print no amount "
+                                      "(a blank template?); nothing was written")
+    return doc
 
 
 def parse_pdf(data: bytes, file: str, name: str | None = None, source_path: str | None = None,

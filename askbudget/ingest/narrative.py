@@ -31,7 +31,7 @@ NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
 TERMINAL = "。！？!?；;：:”」）)"
 MONEY_RE = re.compile(r"(?<![\d,.])\d[\d,]{0,23}(?:\.\d{1,6})?(?![\d,.])\s*(?:万元|亿元|元)")  # bounded: see statements.FIG_RE
 # a 名词解释 entry: "1、术语：定义" or "（一）术语：定义"
-GLOSS_RE = re.compile(r"^(?:[-*•]\s*)?(\d+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\s*(.+?)\s*[:：]\s*(.*)$", re.S)
+GLOSS_RE = re.compile(r"^(?:[-*•]\s*)?(\d+\s*[、.．](?!\d)|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\s*(.+?)\s*[:：]\s*(.*)$", re.S)
 DEPTS_RE = re.compile(r"(?:设有|内设|下设)\s*(\d+)\s*个\s*([^：:，,。]{0,12}?)\s*[：:]\s*([^。]+)")
 STAFF_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("编制数", re.compile(r"(?:核定|批复)?[^，。；]{0,6}编制\s*(\d+)\s*[名人个]")),
@@ -40,6 +40,10 @@ STAFF_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("退休人数", re.compile(r"(?:离)?退休(?:人员|人数)?\s*(\d+)\s*[名人]")),
 )
 NATURE_RE = re.compile(r"为([^，。、]{1,8}级)[、，]\s*([^，。、]{1,6}单位)[，,]\s*经费(?:保障)?形式(?:是|为)([^，。]{2,12})")
+
+
+# a 决算's subject item: its classification path, two levels or more ("社会保障和就业支出（类）抚恤（款）死亡抚恤（项）")
+CLASS_PATH_RE = re.compile(r"(?:[^（）()。；;，,“”：:]{1,30}?\s*[（(]\s*(?:类|款|项)\s*[)）]\s*){2,}")
 
 
 @lru_cache(maxsize=1024)  # a heading's numbering: a few dozen distinct ones across all documents
@@ -125,8 +129,17 @@ def paragraphs(lines: list[str], start: int, end: int) -> list[Paragraph]:
             out.append(Paragraph(prev.line, prev.text + s))
         else:
             out.append(Paragraph(i + 1, s))
-        joinable = not out[-1].text.endswith(tuple(TERMINAL))
+        # a short numbered line standing alone ("（二）政府采购支出情况") is a heading: never run into the next
+        # …and a classification path wrapped after its 类 or 款 ("…养老支出（款）" / "行政单位离退休（项），…") goes on
+        joinable = (not out[-1].text.endswith(tuple(TERMINAL)) and not _numbered_phrase(out[-1].text)) \
+            or bool(re.search(r"[（(](?:类|款)[)）]$", out[-1].text))
     return out
+
+
+def _numbered_phrase(text: str) -> bool:
+    num = numbering(text)
+    body = text[num[2]:].strip() if num else ""
+    return bool(num) and 1 < len(body) <= 20 and not re.search(r"[。，,；;：:、\d]", body)
 
 
 def paragraph_heading(text: str) -> str | None:
@@ -135,10 +148,15 @@ def paragraph_heading(text: str) -> str | None:
     if num is None:
         return None
     body = text[num[2]:].strip()
+    path = CLASS_PATH_RE.match(body)
+    if path:  # "14.节能环保支出（类）污染防治（款）大气（项），主要用于…": the item is its classification path
+        return text[: num[2]].strip() + re.sub(r"\s+", "", path.group(0))
     m = re.match(r"([^。，,：:；;]{1,24})([。，,：:；;]|$)", body)
     if not m:
         return None
     phrase = m.group(1).strip()
+    if not m.group(2) and not body[m.end():].strip() and len(phrase) <= 20:
+        return text[: num[2]].strip() + phrase  # a numbered phrase standing alone
     has_money = bool(MONEY_RE.search(body))
     rest = body[m.end():].strip()
     if has_money:

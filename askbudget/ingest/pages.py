@@ -57,6 +57,7 @@ TOP_ORDINAL_RE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]"
 SUB_ORDINAL_RE = re.compile(r"^\s*\d+\s*[、.．](?!\d)")
 EXPENSE_SIDE_RE = re.compile(r"支出(?:总计|合计)?$")
 NOTE_RE = re.compile(r"^\s*注\s*[：:]")
+PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*\S")
 TOTAL_WORD_RE = re.compile(r"(?:合计|总计|小计)$")
 MAX_HEADING = 40
 
@@ -162,7 +163,7 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     gloss = {s.seq for s in sections if "名词解释" in s.heading}
     statements = extract(list(nar.paragraphs), year, unit_name, gloss)
     if fam.doc_kind == "决算":
-        statements = against_year_before(statements, year) + \
+        statements = against_year_before(statements, year, list(nar.paragraphs)) + \
             extract_final([(s.seq, Paragraph(s.line, s.text)) for s in sections], year, gloss)
     known = _known_names(segments, fam) if fam.header_words else {}
     tables: list[Table] = []
@@ -275,7 +276,9 @@ def _is_heading(ln: PLine) -> bool:
         return False
     if PLAIN_HEADING_RE.match(s):
         return True
-    return ln.first and not SENTENCE_RE.search(s) and numbering(s) is None and not s.endswith(("：", ":"))
+    # a page may open inside a wrapped paragraph: a line listing items ("务费、委托业务费、…") is no heading
+    return ln.first and not SENTENCE_RE.search(s) and numbering(s) is None and not s.endswith(("：", ":")) \
+        and "、" not in s and len(s) > 1
 
 
 def _is_row(text: str, ignore: frozenset[str] = frozenset()) -> bool:
@@ -323,7 +326,11 @@ def _is_page_number(lines: list[PLine], i: int) -> bool:
 
 
 def _next_text(lines: list[PLine], i: int) -> str:
-    return next((x.text.strip() for x in lines[i + 1:i + 4] if x.text.strip()), "")
+    """The next line of text — or, after name fragments that wrap over a page break ("置" / "文物和陈列品购"),
+    the first of the next three that is a table row."""
+    texts = [x.text.strip() for x in lines[i + 1:i + 4] if x.text.strip()]
+    return next((t for t in texts if _is_row(t) and not SENTENCE_RE.search(" ".join(texts[:texts.index(t)]))),
+                texts[0] if texts else "")
 
 
 def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tuple[Heading, int]], set[int]]:
@@ -359,6 +366,8 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
             cur = None
         if cur is not None and not ln.first and cur.note and not NOTE_RE.match(s) and _is_heading(ln):
             cur = None
+        if cur is not None and PART_RE.match(s.replace("\t", " ")):
+            cur = None  # "第三部分 …情况说明": a part of the document starts, whatever the table before it
         if cur is None:
             if _is_heading(ln):
                 if heads:

@@ -41,7 +41,7 @@ MAX_SUBJECT = 20
 MAX_SENTENCE = 300
 LEAD_RE = re.compile(r"^(?:\d{4}\s*年(?:度)?(?:的)?|本年度?|今年|我(?:局|单位|部门|委|办|院|中心)(?:[（(]本级[)）])?|"
                      r"本单位|本部门|其中|包括|主要包括|具体包括|共计|合计|安排|预算安排|的|了|\s)+")
-TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|预算数|为|是|达到|达|约|计)+$")
+TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|预算数|为|是|达到|达|约|(?<!总)计)+$")
 GENERIC = {"", "计", "共计", "合计", "安排", "其中", "包括"}
 
 
@@ -93,6 +93,7 @@ def _clean_subject(text: str, unit_name: str) -> str:
     for _ in range(3):
         s = LEAD_RE.sub("", s)
         s = TRAIL_RE.sub("", s).strip()
+    s = re.sub(r"\s*[（(](?:以|按)[^（）()]{2,}[)）]$", "", s)  # a note on the figure: 政府采购金额（以合同签订为准）
     if len(s) >= 6 and re.search(r"(?:支出|收入)预算$", s):
         s = s[:-2]  # 一般公共预算拨款支出预算 → 一般公共预算拨款支出 (the figure is a budget anyway)
     return s.strip("“”\"' ") if s.count("“") != s.count("”") else s.strip()
@@ -243,7 +244,7 @@ PART_DONE_RE = re.compile(rf"([^，,；;：:。]{{2,30}}?)(?:支出)?决算(?:�
                           rf"(?:数)?的\s*{NUM}\s*[%％]")
 # "1、文化旅游体育与传媒支出（类）文化和旅游（款）行政运行（项）", "“一般公共服务（类）…（项）”": the
 # classification path a subject item is introduced by (two levels or more)
-ITEM_RE = re.compile(r"((?:[^（）()。；;，,、“”：:]+?\s*[（(]\s*(?:类|款|项)\s*[)）]\s*){2,})")
+ITEM_RE = re.compile(r"((?:[^（）()。；;，,“”：:]+?\s*[（(]\s*(?:类|款|项)\s*[)）]\s*){2,})")
 LEVEL_NAME_RE = re.compile(r"([^（）()“”]+?)\s*[（(]\s*(?:类|款|项)\s*[)）]")
 REASON_TEXT_RE = re.compile(r"(?:主要原因|原因)(?:是|为)?\s*[：:]?\s*([^。：:\s][^。]*)")
 FLAT_SENTENCE_RE = re.compile(r"决算数与预算数持平|与年初预算持平")
@@ -320,17 +321,62 @@ def _final_subject(lead: str) -> str:
 FINAL_GENERIC = frozenset({"年初预算", "支出决算", "决算", "预算", "支出预算", "决算数", "预算数"})
 
 
-def against_year_before(statements: list[Statement], doc_year: int) -> list[Statement]:
+# the kind a 决算 sentence names after its subject: "公务接待费支出决算减少为 0.00 万元", "“三公”经费财政拨款支出
+# 年初预算为 21.00 万元", "当年支出决算为 213.10 万元" — words of the sentence, not of the subject
+FINAL_TAIL_RE = re.compile(r"(?:决算数?|年初预算数?)(?:增加|减少|增长|下降)?$")
+# "…支出增加的主要原因是…" / "主要原因：…": a reason, and the subject it names (if any)
+YEAR_REASON_RE = re.compile(r"(?:^|[，,；;])\s*([^，,；;。]*?)(?:的)?主要原因(?:是|为|：|:)\s*([^。]+)")
+CHANGE_TAIL_RE = re.compile(r"(?:支出)?(?:决算数?)?(?:增加|减少|增长|下降|上升|降低)$")
+
+
+def against_year_before(statements: list[Statement], doc_year: int,
+                        paras: list[tuple[int, Paragraph]] = ()) -> list[Statement]:  # type: ignore[assignment]
     """A 决算's other statements: a change against the year before is against that year's 决算
-    (``basis`` 上年决算); the halves of a "年初预算为…，支出决算为…" sentence read one by one (subject
-    年初预算 / 支出决算) are dropped — ``extract_final`` states them whole."""
+    (``basis`` 上年决算), with the reason the paragraph gives for it ("主要原因：基本支出增加", or "X增加的
+    主要原因是…" for the statement about X); the halves of a "年初预算为…，支出决算为…" sentence read one by
+    one (subject 年初预算 / 支出决算) are dropped — ``extract_final`` states them whole — and a subject
+    loses the kind words the sentence put after it (公务接待费支出决算减少 → 公务接待费支出)."""
     out = []
     for st in statements:
         if st.subject in FINAL_GENERIC:
             continue
         if "情况" in st.subject and not st.subject.endswith("情况"):
             st = replace(st, subject=st.subject.rsplit("情况", 1)[1])
+        if re.search(r"年初预算数?$", st.subject) and st.change_dir is None:
+            continue  # "…年初预算为 21.00 万元" alone: the budget half of a sentence extract_final states whole
+        subject = re.sub(r"^当年", "", FINAL_TAIL_RE.sub("", st.subject))
+        if subject in FINAL_GENERIC or subject in ("支出", ""):
+            continue
+        st = replace(st, subject=subject)
         if st.base_year is not None and st.base_year < doc_year:
             st = replace(st, basis="上年决算")
         out.append(st)
+    return _year_reasons(out, paras)
+
+
+def _year_reasons(statements: list[Statement], paras: list[tuple[int, Paragraph]]) -> list[Statement]:
+    """The reason a paragraph gives for a change against the year before, on the statement it explains:
+    the one it names ("公务用车购置及运行维护费支出增加的主要原因是…"), else the statements of the sentence
+    just before ("…收入支出总计增加 90.09 万元，增长 1.94%。主要原因：基本支出增加。")."""
+    out = list(statements)
+    for seq, p in paras:
+        text = re.sub(r"[ \t]*\n[ \t]*", "", p.text)
+        sentences = [m.group(0) for m in SENT_RE.finditer(text)]
+        for i, sent in enumerate(sentences):
+            m = YEAR_REASON_RE.search(sent)
+            if m is None or re.search(r"决算数?(?:大于|小于|高于|低于|等于|与)", sent[: m.end(1) + 4]):
+                continue  # 决算数小于预算数的主要原因: extract_final's
+            named = CHANGE_TAIL_RE.sub("", re.sub(r"^\d{4}\s*年度?", "", m.group(1).strip()))
+            reason = m.group(2).strip()
+            before = sentences[i - 1] if i else ""
+            for k, st in enumerate(out):
+                if st.section_seq != seq or st.basis != "上年决算" or st.reason:
+                    continue
+                if named and len(named) >= 2:
+                    a, b = re.sub(r"支出$", "", st.subject), re.sub(r"支出$", "", named)
+                    hit = a == b or (a.endswith(b) or b.endswith(a)) and min(len(a), len(b)) >= 4
+                else:
+                    hit = bool(before) and st.sentence.endswith(before.strip()[-30:])
+                if hit:
+                    out[k] = replace(st, reason=reason)
     return out

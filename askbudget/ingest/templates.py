@@ -219,7 +219,12 @@ def load_family(path: Path, known_kinds: frozenset[str] | None = None) -> Family
                 cols.append(Column(stored or printed, printed, side))
             s["columns"] = tuple(cols)
         elif rec == "sum":
-            s["sums"] = s["sums"] + (_sum(p, line, text),)
+            eq = _sum(p, line, text)
+            names = {c.printed for c in s["columns"]} | {c.name for c in s["columns"]}
+            bad = [w for w in (*eq[0], *eq[1]) if s["columns"] and w not in names]
+            if bad:
+                raise LexiconError(p, line, f"sum for {kind}: {bad[0]!r} is not one of its columns")
+            s["sums"] = s["sums"] + (eq,)
         elif rec == "balance":
             s["balances"] = s["balances"] + (_balance(p, line, text),)
         else:
