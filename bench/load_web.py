@@ -11,11 +11,13 @@ once, serially (the reference), then runs ``--clients`` threads, each with its o
 connection, until ``--requests`` answers are done or ``--seconds`` have passed. Questions: the corpus
 banks (or, on a units store, gen_units' questions about random units and naming none), half of them
 follow-ups in the client's conversation (its token sent back; --follow-ups). Reports answers/s, p50/p99/max,
-errors (any non-200 or a dropped connection), stand-alone answers whose status or figure differ from
-the serial run (e.g. a query cut by a time limit under load), and the RSS of the server and its
-workers at start (after the serial run) and end. ``--bare`` then runs a bare Starlette app returning
-a fixed JSON reply (bench/_bare.py) with the same workers and the same client, and prints the ratio.
-Exit status 1 on errors or differences. The client runs on the same cores as the server.
+the CPU time per answer of the server's processes and of the client (what a busy machine disturbs
+least), errors (any non-200 or a dropped connection), stand-alone answers whose status or figure
+differ from the serial run (e.g. a query cut by a time limit under load), and the RSS of the server
+and its workers at start (after the serial run) and end. ``--bare`` then runs a bare Starlette app
+returning a fixed JSON reply (bench/_bare.py, with ``serve``'s uvicorn options) with the same workers
+and the same client, and prints the ratio. Exit status 1 on errors or differences. The client runs on
+the same cores as the server: its CPU per answer is printed so the share it takes can be seen.
 """
 from __future__ import annotations
 
