@@ -415,8 +415,8 @@ class OriginGuard:
         return allowed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or not any(k.lower() == b"origin" for k, _ in scope.get("headers", ())):
+            await self.app(scope, receive, send)  # no Origin (curl, a server, a same-origin GET): nothing to check
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         origin = headers.get("origin", "").rstrip("/")
@@ -530,11 +530,11 @@ async def _body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-async def _read_json(request: Request) -> dict[str, Any]:
+async def _read_json(request: Request, limit: int, wait: float) -> dict[str, Any]:
+    """The JSON object of a request's body of at most ``limit`` bytes, all in within ``wait`` seconds."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in _ALLOWED_CONTENT_TYPES:
         raise ApiError(415, f"send the question as JSON (Content-Type: application/json), not {ctype or 'nothing'}")
-    limit = int(settings.MAX_BODY_BYTES)
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -544,12 +544,12 @@ async def _read_json(request: Request) -> dict[str, Any]:
             raise ApiError(400, "bad Content-Length") from None
     try:
         if _timeout is not None:  # one timer for the whole body, not a task per chunk
-            async with _timeout(float(settings.HTTP_BODY_TIMEOUT_S)):
+            async with _timeout(wait):
                 body = await _body(request, limit)
         else:
-            body = await asyncio.wait_for(_body(request, limit), float(settings.HTTP_BODY_TIMEOUT_S))
+            body = await asyncio.wait_for(_body(request, limit), wait)
     except asyncio.TimeoutError:
-        raise ApiError(408, f"the request body did not arrive within {settings.HTTP_BODY_TIMEOUT_S:g} s") from None
+        raise ApiError(408, f"the request body did not arrive within {wait:g} s") from None
     except ClientDisconnect:
         raise Aborted() from None
     try:
@@ -561,8 +561,9 @@ async def _read_json(request: Request) -> dict[str, Any]:
     return data
 
 
-def _question(value: Any, name: str = "question") -> str:
-    """The question sent as ``name`` (the JSON field "question", or the GET parameter "q")."""
+def _question(value: Any, name: str = "question", limit: int | None = None) -> str:
+    """The question sent as ``name`` (the JSON field "question", or the GET parameter "q"), of at most
+    ``limit`` characters (default ``MAX_QUESTION_CHARS``)."""
     if value is None:
         raise ApiError(400, f'missing "{name}"' + (": GET /api/ask?q=电费多少" if name == "q" else ""))
     if not isinstance(value, str):
@@ -570,7 +571,7 @@ def _question(value: Any, name: str = "question") -> str:
     q = clean_text(value).strip()
     if not q:
         raise ApiError(400, f'"{name}" is empty')
-    limit = int(settings.MAX_QUESTION_CHARS)
+    limit = int(settings.MAX_QUESTION_CHARS) if limit is None else limit
     if len(q) > limit:
         raise ApiError(400, f"question too long ({len(q)} characters; the limit is {limit})")
     return q
@@ -609,6 +610,9 @@ class Api:
         self._checked = time.monotonic()
         self._reloading = threading.Lock()
         self.tokens = Tokens(_secret(), settings.CONVERSATION_TTL_S)
+        # the limits every question is checked against, read once when the service starts
+        self.limits = (int(settings.MAX_BODY_BYTES), float(settings.HTTP_BODY_TIMEOUT_S),
+                       int(settings.MAX_QUESTION_CHARS))
         # only an engine whose Assistants cannot hand their conversation over keeps conversations here
         self.conversations = Conversations(settings.MAX_CONVERSATIONS, settings.CONVERSATION_TTL_S)
         self.static: dict[str, tuple[bytes, str]] = {}
@@ -684,8 +688,10 @@ class Api:
         return _Reply(body + b',"conversation":"' + self.tokens.seal(after).encode("ascii") + b'"}')
 
     async def ask_post(self, request: Request) -> Response:
-        data = await _read_json(request)
-        return await self._answer(_question(data.get("question")), _conversation_id(data.get("conversation")))
+        body_limit, body_wait, question_limit = self.limits
+        data = await _read_json(request, body_limit, body_wait)
+        return await self._answer(_question(data.get("question"), limit=question_limit),
+                                  _conversation_id(data.get("conversation")))
 
     async def ask_get(self, request: Request) -> Response:
         params = request.query_params
@@ -776,12 +782,12 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
     db = str(db_path)
     open_readonly(db).close()  # fail now, with a StoreError, if there is no usable store
     api = Api(db, assistant_factory or _default_factory)
-    routes = [
+    routes = [  # /api/ask first: the path asked most is matched first
+        Route("/api/ask", api.ask, methods=["GET", "POST"]),
         Route("/", api.index, methods=["GET"]),
         Route("/widget.js", api.widget_js, methods=["GET"]),
         Route("/widget.css", api.widget_css, methods=["GET"]),
         Route("/page.css", api.page_css, methods=["GET"]),
-        Route("/api/ask", api.ask, methods=["GET", "POST"]),
         Route("/api/suggest", api.suggest, methods=["GET"]),
         Route("/api/units", api.units, methods=["GET"]),
         Route("/api/examples", api.examples, methods=["GET"]),
