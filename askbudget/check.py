@@ -223,6 +223,21 @@ def _class_rules(t: _Table, out: _Out) -> None:
             out.add("合计=Σ行", t.title, total.label, c, s, _v(total, c), "the sum of the classes")
 
 
+@functools.lru_cache(maxsize=1)
+def _nested_columns() -> dict[str, tuple[str, ...]]:
+    """Columns that total other columns of the same row, as the template families state them
+    (``sum 基本支出 = 人员经费 + 公用经费``), besides 合计."""
+    from .ingest.templates import families
+
+    out: dict[str, tuple[str, ...]] = {}
+    for fam in families():
+        for spec in fam.tables:
+            for left, right in spec.sums:
+                if len(left) == 1 and left[0] != "合计" and "/" not in left[0]:
+                    out.setdefault(left[0], tuple(right))
+    return out
+
+
 def _column_rules(t: _Table, out: _Out) -> None:
     """In each row: 合计 = Σ the columns it totals (per side for two-sided tables)."""
     if "合计" not in t.columns:
@@ -245,6 +260,10 @@ def _column_rules(t: _Table, out: _Out) -> None:
                 seen_groups.add(g)
                 subs = [x for x in cols if t.groups.get(x, "") == g]
                 summands.extend(["小计"] if "小计" in subs else subs)
+    # a column that is itself a part of another summand (人员经费 + 公用经费 printed beside their 基本支出)
+    # is added once, in that summand
+    inner = {p for total, parts in _nested_columns().items() if total in summands for p in parts}
+    summands = [c for c in summands if c not in inner]
     subtotal_groups = {t.groups.get("小计", "")} if "小计" in cols else set()
     for r in t.rows:
         if "合计" not in r.values:

@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ingest.templates import DIR, Family, TableSpec, load_family, squash
+from .ingest.templates import DIR, Family, TableSpec, Words, load_family, squash
 from .resources import lexicon_dir
 
 FAMILY = "national-final"
@@ -51,8 +51,8 @@ class FinalTable:
     balances: tuple[Equation, ...] = ()
 
     def matches(self, title: str) -> bool:
-        t = squash(title)
-        return all(w in t for w in self.must) and not any(w in t for w in self.must_not)
+        """The title's words as the page reader matches them (``甲|乙``, the short form of a title)."""
+        return Words(self.must, self.must_not).match(title)
 
 
 @dataclass(frozen=True)

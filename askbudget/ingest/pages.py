@@ -8,7 +8,12 @@ whose cells are separated by spaces (``pdftotext``), where an empty cell simply 
 
 Which tables a document has, and how each is laid out, comes from its template family
 (``lexicon/templates/<family>.tsv``, ``templates.py``): the family whose table titles the document
-prints is the one matched; a document matching none is an IngestError naming what was looked for.
+prints most of (then the one it lacks fewest of) is the one matched; a document matching none is an
+IngestError naming what was looked for. A title is read without its number (表1, 附表3, 公开01表; a
+number on a line of its own above the title is skipped); a line titling a table no family reads
+(项目支出表) starts a table that is left out, so its rows never join the table before it. A table's
+columns are those its header prints where the family lists them as optional (``_order_columns``), and
+a row number (序号 before the code, 行次 after an item's name, a 栏次 row) is never a figure.
 A table starts at a line that is its title (never a table-of-contents line ``…… 3``); it goes on
 over the following pages while a page starts with its repeated header or with its rows, and ends at
 a title, a heading or a page that starts otherwise. Everything else is narrative: a short line that
@@ -45,7 +50,7 @@ from .placement import Equal, RowSum, TreeSum, Var, doubt, new_var, scale_of, se
 from .reader import MONEY_UNIT_IN_LINE_RE, NUMBER_RE, PLAIN_HEADING_RE, Heading, is_dash, join_wrapped
 from .statements import against_year_before, extract, extract_final
 from .subjects import ORDINAL_RE, QIZHONG_RE, is_total, label_of
-from .templates import NARRATIVE, Family, TableSpec, families, squash
+from .templates import NARRATIVE, Column, Family, TableSpec, Words, families, squash
 from .units import STORE_UNIT, factor, is_money_word
 
 LEADERS_RE = re.compile(r"…{2,}|\.{4,}|·{4,}")
@@ -56,10 +61,17 @@ SENTENCE_RE = re.compile(r"[。，；;,]")
 TOP_ORDINAL_RE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 SUB_ORDINAL_RE = re.compile(r"^\s*\d+\s*[、.．](?!\d)")
 EXPENSE_SIDE_RE = re.compile(r"支出(?:总计|合计)?$")
+INCOME_ITEM_RE = re.compile(r"收入(?:总计|合计)?$")  # an item that is the 收入 side's whatever the line lacks
 NOTE_RE = re.compile(r"^\s*注\s*[：:]")
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*\S")
 TOTAL_WORD_RE = re.compile(r"(?:合计|总计|小计)$")
 MAX_HEADING = 40
+# what a table's title may print before its words: 表1, 表1-1, 表一, 附表3, 公开01表, 部门预算表2
+TABLE_NO_RE = re.compile(r"^\s*(?:附表|附件|表|公开)\s*(?:\d+(?:\s*[-－—]\s*\d+)*|[一二三四五六七八九十]+)\s*表?\s*[、.．:：]?\s*")
+# a line that titles a table no template family names (项目支出表, 政府采购预算表 …): it ends the table before
+TABLE_TITLE_RE = re.compile(r"^[^，。；;：:]{0,40}(?:预算|决算|支出|收入|采购|绩效|资产|情况|明细)[^，。；;：:]{0,12}表$")
+# a line inside a table that says why it is empty (此表为空表, 本单位无…, 故本表无数据)
+EMPTY_NOTE_RE = re.compile(r"空表|无数据|本表无|(?:本部门|本单位)(?:\S{0,12})?(?:无|没有)")
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,7 @@ class _Segment:
     header: list[PLine] = field(default_factory=list)
     data: list[PLine] = field(default_factory=list)
     note: list[str] = field(default_factory=list)
+    index: str = ""  # ``lead``: a 序号 starts every row; ``after``: a 行次 follows every item's name
 
 
 # ---------------------------------------------------------------- lines and cells
@@ -205,17 +218,18 @@ def _match_family(lines: list[PLine], fams: Sequence[Family], file: str) -> Fami
     """The family whose table titles the document prints (most distinct kinds); its 预算/决算 must
     match the title page. A 决算 family with no table records wins only by its title words."""
     title = _title(lines)
-    best: tuple[int, Family] | None = None
+    best: tuple[tuple[int, int], Family] | None = None
     for fam in fams:
-        if not fam.doc_words.match(title):
-            continue
+        if not fam.doc_words.match(title) or (fam.tables and not any(t.columns for t in fam.tables)):
+            continue  # (a family that names no columns is read from its text conversion only: tangshan)
         kinds = {k for ln in lines if (k := _title_kind(ln, fam)) is not None}
-        score = len(kinds)
-        if not fam.tables:
-            score = 0
+        # the most of its tables found, then the fewest of them missing (a family of fewer, more
+        # specific titles is not outscored by one whose words also fit)
+        lacking = sum(1 for t in fam.tables if not t.optional and t.kind not in kinds)
+        score = (len(kinds), -lacking) if fam.tables else (0, 0)
         if best is None or score > best[0]:
             best = (score, fam)
-    if best is not None and (best[0] > 0 or (best[1].doc_kind == "决算" and not best[1].tables)):
+    if best is not None and (best[0][0] > 0 or (best[1].doc_kind == "决算" and not best[1].tables)):
         return best[1]
     looked = "; ".join(f"{fam.name}: {'、'.join(' '.join(t.words.must) for t in fam.tables[:4])} …"
                        for fam in fams if fam.tables)
@@ -233,8 +247,25 @@ def _title_spec(ln: PLine, fam: Family) -> TableSpec | None:
     s = ln.text.strip()
     if not s or "\t" in s or _is_toc(s) or len(squash(s)) > 60 or SENTENCE_RE.search(s) or _is_figure_line(s):
         return None
-    s = ORDINAL_RE.sub("", s)
+    s = TABLE_NO_RE.sub("", ORDINAL_RE.sub("", s))
+    if not s:
+        return None
     return fam.spec_of(s)
+
+
+def _table_no_only(text: str) -> bool:
+    """A line printing only a table's number (``附表1``, ``表一``, ``公开03表``), its title on the next line."""
+    s = text.strip()
+    return bool(s) and len(s) <= 10 and not TABLE_NO_RE.sub("", s).strip()
+
+
+def _unread_title(ln: PLine) -> bool:
+    """A line that titles a table, though of no kind the family reads (``表10 项目支出表``)."""
+    s = ln.text.strip()
+    if not s or "\t" in s or _is_toc(s) or _is_figure_line(s) or SENTENCE_RE.search(s):
+        return False
+    t = squash(TABLE_NO_RE.sub("", ORDINAL_RE.sub("", s)))
+    return bool(t) and len(t) <= 40 and bool(TABLE_TITLE_RE.match(t)) and not re.match(r"^第[一二三四五六七八九十]+部分", t)
 
 
 def _year(lines: list[PLine]) -> int | None:
@@ -295,9 +326,9 @@ def _is_row(text: str, ignore: frozenset[str] = frozenset()) -> bool:
 def _header_vocabulary(spec: TableSpec, fam: Family) -> tuple[str, ...]:
     """The words a header line of this table may be cut from: its columns' printed words and the
     family's header words (``科目编码``, ``功能分类``, ``决算数`` …)."""
-    words = [squash(c.printed) for c in spec.columns] + [squash(c.name) for c in spec.columns]
+    words = [squash(w) for c in spec.columns for w in c.words] + [squash(c.name) for c in spec.columns]
     words += [squash(w) for c in spec.columns for w in c.name.split("/")]
-    return tuple(w for w in dict.fromkeys(words + [squash(w) for w in fam.header_words]) if w)
+    return tuple(w for w in dict.fromkeys(words + [squash(w) for w in fam.header_words + fam.index_words]) if w)
 
 
 def _header_like(text: str, vocab: tuple[str, ...]) -> bool:
@@ -349,6 +380,12 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         spec = _title_spec(ln, fam)
         if spec is not None and _is_contents_line(lines, i, fam):
             spec = None
+        if spec is None and _table_no_only(s) and _next_title(lines, i, fam):
+            in_table.add(ln.no)  # 附表1 above its title
+            continue
+        if spec is None and _unread_title(ln) and not _is_contents_line(lines, i, fam) and \
+                (_after_table_no(lines, i) or _unit_line_follows(lines, i, fam)):
+            spec = UNREAD  # a table no family reads: its lines are neither another table's nor narrative
         if spec is not None:
             cur = _Segment(spec, ln)
             segments.append(cur)
@@ -382,12 +419,19 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         if cur.note and not _is_row(s):
             cur.note.append(s)
             continue
+        if not _is_row(s) and SENTENCE_RE.search(s) and EMPTY_NOTE_RE.search(s):
+            cur.note.append(s)  # 本单位无政府性基金预算收入，故本表无数据。
+            continue
         if any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", s) for lab in fam.unit_labels) or \
                 (MONEY_UNIT_IN_LINE_RE.search(s) and not data_started):
             cur.unit_lines.append(ln)
             continue
-        if cur.spec.layout == "indicators":
+        if cur.spec.layout in ("indicators", "unread"):
             cur.data.append(ln)
+            continue
+        if fam.index_words and _index_line(s, fam):
+            cur.header.append(ln)  # 栏次 1 2 3: the columns' numbers
+            header_keys.add(squash(s))
             continue
         ignore = frozenset(vocab) if cur.spec.layout in ("subjects", "pairs") else frozenset()
         if not data_started and not _is_row(s, ignore) and \
@@ -406,6 +450,33 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         nxt = heads[i + 1][0].line - 1 if i + 1 < len(heads) else len(lines)
         fixed.append((h, min(end, nxt)))
     return segments, fixed, in_table
+
+
+UNREAD = TableSpec("", Words((), ()), "unread")
+
+
+def _next_title(lines: list[PLine], i: int, fam: Family) -> bool:
+    nxt = next((x for x in lines[i + 1:i + 3] if x.text.strip()), None)
+    return nxt is not None and (_title_spec(nxt, fam) is not None or _unread_title(nxt))
+
+
+def _after_table_no(lines: list[PLine], i: int) -> bool:
+    prev = next((x for x in reversed(lines[max(0, i - 2):i]) if x.text.strip()), None)
+    return bool(TABLE_NO_RE.match(lines[i].text)) or (prev is not None and _table_no_only(prev.text))
+
+
+def _unit_line_follows(lines: list[PLine], i: int, fam: Family) -> bool:
+    """The line after a title is its 单位 / 编制单位 line."""
+    nxt = next((x.text.strip() for x in lines[i + 1:i + 3] if x.text.strip()), "")
+    return bool(MONEY_UNIT_IN_LINE_RE.search(nxt)) or \
+        any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", nxt) for lab in fam.unit_labels)
+
+
+def _index_line(text: str, fam: Family) -> bool:
+    """A row of column numbers: ``栏次 1 2 3`` (or ``栏次 1 栏次 2`` in a two-sided table)."""
+    toks = text.split()
+    return bool(toks) and toks[0] in fam.index_words and \
+        all(t in fam.index_words or re.fullmatch(r"\d{1,2}", t) for t in toks[1:])
 
 
 def _continues(cur: _Segment, ln: PLine, header_keys: set[str], nxt: str = "", vocab: tuple[str, ...] = ()) -> bool:
@@ -463,6 +534,7 @@ class _Built:
     project: str = ""
     one_row: bool = False
     vars: list[Var] = field(default_factory=list)
+    doubt_cols: frozenset[int] = frozenset()  # columns whose place the header leaves open (``_order_columns``)
 
     def widths(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -490,18 +562,30 @@ class _Built:
 def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarning], fam: Family,
            known: dict[str, list[str]]) -> _Built | None:
     spec = seg.spec
-    title = re.sub(r"\s+", "", ORDINAL_RE.sub("", seg.title.text.strip()))
+    title = re.sub(r"\s+", "", TABLE_NO_RE.sub("", ORDINAL_RE.sub("", seg.title.text.strip())))
+    if spec.layout == "unread":
+        warnings.append(ParseWarning(seg.title.no, f"{title}: a table of no kind the template {fam.name} reads; "
+                                                   "left out"))
+        return None
     unit = _unit_of(seg, default_unit, file)
     note = "".join(seg.note)
     if spec.layout == "indicators":
         project, inds = _indicators(seg, warnings)
         return _Built(seg, spec.kind, title, unit, [], [], note, tuple(inds), project)
+    seg.index = _index_of(seg, fam)
+    lines_cols: list[list[Column]] = []
+    if spec.by_header:
+        lines_cols = _printed_columns(seg, spec)
+        present = {c.name for cs in lines_cols for c in cs}
+        spec = spec.with_columns(tuple(c for c in spec.columns if c.name in present or not c.optional))
+        seg.spec = spec
     columns = [(c.side, c.name) for c in spec.columns]
     if not columns:
         warnings.append(ParseWarning(seg.title.no, f"{title}: the template lists no columns for {spec.kind}; "
                                                    "the table is left out"))
         return None
-    _check_header(seg, spec, title, warnings)
+    if not spec.by_header:
+        _check_header(seg, spec, title, warnings)
     b = _Built(seg, spec.kind, title, unit, columns, [], note, one_row=spec.layout == "one-row")
     if spec.layout == "one-row":
         b.rows = _one_row(seg, spec, warnings, title)
@@ -512,9 +596,151 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
     else:
         vocab = frozenset(_header_vocabulary(spec, fam)) if fam.header_words else frozenset()
         b.rows = _subject_rows(seg, len(columns), warnings, title, vocab, known)
+    if lines_cols and b.rows:
+        _order_columns(b, lines_cols, warnings)
     if not b.rows and not note:
         warnings.append(ParseWarning(seg.title.no, f"table {title!r} has no rows and no 注 note"))
     return b
+
+
+def _index_of(seg: _Segment, fam: Family) -> str:
+    """How a table numbers its rows: a 序号 column first (``lead``), a 行次 column after each item's
+    name (``after``), or not at all."""
+    head = squash(" ".join(ln.text for ln in seg.header))
+    if "序号" in fam.index_words and "序号" in head:
+        return "lead"
+    if "行次" in fam.index_words and "行次" in head:
+        return "after"
+    return ""
+
+
+def _drop_index(toks: list[str], index: str) -> list[str]:
+    """A row's tokens without its row number (``lead``: ``1 205 教育支出 …``): a number followed by a
+    code or a name (never by a code's next part: ``205 08 03`` printed without its 序号 keeps 205)."""
+    if index == "lead" and len(toks) > 1 and re.fullmatch(r"\d{1,4}", toks[0]) and not is_figure(toks[1]):
+        return toks[1:]
+    if index == "lead" and len(toks) > 1 and re.fullmatch(r"\d{1,4}", toks[0]) and \
+            CODE_PART_RE.match(toks[1]) and len(toks[1]) in (3, 5, 7):
+        return toks[1:]
+    return toks
+
+
+def _row_number(tok: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,3}", tok))
+
+
+def _column_of_token(tok: str, spec: TableSpec) -> Column | None:
+    """The column a header token prints: one of its words exactly, else (4 characters or more, a word
+    the PDF wrapped: ``国有资本经营预`` / ``算拨款收入``) the start of one column's words only."""
+    def norm(w: str) -> str:
+        return squash(w).replace("(", "（").replace(")", "）")
+    t = norm(tok)
+    for c in spec.columns:
+        if any(t == norm(w) for w in (*c.words, c.name)):
+            return c
+    if len(t) >= 4:
+        hits = {c.name: c for c in spec.columns if any(norm(w).startswith(t) for w in (*c.words, c.name))}
+        if len(hits) == 1:
+            return next(iter(hits.values()))
+    return None
+
+
+def _printed_columns(seg: _Segment, spec: TableSpec) -> list[list[Column]]:
+    """Per header line, the columns it prints in the order printed. A column printed on two lines (a
+    group's name above, its 小计 below) counts where it is printed last (the row above the figures)."""
+    out: list[list[Column]] = []
+    for ln in seg.header:
+        found: list[Column] = []
+        for tok in ln.text.split():
+            c = _column_of_token(tok, spec)
+            if c is not None and c not in found:
+                found.append(c)
+        out.append(found)
+    seen: set[str] = set()
+    for found in reversed(out):
+        found[:] = [c for c in found if c.name not in seen]
+        seen.update(c.name for c in found)
+    return [f for f in out if f]
+
+
+MAX_ORDERS = 20000
+
+
+def _interleavings(seqs: list[list[str]]) -> list[tuple[str, ...]]:
+    """Every order of the items that keeps each sequence's own order (capped at MAX_ORDERS)."""
+    out: list[tuple[str, ...]] = []
+
+    def go(pos: tuple[int, ...], acc: list[str]) -> None:
+        if len(out) >= MAX_ORDERS:
+            return
+        if all(p == len(s) for p, s in zip(pos, seqs)):
+            out.append(tuple(acc))
+            return
+        for k, s in enumerate(seqs):
+            if pos[k] < len(s):
+                go(pos[:k] + (pos[k] + 1,) + pos[k + 1:], acc + [s[pos[k]]])
+    go(tuple(0 for _ in seqs), [])
+    return out
+
+
+def _order_columns(b: _Built, lines_cols: list[list[Column]], warnings: list[ParseWarning]) -> None:
+    """The order of a table's columns where its header spreads them over lines (``合计 项目支出`` above,
+    ``小计 人员经费 公用经费`` below): every order that keeps each line's own order is a candidate; a row
+    printing every column keeps the candidates under which the table's sums hold; of those left, the
+    template's order wins, else the first — and a column the candidates left put in different places
+    is stored uncertain."""
+    spec = b.seg.spec
+    names = [c.name for c in spec.columns]
+    seqs = [[c.name for c in cs if c.name in names] for cs in lines_cols]
+    printed = {n for s in seqs for n in s}
+    seqs += [[n] for n in names if n not in printed]  # a column always there, not found in the header
+    seqs = [s for s in seqs if s]
+    if len(seqs) < 2:
+        order = tuple(seqs[0]) if seqs else tuple(names)
+        if order != tuple(names):
+            _set_order(b, order)
+        return
+    candidates = _interleavings(seqs)
+    full = [r for r in b.rows if len(r.figures) == len(names) and not any(is_dash(f) for f in r.figures)]
+    if full:
+        scale = scale_of(f for r in full for f in r.figures)
+        ints = [[to_int(f, scale) or 0 for f in r.figures] for r in full]
+        kept = [o for o in candidates if all(_sums_hold(spec, o, v) for v in ints)]
+        candidates = kept or candidates
+    canonical = tuple(names)
+    if canonical in candidates:
+        return
+    order = candidates[0]
+    _set_order(b, order)
+    if len(candidates) > 1:
+        open_cols = frozenset(i for i, n in enumerate(order) if any(o[i] != n for o in candidates))
+        if open_cols:
+            b.doubt_cols = open_cols
+            warnings.append(ParseWarning(b.seg.title.no, f"{b.title}: the header leaves the order of "
+                                                         f"{'、'.join(order[i] for i in sorted(open_cols))} open; "
+                                                         "those cells are stored uncertain"))
+
+
+def _sums_hold(spec: TableSpec, order: tuple[str, ...], v: list[int]) -> bool:
+    pos = {n: i for i, n in enumerate(order)}
+    for c in spec.columns:
+        for w in (c.printed, *c.words):
+            pos.setdefault(w, pos.get(c.name, -1))
+    for left, right in spec.sums:
+        li, ri = [pos.get(w, -1) for w in left], [pos.get(w, -1) for w in right]
+        if min(li + ri) < 0:
+            continue
+        tol = max(1, (len(li) + len(ri)) // 2)
+        if abs(sum(v[i] for i in li) - sum(v[i] for i in ri)) > tol:
+            return False
+    return True
+
+
+def _set_order(b: _Built, order: tuple[str, ...]) -> None:
+    spec = b.seg.spec
+    by_name = {c.name: c for c in spec.columns}
+    b.seg.spec = spec.with_columns(tuple(by_name[n] for n in order))
+    b.columns = [(c.side, c.name) for c in b.seg.spec.columns]
 
 
 def _unit_of(seg: _Segment, default: str, file: str) -> str:
@@ -626,12 +852,14 @@ def _subject_rows(seg: _Segment, width: int, warnings: list[ParseWarning], title
             fixed = [i for i, c in enumerate(figs_cells) if c]
             pieces.append(_Piece(_PRow(ln, "", code, name, figs, fixed), named=True))
             continue
-        cells = _clean_tokens(cells, vocab)
+        cells = _drop_index(_clean_tokens(cells, vocab), seg.index)
         code, rest = _split_code(cells, bare=bool(vocab))
         j = len(rest)
         while j > 0 and is_figure(rest[j - 1]):
             j -= 1
         name_toks, figs = rest[:j], rest[j:]
+        if seg.index == "after" and figs and _row_number(figs[0]) and (name_toks or code or len(figs) > 1):
+            figs = figs[1:]  # the 行次 after the name
         if any(is_figure(t) for t in name_toks) and code is None and not name_toks[:1]:
             warnings.append(ParseWarning(ln.no, f"{title}: cannot read the row {ln.text.strip()!r}"))
             continue
@@ -800,6 +1028,8 @@ def _two_sided(seg: _Segment, b: _Built, warnings: list[ParseWarning], title: st
             pending = waiting = None
             continue
         segs = _segments_of(ln.text, labels)
+        if seg.index == "after":  # each item's first number is its 行次
+            segs = [(lab, fs[1:] if lab and fs and _row_number(fs[0]) else fs) for lab, fs in segs]
         if not any(f for _, f in segs) and len(segs) == 1:
             label = join_wrapped(segs[0][0])
             tail = waiting or pending
@@ -846,7 +1076,8 @@ def _two_sided(seg: _Segment, b: _Built, warnings: list[ParseWarning], title: st
                 rows.remove(pending)
                 target.name = pending.name
                 waiting = target
-            elif not EXPENSE_SIDE_RE.search(label_of(pending.name)) or lacking[0] != "收入":
+            elif (not EXPENSE_SIDE_RE.search(label_of(pending.name)) or lacking[0] != "收入") and \
+                    not (lacking[0] == "支出" and INCOME_ITEM_RE.search(label_of(pending.name))):
                 waiting = pending
                 pending.side = lacking[0]
         pending = None
@@ -1074,7 +1305,11 @@ def _balances(b: _Built) -> list:
 
 def _find_row(b: _Built, label: str, side: str = "") -> _PRow | None:
     """The one row named ``label`` (on ``side``; an item listed under another is found only when no
-    top-level row has the name); a two-sided table's ``总计`` is its side's."""
+    top-level row has the name); a two-sided table's ``总计`` is its side's. ``甲|乙``: the row named
+    either way (one of them)."""
+    if "|" in label:
+        hits = [r for alt in label.split("|") if (r := _find_row(b, alt, side)) is not None]
+        return hits[0] if len({id(r) for r in hits}) == 1 else None
     rows = [r for r in b.rows if not side or r.side == side]
     found = [r for r in rows if label_of(r.name) == label or r.name == label or _side_label(r) == label]
     top = [r for r in found if not r.group]
@@ -1105,14 +1340,24 @@ def _same(b: _Built, by_kind: dict[str, _Built], narrative: NarrativeFigure | No
         other = by_kind.get(s.other) if s.other else b
         if other is None:
             continue
+        if s.row == "*" and not other.rows and other.note and not other.one_row:
+            # the other table is printed empty (注：此表为空表): each row's figure there is 0
+            for ra in b.rows:
+                ca = _col(b, ra.side, s.column)
+                if ra.code and ca is not None and (v := constant(0.0)) is not None:
+                    out.append(Equal(ra.var, ca, v, 0))
+            continue
         if s.row == "*":
-            tops = {}
+            tops, coded = {}, {}
             for r in other.rows:
                 if r.code and len(r.code) == 3:
                     tops.setdefault(label_of(r.name), []).append(r)
+                if r.code:
+                    coded.setdefault(r.code, []).append(r)
             for ra in b.rows:
                 ca = _col(b, ra.side, s.column)
-                rbs = tops.get(label_of(ra.name), [])
+                # a coded row: the other table's row of the same code; else its 类 row of the same name
+                rbs = coded.get(ra.code, []) if ra.code else tops.get(label_of(ra.name), [])
                 if ca is None or len(rbs) != 1 or ra.group:
                     continue
                 cb = _col(other, rbs[0].side, s.other_column)
@@ -1176,7 +1421,7 @@ def _rows_of(b: _Built) -> list[Row]:
             fig = ""
             if placement is not None and i in placement:
                 fig = r.figures[placement.index(i)]
-            sure = proven[i] if i < len(proven) else False
+            sure = (proven[i] if i < len(proven) else False) and i not in b.doubt_cols
             value = _to_wan(fig, b.unit) if fig and sure else None
             cells.append(Cell(offsets[r.side] + i, cname, r.side, fig, value, r.line.no, 0 if sure else 1))
         label = label_of(r.name) if r.name else ""
@@ -1233,7 +1478,7 @@ def _one_row_rows(b: _Built) -> list[Row]:
     for i, c in enumerate(spec.columns):
         row, col = c.row_and_column
         fig = r.figures[placement.index(i)] if placement is not None and i in placement else ""
-        sure = proven[i] if i < len(proven) else False
+        sure = (proven[i] if i < len(proven) else False) and i not in b.doubt_cols
         value = _to_wan(fig, b.unit) if fig and sure else None
         cells.setdefault(row, []).append(Cell(stored.index(col), col, "", fig, value, r.line.no, 0 if sure else 1))
     return [Row(seq, "", "", None, row, row, parent_of.get(row, ""), None, None, None, 1 if row == "合计" else 0,

@@ -13,11 +13,19 @@ must need no code change (STYLE.md rule 16). A family file has the columns ``rec
     balance   KIND       ``[side:]总计 = 本年收入合计 + 年初结转和结余``: within each column, a row that is
                          the sum of other rows (named by label)
     same      KIND       ``行/列 = 行/列`` or ``行/列 = 其他表:行/列``: one figure printed twice; ``*`` as the
-                         row: every 类 row of this table whose label the other table also prints (by
-                         label: the other table's 类 row); ``叙述:标题/主题`` as the other: the figure the
-                         narrative section headed ``标题`` states for ``主题``
+                         row: every coded row of this table with the other's row of the same code, every
+                         row without a code with the other's 类 row of its label (the other table printed
+                         empty with a note: 0); ``甲|乙`` as a row: the row named either way;
+                         ``叙述:标题/主题`` as the other: the figure the narrative section headed ``标题``
+                         states for ``主题``
     header    -          words a table header prints besides its columns (科目编码 功能分类 …): a line
                          made of these (and column words) is a header line, never a wrapped row name
+    index     -          words of a column or row that numbers the rows (行次 栏次 序号): a table whose
+                         header prints one has a row number on every row, which is never a figure
+
+Words: ``甲|乙`` occurs when either does. A column ``printed=stored?`` (``?``: optional) is one only
+when the header prints it: a table with optional columns has the columns its header prints, in the
+record's order (or the header line's, when one line prints them all).
 
 Layouts: ``subjects`` (coded rows and figure columns), ``two-sided`` (收入 and 支出 side by side),
 ``pairs`` (two code/name/figure columns side by side, stored as one list of rows), ``one-row`` (a
@@ -41,7 +49,7 @@ from ..resources import lexicon_dir
 DIR = "templates"
 LAYOUTS = frozenset({"subjects", "two-sided", "pairs", "one-row", "indicators", "procurement", "org"})
 DOC_KINDS = frozenset({"预算", "决算"})
-RECORDS = ("document", "unit", "header", "table", "columns", "sum", "balance", "same")
+RECORDS = ("document", "unit", "header", "index", "table", "columns", "sum", "balance", "same")
 NARRATIVE = "叙述"  # ``same`` against a figure the narrative states
 
 
@@ -52,18 +60,32 @@ class Words:
     must_not: tuple[str, ...]
 
     def match(self, text: str) -> bool:
+        """All the words occur, none of the ``!`` words — in the title as printed or in its short form
+        (``收支预算总表`` is ``收支总表``, ``支出预算表`` is ``支出表``)."""
         t = squash(text)
-        return all(w in t for w in self.must) and not any(w in t for w in self.must_not)
+        return any(all(_occurs(w, x) for w in self.must) and not any(_occurs(w, x) for w in self.must_not)
+                   for x in dict.fromkeys((t, short_title(t))))
 
     def __str__(self) -> str:
         return " ".join(self.must + tuple("!" + w for w in self.must_not))
 
 
+def _occurs(word: str, text: str) -> bool:
+    """``word`` occurs in ``text``; ``甲|乙`` occurs when either does."""
+    return any(w in text for w in word.split("|"))
+
+
 @dataclass(frozen=True)
 class Column:
     name: str       # the stored column name (or, in a one-row table, the row label, or ``行/列``)
-    printed: str    # the header word as the document prints it
+    printed: str    # the header word as the document prints it (``甲|乙``: either)
     side: str = ""  # 收入 / 支出 in a two-sided table
+    optional: bool = False  # ``name?``: a column only when the table's header prints it
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The header words that print this column."""
+        return tuple(w for w in self.printed.split("|") if w)
 
     @property
     def row_and_column(self) -> tuple[str, str]:
@@ -104,6 +126,42 @@ class TableSpec:
     balances: tuple[Balance, ...] = ()
     title: str = ""  # the title the template prints (for a missing table); '' → the kind
 
+    @property
+    def by_header(self) -> bool:
+        """The columns are those the header prints (some are ``optional``)."""
+        return any(c.optional for c in self.columns)
+
+    def with_columns(self, columns: tuple[Column, ...]) -> "TableSpec":
+        """This table as a document prints it: the columns its header names (sums over absent columns
+        use the columns present: a part not printed holds nothing, a sum whose total is not printed
+        goes; a part that is itself the total of another sum stands for that sum's parts)."""
+        names = {c.name for c in columns} | {c.printed for c in columns}
+        by_total = {left[0]: right for left, right in self.sums if len(left) == 1}
+
+        def expand(parts: tuple[str, ...], depth: int = 0) -> tuple[str, ...] | None:
+            out: list[str] = []
+            for p in parts:
+                if p in names:
+                    out.append(p)
+                elif p in by_total and depth < 3:
+                    sub = expand(by_total[p], depth + 1)
+                    if sub is None:
+                        return None
+                    out += sub
+                elif self._column(p) is None:
+                    return None  # not a column word at all: keep the record's meaning, drop it
+            return tuple(out)
+        sums = []
+        for left, right in self.sums:
+            lx, rx = expand(left), expand(right)
+            if lx and rx and lx != rx:
+                sums.append((lx, rx))
+        return TableSpec(self.kind, self.words, self.layout, self.core, self.optional, self.header_rows,
+                         columns, tuple(sums), self.same, self.balances, self.title)
+
+    def _column(self, word: str) -> Column | None:
+        return next((c for c in self.columns if word in (c.name, c.printed) or word in c.words), None)
+
 
 @dataclass(frozen=True)
 class Family:
@@ -113,6 +171,7 @@ class Family:
     unit_labels: tuple[str, ...]
     tables: tuple[TableSpec, ...]
     header_words: tuple[str, ...] = ()
+    index_words: tuple[str, ...] = ()  # columns/rows that number the rows (行次 栏次 序号): never figures
 
     def kind_of(self, title: str) -> str | None:
         spec = self.spec_of(title)
@@ -126,6 +185,11 @@ class Family:
 
     def spec(self, kind: str) -> TableSpec | None:
         return next((t for t in self.tables if t.kind == kind), None)
+
+
+def short_title(title: str) -> str:
+    """A squashed title without the words a title may add or leave out: ``预算`` before ``表``/``总表``."""
+    return re.sub(r"预算(总?表)", r"\1", title)
 
 
 def squash(text: str) -> str:
@@ -163,7 +227,7 @@ def load_family(path: Path, known_kinds: frozenset[str] | None = None) -> Family
     """One family file, validated; a bad line is a LexiconError naming file and line."""
     name = path.stem
     p = str(path)
-    doc_kind, doc_words, unit_labels, header_words = "", Words((), ()), (), ()
+    doc_kind, doc_words, unit_labels, header_words, index_words = "", Words((), ()), (), (), ()
     specs: dict[str, dict] = {}
     order: list[str] = []
     pending: list[tuple[int, dict[str, str]]] = []
@@ -180,6 +244,8 @@ def load_family(path: Path, known_kinds: frozenset[str] | None = None) -> Family
             unit_labels = tuple(row["words"].split())
         elif rec == "header":
             header_words = header_words + tuple(row["words"].split())
+        elif rec == "index":
+            index_words = index_words + tuple(row["words"].split())
         elif rec == "table":
             if known_kinds is not None and kind not in known_kinds:
                 raise LexiconError(p, line, f"table kind {kind!r} is not a store table kind")
@@ -215,8 +281,11 @@ def load_family(path: Path, known_kinds: frozenset[str] | None = None) -> Family
             cols = []
             for w in text.split():
                 side, _, rest = w.rpartition(":")
-                printed, _, stored = rest.partition("=")
-                cols.append(Column(stored or printed, printed, side))
+                optional = rest.endswith("?")
+                printed, _, stored = rest.rstrip("?").partition("=")
+                if not stored and "|" in printed:
+                    raise LexiconError(p, line, f"column {w!r}: alternatives (甲|乙) need the stored name (甲|乙=丙)")
+                cols.append(Column(stored or printed, printed, side, optional))
             s["columns"] = tuple(cols)
         elif rec == "sum":
             eq = _sum(p, line, text)
@@ -232,12 +301,14 @@ def load_family(path: Path, known_kinds: frozenset[str] | None = None) -> Family
     if not doc_kind:
         raise LexiconError(p, None, "no `document` record (预算 or 决算 and the title-page words)")
     for s in specs.values():
-        names = {c.printed for c in s["columns"]} | {c.name for c in s["columns"]}
+        names = {c.printed for c in s["columns"]} | {c.name for c in s["columns"]} | \
+            {w for c in s["columns"] for w in c.words}
         for left, right in s["sums"]:
             for w in (*left, *right):
                 if s["columns"] and w not in names:
                     raise LexiconError(p, None, f"sum for {s['kind']}: {w!r} is not one of its columns")
-    return Family(name, doc_kind, doc_words, unit_labels, tuple(TableSpec(**specs[k]) for k in order), header_words)
+    return Family(name, doc_kind, doc_words, unit_labels, tuple(TableSpec(**specs[k]) for k in order), header_words,
+                  index_words)
 
 
 @functools.lru_cache(maxsize=8)

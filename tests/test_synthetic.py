@@ -1,0 +1,228 @@
+"""Other regions' layouts (issue 9): three synthetic disclosures read cell by cell, and the template
+mechanism that reads them — table titles by their words, columns by the words the header prints,
+row numbers (序号, 行次, 栏次) that are never figures, a table no family reads, an empty table's note.
+
+The documents and their truth come from ``tests/data/make_synthetic.py`` (one consistent model per
+document, every identity asserted); the truth is the model's, never the parser's output.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from askbudget.errors import IngestError
+from askbudget.ingest import build_store, describe, parse_file, parse_pages
+from askbudget.ingest.pages import PLine, _title_spec
+from askbudget.ingest.templates import family
+
+DATA = Path(__file__).parent / "data"
+ZJ, HN, ZY = "zhejiang-shuili-2025", "henan-jiaoyan-2024", "zhongyang-kejiju-2023-final"
+DOCS = (ZJ, HN, ZY)
+
+# the cells no arithmetic of a consistent document can place: the 政府性基金 table prints one figure
+# per row beside its 合计 and nothing says whether it is 基本支出 or 项目支出
+OPEN = {(ZJ, "政府性基金预算财政拨款支出表", row, "项目支出") for row in ("212", "21208", "2120804")}
+
+
+def _generator():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("make_synthetic", DATA / "make_synthetic.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # (its dataclasses look their module up)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict:
+    return {d: parse_file(DATA / f"{d}.txt") for d in DOCS}
+
+
+@pytest.mark.parametrize("slug,make", [(ZJ, "zhejiang"), (HN, "henan"), (ZY, "zhongyang")])
+def test_generator_writes_these_files(slug: str, make: str) -> None:
+    """The files in tests/data are the generator's (which asserts every identity before it writes)."""
+    text, model = getattr(_generator(), make)()
+    assert text == (DATA / f"{slug}.txt").read_text(encoding="utf-8")
+    truth = json.loads((DATA / f"{slug}.truth.json").read_text(encoding="utf-8"))
+    assert truth["cells"] == model.truth and truth["unit"] == model.unit
+
+
+def _cells(slug: str) -> list[dict]:
+    return json.loads((DATA / f"{slug}.truth.json").read_text(encoding="utf-8"))["cells"]
+
+
+def _find(doc, kind: str, spec: str, column: str):  # type: ignore[no-untyped-def]
+    side, _, row = spec.rpartition(":")
+    rows = [r for t in doc.tables if t.kind == kind for r in t.rows
+            if r.side == side and (r.code == row or r.label == row or (side and r.label == side + row))]
+    assert len(rows) == 1, f"{len(rows)} rows {spec!r} in {kind}"
+    cells = [c for c in rows[0].cells if c.column == column and (not side or c.column_group == side)]
+    assert len(cells) == 1, f"{len(cells)} cells {column!r} in {kind} {spec!r}"
+    return cells[0]
+
+
+@pytest.mark.parametrize("slug", DOCS)
+def test_every_cell(docs: dict, slug: str) -> None:
+    """Every cell the tables print, in 万元, placed in its column; none wrong, none left uncertain but
+    the ones no arithmetic can place."""
+    doc = docs[slug]
+    wrong, doubtful = [], []
+    for c in _cells(slug):
+        cell = _find(doc, c["kind"], c["row"], c["column"])
+        if (slug, c["kind"], c["row"], c["column"]) in OPEN:
+            assert cell.uncertain == 1 and cell.value is None, c
+            continue
+        if cell.uncertain:
+            doubtful.append(c)
+        elif cell.value is None and c["value"] != 0 or (cell.value or 0) != pytest.approx(c["value"], abs=1e-9):
+            wrong.append((c, cell.raw, cell.value))
+    assert not wrong, wrong
+    assert not doubtful, doubtful
+
+
+@pytest.mark.parametrize("slug,fam,n_tables,missing,cells,uncertain", [
+    (ZJ, "standard-budget", 9, (), 421, 8),
+    (HN, "standard-budget", 9, (), 323, 0),
+    (ZY, "national-final", 9, (), 355, 0),
+])
+def test_report(docs: dict, slug: str, fam: str, n_tables: int, missing: tuple, cells: int, uncertain: int) -> None:
+    doc = docs[slug]
+    assert doc.family == fam and len({t.kind for t in doc.tables}) == n_tables and doc.missing == missing
+    assert doc.n_cells == cells and sum(c.uncertain for t in doc.tables for r in t.rows for c in r.cells) == uncertain
+    line = describe(doc)
+    assert f"template {fam}" in line and f"{uncertain} uncertain" in line
+
+
+def test_unit_year_and_kind(docs: dict) -> None:
+    assert (docs[ZJ].unit_name, docs[ZJ].year, docs[ZJ].kind) == ("淳安县水利局", 2025, "预算")
+    assert (docs[HN].unit_name, docs[HN].year, docs[HN].kind) == ("郑州市教育科学研究院", 2024, "预算")
+    assert (docs[ZY].unit_name, docs[ZY].year, docs[ZY].kind) == ("国家科技资源共享服务中心", 2023, "决算")
+
+
+def test_money_unit_per_table(docs: dict) -> None:
+    """元 with separators and decimals (河南) is stored in 万元 exactly."""
+    cell = _find(docs[HN], "一般公共预算财政拨款基本支出表", "30206", "公用经费")
+    assert cell.raw == "7,247.63" and cell.value == pytest.approx(0.724763, abs=1e-12)
+
+
+def test_empty_table_and_unread_table(docs: dict) -> None:
+    """An empty table is stored with its note; a table no family reads (附表10 项目支出表, on the same
+    page) is left out with a warning — its rows never join the table before it."""
+    zj = {t.kind: t for t in docs[ZJ].tables}
+    assert zj["国有资本经营预算财政拨款支出表"].rows == () and "空表" in zj["国有资本经营预算财政拨款支出表"].note
+    assert any("项目支出预算表" in w.message and "left out" in w.message for w in docs[ZJ].warnings)
+    hn = {t.kind: t for t in docs[HN].tables}
+    assert hn["政府性基金预算财政拨款支出表"].rows == () and "无数据" in hn["政府性基金预算财政拨款支出表"].note
+
+
+def test_columns_from_the_header(docs: dict) -> None:
+    """A table has the columns its header prints, in their printed order: the 浙江 三公 table prints
+    公务接待费 last, the 河南 one before 公务用车购置及运行费 (the order only the arithmetic of the
+    one row of figures tells apart); the 收入总表 columns differ per region."""
+    zj = {t.kind: t for t in docs[ZJ].tables}
+    hn = {t.kind: t for t in docs[HN].tables}
+    assert [r.label for r in zj["三公经费支出表"].rows] == ["合计", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置费",
+                                                   "公务用车运行费", "公务接待费"]
+    assert [r.label for r in hn["三公经费支出表"].rows] == ["合计", "因公出国（境）费", "公务接待费", "公务用车购置及运行费",
+                                                   "公务用车购置费", "公务用车运行费"]
+    assert zj["收入总表"].columns == ("合计", "上年结转", "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入",
+                                   "事业收入", "事业单位经营收入", "其他收入")
+    assert hn["收入总表"].columns == ("合计", "一般公共预算拨款收入", "政府性基金预算拨款收入", "事业收入", "事业单位经营收入", "其他收入")
+    assert zj["一般公共预算财政拨款支出表"].columns == ("合计", "基本支出", "人员经费", "公用经费", "项目支出")
+
+
+STANDARD_TITLES = [
+    ("表1 部门收支总表", "收支总表"), ("表2 部门收入总表", "收入总表"), ("表3 部门支出总表", "支出总表"),
+    ("表4 财政拨款收支总表", "财政拨款收支总表"), ("表5 一般公共预算支出表", "一般公共预算财政拨款支出表"),
+    ("表6 一般公共预算基本支出表", "一般公共预算财政拨款基本支出表"), ("表7 一般公共预算“三公”经费支出表", "三公经费支出表"),
+    ("表8 政府性基金预算支出表", "政府性基金预算财政拨款支出表"), ("表9 国有资本经营预算支出表", "国有资本经营预算财政拨款支出表"),
+    ("表1 单位收支总表", "收支总表"), ("表1-1 单位收入总表", "收入总表"), ("表1-2 单位支出总表", "支出总表"),
+    ("表2 财政拨款收支预算总表", "财政拨款收支总表"), ("表3 一般公共预算支出预算表", "一般公共预算财政拨款支出表"),
+    ("表3-1 一般公共预算基本支出预算表", "一般公共预算财政拨款基本支出表"), ("表3-3 一般公共预算“三公”经费支出预算表", "三公经费支出表"),
+    ("表4 政府性基金支出预算表", "政府性基金预算财政拨款支出表"), ("表5 国有资本经营预算支出预算表", "国有资本经营预算财政拨款支出表"),
+    ("附表1 淳安县水利局2025年部门收支预算总表", "收支总表"), ("一、部门收入预算表", "收入总表"),
+    ("2026年单位收入支出预算总表", "收支总表"), ("本级财政拨款收支总表", "财政拨款收支总表"),
+    ("一般公共预算财政拨款“三公”经费支出表", "三公经费支出表"),
+    # not tables the family reads, or not tables at all
+    ("表10 项目支出表", None), ("表11 政府采购预算表", None), ("表3-2 一般公共预算项目支出预算表", None),
+    ("表4-1 政府性基金预算“三公”经费支出预算表", None), ("二、“三公”经费预算情况", None),
+    ("一、收支预算总体情况", None), ("附表1 部门收支预算总表 ……………… 7", None),
+    ("2025年部门收入预算12345.60万元，其中一般公共预算拨款收入", None),
+]
+
+FINAL_TITLES = [
+    ("公开01表 收入支出决算表", "收支总表"), ("公开02表 收入决算表", "收入总表"), ("公开03表 支出决算表", "支出总表"),
+    ("公开04表 财政拨款收入支出决算表", "财政拨款收支总表"), ("公开05表 一般公共预算财政拨款支出决算表", "一般公共预算财政拨款支出表"),
+    ("公开06表 一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款基本支出表"),
+    ("公开07表 政府性基金预算财政拨款收入支出决算表", "政府性基金预算财政拨款支出表"),
+    ("公开08表 国有资本经营预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出表"),
+    ("公开09表 财政拨款“三公”经费支出决算表", "三公经费支出表"), ("收入支出决算总表", "收支总表"),
+    ("财政拨款收入支出决算总表", "财政拨款收支总表"), ("国有资本经营预算财政拨款支出决算表", "国有资本经营预算财政拨款支出表"),
+]
+
+
+@pytest.mark.parametrize("fam,title,kind", [("standard-budget", t, k) for t, k in STANDARD_TITLES] +
+                         [("national-final", t, k) for t, k in FINAL_TITLES], ids=lambda x: str(x))
+def test_title_words(fam: str, title: str, kind: str | None) -> None:
+    """A table's kind from the words of its title, whatever number, prefix or variant it prints."""
+    spec = _title_spec(PLine(1, 1, title, True), family(fam))
+    assert (spec.kind if spec is not None else None) == kind
+
+
+def _budget(*tables: str) -> list[str]:
+    return ["某县测试局\n2025年部门预算\n"] + list(tables)
+
+
+def test_row_numbers_are_never_figures() -> None:
+    """序号 before the code, 行次 after each item's name, 栏次 rows of column numbers: none is a figure."""
+    pages = _budget(
+        "表1 部门收支总表\n部门：某县测试局 单位：万元\n收入 支出\n项目 行次 金额 项目 行次 金额\n栏次 1 栏次 2\n"
+        "一、一般公共预算拨款收入 1 100.00 一、一般公共服务支出 7 100.00\n二、事业收入 2 支出总计 8 100.00\n"
+        "收入总计 3 100.00",
+        "表3 部门支出总表\n部门：某县测试局 单位：万元\n序号 科目编码 科目名称 合计 基本支出 项目支出\n栏次 1 2 3\n"
+        "1 201 一般公共服务支出 100.00 60.00 40.00\n2 20101 人大事务 100.00 60.00 40.00\n"
+        "3 2010101 行政运行 60.00 60.00\n4 2010102 一般行政管理事务 40.00 40.00\n合计 100.00 60.00 40.00")
+    doc = parse_pages(pages, "t.txt")
+    sz = {(r.side, r.label): r.cells[0] for t in doc.tables if t.kind == "收支总表" for r in t.rows}
+    assert sz[("收入", "一般公共预算拨款收入")].value == 100.0 and sz[("收入", "事业收入")].raw == ""
+    assert sz[("支出", "一般公共服务支出")].value == 100.0 and sz[("收入", "收入总计")].value == 100.0
+    zc = {r.code or r.label: {c.column: (c.value, c.uncertain) for c in r.cells}
+          for t in doc.tables if t.kind == "支出总表" for r in t.rows}
+    assert zc["2010101"] == {"合计": (60.0, 0), "基本支出": (60.0, 0), "项目支出": (None, 0)}
+    assert zc["2010102"] == {"合计": (40.0, 0), "基本支出": (None, 0), "项目支出": (40.0, 0)}
+    assert set(zc) == {"201", "20101", "2010101", "2010102", "合计"}
+
+
+def test_a_row_without_its_number_keeps_its_code() -> None:
+    """In a 序号 table a row printed without its number (``201 01 01 …``) keeps its 类 code."""
+    pages = _budget("表3 部门支出总表\n部门：某县测试局 单位：万元\n序号 科目编码 科目名称 合计 基本支出 项目支出\n"
+                    "1 201 一般公共服务支出 100.00 60.00 40.00\n201 01 人大事务 100.00 60.00 40.00\n"
+                    "3 201 01 01 行政运行 100.00 60.00 40.00\n合计 100.00 60.00 40.00")
+    doc = parse_pages(pages, "t.txt")
+    assert [r.code for t in doc.tables for r in t.rows] == ["201", "20101", "2010101", None]
+
+
+def test_a_column_the_arithmetic_cannot_place_stays_uncertain() -> None:
+    """One figure beside its 合计 and nothing else to go by: the figure is kept, its column unproven."""
+    pages = _budget("表8 政府性基金预算支出表\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n"
+                    "合计 50.00 50.00\n212 城乡社区支出 50.00 50.00")
+    doc = parse_pages(pages, "t.txt")
+    row = next(r for t in doc.tables for r in t.rows if r.code == "212")
+    assert [(c.column, c.raw, c.value, c.uncertain) for c in row.cells][0] == ("合计", "50.00", 50.0, 0)
+    assert {c.uncertain for c in row.cells[1:]} == {1} and all(c.value is None for c in row.cells[1:])
+
+
+def test_no_family_is_refused() -> None:
+    with pytest.raises(IngestError, match="matches no known template"):
+        parse_pages(["某县测试局\n2025年部门预算\n", "第一部分 概况\n本部门负责测试。"], "t.txt")
+
+
+def test_check_finds_nothing_on_consistent_documents(tmp_path: Path) -> None:
+    """``check`` on the three: every identity holds, so no mismatch (人员经费 and 公用经费 printed beside
+    their 基本支出 are added once)."""
+    report = build_store([DATA / f"{d}.txt" for d in DOCS], tmp_path / "s.db", quiet=True)
+    assert report.mismatches == 0
