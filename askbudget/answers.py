@@ -15,7 +15,7 @@ from .arith import ArithmeticMixin
 from .execution import ExecutionMixin
 from .indicators import IndicatorMixin
 from .lists import ListMixin
-from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin
+from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin, PURPOSE_ASKED
 from .parse import Intent, Mention
 from .plan import asks_non_money, _col_score, Context, DEFAULT_COLUMNS, Fig, FINAL_COLUMNS, fmt, MONEY, Resolver, RowRef, _unit_in
 from .vocab import key
@@ -61,6 +61,13 @@ _MORE_LESS = lazyre.compile(r"(?<!多)[多少高低大小](?!少)")
 # the readings that name a subject (what a part's name and a whole's name are compared by)
 _NAMING = ("row", "alias", "std", "item", "stmt")
 
+# a project's whole amount over its years, as a question asks it and as a sentence states it
+_PROJECT_TOTAL = lazyre.compile(r"总投资|投资总额|资金总额|项目总额|总概算|计划总投资|一共投资|总共投资")
+
+# "是什么设备", "有哪些项目": the thing whose identity is asked
+_WHAT_THING = lazyre.compile(r"(?:是什么|是哪些|是哪种|是哪类|什么|哪些|哪种|哪类)([\u4e00-\u9fff]{1,4}?)(?:呢|吗|啊|[?？]|$)"
+                             r"|([\u4e00-\u9fff]{2})(?:都|分别)?(?:是什么|是哪些)(?:呢|吗|啊|[?？])?$")
+
 # "是基本支出还是项目支出": columns offered as a choice
 _CHOICE = lazyre.compile(r"还是|或者|或是")
 
@@ -98,6 +105,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if ans.status != "answered":
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
         refusal = self._unread_refusal(it, ans) or self._column_unmet(it, ans) or self._part_is_whole(it, ans) \
+            or self._year_for_total(it, ans) \
             or self._operator_refusal(it, ans) \
             or self._same_as_before(it, ans, ctx) or self._subjects_unanswered(it, ans) or self._several_for_one(it, ans)
         if refusal is None:
@@ -224,6 +232,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if not ctx.figs or "其中" not in it.text or ans.value is None:
             return None
         prev = ctx.figs[-1]
+        if it.columns and prev.column and any(c.column and c.column != prev.column for c in ans.citations):
+            return None  # "其中项目支出多少" after a 款 all of whose money is 项目支出: a column of the same row, asked
         rows = {c.row for c in ans.citations}
         if prev.value is None or abs(prev.value - ans.value) > 1e-9 or prev.label not in rows | {ans.text[:len(prev.label)]}:
             return None
@@ -351,6 +361,18 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                                   citations=ans.citations)
         return None
 
+    def _year_for_total(self, it: Intent, ans: Answer) -> Answer | None:
+        """"拆违经费项目资金总额", "这个工程总投资多少": a project's whole amount (over all its years) is never answered
+        with the amount a sentence gives for one year ("本年度拆违经费预算金额为349.80万元")."""
+        if ans.value is None or ans.unit not in MONEY or not _PROJECT_TOTAL.search(it.text) or _PROJECT_TOTAL.search(ans.text) \
+                or not any(m.has("project") for m in it.subjects):
+            return None
+        said = ans.text + ans.derivation + "".join(c.table for c in ans.citations)
+        if not re.search(r"本年度|年度|当年|今年|(?:19|20)\d{2}年", said):
+            return None
+        return Answer(it.question, "not_found", f"文件没有说这个项目的总投资（资金总额）；{ans.text.rstrip('。')}，是一年的数。",
+                      suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
     def _operator_refusal(self, it: Intent, ans: Answer) -> Answer | None:
         """Every operator word read (lexicon/operators.tsv) is carried out by the answer, or refused here."""
         from .operators import unmet
@@ -412,6 +434,9 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             out = self._item_project(it, items[0], docs, ctx)
         elif items and _WHICH_FUNDS.search(it.text) and not re.search(r"多少|几", it.text):
             out = self._item_funds(it, items[0], docs, ctx)
+        elif PURPOSE_ASKED.search(it.text) and it.subjects and "reason" not in it.cues and not re.search(r"多少|几", it.text) \
+                and (got := self._purpose(it, docs)) is not None:
+            out = got  # "群众文化主要用在哪些方面": the 编制说明 says what the subject's money is for
         else:
             handler = getattr(self, f"_a_{it.what}", None) or self._a_figure
             out = handler(it, ctx, docs)
@@ -859,7 +884,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return None
         if it.numbers and it.subjects:
             # "上年结转的86.5万元是什么资金": a passage that states that figure, or nothing
-            return self._a_reason(it, ctx, docs, need_marker=False)
+            return self._names_what(it, self._a_reason(it, ctx, docs, need_marker=False))
         if it.subjects and _NATURE_ASKED.search(it.text):
             # "经营收入主要是什么收入": a passage saying what the money is (…收入主要为食堂对外服务收入), or on
             got = self._a_reason(it, ctx, docs, need_marker=False)
@@ -872,7 +897,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             if figs:
                 return self._a_figure(it, ctx, docs)
         if it.numbers and it.subjects:
-            got = self._a_reason(it, ctx, docs, need_marker=False)
+            got = self._names_what(it, self._a_reason(it, ctx, docs, need_marker=False))
             if got:
                 return got
         got = self._indicator(it, docs, ctx)
@@ -883,6 +908,19 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if it.subjects and not it.leftover and not it.numbers:
             return self._a_figure(it, ctx, docs)
         return None
+
+    @staticmethod
+    def _names_what(it: Intent, got: tuple[Answer, Context] | None) -> tuple[Answer, Context] | None:
+        """"那2套设备是什么设备": a passage that counts X ("设备（不含车辆）2套") answers "是什么X/哪些X" only when it
+        names X too (X为/是/包括/：…, …等X) — never by restating the count."""
+        asked = _WHAT_THING.search(it.text)
+        if got is None or asked is None:
+            return got
+        thing = re.escape(asked.group(1) or asked.group(2))
+        if not re.search(rf"{thing}\S{{0,8}}?\d+\s*(?:台（套）|台\(套\)|[套台个辆件项])", got[0].text) or \
+                re.search(rf"{thing}(?:主要)?(?:为|是|系|包括|包含|有|即|[:：])|(?:等|如|即)\S{{0,2}}{thing}", got[0].text):
+            return got
+        return None  # the passage only counts the thing asked about
 
     def _a_when(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         return self._indicator(it, docs, ctx)

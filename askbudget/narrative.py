@@ -11,7 +11,7 @@ from . import lazyre
 from .answer import Answer, Citation, Item
 from .parse import Intent
 from .plan import asks_non_money, _bigrams, Context, fmt, _lcs, _REASON_MARK, Resolver, _SENT_SPLIT, _STOP_BIGRAMS
-from .vocab import FILLER_CLASSES, key
+from .vocab import DocInfo, FILLER_CLASSES, key
 
 
 # "是什么钱/什么资金/哪来的钱/用途": what a sum of money is; a sentence stating it reads "…万元为/系/用于…"
@@ -22,11 +22,20 @@ _NATURE_STATED = lazyre.compile(r"\d万元?(为|系|是|主要是|主要用于|�
 # what a money subject's name ends with when it names the thing the money is for (公务用车|购置及运行维护费)
 _MONEY_TAIL = lazyre.compile(r"(?:购置及运行维护|运行维护|购置)?(?:费|经费|费用|支出)$")
 # a figure a clause of the narrative states: "编报绩效目标的项目14个", "政府采购服务预算518.18万元", "合同工期490天"
-_CLAUSE_FIGURE = lazyre.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(万元|个|辆|天|家|台（套）|台\(套\)|台|套|人|名|项)")
+_CLAUSE_FIGURE = lazyre.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(万元|个|辆|天|家|台（套）|台\(套\)|台|套|人|名|项|公里|平方米|米)")
+# "“…(类)…(款)群众文化(项)”3,482.83万元，主要用于…": what a 功能分类 subject's money is for, as the 编制说明 lists it
+_PURPOSE_ITEM = lazyre.compile(r"([^“”\"＂()（）\s]{1,40}?)[(（][类款项][)）][”\"＂]?\s*[\d,，.]+\s*万元[，,；;]?\s*((?:主要)?用于[^。\n]*)")
+# a question asking what money is for
+PURPOSE_ASKED = lazyre.compile(r"用于什么|用于哪|用在哪|用在什么|用来(?:做|干)|做什么用|干什么|干啥|干嘛|有什么用|用途|用场|花在哪|花在什么")
+# a figure that is a change from another year
+_CHANGE_FROM = lazyre.compile(r"(?:比|较|与|同)(?:19|20)\d{2}年")
+# a sentence that states a whole and then its parts: "共有车辆63辆，其中：…"
+_WHOLE_THEN_PARTS = lazyre.compile(r"^[^其]*?\d[\d,.]*\s*\S{0,3}[，,]\s*其中")
 _CLAUSE_SPLIT = lazyre.compile(r"[，；;。：:（）()]|,(?!\d{3})")
 # words of a question that say nothing about which figure ("有几个", "是多少", "安排了多少"), and the vocabulary
 # kinds that carry no subject: what is left must be found in the clause
 _NO_CONTENT = lazyre.compile(r"多少|几|是|有|吗|呢|了|一共|共|总共|合计|请问|安排|打算|计划|情况|具体|大概|请|一下|的")
+_NAMING_KINDS = frozenset({"column", "row", "alias", "std", "stmt", "project", "item", "gloss", "total"})
 _NO_CONTENT_KINDS = frozenset({"filler", "year", "money", "measure", "unitword", "dockind", "chat", "unit", *FILLER_CLASSES})
 # the narrative's own framing of a figure: dropped from a clause's name before it is compared
 _CLAUSE_FRAME = lazyre.compile(r"^(其中|截至\S*?日|本部门|本项目|本年度|部门)|预算|的|为$|是$|共有$|共$|达$")
@@ -51,67 +60,130 @@ def _pieces(run: str, hay: str) -> list[str]:
 class NarrativeMixin(Resolver):
     """Answers quoted from the text of the document."""
 
-    def _clause_figure(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
-        """A figure only a clause of the narrative states, no table and no statement subject naming it whole
-        ("有几个项目编报了绩效目标" → "编报绩效目标的项目14个"; "采购服务的预算" → "政府采购服务预算518.18万元").
-        Every content word of the question must be in the clause's sentence or its section's heading (in pieces
-        of two characters or more: 小微 is not 小型和微型), the
-        clause's name must hold the most of them (ties with another figure: no answer), and the measure must
-        be the one asked (个/辆/天 for a count, 万元 for money). Quoted with its section; a figure a table
-        prints too is the table's (narrative_figures)."""
-        if len(docs) != 1 or it.what not in ("figure", "total", "count", "text") or it.year not in (None, self.docs[docs[0]].year):
-            return None
-        doc = self.docs[docs[0]]
+    def _shortened(self, text: str) -> str:
+        """A matching key of narrative text with the phrases it writes in full in their usual short form
+        (lexicon kind ``short``: 小型和微型企业 → 小微企业), so a question's 小微企业 finds the sentence."""
+        for full, short in self.v.terms.get("short").items():
+            text = text.replace(full, key(short))
+        return text
+
+    def _question_words(self, it: Intent, doc: DocInfo) -> tuple[list[str], list[str], list[str], bool]:
+        """The question's content for the clause matcher: its runs of content characters (the unit, years, question
+        words and fillers left out; full phrases in their short form), the fillers that may name the passage (采购),
+        the names the vocabulary knows among the content (matched whole), and whether it asks what is bought."""
         text = it.text
         for k in sorted(doc.keys + (key(doc.unit_name),), key=len, reverse=True):
             text = text.replace(k, " ")
         text = re.sub(r"\d{4}年|今年|本年|明年", " ", text)
         runs, run = [], ""
+        soft: list[str] = []  # words that carry no subject but may name the passage (采购 of 政府采购服务预算)
+        buy = self.v.terms.get("buy")
+        buying = False
+        atoms: list[str] = []  # a name the vocabulary knows is matched whole or not at all (小微企业 is not 中小企业)
         for tok in self.v.tokens(text):
             k = key(_NO_CONTENT.sub("", tok)).replace("预算", "")
             kinds = {kd for kd, _ in self.v.words.get(key(tok), ())}
-            if not k or (kinds and kinds <= _NO_CONTENT_KINDS and len(tok) >= 2) or not re.search(r"[\u4e00-\u9fff]", k) \
-                    or _NO_CONTENT.fullmatch(tok):
+            buying = buying or key(tok) in buy
+            measure = any(kd == "measure" for kd, _ in self.v.words.get(k, ()))  # 辆 of 多少辆
+            filler = "filler" in kinds and kinds <= _NO_CONTENT_KINDS | {"cue"}  # 这个 (a filler and a follow-up cue)
+            if not k or (kinds and (kinds <= _NO_CONTENT_KINDS or filler) and (len(tok) >= 2 or "measure" in kinds)) \
+                    or key(tok) in buy \
+                    or not re.search(r"[\u4e00-\u9fff]", k) or _NO_CONTENT.fullmatch(tok) or measure:
                 runs, run = runs + ([run] if run else []), ""
+                if len(k) >= 2 and "filler" in kinds:
+                    soft.append(k)
             else:
                 run += k
+                if len(k) >= 2 and kinds & _NAMING_KINDS:
+                    atoms.append(self._shortened(k))
         runs += [run] if run else []
-        if sum(len(r) for r in runs) < 2:
+        runs = [self._shortened(r) for r in runs]
+        return runs, soft, atoms, buying
+
+    def _clause_figure(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
+        """A figure only a clause of the narrative states, no table and no statement subject naming it whole
+        ("有几个项目编报了绩效目标" → "编报绩效目标的项目14个"; "采购服务的预算" → "政府采购服务预算518.18万元").
+        Every content word of the question must be in the clause's sentence or its section's heading (in pieces
+        of two characters or more: 小微 is not 小型, 电费 is not 邮电费), the clause's name (the words after the figure
+        before it) must hold the most of them (ties with another figure: no answer — unless one is the whole the
+        others are parts of), and the measure must be the one asked (个/辆/天 for a count, 万元 for money; a count
+        bought from a purchase). Quoted with its section; a figure a table prints too is the table's
+        (narrative_figures)."""
+        if len(docs) != 1 or it.what not in ("figure", "total", "count", "text", "yoy") or len(it.unit_docs) > 1:
+            return None  # one document's clause; a question about two units is never one unit's sentence
+        # another year asked is answered only by a clause that names that year ("2025年安排建设资金5000万元")
+        other_year = f"{it.year}年" if it.year not in (None, self.docs[docs[0]].year) else ""
+        if it.what == "yoy" and not other_year:
             return None
+        # a project named: its own sections (headed by its name) say its figures, whatever their clauses are called
+        projects = [key(t) for m in it.subjects for t in m.targets("project")]
+        doc = self.docs[docs[0]]
+        runs, soft, atoms, buying = self._question_words(it, doc)
+        buy = self.v.terms.get("buy")
         asked = it.measure or ("" if asks_non_money(it.text) else "万元")  # "" = a count of any kind
-        best: list[tuple[int, int, str, sqlite3.Row, str, str, float]] = []
+        # "有几辆车": the one character after the measure names the thing counted; any other word needs two or more
+        thing = re.search(rf"(?:多少|几){re.escape(asked)}([\u4e00-\u9fff])", it.text) if asked not in ("", "万元") else None
+        thing_run = thing.group(1) if thing and thing.group(1) in runs else ""
+        need = 1 if thing_run and sum(len(r) for r in runs if r != thing_run) < 2 else 2
+        if sum(len(r) for r in runs) < need:
+            return None
+        best: list[tuple[int, int, str, sqlite3.Row, str, str, float, bool]] = []
         for s in self.sections(docs):
-            for sent in _SENT_SPLIT.split(s["text"] or ""):
-                hay = key(sent + (s["path"] or "")).replace("预算", "")
+            # each sentence with its paragraph so far: "拟购置…，包括：台式计算机20台…；便携式计算机8台…" buys both
+            for sent, para in ((x, "".join(ps[: i + 1])) for line in (s["text"] or "").split("\n")
+                               for ps in [_SENT_SPLIT.split(line)] for i, x in enumerate(ps)):
+                hay = self._shortened(key(sent + (s["path"] or ""))).replace("预算", "")
                 if not all(c in hay for r in runs for c in r):
                     continue
+                if asked not in ("", "万元") and buying != any(w in key(para) for w in buy):
+                    continue  # a count bought ("打算买几辆车") is read from a purchase, a count held from what is held
+                parts_at = sent.find("其中") if _WHOLE_THEN_PARTS.search(sent) else -1
                 cut = [_pieces(r, hay) for r in runs]
                 if any(len(r) > 1 and (sum(map(len, ps)) < len(r) or min(map(len, ps), default=0) < 2)
                        for r, ps in zip(runs, cut)):
                     continue  # every word of the question is in the sentence, never a lone character of it (小微)
                 for clause in _CLAUSE_SPLIT.split(sent):
+                    after = 0  # "货物预算692.93万元、服务预算2573.64万元": a figure's name starts after the figure before it
                     for m in _CLAUSE_FIGURE.finditer(clause):
+                        start, after = after, m.end()
                         unit = m.group(2).replace("(", "（").replace(")", "）")
                         if unit != asked and not (asked == "台" and unit.startswith("台")) and (asked or unit == "万元"):
                             continue
-                        name = key(clause[: m.start()])
+                        if _CHANGE_FROM.search(clause[start: m.start()]):
+                            continue  # "比2025年预算增加27万元": a change, never a figure of that year
+                        name = self._shortened(key(clause[start: m.start()]))
                         name = re.sub(r"^.*?\d{4}年(?:\d+月)?(?:\d+日)?", "", name)
                         for k in doc.keys + (key(doc.unit_name),):
                             name = name.replace(k, "")
                         name = _CLAUSE_FRAME.sub("", name)
                         if re.search(r"\d", name) or len(name) < 2:
                             continue  # "比2025年增加2辆": a change, or a figure with no name of its own
-                        score = sum(len(p) for r in runs for p in _pieces(r, name) if len(p) >= 2)
-                        if score >= 2:
+                        words = [key(t) for t in self.v.tokens(name)] if any(a in name for a in atoms) else []
+                        # 电费 of 邮电费 is another word; 政府性基金拨款 of 政府性基金拨款支出 the same one with its tail
+                        missed = [a for a in atoms if a not in name or any(a in w and not w.startswith(a) for w in words)]
+                        if other_year and other_year not in clause:
+                            continue
+                        own = any(p in key(s["path"] or "") for p in projects)
+                        score = sum(len(p) for r in runs for p in _pieces(r, name) if len(p) >= (1 if r == thing_run else 2)) \
+                            - sum(len(p) for a in missed for p in _pieces(a, name) if len(p) >= 2) \
+                            + (max(sum(len(x) for r in runs for x in _pieces(r, p) if len(x) >= 2) for p in projects) if own else 0)
+                        if score >= need:
+                            full = score == sum(len(r) for r in runs if len(r) >= 2 or r == thing_run)
                             value = float(m.group(1).replace(",", ""))
-                            best.append((score, -len(name), name, s, sent.strip(), unit, value))
+                            score += sum(len(w) for w in soft if w in hay) / 100  # the passage the other words name
+                            whole = 0 <= sent.find(clause) + m.end() <= parts_at
+                            best.append((score, -len(name), name, s, sent.strip(), unit, value, whole and full))
         if not best:
             return None
         best.sort(key=lambda b: (b[0], b[1]), reverse=True)
         top = [b for b in best if b[0] == best[0][0]]
+        wholes = [b for b in top if b[7]]
+        if len({b[6] for b in top}) != 1 and len(wholes) == 1 and \
+                all(b[4] == wholes[0][4] or b[6] == wholes[0][6] for b in top):
+            top = wholes  # "共有车辆63辆，其中：…用车N辆": asked only by words the whole holds all of, the whole is meant
         if len({b[6] for b in top}) != 1:
             return None  # two figures fit as well: never pick one
-        _, _, name, s, sent, unit, value = top[0]
+        _, _, name, s, sent, unit, value, _ = top[0]
         cite = self.cite_section(s["document_id"], s["path"] or s["heading"])
         if unit == "万元":
             twin = self._table_twin({"document_id": s["document_id"], "subject": name, "value": value, "unit": "万元",
@@ -125,6 +197,30 @@ class NarrativeMixin(Resolver):
             v, u = value, unit
         return (Answer(it.question, "answered", f"据“{s['heading']}”：{sent}即{fmt(v, u)}{u}。", v, u, (cite,),
                        derivation=f"读自原文“{sent}”"), Context(doc=s["document_id"]))
+
+    def _purpose(self, it: Intent, docs: list[int]) -> tuple[Answer, Context] | None:
+        """"群众文化主要用在哪些方面": the 编制说明's item for that 功能分类 subject ("…群众文化(项)”3,482.83万元，主要用于…"),
+        quoted with its section; only the item whose own name (the last level of its path) is the subject asked."""
+        names = {key(t) for m in it.subjects if m.how != "code" for k, t in m.kinds if k in ("row", "std", "alias")
+                 for t in t.split("|")} | {m.key for m in it.subjects if m.has("row", "std", "alias")}
+        names |= {key(self.v.codes[c]) for c in it.codes if c in self.v.codes}
+        if not names or len(docs) != 1:
+            return None
+        found = []
+        for s in self.sections(docs):
+            for line in (s["text"] or "").split("\n"):
+                if "用于" not in line:
+                    continue
+                for m in _PURPOSE_ITEM.finditer(line):
+                    if key(m.group(1)) in names:  # the item's line, from its path on: “…(类)…(款)X(项)”N万元，主要用于…
+                        said = re.sub(r"^\s*\d+\s*[.、．]?\s*", "", line[: m.end()]).rstrip("，,；;")
+                        found.append((s, m.group(2), said))
+        if len({p for _, p, _ in found}) != 1:
+            return None  # none, or two subjects of that name with different purposes
+        s, _, said = found[0]
+        cite = self.cite_section(s["document_id"], s["path"] or s["heading"])
+        return (Answer(it.question, "answered", f"据“{s['heading']}”：{said}。", None, None, (cite,)),
+                Context(doc=s["document_id"]))
 
     def _a_section(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """A question that names a narrative section ("单位职责是什么", "总体绩效目标"): quote the section."""
@@ -264,7 +360,8 @@ class NarrativeMixin(Resolver):
     def _sentences(self, docs: list[int]) -> list[tuple[int, str, str]]:
         out = []
         for s in self.sections(docs):
-            for sent in _SENT_SPLIT.split(s["text"] or ""):
+            # a section's lines are its paragraphs: "…的主要原因是基本支出增加" ends where the list after it begins
+            for sent in (x for para in (s["text"] or "").split("\n") for x in _SENT_SPLIT.split(para)):
                 sent = sent.strip()
                 if sent:
                     out.append((s["document_id"], s["path"] or s["heading"], sent))
@@ -291,10 +388,28 @@ class NarrativeMixin(Resolver):
         words += list(it.leftover)
         return [w for w in dict.fromkeys(words) if len(w) >= 2]
 
+    def _whole_budget_words(self, doc: int) -> list[str]:
+        """The names the narrative gives the unit's whole budget (收入预算, 支出预算), and the part it says the whole
+        is made of alone (收入预算X，其中：财政拨款收入X；事业收入0万元…): a reason stated for that part is the whole's."""
+        rows = self.q("SELECT id, subject, value, year, sentence FROM statements WHERE document_id = ? ORDER BY id", (doc,))
+        words: list[str] = []
+        for w in rows:
+            if key(w["subject"] or "") not in ("收入预算", "支出预算") or w["value"] is None:
+                continue
+            words.append(key(w["subject"]))
+            parts = [r for r in rows if r["sentence"] == w["sentence"] and r["id"] > w["id"] and r["year"] == w["year"]]
+            money = [r for r in parts if r["value"] is None or abs(r["value"]) > 1e-9]
+            if len(money) == 1 and money[0]["value"] is not None and abs(money[0]["value"] - w["value"]) <= 0.005:
+                words.append(key(money[0]["subject"]))
+        return list(dict.fromkeys(words))
+
     def _a_reason(self, it: Intent, ctx: Context, docs: list[int], need_marker: bool = True) -> tuple[Answer, Context] | None:
         words = self._subject_words(it, docs)
         if not words and ctx.intent is not None:
             words = [m.key for m in ctx.intent.subjects]
+        whole = not words and not it.subjects and not it.leftover and len(docs) == 1 and bool(re.search(r"预算|总", it.text))
+        if whole:
+            words = self._whole_budget_words(docs[0])  # "今年预算为什么增加这么多": the budget as a whole
         if not words:
             return None
         direction = "增加" if re.search(r"增加|增长|上升|提高|多了", it.text) else (
@@ -334,8 +449,9 @@ class NarrativeMixin(Resolver):
                     # the reason runs on to the end of its clause group, until another subject's cause begins
                     span = c
                     for nxt in clauses[j + 1:]:
-                        if re.search(r"是因为|是由于|原因是|原因：", nxt):
-                            break
+                        cause = re.search(r"是因为|是由于|原因是|原因：", nxt)
+                        if cause and (_REASON_MARK.search(span) or not re.fullmatch(r"(?:主要|其|的)*", nxt[:cause.start()].strip())):
+                            break  # another subject's cause; "…增加27万元，主要原因是…" is this one's own
                         span += "，" + nxt
                     has = bool(_REASON_MARK.search(span))
                     cands.append((cs, span, has))
@@ -375,6 +491,8 @@ class NarrativeMixin(Resolver):
             if isinstance(which, Answer):
                 return which, ctx
         _, d, heading, text = best
+        if whole and not dir_ok(text):
+            return None  # "预算为什么减少" where the document says it grew: never another change's reason
         text = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）.、]\s*", "", text)
         doc = self.docs[d]
         cite = Citation(doc.name, doc.unit_name, doc.year, heading, "", "")

@@ -170,7 +170,7 @@ CIRCUMFIX = "…"
 @functools.lru_cache(maxsize=4)
 def _load(directory: str | None) -> tuple[dict[str, str], tuple[tuple[str, str, str, str], ...]]:
     from .lexicon import read_tsv
-    from .vocab import key
+    from .vocab import key, norm
 
     out: dict[str, str] = {}
     circ: dict[str, tuple[str, str, str, str]] = {}
@@ -180,9 +180,9 @@ def _load(directory: str | None) -> tuple[dict[str, str], tuple[tuple[str, str, 
             raise LexiconError(OPERATORS_FILE, lineno, f"unknown operator {r['operator']!r} (known: {', '.join(OPERATORS)})")
         if CIRCUMFIX in word:
             opener, _, closer = word.partition(CIRCUMFIX)
-            if not closer or CIRCUMFIX in closer or key(opener) != opener or key(closer) != closer:
+            if not closer or CIRCUMFIX in closer or key(opener) != opener or norm(closer) != closer:
                 raise LexiconError(OPERATORS_FILE, lineno, f"{word!r}: a circumfix is written opener…closer "
-                                   "(the opener may be empty), one … and plain words on each side")
+                                   "(the opener may be empty), one … and plain words on each side (a closer may be in brackets: …(款))")
             if word in circ:
                 raise LexiconError(OPERATORS_FILE, lineno, f"{word!r} is listed twice")
             circ[word] = (opener, closer, word, r["operator"])

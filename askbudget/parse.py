@@ -196,7 +196,7 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], Phrases, dict[str, list[_
         base = re.sub(r"\s*\([^)]*\)\s*", "", norm(d.unit_name))
         places: set[str] = set()
         inner: set[str] = set()
-        for piece in re.split(r"(?<=[省市县区州])", base):
+        for piece in _PLACE_CUT.split(base):  # 城市管理 is no place
             place = re.sub(r"^.*(?:局|委员会|委|办公室|中心|院)", "", piece)
             if len(place) < 2 or place[-1] not in "省市县区州":
                 continue
@@ -498,7 +498,8 @@ def _parse(question: object, v: Vocab) -> Intent:
             return
         seq.append(("u", core))
         end = run_pos + len(r)
-        if _ORG_NAME.search(core) and (run_pos == 0 or tok_text[end:end + 1] == "的") and not v.words.get(key(core)):
+        if _ORG_NAME.search(core) and (run_pos == 0 or tok_text[end:end + 1] == "的") and not v.words.get(key(core)) \
+                and not any(key(core) in pk for pk in v.projects):  # 真如海心剧院 of a project, not a unit
             unknown_units.append(core)  # 中医院的电费: a unit the store lacks, never answered for the store's unit
             return
         hit = _spell(v, core)
@@ -646,6 +647,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         if any(m.pos >= at for m in mentions):  # the list runs back to the clause's start or a 的
             mentions = [m for m in mentions if not start <= m.pos < at]
     mentions = _one_name(mentions, stripped)
+    mentions = _total_of_subject(mentions, stripped, cues)
 
     for c in codes:
         label = v.codes.get(c) or _std_name(c) or ""
@@ -841,6 +843,27 @@ def _one_name(mentions: list[Mention], text: str) -> list[Mention]:
     return [m for m in mentions if id(m) not in drop]
 
 
+# a grand total's name (预算总额 is 收入总计); written right after a subject it asks that subject's total
+_GRAND = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计", "合计", "总计"})
+
+
+def _total_of_subject(mentions: list[Mention], text: str, cues: set[str]) -> list[Mention]:
+    """"城乡社区支出预算总额", "农林水支出总计": a grand-total word written right after a subject (nothing, or 的,
+    between) qualifies that subject — it asks the subject's own total, never adds the grand total as a second figure."""
+    drop: set[int] = set()
+    ms = sorted(mentions, key=lambda m: m.pos)
+    for a, b in zip(ms, ms[1:]):
+        if not b.kinds or any(k not in ("alias", "row", "total") or t not in _GRAND for k, t in b.kinds):
+            continue
+        if not a.has("row", "std", "alias", "item", "project", "stmt", "belongs") or \
+                all(t in _GRAND for k, t in a.kinds if k in ("alias", "row", "total")) and a.has("row", "alias", "total"):
+            continue
+        if text[a.pos + len(a.text):b.pos] in ("", "的"):
+            drop.add(id(b))
+            cues.add("total")
+    return [m for m in mentions if id(m) not in drop]
+
+
 _NEGATE_WHOLE = frozenset({"不是", "不属于", "并非", "不包括在"})
 
 
@@ -849,7 +872,9 @@ def _exclude_span(text: str, mentions: list[Mention], op_pos: list[tuple[str, st
     """Where the excluded subjects stand: between 除 and 以外, the list right before 以外/之外, the list right
     after 去掉/不含/扣除, or after 不是 when a whole is named too ("不是电费的公用经费")."""
     ms = sorted(mentions, key=lambda m: m.pos)
-    for (kind, a, b), (word, _) in zip(marks, circ_ops):
+    for (kind, a, b), (word, op) in zip(marks, circ_ops):
+        if op != "exclude":
+            continue  # …(款): a level written after its subject, nothing taken out
         if kind == "in":
             if any(a <= m.pos < b for m in ms):
                 return (a, b), word

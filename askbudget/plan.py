@@ -900,6 +900,13 @@ class Resolver(Planner):
         d = primary.doc
         twins = [r for r in refs if r.table_id == primary.table_id and r.code and primary.code and r.code != primary.code
                  and r.side == primary.side]
+        asked_level = next((n for w, op in it.ops if op == "level" for ch, n in (("类", 3), ("款", 5), ("项", 7)) if ch in w), 0)
+        if twins and asked_level:
+            # "其他文化旅游体育与传媒支出（项）": the level written picks the subject of that level
+            at_level = [r for r in [primary] + twins if len(r.code) == asked_level]
+            if len(at_level) == 1:
+                primary, twins = at_level[0], []
+                refs = [primary] + [r for r in refs if r is not primary]
         if twins and m.how != "code":
             chain = sorted([primary] + twins, key=lambda r: len(r.code or ""))
             saved, self.final_cues = self.final_cues, ()
@@ -1042,6 +1049,8 @@ class Resolver(Planner):
         for kind, target in m.kinds:
             if kind in ("alias", "stmt"):
                 keys.update(key(t) for t in target.split("|"))
+        # "政府采购预算总额" where no table prints it: the narrative's 政府采购预算 (a total word names the whole said)
+        keys.update(k for k in {re.sub(r"(总额|合计|总计|金额|总数)$", "", x) for x in keys} if len(k) >= 4)
         cands = []
         for k, subj in self.v.statement_subjects.items():
             if k in keys or any(len(x) >= 3 and (x in k) and len(k) - len(x) <= 4 for x in keys):

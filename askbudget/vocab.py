@@ -129,10 +129,10 @@ _PROJECT_TAIL = lazyre.compile(r"(项目|专项经费|经费|专项资金|资金
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
 
-# cut a unit name after each place name (上海市|普陀区|城市管理行政执法局): after 省/市/县/区, but not
+# cut a unit name after each place name (上海市|普陀区|城市管理行政执法局): after 省/市/县/区/州, but not
 # inside a word that only contains one (城市管理, 都市, 社区, 园区, 市场监督, 市政, 市容)
 # (and after 人民政府: 普陀区人民政府|宜川路街道办事处 — the 街道 is the unit, the government its place)
-_PLACE_CUT = lazyre.compile(r"(?<=[省市县区])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])|(?<=人民政府)")
+_PLACE_CUT = lazyre.compile(r"(?<=[省市县区州])(?<![城都社园小景街]市)(?<![社园小景街城]区)(?![场政容])|(?<=人民政府)")
 
 
 def _unit_keys(unit_name: str, shorts: dict[str, str] | None = None) -> tuple[str, ...]:
@@ -445,6 +445,13 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         if len(k) >= 2:
             v.projects.setdefault(k, r["project"])
             v.add(k, "project", r["project"])
+    # "真如海心剧院精装修工程项目经费情况说明": a section headed by a project's name (the Shanghai 部门预算) names it
+    for r in _q(conn, "SELECT DISTINCT heading FROM sections WHERE heading LIKE '%经费情况说明'"):
+        name = re.sub(r"(?:项目)?经费情况说明$", "", norm(r["heading"] or ""))
+        k = key(name)
+        if len(k) >= 4 and k not in v.projects:
+            v.projects[k] = name
+            v.add(k, "project", name)
     for k, raw in list(v.projects.items()):
         core = _PROJECT_TAIL.sub("", k)
         if len(core) >= 4 and core != k and core not in v.words:

@@ -251,6 +251,9 @@ class YoyMixin(Resolver):
         if not docs:
             return None
         keys = self._yoy_keys(it)
+        if not keys and not it.subjects and not it.leftover and len(docs) == 1 and "预算" in it.text \
+                and re.search(r"比|较|增加|减少|增长|下降|变化", it.text):
+            return self._whole_budget_change(it, docs[0])
         if not keys:
             return None
         latest = max(self.docs[d].year for d in docs)
@@ -267,7 +270,7 @@ class YoyMixin(Resolver):
         rows = by_doc.get(d, []) if d is not None else []
         cur_year = self.docs[d].year if d is not None else latest
         prev_year = cur_year - 1
-        if year == prev_year and re.search(rf"(比|较|与|同|对比|跟|和)(20)?{year % 100}年", it.text):
+        if year == prev_year and re.search(rf"(比|较|与|同|对比|跟|和)(?:(20)?{year % 100}年|上年|去年|上一年|前一年)", it.text):
             year = None  # "公务接待费和2025年比增加了多少": the year compared with, not the year asked
         if year is not None and year < cur_year and not any(r["base_year"] == year or r["year"] == year for r in rows):
             held = sorted(self._unit_years(replace(it, unit_doc=d if d is not None else it.unit_doc)))
@@ -339,6 +342,9 @@ class YoyMixin(Resolver):
                 text = f"{r['subject']}较{r['base_year'] or prev_year}年{r['change_dir']}{fmt(v, u)}{u}（据“{r['heading']}”：{r['sentence']}）"
                 return (Answer(it.question, "answered", text, v, u, (cite(r),)),
                         Context(figs=list(ctx.figs), refs=list(ctx.refs), subject_keys=keys, doc=d))
+        got = self._change_of_only_part(it, exact, d, cur_year, prev_year)
+        if got is not None:
+            return got
         if set(keys) & self._TOTAL_KEYS:
             # the total's change from last year's total derived from its parts
             got = self._prev_total_from_parts(it, d, cur_year, prev_year)
@@ -354,6 +360,47 @@ class YoyMixin(Resolver):
                     text = f"{tot[0]['subject']}较{prev_year}年{word}{fmt(v, u)}{u}（{der}）。"
                     return (Answer(it.question, "answered", text, v, u, tuple(dict.fromkeys((cite(tot[0]),) + got[0].citations)),
                                    derivation=der), Context(doc=d))
+        return None
+
+    def _whole_budget_change(self, it: Intent, d: int) -> tuple[Answer, Context] | None:
+        """"支出预算比2025年减少多少", "今年预算比去年减少多少": the budget as a whole (收入预算/支出预算 the narrative
+        states; both when neither is said, and then only when they change alike) changes as its one part does."""
+        said = [k for k, w in (("收入预算", "收入"), ("支出预算", "支出")) if w in it.text] or ["收入预算", "支出预算"]
+        year = self.docs[d].year
+        got = [self._change_of_only_part(it, self.statements({k}, [d]), d, year, year - 1) for k in said]
+        if not got or any(g is None for g in got) or len({g[0].value for g in got if g}) != 1:
+            return None
+        return got[0]
+
+    def _change_of_only_part(self, it: Intent, rows: list[sqlite3.Row], d: int, cur_year: int,
+                             prev_year: int) -> tuple[Answer, Context] | None:
+        """"收入预算比2025年增加多少" where the sentence says 收入预算X，其中：财政拨款收入X，比2025年预算增加Y；事业收入0万元…:
+        a whole whose only part with money is stated equal to it changes as that part does — answered with that
+        derivation said, the part's change and the whole's figure both cited."""
+        doc = self.docs[d]
+        for w in rows:
+            if w["change_dir"] is not None or w["value"] is None or w["year"] != cur_year:
+                continue
+            parts = [r for r in self.q("SELECT s.id, s.subject, s.value, s.year, s.change_dir, s.change, s.base_year, "
+                                       "s.sentence FROM statements s WHERE s.document_id = ? AND s.sentence = ? AND s.id > ? "
+                                       "ORDER BY s.id", (d, w["sentence"], w["id"]))
+                     if r["year"] == cur_year]
+            money = [r for r in parts if r["value"] is None or abs(r["value"]) > 1e-9]
+            if len(money) != 1 or len(parts) < 2 and not re.search(r"其中", w["sentence"] or ""):
+                continue
+            p = money[0]
+            if p["value"] is None or abs(p["value"] - w["value"]) > 0.005 or p["change_dir"] not in ("增加", "减少", "持平") \
+                    or (p["change"] is None and p["change_dir"] != "持平"):
+                continue
+            ch = p["change"] or 0.0
+            v, u = self._convert(ch, doc.money_unit, it)
+            zero = "、".join(r["subject"] for r in parts if r is not p)
+            der = (f"{w['subject']}{fmt(w['value'], '万元')}万元全部是{p['subject']}" + (f"（{zero}为0）" if zero else "")
+                   + f"；{p['subject']}较{p['base_year'] or prev_year}年{p['change_dir']}{fmt(ch, '万元')}万元")
+            text = (f"{w['subject']}较{p['base_year'] or prev_year}年{p['change_dir']}{fmt(v, u)}{u}：{der}"
+                    f"（文件没有单说{w['subject']}的增减，按{p['subject']}的增减计；据“{w['heading']}”：{w['sentence']}）")
+            return (Answer(it.question, "answered", text, v, u, (self.cite_section(d, w["heading"]),), derivation=der),
+                    Context(doc=d))
         return None
 
     def _prev_total_from_parts(self, it: Intent, d: int, cur_year: int, prev_year: int) -> tuple[Answer, Context] | None:
