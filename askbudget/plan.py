@@ -21,7 +21,7 @@ from .answer import Answer, Citation
 from .notes import says_empty
 from .errors import QueryError
 from .parse import Intent, Mention
-from .store import WorkLimit
+from .store import QueryCache, WorkLimit
 from .phrases import Phrases
 from .vocab import DocInfo, Vocab, key, norm
 
@@ -143,6 +143,7 @@ class Planner:
         self.all_docs = self.docs  # every document; ``docs`` is narrowed per question to one kind per unit-year
         self.final_cues: tuple[str, ...] = ()  # column cues a 决算 figure is read with (预算数 when the budget is asked)
         self.sql_log: list[str] = []
+        self.results: QueryCache | None = None  # set over an immutable store (the Assistant's): rows of queries run
 
     # ------------------------------------------------------------ SQL
     def q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
@@ -150,7 +151,13 @@ class Planner:
         for p in params:
             shown = shown.replace("?", _sqlval(p), 1)
         self.sql_log.append(shown)
-        return self._limited(lambda: self.conn.execute(sql, tuple(params)).fetchall())
+        key = (sql, tuple(params))
+        rows = self.results.get(key) if self.results is not None else None
+        if rows is None:
+            rows = self._limited(lambda: self.conn.execute(sql, key[1]).fetchall())
+            if self.results is not None:
+                self.results.put(key, rows)
+        return list(rows)
 
     def _limited(self, run: Any) -> Any:
         """Run SQL under the work limit; over it (or on any other SQLite error) a QueryError."""
