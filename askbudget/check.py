@@ -526,8 +526,8 @@ def _final_rules(tables: list[_Table], out: _Out) -> None:
             continue
         for eq in spec.sums:
             for r in t.rows:
-                if not any(c in r.values for c in eq.left + eq.right):
-                    continue
+                if not any(c in r.values for c in eq.left) or not any(c in r.values for c in eq.right):
+                    continue  # (a sum over columns the table does not print: 人员经费/公用经费 are optional)
                 left, right = sum(_v(r, c) for c in eq.left), sum(_v(r, c) for c in eq.right)
                 if not out.within(left, right, len(eq.left) + len(eq.right) - 1) \
                         and (t.title, _row_name(r), eq.left[0]) not in seen:
