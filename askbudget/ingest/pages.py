@@ -812,6 +812,16 @@ def _printed_columns(seg: _Segment, spec: TableSpec) -> list[list[Column]]:
             if c is not None and c.name not in named:
                 out.append([c])
                 named.add(c.name)
+    # a group printed above its parts (``基本支出`` over ``小计 人员经费 公用经费``): the line below that opens
+    # with the group's own column stands, whole, where the group stands in the line above
+    for k in range(len(out) - 1, 0, -1):
+        head = out[k][0] if out[k] else None
+        for j in range(k - 1, -1, -1):
+            if head is not None and head in out[j] and not any(c in out[j] for c in out[k][1:]):
+                at = out[j].index(head)
+                out[j][at:at + 1] = out[k]
+                out[k] = []
+                break
     seen: set[str] = set()
     for found in reversed(out):
         found[:] = [c for c in found if c.name not in seen]
