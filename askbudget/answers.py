@@ -86,6 +86,10 @@ def _goal_text(goal: str) -> str:
     return re.sub(r"^\s*\d+[.、．]\s*(目标内容\s*\d*|目标\s*\d*[:：])?\s*", "", goal).strip()
 
 
+# a follow-up that asks a difference: "相差多少", "多了多少", "少了多少", "差多少"
+_DIFF_ASKED = re.compile(r"差|多了?多少|少了?多少")
+
+
 def _parts_only(it: Intent) -> tuple[Mention, ...]:
     """The subjects of a turn without the wholes its parts were named in ("三公经费里公车运行费" is about 公车运行费):
     what a follow-up ("跟2025年比有变化吗") goes on asking about."""
@@ -640,10 +644,11 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             if what == "figure" and ("sum" in it.cues or ("total" in it.cues and (pair_turn or two_turns or re.search(
                     r"两者|二者|两项|它们|这两|两个|两年", t)))) and len(ctx.figs) >= 2:
                 what = "sum"
-            elif what == "figure" and ("diff" in it.cues or re.search(r"差|相差|多多少|少多少", t)) and len(ctx.figs) >= 2:
+            elif what == "figure" and ("diff" in it.cues or _DIFF_ASKED.search(t)) and len(ctx.figs) >= 2:
                 what = "diff"
-            elif what == "figure" and re.search(r"(去年|上年|上一年|前一年)", t) and not it.columns:
-                what = "yoy"
+            elif what == "figure" and (re.search(r"(去年|上年|上一年|前一年)", t) or _DIFF_ASKED.search(t)) \
+                    and not it.columns:
+                what = "yoy"  # "多了多少" after one figure: its change (never the figure itself again)
             elif what == "figure" and "glossary" in it.cues:
                 what = "glossary"  # "这笔钱是干什么用的": what the previous subject is for
             elif what in ("figure", "text") and prev.what in ("text",) and not it.columns:

@@ -11,17 +11,18 @@ import logging
 import os
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import lazyre
+from . import lazyre, settings
 from .answer import Answer
 from .errors import AskBudgetError, QueryError
 from .parse import Intent, parse
 from .answers import Answerer
 from .plan import Context
-from .store import default_store_path, open_readonly
+from .store import QueryCache, default_store_path, open_readonly
 from .vocab import vocab_for
 
 
@@ -30,6 +31,41 @@ log = logging.getLogger("askbudget")
 _SNAPSHOT_VERSION = 1
 _WARM_LOCK = threading.Lock()
 _SURROGATE = lazyre.compile("[\ud800-\udfff]")
+
+
+class _Readings:
+    """The parse of each question asked lately, shared by the Assistants of one store in a process:
+    reading a question depends on its text and the store's vocabulary only, never on the conversation
+    (follow-ups are resolved after), so a question asked again — 水费呢 in many conversations — is read
+    once. An LRU of ``PARSE_CACHE_SIZE`` questions."""
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[str, Intent] = OrderedDict()
+        self._max = max(1, size)
+        self._lock = threading.Lock()
+
+    def read(self, text: str, vocab: Any) -> Intent:
+        with self._lock:
+            hit = self._items.get(text)
+            if hit is not None:
+                self._items.move_to_end(text)
+                return hit
+        intent = parse(text, vocab)
+        with self._lock:
+            self._items[text] = intent
+            while len(self._items) > self._max:
+                self._items.popitem(last=False)
+        return intent
+
+
+def _readings(vocab: Any) -> _Readings:
+    readings = getattr(vocab, "_readings", None)
+    if readings is None:
+        with _WARM_LOCK:
+            readings = getattr(vocab, "_readings", None)
+            if readings is None:
+                readings = vocab._readings = _Readings(int(settings.PARSE_CACHE_SIZE))
+    return readings
 
 
 class Assistant:
@@ -47,6 +83,8 @@ class Assistant:
         self._ctx = Context()
         self._scope: tuple[str | None, int | None] | None = None
         self._answerer = Answerer(self._conn, self.vocab)
+        self._answerer.results = QueryCache()  # the store is open immutable: its query results never change
+        self._readings = _readings(self.vocab)
         self.vocab.tokenizer()  # a few ms; keeps the first question's time honest
         if warm and os.environ.get("ASKBUDGET_NO_WARM") != "1":
             with _WARM_LOCK:  # once per process and store: what it loads is shared by every Assistant
@@ -160,7 +198,8 @@ class Assistant:
         text = _SURROGATE.sub("\ufffd", text) if isinstance(text, str) else text
         with self._lock:
             try:
-                intent = self._scoped(parse(text, self.vocab))
+                intent = self._scoped(self._readings.read(text, self.vocab) if isinstance(text, str)
+                                      else parse(text, self.vocab))
                 answer, ctx = self._answerer.answer(intent, self._ctx)
             except QueryError as e:
                 return Answer(question[:500], "out_of_scope", f"这个问题没能查询：{e}。")

@@ -53,6 +53,8 @@ import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from .notes import says_empty
+
 TOL = 0.005
 ROUNDING = "舍入"  # the rule of a rounding note: a sum within half a cent per printed term (not a mismatch)
 UNKNOWN = float("nan")  # an uncertain cell's value: it propagates through sums, and _close accepts it
@@ -394,7 +396,7 @@ def _locate(tables: list[_Table], spec: tuple[str, str, str | None, str | None])
     if t is None:
         return None
     if not t.rows:
-        return (t, None, column or "") if t.note else None  # an empty table (注：空表列示) prints 0
+        return (t, None, column or "") if says_empty(t.note) else None  # an empty table (注：空表列示) prints 0
     r = _total_row(t, side, label)
     if r is None:
         return None

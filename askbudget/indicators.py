@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import OrderedDict
+from functools import lru_cache
 
 from . import lazyre
 from .answer import Answer, Citation
@@ -34,11 +35,19 @@ class IndicatorMixin(Resolver):
         rows = self.q("SELECT i.id, i.document_id, i.project, i.level2, i.level3, i.description, i.value_raw, "
                       "i.comparator, i.number, i.unit, t.title, t.goal, i.table_id FROM indicators i JOIN tables t "
                       f"ON t.id = i.table_id WHERE i.document_id IN ({self._in(len(docs))}) ORDER BY i.id", list(docs))
-        cache[k] = (self.sql_log[-1], [(r, _bigrams(key(r["project"] or "")), _bigrams(key(r["level3"] or "")),
-                                       _bigrams(key(r["description"] or ""))) for r in rows])
+        inds = [(r, _bigrams(key(r["project"] or "")), _bigrams(key(r["level3"] or "")),
+                 _bigrams(key(r["description"] or ""))) for r in rows]
+        cache[k] = (self.sql_log[-1], inds, _by_bigram(inds))
         while len(cache) > _CACHED_SCOPES:  # bounded: an Assistant serving 1,000 units keeps only the recent ones
             cache.popitem(last=False)
         return cache[k][1]
+
+    def _indicators_sharing(self, docs: list[int], qb: set[str]) -> tuple[list[int], list[int]]:
+        """Of the indicators of ``docs`` (just read by ``_indicators``), in order: those whose project
+        name shares a bigram with ``qb``, and those whose indicator name or description does."""
+        by_project, by_name = self._ind_cache[tuple(docs)][2]  # type: ignore[attr-defined]
+        return (sorted({i for b in qb for i in by_project.get(b, ())}),
+                sorted({i for b in qb for i in by_name.get(b, ())}))
 
     def _indicator(self, it: Intent, docs: list[int], ctx: Context, loose: bool = False) -> tuple[Answer, Context] | None:
         inds = self._indicators(docs)
@@ -49,10 +58,13 @@ class IndicatorMixin(Resolver):
         if not qb:
             return None
         scored = []
+        sharing_project, sharing_name = self._indicators_sharing(docs, qb)
         # a follow-up ("成本控制呢") stays with the project the previous answer was about
-        named = max((len(qb & pb) / len(pb) for _, pb, _, _ in inds if pb), default=0.0) >= 0.5
+        named = max((len(qb & inds[i][1]) / len(inds[i][1]) for i in sharing_project), default=0.0) >= 0.5
         when = "when" in it.cues
-        for r, pb, lb, db in inds:
+        # only an indicator sharing a bigram with the question's by its name or description can pass
+        # ``ok`` below (each of its terms needs one): the others are not scored at all
+        for r, pb, lb, db in (inds[i] for i in sharing_name):
             if when and not _is_time(r):
                 continue  # "什么时候完成" is answered by a 时效 indicator or not at all, never by a rate
             sp = len(qb & pb) / len(pb) if pb else 0.0
@@ -102,7 +114,7 @@ class IndicatorMixin(Resolver):
             for strict in (True, False):
                 by_project = []
                 for r, pb, lb, db in inds:
-                    core = _bigrams(key(_GENERIC_TAIL.sub("", r["project"] or ""))) or pb
+                    core = _core(r["project"] or "") or pb
                     if core and _is_time(r, strict):
                         by_project.append((len(qb & core) / len(core), r))
                 top = max((x for x, _ in by_project), default=0.0)
@@ -116,7 +128,7 @@ class IndicatorMixin(Resolver):
             # "监控故障多久排除": project and indicator words together pick one 时效 indicator
             overlap = []
             for r, pb, lb, db in inds:
-                core = _bigrams(key(_GENERIC_TAIL.sub("", r["project"] or ""))) or pb
+                core = _core(r["project"] or "") or pb
                 unit = r["unit"] or ""
                 if it.measure and unit and not (unit.endswith(it.measure) or it.measure.endswith(unit)):
                     continue  # 多少天 is not ≤12 月份
@@ -147,7 +159,7 @@ class IndicatorMixin(Resolver):
                 return None
             return self._goal_text(it, docs, qb) if (loose or it.subjects or it.leftover) else None
         # "体检人数": a project named by its core name (体检 of 体检经费) keeps the answer within it
-        cores = {r["project"]: _bigrams(key(_GENERIC_TAIL.sub("", r["project"] or ""))) for r, _, _, _ in inds}
+        cores = {r["project"]: _core(r["project"] or "") for r, _, _, _ in inds}
         named_projects = {p for p, cb in cores.items() if cb and cb <= qb}
         if named_projects and scored:
             scored = [x for x in scored if x[2]["project"] in named_projects]
@@ -292,6 +304,20 @@ class IndicatorMixin(Resolver):
                 Context(project=t["project"], doc=d.id, what="indicator"))
 
 
+def _by_bigram(inds: list[tuple[sqlite3.Row, set[str], set[str], set[str]]]
+               ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Where each bigram is: the indicators (by position) whose project name holds it, and those whose
+    indicator name or description does."""
+    by_project: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for i, (_, pb, lb, db) in enumerate(inds):
+        for b in pb:
+            by_project.setdefault(b, []).append(i)
+        for b in lb | db:
+            by_name.setdefault(b, []).append(i)
+    return by_project, by_name
+
+
 _MONEY_ASKED = lazyre.compile(r"钱|费用|经费|资金|万元|元")
 _ASKED_COUNT = lazyre.compile(r"^(?:多少|几)[个台辆套件人次天名位家所项]?")
 # the count asked and the one-character verbs of asking for it (买几辆, 要给多少, 配几台): they name nothing
@@ -303,6 +329,13 @@ _TIME_WORDS = lazyre.compile(r"时间|时限|时效|期限|日期|起止")
 
 
 _GENERIC_TAIL = lazyre.compile(r"(?:建设项目|专项经费|项目经费|经费|费用|项目|专项|资金)$")
+
+
+@lru_cache(maxsize=8192)
+def _core(project: str) -> frozenset[str]:
+    """The bigrams of a project's name without its generic tail (体检 of 体检经费): worked out once per
+    name, not once per indicator per question."""
+    return frozenset(_bigrams(key(_GENERIC_TAIL.sub("", project))))
 
 
 _COUNTED = lazyre.compile(r"(?:多少|几)(?:个|名|位)?(?!个?百分)(?:学生|人|户|家|所|辆|台|套|次|天|间|栋|项|件|册|场|批|课时|平方米|米|公里|教室|学校)")

@@ -3,6 +3,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 
@@ -530,20 +531,25 @@ def _subject_score(words: list[str], text_key: str) -> float:
     holds (two thirds at least), or 0.8 where it abbreviates the word the way budget narratives do —
     its generic tail dropped (项目支出 → 项目, 人员经费 → 人员) at the start of a clause, followed at
     once by a change or a cause ("项目减少是由于…", "原因：人员由于…增加")."""
-    best = max((_lcs(w, text_key) / len(w) for w in words if _lcs(w, text_key) >= _need(w)), default=0.0)
+    best = max((n / len(w) for w in words if (n := _lcs(w, text_key)) >= _need(w)), default=0.0)
     if best >= 0.8:
         return best
     for w in words:
         for tail in _GENERIC_TAILS:
             head = w[: -len(tail)]
-            if w.endswith(tail) and len(head) >= 2 and re.search(
-                    rf"(?:^|[,，:：;；。]){re.escape(head)}(?:{_CHANGE_OR_CAUSE})", text_key):
+            if w.endswith(tail) and len(head) >= 2 and head in text_key and _abbreviated(head).search(text_key):
                 return 0.8
     return best
 
 
 _GENERIC_TAILS = ("支出", "经费", "费用", "收入")
 _CHANGE_OR_CAUSE = "增加|减少|增长|下降|降低|上升|是由于|由于|是因为|因为"
+
+
+@functools.lru_cache(maxsize=4096)
+def _abbreviated(head: str) -> re.Pattern[str]:
+    """A subject's head (项目 of 项目支出) opening a clause and followed at once by a change or a cause."""
+    return re.compile(rf"(?:^|[,，:：;；。]){re.escape(head)}(?:{_CHANGE_OR_CAUSE})")
 
 
 def _need(word: str) -> int:

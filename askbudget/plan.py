@@ -18,9 +18,10 @@ from typing import Any, Iterable, Sequence
 from . import lazyre
 from . import settings
 from .answer import Answer, Citation
+from .notes import says_empty
 from .errors import QueryError
 from .parse import Intent, Mention
-from .store import WorkLimit
+from .store import QueryCache, WorkLimit
 from .phrases import Phrases
 from .vocab import DocInfo, Vocab, key, norm
 
@@ -144,6 +145,7 @@ class Planner:
         self.final_cues: tuple[str, ...] = ()  # column cues a 决算 figure is read with (预算数 when the budget is asked)
         self.tables_asked: tuple[str, ...] = ()  # the table kinds the question names (a figure is read in those)
         self.sql_log: list[str] = []
+        self.results: QueryCache | None = None  # set over an immutable store (the Assistant's): rows of queries run
 
     # ------------------------------------------------------------ SQL
     def q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
@@ -151,7 +153,13 @@ class Planner:
         for p in params:
             shown = shown.replace("?", _sqlval(p), 1)
         self.sql_log.append(shown)
-        return self._limited(lambda: self.conn.execute(sql, tuple(params)).fetchall())
+        key = (sql, tuple(params))
+        rows = self.results.get(key) if self.results is not None else None
+        if rows is None:
+            rows = self._limited(lambda: self.conn.execute(sql, key[1]).fetchall())
+            if self.results is not None:
+                self.results.put(key, rows)
+        return list(rows)
 
     def _limited(self, run: Any) -> Any:
         """Run SQL under the work limit; over it (or on any other SQLite error) a QueryError."""
@@ -400,7 +408,7 @@ class Planner:
         if not keys:
             return []
         rows = self.q("SELECT s.id, s.document_id, s.subject, s.value, s.unit, s.year, s.change_dir, s.change, "
-                      "s.change_pct, s.base_year, s.base_value, s.sentence, sec.path AS heading FROM statements s "
+                      "s.change_pct, s.base_year, s.base_value, s.sentence, s.basis, sec.path AS heading FROM statements s "
                       f"JOIN sections sec ON sec.id = s.section_id WHERE s.document_id IN ({self._in(len(docs))}) "
                       "ORDER BY s.id", list(docs))
         for r in rows:
@@ -785,9 +793,21 @@ class Resolver(Planner):
             return f"（{self.docs[doc].unit_name}，{self.docs[doc].year}年）"
         return ""
 
+    def _own_words(self, m: Mention) -> Mention:
+        """Words the document's own narrative states a figure for (机关运行经费 → "机关运行经费预算151.26万元")
+        name that figure: a colloquial mapping of the same words (alias 机关运行经费 → 公用经费, which a unit
+        with 事业单位 spends more of) is not read in its place."""
+        if m.how != "exact" or not m.has("alias") or m.has("row", "stmt"):
+            return m
+        for k in (m.key, m.key + "预算", m.key + "预算数", m.key + "支出"):  # 机关运行经费支出 627.04 万元 (a 决算)
+            subject = self.v.statement_subjects.get(k)
+            if subject is not None:
+                return replace(m, kinds=tuple(x for x in m.kinds if x[0] != "alias") + (("stmt", subject),))
+        return m
+
     def _split(self, it: Intent) -> tuple[list[Mention], list[str], list[str]]:
         """(subject mentions, column cues, table kinds) — a column word is a cue when a row is named."""
-        subjects = list(it.subjects)
+        subjects = [self._own_words(m) for m in it.subjects]
         cols = list(it.columns)
         tables = list(it.tables)
         if any(m.has("total") for m in subjects):
@@ -907,7 +927,7 @@ class Resolver(Planner):
                     refs = trows
                     break
                 if tabs:
-                    return [self._empty_table_fig(t) for t in tabs]
+                    return self._empty_tables(it, tabs)
         # an alias of a subject that belongs to a table (公车购置费 -> 公务用车购置费) belongs there too
         belongs = list(m.targets("belongs")) + [t for a in m.targets("alias") for k, t in self.v.words.get(key(a), ())
                                                 if k == "belongs"]
@@ -916,7 +936,7 @@ class Resolver(Planner):
                 for t in self.tables_of(kind, docs):
                     n = self.q("SELECT COUNT(*) FROM rows WHERE table_id = ?", (t["id"],))[0][0]
                     if n == 0:
-                        return [self._empty_table_fig(t)]
+                        return self._empty_tables(it, [t])
         if not refs:
             for kind in dict.fromkeys(list(m.targets("total")) + belongs + list(tables)):
                 miss = self._missing_table(kind, docs)
@@ -1006,6 +1026,20 @@ class Resolver(Planner):
                     out.append(c)
         return out[:2]
 
+    def _empty_tables(self, it: Intent, tabs: Sequence[sqlite3.Row]) -> list[Fig] | Answer:
+        """Tables with no total row to read: 0 when the table was read with no rows and its note says it
+        is empty (此表为空表); any other — rows the reader lost, no 合计 row — is not read, never 0."""
+        out = []
+        for t in tabs:
+            n = self.q("SELECT COUNT(*) FROM rows WHERE table_id = ?", (t["id"],))[0][0]
+            if n == 0 and says_empty(t["note"]):
+                out.append(self._empty_table_fig(t))
+                continue
+            what = "没有读出数字" if n == 0 else "没有读出合计数"
+            return Answer(it.question, "not_found", f"文件中的{t['title']}{what}（文件也没有说明它是空表），"
+                                                    "不作回答（不是0）。", intent=it.describe())
+        return out
+
     def _empty_table_fig(self, t: sqlite3.Row) -> Fig:
         d = self.docs[t["document_id"]]
         note = t["note"] or ""
@@ -1038,7 +1072,7 @@ class Resolver(Planner):
             trows, tabs = self.total_row(kind, docs)
             if not trows:
                 if tabs and kind in tables:
-                    return [self._empty_table_fig(t) for t in tabs]
+                    return self._empty_tables(it, tabs)
                 miss = self._missing_table(kind, docs) if kind in tables or kind == homes[0] else None
                 if miss is not None:
                     return replace(miss, question=it.question, intent=it.describe())
@@ -1160,14 +1194,6 @@ class Resolver(Planner):
                     return [], budget
                 figs.extend(budget)
                 continue
-            if m.has("alias") and m.has("stmt") and not m.has("row", "std", "item", "code", "total", "project") \
-                    and not cols and not tables:
-                # "机关运行经费" where the 决算 states 机关运行经费支出 627.04 万元: the document's own words, never
-                # the row an alias leads to elsewhere (公用经费 2,195.60)
-                own = self._stmt_figs(it, replace(m, kinds=tuple(k for k in m.kinds if k[0] == "stmt")), docs, cols)
-                if own and all(f.value is not None for f in own):
-                    figs.extend(own)
-                    continue
             got = self._figs_for(it, m, cols, tables, docs, ctx)
             if isinstance(got, Answer):
                 return [], got

@@ -26,21 +26,24 @@ CREATE = f"CREATE VIRTUAL TABLE IF NOT EXISTS [{TABLE}] USING fts5(grams, tokeni
 # every two word characters (digits, Latin letters, CJK) in a row; punctuation and spaces cut words
 _BIGRAM = re.compile(r"(?=([0-9a-z\u3400-\u4dbf\u4e00-\u9fff]{2}))")
 # full-width digits and letters as NFKC reads them (a question's key has them so), without NFKC's cost on
-# a whole document: the rest of what NFKC changes is punctuation, which cuts words here anyway
-_WIDE = re.compile(r"[\uff10-\uff5a]")
-_NARROW = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
+# a whole document: the rest of what NFKC changes is punctuation, which cuts words here anyway. Only the
+# characters found are replaced (a translate table walks every character of the document)
+_WIDE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
+def _narrow(m: re.Match[str]) -> str:
+    return chr(ord(m.group()) - 0xFEE0)
 
 
 def _grams(text: str) -> set[str]:
     """The distinct two-character pieces of ``text``'s words (lower case)."""
-    if _WIDE.search(text):
-        text = text.translate(_NARROW)
-    return set(_BIGRAM.findall(text.lower()))
+    return set(_BIGRAM.findall(_WIDE.sub(_narrow, text).lower()))
 
 
 def document_grams(texts: Iterable[str]) -> str:
-    """The index row of one document: the distinct bigrams of ``texts``, space-separated."""
-    return " ".join(sorted(_grams("\n".join(t for t in texts if t))))
+    """The index row of one document: the distinct bigrams of ``texts``, space-separated. Each text once
+    (a group name is on every row under it): bigrams never run across the line between two texts."""
+    return " ".join(sorted(_grams("\n".join(dict.fromkeys(t for t in texts if t)))))
 
 
 def write_document(conn: sqlite3.Connection, doc_id: int, texts: Iterable[str]) -> None:

@@ -34,6 +34,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_SUGGEST_RESULTS", 10, "Most completions /api/suggest returns."),
     Setting("ANSWER_CACHE_SIZE", 4096, "Turns (conversation state, question) each web worker remembers the "
                                        "reply to: a turn seen before is answered without running it again."),
+    Setting("PARSE_CACHE_SIZE", 4096, "Questions each process remembers its reading of (a question is read the "
+                                      "same way every time it is asked of one store, whatever came before)."),
+    Setting("QUERY_CACHE_ROWS", 50_000, "Rows of recent query results each open store keeps in memory (a store "
+                                        "never changes while it is open, so a query asked again is not run again)."),
     Setting("HTTP_IDLE_TIMEOUT_S", 5, "A kept-alive connection with no request for this many seconds is closed."),
     Setting("HTTP_HEADER_TIMEOUT_S", 10, "A connection whose request headers are not all in after this many seconds "
                                          "is closed (slow clients cannot hold sockets open)."),
@@ -74,8 +78,11 @@ def _warn_once(name: str, raw: str) -> None:
               f"using the default", file=sys.stderr)
 
 
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
 def __getattr__(name: str) -> float:
-    for s in SETTINGS:
-        if s.name == name:
-            return _value(s)
-    raise AttributeError(name)
+    s = _BY_NAME.get(name)
+    if s is None:
+        raise AttributeError(name)
+    return _value(s)

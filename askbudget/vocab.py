@@ -467,8 +467,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         if 2 <= len(k) <= 20 and not _KIND_ONLY.fullmatch(k):
             v.statement_subjects[k] = r["subject"]
             v.add(k, "stmt", r["subject"])
-            # "机关运行经费支出 627.04 万元" is what 机关运行经费 is in this document, whatever an alias says elsewhere
-            short = re.sub(r"(总额|金额|合计|总计)$|(?<=费)支出$", "", k)
+            short = re.sub(r"(总额|金额|合计|总计)$", "", k)
             if short != k and len(short) >= 4:
                 v.add(short, "stmt", r["subject"])
     # the store's own column names are column words too (a new document's 经营支出, 本年收入小计 …)

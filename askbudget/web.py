@@ -8,16 +8,21 @@ Why it looks the way it does:
 * A question longer than ``settings.MAX_QUESTION_CHARS`` is refused with **400** (not answered), so a
   client learns about the limit instead of receiving an answer about a truncated question.
 * The store is opened read-only (by the Assistants and by the completion vocabulary). A pool of
-  Assistants, one per core, serves every conversation (see :class:`Engine`): memory stays flat under
-  load. The conversation travels with the client: ``conversation`` in a reply is a token holding the
+  Assistants serves every conversation (see :class:`Engine`): memory stays flat under load. The conversation travels with the client: ``conversation`` in a reply is a token holding the
   Assistant's small context, compressed and signed (see :class:`Tokens`); the next request sends it
   back and whichever worker — on whichever machine with the same ``ASKBUDGET_SECRET`` — takes it
   continues the conversation. The server keeps no conversation between turns; a forged, damaged or
   expired (``settings.CONVERSATION_TTL_S``) token simply starts a new conversation. (An Assistant that
   cannot hand its conversation over gets one per conversation, kept in an LRU bounded by
   ``settings.MAX_CONVERSATIONS``.)
-* The synchronous Assistant runs in the threadpool, one turn at a time per conversation. An engine
-  exception on odd input is logged and answered as ``out_of_scope``: user input never yields a 500.
+* A turn is answered on the event loop itself, one at a time per process: it is short CPU work (a
+  fraction of a millisecond to a few, the SQL bounded by ``SQL_WORK_LIMIT``) under one interpreter
+  lock, so a thread would only add a hand-over each way and a wait for the lock; a process per core
+  (``serve --workers``) uses the cores. A turn seen before — the same conversation state, the same
+  question — is answered from the worker's answer cache (``ANSWER_CACHE_SIZE``). (An Assistant that
+  cannot hand its conversation over runs in the threadpool, one turn at a time per conversation.) An
+  engine exception on odd input is logged and answered as ``out_of_scope``: user input never yields
+  a 500.
 * CORS is off by default. ``cors_origins`` lists origins (or ``*``) whose pages may call the API —
   the origins of the help-desk pages that embed the widget. A state-changing request (POST) carrying an
   ``Origin`` that is neither this server nor an allowed origin is refused with 403, so another site
@@ -142,7 +147,8 @@ class Engine:
     Pooled (when the Assistant can hand over its conversation — ``.context`` / ``.restore()``): at most
     ``size`` Assistants (default: one per core — the turns are CPU work under one interpreter lock, more
     would only add memory) serve every conversation; a turn waits for a free one. A conversation keeps
-    only its small context between turns. Otherwise each conversation gets its own Assistant. An
+    only its small context between turns (the web service runs its turns one at a time on the event
+    loop, so it makes one). Otherwise each conversation gets its own Assistant. An
     engine bug on odd input is logged and answered as out of scope, never a 500.
     """
 
@@ -265,7 +271,7 @@ class Tokens:
         self._clock = clock
 
     def _sign(self, signed: str) -> str:
-        return _b64(hmac.new(self._key, signed.encode("ascii"), hashlib.sha256).digest()[:18])
+        return _b64(hmac.digest(self._key, signed.encode("ascii"), "sha256")[:18])
 
     def pack(self, state: Any) -> str:
         """The payload of ``state`` — without a list answer's members, or empty, when it would not fit."""
@@ -306,6 +312,18 @@ class Tokens:
 
     def read(self, token: str | None) -> Any:
         return self.unpack(self.open(token))
+
+
+class _Reply(Response):
+    """An answer's JSON, not to be cached: its headers made once, not worked out for every reply."""
+
+    _HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
+
+    def __init__(self, body: bytes) -> None:
+        self.status_code = 200
+        self.body = body
+        self.background = None
+        self.raw_headers = [*self._HEADERS, (b"content-length", str(len(body)).encode("ascii"))]
 
 
 def _render(content: Any) -> bytes:
@@ -397,8 +415,8 @@ class OriginGuard:
         return allowed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or not any(k.lower() == b"origin" for k, _ in scope.get("headers", ())):
+            await self.app(scope, receive, send)  # no Origin (curl, a server, a same-origin GET): nothing to check
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         origin = headers.get("origin", "").rstrip("/")
@@ -500,11 +518,23 @@ class HostGuard:
 
 # -------------------------------------------------------------------------------------- handlers
 
-async def _read_json(request: Request) -> dict[str, Any]:
+_timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise ApiError(413, f"request body over {limit} bytes")
+    return bytes(body)
+
+
+async def _read_json(request: Request, limit: int, wait: float) -> dict[str, Any]:
+    """The JSON object of a request's body of at most ``limit`` bytes, all in within ``wait`` seconds."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in _ALLOWED_CONTENT_TYPES:
         raise ApiError(415, f"send the question as JSON (Content-Type: application/json), not {ctype or 'nothing'}")
-    limit = int(settings.MAX_BODY_BYTES)
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -512,23 +542,18 @@ async def _read_json(request: Request) -> dict[str, Any]:
                 raise ApiError(413, f"request body over {limit} bytes")
         except ValueError:
             raise ApiError(400, "bad Content-Length") from None
-    body = bytearray()
-    deadline = time.monotonic() + float(settings.HTTP_BODY_TIMEOUT_S)
-    stream = request.stream().__aiter__()
-    while True:
-        try:
-            chunk = await asyncio.wait_for(stream.__anext__(), max(0.0, deadline - time.monotonic()))
-        except StopAsyncIteration:
-            break
-        except asyncio.TimeoutError:
-            raise ApiError(408, f"the request body did not arrive within {settings.HTTP_BODY_TIMEOUT_S:g} s") from None
-        except ClientDisconnect:
-            raise Aborted() from None
-        body.extend(chunk)
-        if len(body) > limit:
-            raise ApiError(413, f"request body over {limit} bytes")
     try:
-        data = json.loads(bytes(body).decode("utf-8"))
+        if _timeout is not None:  # one timer for the whole body, not a task per chunk
+            async with _timeout(wait):
+                body = await _body(request, limit)
+        else:
+            body = await asyncio.wait_for(_body(request, limit), wait)
+    except asyncio.TimeoutError:
+        raise ApiError(408, f"the request body did not arrive within {wait:g} s") from None
+    except ClientDisconnect:
+        raise Aborted() from None
+    try:
+        data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested too deep
         raise ApiError(400, "the body is not valid JSON") from None
     if not isinstance(data, dict):
@@ -536,8 +561,9 @@ async def _read_json(request: Request) -> dict[str, Any]:
     return data
 
 
-def _question(value: Any, name: str = "question") -> str:
-    """The question sent as ``name`` (the JSON field "question", or the GET parameter "q")."""
+def _question(value: Any, name: str = "question", limit: int | None = None) -> str:
+    """The question sent as ``name`` (the JSON field "question", or the GET parameter "q"), of at most
+    ``limit`` characters (default ``MAX_QUESTION_CHARS``)."""
     if value is None:
         raise ApiError(400, f'missing "{name}"' + (": GET /api/ask?q=电费多少" if name == "q" else ""))
     if not isinstance(value, str):
@@ -545,7 +571,7 @@ def _question(value: Any, name: str = "question") -> str:
     q = clean_text(value).strip()
     if not q:
         raise ApiError(400, f'"{name}" is empty')
-    limit = int(settings.MAX_QUESTION_CHARS)
+    limit = int(settings.MAX_QUESTION_CHARS) if limit is None else limit
     if len(q) > limit:
         raise ApiError(400, f"question too long ({len(q)} characters; the limit is {limit})")
     return q
@@ -584,6 +610,9 @@ class Api:
         self._checked = time.monotonic()
         self._reloading = threading.Lock()
         self.tokens = Tokens(_secret(), settings.CONVERSATION_TTL_S)
+        # the limits every question is checked against, read once when the service starts
+        self.limits = (int(settings.MAX_BODY_BYTES), float(settings.HTTP_BODY_TIMEOUT_S),
+                       int(settings.MAX_QUESTION_CHARS))
         # only an engine whose Assistants cannot hand their conversation over keeps conversations here
         self.conversations = Conversations(settings.MAX_CONVERSATIONS, settings.CONVERSATION_TTL_S)
         self.static: dict[str, tuple[bytes, str]] = {}
@@ -649,19 +678,20 @@ class Api:
             cid, answer = await run_in_threadpool(self._turn, question, conv_id)
             return JSONResponse({"ok": True, **answer.to_dict(), "conversation": cid},
                                 headers={"Cache-Control": "no-store"})
-        # the state travels with the client: any worker continues it; a turn seen before is not run again
+        # the state travels with the client: any worker continues it; a turn seen before is not run again.
+        # A new one runs here, on the event loop: short CPU work, which a thread would only hand back and forth
         payload = self.tokens.open(conv_id)
         reply = engine.remembered(payload, question)
         if reply is None:
-            reply = await run_in_threadpool(self._pooled_turn, engine, payload, question)
+            reply = self._pooled_turn(engine, payload, question)
         body, after = reply
-        token = self.tokens.seal(after)
-        return Response(body + b',"conversation":"' + token.encode("ascii") + b'"}', media_type="application/json",
-                        headers={"Cache-Control": "no-store"})
+        return _Reply(body + b',"conversation":"' + self.tokens.seal(after).encode("ascii") + b'"}')
 
     async def ask_post(self, request: Request) -> Response:
-        data = await _read_json(request)
-        return await self._answer(_question(data.get("question")), _conversation_id(data.get("conversation")))
+        body_limit, body_wait, question_limit = self.limits
+        data = await _read_json(request, body_limit, body_wait)
+        return await self._answer(_question(data.get("question"), limit=question_limit),
+                                  _conversation_id(data.get("conversation")))
 
     async def ask_get(self, request: Request) -> Response:
         params = request.query_params
@@ -752,12 +782,12 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
     db = str(db_path)
     open_readonly(db).close()  # fail now, with a StoreError, if there is no usable store
     api = Api(db, assistant_factory or _default_factory)
-    routes = [
+    routes = [  # /api/ask first: the path asked most is matched first
+        Route("/api/ask", api.ask, methods=["GET", "POST"]),
         Route("/", api.index, methods=["GET"]),
         Route("/widget.js", api.widget_js, methods=["GET"]),
         Route("/widget.css", api.widget_css, methods=["GET"]),
         Route("/page.css", api.page_css, methods=["GET"]),
-        Route("/api/ask", api.ask, methods=["GET", "POST"]),
         Route("/api/suggest", api.suggest, methods=["GET"]),
         Route("/api/units", api.units, methods=["GET"]),
         Route("/api/examples", api.examples, methods=["GET"]),
@@ -780,8 +810,8 @@ def create_app(db_path: str | os.PathLike[str], cors_origins: Iterable[str] = ()
 
 def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
           cors_origins: Iterable[str] = (), workers: int = 1, allowed_hosts: Iterable[str] = ()) -> int:
-    """Run the service with uvicorn until interrupted: ``workers`` processes share the port (each with
-    its own pool of Assistants, one per core); a conversation continues on whichever takes its turn.
+    """Run the service with uvicorn until interrupted: ``workers`` processes share the port (each
+    answering on its event loop); a conversation continues on whichever takes its turn.
     Returns the exit status: 0 after a normal stop, 3 when it cannot listen on ``host``:``port`` (in use,
     not a port, unknown host, no permission). The port is taken before "serving on …" is printed, so
     that line is never a lie."""
@@ -806,9 +836,7 @@ def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
         return 3
     print(banner(db, f"http://{_url_host(host)}:{sock.getsockname()[1]}", origins)
           + (f"\n  {workers} worker processes share the port" if workers > 1 else ""), file=sys.stderr)
-    options: dict[str, Any] = dict(log_level="warning", server_header=False, http=guarded_http(),
-                                   timeout_keep_alive=int(settings.HTTP_IDLE_TIMEOUT_S),
-                                   h11_max_incomplete_event_size=16 * 1024)
+    options = uvicorn_options()
     if workers <= 1:
         uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
         return 0
@@ -824,6 +852,13 @@ def serve(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
     config = uvicorn.Config("askbudget.web:app_from_env", factory=True, workers=workers, **options)
     Multiprocess(config, sockets=[sock]).run()
     return 0
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """How ``serve`` runs uvicorn (also the floor bench/load_web.py measures against): the guarded HTTP
+    protocol, no access log (a line per request costs more than some answers), no Server header."""
+    return dict(log_level="warning", access_log=False, server_header=False, http=guarded_http(),
+                timeout_keep_alive=int(settings.HTTP_IDLE_TIMEOUT_S), h11_max_incomplete_event_size=16 * 1024)
 
 
 _ENV_DB, _ENV_CORS, _ENV_HOSTS = "ASKBUDGET_SERVE_DB", "ASKBUDGET_SERVE_CORS", "ASKBUDGET_SERVE_HOSTS"
@@ -842,7 +877,10 @@ def guarded_http() -> type:
     service: a connection whose request headers are not all in within ``HTTP_HEADER_TIMEOUT_S`` — a
     new one, or a kept-alive one after its last response — is closed (a slow client cannot hold a
     socket open by trickling bytes, which resets uvicorn's own idle timer), and a request uvicorn
-    cannot parse is refused in the one JSON error shape."""
+    cannot parse is refused in the one JSON error shape. The writes of one turn of the event loop go
+    out as one (uvicorn writes a response's head and body apart: two packets, two wake-ups of the
+    client, where one does). The header timer is armed once and moved only when it fires, not
+    cancelled and armed again for every request."""
     global _GUARDED
     if _GUARDED is not None:
         return _GUARDED
@@ -853,29 +891,37 @@ def guarded_http() -> type:
 
     class GuardedHttp(base):  # type: ignore[misc, valid-type]
         _header_timer: Any = None
+        _waiting_since = 0.0  # when the connection began to wait for a request's headers
+        _header_timeout = float(settings.HTTP_HEADER_TIMEOUT_S)  # read once, when serve starts
 
         def connection_made(self, transport: Any) -> None:
-            super().connection_made(transport)
-            self._arm()
+            super().connection_made(_Coalesced(transport, self.loop))
+            self._waiting_since = self.loop.time()
+            self._arm(self._header_timeout)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
-            self._arm()
+            self._waiting_since = self.loop.time()
+            if self._header_timer is None:
+                self._arm(self._header_timeout)
 
         def connection_lost(self, exc: Exception | None) -> None:
             if self._header_timer is not None:
                 self._header_timer.cancel()
+                self._header_timer = None
             super().connection_lost(exc)
 
-        def _arm(self) -> None:
-            if self._header_timer is not None:
-                self._header_timer.cancel()
-            self._header_timer = self.loop.call_later(float(settings.HTTP_HEADER_TIMEOUT_S), self._headers_late)
+        def _arm(self, delay: float) -> None:
+            self._header_timer = self.loop.call_later(delay, self._headers_late)
 
         def _headers_late(self) -> None:
             self._header_timer = None
-            waiting = self.cycle is None or self.cycle.response_complete  # no request under way
-            if waiting and not self.transport.is_closing():
+            if not (self.cycle is None or self.cycle.response_complete) or self.transport.is_closing():
+                return  # a request under way: its response completing arms the timer again
+            left = self._waiting_since + self._header_timeout - self.loop.time()
+            if left > 0:
+                self._arm(left)  # a request came and went since the timer was set: wait for the rest
+            else:
                 self.transport.close()
 
         def send_400_response(self, msg: str) -> None:
@@ -891,6 +937,32 @@ def guarded_http() -> type:
 
 
 _GUARDED: type | None = None
+
+
+class _Coalesced:
+    """A connection's transport whose writes within one turn of the event loop are sent as one."""
+
+    def __init__(self, transport: Any, loop: Any) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)
+        self._pending.append(data)
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending and not self._transport.is_closing():
+            self._transport.write(b"".join(pending))
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:  # everything else is the transport's own
+        return getattr(self._transport, name)
 
 
 def __getattr__(name: str) -> Any:  # ``askbudget.web.GuardedHttp``: how worker processes unpickle it

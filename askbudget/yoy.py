@@ -260,7 +260,8 @@ class YoyMixin(Resolver):
         year = it.year
         if year is not None and year > latest:
             return self._refuse(it, f"文件只有{latest}年的预算，没有{year}年的数", "not_found"), ctx
-        rows = self._stmt_match(keys, docs)
+        # a change against the year before: a 决算's comparison with its own 年初预算 is no such change
+        rows = [r for r in self._stmt_match(keys, docs) if r["basis"] != "年初预算"]
         by_doc: dict[int, list[sqlite3.Row]] = {}
         for r in rows:
             by_doc.setdefault(r["document_id"], []).append(r)

@@ -1,5 +1,6 @@
 """The floor load_web.py measures askbudget against: a bare Starlette app that answers every request
-with one fixed JSON reply, served by the same uvicorn (same HTTP protocol, same workers).
+with one fixed JSON reply, served by the same uvicorn as ``askbudget serve`` (the same HTTP protocol
+and options, ``askbudget.web.uvicorn_options``; the same workers over one socket).
 
     python bench/_bare.py PORT WORKERS
 """
@@ -33,5 +34,7 @@ def app() -> Starlette:
 if __name__ == "__main__":
     import uvicorn
 
+    from askbudget.web import uvicorn_options
+
     port, workers = int(sys.argv[1]), int(sys.argv[2])
-    uvicorn.run("_bare:app", factory=True, host="127.0.0.1", port=port, workers=workers, log_level="warning")
+    uvicorn.run("_bare:app", factory=True, host="127.0.0.1", port=port, workers=workers, **uvicorn_options())

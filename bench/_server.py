@@ -51,6 +51,21 @@ def get_json(port: int, path: str, timeout: float = 5) -> tuple[int, Any]:
         c.close()
 
 
+def tree_cpu_s(pid: int) -> float:
+    """CPU time (user + system) a process and its children (the workers of `serve --workers N`) have
+    used so far, in seconds (what a process cannot be read for counts 0)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except (OSError, IndexError, ValueError):
+        total = 0.0
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        kids = []
+    return total + sum(tree_cpu_s(int(k)) for k in kids)
+
+
 def tree_rss_kib(pid: int) -> int:
     """Resident memory of a process and its children (the workers of `serve --workers N`), in KiB."""
     total = max(0, rss_kib(pid))

@@ -10,12 +10,14 @@ on a store built in a temp dir from the corpus documents — waits for /healthz,
 once, serially (the reference), then runs ``--clients`` threads, each with its own keep-alive
 connection, until ``--requests`` answers are done or ``--seconds`` have passed. Questions: the corpus
 banks (or, on a units store, gen_units' questions about random units and naming none), half of them
-follow-ups in the client's conversation (its token sent back). Reports answers/s, p50/p99/max,
-errors (any non-200 or a dropped connection), stand-alone answers whose status or figure differ from
-the serial run (e.g. a query cut by a time limit under load), and the RSS of the server and its
-workers at start (after the serial run) and end. ``--bare`` then runs a bare Starlette app returning
-a fixed JSON reply (bench/_bare.py) with the same workers and the same client, and prints the ratio.
-Exit status 1 on errors or differences. The client runs on the same cores as the server.
+follow-ups in the client's conversation (its token sent back; --follow-ups). Reports answers/s, p50/p99/max,
+the CPU time per answer of the server's processes and of the client (what a busy machine disturbs
+least), errors (any non-200 or a dropped connection), stand-alone answers whose status or figure
+differ from the serial run (e.g. a query cut by a time limit under load), and the RSS of the server
+and its workers at start (after the serial run) and end. ``--bare`` then runs a bare Starlette app
+returning a fixed JSON reply (bench/_bare.py, with ``serve``'s uvicorn options) with the same workers
+and the same client, and prints the ratio. Exit status 1 on errors or differences. The client runs on
+the same cores as the server: its CPU per answer is printed so the share it takes can be seen.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import http.client
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -31,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-from _server import get_json, percentile, served, tree_rss_kib
+from _server import get_json, percentile, served, tree_cpu_s, tree_rss_kib
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -86,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--requests", type=int, default=4000, help="stop after this many answers")
     ap.add_argument("--seconds", type=float, default=30.0, help="stop after this many seconds")
+    ap.add_argument("--follow-ups", type=float, default=0.5,
+                    help="the share of questions sent with the client's conversation token (default 0.5)")
     ap.add_argument("--bare", action="store_true", help="also measure a bare Starlette app, same workers and client")
     args = ap.parse_args(argv)
 
@@ -136,7 +141,7 @@ def _drive(args: argparse.Namespace, server: subprocess.Popen[bytes], port: int,
                     return
                 done[0] += 1
             body: dict[str, str] = {"question": rnd.choice(qs)}
-            if conv and rnd.random() < 0.5:
+            if conv and rnd.random() < args.follow_ups:
                 body["conversation"] = conv
             t0 = time.perf_counter()
             try:
@@ -162,12 +167,14 @@ def _drive(args: argparse.Namespace, server: subprocess.Popen[bytes], port: int,
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     t_start = time.perf_counter()
+    cpu_server, cpu_client = tree_cpu_s(server.pid), _cpu_self()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - t_start
+    cpu_server, cpu_client = tree_cpu_s(server.pid) - cpu_server, _cpu_self() - cpu_client
     rss_end = tree_rss_kib(server.pid)
     health = get_json(port, "/healthz")[1]
 
@@ -175,9 +182,11 @@ def _drive(args: argparse.Namespace, server: subprocess.Popen[bytes], port: int,
     rate = len(latencies) / elapsed
     what = "askbudget" if check else "bare Starlette"
     print(f"{what}: workers {args.workers}  clients {args.clients}  answers {len(latencies)} in {elapsed:.1f} s  "
-          f"({len(set(qs))} distinct questions, half follow-ups)")
+          f"({len(set(qs))} distinct questions, {args.follow_ups:.0%} follow-ups)")
     print(f"  answers/s {rate:.0f}  p50 {percentile(ms, 50):.1f} ms  p99 {percentile(ms, 99):.1f} ms  "
           f"max {max(ms, default=float('nan')):.1f} ms")
+    n = max(1, len(latencies))
+    print(f"  CPU per answer: server {cpu_server / n * 1e6:.0f} us, client {cpu_client / n * 1e6:.0f} us")
     print(f"  errors {len(errors)}" + (f"  first: {errors[0]}" if errors else ""))
     if check:
         print(f"  stand-alone answers differing from the serial run {len(differs)}"
@@ -185,6 +194,11 @@ def _drive(args: argparse.Namespace, server: subprocess.Popen[bytes], port: int,
         print(f"  server RSS (all processes) start {rss_start / 1024:.1f} MiB  end {rss_end / 1024:.1f} MiB  "
               f"conversations held {health.get('conversations')}  load {os.getloadavg()[0]:.1f}")
     return rate, (1 if errors or differs else 0)
+
+
+def _cpu_self() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 if __name__ == "__main__":

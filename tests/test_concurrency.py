@@ -472,3 +472,50 @@ def test_first_use_by_many_processes_at_once(tmp_path: Path) -> None:
     stores = sorted((tmp_path / "cache").glob("default-*"))
     assert [s.suffix for s in stores] == [".db"], [s.name for s in stores]
     assert integrity_ok(stores[0]) == "ok"
+
+
+def test_query_cache_is_bounded_by_the_rows_it_holds() -> None:
+    from askbudget.store import QueryCache
+
+    cache = QueryCache(max_rows=100)
+    for i in range(30):
+        cache.put((f"q{i}", ()), [i] * 5)  # 6 rows' worth each (a result counts one more)
+    assert cache.rows <= 100 and cache.get(("q0", ())) is None and cache.get(("q29", ())) == [29] * 5
+    cache.put(("big", ()), list(range(11)))  # more than a tenth of the bound: not kept
+    assert cache.get(("big", ())) is None
+
+
+def test_a_question_asked_again_reads_its_rows_from_the_query_cache(both_store: Path) -> None:
+    from askbudget import Assistant
+
+    with Assistant(both_store) as a:
+        runs: list[str] = []
+        a._conn.set_trace_callback(runs.append)
+        first = a.ask("分局电费多少")
+        n = len(runs)
+        a.reset()
+        again = a.ask("分局电费多少")
+        assert n > 0 and len(runs) == n  # the second time no query reached SQLite
+        assert again == first  # the same answer, its SQL shown as before
+
+
+def test_a_question_is_read_once_per_process_whatever_the_conversation(both_store: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import askbudget.assistant as assistant_module
+    from askbudget import Assistant
+
+    calls: list[str] = []
+    real = assistant_module.parse
+
+    def counting(text: Any, vocab: Any) -> Any:
+        calls.append(text)
+        return real(text, vocab)
+
+    monkeypatch.setattr(assistant_module, "parse", counting)
+    q = f"分局水费呢{random.randrange(10**9)}"  # never asked before in this process
+    with Assistant(both_store) as a, Assistant(both_store) as b:
+        a.ask("分局电费多少")
+        a.ask(q)
+        b.ask(q)  # another Assistant of the store, another conversation
+        b.ask(q)
+    assert calls.count(q) == 1

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from askbudget import Assistant, build_store
+from askbudget.errors import IngestError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -149,3 +150,27 @@ def test_a_store_without_the_index_still_answers(tmp_path: Path, gongan_doc: Pat
     with Assistant(db) as a:
         assert a.ask("分局的电费多少").value == 95.0
         assert a.ask("电费多少").status in ("answered", "ambiguous")
+
+
+@pytest.mark.slow
+def test_many_files_parsed_by_the_pool_are_written_in_order_and_a_bad_one_leaves_the_store_as_it_was(
+        tmp_path: Path, gongan_doc: Path) -> None:
+    """40 files: parsed by a pool of processes while the writer stores those already parsed. A file
+    that fails after them drops the whole run (the store's bytes unchanged, no copy or lock left);
+    the run without it stores every document, in the order given."""
+    db = tmp_path / "store.db"
+    build_store([gongan_doc], db, quiet=True)
+    before = db.read_bytes()
+    docs = gen_units.generate(40, tmp_path / "docs")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("\n".join(gongan_doc.read_text(encoding="utf-8").split("\n")[:36]) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as e:
+        build_store([*docs, bad], db, quiet=True)
+    assert e.value.file == str(bad) and "truncated" in e.value.reason
+    assert db.read_bytes() == before
+    assert not Path(f"{db}.ingest.tmp").exists() and not Path(f"{db}.lock").exists()
+    report = build_store(docs, db, quiet=True)
+    assert [name for name, _, _ in report.documents] == [p.stem for p in docs]
+    with sqlite3.connect(db) as conn:
+        stored = [r[0] for r in conn.execute("SELECT unit_code FROM documents ORDER BY id")]
+    assert stored == [stored[0], *(gen_units.unit_code(i) for i in range(40))]

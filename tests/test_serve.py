@@ -334,6 +334,26 @@ def test_an_idle_connection_is_closed_and_a_new_one_served(tight_server) -> None
     assert _health(port)[0] == 200
 
 
+def test_a_kept_alive_connection_asked_on_stays_open_and_is_closed_a_timeout_after_its_last_answer(
+        tight_server) -> None:
+    """The header timer runs from the end of the last response: four questions 0.6 s apart (2.4 s in all,
+    over twice the 1 s timeout) share one connection; idle after the last one, it is closed within ~1 s."""
+    port, _ = tight_server
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    c.connect()
+    sock = c.sock
+    for _ in range(4):
+        c.request("POST", "/api/ask", json.dumps({"question": "电费多少"}).encode(), {"Content-Type": "application/json"})
+        r = c.getresponse()
+        assert r.status == 200 and json.loads(r.read())["value"] == 95.0
+        assert c.sock is sock  # the same connection: a closed one would have failed or been opened anew
+        time.sleep(0.6)
+    t0 = time.monotonic()
+    sock.settimeout(5)
+    assert _read_all(sock) == b"" and 0.2 < time.monotonic() - t0 < 2.5
+    c.close()
+
+
 def test_a_body_that_does_not_arrive_gets_408_in_the_error_shape(tight_server) -> None:
     port, _ = tight_server
     s = _raw(port)
@@ -391,3 +411,50 @@ def test_a_turn_seen_before_is_remembered_and_the_same_as_a_fresh_one(both_store
                 a.pop("conversation"), b.pop("conversation")
                 assert a == b, q
         assert len(engine._answers) == 3  # bounded by ANSWER_CACHE_SIZE
+
+
+def test_the_bench_mix_through_every_cache_answers_as_plain_assistants(both_store: Path) -> None:
+    """The load benchmark's mix — questions of the banks, half of them follow-ups sent with the
+    client's last token, 16 clients interleaved — through the app, where every cache is on (a turn seen
+    before, the reading of a question, the rows of a query, the token's state): each turn is answered
+    exactly as one plain Assistant per conversation answers it, with no cache of any kind."""
+    import random
+    from types import SimpleNamespace
+
+    from askbudget.assistant import Assistant
+    from askbudget.parse import parse
+
+    banks = [ROOT / "tests" / "data" / n for n in ("gaoxin-gongan-2023.questions.jsonl",
+                                                    "tangshan-gaoxin-czj-2023.questions.jsonl",
+                                                    "paraphrase-gaoxin-gongan-2023.questions.jsonl")]
+    qs = [json.loads(line)["q"] for b in banks if b.is_file()
+          for line in b.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(qs) >= 50
+
+    def plain() -> Assistant:
+        a = Assistant(both_store)
+        a._answerer.results = None  # no query cache
+        a._readings = SimpleNamespace(read=parse)  # each question read afresh
+        return a
+
+    clients = 16
+    refs = [plain() for _ in range(clients)]
+    rnd = [random.Random(100 + i) for i in range(clients)]
+    tokens: list[str | None] = [None] * clients
+    diffs = []
+    with TestClient(create_app(both_store)) as c:
+        for i in range(clients * 30):
+            k = i % clients
+            q = rnd[k].choice(qs)
+            follow = tokens[k] is not None and rnd[k].random() < 0.5
+            if not follow:
+                refs[k].reset()
+            got = _ask(c, q, tokens[k] if follow else None)
+            tokens[k] = got.pop("conversation")
+            got.pop("ok")
+            want = refs[k].ask(q).to_dict()
+            if got != want:
+                diffs.append(f"{q}: {[(x, want[x], got[x]) for x in want if want[x] != got.get(x)]!r:.300}")
+    for a in refs:
+        a.close()
+    assert not diffs, f"{len(diffs)} of {clients * 30} turns differ:\n" + "\n".join(diffs[:5])

@@ -1,10 +1,12 @@
 """Ingest budget disclosures into the store: ``build_store(paths, db_path)``.
 
-A run is atomic. Every file is parsed first (``document.parse_file``: pure, no database); only when
-all of them parsed is a copy of the store written, every document in one transaction, with the
-arithmetic checks (``askbudget.check``) stored beside them, and the copy swapped in (``os.replace``).
-On any error — or a kill — the store file is left byte-for-byte as it was, and a store that did not
-exist before still does not; a process serving the store never sees it half-written.
+A run is atomic. Every file is parsed (``document.parse_file``: pure, no database; many files by a
+pool of processes) and written, in order, into a copy of the store, every document in one
+transaction, with the arithmetic checks (``askbudget.check``) stored beside them: a document is
+written while the next ones are parsed. Only when all of them parsed and were written is the copy
+swapped in (``os.replace``). On any error — a file that does not parse, or a kill — the copy is
+dropped and the store file is left byte-for-byte as it was, and a store that did not exist before
+still does not; a process serving the store never sees it half-written.
 
     parse_file(path) -> Document        one file → frozen dataclasses (model.py); a PDF is read into
                                         page text first (pdf.py), with per-page progress on a terminal
@@ -59,28 +61,34 @@ class IngestReport:
 
 def build_store(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathLike[str],
                 quiet: bool = False, explain_tables: bool = False) -> IngestReport:
-    """Parse every file, then write them all into ``db_path`` in one transaction (see module doc)."""
+    """Parse every file and write them all into ``db_path`` in one transaction (see module doc)."""
     files = [str(p) for p in paths]
     if not files:
         raise IngestError("-", None, "no files given")
     show = not quiet and sys.stderr.isatty()
-    docs = _parse_all(files, show)
     from .write import doc_key
 
-    seen: dict[tuple[str, int, str], str] = {}
-    for f, d in zip(files, docs):
-        key = doc_key(d.unit_code, d.unit_name, d.year, d.kind)
-        if key in seen:
-            raise IngestError(f, None, f"same unit {d.unit_code or d.unit_name} and year {d.year} ({d.kind}) "
-                                       f"as {seen[key]} in this run")
-        seen[key] = f
+    docs: list[Document] = []
+
+    def parsed() -> Iterator[Document]:
+        """The documents in the order of ``files``, as they are parsed; two of one unit-year refused."""
+        seen: dict[tuple[str, int, str], str] = {}
+        for f, d in zip(files, _parse_all(files, show)):
+            key = doc_key(d.unit_code, d.unit_name, d.year, d.kind)
+            if key in seen:
+                raise IngestError(f, None, f"same unit {d.unit_code or d.unit_name} and year {d.year} ({d.kind}) "
+                                           f"as {seen[key]} in this run")
+            seen[key] = f
+            docs.append(d)
+            yield d
+
     db_file = Path(db_path)
     if db_file.is_dir():
         raise StoreError(f"{db_file} is a directory, not a store file")
     existed = db_file.exists()
     mismatches = 0
     try:
-        ids, mismatches = _write(db_file, docs)
+        ids, mismatches = _write(db_file, parsed())
     except BaseException:
         if not existed:
             for suffix in ("", "-journal", "-wal", "-shm"):
@@ -111,23 +119,33 @@ def _progress(file: str) -> Callable[[int, int], None]:
     return show
 
 
-def _parse_all(files: list[str], show: bool) -> list[Document]:
-    """Parse every file, in order; many files are parsed by a pool of processes, one per core (parsing
-    is pure Python and CPU-bound), unless a terminal shows each PDF's pages as they are read. The first
-    file that fails raises its IngestError, as when serial."""
+def _parse_all(files: list[str], show: bool) -> Iterator[Document]:
+    """Parse every file, yielding each document in order as soon as it and those before it are parsed
+    (the writer stores one while the next are parsed). Many files are parsed by a pool of processes, one
+    per core (parsing is pure Python and CPU-bound), unless a terminal shows each PDF's pages as they are
+    read. The first file that fails raises its IngestError, as when serial."""
     workers = 0 if show else min(settings.cores(), len(files) // _FILES_PER_WORKER)
-    if workers < 2:
-        return [parse_file(f, progress=_progress(f) if show else None) for f in files]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    done = 0
+    if workers >= 2:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-    try:
-        # spawn, not fork: build_store may be called from a threaded program (a server, a test)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            return list(pool.map(parse_file, files, chunksize=max(1, len(files) // (workers * 8))))
-    except (BrokenProcessPool, OSError):
-        return [parse_file(f) for f in files]  # no processes to be had here: parse them in this one
+        pool = None
+        try:
+            # spawn, not fork: build_store may be called from a threaded program (a server, a test)
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            for d in pool.map(parse_file, files, chunksize=max(1, len(files) // (workers * 8))):
+                done += 1
+                yield d
+            return
+        except (BrokenProcessPool, OSError):
+            pass  # no processes to be had here: the rest are parsed in this one
+        finally:
+            if pool is not None:  # on an error (here or in the writer) the files not yet parsed are dropped
+                pool.shutdown(wait=True, cancel_futures=True)
+    for f in files[done:]:
+        yield parse_file(f, progress=_progress(f) if show else None)
 
 
 _FILES_PER_WORKER = 16  # fewer files than this per process are parsed faster than a process starts
@@ -177,7 +195,7 @@ def explain(d: Document) -> str:
     return "\n".join(out)
 
 
-def _write(db_file: Path, docs: list[Document]) -> tuple[list[int], int]:
+def _write(db_file: Path, docs: Iterable[Document]) -> tuple[list[int], int]:
     """Write ``docs`` into a copy of the store beside it, then swap the copy in (``os.replace``): a
     reader — the web service, a REPL — never sees a half-written store, and an ingest killed at any
     moment leaves the store exactly as it was (and at most a stale ``<store>.ingest.tmp`` that the next

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..normalize import read_number
 from .model import Fact, Section, Term
@@ -45,6 +46,7 @@ NATURE_RE = re.compile(r"为([^，。、]{1,8}级)[、，]\s*([^，。、]{1,6}�
 CLASS_PATH_RE = re.compile(r"(?:[^（）()。；;，,“”：:]{1,30}?\s*[（(]\s*(?:类|款|项)\s*[)）]\s*){2,}")
 
 
+@lru_cache(maxsize=1024)  # a heading's numbering: a few dozen distinct ones across all documents
 def cn_int(s: str) -> int:
     """Chinese or Arabic numerals of a heading's numbering: 十九 → 19, 二十一 → 21 (0 if unreadable)."""
     n = read_number(s)

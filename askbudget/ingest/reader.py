@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import IngestError
 from ..safetext import clean
@@ -69,7 +70,7 @@ def decode(data: bytes, file: str, max_bytes: int) -> list[str]:
 
 def strip_tags(s: str) -> str:
     """Drop ``<b>`` / ``**`` emphasis the conversion leaves in cells and headings."""
-    return TAG_RE.sub("", s)
+    return TAG_RE.sub("", s) if "<" in s or "*" in s else s  # most cells have none: no regex pass
 
 
 def join_wrapped(s: str) -> str:
@@ -80,7 +81,7 @@ def join_wrapped(s: str) -> str:
 
 def header_text(s: str) -> str:
     """A column header cell: wraps joined and all inner spaces dropped (``合 计`` → ``合计``)."""
-    return WS_RE.sub("", strip_tags(s))
+    return "".join(strip_tags(s).split())  # split() cuts where \s matches (str.isspace)
 
 
 MAX_DIGITS = 18  # no budget figure has more significant digits; more is garbage, never a number
@@ -215,7 +216,30 @@ def _looks_numeric(cells: list[str]) -> bool:
     return any(parse_number(strip_tags(c)) is not None or is_dash(strip_tags(c)) for c in cells[1:])
 
 
+_LAST_READ: tuple[list[str] | None, dict[tuple[Any, ...], Region]] = (None, {})
+
+
 def read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: int | None) -> Region:
+    """``_read_region``, once per (ranges, header_rows) of the document last read: a document's parse
+    reads a table's region again to place its columns (a Region is frozen; the lines are held, so
+    another list is never taken for them)."""
+    last = _LAST_READ
+    if last[0] is not lines:
+        last = _set_last_read(lines)
+    k = (tuple(tuple(r) for r in ranges), header_rows)
+    region = last[1].get(k)
+    if region is None:
+        region = last[1][k] = _read_region(lines, ranges, header_rows)
+    return region
+
+
+def _set_last_read(lines: list[str]) -> tuple[list[str], dict[tuple[Any, ...], Region]]:
+    global _LAST_READ
+    _LAST_READ = (lines, {})
+    return _LAST_READ
+
+
+def _read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: int | None) -> Region:
     """Scan the lines of one table: ``ranges`` of (start, end), 0-based, each ``start`` being the
     line after a heading (a table continued under a second ``（续）`` heading has two ranges).
 

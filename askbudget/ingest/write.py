@@ -13,7 +13,7 @@ import json
 import re
 import sqlite3
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .. import search
 from ..store import INDEXES, SCHEMA, SCHEMA_VERSION, another_application, foreign_tables
@@ -72,7 +72,7 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) ->
         return
     cols = list(SCHEMA[table]["columns"])
     sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    conn.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
+    conn.executemany(sql, [tuple(map(r.get, cols)) for r in rows])
 
 
 class _Ids:
@@ -169,7 +169,7 @@ def _same_unit(conn: sqlite3.Connection, doc: Document) -> None:
                               "store (--db)")
 
 
-def write_documents(conn: sqlite3.Connection, docs: list[Document],
+def write_documents(conn: sqlite3.Connection, docs: Iterable[Document],
                     after_each: Callable[[sqlite3.Connection, int, Callable[[str], int]], None] | None = None
                     ) -> list[int]:
     """Insert ``docs`` (inside the caller's transaction); return their document ids."""
