@@ -209,6 +209,17 @@ def test_a_row_without_its_number_keeps_its_code() -> None:
     assert [r.code for t in doc.tables for r in t.rows] == ["201", "20101", "2010101", None]
 
 
+@pytest.mark.parametrize("head", ["表3 部门支出总表", "部门支出总表\n表3", "部门支出总表\n公开03表"])
+def test_a_table_number_above_or_below_its_title(head: str) -> None:
+    """A title's number printed on its own line, before the title or under it, is passed over: the
+    table under them is read either way."""
+    pages = _budget(f"{head}\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n"
+                    "201 一般公共服务支出 100.00 60.00 40.00\n合计 100.00 60.00 40.00")
+    doc = parse_pages(pages, "t.txt")
+    zc = {r.code or r.label: [c.value for c in r.cells] for t in doc.tables if t.kind == "支出总表" for r in t.rows}
+    assert zc == {"201": [100.0, 60.0, 40.0], "合计": [100.0, 60.0, 40.0]}
+
+
 def test_a_column_the_arithmetic_cannot_place_stays_uncertain() -> None:
     """One figure beside its 合计 and nothing else to go by: the figure is kept, its column unproven."""
     pages = _budget("表8 政府性基金预算支出表\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n"

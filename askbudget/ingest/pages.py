@@ -439,6 +439,8 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
                               len(lines)))
             continue
         in_table.add(ln.no)
+        if not cur.header and not cur.data and not cur.unit_lines and _table_no_only(s):
+            continue  # the title's number printed under it (收入支出决算总表 / 公开01表)
         if NOTE_RE.match(s):
             cur.note.append(NOTE_RE.sub("", s, count=1).strip())
             continue
@@ -506,7 +508,7 @@ def _table_follows(lines: list[PLine], i: int, fam: Family, layout: str = "") ->
     neither (header words, a sub-heading ``（一）总体情况``) are passed over. A heading that shares a table's
     title words (``一般公共预算基本支出情况说明``) is followed by prose: narrative, never a table."""
     seen = 0
-    for x in lines[i + 1:]:
+    for k, x in enumerate(lines[i + 1:], i + 1):
         t = x.text.strip()
         if not t:
             continue
@@ -516,6 +518,8 @@ def _table_follows(lines: list[PLine], i: int, fam: Family, layout: str = "") ->
         if "\t" in x.text or NOTE_RE.match(t) or MONEY_UNIT_IN_LINE_RE.search(t) or \
                 any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", t) for lab in fam.unit_labels):
             return True
+        if _table_no_only(t) and not _next_title(lines, k, fam):
+            continue  # the title's own number printed under it (收入支出决算总表 / 公开01表 / 部门：…)
         if _title_spec(x, fam) is not None or _unread_title(x) or _table_no_only(t) or PART_RE.match(t):
             return False
         if SENTENCE_RE.search(t):
