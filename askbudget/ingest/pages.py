@@ -70,6 +70,7 @@ TOTAL_WORD_RE = re.compile(r"(?:合计|总计|小计)$")
 ITEM_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\S")
 CONTENTS_RE = re.compile(r"^目\s*录$")
 MAX_HEADING = 40
+CLASS_LEVEL_RE = re.compile(r"[（(]\s*(?:类|款|项)\s*[)）]")
 # what a table's title may print before its words: 表1, 表1-1, 表一, 附表3, 公开01表, 部门预算表2
 TABLE_NO_RE = re.compile(r"^\s*(?:附表|附件|表|公开)\s*(?:\d+(?:\s*[-－—]\s*\d+)*|[一二三四五六七八九十]+)\s*表?\s*[、.．:：]?\s*")
 # a line that titles a table no template family names (项目支出表, 政府采购预算表 …): it ends the table before
@@ -317,9 +318,11 @@ def _is_heading(ln: PLine) -> bool:
         return False
     if PLAIN_HEADING_RE.match(s):
         return True
-    # a page may open inside a wrapped paragraph: a line listing items ("务费、委托业务费、…") is no heading
+    # a page may open inside a wrapped paragraph: a line listing items ("务费、委托业务费、…") is no heading, nor
+    # one that opens a quotation it does not close or names a classification level ("“社会保障和就业支出（类）
+    # 其他生活救助（款）其他": an item of the 决算's list, wrapped onto the next line)
     return ln.first and not SENTENCE_RE.search(s) and numbering(s) is None and not s.endswith(("：", ":")) \
-        and "、" not in s and len(s) > 1
+        and "、" not in s and len(s) > 1 and s.count("“") <= s.count("”") and not CLASS_LEVEL_RE.search(s)
 
 
 def _is_row(text: str, ignore: frozenset[str] = frozenset()) -> bool:
