@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 from . import lazyre
 from . import settings
 from .answer import Answer, Citation
-from .notes import says_empty
+from .notes import names_table, says_empty
 from .errors import QueryError
 from .parse import Intent, Mention
 from .store import QueryCache, WorkLimit
@@ -1038,13 +1038,29 @@ class Resolver(Planner):
         out = []
         for t in tabs:
             n = self.q("SELECT COUNT(*) FROM rows WHERE table_id = ?", (t["id"],))[0][0]
-            if n == 0 and says_empty(t["note"]):
+            if n == 0 and says_empty(t["note"], t["title"]):
+                st = self._stated_nonzero(t)
+                if st is not None:  # the note says empty, the narrative states a figure: neither is answered
+                    return Answer(it.question, "not_found", f"文件中的{t['title']}注明为空表，但文件的说明写有"
+                                                            f"{st['subject']}{fmt(st['value'], st['unit'])}{st['unit']}，"
+                                                            "两处不一致，不作回答（不是0）。", intent=it.describe())
                 out.append(self._empty_table_fig(t))
                 continue
             what = "没有读出数字" if n == 0 else "没有读出合计数"
             return Answer(it.question, "not_found", f"文件中的{t['title']}{what}（文件也没有说明它是空表），"
                                                     "不作回答（不是0）。", intent=it.describe())
         return out
+
+    def _stated_nonzero(self, t: sqlite3.Row) -> sqlite3.Row | None:
+        """A figure the document's narrative states, not 0, for the table's own fund or subject (2025年
+        “三公”经费财政拨款预算10.60万元，比2024年减少… beside a 三公 table read with no rows): the statement's
+        own figure, whether or not it also states a change."""
+        d = self.docs[t["document_id"]]
+        for s in self.q("SELECT subject, value, unit, year FROM statements WHERE document_id = ? AND value > 0 "
+                        "AND unit LIKE '%元' ORDER BY id", (d.id,)):
+            if s["year"] in (None, d.year) and names_table(s["subject"] or "", t["title"]):
+                return s
+        return None
 
     def _empty_table_fig(self, t: sqlite3.Row) -> Fig:
         d = self.docs[t["document_id"]]

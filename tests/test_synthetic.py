@@ -333,6 +333,62 @@ def test_a_table_read_with_no_rows_is_never_answered_0(tmp_path: Path) -> None:
             assert "不是0" in a.text
 
 
+SG_TITLE = "一般公共预算“三公”经费支出表"
+OTHER_FUND = "注：“三公”经费均为一般公共预算拨款安排，本部门无政府性基金预算安排的“三公”经费。"
+
+
+@pytest.mark.parametrize("note,title,empty", [
+    ("本部门无“三公”经费预算，此表为空表。", SG_TITLE, True),
+    ("无财政拨款“三公”经费支出表预算，空表列示。", SG_TITLE, True),
+    ("本单位无一般公共预算安排的“三公”经费。", SG_TITLE, True),
+    ("本单位无政府性基金预算拨款安排的支出，故本表无数据。", "政府性基金预算财政拨款支出表", True),
+    ("本部门2026年无国有资本经营预算财政拨款安排的预算。", "国有资本经营预算财政拨款支出表", True),
+    # a note negating another fund, another table or a subject that is not the table's says nothing of it
+    (OTHER_FUND, SG_TITLE, False),
+    ("本部门无政府性基金预算安排的“三公”经费。", "“三公”经费支出预算表", False),
+    ("本单位无国有资本经营预算拨款。", "政府性基金预算财政拨款支出表", False),
+    ("本单位无一般公共预算财政拨款基本支出。", SG_TITLE, False),
+    ("表4-1为空表。", SG_TITLE, False),
+    ("", SG_TITLE, False),
+])
+def test_a_note_says_empty_only_of_its_own_table(note: str, title: str, empty: bool) -> None:
+    from askbudget.notes import says_empty
+    assert says_empty(note, title) is empty
+
+
+def _sangong_doc(tmp_path: Path, name: str, body: str, narrative: bool = True) -> Path:
+    base = ("表5\n一般公共预算支出表\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n"
+            "合计 100.00 60.00 40.00\n201 一般公共服务支出 100.00 60.00 40.00\n")
+    pages = _budget(base, f"表7\n{SG_TITLE}\n部门：某县测试局 单位：万元\n" + body)
+    if narrative:
+        pages.append("第三部分 2025年部门预算情况说明\n六、“三公”经费预算情况说明\n"
+                     "2025年“三公”经费财政拨款预算10.60万元，比2024年预算减少21.10万元。")
+    doc = tmp_path / f"{name}.txt"
+    doc.write_text("\f".join(pages), encoding="utf-8")
+    db = tmp_path / f"{name}.db"
+    build_store([doc], db, quiet=True)
+    return db
+
+
+def test_a_table_is_0_only_when_its_own_note_says_so_and_no_statement_says_otherwise(tmp_path: Path) -> None:
+    """Rows not read under a note negating another fund: not read, never 0; a note saying this table is
+    empty beside a narrative stating 10.60万元 for its subject: the two disagree, neither is answered."""
+    from askbudget import Assistant
+
+    unread = _sangong_doc(tmp_path, "unread", "合计 因公出国（境）费 公务接待费\n3.20 20.40 一些无法读出的文字\n"
+                          + OTHER_FUND, narrative=False)
+    ans = Assistant(unread).ask("三公经费预算多少")
+    assert ans.status == "not_found" and ans.value is None and "不是0" in ans.text, ans.text
+    said = _sangong_doc(tmp_path, "said", "合计 因公出国（境）费 公务接待费\n注：本部门无“三公”经费预算，此表为空表。")
+    for q in ("三公经费预算多少", "公务接待费多少"):
+        ans = Assistant(said).ask(q)
+        assert ans.status == "not_found" and ans.value is None and "10.60" in ans.text, ans.text
+    alone = _sangong_doc(tmp_path, "alone", "合计 因公出国（境）费 公务接待费\n注：本部门无“三公”经费预算，此表为空表。",
+                         narrative=False)
+    ans = Assistant(alone).ask("三公经费预算多少")
+    assert ans.status == "answered" and ans.value == 0.0, ans.text
+
+
 def test_words_the_narrative_states_a_figure_for_name_that_figure(tmp_path: Path) -> None:
     """机关运行经费 is a colloquial name of 公用经费 in the lexicon; a department whose narrative states its own
     机关运行经费 (less than its 公用经费: its 事业单位 are not 机关) is answered with that figure."""
