@@ -18,16 +18,21 @@ SELF_EMPTY_RE = lazyre.compile(r"空表|无数据|本表无|此表无")
 OTHER_TABLE_RE = lazyre.compile(r"表\s*\d+(?:\s*[-－—]\s*\d+)?\s*(?:、|和|及|为|是|无)")
 # 本部门/本单位 … 无/没有 <what>: what the unit has none of, up to the end of its clause
 NEGATED_RE = lazyre.compile(r"(?:本部门|本单位)[^，。；;,]{0,12}?(?:无|没有)([^，。；;,]*)")
-# the funds a table may be of; a table whose title names none is of the first (一般公共预算)
-FUNDS = ("一般公共预算", "政府性基金", "国有资本经营")
+# the funds a table may be of, each with the words it is printed as (政府基金预算财政拨款支出表); a table whose
+# title names none is of the first (一般公共预算)
+FUNDS = {"一般公共预算": ("一般公共预算",), "政府性基金": ("政府性基金", "政府基金"), "国有资本经营": ("国有资本",)}
 SUBJECTS = ("三公",)  # a subject a table is about, whatever its fund
 CLAUSE_RE = lazyre.compile(r"[。；;]")
+
+
+def _funds_in(text: str) -> set[str]:
+    return {f for f, words in FUNDS.items() if any(w in text for w in words)}
 
 
 def own_words(title: str | None) -> tuple[str, str | None]:
     """A table's fund (the one its title names, else 一般公共预算) and its subject (三公), if any."""
     t = title or ""
-    fund = next((f for f in FUNDS if f in t), FUNDS[0])
+    fund = next(iter(sorted(_funds_in(t), key=list(FUNDS).index)), "一般公共预算")
     return fund, next((s for s in SUBJECTS if s in t), None)
 
 
@@ -35,9 +40,10 @@ def names_table(text: str, title: str | None) -> bool:
     """``text`` names this table's own subject (三公: a table about a subject is named by it, never by its
     fund alone), else its own fund — and no other fund."""
     fund, subject = own_words(title)
-    if any(f in text for f in FUNDS if f != fund):
+    named = _funds_in(text)
+    if named - {fund}:
         return False
-    return subject in text if subject is not None else fund in text
+    return subject in text if subject is not None else fund in named
 
 
 def says_empty(note: str | None, title: str | None = None) -> bool:

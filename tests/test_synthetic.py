@@ -343,6 +343,7 @@ OTHER_FUND = "注：“三公”经费均为一般公共预算拨款安排，本
     ("本单位无一般公共预算安排的“三公”经费。", SG_TITLE, True),
     ("本单位无政府性基金预算拨款安排的支出，故本表无数据。", "政府性基金预算财政拨款支出表", True),
     ("本部门2026年无国有资本经营预算财政拨款安排的预算。", "国有资本经营预算财政拨款支出表", True),
+    ("无政府性基金预算财政拨款预算，空表列示。", "单位预算政府基金预算财政拨款支出表", True),
     # a note negating another fund, another table or a subject that is not the table's says nothing of it
     (OTHER_FUND, SG_TITLE, False),
     ("本部门无政府性基金预算安排的“三公”经费。", "“三公”经费支出预算表", False),
@@ -354,6 +355,16 @@ OTHER_FUND = "注：“三公”经费均为一般公共预算拨款安排，本
 def test_a_note_says_empty_only_of_its_own_table(note: str, title: str, empty: bool) -> None:
     from askbudget.notes import says_empty
     assert says_empty(note, title) is empty
+
+
+@pytest.mark.parametrize("text,title,named", [
+    ("“三公”经费财政拨款预算", SG_TITLE, True), ("一般公共预算财政拨款支出", SG_TITLE, False),
+    ("政府性基金预算安排的“三公”经费", SG_TITLE, False), ("一般公共预算拨款", "单位预算政府基金预算财政拨款支出表", False),
+    ("政府性基金预算拨款收入", "政府基金预算财政拨款支出表", True), ("一般公共预算拨款收入", "一般公共预算支出表", True),
+])
+def test_a_statement_names_a_tables_own_fund_or_subject(text: str, title: str, named: bool) -> None:
+    from askbudget.notes import names_table
+    assert names_table(text, title) is named
 
 
 def _sangong_doc(tmp_path: Path, name: str, body: str, narrative: bool = True) -> Path:
