@@ -310,7 +310,8 @@ def _two_sided_rules(t: _Table, out: _Out) -> None:
             continue
         # the numbered items, not their own parts (一、财政拨款收入 ⊃ 1. 一般公共预算: a part has its group)
         items = [r for r in rows[:first_total] if TOP_ORDINAL_RE.match(r.name) and not r.group_name]
-        carry = [r for r in rows[first_total + 1:grand] if not TOP_ORDINAL_RE.match(r.name) and not r.is_total]
+        carry = [r for r in rows[first_total + 1:grand]
+                 if not TOP_ORDINAL_RE.match(r.name) and not r.is_total and not r.group_name]
         ft, gt = rows[first_total], rows[grand]
         for c in cols:
             s = sum(_v(r, c) for r in items)
@@ -321,11 +322,11 @@ def _two_sided_rules(t: _Table, out: _Out) -> None:
                 out.add("收支合计", t.title, _row_name(gt), c, s, _v(gt, c), f"{ft.label} + 结转")
             # a carry-over line followed by its numbered parts (年初财政拨款结转和结余: 一、… 二、…)
             for i, r in enumerate(rows[first_total + 1:grand], first_total + 1):
-                if TOP_ORDINAL_RE.match(r.name) or r.is_total:
+                if TOP_ORDINAL_RE.match(r.name) or r.is_total or r.group_name:
                     continue
                 parts = []
                 for nxt in rows[i + 1:grand]:
-                    if not TOP_ORDINAL_RE.match(nxt.name):
+                    if not TOP_ORDINAL_RE.match(nxt.name) and nxt.group_name != r.label:
                         break
                     parts.append(nxt)
                 if parts and any(p.values.get(c) is not None for p in parts):
@@ -407,7 +408,7 @@ def _locate(tables: list[_Table], spec: tuple[str, str, str | None, str | None])
     if t is None:
         return None
     if not t.rows:
-        return (t, None, column or "") if says_empty(t.note) else None  # an empty table (注：空表列示) prints 0
+        return (t, None, column or "") if says_empty(t.note, t.title) else None  # an empty table (注：空表列示) prints 0
     r = _total_row(t, side, label)
     if r is None:
         return None

@@ -381,6 +381,24 @@ def _sangong_doc(tmp_path: Path, name: str, body: str, narrative: bool = True) -
     return db
 
 
+def test_a_sangong_table_printing_a_row_per_year(tmp_path: Path) -> None:
+    """The 江苏 三公 table prints its previous year's row and its own (2024年预算数 / 2025年预算数) above a note
+    negating another fund: both rows are read (预算数, 上年预算数), the note makes it no empty table."""
+    from askbudget import Assistant
+
+    db = _sangong_doc(tmp_path, "rows", "合计 因公出国（境）费 小计 购置费 运行费 公务接待费\n"
+                      "2024年预算数 31.70 0.00 30.00 20.00 10.00 1.70\n2025年预算数 10.60 0.00 8.00 0.00 8.00 2.60\n"
+                      + OTHER_FUND)
+    tab = next(t for t in parse_file(tmp_path / "rows.txt").tables if t.kind == "三公经费支出表")
+    got = {(r.label, c.column): c.value for r in tab.rows for c in r.cells}
+    assert got[("合计", "预算数")] == 10.6 and got[("合计", "上年预算数")] == 31.7
+    assert got[("公务接待费", "预算数")] == 2.6 and got[("公务用车运行费", "上年预算数")] == 10.0
+    a = Assistant(db)
+    for q, value in (("三公经费预算多少", 10.6), ("公务接待费多少", 2.6), ("公务用车购置费多少", 0.0)):
+        ans = a.ask(q)
+        assert ans.status == "answered" and ans.value == value, (q, ans.text)
+
+
 def test_a_table_is_0_only_when_its_own_note_says_so_and_no_statement_says_otherwise(tmp_path: Path) -> None:
     """Rows not read under a note negating another fund: not read, never 0; a note saying this table is
     empty beside a narrative stating 10.60万元 for its subject: the two disagree, neither is answered."""
@@ -398,6 +416,61 @@ def test_a_table_is_0_only_when_its_own_note_says_so_and_no_statement_says_other
                          narrative=False)
     ans = Assistant(alone).ask("三公经费预算多少")
     assert ans.status == "answered" and ans.value == 0.0, ans.text
+
+
+def test_a_sichuan_unit_budget_with_groups_above_its_columns_and_a_table_per_unit(tmp_path: Path) -> None:
+    """四川 单位预算: a group printed above the columns (``科目编码 当年财政拨款安排`` over ``科目名称 合计 基本支出
+    项目支出``, then ``类 款 项``) is header, every column read; the 三公 table printed per unit (``341009 <unit>
+    32,000.00 …``) is its unit's row, placed by the narrative's items; an empty table printing a bare 合计 and
+    its 注 is one empty table, never a second table named by its header."""
+    from askbudget import Assistant
+
+    U = "单位名称：某县测试学校 单位：元\n"
+    pages = _budget(
+        "表3\n一般公共预算支出预算表\n" + U + "科目编码 当年财政拨款安排\n科目名称 合计 基本支出 项目支出\n类 款 项\n"
+        "合计 1,500,000.00 1,000,000.00 500,000.00\n205 教育支出 1,500,000.00 1,000,000.00 500,000.00\n"
+        "205 03 职业教育 1,500,000.00 1,000,000.00 500,000.00\n205 03 02 中等职业教育 1,200,000.00 1,000,000.00 200,000.00\n"
+        "205 03 99 其他职业教育支出 300,000.00 300,000.00",
+        "表3-3\n一般公共预算“三公”经费支出预算表\n" + U + "单位编码 单位名称 当年财政拨款安排\n公务用车购置及运行费\n"
+        "合计 因公出国（境）费 公务接待费\n小计 购置费 运行费\n341009 某县测试学校 32,000.00 24,000.00 24,000.00 8,000.00",
+        "表4\n政府性基金支出预算表\n" + U + "科目编码 本年政府性基金预算支出\n科目名称 合计 基本支出 项目支出\n类 款 项\n合计\n"
+        "注：本单位2026年无政府性基金预算拨款安排的支出，本表为空表。",
+        "第二部分 2025年单位预算情况说明\n七、“三公”经费财政拨款预算情况说明\n2025年“三公”经费财政拨款预算3.20万元。其中：\n"
+        "因公出国（境）费0万元；公务用车购置费0万元；公务用车运行维护费2.40万元；公务接待费0.80万元。")
+    doc = tmp_path / "sc.txt"
+    doc.write_text("\f".join(pages), encoding="utf-8")
+    tabs = parse_file(doc).tables
+    assert [t.kind for t in tabs] == ["一般公共预算财政拨款支出表", "三公经费支出表", "政府性基金预算财政拨款支出表"]
+    gp = {r.code or r.label: {c.column: (c.value, c.uncertain) for c in r.cells} for r in tabs[0].rows}
+    assert gp["2050302"] == {"合计": (120.0, 0), "基本支出": (100.0, 0), "项目支出": (20.0, 0)}
+    assert gp["2050399"] == {"合计": (30.0, 0), "基本支出": (None, 0), "项目支出": (30.0, 0)}
+    sg = {r.label: (r.cells[0].value, r.cells[0].uncertain) for r in tabs[1].rows}
+    assert sg["合计"] == (3.2, 0) and sg["公务接待费"] == (0.8, 0) and sg["公务用车运行费"] == (2.4, 0)
+    assert sg["公务用车购置费"] == (None, 0) and sg["因公出国（境）费"] == (None, 0)
+    assert tabs[2].rows == () and "本表为空表" in tabs[2].note
+    db = tmp_path / "sc.db"
+    build_store([doc], db, quiet=True)
+    a = Assistant(db)
+    for q, value in (("三公经费预算多少", 3.2), ("公务用车运行维护费多少", 2.4), ("中等职业教育的项目支出", 20.0),
+                     ("政府性基金支出多少", 0.0)):
+        ans = a.ask(q)
+        assert ans.status == "answered" and ans.value == value, (q, ans.text)
+
+
+def test_the_carry_over_of_each_source_is_a_part_of_the_carry_over() -> None:
+    """Under 上年结转 (after 本年收入合计) the 收支总表 lists each source's carry-over by the source's name
+    (一般公共预算拨款 / 事业收入): parts of 上年结转 on the 收入 side, never items of the 支出 side or sources
+    of this year's income."""
+    pages = _budget(
+        "表1\n单位收支总表\n单位名称：某县测试学校 单位：元\n收 入 支 出\n项 目 预算数 项 目 预算数\n"
+        "一、一般公共预算拨款收入 1,000,000.00 一、教育支出 1,350,000.00\n二、政府性基金预算拨款收入 二、住房保障支出\n"
+        "三、事业收入 200,000.00\n本年收入合计 1,200,000.00 本年支出合计 1,350,000.00\n上年结转 150,000.00 结转下年\n"
+        "一般公共预算拨款 120,000.00\n政府性基金预算拨款\n事业收入 30,000.00\n收入总计 1,350,000.00 支出总计 1,350,000.00")
+    doc = parse_pages(pages, "t.txt")
+    rows = {(r.side, r.label, r.group_name): r.cells[0].value for t in doc.tables for r in t.rows}
+    assert rows[("收入", "一般公共预算拨款", "上年结转")] == 12.0 and rows[("收入", "事业收入", "上年结转")] == 3.0
+    assert rows[("收入", "事业收入", "")] == 20.0 and rows[("收入", "上年结转", "")] == 15.0
+    assert not any(side == "支出" and label in ("一般公共预算拨款", "事业收入") for side, label, _ in rows)
 
 
 def test_words_the_narrative_states_a_figure_for_name_that_figure(tmp_path: Path) -> None:

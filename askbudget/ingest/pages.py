@@ -34,6 +34,8 @@ of every page in order (a page break starts a new line); every table, row and se
 """
 from __future__ import annotations
 
+import fnmatch
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -359,6 +361,24 @@ def _names_columns(text: str, spec: TableSpec, vocab: tuple[str, ...]) -> bool:
     return bool(toks) and 2 * len(exact) >= len(toks) and any(_column_of_token(t, spec, exact=True) for t in exact)
 
 
+def _header_below(lines: list[PLine], i: int, spec: TableSpec, vocab: tuple[str, ...]) -> bool:
+    """A line above the header's own lines (a group printed over the columns: ``科目编码 当年财政拨款安排`` above
+    ``科目名称 合计 基本支出 项目支出``): no row, no sentence, and a header line follows before any row."""
+    if SENTENCE_RE.search(lines[i].text) or _is_row(lines[i].text):
+        return False
+    seen = 0
+    for x in lines[i + 1:]:
+        t = x.text.strip()
+        if not t:
+            continue
+        if x.first or _is_row(t, frozenset(vocab)) or SENTENCE_RE.search(t) or seen >= 3:
+            return False
+        if _header_like(t, vocab) or _names_columns(t, spec, vocab):
+            return True
+        seen += 1
+    return False
+
+
 def _is_contents_line(lines: list[PLine], i: int, fam: Family) -> bool:
     """A table title in a table of contents: the line after it is another title or a part heading
     (``第三部分 …``), never the table's 单位 line or header."""
@@ -406,6 +426,9 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         spec = _title_spec(ln, fam)
         if spec is not None and (_is_contents_line(lines, i, fam) or not _table_follows(lines, i, fam, spec.layout)):
             spec = None
+        if spec is not None and cur is not None and not cur.data and cur.title.no != ln.no and \
+                len(s.split()) > 1 and squash(s.split()[0]) in fam.header_words:
+            spec = None  # a header line naming a group (科目编码 本年政府性基金预算支出), not a title
         if spec is None and _table_no_only(s) and _next_title(lines, i, fam):
             in_table.add(ln.no)  # 附表1 above its title
             continue
@@ -447,7 +470,7 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         if cur.note and not _is_row(s):
             cur.note.append(s)
             continue
-        if not _is_row(s) and SENTENCE_RE.search(s) and says_empty(s):
+        if not _is_row(s) and SENTENCE_RE.search(s) and says_empty(s, cur.title.text):
             cur.note.append(s)  # 本单位无政府性基金预算收入，故本表无数据。
             continue
         if any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", s) for lab in fam.unit_labels) or \
@@ -465,7 +488,7 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         if not data_started and not _is_row(s, ignore) and \
                 not (cur.spec.layout == "two-sided" and TOP_ORDINAL_RE.match(s)) and \
                 (not vocab or cur.spec.layout not in ("subjects", "pairs") or "\t" in ln.text or _header_like(s, vocab)
-                 or _names_columns(s, cur.spec, vocab)):
+                 or _names_columns(s, cur.spec, vocab) or _header_below(lines, i, cur.spec, vocab)):
             cur.header.append(ln)
             header_keys.add(squash(s))
             continue
@@ -613,6 +636,7 @@ class _Built:
     vars: list[Var] = field(default_factory=list)
     doubt_cols: frozenset[int] = frozenset()  # columns whose place the header leaves open (``_order_columns``)
     down: bool = False  # a one-row table printed one line per item (``_items_down``)
+    row_columns: tuple[str, ...] = ()  # a one-row table printed a line per year: each row's stored column
 
     def widths(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -632,7 +656,8 @@ class _Built:
             return Table(self.kind, self.title, cols, self.note, self.project, "", self.seg.title.no, last, (),
                          self.indicators, min(pages), max(pages), header)
         rows = _rows_of(self)
-        names = tuple(c for _, c in self.columns) if not self.one_row else _one_row_columns(self.seg.spec)
+        names = tuple(c for _, c in self.columns) if not self.one_row else \
+            self.row_columns or _one_row_columns(self.seg.spec)
         return Table(self.kind, self.title, names, self.note, "", "", self.seg.title.no, last, tuple(rows), (),
                      min(pages), max(pages), header)
 
@@ -668,7 +693,7 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
         _check_header(seg, spec, title, warnings)
     b = _Built(seg, spec.kind, title, unit, columns, [], note, one_row=spec.layout == "one-row")
     if spec.layout == "one-row":
-        b.rows = _one_row(seg, spec, warnings, title)
+        b.rows, b.row_columns = _one_row(seg, spec, warnings, title, year)
         _block_order(b)
     elif spec.layout == "two-sided":
         b.rows = _two_sided(seg, b, warnings, title)
@@ -713,12 +738,9 @@ def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str
     cols: list[str] = []
     for ln in seg.header:
         for tok in ln.text.split():
-            m = VALUE_COLUMN_RE.match(squash(tok))
-            if not m:
-                continue
-            what = "决算数" if "决算" in m.group(2) else "预算数"
-            y = int(m.group(1)) if m.group(1) else year
-            cols.append(what if y == year else "上年" + what if y == year - 1 else f"{y}年{what}")
+            c = _year_column(squash(tok), year)
+            if c is not None:
+                cols.append(c)
     cols = cols or [("决算数" if fam.doc_kind == "决算" else "预算数")]
     if len(set(cols)) != len(cols) or not any(c in ("预算数", "决算数") for c in cols):
         warnings.append(ParseWarning(seg.title.no, f"{title}: its figure columns ({' '.join(cols)}) name no one "
@@ -1124,18 +1146,64 @@ def _garbled(printed: str, name: str) -> bool:
     return len(printed) > len(name) // 2 and hit >= 0.7 * len(name)
 
 
-def _one_row(seg: _Segment, spec: TableSpec, warnings: list[ParseWarning], title: str) -> list[_PRow]:
-    figure_lines = [ln for ln in seg.data if all(is_figure(t) for t in _cells_of(ln)[0] if t)]
-    if not figure_lines:
-        return []
-    ln = figure_lines[0]
-    cells, known = _cells_of(ln)
-    if len(figure_lines) > 1:
-        warnings.append(ParseWarning(figure_lines[1].no, f"{title}: a one-row table with more than one row of "
+def _one_row(seg: _Segment, spec: TableSpec, warnings: list[ParseWarning], title: str,
+             year: int = 0) -> tuple[list[_PRow], tuple[str, ...]]:
+    """The row of figures of a one-row table, and the stored column of each row read (``()``: the
+    template's). A line may lead with a label: a unit (``341009 乐山市…中学 32,000.00 …``, the table
+    printed per unit — its 合计 line is the table's, or its one unit's line), or a year (``2024年预算数
+    31.70 …`` / ``2025年预算数 10.60 …``: each year's line a row, stored as the column 预算数 of the
+    document's year and 上年预算数 of the year before)."""
+    width = len(spec.columns)
+    lines: list[tuple[PLine, str, list[str], list[int] | None]] = []  # (line, label, figures, known columns)
+    for ln in seg.data:
+        cells, known = _cells_of(ln)
+        if known:
+            figs = cells[-width:] if len(cells) > width else cells
+            label = "".join(cells[:len(cells) - len(figs)])
+            if not all(is_figure(c) for c in figs if c) or not any(figs):
+                continue
+            lines.append((ln, label, [c for c in figs if c], [i for i, c in enumerate(figs) if c]))
+            continue
+        j = 0
+        while j < len(cells) and not is_figure(cells[j]):
+            j += 1
+        if j < len(cells) and CODE_PART_RE.match(cells[0]) and j == 0 and len(cells) > 1 and not is_figure(cells[1]):
+            j = 1  # (a unit code alone before its name is no figure)
+            while j < len(cells) and not is_figure(cells[j]):
+                j += 1
+        if j == len(cells) or not all(is_figure(t) for t in cells[j:]):
+            continue
+        lines.append((ln, "".join(cells[:j]), cells[j:], None))
+    if not lines:
+        return [], ()
+    by_year = [(x, _year_column(squash(x[1]), year)) for x in lines if x[1]]
+    if by_year and all(c is not None for _, c in by_year):
+        cols = tuple(c for _, c in by_year if c is not None)
+        if len(set(cols)) == len(cols) and any(c in ("预算数", "决算数") for c in cols):
+            return [_PRow(ln, "", None, col, figs, known) for (ln, _, figs, known), col in zip(lines, cols)], cols
+    totals = [x for x in lines if is_total(x[1])]
+    if totals:
+        ln, _, figs, known = totals[0]
+    elif len(lines) == 1 or not any(label for _, label, _, _ in lines):
+        ln, _, figs, known = lines[0]
+        if len(lines) > 1:
+            warnings.append(ParseWarning(lines[1][0].no, f"{title}: a one-row table with more than one row of "
                                                          "figures; only the first is read"))
-    if known:
-        return [_PRow(ln, "", None, "", [c for c in cells if c], [i for i, c in enumerate(cells) if c])]
-    return [_PRow(ln, "", None, "", cells, None)]
+    else:
+        warnings.append(ParseWarning(lines[0][0].no, f"{title}: a line per unit and no 合计 line; not read"))
+        return [], ()
+    return [_PRow(ln, "", None, "", figs, known)], ()
+
+
+def _year_column(label: str, year: int) -> str | None:
+    """The column a year's figures are stored in: ``2025年预算数`` → 预算数 (the document's year), 上年预算数
+    (the year before), ``2023年预算数`` (another); a label naming no year's figures → None."""
+    m = VALUE_COLUMN_RE.match(label)
+    if not m:
+        return None
+    what = "决算数" if "决算" in m.group(2) else "预算数"
+    y = int(m.group(1)) if m.group(1) else year
+    return what if y == year else "上年" + what if y == year - 1 else f"{y}年{what}"
 
 
 def _block_order(b: _Built) -> None:
@@ -1191,6 +1259,13 @@ def _starts_item(tok: str, labels: frozenset[str] = frozenset()) -> bool:
 def _has_words(label: str) -> bool:
     """A label with more than its ordinal (``1.`` alone still takes the words after it)."""
     return bool(ORDINAL_RE.sub("", label).strip())
+
+
+def _names_item_of(r: _PRow, rows: list[_PRow]) -> bool:
+    """``r`` names a source the other side printed above (``政府性基金预算拨款`` under 上年结转, where the
+    收入 side listed 二、政府性基金预算拨款收入): it is that side's."""
+    label = label_of(r.name)
+    return len(label) >= 4 and any(x is not r and label_of(x.name).startswith(label) for x in rows)
 
 
 def _two_sided(seg: _Segment, b: _Built, warnings: list[ParseWarning], title: str) -> list[_PRow]:
@@ -1271,7 +1346,8 @@ def _two_sided(seg: _Segment, b: _Built, warnings: list[ParseWarning], title: st
                 target.name = pending.name
                 waiting = target
             elif (not EXPENSE_SIDE_RE.search(label_of(pending.name)) or lacking[0] != "收入") and \
-                    not (lacking[0] == "支出" and INCOME_ITEM_RE.search(label_of(pending.name))):
+                    not (lacking[0] == "支出" and INCOME_ITEM_RE.search(label_of(pending.name))) and \
+                    not _names_item_of(pending, [r for r in rows if r.side != lacking[0]]):
                 waiting = pending
                 pending.side = lacking[0]
         pending = None
@@ -1285,17 +1361,20 @@ def _two_sided(seg: _Segment, b: _Built, warnings: list[ParseWarning], title: st
     for r in rows:
         if len(r.figures) == widths.get(r.side, 0):
             r.fixed = list(range(len(r.figures)))
-    for side in sides:  # after the side's total, numbered items are parts of the item above them
-        seen_total, owner = False, ""
+    for side in sides:  # after the side's total, numbered items are parts of the item above them — and so is
+        seen_total, owner = False, ""  # an item naming a source listed above the total (上年结转 / 一般公共预算拨款
+        sources: list[_PRow] = []  # / 事业收入: the carry-over of each source)
         for r in rows:
             if r.side != side:
                 continue
             if is_total(label_of(r.name)):
                 seen_total = True
-            elif seen_total and TOP_ORDINAL_RE.match(r.name):
+            elif seen_total and owner and (TOP_ORDINAL_RE.match(r.name) or _names_item_of(r, sources)):
                 r.group = owner
             else:
                 owner = label_of(r.name)
+                if not seen_total:
+                    sources.append(r)
     return rows
 
 
@@ -1346,10 +1425,19 @@ def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning],
         hints.add(len(vs) - 1)
         return len(vs) - 1
 
+    def stated(value: float, unit: str) -> tuple[int | None, int]:
+        """A figure the narrative states in 万元 (to the cent), in a table printed in ``unit``: its
+        constant, and how far a printed figure may be from it (half the narrative's last digit)."""
+        f = Decimal(str(factor(unit) or 1.0))
+        vs.append(new_var([int(Decimal(str(value)) / f * scale)], 1, [0]))
+        hints.add(len(vs) - 1)
+        return len(vs) - 1, max(1, int(Decimal("0.005") / f * scale))
+
     for _, b in built:
         if b.kind == "绩效目标表":
             continue
-        cons += [replace(c, tol=1 if scale > 1 else 0) for c in _same(b, by_kind, narrative, constant)]
+        cons += [c if c.tol else replace(c, tol=1 if scale > 1 else 0)
+                 for c in _same(b, by_kind, narrative, constant, stated)]
     # a part is never more than its whole (``≤``): a bound between two tables, used only where neither
     # table's own arithmetic is broken — a table whose figures are shifted against its rows would
     # otherwise settle the other table's columns wrongly, with nothing left in doubt there
@@ -1546,18 +1634,18 @@ def _side_label(r: _PRow) -> str:
 
 
 def _same(b: _Built, by_kind: dict[str, _Built], narrative: NarrativeFigure | None,
-          constant: Callable[[float], int | None]) -> list:
+          constant: Callable[[float], int | None], stated: Callable[[float, str], tuple[int | None, int]]) -> list:
     out = []
     for s in b.seg.spec.same:
         if s.other == NARRATIVE:
-            ra = _find_row(b, s.row)
+            ra = _find_row(b, s.row) if not b.one_row else _year_row(b) if s.row == "*" else None
             value = narrative(s.other_row, s.other_column) if narrative is not None else None
             ca = _col(b, ra.side, s.column) if ra is not None else None
             if ra is None or ca is None or value is None:
                 continue
-            v = constant(value)
+            v, tol = stated(value, b.unit)
             if v is not None:
-                out.append(Equal(ra.var, ca, v, 0))
+                out.append(Equal(ra.var, ca, v, 0, tol if tol > 1 else 0))
             continue
         other = by_kind.get(s.other) if s.other else b
         if other is None:
@@ -1571,11 +1659,14 @@ def _same(b: _Built, by_kind: dict[str, _Built], narrative: NarrativeFigure | No
                 if ca is not None and cb is not None and not _negative(ra) and not _negative(rb):
                     out.append(link(ra.var, ca, rb.var, cb))
             continue
-        if s.row == "*" and not other.rows and says_empty(other.note) and not other.one_row:
-            # the other table is printed empty (注：此表为空表): each row's figure there is 0
-            for ra in b.rows:
+        if not other.rows and says_empty(other.note, other.title) and not other.one_row:
+            # the other table is printed empty (注：此表为空表): each row's figure there is 0 — a coded row's,
+            # a row named as a 类 of the classification, and the row the record names
+            rows = [r for r in b.rows if r.code or _class_name(r.name)] if s.row == "*" else \
+                [r for r in [_find_row(b, s.row)] if r is not None]
+            for ra in rows:
                 ca = _col(b, ra.side, s.column)
-                if ra.code and ca is not None and (v := constant(0.0)) is not None:
+                if ca is not None and (v := constant(0.0)) is not None:
                     out.append(Equal(ra.var, ca, v, 0))
             continue
         if s.row == "*":
@@ -1603,6 +1694,24 @@ def _same(b: _Built, by_kind: dict[str, _Built], narrative: NarrativeFigure | No
             continue
         out.append(Equal(ra.var, ca, rb.var, cb))
     return out
+
+
+def _year_row(b: _Built) -> _PRow | None:
+    """A one-row table's row of the document's year (its only row, or the one stored as 预算数/决算数)."""
+    if not b.row_columns:
+        return b.rows[0] if b.rows else None
+    return next((r for r, c in zip(b.rows, b.row_columns) if c in ("预算数", "决算数")), None)
+
+
+def _class_name(name: str) -> bool:
+    """A row named as a 类 of the 支出功能分类 (``（五）教育支出``: a two-sided table's item without its code)."""
+    return label_of(name) in _class_names()
+
+
+@functools.lru_cache(maxsize=1)
+def _class_names() -> frozenset[str]:
+    from ..lexicon import load
+    return frozenset(s.name for code, s in load().by_code.items() if len(code) == 3 and code[0] == "2")
 
 
 def _same_rows(b: _Built, other: _Built, total: bool = False) -> list[tuple[_PRow, _PRow]]:
@@ -1640,8 +1749,13 @@ def _narrative_figure(sections: Sequence, statements: Sequence[Statement]) -> Na
     heading_of = {s.seq: squash(ORDINAL_RE.sub("", s.heading)) for s in sections}
 
     def find(heading: str, subject: str) -> float | None:
-        vals = {st.value for st in statements if st.subject == subject and st.value is not None
-                and st.unit == "万元" and st.change_dir is None and heading_of.get(st.section_seq) == heading}
+        heads, subjects = heading.split("|"), set(subject.split("|"))  # 甲|乙: either way; *: any characters
+
+        def under(seq: int) -> bool:
+            h = heading_of.get(seq)
+            return h is not None and any(fnmatch.fnmatchcase(h, p) for p in heads)
+        vals = {st.value for st in statements if st.subject in subjects and st.value is not None
+                and st.unit == "万元" and st.change_dir is None and under(st.section_seq)}
         return vals.pop() if len(vals) == 1 else None
     return find
 
@@ -1721,9 +1835,7 @@ def _one_row_rows(b: _Built) -> list[Row]:
     spec = b.seg.spec
     if not b.rows:
         return []
-    r = b.rows[0]
-    placement, proven = settled(b.vars[r.var])
-    stored = _one_row_columns(spec)
+    stored = b.row_columns or _one_row_columns(spec)
     by_word = {w: c for c in spec.columns for w in (c.printed, c.name)}
     parent_of: dict[str, str] = {}
     for left, parts in spec.sums:
@@ -1735,14 +1847,19 @@ def _one_row_rows(b: _Built) -> list[Row]:
             if c is not None:
                 parent_of[c.row_and_column[0]] = t.row_and_column[0]
     cells: dict[str, list[Cell]] = {}
-    for i, c in enumerate(spec.columns):
-        row, col = c.row_and_column
-        fig = r.figures[placement.index(i)] if placement is not None and i in placement else ""
-        sure = (proven[i] if i < len(proven) else False) and i not in b.doubt_cols
-        value = _to_wan(fig, b.unit) if fig and sure else None
-        cells.setdefault(row, []).append(Cell(stored.index(col), col, "", fig, value, r.line.no, 0 if sure else 1))
+    for k, r in enumerate(b.rows):  # (a row per year: each is stored as its column of every item)
+        placement, proven = settled(b.vars[r.var])
+        for i, c in enumerate(spec.columns):
+            row, col = c.row_and_column
+            col = b.row_columns[k] if b.row_columns else col
+            fig = r.figures[placement.index(i)] if placement is not None and i in placement else ""
+            sure = (proven[i] if i < len(proven) else False) and i not in b.doubt_cols
+            value = _to_wan(fig, b.unit) if fig and sure else None
+            cells.setdefault(row, []).append(Cell(stored.index(col), col, "", fig, value, r.line.no, 0 if sure else 1))
+    first = b.rows[0].line
     return [Row(seq, "", "", None, row, row, parent_of.get(row, ""), None, None, None, 1 if row == "合计" else 0,
-                r.line.no, tuple(cs), r.line.page) for seq, (row, cs) in enumerate(cells.items(), 1)]
+                first.no, tuple(sorted(cs, key=lambda c: c.col)), first.page)
+            for seq, (row, cs) in enumerate(cells.items(), 1)]
 
 
 def _known_names(segments: list[_Segment], fam: Family) -> dict[str, list[str]]:
