@@ -53,6 +53,21 @@ class ArithmeticMixin(Resolver):
             return Fig(label, total, figs[0].unit, tuple(dict.fromkeys(c for f in figs for c in f.cites)), doc=figs[0].doc)
         return figs[0]
 
+    def _last_two(self, it: Intent, ctx: Context, op: str) -> list[Fig] | Answer:
+        """The figures of the last two turns, for "两者合计呢" / "相差多少" / "是几倍" — or, where a turn's answer
+        was no figure (what an item is, a reason), a refusal naming it: a sum or a comparison never takes a
+        figure that is not there."""
+        figs = list(ctx.figs[-2:])
+        blank = [f for f in figs if f.value is None]
+        if not blank:
+            return figs
+        did = {"sum": "相加", "diff": "相减", "ratio": "相比"}.get(op, "相比")
+        named = "、".join(f"“{f.label}”" for f in blank)
+        held = "；".join(f"{f.label}{fmt(f.value, f.unit)}{f.unit}" for f in figs if f.value is not None)
+        return Answer(it.question, "not_found",
+                      f"两者中{named}不是一个数额（那一问回答的是文字），不能{did}" + (f"；另一项是{held}" if held else "") + "。",
+                      intent=it.describe())
+
     def _fig_year(self, f: Fig) -> int | None:
         """The year a figure is for: its own (a derived 去年 figure) or its document's."""
         if f.year is not None:
@@ -82,8 +97,11 @@ class ArithmeticMixin(Resolver):
     def _two(self, it: Intent, ctx: Context, docs: list[int], op: str) -> tuple[Fig, Fig] | Answer | None:
         sides = self._sides(it, op)
         if len(sides) < 2 and it.followup and len(ctx.figs) >= 2:
-            pair, stop = self._across_years(it, list(ctx.figs[-2:]), "diff" if op in ("比", "减", "和", "与", "跟", "") and
-                                            it.what == "diff" else "ratio")
+            kind = "diff" if op in ("比", "减", "和", "与", "跟", "") and it.what == "diff" else "ratio"
+            last = self._last_two(it, ctx, kind)
+            if isinstance(last, Answer):
+                return last
+            pair, stop = self._across_years(it, last, kind)
             return stop if stop is not None else (pair[0], pair[1])
         if len(sides) != 2 or not sides[0] or not sides[1]:
             if len(sides) == 1 and ctx.figs and sides[0]:
@@ -143,7 +161,10 @@ class ArithmeticMixin(Resolver):
     def _a_sum(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         figs: list[Fig] = []
         if not it.subjects and len(ctx.figs) >= 2:
-            figs = ctx.figs[-2:]
+            last = self._last_two(it, ctx, "sum")
+            if isinstance(last, Answer):
+                return last, ctx
+            figs = last
         else:
             for side in self._sides(it, ""):
                 f = self._fig_side(it, side, docs, ctx)
