@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 # follow-ups every store can be asked, beside the ones the banks ask inside their conversations; those
 # combining the last two answers are asked most (they reach furthest back into the conversation)
-COMBINING = ("两者合计呢", "相差多少", "是几倍", "占比多少", "哪个多")
+COMBINING = ("两者合计呢", "相差多少", "是几倍", "占比多少", "哪个多", "占支出总计的比例呢")
 GENERIC_FOLLOW_UPS = (*COMBINING, "其中最大的一项", "为什么", "去年呢", "这个数是哪年的", "执行率呢", "比去年多多少",
                       "各是多少", "财政局的")
 

@@ -150,13 +150,20 @@ def test_a_column_word_after_another_subject(a, turns, q, value):
 
 
 # a turn answered with words (what an item is), not a figure, is never added to or compared with one
-@pytest.mark.parametrize("turns", [["212科目多少钱", "视频监控维护采购的是什么物品"], ["视频监控维护采购的是什么物品", "电费多少"]],
-                         ids=" / ".join)
-@pytest.mark.parametrize("q,did", [("两者合计呢", "相加"), ("相差多少", "相减")])
-def test_a_turn_without_a_figure_is_not_combined(a, turns, q, did):
+WORDS_THEN = [
+    (["212科目多少钱", "视频监控维护采购的是什么物品"], "两者合计呢", "不能相加"),
+    (["视频监控维护采购的是什么物品", "电费多少"], "两者合计呢", "不能相加"),
+    (["212科目多少钱", "视频监控维护采购的是什么物品"], "相差多少", "不能相减"),
+    (["视频监控维护采购的是什么物品", "电费多少"], "二者相差多少", "不能相减"),
+    (["视频监控维护采购的是什么物品"], "占基本支出的比例呢", "不能算占比"),
+]
+
+
+@pytest.mark.parametrize("turns,q,refusal", WORDS_THEN, ids=[" / ".join(c[0] + [c[1]]) for c in WORDS_THEN])
+def test_a_turn_without_a_figure_is_not_combined(a, turns, q, refusal):
     a.reset()
     for t in turns:
         a.ask(t)
     ans = a.ask(q)
     assert ans.status == "not_found" and ans.value is None, ans.text
-    assert "“硬件运维服务”不是一个数额" in ans.text and f"不能{did}" in ans.text, ans.text
+    assert "“硬件运维服务”不是一个数额" in ans.text and refusal in ans.text, ans.text
