@@ -44,6 +44,7 @@ def _table(cls: type) -> tuple[tuple[str, Any], ...]:
 
 
 _FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {c: _table(c) for c in _CLASS_LIST}
+_NAMES: dict[type, tuple[str, ...]] = {c: tuple(n for n, _ in fs) for c, fs in _FIELDS.items()}
 
 
 def dump(obj: Any, depth: int = 0) -> Any:
@@ -91,12 +92,15 @@ def load(data: Any, depth: int = 0) -> Any:
     if not 0 <= tag < len(_CLASS_LIST) or len(data) < 2 or type(data[1]) is not int:
         raise QueryError("对话状态格式不对")
     cls = _CLASS_LIST[tag]
-    fields = _FIELDS[cls]
+    names = _NAMES[cls]
     mask = data[1]
-    if mask < 0 or mask >> len(fields) or bin(mask).count("1") != len(data) - 2:
+    if mask < 0 or mask >> len(names) or bin(mask).count("1") != len(data) - 2:
         raise QueryError("对话状态的字段与类不符")
-    values = iter(data[2:])
-    kwargs = {name: load(next(values), depth + 1) for bit, (name, _) in enumerate(fields) if mask >> bit & 1}
+    kwargs = {}
+    for value in data[2:]:  # the fields of the mask's bits, lowest first
+        low = mask & -mask
+        mask ^= low
+        kwargs[names[low.bit_length() - 1]] = load(value, depth + 1)
     try:
         return cls(**kwargs)
     except TypeError as e:
