@@ -6,6 +6,7 @@ every page a table spans, and blank-line separated paragraphs. Everything here i
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ PAREN_NEG_RE = re.compile(r"^[(（]\s*([^()（）]+?)\s*[)）]$")
 MONEY_SUFFIX_RE = re.compile(r"^(.*?\d)\s*(?:亿元|千万元|百万元|万元|千元|元)$")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same cells (0.00, --, a subtotal) recur in every document
 def parse_number(raw: str) -> float | None:
     """``4,327.18`` / ``4327.18`` / ``3 个`` → float; empty, ``--`` and text → None.
 
