@@ -28,6 +28,9 @@ log = logging.getLogger("askbudget")
 _PAIR = lazyre.compile(r"两者|二者|两项|它们|这两|两个数|两年")
 
 
+# "其中项目支出多少", "那其中基本支出呢": a part of the subject just answered
+_PART_OF_PREV = lazyre.compile(r"^(?:那|那么)?(?:这)?其中")
+
 # the words that put a subject inside another: "公共安全支出中的执法办案"
 _INSIDE = lazyre.compile(r"(?:中|里|里面|当中|之中|下|下面)的?|的")
 
@@ -70,9 +73,21 @@ _WHAT_THING = lazyre.compile(r"(?:是什么|是哪些|是哪种|是哪类|什么
 
 # "是基本支出还是项目支出": columns offered as a choice
 _CHOICE = lazyre.compile(r"还是|或者|或是")
+# "算基本支出吗", "是项目支出吗": one column asked yes or no — read with the column it is the other half of
+_IS_COLUMN = lazyre.compile(r"(?:算|是|属于|算是)(?:不是)?(?:基本支出|项目支出|人员经费|公用经费)(?:吗|嘛|么|不)")
+_COLUMN_PAIR = {"基本支出": "项目支出", "项目支出": "基本支出", "人员经费": "公用经费", "公用经费": "人员经费"}
 
 
 _CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
+
+
+def _goal_text(goal: str) -> str:
+    """A 绩效目标 without its numbering ("1.目标内容 1 完成…" → "完成…")."""
+    return re.sub(r"^\s*\d+[.、．]\s*(目标内容\s*\d*|目标\s*\d*[:：])?\s*", "", goal).strip()
+
+
+# a follow-up that asks a difference: "相差多少", "多了多少", "少了多少", "差多少"
+_DIFF_ASKED = re.compile(r"差|多了?多少|少了?多少")
 
 
 def _parts_only(it: Intent) -> tuple[Mention, ...]:
@@ -105,7 +120,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if ans.status != "answered":
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
         refusal = self._unread_refusal(it, ans) or self._column_unmet(it, ans) or self._part_is_whole(it, ans) \
-            or self._year_for_total(it, ans) \
+            or self._year_for_total(it, ans) or self._element_dropped(it, ans, new_ctx, ctx) \
             or self._operator_refusal(it, ans) \
             or self._same_as_before(it, ans, ctx) or self._subjects_unanswered(it, ans) or self._several_for_one(it, ans)
         if refusal is None:
@@ -226,6 +241,32 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             f"{pick.label}{'较少' if less else '较多'}，为{fmt(pick.value, pick.unit)}{pick.unit}{said}。"
         return Answer(it.question, "answered", text, pick.value, pick.unit, tuple(dict.fromkeys(a.cites + b.cites)),
                       derivation=f"{a.label} {fmt(a.value, a.unit)}，{b.label} {fmt(b.value, b.unit)}", intent=it.describe())
+
+    def _element_dropped(self, asked: Intent, ans: Answer, new_ctx: Context, ctx: Context) -> Answer | None:
+        """A follow-up that names another year, unit or kind (预算/决算) than the figure it follows is answered
+        with a figure of that year, unit and kind, or refused — never with the figure just given again
+        ("电费多少" → "那上年是多少" is not this year's 电费 once more)."""
+        if not ctx.figs or ans.value is None or ctx.figs[-1].value is None or new_ctx is ctx:
+            return None
+        prev, now = ctx.figs[-1], (new_ctx.intent or asked)
+        if not now.followup or abs(prev.value - ans.value) > 1e-9:  # type: ignore[operator]
+            return None
+        given = new_ctx.figs[-1] if new_ctx.figs else prev
+        missed = ""
+        year = self._fig_year(given)
+        if (asked.years or asked.year_rel is not None) and now.year is not None and year not in (None, now.year) \
+                or asked.year_rel and not asked.years and year is not None and year == self._fig_year(prev):
+            missed = f"{now.year}年" if now.year != year else "所问年份"
+        elif asked.unit_doc is not None and asked.unit_doc in self.all_docs and ans.citations \
+                and self.all_docs[asked.unit_doc].unit_name not in {c.unit for c in ans.citations}:
+            missed = self._short_unit(asked.unit_doc)
+        elif asked.doc_kinds and ans.citations and not set(asked.doc_kinds) & {c.kind for c in ans.citations}:
+            missed = "、".join(asked.doc_kinds)
+        if not missed:
+            return None
+        return Answer(asked.question, "not_found", f"文件中没有找到{missed}的这个数；上一问给出的{prev.label}"
+                      f"{fmt(prev.value, prev.unit)}{prev.unit}不能当作{missed}的数。",
+                      suggestions=tuple(self.suggest(asked)), citations=prev.cites)
 
     def _same_as_before(self, it: Intent, ans: Answer, ctx: Context) -> Answer | None:
         """"其中电话费呢" after 邮电费: a part (其中) is never the figure just given for the whole."""
@@ -397,7 +438,9 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
 
     def _answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
         if it.what == "refuse":
-            return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
+            # ({kind}: what the documents asked about are, 预算 or 决算 — "文件只有全年决算")
+            docs = [it.unit_doc] if it.unit_doc in self.docs else list(self.docs)
+            return self._refuse(it, it.refuse.replace("{kind}", self.held_kind(docs)), it.refuse_status or "out_of_scope"), ctx
         if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover and not _MORE_LESS.search(it.text):
             return self._which_year(it, ctx), ctx
         if "whichyear" in it.cues and not it.subjects and not it.leftover and ctx.what == "sum" and len(ctx.members) == 2:
@@ -409,7 +452,13 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             had = f"（{ctx.figs[-1].label}）" if ctx.figs else ""
             return Answer(it.question, "not_found", f"上一问只得到一个数{had}，没有两个数可以合在一起算；"
                           f"请把两项都说出来，例如“水费和电费合计多少”。", intent=it.describe()), ctx
+        if ctx.missed and _PART_OF_PREV.match(it.text):
+            return self._refuse(it, "上一问没有找到答案，“其中”说的是哪一项不清楚；请把整体和部分都说出来，"
+                                    "例如“城乡社区支出中的项目支出是多少”", "not_found"), ctx
+        named = it.subjects
         it = self._inherit(it, ctx)
+        if it.what == "refuse":
+            return self._refuse(it, it.refuse, it.refuse_status or "not_found"), ctx
         it = self._same_unit_that_year(it)
         docs = self._docs(it)
         if isinstance(docs, Answer):
@@ -434,6 +483,9 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             out = self._item_project(it, items[0], docs, ctx)
         elif items and _WHICH_FUNDS.search(it.text) and not re.search(r"多少|几", it.text):
             out = self._item_funds(it, items[0], docs, ctx)
+        elif not named and it.followup and ctx.figs and (_PURPOSE.search(it.text) or PURPOSE_ASKED.search(it.text)) \
+                and "reason" not in it.cues and (got := self._purpose_of_previous(it, ctx)) is not None:
+            out = got  # "这笔钱是干什么用的": what the figure just given is for, from its own subject's text
         elif PURPOSE_ASKED.search(it.text) and it.subjects and "reason" not in it.cues and not re.search(r"多少|几", it.text) \
                 and (got := self._purpose(it, docs)) is not None:
             out = got  # "群众文化主要用在哪些方面": the 编制说明 says what the subject's money is for
@@ -541,13 +593,37 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         return replace(it, unit_doc=max(same), unit_docs=(max(same),) if it.unit_docs else ())
 
     def _has_column(self, refs: list[RowRef], cols: tuple[str, ...]) -> bool:
-        """Some row of the previous subject (in any table of its document) has one of ``cols``."""
+        """Some row of the previous subject (in any table of its document) has one of ``cols``; a total row (合计)
+        is its own table's whole, never another table's 合计."""
         for ref in refs:
-            same = self.rows_where("r.label = ?", (ref.label,), [ref.doc]) if ref.label else [ref]
+            same = self.rows_where("r.label = ?", (ref.label,), [ref.doc]) if ref.label and not ref.is_total else [ref]
             for r in same or [ref]:
                 if any(_col_score(c.column, c.group, x) > 0 for c in self.cells(r.id) for x in cols):
                     return True
         return False
+
+    def _followup_year(self, it: Intent, ctx: Context, unit_doc: int | None) -> int | None:
+        """The year a follow-up asks. A year it writes stands; a relative one (去年, 上年) counts from the latest
+        year of the unit in scope (the unit carried from the turn before, not the store's latest unit), and from
+        the year of the figure just given when that would be the same year: a follow-up that asks about another
+        year never gets the year it follows. A follow-up that writes no year keeps the year the turn before
+        named (2022年办公费 → 基本支出呢 is 2022's)."""
+        prev = ctx.intent
+        if it.years:
+            return it.year
+        if it.year_rel is None:
+            if it.year is None and prev is not None and prev.years and prev.year_rel is None and prev.what != "yoy":
+                return prev.year
+            return it.year
+        unit = self.docs[unit_doc].unit_name if unit_doc in self.docs else None
+        years = [d.year for d in self.docs.values() if unit is None or d.unit_name == unit]
+        if not years:
+            return it.year
+        year = max(years) + it.year_rel
+        given = self._fig_year(ctx.figs[-1]) if ctx.figs else None
+        if it.year_rel != 0 and given is not None and year == given:
+            year = given + it.year_rel  # "那上年是多少" after a 2022 figure asks 2021
+        return year
 
     def _inherit(self, it: Intent, ctx: Context) -> Intent:
         if ctx.intent is None:
@@ -570,10 +646,11 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             if what == "figure" and ("sum" in it.cues or ("total" in it.cues and (pair_turn or two_turns or re.search(
                     r"两者|二者|两项|它们|这两|两个|两年", t)))) and len(ctx.figs) >= 2:
                 what = "sum"
-            elif what == "figure" and ("diff" in it.cues or re.search(r"差|相差|多多少|少多少", t)) and len(ctx.figs) >= 2:
+            elif what == "figure" and ("diff" in it.cues or _DIFF_ASKED.search(t)) and len(ctx.figs) >= 2:
                 what = "diff"
-            elif what == "figure" and re.search(r"(去年|上年|上一年|前一年)", t) and not it.columns:
-                what = "yoy"
+            elif what == "figure" and (re.search(r"(去年|上年|上一年|前一年)", t) or _DIFF_ASKED.search(t)) \
+                    and not it.columns:
+                what = "yoy"  # "多了多少" after one figure: its change (never the figure itself again)
             elif what == "figure" and "glossary" in it.cues:
                 what = "glossary"  # "这笔钱是干什么用的": what the previous subject is for
             elif what in ("figure", "text") and prev.what in ("text",) and not it.columns:
@@ -588,10 +665,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                 cols_in = ("合计",)  # "总共多少钱" after 单价/数量: the item's amount
             else:
                 cols_in = it.columns or (prev.columns if what == "figure" and not it.measure and not it.tables else ())
+            unit_doc = it.unit_doc if it.unit_doc is not None else prev.unit_doc
             return replace(it, what=what, subjects=subjects,
                            tables=it.tables or (prev.tables if not it.columns else ()),
-                           columns=cols_in,
-                           unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc,
+                           columns=cols_in, unit_doc=unit_doc, year=self._followup_year(it, ctx, unit_doc),
                            followup=True)
         colish = [m for m in it.subjects if m.has("column")]
         homeless = any(key(x) not in self.v.terms.get("home") for m in colish for x in m.targets("column"))
@@ -603,11 +680,15 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             subjects = tuple(m for m in prev.subjects if not (m.has("column") and not m.has(
                 "row", "item", "alias", "stmt", "project", "total", "code")))
             cols = tuple(x for m in colish for x in m.targets("column"))
+            inside = bool(_PART_OF_PREV.match(t))
+            if inside and ctx.figs and not (subjects and self._has_column(ctx.refs[:1], cols)):
+                return self._part_of_previous(it, ctx, cols)
             if subjects and not homeless and not self._has_column(ctx.refs[:1], cols):
                 subjects = ()  # the previous row has no such column (因公出国费 has no 公用经费): stands alone
             if subjects:
-                return replace(it, what="figure", subjects=subjects, columns=cols, tables=it.tables,
-                               unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc, followup=True)
+                unit_doc = it.unit_doc if it.unit_doc is not None else prev.unit_doc
+                return replace(it, what="figure", subjects=subjects, columns=cols, tables=it.tables, unit_doc=unit_doc,
+                               year=self._followup_year(it, ctx, unit_doc), followup=True)
         if subj and re.search(r"呢[?？]?$", t) and len(t) <= 12 and it.what == "figure":
             # "多媒体教学设备呢" after "幼儿桌椅一套多少钱" asks the same thing of it: a unit price, never its total
             return replace(it, what=prev.what if prev.what in ("figure", "yoy", "text", "avg") else "figure",
@@ -615,6 +696,69 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                            year=it.year if it.year is not None else prev.year,
                            unit_doc=it.unit_doc if it.unit_doc is not None else prev.unit_doc, followup=True)
         return it
+
+    def _purpose_of_previous(self, it: Intent, ctx: Context) -> tuple[Answer, Context] | None:
+        """"这笔钱是干什么用的" after a figure: what that figure's own subject is for — its 名词解释 entry, and the
+        绩效目标 of the project it is the money of: the project named as the figure is, or the one project the
+        narrative states with exactly that figure and the subject's name in its own (上年结转 86.50 万元 is
+        预算管理一体化系统建设（上年结转）86.50 万元). Never another term's entry; None when neither is found."""
+        f = ctx.figs[-1]
+        doc = f.doc or (f.ref.doc if f.ref is not None else 0)
+        if doc not in self.docs:
+            return None
+        label = re.sub(r"^(?:(?:19|20)[0-9]{2}年)?(?:预算|其中)?", "", f.label).strip()
+        k = key(re.sub(r"[（(][0-9]+[)）]$", "", label))
+        if len(k) < 2:
+            return None
+        d = self.docs[doc]
+        parts: list[str] = []
+        cites: list[Citation] = []
+        gloss = [(t, df) for _, t, df in self._glossary_entries([doc]) if key(re.sub(r"[*“”\"]", "", t)) == k]
+        if gloss:
+            term, cite = self._glossary_cite(doc, gloss[0][0])
+            parts.append(f"{term}：{gloss[0][1].strip().rstrip('。')}。")
+            cites.append(cite)
+        projects = [p for p in self.q("SELECT title, project, goal FROM tables WHERE kind = '绩效目标表' AND document_id = ?",
+                                      (doc,)) if (p["goal"] or "").strip() and p["project"]]
+        own = [p for p in projects if k in (key(p["project"]), key(re.sub(r"[（(][^）)]*[)）]$", "", p["project"])))]
+        if not own and f.value is not None:
+            said = {r["subject"] for r in self.q("SELECT subject FROM statements WHERE document_id = ? AND value IS NOT NULL "
+                                                 "AND abs(value - ?) < 0.005", (doc, f.value))}
+            own = [p for p in projects if p["project"] in said and k in key(p["project"]) and key(p["project"]) != k]
+        if len(own) == 1:
+            p = own[0]
+            goal = _goal_text(p["goal"])
+            whose = "" if key(p["project"]) in (k,) or not gloss else \
+                f"这笔{fmt(f.value, f.unit)}{f.unit}是“{p['project']}”项目的钱，"
+            parts.append(f"{whose}{p['project']}的绩效目标：{goal.rstrip('。')}。")
+            cites.append(Citation(d.name, d.unit_name, d.year, p["title"], "绩效目标", ""))
+        if not parts:
+            return None
+        return Answer(it.question, "answered", "".join(parts), None, None, tuple(cites)), Context(doc=doc)
+
+    def _part_of_previous(self, it: Intent, ctx: Context, cols: tuple[str, ...]) -> Intent:
+        """"其中项目支出多少" after a figure whose row has no such column: the column of the table whose total row
+        prints that same figure as its whole (支出总计 → the 支出总表's 合计; 基本支出 → the 基本支出表's), when
+        every such table gives the column one figure; else a refusal — a part is read inside the previous
+        subject, never from the document's whole (电费 has no 项目支出 of its own)."""
+        prev = ctx.figs[-1]
+        doc = prev.doc or (prev.ref.doc if prev.ref is not None else 0)
+        found: dict[str, float | None] = {}
+        if prev.value is not None and doc in self.docs:
+            for total in self.q("SELECT t.kind, r.id FROM rows r JOIN tables t ON t.id = r.table_id "
+                                "WHERE t.document_id = ? AND r.is_total = 1 ORDER BY t.seq, r.seq", (doc,)):
+                cells = self.cells(total["id"])
+                whole = next((c for n in FINAL_COLUMNS + DEFAULT_COLUMNS for c in cells
+                              if c.column == n and c.value is not None and not c.uncertain), None)
+                part = [c for c in cells for x in cols if _col_score(c.column, c.group, x) >= 3 and not c.uncertain]
+                if whole is not None and part and abs(whole.value - prev.value) < 0.005 and total["kind"] not in found:
+                    found[total["kind"]] = part[0].value
+        if found and len({round(v or 0.0, 6) for v in found.values()}) == 1:
+            return replace(it, what="figure", subjects=(), columns=cols, tables=(next(iter(found)),),
+                           unit_doc=doc if doc in self.docs else it.unit_doc, year=None, followup=True)
+        col = "、".join(dict.fromkeys(cols))
+        return replace(it, what="refuse", refuse_status="not_found",
+                       refuse=f"文件只列出{prev.label}的数{fmt(prev.value, prev.unit)}{prev.unit}，没有单列其中的“{col}”")
 
     def _figure_answer(self, it: Intent, figs: list[Fig], ctx: Context) -> tuple[Answer, Context] | None:
         f = figs[0]
@@ -678,6 +822,11 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             got = self._column_choice(it, ctx, docs)
             if got is not None:
                 return got
+        halves = [c for c in it.columns if c in _COLUMN_PAIR]
+        if len(halves) == 1 and _IS_COLUMN.search(it.text) and not _CHOICE.search(it.text):
+            got = self._column_choice(replace(it, columns=(halves[0], _COLUMN_PAIR[halves[0]])), ctx, docs)
+            if got is not None:  # "X决算数是多少？算基本支出吗": the figure, and how it splits
+                return self._column_yes_no(halves[0], got)
         figs, stop = self.resolve(it, docs, ctx)
         if stop is not None:
             return stop, ctx
@@ -762,6 +911,24 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         return Answer(it.question, "answered", text, value, unit, cites,
                       items=tuple(Item(f.column, f.value, f.unit) for f in figs) if len(held) > 1 else ()), new
 
+    def _column_yes_no(self, asked: str, got: tuple[Answer, Context]) -> tuple[Answer, Context]:
+        """"算基本支出吗" of a subject: its whole figure (the value) and the answer for the column asked, from the
+        same two columns a choice reads ("是，全部是基本支出" / "不全是：其中基本支出…、项目支出…")."""
+        ans, ctx = got
+        figs = [f for f in ctx.figs if f.value is not None]
+        if ans.value is not None and figs and len(figs) == 1:  # one column holds it all
+            f = figs[0]
+            word = "是" if f.column == asked else "不是"
+            return replace(ans, text=f"{word}。" + ans.text), ctx
+        if ans.items and all(i.value is not None for i in ans.items):
+            whole = round(sum(i.value for i in ans.items), 6)  # type: ignore[misc]
+            unit = ans.items[0].unit
+            head = f"不全是：合计{fmt(whole, unit)}{unit}，其中" + "、".join(
+                f"{i.label}{fmt(i.value, i.unit)}{i.unit}" for i in ans.items) + "。"
+            return replace(ans, text=head + ans.text, value=whole, unit=unit,
+                           derivation=" + ".join(fmt(i.value, i.unit) for i in ans.items) + f" = {fmt(whole, unit)}"), ctx
+        return got
+
     @staticmethod
     def _named(it: Intent) -> list[Mention]:
         """The subjects named, without the column words (价值, 几辆) that say which figure of them is asked."""
@@ -797,7 +964,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return None
         r = rows[0]
         d = self.docs[r["document_id"]]
-        goal = re.sub(r"^\s*\d+[.、．]\s*(目标内容\s*\d*|目标\s*\d*[:：])?\s*", "", r["goal"]).strip()
+        goal = _goal_text(r["goal"])
         cite = Citation(d.name, d.unit_name, d.year, r["title"], "绩效目标", "")
         return (Answer(it.question, "answered", f"{r['project']}的绩效目标：{goal}", None, None, (cite,)),
                 Context(project=r["project"], doc=d.id, what="indicator"))

@@ -265,9 +265,10 @@ class Assistant:
             # never silent: logged with its traceback (the web log; the CLI's stderr with --debug)
             log.exception("answering %r failed", question[:200])
             return Answer(question[:500], "out_of_scope", f"这个问题没能回答（{type(e).__name__}）。")
-        if answer.status in ("not_found", "out_of_scope") and len(self._ctx.figs) > 1:
-            # the question just asked had no figure: "两者" can no longer mean the two before it
-            self._ctx = replace(self._ctx, figs=self._ctx.figs[-1:])
+        if answer.status in ("not_found", "out_of_scope") and (len(self._ctx.figs) > 1 or not self._ctx.missed):
+            # the question just asked had no figure: "两者" can no longer mean the two before it, nor
+            # "其中…" a part of the figure before it (a conversation already so is kept as it is)
+            self._ctx = replace(self._ctx, figs=self._ctx.figs[-1:], missed=True)
         if answer.status == "ambiguous":
             self._ctx = ctx  # remembers the question so "财政局的" can answer it
         if answer.status == "answered":

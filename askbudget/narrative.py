@@ -319,8 +319,32 @@ class NarrativeMixin(Resolver):
             unit = {"编制数": "名", "在职人数": "人", "退休人数": "人", "在校学生数": "人"}.get(r["key"], "")
             text = f"{doc.unit_name}的{r['key']}为{r['value']}{unit}{self._unit_note(d, it)}。"
             return Answer(it.question, "answered", text, float(r["value"]), unit or None, (cite,)), Context(doc=d)
-        text = f"{doc.unit_name}的{r['key']}是“{r['value']}”{self._unit_note(d, it)}。"
-        return Answer(it.question, "answered", text, None, None, (cite,)), Context(doc=d)
+        fuller = self._fuller_fact(d, r["value"] or "")
+        said = f"“{fuller[0]}”（表中写作“{r['value']}”）" if fuller else f"“{r['value']}”"
+        text = f"{doc.unit_name}的{r['key']}是{said}{self._unit_note(d, it)}。"
+        cites = (cite, self.cite_section(d, fuller[1])) if fuller and fuller[1] != cite.table else (cite,)
+        return Answer(it.question, "answered", text, None, None, cites), Context(doc=d)
+
+    def _fuller_fact(self, doc: int, value: str) -> tuple[str, str] | None:
+        """The fullest words the document prints for a fact ("公益一类事业单位" where the 机构设置 table says 事业):
+        a clause piece of the narrative that ends with the value (or the value and 单位) and says more than it —
+        the one piece, or the longest, never a whole sentence. None when the narrative says no more."""
+        if len(value) < 2:
+            return None
+        best: tuple[str, str] | None = None
+        for s in self.sections([doc]):
+            text = s["text"] or ""
+            if value not in text:
+                continue
+            for piece in re.split(r"[、，,。；;：:\s（）()]|为|是", text):
+                piece = re.sub(r"^.*(?:所属|下属|直属)", "", piece)
+                if len(piece) > 12 or not re.search(re.escape(value) + r"(?:单位)?$", piece):
+                    continue
+                if piece in (value, value + "单位") or piece.startswith(value):
+                    continue
+                if best is None or len(piece) > len(best[0]):
+                    best = (piece, s["path"] or s["heading"])
+        return best
 
     def _glossary_entries(self, docs: list[int]) -> list[tuple[int, str, str]]:
         from .vocab import split_glossary
@@ -349,13 +373,16 @@ class NarrativeMixin(Resolver):
             if isinstance(d, Answer):
                 return d, ctx
             _, term, definition = by_doc[d]
-            sec = self.q("SELECT heading FROM sections WHERE document_id = ? AND heading LIKE ? LIMIT 1", (d, "%名词解释%"))
-            heading = sec[0]["heading"] if sec else "名词解释"
-            term = re.sub(r"[*“”\"]", "", term).strip()
-            doc = self.docs[d]
-            cite = Citation(doc.name, doc.unit_name, doc.year, heading, term, "")
+            term, cite = self._glossary_cite(d, term)
             return (Answer(it.question, "answered", f"{term}：{definition.strip()}", None, None, (cite,)), Context(doc=d))
         return None
+
+    def _glossary_cite(self, d: int, term: str) -> tuple[str, Citation]:
+        """A 名词解释 term as shown (no marks), and its citation (the document's 名词解释 section)."""
+        sec = self.q("SELECT heading FROM sections WHERE document_id = ? AND heading LIKE ? LIMIT 1", (d, "%名词解释%"))
+        term = re.sub(r"[*“”\"]", "", term).strip()
+        doc = self.docs[d]
+        return term, Citation(doc.name, doc.unit_name, doc.year, sec[0]["heading"] if sec else "名词解释", term, "")
 
     def _sentences(self, docs: list[int]) -> list[tuple[int, str, str]]:
         out = []

@@ -680,8 +680,9 @@ def _parse(question: object, v: Vocab) -> Intent:
                 not any(v.words.get(text[end:end + n]) for n in (2, 3, 4)):  # 价值, 度数 are words of their own
             return Intent(question, text, "refuse", subjects=tuple(mentions),
                           refuse=f"文件只有“{m.text}”的预算金额，没有它的用量、单价或费率", refuse_status="not_found")
-    if _MONTH.search(text):
-        return Intent(question, text, "refuse", subjects=tuple(mentions), refuse="文件只有全年预算，没有分月、分季度的数",
+    month = _MONTH.search(text)
+    if month and not _AS_OF.search(text[:month.start()]):  # (截至2024年12月的…: a point in time, not a month's spending)
+        return Intent(question, text, "refuse", subjects=tuple(mentions), refuse="文件只有全年{kind}，没有分月、分季度的数",
                       refuse_status="out_of_scope")
     if op is not None and op[0] == "refuse":
         return Intent(question, text, "refuse", subjects=tuple(mentions),
@@ -1000,7 +1001,9 @@ def _op_value(kind: str, m: re.Match[str]) -> tuple[str, float]:
     return (kind, n)
 
 
-_MONTH = lazyre.compile(r"(?<![\d.])(\d{1,2}|[一二三四五六七八九十]{1,3})月份|(?<![\d.年])(\d{1,2})月的|每?(\d{1,2})月(?:底|末)?(?:的)?(?:支出|花)")
+# a month asked (3月份, 12月的 — also 2024年12月的: an annual 预算 or 决算 has no month's figure)
+_MONTH = lazyre.compile(r"(?<![\d.])(\d{1,2}|[一二三四五六七八九十]{1,3})月份|(?<![\d.])(\d{1,2})月的|每?(\d{1,2})月(?:底|末)?(?:的)?(?:支出|花)")
+_AS_OF = lazyre.compile(r"(?:截至|截止|截止到|到)\s*(?:(?:19|20)\d{2}年)?$")
 _CN_YEAR = lazyre.compile(r"([〇零一二三四五六七八九]{4})(?=年)")
 _SHORT_YEAR = lazyre.compile(r"(?<![\d.≥≤<>=])(1[5-9]|[23]\d)(?=年(?!限|内|以|左右|间))")
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -1066,6 +1069,9 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "each"
     if "glossary" in cues and (has_gloss or mentions):
         return "glossary"
+    if "pct" in cues and ({"up", "down", "change"} & cues) and _AGAINST_YEAR.search(text):
+        # "收入支出总计比2023年下降了百分之几": the rate of a change, never a share of two sides of one total
+        return "yoy"
     if ("share" in cues and not _PART_MONEY.search(text)) or ("pct" in cues and len(mentions) >= 2):
         return "share"
     if "pct" in cues:
@@ -1109,6 +1115,9 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "text"
     return "figure"
 
+
+# a comparison with another year: 比2023年, 较上年, 与去年相比, 同比
+_AGAINST_YEAR = lazyre.compile(r"(?:比|较|相比|与|和|跟)\s*(?:(?:19|20)?\d{2}\s*年度?|上年|去年|上一年|前一年)|同比")
 
 # "A里B占多少钱": the amount of the part, not its share
 _PART_MONEY = lazyre.compile(r"占了?(?:多少钱|多少万元?|几万元?|多少元)")

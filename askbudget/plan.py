@@ -18,6 +18,7 @@ from typing import Any, Iterable, Sequence
 from . import lazyre
 from . import settings
 from .answer import Answer, Citation
+from .notes import says_empty
 from .errors import QueryError
 from .parse import Intent, Mention
 from .store import QueryCache, WorkLimit
@@ -102,6 +103,7 @@ class Context:
     what: str = ""
     pending: Intent | None = None  # a question that was answered with "which unit?"
     members: list[Fig] = field(default_factory=list)  # the whole list a list/rank answer was about
+    missed: bool = False  # the turn after this one's answer was not answered ("其中…" then has no whole)
 
 
 def fmt(x: float | None, unit: str = "") -> str:
@@ -141,6 +143,7 @@ class Planner:
         self.docs: dict[int, DocInfo] = {d.id: d for d in vocab.docs}
         self.all_docs = self.docs  # every document; ``docs`` is narrowed per question to one kind per unit-year
         self.final_cues: tuple[str, ...] = ()  # column cues a 决算 figure is read with (预算数 when the budget is asked)
+        self.tables_asked: tuple[str, ...] = ()  # the table kinds the question names (a figure is read in those)
         self.sql_log: list[str] = []
         self.results: QueryCache | None = None  # set over an immutable store (the Assistant's): rows of queries run
 
@@ -312,12 +315,46 @@ class Planner:
             unit = _unit_in(raw) or ""
         elif c.column in ("单价",) or ref.kind != "固定资产占用情况表" or c.column == "价值":
             unit = d.money_unit
+        if c.uncertain and (twin := self._certain_twin(ref, c.column)) is not None:
+            ref, c = twin  # the same row printed whole in another table proves the column (行政运行's 基本支出)
+            value, raw = c.value, c.raw
         if c.uncertain:  # the text lost this row's empty cells: never read as a figure, never as 0
             return Fig(ref.label, None, unit, (self.cite_row(ref, c.column),), "", ref, c.column, ref.doc,
                        note=UNCERTAIN)
         if value is None and raw in ("", "--", "-", "—"):
             value = 0.0 if raw == "" else None
         return Fig(ref.label, value, unit, (self.cite_row(ref, c.column),), raw, ref, c.column, ref.doc)
+
+    def _certain_twin(self, ref: RowRef, column: str) -> tuple[RowRef, CellVal] | None:
+        """A cell stored uncertain in one table, read where another table of the document prints the same coded
+        row with the same whole and that column proven: 支出决算表's 行政运行 (1,715.05, its 基本/项目 split lost)
+        is the 一般公共预算财政拨款支出决算表's 行政运行 (1,715.05 = 1,690.05 + 25.00) — all of the row's money is
+        in that table, so its split is the row's. None when no such table, or two that disagree, or the question
+        names the table it asks of (支出总表里…)."""
+        if not ref.code:
+            return None
+        whole = self._row_whole(ref)
+        if whole is None:
+            return None
+        found: dict[float | None, tuple[RowRef, CellVal]] = {}
+        for other in self.rows_where("r.code = ? AND r.table_id != ?", (ref.code, ref.table_id), [ref.doc]):
+            if self.tables_asked and other.kind not in self.tables_asked:
+                continue
+            cells = [c for c in self.cells(other.id) if c.column == column and not c.uncertain]
+            ow = self._row_whole(other)
+            if cells and ow is not None and abs(ow - whole) < 0.005:
+                c = cells[0]
+                found.setdefault(c.value if c.value is not None or c.raw else 0.0, (other, c))
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _row_whole(self, ref: RowRef) -> float | None:
+        """A row's own total (合计, 本年支出合计, 决算数 …), when it is certain."""
+        cells = self.cells(ref.id)
+        for name in FINAL_COLUMNS + DEFAULT_COLUMNS:
+            for c in cells:
+                if c.column == name:
+                    return c.value if not c.uncertain else None
+        return None
 
     def rows_for_mention(self, m: Mention, docs: Sequence[int]) -> list[RowRef]:
         """Rows a subject mention can mean, by code, label, alias, item or standard name."""
@@ -371,7 +408,7 @@ class Planner:
         if not keys:
             return []
         rows = self.q("SELECT s.id, s.document_id, s.subject, s.value, s.unit, s.year, s.change_dir, s.change, "
-                      "s.change_pct, s.base_year, s.base_value, s.sentence, sec.path AS heading FROM statements s "
+                      "s.change_pct, s.base_year, s.base_value, s.sentence, s.basis, sec.path AS heading FROM statements s "
                       f"JOIN sections sec ON sec.id = s.section_id WHERE s.document_id IN ({self._in(len(docs))}) "
                       "ORDER BY s.id", list(docs))
         for r in rows:
@@ -388,10 +425,11 @@ class Planner:
 
 def _same_subject(stated: str, names: set[str]) -> bool:
     """A narrative subject (行政运行, 一般公共预算财政拨款支出, “三公”经费财政拨款支出) names the row or
-    subject asked: the same words, or one ending the other (4 characters or more)."""
-    stated = re.sub(r"支出$", "", re.sub(r"[“”\"（(](?:类|款|项)?[)）]?", "", stated))
+    subject asked: the same words, or one ending the other (4 characters or more); 财政拨款 is the funding every
+    such figure is of (一般公共预算支出 is 一般公共预算财政拨款支出)."""
+    stated = re.sub(r"支出$", "", re.sub(r"[“”\"（(](?:类|款|项)?[)）]?|财政拨款", "", stated))
     for n in names:
-        n = re.sub(r"支出$", "", re.sub(r"[“”\"]", "", n))
+        n = re.sub(r"支出$", "", re.sub(r"[“”\"]|财政拨款", "", n))
         if n == stated or (min(len(n), len(stated)) >= 4 and (n.endswith(stated) or stated.endswith(n))):
             return True
     return False
@@ -478,7 +516,8 @@ class Resolver(Planner):
         if it.year is not None and it.year not in years and it.what not in ("yoy",):
             # a year outside the store: only a year a statement compares with can be derived
             if not self._derivable_year(it.year, docs):
-                return self._refuse(it, f"文件只有{'、'.join(str(y) for y in years)}年的预算，没有{it.year}年的数", "not_found")
+                return self._refuse(it, f"文件只有{'、'.join(str(y) for y in years)}年的{self.held_kind(docs)}，"
+                                           f"没有{it.year}年的数", "not_found")
         if it.year is not None and it.year in years:
             docs = [d for d in docs if self.docs[d].year == it.year] or docs
         elif len(years) > 1:
@@ -512,6 +551,7 @@ class Resolver(Planner):
         answer then says so and offers the 决算), else the one there is. Returns the intent with its
         unit documents moved to the kind read, and the documents to read."""
         self.final_cues = ()
+        self.tables_asked = tuple(it.tables)
         kinds = set(it.doc_kinds) & set(KINDS)
         rather = "决算" if not kinds and "决算?" in it.doc_kinds else "预算"  # 花了: the 决算 where there is one
         groups, paired = self._kind_groups()
@@ -733,6 +773,11 @@ class Resolver(Planner):
             self.v._unit_key_phrases = names  # type: ignore[attr-defined]
         return names
 
+    def held_kind(self, docs: Sequence[int] | None = None) -> str:
+        """What the documents are, for a refusal that says what the store holds: 预算, 决算, or both."""
+        kinds = {self.all_docs[d].kind for d in (self.all_docs if docs is None else docs) if d in self.all_docs}
+        return "预算、决算" if len(kinds) > 1 else "决算" if kinds == {"决算"} else "预算"
+
     def _short_unit(self, doc: int) -> str:
         """The shortest name that means this unit alone (第7分局 when a thousand units are 公安分局)."""
         memo = getattr(self.v, "_short_units", None)
@@ -755,9 +800,21 @@ class Resolver(Planner):
             return f"（{self.docs[doc].unit_name}，{self.docs[doc].year}年）"
         return ""
 
+    def _own_words(self, m: Mention) -> Mention:
+        """Words the document's own narrative states a figure for (机关运行经费 → "机关运行经费预算151.26万元")
+        name that figure: a colloquial mapping of the same words (alias 机关运行经费 → 公用经费, which a unit
+        with 事业单位 spends more of) is not read in its place."""
+        if m.how != "exact" or not m.has("alias") or m.has("row", "stmt"):
+            return m
+        for k in (m.key, m.key + "预算", m.key + "预算数", m.key + "支出"):  # 机关运行经费支出 627.04 万元 (a 决算)
+            subject = self.v.statement_subjects.get(k)
+            if subject is not None:
+                return replace(m, kinds=tuple(x for x in m.kinds if x[0] != "alias") + (("stmt", subject),))
+        return m
+
     def _split(self, it: Intent) -> tuple[list[Mention], list[str], list[str]]:
         """(subject mentions, column cues, table kinds) — a column word is a cue when a row is named."""
-        subjects = list(it.subjects)
+        subjects = [self._own_words(m) for m in it.subjects]
         cols = list(it.columns)
         tables = list(it.tables)
         if any(m.has("total") for m in subjects):
@@ -877,7 +934,7 @@ class Resolver(Planner):
                     refs = trows
                     break
                 if tabs:
-                    return [self._empty_table_fig(t) for t in tabs]
+                    return self._empty_tables(it, tabs)
         # an alias of a subject that belongs to a table (公车购置费 -> 公务用车购置费) belongs there too
         belongs = list(m.targets("belongs")) + [t for a in m.targets("alias") for k, t in self.v.words.get(key(a), ())
                                                 if k == "belongs"]
@@ -886,7 +943,7 @@ class Resolver(Planner):
                 for t in self.tables_of(kind, docs):
                     n = self.q("SELECT COUNT(*) FROM rows WHERE table_id = ?", (t["id"],))[0][0]
                     if n == 0:
-                        return [self._empty_table_fig(t)]
+                        return self._empty_tables(it, [t])
         if not refs:
             for kind in dict.fromkeys(list(m.targets("total")) + belongs + list(tables)):
                 miss = self._missing_table(kind, docs)
@@ -976,6 +1033,20 @@ class Resolver(Planner):
                     out.append(c)
         return out[:2]
 
+    def _empty_tables(self, it: Intent, tabs: Sequence[sqlite3.Row]) -> list[Fig] | Answer:
+        """Tables with no total row to read: 0 when the table was read with no rows and its note says it
+        is empty (此表为空表); any other — rows the reader lost, no 合计 row — is not read, never 0."""
+        out = []
+        for t in tabs:
+            n = self.q("SELECT COUNT(*) FROM rows WHERE table_id = ?", (t["id"],))[0][0]
+            if n == 0 and says_empty(t["note"]):
+                out.append(self._empty_table_fig(t))
+                continue
+            what = "没有读出数字" if n == 0 else "没有读出合计数"
+            return Answer(it.question, "not_found", f"文件中的{t['title']}{what}（文件也没有说明它是空表），"
+                                                    "不作回答（不是0）。", intent=it.describe())
+        return out
+
     def _empty_table_fig(self, t: sqlite3.Row) -> Fig:
         d = self.docs[t["document_id"]]
         note = t["note"] or ""
@@ -1008,7 +1079,7 @@ class Resolver(Planner):
             trows, tabs = self.total_row(kind, docs)
             if not trows:
                 if tabs and kind in tables:
-                    return [self._empty_table_fig(t) for t in tabs]
+                    return self._empty_tables(it, tabs)
                 miss = self._missing_table(kind, docs) if kind in tables or kind == homes[0] else None
                 if miss is not None:
                     return replace(miss, question=it.question, intent=it.describe())
@@ -1172,7 +1243,9 @@ class Resolver(Planner):
                 "SELECT s.subject, s.value, s.base_value, s.sentence, sec.path AS heading FROM statements s "
                 "JOIN sections sec ON sec.id = s.section_id WHERE s.document_id = ? AND s.basis = '年初预算' "
                 "AND s.base_value IS NOT NULL ORDER BY s.id", (d,))
-                if f.value is not None and abs(s["value"] - f.value) < 0.005 and _same_subject(key(s["subject"]), names)]
+                if (f.value is None or abs(s["value"] - f.value) < 0.005) and _same_subject(key(s["subject"]), names)]
+            if f.value is None and len({(s["value"], s["base_value"]) for s in rows}) != 1:
+                rows = []  # the table's figure is unread: the narrative's own item, stated once, names it
             if not rows:
                 y = self.docs[d].year if d in self.docs else ""
                 name = f"{f.ref.label}（{f.ref.code}）" if f.ref is not None and f.ref.code else f.label
@@ -1181,7 +1254,8 @@ class Resolver(Planner):
                               + "。", citations=f.cites[:1], intent=it.describe())
             s = rows[0]
             cite = self.cite_section(d, s["heading"])
-            out.append(Fig(f.label, s["base_value"], "万元", (cite,) + f.cites[:1], "", f.ref, "年初预算", d,
+            out.append(Fig(f.label, s["base_value"], "万元", (cite,) + (f.cites[:1] if f.value is not None else ()), "",
+                           f.ref, "年初预算", d,
                            note=s["sentence"]))
         return out
 

@@ -42,6 +42,9 @@ CORPUS = [
     ("水费和电费加起来多少", "sum", "水费", {}),
     ("汽车平均每辆多少钱", "avg", "汽车", {}),
     ("项目支出比上年减少多少", "yoy", "项目支出", {}),
+    # a change asked in percent of two sides of one total: the rate of the change, never a share (100%)
+    ("收入总计和支出总计比2022年下降了百分之几", "yoy", "收入总计", {}),
+    ("收入总计占支出总计百分之几", "share", "收入总计", {}),
     ("2022年人员经费是多少", "yoy", "人员经费", {"year": 2022}),
     ("去年的人员经费", "yoy", "人员经费", {"year_rel": -1, "year": 2022}),
     ("今年电费多少", "figure", "电费", {"year": 2023}),
@@ -66,6 +69,7 @@ CORPUS = [
 NEGATIVE = [
     "你好", "讲个笑话", "SELECT * FROM rows", "DROP TABLE cells;", "asdkjh qwe", "？？？", "",
     "局长的工资", "中标单位是哪家公司", "汽车是什么车型", "明年的预算", "x" * 10000,
+    "2023年12月的电费", "23年3月的电费多少",  # an annual document has no month's figure
 ]
 
 

@@ -20,12 +20,13 @@ from askbudget.ingest.pages import PLine, _title_spec
 from askbudget.ingest.templates import family
 
 DATA = Path(__file__).parent / "data"
-ZJ, HN, ZY = "zhejiang-shuili-2025", "henan-jiaoyan-2024", "zhongyang-kejiju-2023-final"
-DOCS = (ZJ, HN, ZY)
+ZJ, HN, ZY, SC = "zhejiang-shuili-2025", "henan-jiaoyan-2024", "zhongyang-kejiju-2023-final", "sichuan-nongji-2026"
+SY = "sichuan-dongyi-2026"  # the 四川 layout in 元: split codes, 上年结转, most columns of the 总表 empty
+DOCS = (ZJ, HN, ZY, SC, SY)
 
-# the cells no arithmetic of a consistent document can place: the 政府性基金 table prints one figure
-# per row beside its 合计 and nothing says whether it is 基本支出 or 项目支出
-OPEN = {(ZJ, "政府性基金预算财政拨款支出表", row, "项目支出") for row in ("212", "21208", "2120804")}
+# the cells no arithmetic of a consistent document can place (none: the 政府性基金 table's one figure per
+# row beside its 合计 is 项目支出 because the 部门支出总表, of which it is a part, has no 基本支出 there)
+OPEN: set[tuple[str, str, str, str]] = set()
 
 
 def _generator():  # type: ignore[no-untyped-def]
@@ -42,10 +43,12 @@ def docs() -> dict:
     return {d: parse_file(DATA / f"{d}.txt") for d in DOCS}
 
 
-@pytest.mark.parametrize("slug,make", [(ZJ, "zhejiang"), (HN, "henan"), (ZY, "zhongyang")])
+@pytest.mark.parametrize("slug,make", [(ZJ, "zhejiang"), (HN, "henan"), (ZY, "zhongyang"), (SC, "sichuan"),
+                                       (SY, "sichuan_yuan")])
 def test_generator_writes_these_files(slug: str, make: str) -> None:
     """The files in tests/data are the generator's (which asserts every identity before it writes)."""
-    text, model = getattr(_generator(), make)()
+    gen = _generator()
+    text, model = gen.sichuan(yuan=True) if make == "sichuan_yuan" else getattr(gen, make)()
     assert text == (DATA / f"{slug}.txt").read_text(encoding="utf-8")
     truth = json.loads((DATA / f"{slug}.truth.json").read_text(encoding="utf-8"))
     assert truth["cells"] == model.truth and truth["unit"] == model.unit
@@ -85,9 +88,11 @@ def test_every_cell(docs: dict, slug: str) -> None:
 
 
 @pytest.mark.parametrize("slug,fam,n_tables,missing,cells,uncertain", [
-    (ZJ, "standard-budget", 9, (), 421, 8),
+    (ZJ, "standard-budget", 9, (), 421, 0),
     (HN, "standard-budget", 9, (), 323, 0),
     (ZY, "national-final", 9, (), 355, 0),
+    (SC, "standard-budget", 9, (), 529, 0),
+    (SY, "standard-budget", 9, (), 649, 0),
 ])
 def test_report(docs: dict, slug: str, fam: str, n_tables: int, missing: tuple, cells: int, uncertain: int) -> None:
     doc = docs[slug]
@@ -150,6 +155,8 @@ STANDARD_TITLES = [
     # not tables the family reads, or not tables at all
     ("表10 项目支出表", None), ("表11 政府采购预算表", None), ("表3-2 一般公共预算项目支出预算表", None),
     ("表4-1 政府性基金预算“三公”经费支出预算表", None), ("二、“三公”经费预算情况", None),
+    ("表2-1 财政拨款支出预算表（部门经济分类科目）", None), ("三、国有资本经营预算拨款收入 三、国防支出", None),
+    ("（三）国有资本经营预算拨款 （三）国防支出", None),
     ("一、收支预算总体情况", None), ("附表1 部门收支预算总表 ……………… 7", None),
     ("2025年部门收入预算12345.60万元，其中一般公共预算拨款收入", None),
 ]
@@ -206,6 +213,17 @@ def test_a_row_without_its_number_keeps_its_code() -> None:
     assert [r.code for t in doc.tables for r in t.rows] == ["201", "20101", "2010101", None]
 
 
+@pytest.mark.parametrize("head", ["表3 部门支出总表", "部门支出总表\n表3", "部门支出总表\n公开03表"])
+def test_a_table_number_above_or_below_its_title(head: str) -> None:
+    """A title's number printed on its own line, before the title or under it, is passed over: the
+    table under them is read either way."""
+    pages = _budget(f"{head}\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n"
+                    "201 一般公共服务支出 100.00 60.00 40.00\n合计 100.00 60.00 40.00")
+    doc = parse_pages(pages, "t.txt")
+    zc = {r.code or r.label: [c.value for c in r.cells] for t in doc.tables if t.kind == "支出总表" for r in t.rows}
+    assert zc == {"201": [100.0, 60.0, 40.0], "合计": [100.0, 60.0, 40.0]}
+
+
 def test_a_column_the_arithmetic_cannot_place_stays_uncertain() -> None:
     """One figure beside its 合计 and nothing else to go by: the figure is kept, its column unproven."""
     pages = _budget("表8 政府性基金预算支出表\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n"
@@ -226,3 +244,149 @@ def test_check_finds_nothing_on_consistent_documents(tmp_path: Path) -> None:
     their 基本支出 are added once)."""
     report = build_store([DATA / f"{d}.txt" for d in DOCS], tmp_path / "s.db", quiet=True)
     assert report.mismatches == 0
+
+
+def test_contents_page_and_narrative_headings_are_no_tables(docs: dict) -> None:
+    """A contents page lists every title (表1 … 表6, no page numbers): none is a table, none a heading of the
+    outline; a heading carrying a table's words and followed by prose (三、一般公共预算基本支出情况说明) is
+    narrative. So the 四川 document has the nine tables once each, each with its rows."""
+    sc = docs[SC]
+    assert sorted(t.kind for t in sc.tables) == sorted({t.kind for t in sc.tables}) and len(sc.tables) == 9
+    assert all(t.rows for t in sc.tables if t.kind != "国有资本经营预算财政拨款支出表")
+    heads = [x.heading for x in sc.sections]
+    assert "三、一般公共预算基本支出情况说明" in heads and "五、政府性基金预算支出情况说明" in heads
+    assert not any(h.startswith(("表1", "目录")) for h in heads)
+
+
+def test_sub_tables_the_family_does_not_read_keep_their_rows(docs: dict) -> None:
+    """表2-1 (经济分类, a title ending in a bracket), 表3-2, 表4-1 and 表6 are left out with a warning, and
+    none of their rows joins the table before them."""
+    sc = docs[SC]
+    left_out = [w.message for w in sc.warnings if "left out" in w.message]
+    for title in ("财政拨款支出预算表（部门经济分类科目）", "一般公共预算项目支出预算表", "政府性基金预算“三公”经费支出预算表",
+                  "项目支出绩效目标表"):
+        assert any(title in m for m in left_out), title
+    kinds = {t.kind: t for t in sc.tables}
+    assert not any(r.code for r in kinds["财政拨款收支总表"].rows)
+    assert {r.code[0] for r in kinds["一般公共预算财政拨款基本支出表"].rows if r.code} == {"3"}
+    assert "空表" in kinds["国有资本经营预算财政拨款支出表"].note
+
+
+def test_a_one_row_table_printed_down_the_page() -> None:
+    """The 三公 table printed one line per item with a column per year: each item a row, the document's
+    year 预算数 and the year before 上年预算数; an item printed without figures holds nothing; the template's
+    sums hold between the rows."""
+    pages = _budget("表7\n一般公共预算“三公”经费支出表\n部门：某县测试局 单位：万元\n项目 2024年预算数 2025年预算数\n"
+                    "合计 22.10 20.40\n1.因公出国（境）费\n2.公务接待费 4.10 3.60\n3.公务用车购置及运行费 18.00 16.80\n"
+                    "其中：（1）公务用车购置费\n（2）公务用车运行费 18.00 16.80")
+    doc = parse_pages(pages, "t.txt")
+    t = next(t for t in doc.tables if t.kind == "三公经费支出表")
+    assert t.columns == ("上年预算数", "预算数")
+    got = {r.label: tuple((c.value, c.uncertain) for c in r.cells) for r in t.rows}
+    assert got == {"合计": ((22.1, 0), (20.4, 0)), "因公出国（境）费": ((None, 0), (None, 0)),
+                   "公务接待费": ((4.1, 0), (3.6, 0)), "公务用车购置及运行费": ((18.0, 0), (16.8, 0)),
+                   "公务用车购置费": ((None, 0), (None, 0)), "公务用车运行费": ((18.0, 0), (16.8, 0))}
+    assert {r.label: r.group_name for r in t.rows}["公务用车运行费"] == "公务用车购置及运行费"
+
+
+def test_a_column_name_printed_in_halves_and_a_part_never_more_than_its_whole() -> None:
+    """``上年`` above the header line and ``结转`` below it are one column; the 部门支出总表's lone figure per
+    row goes where the 一般公共预算 table (a part of it) has it — never into a column the part exceeds."""
+    pages = _budget(
+        "表2\n部门收入总表\n部门：某县测试局 单位：万元\n科目 本年收入\n上年\n"
+        "科目编码 科目名称 合计 一般公共预算 政府性基金预算 事业收入\n结转\n合计 100.00 100.00\n"
+        "201 一般公共服务支出 100.00 100.00\n20101 人大事务 100.00 100.00\n2010101 行政运行 60.00 60.00\n"
+        "2010102 一般行政管理事务 40.00 40.00",
+        "表3\n部门支出总表\n部门：某县测试局 单位：万元\n"
+        "科目编码 科目名称 合计 基本支出 项目支出 上缴上级支出 对附属单位补助支出\n合计 100.00 60.00 40.00\n"
+        "201 一般公共服务支出 100.00 60.00 40.00\n20101 人大事务 100.00 60.00 40.00\n2010101 行政运行 60.00 60.00\n"
+        "2010102 一般行政管理事务 40.00 40.00",
+        "表5\n一般公共预算支出表\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n"
+        "合计 100.00 60.00 40.00\n201 一般公共服务支出 100.00 60.00 40.00\n20101 人大事务 100.00 60.00 40.00\n"
+        "2010101 行政运行 60.00 60.00\n2010102 一般行政管理事务 40.00 40.00")
+    doc = parse_pages(pages, "t.txt")
+    tabs = {t.kind: t for t in doc.tables}
+    assert tabs["收入总表"].columns == ("合计", "上年结转", "一般公共预算拨款收入", "政府性基金预算拨款收入", "事业收入")
+    zc = {r.code: {c.column: (c.value, c.uncertain) for c in r.cells} for r in tabs["支出总表"].rows if r.code}
+    assert zc["2010101"] == {"合计": (60.0, 0), "基本支出": (60.0, 0), "项目支出": (None, 0),
+                             "上缴上级支出": (None, 0), "对附属单位补助支出": (None, 0)}
+    assert zc["2010102"]["项目支出"] == (40.0, 0) and zc["2010102"]["基本支出"] == (None, 0)
+
+
+def test_a_table_read_with_no_rows_is_never_answered_0(tmp_path: Path) -> None:
+    """The 三公 table whose rows the reader could not read and whose note says nothing is "not read"; an
+    empty table is 0 only when the document says so (此表为空表)."""
+    from askbudget import Assistant
+
+    base = ("表5\n一般公共预算支出表\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n"
+            "合计 100.00 60.00 40.00\n201 一般公共服务支出 100.00 60.00 40.00\n")
+    for note, value in (("", None), ("注：本部门无“三公”经费预算，此表为空表。", 0.0)):
+        text = "\f".join(_budget(base, "表7\n一般公共预算“三公”经费支出表\n部门：某县测试局 单位：万元\n"
+                                        "合计 因公出国（境）费 公务接待费\n3.20 20.40 一些无法读出的文字\n" + note))
+        doc = tmp_path / f"t{value}.txt"
+        doc.write_text(text, encoding="utf-8")
+        db = tmp_path / f"t{value}.db"
+        build_store([doc], db, quiet=True)
+        a = Assistant(db).ask("三公经费预算多少")
+        assert a.value == value and (a.status == "answered") == (value is not None), a.text
+        if value is None:
+            assert "不是0" in a.text
+
+
+def test_words_the_narrative_states_a_figure_for_name_that_figure(tmp_path: Path) -> None:
+    """机关运行经费 is a colloquial name of 公用经费 in the lexicon; a department whose narrative states its own
+    机关运行经费 (less than its 公用经费: its 事业单位 are not 机关) is answered with that figure."""
+    from askbudget import Assistant
+
+    text = "\f".join(_budget(
+        "表5\n一般公共预算支出表\n部门：某县测试局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n小计 人员经费 公用经费\n"
+        "合计 300.00 300.00 60.60 239.40\n201 一般公共服务支出 300.00 300.00 60.60 239.40\n",
+        "第三部分 2025年部门预算情况说明\n八、机关运行经费安排情况\n2025年本部门机关运行经费预算151.26万元，比2024年预算减少8.74万元。"))
+    doc = tmp_path / "t.txt"
+    doc.write_text(text, encoding="utf-8")
+    build_store([doc], tmp_path / "t.db", quiet=True)
+    a = Assistant(tmp_path / "t.db")
+    assert a.ask("机关运行经费是多少").value == 151.26
+    assert a.ask("公用经费是多少").value == 239.4
+
+
+# a 北京-style 决算's 三公 table: its 预算数 block, then its 决算数 block, under a row of column numbers alone
+BLOCKED_SANGONG = [
+    "某市某区某局\n2024年度部门决算\n",
+    "财政拨款“三公”经费支出决算表\n公开09表\n部门：某市某区某局 金额单位：万元\n预算数 决算数\n"
+    "因公出 公务用车购置及运行费 公务 因公出 公务用车购置及运行费 公务\n"
+    "合计 国（境） 公务用车 公务用车 接待 合计 国（境） 公务用车 公务用车 接待\n"
+    "费 小计 购置费 运行费 费 费 小计 购置费 运行费 费\n"
+    "1 2 3 4 5 6 7 8 9 10 11 12\n"
+    "51.50 0.00 50.00 26.00 24.00 1.50 47.47 0.00 46.85 25.48 21.37 0.62\n"
+    "注：本表反映部门本年度“三公”经费支出预决算情况。\n",
+    "第四部分 名词解释\n一、“三公”经费：指用财政拨款安排的因公出国（境）费、公务用车购置及运行维护费和公务接待费。\n"
+    "二、年末结转和结余：指单位按有关规定结转到下年或以后年度继续使用的资金。\n",
+]
+
+
+def test_a_one_row_table_printed_in_blocks_is_read_in_its_order() -> None:
+    """A row of column numbers alone (1 … 12) is header, never the row of figures; the figures are the
+    预算数 block then the 决算数 block, which the template's sums prove (its pairs order breaks them)."""
+    doc = parse_pages(BLOCKED_SANGONG, "blocked.txt", name="blocked")
+    got = {(r.name, c.column): (c.value, c.uncertain) for t in doc.tables for r in t.rows for c in r.cells}
+    assert got[("合计", "预算数")] == (51.5, 0) and got[("合计", "决算数")] == (47.47, 0)
+    assert got[("公务用车购置费", "预算数")] == (26.0, 0) and got[("公务用车购置费", "决算数")] == (25.48, 0)
+    assert got[("公务用车运行维护费", "决算数")] == (21.37, 0) and got[("公务接待费", "决算数")] == (0.62, 0)
+    assert got[("公务用车购置及运行维护费", "预算数")] == (50.0, 0)
+    assert [g.term for g in doc.glossary] == ["“三公”经费", "年末结转和结余"]  # entries numbered 一、二、
+
+
+def test_a_refusal_on_a_final_says_final(tmp_path: Path) -> None:
+    """A month or a year a 决算 does not hold is refused naming what the store holds: the 决算, never 预算."""
+    from askbudget import Assistant
+
+    src = tmp_path / "blocked.txt"
+    src.write_text("\f".join(BLOCKED_SANGONG), encoding="utf-8")
+    build_store([src], tmp_path / "b.db", quiet=True)
+    a = Assistant(tmp_path / "b.db")
+    month = a.ask("2024年12月的公务接待费是多少")
+    assert month.status != "answered" and "全年决算" in month.text and "预算" not in month.text.replace("决算", "")
+    later = a.ask("2025年三公经费是多少")
+    assert later.status == "not_found" and "2024年的决算" in later.text
+    assert a.ask("三公经费决算多少").value == 47.47

@@ -43,10 +43,11 @@ from typing import Callable, Sequence
 
 from ..errors import IngestError
 from ..check import Mismatch
+from ..notes import says_empty
 from .model import Cell, Document, Indicator, ParseWarning, Row, Statement, Table
 from .narrative import Paragraph, numbering, read_narrative
 from .performance import parse_value
-from .placement import Equal, RowSum, TreeSum, Var, doubt, new_var, scale_of, settled, solve, to_int
+from .placement import AtMost, Equal, RowSum, TreeSum, Var, doubt, new_var, scale_of, settled, solve, to_int
 from .reader import MONEY_UNIT_IN_LINE_RE, NUMBER_RE, PLAIN_HEADING_RE, Heading, is_dash, join_wrapped
 from .statements import against_year_before, extract, extract_final
 from .subjects import ORDINAL_RE, QIZHONG_RE, is_total, label_of
@@ -60,18 +61,21 @@ YEAR_IN_TITLE_RE = re.compile(r"(\d{4})\s*年")
 SENTENCE_RE = re.compile(r"[。，；;,]")
 TOP_ORDINAL_RE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 SUB_ORDINAL_RE = re.compile(r"^\s*\d+\s*[、.．](?!\d)")
-EXPENSE_SIDE_RE = re.compile(r"支出(?:总计|合计)?$")
+EXPENSE_SIDE_RE = re.compile(r"(?:支出(?:总计|合计)?|结转下年|年末结转和?结余)$")
 INCOME_ITEM_RE = re.compile(r"收入(?:总计|合计)?$")  # an item that is the 收入 side's whatever the line lacks
 NOTE_RE = re.compile(r"^\s*注\s*[：:]")
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*\S")
 TOTAL_WORD_RE = re.compile(r"(?:合计|总计|小计)$")
+# an item's numbering at the start of a cell: 三、 （三） (3)
+ITEM_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\S")
+CONTENTS_RE = re.compile(r"^目\s*录$")
 MAX_HEADING = 40
+CLASS_LEVEL_RE = re.compile(r"[（(]\s*(?:类|款|项)\s*[)）]")
 # what a table's title may print before its words: 表1, 表1-1, 表一, 附表3, 公开01表, 部门预算表2
 TABLE_NO_RE = re.compile(r"^\s*(?:附表|附件|表|公开)\s*(?:\d+(?:\s*[-－—]\s*\d+)*|[一二三四五六七八九十]+)\s*表?\s*[、.．:：]?\s*")
 # a line that titles a table no template family names (项目支出表, 政府采购预算表 …): it ends the table before
-TABLE_TITLE_RE = re.compile(r"^[^，。；;：:]{0,40}(?:预算|决算|支出|收入|采购|绩效|资产|情况|明细)[^，。；;：:]{0,12}表$")
-# a line inside a table that says why it is empty (此表为空表, 本单位无…, 故本表无数据)
-EMPTY_NOTE_RE = re.compile(r"空表|无数据|本表无|(?:本部门|本单位)(?:\S{0,12})?(?:无|没有)")
+TABLE_TITLE_RE = re.compile(r"^[^，。；;：:]{0,40}(?:预算|决算|支出|收入|采购|绩效|资产|情况|明细)[^，。；;：:]{0,12}表"
+                            r"(?:[（(][^（）()]{1,16}[）)])?$")
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,7 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     tables: list[Table] = []
     built: list[tuple[_Segment, _Built]] = []
     for seg in segments:
-        b = _build(seg, default_unit, file, warnings, fam, known)
+        b = _build(seg, default_unit, file, warnings, fam, known, year)
         if b is not None:
             built.append((seg, b))
     faults = _place(built, warnings, _narrative_figure(sections, statements))
@@ -245,12 +249,19 @@ def _title_kind(ln: PLine, fam: Family) -> str | None:
 
 def _title_spec(ln: PLine, fam: Family) -> TableSpec | None:
     s = ln.text.strip()
-    if not s or "\t" in s or _is_toc(s) or len(squash(s)) > 60 or SENTENCE_RE.search(s) or _is_figure_line(s):
+    if not s or "\t" in s or _is_toc(s) or len(squash(s)) > 60 or SENTENCE_RE.search(s) or _is_figure_line(s) \
+            or _two_items(s):
         return None
     s = TABLE_NO_RE.sub("", ORDINAL_RE.sub("", s))
     if not s:
         return None
     return fam.spec_of(s)
+
+
+def _two_items(text: str) -> bool:
+    """A line of a two-sided table that prints an item on each side and no figure (``三、国有资本经营预算拨款收入
+    三、国防支出``): a later space-separated part opens with an item's numbering. A title is one phrase."""
+    return any(ITEM_START_RE.match(t) for t in text.split()[1:])
 
 
 def _table_no_only(text: str) -> bool:
@@ -307,9 +318,11 @@ def _is_heading(ln: PLine) -> bool:
         return False
     if PLAIN_HEADING_RE.match(s):
         return True
-    # a page may open inside a wrapped paragraph: a line listing items ("务费、委托业务费、…") is no heading
+    # a page may open inside a wrapped paragraph: a line listing items ("务费、委托业务费、…") is no heading, nor
+    # one that opens a quotation it does not close or names a classification level ("“社会保障和就业支出（类）
+    # 其他生活救助（款）其他": an item of the 决算's list, wrapped onto the next line)
     return ln.first and not SENTENCE_RE.search(s) and numbering(s) is None and not s.endswith(("：", ":")) \
-        and "、" not in s and len(s) > 1
+        and "、" not in s and len(s) > 1 and s.count("“") <= s.count("”") and not CLASS_LEVEL_RE.search(s)
 
 
 def _is_row(text: str, ignore: frozenset[str] = frozenset()) -> bool:
@@ -335,6 +348,15 @@ def _header_like(text: str, vocab: tuple[str, ...]) -> bool:
     """Every token of the line is a piece of a header word (a header wrapped over lines)."""
     toks = text.split()
     return bool(toks) and all(any(squash(t) in w for w in vocab) for t in toks)
+
+
+def _names_columns(text: str, spec: TableSpec, vocab: tuple[str, ...]) -> bool:
+    """A header line that also prints words the family does not list (``单位名称（科目）``, a year): at
+    least half of its tokens are header words or this table's column words, exactly, and one of them a
+    column. (A wrapped subject name before the first row is made of no such words.)"""
+    toks = text.split()
+    exact = [t for t in toks if squash(t) in vocab]
+    return bool(toks) and 2 * len(exact) >= len(toks) and any(_column_of_token(t, spec, exact=True) for t in exact)
 
 
 def _is_contents_line(lines: list[PLine], i: int, fam: Family) -> bool:
@@ -373,18 +395,22 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
     data_started = False
     header_keys: set[str] = set()
     vocab: tuple[str, ...] = ()
+    contents = _contents_pages(lines)
     for i, ln in enumerate(lines):
         s = ln.text.strip()
         if not s:
             continue
+        if ln.page in contents:
+            in_table.add(ln.no)  # a contents page lists titles: neither a table nor the narrative's outline
+            continue
         spec = _title_spec(ln, fam)
-        if spec is not None and _is_contents_line(lines, i, fam):
+        if spec is not None and (_is_contents_line(lines, i, fam) or not _table_follows(lines, i, fam, spec.layout)):
             spec = None
         if spec is None and _table_no_only(s) and _next_title(lines, i, fam):
             in_table.add(ln.no)  # 附表1 above its title
             continue
         if spec is None and _unread_title(ln) and not _is_contents_line(lines, i, fam) and \
-                (_after_table_no(lines, i) or _unit_line_follows(lines, i, fam)):
+                (_after_table_no(lines, i) or _unit_line_follows(lines, i, fam)) and _table_follows(lines, i, fam):
             spec = UNREAD  # a table no family reads: its lines are neither another table's nor narrative
         if spec is not None:
             cur = _Segment(spec, ln)
@@ -413,13 +439,15 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
                               len(lines)))
             continue
         in_table.add(ln.no)
+        if not cur.header and not cur.data and not cur.unit_lines and _table_no_only(s):
+            continue  # the title's number printed under it (收入支出决算总表 / 公开01表)
         if NOTE_RE.match(s):
             cur.note.append(NOTE_RE.sub("", s, count=1).strip())
             continue
         if cur.note and not _is_row(s):
             cur.note.append(s)
             continue
-        if not _is_row(s) and SENTENCE_RE.search(s) and EMPTY_NOTE_RE.search(s):
+        if not _is_row(s) and SENTENCE_RE.search(s) and says_empty(s):
             cur.note.append(s)  # 本单位无政府性基金预算收入，故本表无数据。
             continue
         if any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", s) for lab in fam.unit_labels) or \
@@ -436,7 +464,8 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         ignore = frozenset(vocab) if cur.spec.layout in ("subjects", "pairs") else frozenset()
         if not data_started and not _is_row(s, ignore) and \
                 not (cur.spec.layout == "two-sided" and TOP_ORDINAL_RE.match(s)) and \
-                (not vocab or cur.spec.layout not in ("subjects", "pairs") or "\t" in ln.text or _header_like(s, vocab)):
+                (not vocab or cur.spec.layout not in ("subjects", "pairs") or "\t" in ln.text or _header_like(s, vocab)
+                 or _names_columns(s, cur.spec, vocab)):
             cur.header.append(ln)
             header_keys.add(squash(s))
             continue
@@ -453,6 +482,51 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
 
 
 UNREAD = TableSpec("", Words((), ()), "unread")
+FOLLOW_LINES = 6  # how far below its title a table's 单位 line, header or first row may start
+
+
+def _contents_pages(lines: list[PLine]) -> set[int]:
+    """Pages that open with a 目录 heading: a table of contents (its titles have no table under them) —
+    and the pages after one that go on with it, printing nothing but titles (no sentence, no figure)."""
+    out = {ln.page for ln in lines if ln.first and CONTENTS_RE.match(squash(ln.text.strip().lstrip("#").strip()))}
+    by_page: dict[int, list[str]] = {}
+    for ln in lines:
+        if ln.text.strip():
+            by_page.setdefault(ln.page, []).append(ln.text.strip())
+    for p in sorted(out):
+        nxt = p + 1
+        while nxt in by_page and all(len(t) <= MAX_HEADING and "\t" not in t and not SENTENCE_RE.search(t)
+                                     and not _is_figure_line(t) for t in by_page[nxt]):
+            out.add(nxt)
+            nxt += 1
+    return out
+
+
+def _table_follows(lines: list[PLine], i: int, fam: Family, layout: str = "") -> bool:
+    """Is the title at ``i`` followed by its table — a 单位 line, a 注, a row (a TAB row, a coded or figure
+    line that is no sentence) — before any prose, another title or the end? Lines between them that are
+    neither (header words, a sub-heading ``（一）总体情况``) are passed over. A heading that shares a table's
+    title words (``一般公共预算基本支出情况说明``) is followed by prose: narrative, never a table."""
+    seen = 0
+    for k, x in enumerate(lines[i + 1:], i + 1):
+        t = x.text.strip()
+        if not t:
+            continue
+        seen += 1
+        if seen > FOLLOW_LINES:
+            return False
+        if "\t" in x.text or NOTE_RE.match(t) or MONEY_UNIT_IN_LINE_RE.search(t) or \
+                any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", t) for lab in fam.unit_labels):
+            return True
+        if _table_no_only(t) and not _next_title(lines, k, fam):
+            continue  # the title's own number printed under it (收入支出决算总表 / 公开01表 / 部门：…)
+        if _title_spec(x, fam) is not None or _unread_title(x) or _table_no_only(t) or PART_RE.match(t):
+            return False
+        if SENTENCE_RE.search(t):
+            return False
+        if _is_row(t) or layout == "indicators":  # (a 绩效目标表 is text: 项目名称 …, 年度目标 …)
+            return True
+    return False
 
 
 def _next_title(lines: list[PLine], i: int, fam: Family) -> bool:
@@ -473,8 +547,11 @@ def _unit_line_follows(lines: list[PLine], i: int, fam: Family) -> bool:
 
 
 def _index_line(text: str, fam: Family) -> bool:
-    """A row of column numbers: ``栏次 1 2 3`` (or ``栏次 1 栏次 2`` in a two-sided table)."""
+    """A row of column numbers: ``栏次 1 2 3`` (or ``栏次 1 栏次 2`` in a two-sided table) — or the numbers
+    alone, counted from 1 (``1 2 3 … 12`` above a one-row 三公 table): no row of figures counts so."""
     toks = text.split()
+    if len(toks) >= 3 and toks == [str(k) for k in range(1, len(toks) + 1)]:
+        return True
     return bool(toks) and toks[0] in fam.index_words and \
         all(t in fam.index_words or re.fullmatch(r"\d{1,2}", t) for t in toks[1:])
 
@@ -535,6 +612,7 @@ class _Built:
     one_row: bool = False
     vars: list[Var] = field(default_factory=list)
     doubt_cols: frozenset[int] = frozenset()  # columns whose place the header leaves open (``_order_columns``)
+    down: bool = False  # a one-row table printed one line per item (``_items_down``)
 
     def widths(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -560,7 +638,7 @@ class _Built:
 
 
 def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarning], fam: Family,
-           known: dict[str, list[str]]) -> _Built | None:
+           known: dict[str, list[str]], year: int = 0) -> _Built | None:
     spec = seg.spec
     title = re.sub(r"\s+", "", TABLE_NO_RE.sub("", ORDINAL_RE.sub("", seg.title.text.strip())))
     if spec.layout == "unread":
@@ -572,6 +650,8 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
     if spec.layout == "indicators":
         project, inds = _indicators(seg, warnings)
         return _Built(seg, spec.kind, title, unit, [], [], note, tuple(inds), project)
+    if spec.layout == "one-row" and _item_lines(seg, spec):
+        return _items_down(seg, spec, title, unit, note, year, fam, warnings)
     seg.index = _index_of(seg, fam)
     lines_cols: list[list[Column]] = []
     if spec.by_header:
@@ -589,6 +669,7 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
     b = _Built(seg, spec.kind, title, unit, columns, [], note, one_row=spec.layout == "one-row")
     if spec.layout == "one-row":
         b.rows = _one_row(seg, spec, warnings, title)
+        _block_order(b)
     elif spec.layout == "two-sided":
         b.rows = _two_sided(seg, b, warnings, title)
     elif spec.layout == "pairs":
@@ -600,6 +681,73 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
         _order_columns(b, lines_cols, warnings)
     if not b.rows and not note:
         warnings.append(ParseWarning(seg.title.no, f"table {title!r} has no rows and no 注 note"))
+    return b
+
+
+# a column of figures in a table of items printed down the page: 预算数, 2025年预算数, 2024年决算数 …
+VALUE_COLUMN_RE = re.compile(r"^(?:(\d{4})\s*年度?)?(预算数|决算数|预算|决算|金额|预算金额|决算金额)$")
+
+
+def _item_of(text: str, spec: TableSpec) -> Column | None:
+    """The column of a one-row table an item line names (``2.公务接待费 4.10 3.60``, ``其中：（1）公务用车购置费``)."""
+    toks = tokens(text)
+    j = len(toks)
+    while j > 0 and is_figure(toks[j - 1]):
+        j -= 1
+    name = QIZHONG_RE.sub("", "".join(toks[:j]))
+    name = ORDINAL_RE.sub("", QIZHONG_RE.sub("", name))
+    return _column_of_token(name, spec, exact=True) if name else None
+
+
+def _item_lines(seg: _Segment, spec: TableSpec) -> bool:
+    """A one-row table printed down the page (one line per item, its figures across: 合计 22.10 20.40 /
+    1.因公出国（境）费 / 2.公务接待费 4.10 3.60 …): two or more of its lines name one of its columns."""
+    return sum(1 for ln in seg.data if "\t" not in ln.text and _item_of(ln.text, spec) is not None) >= 2
+
+
+def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str, year: int, fam: Family,
+                warnings: list[ParseWarning]) -> _Built | None:
+    """Read a one-row table printed as one line per item: each item is a row (named as the template stores
+    it), the header's figure columns its columns — the document's year's ``预算数`` (``决算数``), the year
+    before's ``上年预算数``. Which items add up to which is the template's sums (``_tree_sums``)."""
+    cols: list[str] = []
+    for ln in seg.header:
+        for tok in ln.text.split():
+            m = VALUE_COLUMN_RE.match(squash(tok))
+            if not m:
+                continue
+            what = "决算数" if "决算" in m.group(2) else "预算数"
+            y = int(m.group(1)) if m.group(1) else year
+            cols.append(what if y == year else "上年" + what if y == year - 1 else f"{y}年{what}")
+    cols = cols or [("决算数" if fam.doc_kind == "决算" else "预算数")]
+    if len(set(cols)) != len(cols) or not any(c in ("预算数", "决算数") for c in cols):
+        warnings.append(ParseWarning(seg.title.no, f"{title}: its figure columns ({' '.join(cols)}) name no one "
+                                                   f"column of {year}; the table is left out"))
+        return None
+    b = _Built(seg, spec.kind, title, unit, [("", c) for c in cols], [], note, down=True)
+    parent_of: dict[str, str] = {}
+    for left, parts in spec.sums:
+        t = _column_of_token(left[0], spec) if len(left) == 1 else None
+        for p_ in parts:
+            c = _column_of_token(p_, spec)
+            if t is not None and c is not None and t.name != "合计":
+                parent_of[c.name] = t.name
+    seen: set[str] = set()
+    for ln in seg.data:
+        c = _item_of(ln.text, spec)
+        figs = [t for t in tokens(ln.text) if is_figure(t)]
+        if c is None:
+            if figs:
+                warnings.append(ParseWarning(ln.no, f"{title}: cannot read the row {ln.text.strip()!r}"))
+            continue
+        if c.name in seen:
+            warnings.append(ParseWarning(ln.no, f"{title}: {c.name} printed twice; the second is left out"))
+            continue
+        seen.add(c.name)
+        j = len(tokens(ln.text)) - len(figs)
+        figs = [t for t in tokens(ln.text)[j:]]
+        b.rows.append(_PRow(ln, "", None, c.name, figs, list(range(len(figs))) if len(figs) == len(cols) else None,
+                            group=parent_of.get(c.name, "")))
     return b
 
 
@@ -629,7 +777,7 @@ def _row_number(tok: str) -> bool:
     return bool(re.fullmatch(r"\d{1,3}", tok))
 
 
-def _column_of_token(tok: str, spec: TableSpec) -> Column | None:
+def _column_of_token(tok: str, spec: TableSpec, exact: bool = False) -> Column | None:
     """The column a header token prints: one of its words exactly, else (4 characters or more, a word
     the PDF wrapped: ``国有资本经营预`` / ``算拨款收入``) the start of one column's words only."""
     def norm(w: str) -> str:
@@ -638,7 +786,7 @@ def _column_of_token(tok: str, spec: TableSpec) -> Column | None:
     for c in spec.columns:
         if any(t == norm(w) for w in (*c.words, c.name)):
             return c
-    if len(t) >= 4:
+    if len(t) >= 4 and not exact:
         hits = {c.name: c for c in spec.columns if any(norm(w).startswith(t) for w in (*c.words, c.name))}
         if len(hits) == 1:
             return next(iter(hits.values()))
@@ -649,13 +797,34 @@ def _printed_columns(seg: _Segment, spec: TableSpec) -> list[list[Column]]:
     """Per header line, the columns it prints in the order printed. A column printed on two lines (a
     group's name above, its 小计 below) counts where it is printed last (the row above the figures)."""
     out: list[list[Column]] = []
-    for ln in seg.header:
+    loose: list[tuple[int, str]] = []  # (line, token) naming no column
+    for k, ln in enumerate(seg.header):
         found: list[Column] = []
         for tok in ln.text.split():
             c = _column_of_token(tok, spec)
             if c is not None and c not in found:
                 found.append(c)
+            elif c is None:
+                loose.append((k, tok))
         out.append(found)
+    # a column name printed in halves on two lines (``上年`` above the header's line, ``结转`` below it)
+    named = {c.name for f in out for c in f}
+    for a, (ka, ta) in enumerate(loose):
+        for kb, tb in loose[a + 1:]:
+            c = _column_of_token(ta + tb, spec, exact=True) if kb > ka else None
+            if c is not None and c.name not in named:
+                out.append([c])
+                named.add(c.name)
+    # a group printed above its parts (``基本支出`` over ``小计 人员经费 公用经费``): the line below that opens
+    # with the group's own column stands, whole, where the group stands in the line above
+    for k in range(len(out) - 1, 0, -1):
+        head = out[k][0] if out[k] else None
+        for j in range(k - 1, -1, -1):
+            if head is not None and head in out[j] and not any(c in out[j] for c in out[k][1:]):
+                at = out[j].index(head)
+                out[j][at:at + 1] = out[k]
+                out[k] = []
+                break
     seen: set[str] = set()
     for found in reversed(out):
         found[:] = [c for c in found if c.name not in seen]
@@ -969,6 +1138,30 @@ def _one_row(seg: _Segment, spec: TableSpec, warnings: list[ParseWarning], title
     return [_PRow(ln, "", None, "", cells, None)]
 
 
+def _block_order(b: _Built) -> None:
+    """A one-row table of ``行/列`` cells whose header prints its column groups one after the other
+    (``预算数`` over six items, then ``决算数`` over the same six) instead of the template's pairs: the
+    figures are in that blocked order when the template's sums hold under it and not under the pairs."""
+    spec = b.seg.spec
+    groups = list(dict.fromkeys(c.row_and_column[1] for c in spec.columns))
+    if len(groups) < 2 or not all("/" in c.name for c in spec.columns) or len(b.rows) != 1:
+        return
+    r = b.rows[0]
+    if r.fixed is not None or len(r.figures) != len(spec.columns) or any(is_dash(f) for f in r.figures):
+        return
+    head = squash(" ".join(ln.text for ln in b.seg.header))
+    at = {g: head.find(g) for g in groups}
+    if any(i < 0 for i in at.values()):
+        return
+    blocked = tuple(c.name for g in sorted(groups, key=lambda g: at[g]) for c in spec.columns
+                    if c.row_and_column[1] == g)
+    canonical = tuple(c.name for c in spec.columns)
+    scale = scale_of(r.figures)
+    v = [to_int(f, scale) or 0 for f in r.figures]
+    if blocked != canonical and _sums_hold(spec, blocked, v) and not _sums_hold(spec, canonical, v):
+        _set_order(b, blocked)
+
+
 def _side_of(label: str) -> str:
     return "支出" if EXPENSE_SIDE_RE.search(label_of(label)) else "收入"
 
@@ -991,7 +1184,8 @@ def _segments_of(text: str, labels: frozenset[str] = frozenset()) -> list[tuple[
 
 def _starts_item(tok: str, labels: frozenset[str] = frozenset()) -> bool:
     """A token that starts an item of its own: ``二、…``, ``1.``, ``收入总计``, an item the template names."""
-    return bool(TOP_ORDINAL_RE.match(tok) or SUB_ORDINAL_RE.match(tok) or is_total(tok) or tok in labels)
+    return bool(TOP_ORDINAL_RE.match(tok) or SUB_ORDINAL_RE.match(tok) or ITEM_START_RE.match(tok) or is_total(tok)
+                or tok in labels)
 
 
 def _has_words(label: str) -> bool:
@@ -1156,8 +1350,20 @@ def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning],
         if b.kind == "绩效目标表":
             continue
         cons += [replace(c, tol=1 if scale > 1 else 0) for c in _same(b, by_kind, narrative, constant)]
+    # a part is never more than its whole (``≤``): a bound between two tables, used only where neither
+    # table's own arithmetic is broken — a table whose figures are shifted against its rows would
+    # otherwise settle the other table's columns wrongly, with nothing left in doubt there
+    bounds = [c for c in cons if isinstance(c, AtMost)]
+    cons = [c for c in cons if not isinstance(c, AtMost)]
     broken = solve(vs, cons)
     doubt(vs, cons, broken, frozenset(hints))
+    table_of = {r.var: id(b) for _, b in built if b.kind != "绩效目标表" for r in b.rows}
+    shaky = {table_of[i] for i, v in enumerate(vs) if v.doubted and i in table_of}
+    bounds = [c for c in bounds if table_of.get(c.a) not in shaky and table_of.get(c.b) not in shaky]
+    if bounds:
+        cons += bounds
+        broken += [c for c in solve(vs, cons) if c not in broken]
+        doubt(vs, cons, broken, frozenset(hints))
     for _, b in built:
         b.vars = vs
     owner = {r.var: (b, r) for _, b in built if b.kind != "绩效目标表" for r in b.rows}
@@ -1224,8 +1430,9 @@ def _faults(c: RowSum | TreeSum | Equal, vs: list[Var], owner: dict, scale: int)
         x = wan(ba, va[c.a_col]) if va is not None else None
         y = wan(bb, vb[c.b_col]) if vb is not None else None
         shown = lambda z: "?" if z is None else f"{z:.2f}"  # noqa: E731
-        out.append(Fault(ba.title, wa, ca, y, x, f"{ba.title} · {wa} · {ca}: printed {shown(x)}, {bb.title} · {wb} · "
-                                                 f"{cb} prints {shown(y)}; stored uncertain"))
+        more = ", more than its whole" if isinstance(c, AtMost) else ""
+        out.append(Fault(ba.title, wa, ca, y, x, f"{ba.title} · {wa} · {ca}: printed {shown(x)}{more}, {bb.title} · "
+                                                 f"{wb} · {cb} prints {shown(y)}; stored uncertain"))
     return out
 
 
@@ -1236,6 +1443,9 @@ def _rounding(c: RowSum | TreeSum) -> int:
 
 def _col(b: _Built, side: str, name: str) -> int | None:
     """A column of ``side`` named as stored or as printed (the template's sums name printed words)."""
+    if b.down:
+        names = [c for _, c in b.columns]
+        return names.index(name) if name in names else None
     spec_cols = [c for c in b.seg.spec.columns if c.side == side] if not b.one_row else list(b.seg.spec.columns)
     for i, c in enumerate(spec_cols):
         if name in (c.name, c.printed):
@@ -1245,6 +1455,8 @@ def _col(b: _Built, side: str, name: str) -> int | None:
 
 def _row_sums(b: _Built) -> list:
     out = []
+    if b.down:
+        return out  # its sums are between rows (``_tree_sums``)
     for left, right in b.seg.spec.sums:
         for r in b.rows:
             ls = [_col(b, r.side, w) for w in left]
@@ -1259,6 +1471,16 @@ def _tree_sums(b: _Built) -> list:
     """Parents = Σ children (by code, or 一、 = Σ 1. 2. …) and the total row = Σ the top rows."""
     out = []
     if b.one_row:
+        return out
+    if b.down:  # a one-row table read down the page (``_items_down``): the sums are between its rows
+        by_name = {r.name: r for r in b.rows}
+        for left, parts in b.seg.spec.sums:
+            t = _column_of_token(left[0], b.seg.spec) if len(left) == 1 else None
+            kids = [c for p in parts if (c := _column_of_token(p, b.seg.spec)) is not None]
+            if t is not None and t.name in by_name and len(kids) == len(parts):
+                ch = [by_name[c.name].var for c in kids if c.name in by_name]
+                if ch:
+                    out.append(TreeSum(by_name[t.name].var, tuple(ch)))
         return out
     for side in dict.fromkeys(r.side for r in b.rows):
         rows = [r for r in b.rows if r.side == side]
@@ -1340,7 +1562,16 @@ def _same(b: _Built, by_kind: dict[str, _Built], narrative: NarrativeFigure | No
         other = by_kind.get(s.other) if s.other else b
         if other is None:
             continue
-        if s.row == "*" and not other.rows and other.note and not other.one_row:
+        link = Equal if s.op == "=" else AtMost
+        if s.op != "=":
+            if s.row != "*" or other.one_row or not other.rows:
+                continue
+            for ra, rb in _same_rows(b, other, total=True):
+                ca, cb = _col(b, ra.side, s.column), _col(other, rb.side, s.other_column)
+                if ca is not None and cb is not None and not _negative(ra) and not _negative(rb):
+                    out.append(link(ra.var, ca, rb.var, cb))
+            continue
+        if s.row == "*" and not other.rows and says_empty(other.note) and not other.one_row:
             # the other table is printed empty (注：此表为空表): each row's figure there is 0
             for ra in b.rows:
                 ca = _col(b, ra.side, s.column)
@@ -1372,6 +1603,35 @@ def _same(b: _Built, by_kind: dict[str, _Built], narrative: NarrativeFigure | No
             continue
         out.append(Equal(ra.var, ca, rb.var, cb))
     return out
+
+
+def _same_rows(b: _Built, other: _Built, total: bool = False) -> list[tuple[_PRow, _PRow]]:
+    """The rows of ``b`` and ``other`` that are one subject: a coded row and the other's row of the same
+    code; a row without a code and the other's 类 row of its label; with ``total``, the one total row
+    (合计) of each."""
+    tops: dict[str, list[_PRow]] = {}
+    coded: dict[str, list[_PRow]] = {}
+    for r in other.rows:
+        if r.code and len(r.code) == 3:
+            tops.setdefault(label_of(r.name), []).append(r)
+        if r.code:
+            coded.setdefault(r.code, []).append(r)
+    out = []
+    for ra in b.rows:
+        rbs = coded.get(ra.code, []) if ra.code else tops.get(label_of(ra.name), [])
+        if len(rbs) == 1 and not ra.group:
+            out.append((ra, rbs[0]))
+    if total:
+        ta = [r for r in b.rows if not r.code and is_total(label_of(r.name))]
+        tb = [r for r in other.rows if not r.code and is_total(label_of(r.name))]
+        if len(ta) == 1 and len(tb) == 1:
+            out.append((ta[0], tb[0]))
+    return out
+
+
+def _negative(r: _PRow) -> bool:
+    """A row printing a negative figure: a part of it may exceed its whole (a refund, a correction)."""
+    return any(f.strip().startswith(("-", "−", "－", "(")) for f in r.figures)
 
 
 def _narrative_figure(sections: Sequence, statements: Sequence[Statement]) -> NarrativeFigure:

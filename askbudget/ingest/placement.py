@@ -9,7 +9,9 @@ table's own arithmetic or left uncertain:
 - a parent row is the sum of its children (``207`` = Σ ``207 01``…; ``一、`` = Σ ``1.``…), and the
   合计/总计 row is the sum of the top rows, column by column;
 - the same figure printed twice (``支出总计/一般公共预算 = 一般公共预算/预算数``, possibly in another
-  table of the document: ``收支总表:财政拨款收入/预算数``).
+  table of the document: ``收支总表:财政拨款收入/预算数``);
+- a part printed beside its whole in another table, never more than it (a subject's 一般公共预算
+  基本支出 ≤ its 基本支出 from every source in the 部门支出总表: ``AtMost``).
 
 Each row is a variable whose domain is every order-keeping placement of its figures into the
 columns (a row with as many figures as columns, or one read with known cell positions, has one).
@@ -121,7 +123,17 @@ class Equal:
     tol: int = 0  # the figures are rounded: the two prints may differ by this much
 
 
-Constraint = RowSum | TreeSum | Equal
+@dataclass(frozen=True)
+class AtMost:
+    """Column ``a_col`` of row ``a`` ≤ column ``b_col`` of row ``b`` (a part and its whole)."""
+    a: int
+    a_col: int
+    b: int
+    b_col: int
+    tol: int = 0
+
+
+Constraint = RowSum | TreeSum | Equal | AtMost
 
 
 def _add(a: Vector, b: Vector) -> Vector:
@@ -230,6 +242,17 @@ def _equal(vs: list[Var], c: Equal) -> bool | None:
     return changed
 
 
+def _at_most(vs: list[Var], c: AtMost) -> bool | None:
+    a, b = vs[c.a], vs[c.b]
+    hi = max(v[c.b_col] for v in b.vectors()) + c.tol
+    lo = min(v[c.a_col] for v in a.vectors()) - c.tol
+    ok_a = {v for v in a.vectors() if v[c.a_col] <= hi}
+    ok_b = {v for v in b.vectors() if v[c.b_col] >= lo}
+    if not ok_a or not ok_b:
+        return None
+    return a.keep(ok_a) | b.keep(ok_b)
+
+
 def solve(vs: list[Var], constraints: Sequence[Constraint]) -> list[Constraint]:
     """Narrow every variable's placements by the constraints, to a fixpoint. Returns the
     constraints no placement satisfies (the document's own arithmetic is wrong there)."""
@@ -247,6 +270,8 @@ def solve(vs: list[Var], constraints: Sequence[Constraint]) -> list[Constraint]:
                 got = _row_sum(vs[c.var], c)
             elif isinstance(c, TreeSum):
                 got = _tree_sum(vs, c)
+            elif isinstance(c, AtMost):
+                got = _at_most(vs, c)
             else:
                 got = _equal(vs, c)
             if got is None:
@@ -279,6 +304,8 @@ def _holds(vs: list[Var], c: Constraint) -> bool:
         for i in c.children:
             total = _add(total, vs[i].vectors()[0])
         return _close(total, vs[c.parent].vectors()[0], c.tol)
+    if isinstance(c, AtMost):
+        return vs[c.a].vectors()[0][c.a_col] <= vs[c.b].vectors()[0][c.b_col] + c.tol
     return abs(vs[c.a].vectors()[0][c.a_col] - vs[c.b].vectors()[0][c.b_col]) <= c.tol
 
 

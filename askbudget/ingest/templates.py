@@ -12,7 +12,8 @@ must need no code change (STYLE.md rule 16). A family file has the columns ``rec
     sum       KIND       ``合计 = 基本支出 + 项目支出`` (or ``甲 + 乙 = 丙 + 丁``): one row's arithmetic
     balance   KIND       ``[side:]总计 = 本年收入合计 + 年初结转和结余``: within each column, a row that is
                          the sum of other rows (named by label)
-    same      KIND       ``行/列 = 行/列`` or ``行/列 = 其他表:行/列``: one figure printed twice; ``*`` as the
+    same      KIND       ``行/列 = 行/列`` or ``行/列 = 其他表:行/列``: one figure printed twice (``≤``: a part
+                         printed beside its whole, never more than it); ``*`` as the
                          row: every coded row of this table with the other's row of the same code, every
                          row without a code with the other's 类 row of its label (the other table printed
                          empty with a note: 0); ``甲|乙`` as a row: the row named either way;
@@ -110,6 +111,7 @@ class Same:
     other: str
     other_row: str
     other_column: str
+    op: str = "="  # ``≤``: this figure is a part of the other (the 财政拨款 part of all funds)
 
 
 @dataclass(frozen=True)
@@ -225,10 +227,12 @@ def _balance(path: str, line: int, text: str) -> Balance:
 
 
 def _same(path: str, line: int, text: str) -> Same:
-    m = re.fullmatch(r"\s*([^/=\s]+)/([^/=\s]+)\s*=\s*(?:([^:/=\s]+):)?([^/=\s]+)/([^/=\s]+)\s*", text)
+    m = re.fullmatch(r"\s*([^/=≤\s]+)/([^/=≤\s]+)\s*(=|≤)\s*(?:([^:/=≤\s]+):)?([^/=≤\s]+)/([^/=≤\s]+)\s*", text)
     if not m:
-        raise LexiconError(path, line, f"same {text!r}: expected `行/列 = 行/列` or `行/列 = 表:行/列`")
-    return Same(m.group(1), m.group(2), m.group(3) or "", m.group(4), m.group(5))
+        raise LexiconError(path, line, f"same {text!r}: expected `行/列 = 行/列`, `行/列 = 表:行/列` or `行/列 ≤ 表:行/列`")
+    if m.group(3) == "≤" and m.group(4) == NARRATIVE:
+        raise LexiconError(path, line, f"same {text!r}: a narrative figure is compared with `=` only")
+    return Same(m.group(1), m.group(2), m.group(4) or "", m.group(5), m.group(6), m.group(3))
 
 
 def load_family(path: Path, known_kinds: frozenset[str] | None = None) -> Family:

@@ -13,6 +13,13 @@ spaces, empty cells vanished):
 - ``henan-jiaoyan-2024``: a 河南 事业单位 单位预算 (表一 单位收支总表 …, a 序号 column, 单位名称 / 金额单位：元
   lines, 元 with separators and decimals, codes split 205 08 03, the 合计 row last, tables first and the
   narrative after them).
+- ``sichuan-nongji-2026``: a 四川 事业单位 单位预算 (a contents page listing every title, 表1-1/表2-1/表3-2 …
+  sub-tables of which the family reads some and leaves out the others — 财政拨款支出预算表（部门经济分类科目）,
+  一般公共预算项目支出预算表, 政府性基金预算“三公”经费支出预算表, 项目支出绩效目标表 — narrative headings that
+  carry table words (一般公共预算基本支出情况说明) followed by prose, header lines with words the family does
+  not list (单位代码, 单位名称（科目）), a two-sided 总表 whose lines print an item of each side and no figure,
+  expenses paid from 事业收入 as well, so that the 单位支出总表's columns are placed only by the 财政拨款
+  tables that are its parts).
 - ``zhongyang-kejiju-2023-final``: a central-ministry style 部门决算 (公开01表 … on the 部门 line, a 行次
   column in the two-sided tables, 栏次 rows, 万元 with separators, long subject names wrapped onto
   the lines above and below the figures).
@@ -22,6 +29,7 @@ tables print (table kind, row code or label, column, value in 万元) for the ce
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 from dataclasses import dataclass, field
@@ -51,6 +59,8 @@ FUNC = {  # code -> name (the classification's, lexicon/subjects_function.tsv)
     "21011": "行政事业单位医疗", "2101101": "行政单位医疗", "2101102": "事业单位医疗",
     "21208": "国有土地使用权出让收入安排的支出", "2120804": "农村基础设施建设支出",
     "21303": "水利", "2130301": "行政运行", "2130302": "一般行政管理事务", "2130399": "其他水利支出",
+    "21301": "农业农村", "2130104": "事业运行", "2130106": "科技转化与推广服务", "2130108": "病虫害控制",
+    "2130199": "其他农业农村支出",
     "22102": "住房改革支出", "2210201": "住房公积金", "2210203": "购房补贴",
 }
 ECON = {
@@ -190,6 +200,16 @@ def line(*cells: str) -> str:
     return " ".join(c for c in cells if c != "")
 
 
+def side_by_side(left: list, right: list, f) -> list[str]:
+    """A two-sided table's lines: the k-th item of each side on line k (label, then its figures)."""
+    out = []
+    for k in range(max(len(left), len(right))):
+        a = left[k] if k < len(left) else ("", 0)
+        b = right[k] if k < len(right) else ("", 0)
+        out.append(line(a[0], *[f(x) for x in a[1:]], b[0], *[f(x) for x in b[1:]]))
+    return out
+
+
 def split_code(code: str) -> str:
     return " ".join([code[:3]] + [code[i:i + 2] for i in range(3, len(code), 2)])
 
@@ -254,11 +274,7 @@ def zhejiang() -> tuple[str, Model]:
            ("四、事业收入", 0), ("五、事业单位经营收入", 0), ("六、其他收入", 0)]
     classes = [(c, its) for c, its in m.levels() if len(c) == 3]
     exp = [(f"{cn(i)}、{FUNC[c]}", m.total("total", its)) for i, (c, its) in enumerate(classes, 1)]
-    rows = []
-    for k in range(max(len(inc), len(exp))):
-        a = inc[k] if k < len(inc) else ("", 0)
-        b = exp[k] if k < len(exp) else ("", 0)
-        rows.append(line(a[0], f(a[1]), b[0], f(b[1])))
+    rows = side_by_side(inc, exp, f)
     rows += [line("本年收入合计", f(tot - jz), "本年支出合计", f(tot)),
              line("上年结转", f(jz), "结转下年", ""),
              line("收入总计", f(tot), "支出总计", f(tot))]
@@ -301,11 +317,7 @@ def zhejiang() -> tuple[str, Model]:
             ("二、上年结转", 0)]
     exp4 = [(f"{cn(i)}、{FUNC[c]}", m.total("gp", its) + m.total("gf_project", its), m.total("gp", its),
              m.total("gf_project", its)) for i, (c, its) in enumerate(fin_classes, 1)]
-    rows = []
-    for k in range(max(len(inc4), len(exp4))):
-        a = inc4[k] if k < len(inc4) else ("", 0)
-        b = exp4[k] if k < len(exp4) else ("", 0, 0, 0)
-        rows.append(line(a[0], f(a[1]), b[0], *[f(x) for x in b[1:]]))
+    rows = side_by_side(inc4, exp4, f)
     rows += [line("收入总计", f(gp + gf), "支出总计", f(gp + gf), f(gp), f(gf))]
     pages.append("\n".join(["附表4", f"{m.unit}2025年财政拨款收支预算总表", hdr, "收 入 支 出",
                             "政府性基金 国有资本经营",
@@ -417,11 +429,7 @@ def henan() -> tuple[str, Model]:
            ("四、事业收入", sy), ("五、事业单位经营收入", 0), ("六、其他收入", qt)]
     classes = [(c, its) for c, its in m.levels() if len(c) == 3]
     exp = [(f"{cn(i)}、{FUNC[c]}", m.total("total", its)) for i, (c, its) in enumerate(classes, 1)]
-    rows = []
-    for k in range(max(len(inc), len(exp))):
-        a = inc[k] if k < len(inc) else ("", 0)
-        b = exp[k] if k < len(exp) else ("", 0)
-        rows.append(line(a[0], f(a[1]), b[0], f(b[1])))
+    rows = side_by_side(inc, exp, f)
     rows += [line("本年收入合计", f(tot), "本年支出合计", f(tot)), line("收入总计", f(tot), "支出总计", f(tot))]
     pages.append("\n".join(["表一", f"{m.year}年单位收支总表", hdr, "收入 支出", "项目 预算数 项目 预算数"] + rows))
     for lab, v in inc + [("本年收入合计", tot), ("收入总计", tot)]:
@@ -528,6 +536,227 @@ def henan() -> tuple[str, Model]:
         "1.事业收入：指事业单位开展专业业务活动及其辅助活动取得的收入。",
     ]))
     return "\f".join(pages) + "\n", m
+
+
+# ------------------------------------------------------------------------------------------ 四川 单位预算
+
+# the 功能分类 classes a 四川 总表 lists whether the unit spends on them or not (a line per class)
+CLASSES = [("201", "一般公共服务支出"), ("202", "外交支出"), ("203", "国防支出"), ("204", "公共安全支出"),
+           ("205", "教育支出"), ("206", "科学技术支出"), ("207", "文化旅游体育与传媒支出"), ("208", "社会保障和就业支出"),
+           ("210", "卫生健康支出"), ("211", "节能环保支出"), ("212", "城乡社区支出"), ("213", "农林水支出"),
+           ("214", "交通运输支出"), ("221", "住房保障支出")]
+
+
+def sichuan(yuan: bool = False) -> tuple[str, Model]:
+    """A 四川 事业单位 单位预算. ``yuan``: another unit's, printed as the hidden 四川 document is — tables in 元
+    with separators and decimals, codes split (213 01 04), 上年结转-funded items, a 收入总表 printing 本年收入's
+    小计 and every source of funds (most columns empty), a 支出总表 printing 基本支出 over 小计 人员经费 公用经费."""
+    rng = random.Random(2026)
+    items = [
+        Item("2130104", gp_person=123456, gp_public=23450, sy_basic=15000),
+        Item("2130106", gp_project=86000, sy_project=24000),
+        Item("2130108", gp_project=45600),
+        Item("2130199", sy_project=12000),
+        Item("2120804", gf_project=60000),
+        Item("2080505", gp_person=15678),
+        Item("2080506", gp_person=7839),
+        Item("2101102", gp_person=6543),
+        Item("2210201", gp_person=9876),
+    ]
+    if yuan:
+        items[3] = Item("2130199", sy_project=12000, jz_project=3500)
+        items[2] = Item("2130108", gp_project=45600, jz_project=8800)
+    sangong = {"因公出国（境）费": 0, "公务接待费": 120, "公务用车购置费": 0, "公务用车运行费": 880}
+    econ = economic(rng, items, sangong, ["30101", "30102", "30107", "30108", "30109", "30110", "30113"],
+                    ["30201", "30205", "30206", "30211", "30217", "30228", "30231"])
+    m = Model("sichuan-dongyi-2026", "雅安市雨城区动物疫病预防控制中心", 2026, items, econ, sangong) if yuan else \
+        Model("sichuan-nongji-2026", "绵阳市涪城区农业技术推广中心", 2026, items, econ, sangong)
+    m.check()
+    U = "单位：元" if yuan else "单位：万元"
+    jz = m.total("jz_project")
+    pages: list[str] = [f"{m.unit}\n{m.year}年单位预算\n"]
+    titles = [("表1", "单位收支总表"), ("表1-1", "单位收入总表"), ("表1-2", "单位支出总表"), ("表2", "财政拨款收支总表"),
+              ("表2-1", "财政拨款支出预算表（部门经济分类科目）"), ("表3", "一般公共预算支出预算表"),
+              ("表3-1", "一般公共预算基本支出预算表"), ("表3-2", "一般公共预算项目支出预算表"),
+              ("表3-3", "一般公共预算“三公”经费支出预算表"), ("表4", "政府性基金支出预算表"),
+              ("表4-1", "政府性基金预算“三公”经费支出预算表"), ("表5", "国有资本经营预算支出预算表"), ("表6", "项目支出绩效目标表")]
+    pages.append("\n".join(["目录", "第一部分 单位概况", "一、基本职能及主要工作", "二、机构设置情况",
+                            "第二部分 2026年单位预算情况说明", "第三部分 名词解释", "第四部分 附件"] +
+                           [f"{n} {t}" for n, t in titles]))
+    tot, gp, gf = m.total("total"), m.total("gp"), m.total("gf_project")
+    sy = m.total("sy_basic") + m.total("sy_project")
+
+    def w(c: int) -> str:
+        return f"{c / 100:.2f}"
+    pages.append("\n".join([
+        "第一部分 单位概况",
+        "一、基本职能及主要工作",
+        f"{m.unit}是区农业农村局所属公益一类事业单位，负责全区农业技术推广、病虫害监测防控和农业科技培训。",
+        "二、机构设置情况",
+        "本单位内设综合股、推广股、植保股3个股室，事业编制28名。",
+        "第二部分 2026年单位预算情况说明",
+        "一、收支预算情况的总体说明",
+        f"2026年收入预算{w(tot)}万元，其中：一般公共预算拨款收入{w(gp)}万元，政府性基金预算拨款收入{w(gf)}万元，"
+        f"事业收入{w(sy)}万元。",
+        "二、一般公共预算支出情况说明",
+        f"2026年一般公共预算支出{w(gp)}万元，其中基本支出{w(m.total('gp_basic'))}万元，项目支出{w(m.total('gp_project'))}万元。",
+        "三、一般公共预算基本支出情况说明",
+        f"2026年一般公共预算基本支出{w(m.total('gp_basic'))}万元，其中：人员经费{w(m.total('gp_person'))}万元，"
+        f"公用经费{w(m.total('gp_public'))}万元。",
+        "四、“三公”经费财政拨款预算情况说明",
+        "（一）总体情况",
+        f"2026年“三公”经费财政拨款预算{w(sum(sangong.values()))}万元，其中公务接待费{w(sangong['公务接待费'])}万元，"
+        f"公务用车运行费{w(sangong['公务用车运行费'])}万元。",
+        "五、政府性基金预算支出情况说明",
+        f"2026年政府性基金预算支出{w(gf)}万元，用于农村基础设施建设。",
+        "六、国有资本经营预算支出情况说明",
+        "本单位2026年无国有资本经营预算拨款安排的支出，表5为空表。",
+        "第三部分 名词解释",
+        "1.事业收入：指事业单位开展专业业务活动及其辅助活动取得的收入。",
+        "第四部分 附件",
+    ]))
+
+    def f(c: int) -> str:
+        return money(c * 10000 if yuan else c, True)
+
+    def code_of(code: str) -> str:
+        return split_code(code) if yuan else code
+
+    # 表1 单位收支总表: every class printed, an item of each side on a line with no figure
+    inc = [("一、一般公共预算拨款收入", gp), ("二、政府性基金预算拨款收入", gf), ("三、国有资本经营预算拨款收入", 0),
+           ("四、事业收入", sy), ("五、事业单位经营收入", 0), ("六、其他收入", 0)]
+    exp = [(f"{cn(i)}、{name}", m.total("total", [it for it in m.items if it.code[:3] == code]))
+           for i, (code, name) in enumerate(CLASSES, 1)]
+    rows = side_by_side(inc, exp, f)
+    rows += [line("本年收入合计", f(tot - jz), "本年支出合计", f(tot)), line("上年结转", f(jz), "结转下年", ""),
+             line("收入总计", f(tot), "支出总计", f(tot))]
+    pages.append("\n".join(["表1", "单位收支总表", f"单位名称：{m.unit} {U}", "收 入 支 出", "项 目 预算数 项 目 预算数"] + rows))
+    for lab, v in inc + [("本年收入合计", tot - jz), ("收入总计", tot)] + ([("上年结转", jz)] if yuan else []):
+        m.cell("收支总表", "收入:" + lab.split("、")[-1], "预算数", v, 1)
+    for lab, v in exp + [("本年支出合计", tot), ("支出总计", tot)]:
+        m.cell("收支总表", "支出:" + lab.split("、")[-1], "预算数", v, 1)
+
+    def coded(kind: str, cols: list[str], values, pred=lambda it: True, total_first: bool = True) -> list[str]:
+        levels = m.levels(pred)
+        allv = values([it for it in m.items if pred(it)])
+        body = [line("合计", *[f(v) for v in allv])]
+        for code, its in levels:
+            body.append(line(code_of(code), FUNC[code], *[f(v) for v in values(its)]))
+        for code, its in [("合计", [it for it in m.items if pred(it)])] + levels:
+            for c, v in zip(cols, values(its)):
+                m.cell(kind, code, c, v, 1)
+        return body
+
+    if yuan:
+        pages += _sichuan_totals(m, coded, U)
+    # 表1-1 单位收入总表: a header line with words the family does not list, the 本年收入 group above its parts
+    cols = ["合计", "上年结转", "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "事业收入",
+            "事业单位经营收入", "其他收入"]
+    body = [] if yuan else coded("收入总表", cols, lambda its: [m.total("total", its), 0, m.total("gp", its), m.total("gf_project", its), 0,
+                                             m.total("sy_basic", its) + m.total("sy_project", its), 0, 0])
+    pages += [] if yuan else ["\n".join(["表1-1", "单位收入总表", U,
+                            "科目编码 单位代码 单位名称（科目） 合计 上年结转 本年收入",
+                            "一般公共预算 政府性基金预算 国有资本经营预算 事业收入 事业单位经营收入 其他收入",
+                            "拨款收入 拨款收入 拨款收入"] + body)]
+    # 表1-2 单位支出总表: three columns no 财政拨款 table has, in the order the header prints them
+    body = [] if yuan else coded("支出总表", ["合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"],
+                 lambda its: [m.total("total", its), m.total("basic", its), m.total("project", its), 0, 0, 0])
+    pages += [] if yuan else ["\n".join(["表1-2", "单位支出总表", U,
+                            "科目编码 单位代码 单位名称（科目） 合计 基本支出 项目支出 上缴上级支出 事业单位经营支出 对附属单位补助支出"]
+                           + body)]
+    # 表2 财政拨款收支总表 (its 支出 side: 合计 一般公共预算 政府性基金预算 国有资本经营预算)
+    inc4 = [("一、本年收入", gp + gf), ("（一）一般公共预算拨款", gp), ("（二）政府性基金预算拨款", gf),
+            ("（三）国有资本经营预算拨款", 0), ("二、上年结转", 0)]
+    exp4 = [("一、本年支出", gp + gf, gp, gf)] + [
+        (f"（{cn(i)}）{name}", m.total("gp", its) + m.total("gf_project", its), m.total("gp", its),
+         m.total("gf_project", its))
+        for i, (code, name) in enumerate(CLASSES, 1) for its in [[it for it in m.items if it.code[:3] == code]]] + \
+        [("二、结转下年", 0, 0, 0)]
+    rows = side_by_side(inc4, exp4, f)
+    rows.append(line("收入总计", f(gp + gf), "支出总计", f(gp + gf), f(gp), f(gf)))
+    pages.append("\n".join(["表2", "财政拨款收支总表", U, "收 入 支 出",
+                            "项 目 预算数 项 目 合计 一般公共预算 政府性基金预算 国有资本经营预算"] + rows))
+    m.cell("财政拨款收支总表", "收入:一般公共预算拨款", "预算数", gp, 1)
+    m.cell("财政拨款收支总表", "收入:政府性基金预算拨款", "预算数", gf, 1)
+    for lab, t, a, b in exp4[1:-1] + [("支出总计", gp + gf, gp, gf), ("本年支出", gp + gf, gp, gf)]:
+        lab = lab.split("）")[-1].split("、")[-1]
+        m.cell("财政拨款收支总表", "支出:" + lab, "合计", t, 1)
+        m.cell("财政拨款收支总表", "支出:" + lab, "一般公共预算财政拨款", a, 1)
+        m.cell("财政拨款收支总表", "支出:" + lab, "政府性基金预算财政拨款", b, 1)
+    # 表2-1 (not read: 经济分类 of all 财政拨款): its rows must not join 表2
+    econ_lines = [line(c, ECON[c], f(v), f(v)) for c, v in sorted(m.econ.items())]
+    pages.append("\n".join(["表2-1", "财政拨款支出预算表（部门经济分类科目）", U,
+                            "科目编码 科目名称 合计 基本支出 项目支出", line("合计", f(m.total("gp_basic")), f(m.total("gp_basic")))]
+                           + econ_lines))
+    # 表3 一般公共预算支出预算表: 合计 基本支出 项目支出 on one line, 人员经费 公用经费 under 基本支出
+    body = coded("一般公共预算财政拨款支出表", ["合计", "基本支出", "人员经费", "公用经费", "项目支出"],
+                 lambda its: [m.total(a, its) for a in ("gp", "gp_basic", "gp_person", "gp_public", "gp_project")],
+                 lambda it: it.gp > 0)
+    pages.append("\n".join(["表3", "一般公共预算支出预算表", U,
+                            "科目编码 单位代码 单位名称（科目） 合计 基本支出 项目支出", "人员经费 公用经费"] + body))
+    # 表3-1 一般公共预算基本支出预算表 (经济分类)
+    body = [line("合计", f(m.total("gp_basic")), f(m.person_econ()), f(m.public_econ()))]
+    m.cell("一般公共预算财政拨款基本支出表", "合计", "合计", m.total("gp_basic"), 1)
+    for cls in ("301", "302", "303"):
+        codes = [c for c in sorted(m.econ) if c[:3] == cls]
+        if not codes:
+            continue
+        person = cls != "302"
+        for code in [cls] + codes:
+            v = sum(m.econ[c] for c in codes) if code == cls else m.econ[code]
+            body.append(line(code, ECON[code], f(v), f(v if person else 0), f(0 if person else v)))
+            m.cell("一般公共预算财政拨款基本支出表", code, "合计", v, 1)
+            m.cell("一般公共预算财政拨款基本支出表", code, "人员经费", v if person else 0, 1)
+            m.cell("一般公共预算财政拨款基本支出表", code, "公用经费", 0 if person else v, 1)
+    pages.append("\n".join(["表3-1", "一般公共预算基本支出预算表", U, "部门预算支出经济分类科目",
+                            "科目编码 科目名称 合计 人员经费 公用经费"] + body))
+    # 表3-2 (not read): the 项目支出 by subject, on the same page as 表3-3
+    proj = [line(it.code, FUNC[it.code], f(it.gp_project), f(it.gp_project)) for it in m.items if it.gp_project]
+    s3 = m.sangong
+    car = s3["公务用车购置费"] + s3["公务用车运行费"]
+    vals = [sum(s3.values()), s3["因公出国（境）费"], car, s3["公务用车购置费"], s3["公务用车运行费"], s3["公务接待费"]]
+    pages.append("\n".join(["表3-2", "一般公共预算项目支出预算表", U, "科目编码 科目名称 合计 项目支出",
+                            line("合计", f(m.total("gp_project")), f(m.total("gp_project")))] + proj +
+                           ["表3-3", "一般公共预算“三公”经费支出预算表", U,
+                            "合计 因公出国（境）费 公务用车购置及运行费 公务接待费", "小计 公务用车购置费 公务用车运行费",
+                            line(*[money(v * 10000 if yuan else v, True, False) for v in vals])]))
+    for r, v in zip(("合计", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置费", "公务用车运行费", "公务接待费"), vals):
+        m.cell("三公经费支出表", r, "预算数", v, 1)
+    # 表4 政府性基金支出预算表, then 表4-1 (not read) printed empty
+    body = coded("政府性基金预算财政拨款支出表", ["合计", "基本支出", "项目支出"],
+                 lambda its: [m.total("gf_project", its), 0, m.total("gf_project", its)], lambda it: it.gf_project > 0)
+    pages.append("\n".join(["表4", "政府性基金支出预算表", U, "科目编码 科目名称 合计 基本支出 项目支出"] + body +
+                           ["表4-1", "政府性基金预算“三公”经费支出预算表", U,
+                            "合计 因公出国（境）费 公务用车购置及运行费 公务接待费", "0.00 0.00 0.00 0.00",
+                            "注：本单位无政府性基金预算安排的“三公”经费，此表为空表。"]))
+    # 表5 empty, 表6 (not read) a 绩效目标 table with figures in its text
+    pages.append("\n".join(["表5", "国有资本经营预算支出预算表", U, "科目编码 科目名称 合计 基本支出 项目支出",
+                            "注：本单位2026年无国有资本经营预算拨款安排的支出，此表为空表。",
+                            "表6", "项目支出绩效目标表", U, "项目名称 预算金额 年度目标 指标值",
+                            "农业科技推广服务 1,100.00 推广主导品种和主推技术 20 项",
+                            "病虫害监测防控 456.00 监测点覆盖全区 12 个"]))
+    return "\f".join(pages) + "\n", m
+
+def _sichuan_totals(m: Model, coded, U: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The 元 四川 document's 收入总表 (本年收入 over its 小计 and every source) and 支出总表 (基本支出 over 小计
+    人员经费 公用经费), most columns empty."""
+    cols = ["合计", "上年结转", "小计", "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入",
+            "财政专户管理资金", "事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"]
+    body = coded("收入总表", cols, lambda its: [
+        m.total("total", its), m.total("jz_project", its), m.total("total", its) - m.total("jz_project", its),
+        m.total("gp", its), m.total("gf_project", its), 0, 0, m.total("sy_basic", its) + m.total("sy_project", its),
+        0, 0, 0, 0])
+    income = "\n".join(["表1-1", "单位收入总表", U, "科目 合计 上年结转 本年收入",
+                        "科目编码 科目名称 小计 一般公共预算 政府性基金预算 国有资本经营预算 财政专户管理资金 事业收入 "
+                        "事业单位经营收入 上级补助收入 附属单位上缴收入 其他收入", "拨款收入 拨款收入 拨款收入"] + body)
+    body = coded("支出总表", ["合计", "基本支出", "人员经费", "公用经费", "项目支出", "上缴上级支出", "经营支出",
+                          "对附属单位补助支出"],
+                 lambda its: [m.total("total", its), m.total("basic", its), m.total("gp_person", its),
+                              m.total("gp_public", its) + m.total("sy_basic", its), m.total("project", its), 0, 0, 0])
+    spending = "\n".join(["表1-2", "单位支出总表", U,
+                          "科目编码 科目名称 合计 基本支出 项目支出 上缴上级支出 事业单位经营支出 对附属单位补助支出",
+                          "小计 人员经费 公用经费"] + body)
+    return [income, spending]
 
 
 # ------------------------------------------------------------------------------------------ 中央 部门决算
@@ -699,7 +928,7 @@ def zhongyang() -> tuple[str, Model]:
 
 
 def main() -> None:
-    for make in (zhejiang, henan, zhongyang):
+    for make in (zhejiang, henan, zhongyang, sichuan, functools.partial(sichuan, yuan=True)):
         text, m = make()
         (HERE / f"{m.slug}.txt").write_text(text, encoding="utf-8")
         (HERE / f"{m.slug}.truth.json").write_text(
