@@ -55,8 +55,10 @@ def test_a_turn_that_leaves_the_conversation_as_it_was_sends_its_state_back_unch
     """Only the signature is made again: the payload is the one that came in, and still continues anywhere."""
     a, b = two_workers
     first = _ask(a, "分局电费多少")["conversation"]
-    same = _ask(a, "月球基地建设费多少", first)
-    assert same["status"] == "not_found" and same["conversation"].split(".")[2] == first.split(".")[2]
+    missed = _ask(a, "月球基地建设费多少", first)["conversation"]  # a turn not answered: the state says so
+    assert missed.split(".")[2] != first.split(".")[2]
+    same = _ask(a, "月球基地建设费多少", missed)  # and says so again: nothing changed
+    assert same["status"] == "not_found" and same["conversation"].split(".")[2] == missed.split(".")[2]
     assert _ask(b, "水费呢", same["conversation"])["value"] == 24.0
     moved = _ask(a, "水费呢", first)["conversation"]
     assert moved.split(".")[2] != first.split(".")[2] and _ask(b, "两者合计呢", moved)["value"] == 119.0
@@ -77,7 +79,8 @@ def test_a_state_handed_back_is_the_conversation_as_it_is(gongan_store: Path) ->
         if q.conv is None or q.conv != conv:
             state = None
         conv = q.conv
-        for question in (q.q, "月球基地建设费多少"):  # the second leaves the conversation as it was
+        # the second marks the conversation missed, the third leaves it as it was
+        for question in (q.q, "月球基地建设费多少", "月球基地建设费多少"):
             a.restore(state)
             a.ask(question)
             after = a.context
