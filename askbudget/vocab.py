@@ -70,6 +70,12 @@ def key(text: str) -> str:
     return t.replace("(", "").replace(")", "").replace("<b>", "").replace("</b>", "").replace("、", "")
 
 
+# the kinds of word that name something the store holds (a subject, column, table …), as against question
+# words, fillers and aliases
+STRONG_KINDS = frozenset({"row", "std", "item", "project", "gloss", "stmt", "column", "total", "table", "belongs",
+                          "neutral", "oos"})
+
+
 # ---------------------------------------------------------------- terms.tsv
 
 
@@ -251,7 +257,30 @@ class Vocab:
             return self._tokenizer
 
     def tokens(self, text: str) -> list[str]:
-        return self.tokenizer().lcut(text, HMM=False)
+        return self._mend(self.tokenizer().lcut(text, HMM=False))
+
+    def _strong(self, word: str) -> bool:
+        return any(k in STRONG_KINDS for k, _ in self.words.get(key(word), ()))
+
+    def _mend(self, toks: list[str]) -> list[str]:
+        """A subject the segmentation cut in two, its head in one word and its tail the start of an alias
+        (项目 | 支出预算合计 for 项目支出 + 预算合计, 一般公共预算 | 支出预算合计): the subject is read whole — the
+        longer subject the question names — and the rest of the alias is read again."""
+        out: list[str] = []
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if len(nxt) >= 3 and key(nxt) in self.words and not self._strong(nxt):
+                cut = next((k for k in range(len(nxt) - 1, 0, -1) if self._strong(tok + nxt[:k])), 0)
+                if cut:
+                    out.append(tok + nxt[:cut])
+                    toks = toks[:i + 1] + self.tokenizer().lcut(nxt[cut:], HMM=False) + toks[i + 2:]
+                    i += 2
+                    continue
+            out.append(tok)
+            i += 1
+        return out
 
     def spelling_words(self) -> list[str]:
         return [w for w, ks in self.words.items() if len(w) >= 2 and any(
@@ -301,7 +330,7 @@ def _make_tokenizer(v: Vocab) -> Any:
     jieba = _import_jieba()
     path = v.dict_path
     lines = []
-    strong = {"row", "std", "item", "project", "gloss", "stmt", "column", "total", "table", "belongs", "neutral", "oos"}
+    strong = STRONG_KINDS
     for w in sorted(v.words):
         if not w or any(c.isspace() for c in w):
             continue

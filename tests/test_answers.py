@@ -1387,3 +1387,15 @@ def test_interpretation_says_how_the_question_was_read(gongan_store, q, line):
     ans = a.ask(q)
     assert ans.interpretation == line
     assert ans.to_dict()["interpretation"] == line
+
+
+@pytest.mark.parametrize("q,value", [
+    ("项目支出预算合计是多少", 2158.68), ("项目支出的预算合计", 2158.68), ("一般公共预算支出预算合计是多少", 4327.18),
+    ("支出预算合计是多少", 5983.18),
+])
+def test_a_subject_cut_by_an_alias_is_read_whole(gongan, q, value):
+    """支出预算合计 is the 支出总计; 项目 before it is no filler but the head of 项目支出: the question asks the
+    项目支出's 合计, never the 支出总计 with 项目 dropped."""
+    gongan.reset()
+    ans = gongan.ask(q)
+    assert ans.status == "answered" and ans.value == pytest.approx(value), (q, ans.text)
