@@ -33,6 +33,8 @@ DEFAULT_COLUMNS = ("合计", "预算数", "金额", "价值")
 # a 决算 document's figure: its 决算数, never the 预算数 a 决算 table prints beside it (the 三公 table)
 FINAL_COLUMNS = ("决算数", "合计", "本年支出合计", "本年收入合计", "金额", "价值")
 KINDS = ("预算", "决算")
+# a question about income (一般行政管理事务收入多少, 资金来源): a subject's row in the 收入 table answers it
+INCOME_ASKED_RE = lazyre.compile(r"收入|来源|收到")
 # a cell stored ``uncertain`` (docs/schema.md): its column could not be proven from the text
 UNCERTAIN = "该数字在文本中所在的列无法确定（文本丢失了空单元格），不作回答"
 MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
@@ -897,7 +899,8 @@ class Resolver(Planner):
                       f"AND document_id IN ({self._in(len(self.docs))})", [*labels, *self.docs])
         return {r["code"] for r in rows if r["code"]}
 
-    def _order(self, refs: list[RowRef], cols: Sequence[str], tables: Sequence[str], ctx: Context) -> list[RowRef]:
+    def _order(self, refs: list[RowRef], cols: Sequence[str], tables: Sequence[str], ctx: Context,
+               income: bool = False) -> list[RowRef]:
         def rank(r: RowRef) -> tuple:
             pref = PREF.index(r.kind) if r.kind in PREF else len(PREF)
             colfit = 0
@@ -915,8 +918,12 @@ class Resolver(Planner):
             if not cols:
                 c = self.pick_cell(r)
                 empty = 0 if (c is not None and c.value is not None) else 1
+            # a subject's row in the 收入 table (收入决算表: the income that funded it, which carry-overs make
+            # differ from its spending) answers a question about income, and only such a question — never one
+            # about the subject's spending in place of the 支出 table's figure left unread
+            other_side = 1 if r.code and (r.kind == "收入总表") != income else 0
             return (colfit, hint, ctxfit if cols else 0, r.is_total if r.label in ("合计", "小计") else 0,
-                    empty, pref, r.seq)
+                    other_side, empty, pref, r.seq)
         return sorted(refs, key=rank)
 
     def _figs_for(self, it: Intent, m: Mention, cols: list[str], tables: list[str], docs: list[int],
@@ -953,7 +960,7 @@ class Resolver(Planner):
         one = self._refs_of_one_doc(it, refs)
         if isinstance(one, Answer):
             return one
-        refs = self._order(one or [], cols, tables, ctx)
+        refs = self._order(one or [], cols, tables, ctx, INCOME_ASKED_RE.search(it.text) is not None)
         primary = refs[0]
         d = primary.doc
         twins = [r for r in refs if r.table_id == primary.table_id and r.code and primary.code and r.code != primary.code
