@@ -16,7 +16,7 @@ from .execution import ExecutionMixin
 from .indicators import IndicatorMixin
 from .lists import ListMixin
 from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin, PURPOSE_ASKED
-from .parse import Intent, Mention
+from .parse import SIDES, Intent, Mention
 from .plan import asks_non_money, _col_score, Context, DEFAULT_COLUMNS, Fig, FINAL_COLUMNS, fmt, MONEY, Resolver, RowRef, _unit_in
 from .vocab import key
 from .yoy import YoyMixin
@@ -119,6 +119,12 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         ans, new_ctx = self.answer_of_kind(it, ctx)  # one kind (预算/决算) per unit-year: execution.py
         if ans.status != "answered":
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
+        side = self._side_unmet(it, ans, new_ctx)
+        if side is not None:  # never a figure of the other side, nor a clause that states the subject's own
+            cell = self._side_cell(it, ctx)
+            if cell is not None:
+                return replace(cell[0], intent=ans.intent, interpretation=self._interpretation(it, cell[0])), cell[1]
+            return replace(side, sql=ans.sql, intent=ans.intent, interpretation=self._interpretation(it, side)), ctx
         refusal = self._unread_refusal(it, ans) or self._column_unmet(it, ans) or self._part_is_whole(it, ans) \
             or self._year_for_total(it, ans) or self._element_dropped(it, ans, new_ctx, ctx) \
             or self._operator_refusal(it, ans) \
@@ -381,6 +387,74 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return Answer(it.question, "not_found", f"文件中这个数没有按“{col}”分开。{self._holds(ans)}。",
                           suggestions=tuple(self.suggest(it)), citations=ans.citations)
         return None
+
+    def _side_unmet(self, it: Intent, ans: Answer, new_ctx: Context) -> Answer | None:
+        """A side word written after a subject ("一般公共预算拨款支出", "上年结转的支出") is met by the figure, or the
+        answer is refused: a figure of the other side (the 收入 row 一般公共预算拨款 784.84) is never the answer,
+        nor is a figure of no side when 收入 is asked (政府采购 is no income). The lexicon's name of that side
+        (一般公共预算拨款支出 → the 一般公共预算财政拨款支出表) is read as one word before this check."""
+        if not it.sides or ans.value is None or ans.unit not in MONEY or not new_ctx.figs:
+            return None
+        asked = {s for _, s in it.sides}
+        if len(asked) != 1 or len(it.sides) < len([m for m in it.subjects if m.how != "code" and m.text not in SIDES]):
+            return None  # "收入和支出", or a side written after one subject of several: not this check's to pair
+        side = next(iter(asked))
+        for f in new_ctx.figs:
+            got = self._side_of(f)
+            if got == side or (not got and side == "支出"):
+                continue
+            name = "、".join(t for t, _ in it.sides)
+            what = f"是{got}，不是{side}" if got else f"不是{side}"
+            return Answer(it.question, "not_found", f"文件中没有“{name}{side}”这个数：{f.label}{fmt(f.value, f.unit)}"
+                          f"{f.unit}{what}。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
+        return None
+
+    def _side_cell(self, it: Intent, ctx: Context) -> tuple[Answer, Context] | None:
+        """"财政拨款支出": a subject and its side word that name one cell of the document
+        (lexicon/narrative_figures.tsv: 财政拨款支出 is the 财政拨款收支总表's 本年支出合计), read there when it is on
+        that side and one document prints it."""
+        from .check import narrative_figures
+
+        docs = self._docs(it)
+        if not isinstance(docs, list) or len(it.sides) != 1:
+            return None
+        text, side = it.sides[0]
+        m = next((m for m in it.subjects if m.text == text), None)
+        if m is None:
+            return None
+        names = [text + side] + [t[:-2] + side if t.endswith(SIDES[side]) else t + side
+                                 for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
+        specs = next((narrative_figures()[n] for n in names if n in narrative_figures()), ())
+        for kind, label, column in specs:
+            where = ["r.is_total = 1 AND r.label = '合计'" if label is None else "r.label = ?"]
+            params: list[object] = [] if label is None else [label]
+            if kind is not None:
+                where.append("t.kind = ?")
+                params.append(kind)
+            figs = [f for f in (self.fig_of(r, [column] if column else []) for r in self.rows_where(" AND ".join(where), params, docs))
+                    if f is not None and f.value is not None and (not column or f.column == column) and self._side_of(f) == side]
+            if len({f.doc for f in figs}) == 1:
+                return self._figure_answer(replace(it, sides=()), [replace(figs[0], label=text + side)], ctx)
+        return None
+
+    def _side_of(self, f: Fig) -> str:
+        """The side of the budget a figure is on: its row's in a two-sided table; else 收入 for a column or table
+        of income (the 收入总表, 财政拨款收入), 支出 for one of spending; "" for neither (采购, 资产, 绩效)."""
+        r = f.ref
+        if r is not None:
+            if r.side:
+                return r.side
+            for side in ("收入", "支出"):
+                if side in f.column:
+                    return side
+            if r.kind == "收入总表":
+                return "收入"
+            return "支出" if "支出" in r.kind else ""
+        name = key(re.sub(r"^(?:(?:19|20)[0-9]{2}年)?(?:预算)?", "", f.label))
+        for side in ("收入", "支出"):
+            if re.search(side + r"(?:总计|合计|总额)?$", name):
+                return side
+        return "收入" if self.v.terms.get("home").get(name) == "收入总表" else ""
 
     def _part_is_whole(self, it: Intent, ans: Answer) -> Answer | None:
         """"公务用车运行费里加油费是多少": a part named inside a whole (X里Y, X中的Y, X其中Y) whose only reading is

@@ -87,6 +87,8 @@ class Intent:
     followup: bool = False
     # the kinds of figure named, in order: 预算 (安排/预算), 决算 (实际/执行/决算), 决算? (花了: the 决算 if any)
     doc_kinds: tuple[str, ...] = ()
+    # a side word (收入/支出) written right after a subject, never part of its name: (subject as written, side)
+    sides: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
         parts = [self.what]
@@ -100,6 +102,8 @@ class Intent:
             parts.append("cues=" + ",".join(sorted(self.cues)))
         if self.doc_kinds:
             parts.append("kinds=" + ",".join(self.doc_kinds))
+        if self.sides:
+            parts.append("sides=" + ",".join(f"{t}{s}" for t, s in self.sides))
         for name in ("money_unit", "measure", "year", "year_rel", "unit_doc", "topn", "refuse"):
             val = getattr(self, name)
             if val not in (None, ""):
@@ -648,6 +652,10 @@ def _parse(question: object, v: Vocab) -> Intent:
             mentions = [m for m in mentions if not start <= m.pos < at]
     mentions = _one_name(mentions, stripped)
     mentions = _total_of_subject(mentions, stripped, cues)
+    before = {x for m in mentions for x in m.targets("column")}
+    mentions, sides = _sides_asked(mentions, toks, v)
+    after = {x for m in mentions for x in m.targets("column")}
+    columns = [c for c in columns if c in after or c not in before]  # a column read in a name now read whole
 
     for c in codes:
         label = v.codes.get(c) or _std_name(c) or ""
@@ -745,7 +753,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
         unread=_unread_beside_subjects(seq, leftovers), exclude=exclude, exclude_by=exclude_by if exclude else "",
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
-        doc_kinds=tuple(dict.fromkeys(doc_kinds)),
+        doc_kinds=tuple(dict.fromkeys(doc_kinds)), sides=sides,
     )
 
 
@@ -863,6 +871,42 @@ def _total_of_subject(mentions: list[Mention], text: str, cues: set[str]) -> lis
             drop.add(id(b))
             cues.add("total")
     return [m for m in mentions if id(m) not in drop]
+
+
+SIDES = {"收入": "支出", "支出": "收入"}  # the two sides of a budget and each one's other
+
+
+def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[list[Mention], tuple[tuple[str, str], ...]]:
+    """"一般公共预算拨款支出", "上年结转的收入": a side word (收入/支出) written as a word of its own right after a
+    subject (nothing, or 的, between) asks that side of it — never dropped as a filler. Where the vocabulary
+    names the subject on that side (its reading with the other side word swapped, or with the side word added:
+    基金拨款 → 政府性基金预算拨款收入 → 政府性基金预算拨款支出), the two words are read as that name; otherwise
+    the side is kept for the answer to meet or refuse (answers._side_unmet)."""
+    at: dict[int, str] = {}
+    p = 0
+    for t in toks:
+        at[p] = t
+        p += len(t)
+    out: list[tuple[str, str]] = []
+    for i, m in enumerate(list(mentions)):
+        if m.how == "code":
+            continue
+        end = m.pos + len(m.text)
+        gap = "的" if at.get(end) == "的" else ""
+        side = at.get(end + len(gap))
+        if side not in SIDES:
+            continue
+        names = [m.text + side] + [t[:-2] + side if t.endswith(SIDES[side]) else t + side
+                                   for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
+        entries = next((e for e in (v.words.get(key(n)) for n in names)
+                        if e and any(k in SUBJECT_KINDS and k != "column" for k, _ in e)), None)
+        if entries is None:
+            out.append((m.text, side))
+            continue
+        side_at = end + len(gap)
+        mentions[i] = Mention(m.text + gap + side, key(m.text + gap + side), tuple(entries), m.how, m.pos)
+        mentions[:] = [x for x in mentions if x.pos != side_at]
+    return mentions, tuple(dict.fromkeys(out))
 
 
 _NEGATE_WHOLE = frozenset({"不是", "不属于", "并非", "不包括在"})
