@@ -78,6 +78,13 @@ _IS_COLUMN = lazyre.compile(r"(?:算|是|属于|算是)(?:不是)?(?:基本支�
 _COLUMN_PAIR = {"基本支出": "项目支出", "项目支出": "基本支出", "人员经费": "公用经费", "公用经费": "人员经费"}
 
 
+# what follows a figure in a sentence that says what the money is or is for ("86.50万元为…资金", "…主要用于…")
+_FOR_WHAT = lazyre.compile(r"[，,]?\s*(?:主要|全部|专项|专门|均|将)?(?:为|用于|用来|系|是)(?![\d,.]+\s*(?:万元|元|%))")
+
+# a period a figure is asked per ("每个月", "每天"), and the one word each period is said with
+_PER_PERIOD = lazyre.compile(r"每(?:一|个)?(月|天|日|周|星期|年|季度|季|学期)")
+_PERIOD_WORD = {"日": "天", "星期": "周", "季": "季度"}
+
 _CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
 
 
@@ -125,7 +132,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             if cell is not None:
                 return replace(cell[0], intent=ans.intent, interpretation=self._interpretation(it, cell[0])), cell[1]
             return replace(side, sql=ans.sql, intent=ans.intent, interpretation=self._interpretation(it, side)), ctx
-        refusal = self._unread_refusal(it, ans) or self._column_unmet(it, ans) or self._part_is_whole(it, ans) \
+        refusal = self._price_per_unmet(it, ans, new_ctx) or self._unread_refusal(it, ans) or self._column_unmet(it, ans) \
+            or self._part_is_whole(it, ans) \
             or self._year_for_total(it, ans) or self._element_dropped(it, ans, new_ctx, ctx) \
             or self._operator_refusal(it, ans) \
             or self._same_as_before(it, ans, ctx) or self._subjects_unanswered(it, ans) or self._several_for_one(it, ans)
@@ -409,6 +417,25 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                           f"{f.unit}{what}。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
         return None
 
+    def _price_per_unmet(self, it: Intent, ans: Answer, new_ctx: Context) -> Answer | None:
+        """"物业管理服务每个月单价多少": a 单价 is the price of one of its row's 计量单位 (月 12 单价 2.40 is 2.40 a month).
+        A period asked (每月, 每天, 每年…) that is that unit of measure is answered by the 单价 itself; any other is
+        refused saying what the 单价 is per — a unit price is never divided by a period (2.40 ÷ 12 is no price)."""
+        per = _PER_PERIOD.search(it.text)
+        if per is None or ans.value is None or not new_ctx.figs:
+            return None
+        f = new_ctx.figs[-1]
+        if f.column != "单价" or f.ref is None:
+            return None
+        asked = _PERIOD_WORD.get(per.group(1), per.group(1))
+        of = self._row_text(f.ref, "计量单位").strip()
+        if of and _PERIOD_WORD.get(of.lstrip("个"), of.lstrip("个")) == asked:
+            return None
+        said = f"{f.ref.label}的单价{fmt(f.value, f.unit)}{f.unit}"
+        why = f"是每{of}的价格（计量单位：{of}）" if of else "，文件没有写明它的计量单位"
+        return Answer(it.question, "not_found", f"{said}{why}，文件没有按每{asked}计的单价。",
+                      suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
     def _side_cell(self, it: Intent, ctx: Context) -> tuple[Answer, Context] | None:
         """"财政拨款支出": a subject and its side word that name one cell of the document
         (lexicon/narrative_figures.tsv: 财政拨款支出 is the 财政拨款收支总表's 本年支出合计), read there when it is on
@@ -588,6 +615,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             # "奖励金发给谁": the document gives the amount, never who receives it
             return Answer(it.question, "not_found", "文件只列出这笔钱的预算金额，没有说明发给谁、由谁使用。" + ans.text,
                           intent=it.describe()), ctx
+        if ans.status == "answered" and ans.value is None and not ans.items and not new_ctx.figs:
+            self._subject_kept(it, named, ctx, new_ctx, docs)
         if ans.status == "answered":
             # a follow-up computed from one subject's two years ("相差多少") keeps that subject for the next one
             one = len({re.sub(r"^(?:(?:19|20)[0-9]{2}年)?(?:预算|其中)?", "", f.label) for f in ctx.figs[-2:]}) == 1
@@ -600,6 +629,32 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             ctx = Context(intent=ctx.intent, figs=ctx.figs, refs=ctx.refs, subject_keys=ctx.subject_keys,
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
+
+    def _subject_kept(self, it: Intent, named: tuple[Mention, ...], ctx: Context, new_ctx: Context, docs: list[int]) -> None:
+        """A text answer about a subject (主要用来做什么, 为什么增加, 是什么) keeps that subject and its figure as the
+        conversation's: "城市建设支出安排了多少" → "主要用来做什么" → "其中项目支出多少" is 城市建设支出's 项目支出, never the
+        document's whole. A follow-up keeps the figures before it; a subject named is read for its figure."""
+        if not named:
+            if it.followup and ctx.figs:
+                new_ctx.figs, new_ctx.refs, new_ctx.members = list(ctx.figs), list(ctx.refs), list(ctx.members)
+                new_ctx.subject_keys = new_ctx.subject_keys or list(ctx.subject_keys)
+                new_ctx.doc = new_ctx.doc if new_ctx.doc is not None else ctx.doc
+                new_ctx.table_id = ctx.table_id
+            return
+        if not any(m.has("row", "alias", "std", "item", "code", "stmt", "total", "project") for m in it.subjects):
+            return
+        saved = list(self.sql_log)
+        try:
+            got = self._a_figure(replace(it, what="figure", op=None, cues=frozenset()), Context(), docs)
+        except Exception:  # noqa: BLE001 - the text answer stands without its subject's figure
+            log.exception("figure of a text answer's subject: %s", it.question)
+            got = None
+        finally:
+            self.sql_log = saved
+        if got and got[0].status == "answered" and got[0].value is not None and got[0].unit in MONEY \
+                and len(got[1].figs) == 1 and not got[0].items:
+            new_ctx.figs, new_ctx.refs, new_ctx.table_id = list(got[1].figs), list(got[1].refs), got[1].table_id
+            new_ctx.doc = new_ctx.doc if new_ctx.doc is not None else got[1].doc
 
     def _described(self, it: Intent) -> Intent:
         """Words the document's own 名词解释 of a subject uses, written before that subject, are read: they
@@ -755,6 +810,9 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             inside = bool(_PART_OF_PREV.match(t))
             if inside and ctx.figs and not (subjects and self._has_column(ctx.refs[:1], cols)):
                 return self._part_of_previous(it, ctx, cols)
+            if inside and not ctx.figs and subjects:  # a turn about a subject whose figure was not given: no whole
+                return replace(it, what="refuse", refuse_status="not_found", refuse=f"上一问没有给出“{subjects[0].text}”的数，"
+                               f"“其中{'、'.join(cols)}”不能从整个文件里读；请问“{subjects[0].text}中的{cols[0]}是多少”")
             if subjects and not homeless and not self._has_column(ctx.refs[:1], cols):
                 subjects = ()  # the previous row has no such column (因公出国费 has no 公用经费): stands alone
             if subjects:
@@ -785,6 +843,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         d = self.docs[doc]
         parts: list[str] = []
         cites: list[Citation] = []
+        said = self._said_for_what(doc, k, f.value) if f.value is not None else None
+        if said is not None:  # the narrative says what this very money is: before any definition of the term
+            parts.append(f"据“{said[0]}”：{said[1].rstrip('。')}。")
+            cites.append(self.cite_section(doc, said[0]))
         gloss = [(t, df) for _, t, df in self._glossary_entries([doc]) if key(re.sub(r"[*“”\"]", "", t)) == k]
         if gloss:
             term, cite = self._glossary_cite(doc, gloss[0][0])
@@ -807,6 +869,21 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if not parts:
             return None
         return Answer(it.question, "answered", "".join(parts), None, None, tuple(cites)), Context(doc=doc)
+
+    def _said_for_what(self, doc: int, k: str, value: float) -> tuple[str, str] | None:
+        """(section, sentence) where the narrative states the subject ``k`` with this figure and goes on to say
+        what the money is or is for ("上年结转86.50万元为2022年预算管理一体化系统建设项目未支付完毕的…资金"); a
+        sentence that only states the amount ("上年结转86.50万元，2022年无上年结转") says nothing of it."""
+        for s in self.q("SELECT s.subject, s.sentence, sec.path AS heading FROM statements s JOIN sections sec "
+                        "ON sec.id = s.section_id WHERE s.document_id = ? AND s.value IS NOT NULL AND abs(s.value - ?) < 0.005 "
+                        "ORDER BY s.id", (doc, value)):
+            sent = s["sentence"] or ""
+            if key(s["subject"] or "") != k:
+                continue
+            for m in re.finditer(re.escape(s["subject"]) + r"[^，,。；;]{0,8}?\d[\d,]*(?:\.\d+)?\s*(?:万元|元)", sent):
+                if _FOR_WHAT.match(sent[m.end():]):
+                    return s["heading"], re.sub(r"^\s*\d+[.、．]\s*", "", sent).strip()
+        return None
 
     def _part_of_previous(self, it: Intent, ctx: Context, cols: tuple[str, ...]) -> Intent:
         """"其中项目支出多少" after a figure whose row has no such column: the column of the table whose total row
