@@ -16,7 +16,7 @@ from .execution import ExecutionMixin
 from .indicators import IndicatorMixin
 from .lists import ListMixin
 from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin, PURPOSE_ASKED
-from .parse import SIDES, Intent, Mention
+from .parse import SIDES, Intent, Mention, side_named, swap_side
 from .plan import asks_non_money, _col_score, Context, DEFAULT_COLUMNS, Fig, FINAL_COLUMNS, fmt, MONEY, Resolver, RowRef, _unit_in
 from .vocab import key
 from .yoy import YoyMixin
@@ -84,6 +84,7 @@ _FOR_WHAT = lazyre.compile(r"[，,]?\s*(?:主要|全部|专项|专门|均|将)?(
 # a period a figure is asked per ("每个月", "每天"), and the one word each period is said with
 _PER_PERIOD = lazyre.compile(r"每(?:一|个)?(月|天|日|周|星期|年|季度|季|学期)")
 _PERIOD_WORD = {"日": "天", "星期": "周", "季": "季度"}
+_PER_ITEM = lazyre.compile(r"[每一](辆|台|套|个(?!月|星期|季度|学期|周)|件|箱|张|把|部)")
 
 _CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
 
@@ -128,7 +129,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
         side = self._side_unmet(it, ans, new_ctx)
         if side is not None:  # never a figure of the other side, nor a clause that states the subject's own
-            cell = self._side_cell(it, ctx)
+            cell = self._side_cell(it, ctx) if it.what == "figure" else None
             if cell is not None:
                 return replace(cell[0], intent=ans.intent, interpretation=self._interpretation(it, cell[0])), cell[1]
             return replace(side, sql=ans.sql, intent=ans.intent, interpretation=self._interpretation(it, side)), ctx
@@ -397,25 +398,64 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         return None
 
     def _side_unmet(self, it: Intent, ans: Answer, new_ctx: Context) -> Answer | None:
-        """A side word written after a subject ("一般公共预算拨款支出", "上年结转的支出") is met by the figure, or the
-        answer is refused: a figure of the other side (the 收入 row 一般公共预算拨款 784.84) is never the answer,
-        nor is a figure of no side when 收入 is asked (政府采购 is no income). The lexicon's name of that side
-        (一般公共预算拨款支出 → the 一般公共预算财政拨款支出表) is read as one word before this check."""
-        if not it.sides or ans.value is None or ans.unit not in MONEY or not new_ctx.figs:
+        """A side word written after a subject ("一般公共预算拨款支出", "上年结转的支出", "电费收入占…的比例") is met by
+        that subject's figure, or the answer is refused whatever was asked of it (a figure, a change, a share, a
+        sum, a count): a figure of the other side (the 收入 row 一般公共预算拨款 784.84) never stands for it, nor
+        does one of no side when 收入 is asked (政府采购 is no income)."""
+        if not it.sides or ans.status != "answered":
             return None
-        asked = {s for _, s in it.sides}
-        if len(asked) != 1 or len(it.sides) < len([m for m in it.subjects if m.how != "code" and m.text not in SIDES]):
-            return None  # "收入和支出", or a side written after one subject of several: not this check's to pair
-        side = next(iter(asked))
-        for f in new_ctx.figs:
-            got = self._side_of(f)
-            if got == side or (not got and side == "支出"):
+        docs = self._docs(it)
+        if not isinstance(docs, list):
+            return None
+        alone = len([m for m in it.subjects if m.how != "code" and m.text not in SIDES]) == 1
+        for text, side in it.sides:
+            m = next((m for m in it.subjects if m.text == text), None)
+            if m is None:
                 continue
-            name = "、".join(t for t, _ in it.sides)
-            what = f"是{got}，不是{side}" if got else f"不是{side}"
-            return Answer(it.question, "not_found", f"文件中没有“{name}{side}”这个数：{f.label}{fmt(f.value, f.unit)}"
-                          f"{f.unit}{what}。", suggestions=tuple(self.suggest(it)), citations=ans.citations)
+            named = self._declared_side(m)
+            if named:  # "项目支出收入合计", "总预算支出" (总预算 is the 收入总计): the subject's own name says its side
+                if named == side:
+                    continue
+                return Answer(it.question, "not_found", f"文件中没有“{text}{side}”这个数：“{text}”是{named}，不是{side}。",
+                              suggestions=tuple(self.suggest(it)), citations=ans.citations)
+            figs = new_ctx.figs if alone and it.what == "figure" and ans.value is not None and new_ctx.figs \
+                else self._subject_figs(it, m, docs)
+            for f in figs:
+                got = self._side_of(f)
+                if got == side or (not got and side == "支出"):
+                    continue
+                what = f"是{got}，不是{side}" if got else f"不是{side}"
+                return Answer(it.question, "not_found", f"文件中没有“{text}{side}”这个数：{f.label}{fmt(f.value, f.unit)}"
+                              f"{f.unit}{what}。", suggestions=tuple(self.suggest(it)), citations=f.cites)
         return None
+
+    @staticmethod
+    def _declared_side(m: Mention) -> str:
+        """The side a subject's own words name: its text (项目支出, 其他收入), else every name it is read as
+        (总预算 → 收入总计); "" when they say none or disagree."""
+        if side_named(key(m.text)):
+            return side_named(key(m.text))
+        said = {side_named(key(t)) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") for t in t.split("|")}
+        return next(iter(said)) if len(said) == 1 else ""
+
+    def _subject_figs(self, it: Intent, m: Mention, docs: list[int]) -> list[Fig]:
+        """The figures one subject of the question is read as on its own (for a check; the SQL log is kept);
+        a name of several (水电费 → 水费|电费) is read as each of them."""
+        parts = [t for k, t in m.kinds if k == "alias" and "|" in t for t in t.split("|")]
+        if parts:
+            return [f for p in parts if self.v.words.get(key(p))
+                    for f in self._subject_figs(it, Mention(p, key(p), tuple(self.v.words[key(p)]), "exact", m.pos), docs)]
+        saved = list(self.sql_log)
+        try:
+            alone = replace(it, text=m.text, what="figure", subjects=(replace(m, pos=0),), op=None, cues=frozenset(),
+                            sides=(), leftover=(), unread=(), ops=(), exclude=None, exclude_by="", numbers=())
+            got = self._a_figure(alone, Context(), docs)  # the subject's words alone ("在三公经费中" is another's)
+        except Exception:  # noqa: BLE001 - no figure to check against: the answer stands as read
+            log.exception("figure of one subject: %s", it.question)
+            got = None
+        finally:
+            self.sql_log = saved
+        return list(got[1].figs) if got and got[0].status == "answered" and got[0].value is not None else []
 
     def _price_per_unmet(self, it: Intent, ans: Answer, new_ctx: Context) -> Answer | None:
         """"物业管理服务每个月单价多少": a 单价 is the price of one of its row's 计量单位 (月 12 单价 2.40 is 2.40 a month).
@@ -425,14 +465,16 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if per is None or ans.value is None or not new_ctx.figs:
             return None
         f = new_ctx.figs[-1]
-        if f.column != "单价" or f.ref is None:
-            return None
+        if f.column != "单价" and new_ctx.what != "avg" or f.ref is None:
+            return None  # a 单价, or a price per item worked out (价值 ÷ 数量)
         asked = _PERIOD_WORD.get(per.group(1), per.group(1))
-        of = self._row_text(f.ref, "计量单位").strip()
+        # "平均每辆": the item the price worked out is per (每个月's 个 is the period's)
+        each = _PER_ITEM.search(it.text) if f.column != "单价" else None
+        of = each.group(1) if each else self._row_text(f.ref, "计量单位").strip()
         if of and _PERIOD_WORD.get(of.lstrip("个"), of.lstrip("个")) == asked:
             return None
-        said = f"{f.ref.label}的单价{fmt(f.value, f.unit)}{f.unit}"
-        why = f"是每{of}的价格（计量单位：{of}）" if of else "，文件没有写明它的计量单位"
+        said = f"{f.ref.label}的单价{fmt(ans.value, ans.unit or '')}{ans.unit or ''}"
+        why = f"是每{of}的价格" + ("" if each else f"（计量单位：{of}）") if of else "，文件没有写明它的计量单位"
         return Answer(it.question, "not_found", f"{said}{why}，文件没有按每{asked}计的单价。",
                       suggestions=tuple(self.suggest(it)), citations=ans.citations)
 
@@ -449,8 +491,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         m = next((m for m in it.subjects if m.text == text), None)
         if m is None:
             return None
-        names = [text + side] + [t[:-2] + side if t.endswith(SIDES[side]) else t + side
-                                 for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
+        names = [text + side] + [swap_side(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
         specs = next((narrative_figures()[n] for n in names if n in narrative_figures()), ())
         for kind, label, column in specs:
             where = ["r.is_total = 1 AND r.label = '合计'" if label is None else "r.label = ?"]
@@ -615,13 +656,16 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             # "奖励金发给谁": the document gives the amount, never who receives it
             return Answer(it.question, "not_found", "文件只列出这笔钱的预算金额，没有说明发给谁、由谁使用。" + ans.text,
                           intent=it.describe()), ctx
-        if ans.status == "answered" and ans.value is None and not ans.items and not new_ctx.figs:
-            self._subject_kept(it, named, ctx, new_ctx, docs)
+        kept = ans.status == "answered" and ans.value is None and not ans.items and not new_ctx.figs \
+            and self._subject_kept(it, named, ctx, new_ctx, docs)
         if ans.status == "answered":
             # a follow-up computed from one subject's two years ("相差多少") keeps that subject for the next one
             one = len({re.sub(r"^(?:(?:19|20)[0-9]{2}年)?(?:预算|其中)?", "", f.label) for f in ctx.figs[-2:]}) == 1
             new_ctx.intent = replace(it, subjects=ctx.intent.subjects) \
                 if it.followup and not it.subjects and ctx.intent is not None and one else it
+            if kept and ctx.intent is not None:  # the turn before's subject, as it was asked, goes on
+                new_ctx.intent = replace(it, subjects=ctx.intent.subjects, columns=ctx.intent.columns,
+                                         tables=ctx.intent.tables)
             sql = self._turn_sql(ctx)
             new_ctx.figs = [f if f.sql else replace(f, sql=sql) for f in new_ctx.figs]
             return replace(ans, sql=sql, intent=it.describe()), new_ctx
@@ -630,7 +674,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
 
-    def _subject_kept(self, it: Intent, named: tuple[Mention, ...], ctx: Context, new_ctx: Context, docs: list[int]) -> None:
+    def _subject_kept(self, it: Intent, named: tuple[Mention, ...], ctx: Context, new_ctx: Context, docs: list[int]) -> bool:
         """A text answer about a subject (主要用来做什么, 为什么增加, 是什么) keeps that subject and its figure as the
         conversation's: "城市建设支出安排了多少" → "主要用来做什么" → "其中项目支出多少" is 城市建设支出's 项目支出, never the
         document's whole. A follow-up keeps the figures before it; a subject named is read for its figure."""
@@ -640,9 +684,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                 new_ctx.subject_keys = new_ctx.subject_keys or list(ctx.subject_keys)
                 new_ctx.doc = new_ctx.doc if new_ctx.doc is not None else ctx.doc
                 new_ctx.table_id = ctx.table_id
-            return
+                return True  # the figures and the subject of the turn before, unchanged
+            return False
         if not any(m.has("row", "alias", "std", "item", "code", "stmt", "total", "project") for m in it.subjects):
-            return
+            return False
         saved = list(self.sql_log)
         try:
             got = self._a_figure(replace(it, what="figure", op=None, cues=frozenset()), Context(), docs)
@@ -655,6 +700,7 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                 and len(got[1].figs) == 1 and not got[0].items:
             new_ctx.figs, new_ctx.refs, new_ctx.table_id = list(got[1].figs), list(got[1].refs), got[1].table_id
             new_ctx.doc = new_ctx.doc if new_ctx.doc is not None else got[1].doc
+        return False
 
     def _described(self, it: Intent) -> Intent:
         """Words the document's own 名词解释 of a subject uses, written before that subject, are read: they

@@ -712,7 +712,9 @@ def _parse(question: object, v: Vocab) -> Intent:
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn, set(doc_kinds))
     if exclude is not None and what in ("figure", "exclude", "sum") and not cues & {"list", "each", "count"}:
         what = "exclude"  # one figure left: Y − X (a list of what is left, "各多少", is no single figure)
-    if op is not None and what in ("yoy", "avg", "count", "text"):
+    if op is not None and what == "avg" and op_span is not None and "每" in text[op_span[0]:op_span[1]]:
+        op = None  # "每个月一套多少钱": a price per item asked per period — checked, never divided (answers._price_per_unmet)
+    elif op is not None and what in ("yoy", "avg", "count", "text"):
         what = "figure"  # "增加10%后", "每月" are operations on this year's figure
     if depts and what not in ("fact", "list", "count", "glossary", "text", "reason"):
         return Intent(question, text, "refuse", subjects=tuple(mentions),
@@ -876,6 +878,19 @@ def _total_of_subject(mentions: list[Mention], text: str, cues: set[str]) -> lis
 SIDES = {"收入": "支出", "支出": "收入"}  # the two sides of a budget and each one's other
 
 
+def swap_side(name: str, side: str) -> str:
+    """The name on the other side: 一般公共预算拨款收入 → …支出, 收入总计 → 支出总计; a name of no side gets it added."""
+    other = SIDES[side]
+    got = re.sub(other + r"(总计|合计|总额)?$", side + r"\1", name)
+    return got if got != name else name + side
+
+
+def side_named(name: str) -> str:
+    """The side a name says it is on by its last word (…收入, …支出总计), else ""."""
+    m = re.search(r"(收入|支出)(?:总计|合计|总额)?$", name)
+    return m.group(1) if m else ""
+
+
 def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[list[Mention], tuple[tuple[str, str], ...]]:
     """"一般公共预算拨款支出", "上年结转的收入": a side word (收入/支出) written as a word of its own right after a
     subject (nothing, or 的, between) asks that side of it — never dropped as a filler. Where the vocabulary
@@ -893,18 +908,21 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
             continue
         end = m.pos + len(m.text)
         gap = "的" if at.get(end) == "的" else ""
-        side = at.get(end + len(gap))
-        if side not in SIDES:
-            continue
-        names = [m.text + side] + [t[:-2] + side if t.endswith(SIDES[side]) else t + side
-                                   for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
+        tok = at.get(end + len(gap)) or ""
+        side = tok[:2]
+        if side not in SIDES or tok != side and not all(k == "alias" and t in _GRAND for k, t in v.words.get(key(tok), ())):
+            continue  # a side word, or one glued to a total word (收入合计, 支出一共: the grand total's aliases)
+        # a name read on the other side is swapped; one the question itself writes on it is not (其他收入支出 is
+        # the spending of 其他收入, never the 其他支出 row)
+        turn = swap_side if not side_named(m.text) else (lambda t, sd: t + sd)
+        names = [m.text + side] + [turn(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
         entries = next((e for e in (v.words.get(key(n)) for n in names)
                         if e and any(k in SUBJECT_KINDS and k != "column" for k, _ in e)), None)
         if entries is None:
             out.append((m.text, side))
             continue
         side_at = end + len(gap)
-        mentions[i] = Mention(m.text + gap + side, key(m.text + gap + side), tuple(entries), m.how, m.pos)
+        mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
         mentions[:] = [x for x in mentions if x.pos != side_at]
     return mentions, tuple(dict.fromkeys(out))
 
