@@ -580,7 +580,9 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
 
     def _answer(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:
         if it.what == "refuse":
-            return self._refuse(it, it.refuse, it.refuse_status or "out_of_scope"), ctx
+            # ({kind}: what the documents asked about are, 预算 or 决算 — "文件只有全年决算")
+            docs = [it.unit_doc] if it.unit_doc in self.docs else list(self.docs)
+            return self._refuse(it, it.refuse.replace("{kind}", self.held_kind(docs)), it.refuse_status or "out_of_scope"), ctx
         if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover and not _MORE_LESS.search(it.text):
             return self._which_year(it, ctx), ctx
         if "whichyear" in it.cues and not it.subjects and not it.leftover and ctx.what == "sum" and len(ctx.members) == 2:

@@ -207,7 +207,8 @@ class ArithmeticMixin(Resolver):
             for d in it.unit_docs[:2]:
                 if self.docs[d].year != want:
                     held = sorted({x.year for x in self.docs.values() if x.unit_name == self.docs[d].unit_name})
-                    return self._refuse(it, f"库中{self._short_unit(d)}只有{'、'.join(map(str, held))}年的预算文件，"
+                    return self._refuse(it, f"库中{self._short_unit(d)}只有{'、'.join(map(str, held))}年的"
+                                            f"{self.held_kind([x.id for x in self.docs.values() if x.unit_name == self.docs[d].unit_name])}文件，"
                                             f"没有{want}年的数", "not_found"), ctx
         figs: list[Fig] = []
         for d in it.unit_docs[:2]:

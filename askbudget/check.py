@@ -226,14 +226,17 @@ def _class_rules(t: _Table, out: _Out) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _nested_columns() -> dict[str, tuple[str, ...]]:
-    """Columns that total other columns of the same row, as the template families state them
-    (``sum 基本支出 = 人员经费 + 公用经费``), besides 合计."""
+def _nested_columns(kind: str) -> dict[str, tuple[str, ...]]:
+    """Columns of a table of ``kind`` that total other columns of the same row, as the template families
+    state them (``sum 基本支出 = 人员经费 + 公用经费``), besides 合计 (per kind: a 小计 is the 三公 table's
+    car costs in one family, the 收入总表's 本年收入 in another)."""
     from .ingest.templates import families
 
     out: dict[str, tuple[str, ...]] = {}
     for fam in families():
         for spec in fam.tables:
+            if spec.kind != kind:
+                continue
             for left, right in spec.sums:
                 if len(left) == 1 and left[0] != "合计" and "/" not in left[0]:
                     out.setdefault(left[0], tuple(right))
@@ -264,9 +267,17 @@ def _column_rules(t: _Table, out: _Out) -> None:
                 summands.extend(["小计"] if "小计" in subs else subs)
     # a column that is itself a part of another summand (人员经费 + 公用经费 printed beside their 基本支出)
     # is added once, in that summand
-    inner = {p for total, parts in _nested_columns().items() if total in summands for p in parts}
+    nested = _nested_columns(t.kind)
+    inner: set[str] = set()
+    todo = [c for c in summands if c in nested]
+    while todo:  # (parts of parts: 小计 ⊃ 财政拨款收入 ⊃ 一般公共预算拨款收入)
+        for p in nested[todo.pop()]:
+            if p not in inner:
+                inner.add(p)
+                todo += [p] if p in nested else []
     summands = [c for c in summands if c not in inner]
-    subtotal_groups = {t.groups.get("小计", "")} if "小计" in cols else set()
+    # a 小计 with its group known (a spanning header above it); a page-text table prints none
+    subtotal_groups = {t.groups["小计"]} if t.groups.get("小计") else set()
     for r in t.rows:
         if "合计" not in r.values:
             continue
@@ -526,8 +537,8 @@ def _final_rules(tables: list[_Table], out: _Out) -> None:
             continue
         for eq in spec.sums:
             for r in t.rows:
-                if not any(c in r.values for c in eq.left + eq.right):
-                    continue
+                if not any(c in r.values for c in eq.left) or not any(c in r.values for c in eq.right):
+                    continue  # (a sum over columns the table does not print: 人员经费/公用经费 are optional)
                 left, right = sum(_v(r, c) for c in eq.left), sum(_v(r, c) for c in eq.right)
                 if not out.within(left, right, len(eq.left) + len(eq.right) - 1) \
                         and (t.title, _row_name(r), eq.left[0]) not in seen:

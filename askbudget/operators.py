@@ -132,7 +132,8 @@ def _season(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
         return ""
     if a.value is None and not a.items:
         return ""
-    return f"文件只有全年预算，没有“{word}”单独的数"
+    kind = next((c.kind for c in a.citations if c.kind), "预算")
+    return f"文件只有全年{kind}，没有“{word}”单独的数"
 
 
 def _threshold(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:

@@ -690,7 +690,7 @@ def _parse(question: object, v: Vocab) -> Intent:
                           refuse=f"文件只有“{m.text}”的预算金额，没有它的用量、单价或费率", refuse_status="not_found")
     month = _MONTH.search(text)
     if month and not _AS_OF.search(text[:month.start()]):  # (截至2024年12月的…: a point in time, not a month's spending)
-        return Intent(question, text, "refuse", subjects=tuple(mentions), refuse="文件只有全年预算，没有分月、分季度的数",
+        return Intent(question, text, "refuse", subjects=tuple(mentions), refuse="文件只有全年{kind}，没有分月、分季度的数",
                       refuse_status="out_of_scope")
     if op is not None and op[0] == "refuse":
         return Intent(question, text, "refuse", subjects=tuple(mentions),

@@ -516,7 +516,8 @@ class Resolver(Planner):
         if it.year is not None and it.year not in years and it.what not in ("yoy",):
             # a year outside the store: only a year a statement compares with can be derived
             if not self._derivable_year(it.year, docs):
-                return self._refuse(it, f"文件只有{'、'.join(str(y) for y in years)}年的预算，没有{it.year}年的数", "not_found")
+                return self._refuse(it, f"文件只有{'、'.join(str(y) for y in years)}年的{self.held_kind(docs)}，"
+                                           f"没有{it.year}年的数", "not_found")
         if it.year is not None and it.year in years:
             docs = [d for d in docs if self.docs[d].year == it.year] or docs
         elif len(years) > 1:
@@ -770,6 +771,11 @@ class Resolver(Planner):
             names = Phrases(k for d in self.v.docs for k in d.keys)
             self.v._unit_key_phrases = names  # type: ignore[attr-defined]
         return names
+
+    def held_kind(self, docs: Sequence[int] | None = None) -> str:
+        """What the documents are, for a refusal that says what the store holds: 预算, 决算, or both."""
+        kinds = {self.all_docs[d].kind for d in (self.all_docs if docs is None else docs) if d in self.all_docs}
+        return "预算、决算" if len(kinds) > 1 else "决算" if kinds == {"决算"} else "预算"
 
     def _short_unit(self, doc: int) -> str:
         """The shortest name that means this unit alone (第7分局 when a thousand units are 公安分局)."""

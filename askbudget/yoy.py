@@ -108,16 +108,16 @@ class YoyMixin(Resolver):
         late, early = max(first, second), min(first, second)
         if change and late not in by_year:
             # "2022年电费比2021年增加多少" against a 2023 document: its narrative compares 2023 with 2022 only
-            return self._refuse(it, f"库中{who}只有{held}年的预算文件，算不出{late}年比{early}年的变化", "not_found"), ctx
+            return self._refuse(it, f"库中{who}只有{held}年的{self.held_kind(list(by_year.values()))}文件，算不出{late}年比{early}年的变化", "not_found"), ctx
         if len(by_year) < 2:
             return None  # one document: its narrative's stated change (yoy) answers it
         if change and early not in by_year:
             if late == latest:
                 return None  # the latest document's narrative may state the change
-            return self._refuse(it, f"库中{who}只有{held}年的预算文件，算不出{late}年比{early}年的变化", "not_found"), ctx
+            return self._refuse(it, f"库中{who}只有{held}年的{self.held_kind(list(by_year.values()))}文件，算不出{late}年比{early}年的变化", "not_found"), ctx
         if first not in by_year or second not in by_year:
             missing = first if first not in by_year else second
-            return self._refuse(it, f"库中{who}只有{held}年的预算文件，没有{missing}年的数", "not_found"), ctx
+            return self._refuse(it, f"库中{who}只有{held}年的{self.held_kind(list(by_year.values()))}文件，没有{missing}年的数", "not_found"), ctx
         if "倍" in t and re.search(r"(多|增加|增长|高)(了)?(几|多少)倍", t):
             return self._refuse(it, "“多几倍”可以理解为“是几倍”或“增加了几倍”，请说明要哪一种", "ambiguous"), ctx
         # the sum words of the lexicon (合起来, 加一块: operators.tsv) or of this module
@@ -259,7 +259,7 @@ class YoyMixin(Resolver):
         latest = max(self.docs[d].year for d in docs)
         year = it.year
         if year is not None and year > latest:
-            return self._refuse(it, f"文件只有{latest}年的预算，没有{year}年的数", "not_found"), ctx
+            return self._refuse(it, f"文件只有{latest}年的{self.held_kind(docs)}，没有{year}年的数", "not_found"), ctx
         # a change against the year before: a 决算's comparison with its own 年初预算 is no such change
         rows = [r for r in self._stmt_match(keys, docs) if r["basis"] != "年初预算"]
         by_doc: dict[int, list[sqlite3.Row]] = {}
@@ -277,9 +277,11 @@ class YoyMixin(Resolver):
             held = sorted(self._unit_years(replace(it, unit_doc=d if d is not None else it.unit_doc)))
             if len(held) > 1 or len(self.docs) > 1:
                 return self._refuse(it, f"库中{self._short_unit(d) if d is not None else '该单位'}只有"
-                                        f"{'、'.join(str(y) for y in held)}年的预算文件，文件中也推算不出{year}年的数",
+                                        f"{'、'.join(str(y) for y in held)}年的{self.held_kind(docs)}文件，"
+                                        f"文件中也推算不出{year}年的数",
                                     "not_found"), ctx
-            return self._refuse(it, f"文件只有{cur_year}年的预算及与{prev_year}年的比较，推算不出{year}年的数", "not_found"), ctx
+            return self._refuse(it, f"文件只有{cur_year}年的{self.held_kind(docs)}及与{prev_year}年的比较，"
+                                    f"推算不出{year}年的数", "not_found"), ctx
         want_pct = "pct" in it.cues or bool(re.search(r"百分之|增长率|增幅|降幅|%", it.text))
         want_prev = year is not None and year < cur_year and not re.search(r"比|较|相比|增加|减少|变化|增长|下降|多了|少了", it.text.replace("比例", ""))
         if it.year_rel is not None and it.year_rel < 0 and not re.search(r"比|较|增加|减少|变化|增长|下降|多了|少了|差", it.text):

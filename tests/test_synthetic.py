@@ -21,7 +21,8 @@ from askbudget.ingest.templates import family
 
 DATA = Path(__file__).parent / "data"
 ZJ, HN, ZY, SC = "zhejiang-shuili-2025", "henan-jiaoyan-2024", "zhongyang-kejiju-2023-final", "sichuan-nongji-2026"
-DOCS = (ZJ, HN, ZY, SC)
+SY = "sichuan-dongyi-2026"  # the 四川 layout in 元: split codes, 上年结转, most columns of the 总表 empty
+DOCS = (ZJ, HN, ZY, SC, SY)
 
 # the cells no arithmetic of a consistent document can place (none: the 政府性基金 table's one figure per
 # row beside its 合计 is 项目支出 because the 部门支出总表, of which it is a part, has no 基本支出 there)
@@ -42,10 +43,12 @@ def docs() -> dict:
     return {d: parse_file(DATA / f"{d}.txt") for d in DOCS}
 
 
-@pytest.mark.parametrize("slug,make", [(ZJ, "zhejiang"), (HN, "henan"), (ZY, "zhongyang"), (SC, "sichuan")])
+@pytest.mark.parametrize("slug,make", [(ZJ, "zhejiang"), (HN, "henan"), (ZY, "zhongyang"), (SC, "sichuan"),
+                                       (SY, "sichuan_yuan")])
 def test_generator_writes_these_files(slug: str, make: str) -> None:
     """The files in tests/data are the generator's (which asserts every identity before it writes)."""
-    text, model = getattr(_generator(), make)()
+    gen = _generator()
+    text, model = gen.sichuan(yuan=True) if make == "sichuan_yuan" else getattr(gen, make)()
     assert text == (DATA / f"{slug}.txt").read_text(encoding="utf-8")
     truth = json.loads((DATA / f"{slug}.truth.json").read_text(encoding="utf-8"))
     assert truth["cells"] == model.truth and truth["unit"] == model.unit
@@ -89,6 +92,7 @@ def test_every_cell(docs: dict, slug: str) -> None:
     (HN, "standard-budget", 9, (), 323, 0),
     (ZY, "national-final", 9, (), 355, 0),
     (SC, "standard-budget", 9, (), 529, 0),
+    (SY, "standard-budget", 9, (), 649, 0),
 ])
 def test_report(docs: dict, slug: str, fam: str, n_tables: int, missing: tuple, cells: int, uncertain: int) -> None:
     doc = docs[slug]
@@ -344,3 +348,45 @@ def test_words_the_narrative_states_a_figure_for_name_that_figure(tmp_path: Path
     a = Assistant(tmp_path / "t.db")
     assert a.ask("机关运行经费是多少").value == 151.26
     assert a.ask("公用经费是多少").value == 239.4
+
+
+# a 北京-style 决算's 三公 table: its 预算数 block, then its 决算数 block, under a row of column numbers alone
+BLOCKED_SANGONG = [
+    "某市某区某局\n2024年度部门决算\n",
+    "财政拨款“三公”经费支出决算表\n公开09表\n部门：某市某区某局 金额单位：万元\n预算数 决算数\n"
+    "因公出 公务用车购置及运行费 公务 因公出 公务用车购置及运行费 公务\n"
+    "合计 国（境） 公务用车 公务用车 接待 合计 国（境） 公务用车 公务用车 接待\n"
+    "费 小计 购置费 运行费 费 费 小计 购置费 运行费 费\n"
+    "1 2 3 4 5 6 7 8 9 10 11 12\n"
+    "51.50 0.00 50.00 26.00 24.00 1.50 47.47 0.00 46.85 25.48 21.37 0.62\n"
+    "注：本表反映部门本年度“三公”经费支出预决算情况。\n",
+    "第四部分 名词解释\n一、“三公”经费：指用财政拨款安排的因公出国（境）费、公务用车购置及运行维护费和公务接待费。\n"
+    "二、年末结转和结余：指单位按有关规定结转到下年或以后年度继续使用的资金。\n",
+]
+
+
+def test_a_one_row_table_printed_in_blocks_is_read_in_its_order() -> None:
+    """A row of column numbers alone (1 … 12) is header, never the row of figures; the figures are the
+    预算数 block then the 决算数 block, which the template's sums prove (its pairs order breaks them)."""
+    doc = parse_pages(BLOCKED_SANGONG, "blocked.txt", name="blocked")
+    got = {(r.name, c.column): (c.value, c.uncertain) for t in doc.tables for r in t.rows for c in r.cells}
+    assert got[("合计", "预算数")] == (51.5, 0) and got[("合计", "决算数")] == (47.47, 0)
+    assert got[("公务用车购置费", "预算数")] == (26.0, 0) and got[("公务用车购置费", "决算数")] == (25.48, 0)
+    assert got[("公务用车运行维护费", "决算数")] == (21.37, 0) and got[("公务接待费", "决算数")] == (0.62, 0)
+    assert got[("公务用车购置及运行维护费", "预算数")] == (50.0, 0)
+    assert [g.term for g in doc.glossary] == ["“三公”经费", "年末结转和结余"]  # entries numbered 一、二、
+
+
+def test_a_refusal_on_a_final_says_final(tmp_path: Path) -> None:
+    """A month or a year a 决算 does not hold is refused naming what the store holds: the 决算, never 预算."""
+    from askbudget import Assistant
+
+    src = tmp_path / "blocked.txt"
+    src.write_text("\f".join(BLOCKED_SANGONG), encoding="utf-8")
+    build_store([src], tmp_path / "b.db", quiet=True)
+    a = Assistant(tmp_path / "b.db")
+    month = a.ask("2024年12月的公务接待费是多少")
+    assert month.status != "answered" and "全年决算" in month.text and "预算" not in month.text.replace("决算", "")
+    later = a.ask("2025年三公经费是多少")
+    assert later.status == "not_found" and "2024年的决算" in later.text
+    assert a.ask("三公经费决算多少").value == 47.47

@@ -30,8 +30,9 @@ NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 TERMINAL = "。！？!?；;：:”」）)"
 MONEY_RE = re.compile(r"(?<![\d,.])\d[\d,]{0,23}(?:\.\d{1,6})?(?![\d,.])\s*(?:万元|亿元|元)")  # bounded: see statements.FIG_RE
-# a 名词解释 entry: "1、术语：定义" or "（一）术语：定义"
-GLOSS_RE = re.compile(r"^(?:[-*•]\s*)?(\d+\s*[、.．](?!\d)|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\s*(.+?)\s*[:：]\s*(.*)$", re.S)
+# a 名词解释 entry: "1、术语：定义", "一、术语：定义" or "（一）术语：定义"
+GLOSS_RE = re.compile(r"^(?:[-*•]\s*)?(\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*[、.．]|"
+                      r"[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\s*(.+?)\s*[:：]\s*(.*)$", re.S)
 DEPTS_RE = re.compile(r"(?:设有|内设|下设)\s*(\d+)\s*个\s*([^：:，,。]{0,12}?)\s*[：:]\s*([^。]+)")
 STAFF_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("编制数", re.compile(r"(?:核定|批复)?[^，。；]{0,6}编制\s*(\d+)\s*[名人个]")),

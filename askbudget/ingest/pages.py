@@ -547,8 +547,11 @@ def _unit_line_follows(lines: list[PLine], i: int, fam: Family) -> bool:
 
 
 def _index_line(text: str, fam: Family) -> bool:
-    """A row of column numbers: ``栏次 1 2 3`` (or ``栏次 1 栏次 2`` in a two-sided table)."""
+    """A row of column numbers: ``栏次 1 2 3`` (or ``栏次 1 栏次 2`` in a two-sided table) — or the numbers
+    alone, counted from 1 (``1 2 3 … 12`` above a one-row 三公 table): no row of figures counts so."""
     toks = text.split()
+    if len(toks) >= 3 and toks == [str(k) for k in range(1, len(toks) + 1)]:
+        return True
     return bool(toks) and toks[0] in fam.index_words and \
         all(t in fam.index_words or re.fullmatch(r"\d{1,2}", t) for t in toks[1:])
 
@@ -666,6 +669,7 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
     b = _Built(seg, spec.kind, title, unit, columns, [], note, one_row=spec.layout == "one-row")
     if spec.layout == "one-row":
         b.rows = _one_row(seg, spec, warnings, title)
+        _block_order(b)
     elif spec.layout == "two-sided":
         b.rows = _two_sided(seg, b, warnings, title)
     elif spec.layout == "pairs":
@@ -811,6 +815,16 @@ def _printed_columns(seg: _Segment, spec: TableSpec) -> list[list[Column]]:
             if c is not None and c.name not in named:
                 out.append([c])
                 named.add(c.name)
+    # a group printed above its parts (``基本支出`` over ``小计 人员经费 公用经费``): the line below that opens
+    # with the group's own column stands, whole, where the group stands in the line above
+    for k in range(len(out) - 1, 0, -1):
+        head = out[k][0] if out[k] else None
+        for j in range(k - 1, -1, -1):
+            if head is not None and head in out[j] and not any(c in out[j] for c in out[k][1:]):
+                at = out[j].index(head)
+                out[j][at:at + 1] = out[k]
+                out[k] = []
+                break
     seen: set[str] = set()
     for found in reversed(out):
         found[:] = [c for c in found if c.name not in seen]
@@ -1124,6 +1138,30 @@ def _one_row(seg: _Segment, spec: TableSpec, warnings: list[ParseWarning], title
     return [_PRow(ln, "", None, "", cells, None)]
 
 
+def _block_order(b: _Built) -> None:
+    """A one-row table of ``行/列`` cells whose header prints its column groups one after the other
+    (``预算数`` over six items, then ``决算数`` over the same six) instead of the template's pairs: the
+    figures are in that blocked order when the template's sums hold under it and not under the pairs."""
+    spec = b.seg.spec
+    groups = list(dict.fromkeys(c.row_and_column[1] for c in spec.columns))
+    if len(groups) < 2 or not all("/" in c.name for c in spec.columns) or len(b.rows) != 1:
+        return
+    r = b.rows[0]
+    if r.fixed is not None or len(r.figures) != len(spec.columns) or any(is_dash(f) for f in r.figures):
+        return
+    head = squash(" ".join(ln.text for ln in b.seg.header))
+    at = {g: head.find(g) for g in groups}
+    if any(i < 0 for i in at.values()):
+        return
+    blocked = tuple(c.name for g in sorted(groups, key=lambda g: at[g]) for c in spec.columns
+                    if c.row_and_column[1] == g)
+    canonical = tuple(c.name for c in spec.columns)
+    scale = scale_of(r.figures)
+    v = [to_int(f, scale) or 0 for f in r.figures]
+    if blocked != canonical and _sums_hold(spec, blocked, v) and not _sums_hold(spec, canonical, v):
+        _set_order(b, blocked)
+
+
 def _side_of(label: str) -> str:
     return "支出" if EXPENSE_SIDE_RE.search(label_of(label)) else "收入"
 
@@ -1312,8 +1350,20 @@ def _place(built: list[tuple[_Segment, _Built]], warnings: list[ParseWarning],
         if b.kind == "绩效目标表":
             continue
         cons += [replace(c, tol=1 if scale > 1 else 0) for c in _same(b, by_kind, narrative, constant)]
+    # a part is never more than its whole (``≤``): a bound between two tables, used only where neither
+    # table's own arithmetic is broken — a table whose figures are shifted against its rows would
+    # otherwise settle the other table's columns wrongly, with nothing left in doubt there
+    bounds = [c for c in cons if isinstance(c, AtMost)]
+    cons = [c for c in cons if not isinstance(c, AtMost)]
     broken = solve(vs, cons)
     doubt(vs, cons, broken, frozenset(hints))
+    table_of = {r.var: id(b) for _, b in built if b.kind != "绩效目标表" for r in b.rows}
+    shaky = {table_of[i] for i, v in enumerate(vs) if v.doubted and i in table_of}
+    bounds = [c for c in bounds if table_of.get(c.a) not in shaky and table_of.get(c.b) not in shaky]
+    if bounds:
+        cons += bounds
+        broken += [c for c in solve(vs, cons) if c not in broken]
+        doubt(vs, cons, broken, frozenset(hints))
     for _, b in built:
         b.vars = vs
     owner = {r.var: (b, r) for _, b in built if b.kind != "绩效目标表" for r in b.rows}

@@ -29,6 +29,7 @@ tables print (table kind, row code or label, column, value in 万元) for the ce
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 from dataclasses import dataclass, field
@@ -546,7 +547,10 @@ CLASSES = [("201", "一般公共服务支出"), ("202", "外交支出"), ("203",
            ("214", "交通运输支出"), ("221", "住房保障支出")]
 
 
-def sichuan() -> tuple[str, Model]:
+def sichuan(yuan: bool = False) -> tuple[str, Model]:
+    """A 四川 事业单位 单位预算. ``yuan``: another unit's, printed as the hidden 四川 document is — tables in 元
+    with separators and decimals, codes split (213 01 04), 上年结转-funded items, a 收入总表 printing 本年收入's
+    小计 and every source of funds (most columns empty), a 支出总表 printing 基本支出 over 小计 人员经费 公用经费."""
     rng = random.Random(2026)
     items = [
         Item("2130104", gp_person=123456, gp_public=23450, sy_basic=15000),
@@ -559,12 +563,17 @@ def sichuan() -> tuple[str, Model]:
         Item("2101102", gp_person=6543),
         Item("2210201", gp_person=9876),
     ]
+    if yuan:
+        items[3] = Item("2130199", sy_project=12000, jz_project=3500)
+        items[2] = Item("2130108", gp_project=45600, jz_project=8800)
     sangong = {"因公出国（境）费": 0, "公务接待费": 120, "公务用车购置费": 0, "公务用车运行费": 880}
     econ = economic(rng, items, sangong, ["30101", "30102", "30107", "30108", "30109", "30110", "30113"],
                     ["30201", "30205", "30206", "30211", "30217", "30228", "30231"])
-    m = Model("sichuan-nongji-2026", "绵阳市涪城区农业技术推广中心", 2026, items, econ, sangong)
+    m = Model("sichuan-dongyi-2026", "雅安市雨城区动物疫病预防控制中心", 2026, items, econ, sangong) if yuan else \
+        Model("sichuan-nongji-2026", "绵阳市涪城区农业技术推广中心", 2026, items, econ, sangong)
     m.check()
-    U = "单位：万元"
+    U = "单位：元" if yuan else "单位：万元"
+    jz = m.total("jz_project")
     pages: list[str] = [f"{m.unit}\n{m.year}年单位预算\n"]
     titles = [("表1", "单位收支总表"), ("表1-1", "单位收入总表"), ("表1-2", "单位支出总表"), ("表2", "财政拨款收支总表"),
               ("表2-1", "财政拨款支出预算表（部门经济分类科目）"), ("表3", "一般公共预算支出预算表"),
@@ -608,7 +617,10 @@ def sichuan() -> tuple[str, Model]:
     ]))
 
     def f(c: int) -> str:
-        return money(c, True)
+        return money(c * 10000 if yuan else c, True)
+
+    def code_of(code: str) -> str:
+        return split_code(code) if yuan else code
 
     # 表1 单位收支总表: every class printed, an item of each side on a line with no figure
     inc = [("一、一般公共预算拨款收入", gp), ("二、政府性基金预算拨款收入", gf), ("三、国有资本经营预算拨款收入", 0),
@@ -616,10 +628,10 @@ def sichuan() -> tuple[str, Model]:
     exp = [(f"{cn(i)}、{name}", m.total("total", [it for it in m.items if it.code[:3] == code]))
            for i, (code, name) in enumerate(CLASSES, 1)]
     rows = side_by_side(inc, exp, f)
-    rows += [line("本年收入合计", f(tot), "本年支出合计", f(tot)), line("上年结转", "", "结转下年", ""),
+    rows += [line("本年收入合计", f(tot - jz), "本年支出合计", f(tot)), line("上年结转", f(jz), "结转下年", ""),
              line("收入总计", f(tot), "支出总计", f(tot))]
     pages.append("\n".join(["表1", "单位收支总表", f"单位名称：{m.unit} {U}", "收 入 支 出", "项 目 预算数 项 目 预算数"] + rows))
-    for lab, v in inc + [("本年收入合计", tot), ("收入总计", tot)]:
+    for lab, v in inc + [("本年收入合计", tot - jz), ("收入总计", tot)] + ([("上年结转", jz)] if yuan else []):
         m.cell("收支总表", "收入:" + lab.split("、")[-1], "预算数", v, 1)
     for lab, v in exp + [("本年支出合计", tot), ("支出总计", tot)]:
         m.cell("收支总表", "支出:" + lab.split("、")[-1], "预算数", v, 1)
@@ -629,27 +641,29 @@ def sichuan() -> tuple[str, Model]:
         allv = values([it for it in m.items if pred(it)])
         body = [line("合计", *[f(v) for v in allv])]
         for code, its in levels:
-            body.append(line(code, FUNC[code], *[f(v) for v in values(its)]))
+            body.append(line(code_of(code), FUNC[code], *[f(v) for v in values(its)]))
         for code, its in [("合计", [it for it in m.items if pred(it)])] + levels:
             for c, v in zip(cols, values(its)):
                 m.cell(kind, code, c, v, 1)
         return body
 
+    if yuan:
+        pages += _sichuan_totals(m, coded, U)
     # 表1-1 单位收入总表: a header line with words the family does not list, the 本年收入 group above its parts
     cols = ["合计", "上年结转", "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "事业收入",
             "事业单位经营收入", "其他收入"]
-    body = coded("收入总表", cols, lambda its: [m.total("total", its), 0, m.total("gp", its), m.total("gf_project", its), 0,
+    body = [] if yuan else coded("收入总表", cols, lambda its: [m.total("total", its), 0, m.total("gp", its), m.total("gf_project", its), 0,
                                              m.total("sy_basic", its) + m.total("sy_project", its), 0, 0])
-    pages.append("\n".join(["表1-1", "单位收入总表", U,
+    pages += [] if yuan else ["\n".join(["表1-1", "单位收入总表", U,
                             "科目编码 单位代码 单位名称（科目） 合计 上年结转 本年收入",
                             "一般公共预算 政府性基金预算 国有资本经营预算 事业收入 事业单位经营收入 其他收入",
-                            "拨款收入 拨款收入 拨款收入"] + body))
+                            "拨款收入 拨款收入 拨款收入"] + body)]
     # 表1-2 单位支出总表: three columns no 财政拨款 table has, in the order the header prints them
-    body = coded("支出总表", ["合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"],
+    body = [] if yuan else coded("支出总表", ["合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"],
                  lambda its: [m.total("total", its), m.total("basic", its), m.total("project", its), 0, 0, 0])
-    pages.append("\n".join(["表1-2", "单位支出总表", U,
+    pages += [] if yuan else ["\n".join(["表1-2", "单位支出总表", U,
                             "科目编码 单位代码 单位名称（科目） 合计 基本支出 项目支出 上缴上级支出 事业单位经营支出 对附属单位补助支出"]
-                           + body))
+                           + body)]
     # 表2 财政拨款收支总表 (its 支出 side: 合计 一般公共预算 政府性基金预算 国有资本经营预算)
     inc4 = [("一、本年收入", gp + gf), ("（一）一般公共预算拨款", gp), ("（二）政府性基金预算拨款", gf),
             ("（三）国有资本经营预算拨款", 0), ("二、上年结转", 0)]
@@ -705,7 +719,7 @@ def sichuan() -> tuple[str, Model]:
                             line("合计", f(m.total("gp_project")), f(m.total("gp_project")))] + proj +
                            ["表3-3", "一般公共预算“三公”经费支出预算表", U,
                             "合计 因公出国（境）费 公务用车购置及运行费 公务接待费", "小计 公务用车购置费 公务用车运行费",
-                            line(*[money(v, True, False) for v in vals])]))
+                            line(*[money(v * 10000 if yuan else v, True, False) for v in vals])]))
     for r, v in zip(("合计", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置费", "公务用车运行费", "公务接待费"), vals):
         m.cell("三公经费支出表", r, "预算数", v, 1)
     # 表4 政府性基金支出预算表, then 表4-1 (not read) printed empty
@@ -722,6 +736,27 @@ def sichuan() -> tuple[str, Model]:
                             "农业科技推广服务 1,100.00 推广主导品种和主推技术 20 项",
                             "病虫害监测防控 456.00 监测点覆盖全区 12 个"]))
     return "\f".join(pages) + "\n", m
+
+def _sichuan_totals(m: Model, coded, U: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The 元 四川 document's 收入总表 (本年收入 over its 小计 and every source) and 支出总表 (基本支出 over 小计
+    人员经费 公用经费), most columns empty."""
+    cols = ["合计", "上年结转", "小计", "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入",
+            "财政专户管理资金", "事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"]
+    body = coded("收入总表", cols, lambda its: [
+        m.total("total", its), m.total("jz_project", its), m.total("total", its) - m.total("jz_project", its),
+        m.total("gp", its), m.total("gf_project", its), 0, 0, m.total("sy_basic", its) + m.total("sy_project", its),
+        0, 0, 0, 0])
+    income = "\n".join(["表1-1", "单位收入总表", U, "科目 合计 上年结转 本年收入",
+                        "科目编码 科目名称 小计 一般公共预算 政府性基金预算 国有资本经营预算 财政专户管理资金 事业收入 "
+                        "事业单位经营收入 上级补助收入 附属单位上缴收入 其他收入", "拨款收入 拨款收入 拨款收入"] + body)
+    body = coded("支出总表", ["合计", "基本支出", "人员经费", "公用经费", "项目支出", "上缴上级支出", "经营支出",
+                          "对附属单位补助支出"],
+                 lambda its: [m.total("total", its), m.total("basic", its), m.total("gp_person", its),
+                              m.total("gp_public", its) + m.total("sy_basic", its), m.total("project", its), 0, 0, 0])
+    spending = "\n".join(["表1-2", "单位支出总表", U,
+                          "科目编码 科目名称 合计 基本支出 项目支出 上缴上级支出 事业单位经营支出 对附属单位补助支出",
+                          "小计 人员经费 公用经费"] + body)
+    return [income, spending]
 
 
 # ------------------------------------------------------------------------------------------ 中央 部门决算
@@ -893,7 +928,7 @@ def zhongyang() -> tuple[str, Model]:
 
 
 def main() -> None:
-    for make in (zhejiang, henan, zhongyang, sichuan):
+    for make in (zhejiang, henan, zhongyang, sichuan, functools.partial(sichuan, yuan=True)):
         text, m = make()
         (HERE / f"{m.slug}.txt").write_text(text, encoding="utf-8")
         (HERE / f"{m.slug}.truth.json").write_text(
