@@ -891,6 +891,15 @@ def side_named(name: str) -> str:
     return m.group(1) if m else ""
 
 
+def side_names(m: Mention, side: str) -> list[str]:
+    """The names a subject with a side word after it may be on that side: as written with the word added, and each
+    name it is read as on that side — swapped when that name is on the other side (一般公共预算拨款 → 一般公共预算拨款收入
+    → …支出), never when the question itself wrote the other side (其他收入支出 is the spending of 其他收入, not the
+    其他支出 row)."""
+    turn = swap_side if not side_named(m.text) else (lambda t, sd: t + sd)
+    return [m.text + side] + [turn(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
+
+
 def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[list[Mention], tuple[tuple[str, str], ...]]:
     """"一般公共预算拨款支出", "上年结转的收入": a side word (收入/支出) written as a word of its own right after a
     subject (nothing, or 的, between) asks that side of it — never dropped as a filler. Where the vocabulary
@@ -912,11 +921,7 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
         side = tok[:2]
         if side not in SIDES or tok != side and not all(k == "alias" and t in _GRAND for k, t in v.words.get(key(tok), ())):
             continue  # a side word, or one glued to a total word (收入合计, 支出一共: the grand total's aliases)
-        # a name read on the other side is swapped; one the question itself writes on it is not (其他收入支出 is
-        # the spending of 其他收入, never the 其他支出 row)
-        turn = swap_side if not side_named(m.text) else (lambda t, sd: t + sd)
-        names = [m.text + side] + [turn(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
-        entries = next((e for e in (v.words.get(key(n)) for n in names)
+        entries = next((e for e in (v.words.get(key(n)) for n in side_names(m, side))
                         if e and any(k in SUBJECT_KINDS and k != "column" for k, _ in e)), None)
         if entries is None:
             out.append((m.text, side))

@@ -1168,19 +1168,23 @@ class Resolver(Planner):
         specs = narrative_figures().get(s["subject"]) or tuple(
             (None, s["subject"] + tail, None) for tail in ("", "收入", "支出"))
         step = _stated_step(s["sentence"] or "", s["value"])
-        for kind, label, column in specs:
-            where = ["r.is_total = 1 AND r.label = '合计'" if label is None else "r.label = ?"]
-            params: list[Any] = [] if label is None else [label]
-            if kind is not None:
-                where.append("t.kind = ?")
-                params.append(kind)
-            for ref in self.rows_where(" AND ".join(where), params, [doc]):
-                fig = self.fig_of(ref, [column] if column else [])
-                if fig is None or fig.value is None or fig.unit != "万元" or (column and fig.column != column):
-                    continue
-                if abs(fig.value - s["value"]) < step - 1e-9:
+        for spec in specs:
+            for fig in self.spec_figs(spec, [doc]):
+                if fig.unit == "万元" and abs(fig.value - s["value"]) < step - 1e-9:
                     return fig
         return None
+
+    def spec_figs(self, spec: tuple[str | None, str | None, str | None], docs: Sequence[int]) -> list[Fig]:
+        """The figures one line of lexicon/narrative_figures.tsv names (table kind, row — None: the table's 合计 —,
+        column — None: the row's own), in the documents given."""
+        kind, label, column = spec
+        where = ["r.is_total = 1 AND r.label = '合计'" if label is None else "r.label = ?"]
+        params: list[Any] = [] if label is None else [label]
+        if kind is not None:
+            where.append("t.kind = ?")
+            params.append(kind)
+        figs = (self.fig_of(ref, [column] if column else []) for ref in self.rows_where(" AND ".join(where), params, docs))
+        return [f for f in figs if f is not None and f.value is not None and (not column or f.column == column)]
 
     def resolve(self, it: Intent, docs: list[int], ctx: Context) -> tuple[list[Fig], Answer | None]:
         """Figures for each subject of the question (in order); or a clarifying/refusing Answer."""
