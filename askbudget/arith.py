@@ -53,6 +53,21 @@ class ArithmeticMixin(Resolver):
             return Fig(label, total, figs[0].unit, tuple(dict.fromkeys(c for f in figs for c in f.cites)), doc=figs[0].doc)
         return figs[0]
 
+    def _last(self, it: Intent, ctx: Context, op: str, n: int = 2) -> list[Fig] | Answer:
+        """The figures of the last ``n`` turns, for "两者合计呢" / "相差多少" / "占基本支出的比例呢" — or, where a
+        turn's answer was no figure (what an item is, a reason), a refusal naming it: a sum or a comparison
+        never takes a figure that is not there."""
+        figs = list(ctx.figs[-n:])
+        blank = [f for f in figs if f.value is None]
+        if not blank:
+            return figs
+        did = {"sum": "相加", "diff": "相减", "share": "算占比"}.get(op, "相比")
+        named = "、".join(f"“{f.label}”" for f in blank)
+        held = "；".join(f"{f.label}{fmt(f.value, f.unit)}{f.unit}" for f in figs if f.value is not None)
+        return Answer(it.question, "not_found",
+                      f"{'两者中' if len(figs) > 1 else '上一问的'}{named}不是一个数额（那一问回答的是文字），不能{did}"
+                      + (f"；另一项是{held}" if held else "") + "。", intent=it.describe())
+
     def _fig_year(self, f: Fig) -> int | None:
         """The year a figure is for: its own (a derived 去年 figure) or its document's."""
         if f.year is not None:
@@ -82,14 +97,18 @@ class ArithmeticMixin(Resolver):
     def _two(self, it: Intent, ctx: Context, docs: list[int], op: str) -> tuple[Fig, Fig] | Answer | None:
         sides = self._sides(it, op)
         if len(sides) < 2 and it.followup and len(ctx.figs) >= 2:
-            pair, stop = self._across_years(it, list(ctx.figs[-2:]), "diff" if op in ("比", "减", "和", "与", "跟", "") and
-                                            it.what == "diff" else "ratio")
+            kind = "diff" if op in ("比", "减", "和", "与", "跟", "") and it.what == "diff" else "ratio"
+            last = self._last(it, ctx, kind)
+            if isinstance(last, Answer):
+                return last
+            pair, stop = self._across_years(it, last, kind)
             return stop if stop is not None else (pair[0], pair[1])
         if len(sides) != 2 or not sides[0] or not sides[1]:
             if len(sides) == 1 and ctx.figs and sides[0]:
                 b = self._fig_side(it, sides[0], docs, ctx)
                 if isinstance(b, Fig):
-                    return ctx.figs[-1], b
+                    last = self._last(it, ctx, "ratio", 1)
+                    return last if isinstance(last, Answer) else (last[0], b)
             return None
         a = self._fig_side(it, sides[0], docs, ctx)
         b = self._fig_side(it, sides[1], docs, ctx)
@@ -124,7 +143,10 @@ class ArithmeticMixin(Resolver):
             b = self._fig_side(it, ms, docs, ctx)  # "占基本支出的比例呢": the previous figure over this one
             if isinstance(b, Answer):
                 return b, ctx
-            got = (ctx.figs[-1], b) if isinstance(b, Fig) else None
+            last = self._last(it, ctx, "share", 1)
+            if isinstance(last, Answer):
+                return last, ctx
+            got = (last[0], b) if isinstance(b, Fig) else None
             if got is None:
                 return None
         else:
@@ -143,7 +165,10 @@ class ArithmeticMixin(Resolver):
     def _a_sum(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         figs: list[Fig] = []
         if not it.subjects and len(ctx.figs) >= 2:
-            figs = ctx.figs[-2:]
+            last = self._last(it, ctx, "sum")
+            if isinstance(last, Answer):
+                return last, ctx
+            figs = last
         else:
             for side in self._sides(it, ""):
                 f = self._fig_side(it, side, docs, ctx)

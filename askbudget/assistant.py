@@ -28,7 +28,7 @@ from .vocab import vocab_for
 
 log = logging.getLogger("askbudget")
 
-_SNAPSHOT_VERSION = 1
+_SNAPSHOT_VERSION = 2  # 2: the positional snapshot (snapshot.py)
 _WARM_LOCK = threading.Lock()
 _SURROGATE = lazyre.compile("[\ud800-\udfff]")
 
@@ -58,14 +58,48 @@ class _Readings:
         return intent
 
 
-def _readings(vocab: Any) -> _Readings:
-    readings = getattr(vocab, "_readings", None)
-    if readings is None:
+class _States:
+    """Conversation states decoded (``restore``) or encoded (``context``) lately in this process, by the
+    identity of their dict: a caller that hands back the very dict it was given or gave (the web service
+    keeps the dicts of the tokens it issued and read) continues the conversation without decoding it. An
+    LRU of ``STATE_CACHE_SIZE``; each holds its dict (so its id stays its own) and a copy of the Context,
+    which is copied again when handed out (an answer may set a field of the one it continues from)."""
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[int, tuple[dict[str, Any], Context]] = OrderedDict()
+        self._max = max(1, size)
+        self._lock = threading.Lock()
+
+    def get(self, data: dict[str, Any]) -> Context | None:
+        with self._lock:
+            hit = self._items.get(id(data))
+            if hit is None or hit[0] is not data:
+                return None
+            self._items.move_to_end(id(data))
+        return replace(hit[1])
+
+    def put(self, data: dict[str, Any], ctx: Context) -> None:
+        with self._lock:
+            self._items[id(data)] = (data, replace(ctx))
+            self._items.move_to_end(id(data))
+            while len(self._items) > self._max:
+                self._items.popitem(last=False)
+
+
+def _shared(vocab: Any, name: str, make: Any) -> Any:
+    """A cache shared by the Assistants of one store in this process, made on first use."""
+    got = getattr(vocab, name, None)
+    if got is None:
         with _WARM_LOCK:
-            readings = getattr(vocab, "_readings", None)
-            if readings is None:
-                readings = vocab._readings = _Readings(int(settings.PARSE_CACHE_SIZE))
-    return readings
+            got = getattr(vocab, name, None)
+            if got is None:
+                got = make()
+                setattr(vocab, name, got)
+    return got
+
+
+def _readings(vocab: Any) -> _Readings:
+    return _shared(vocab, "_readings", lambda: _Readings(int(settings.PARSE_CACHE_SIZE)))
 
 
 class Assistant:
@@ -85,6 +119,8 @@ class Assistant:
         self._answerer = Answerer(self._conn, self.vocab)
         self._answerer.results = QueryCache()  # the store is open immutable: its query results never change
         self._readings = _readings(self.vocab)
+        self._states: _States = _shared(self.vocab, "_states", lambda: _States(int(settings.STATE_CACHE_SIZE)))
+        self._restored: tuple[dict[str, Any], Context, Any] | None = None  # (the dict, the Context, the scope) restored
         self.vocab.tokenizer()  # a few ms; keeps the first question's time honest
         if warm and os.environ.get("ASKBUDGET_NO_WARM") != "1":
             with _WARM_LOCK:  # once per process and store: what it loads is shared by every Assistant
@@ -134,8 +170,14 @@ class Assistant:
         from .snapshot import dump
 
         with self._lock:
-            return {"v": _SNAPSHOT_VERSION, "store": self._fingerprint(), "ctx": dump(self._ctx),
+            restored = self._restored
+            if restored is not None and restored[1] is self._ctx and restored[2] == self._scope:
+                return restored[0]  # nothing changed since ``restore``: the very dict it was given
+            data = {"v": _SNAPSHOT_VERSION, "store": self._fingerprint(), "ctx": dump(self._ctx),
                     "scope": {"unit_code": self._scope[0], "year": self._scope[1]} if self._scope else None}
+            self._states.put(data, self._ctx)
+            self._restored = (data, self._ctx, self._scope)
+            return data
 
     def restore(self, context: dict[str, Any] | None) -> None:
         """Continue the conversation ``context`` (from ``.context``) — or, given None, start a fresh
@@ -146,11 +188,16 @@ class Assistant:
         with self._lock:
             self._ctx = Context()
             self._scope = None
+            self._restored = None
             if not isinstance(context, dict) or context.get("v") != _SNAPSHOT_VERSION or \
                     context.get("store") != self._fingerprint():
                 return
             try:
-                ctx = load(context.get("ctx"))
+                ctx = self._states.get(context)
+                if ctx is None:
+                    ctx = load(context.get("ctx"))
+                    if isinstance(ctx, Context):
+                        self._states.put(context, ctx)
                 scope = context.get("scope")
                 if scope:
                     self.set_scope(unit_code=scope.get("unit_code"), year=scope.get("year"))
@@ -159,6 +206,7 @@ class Assistant:
                 return
             if isinstance(ctx, Context):
                 self._ctx = ctx
+                self._restored = (context, ctx, self._scope)
 
     def set_scope(self, unit_code: str | None = None, year: int | None = None) -> None:
         """Pin the questions to one unit (its code) and/or year, as if every question named them;
@@ -197,31 +245,39 @@ class Assistant:
         question = _SURROGATE.sub("\ufffd", question)
         text = _SURROGATE.sub("\ufffd", text) if isinstance(text, str) else text
         with self._lock:
-            try:
-                intent = self._scoped(self._readings.read(text, self.vocab) if isinstance(text, str)
-                                      else parse(text, self.vocab))
-                answer, ctx = self._answerer.answer(intent, self._ctx)
-            except QueryError as e:
-                return Answer(question[:500], "out_of_scope", f"这个问题没能查询：{e}。")
-            except AskBudgetError as e:
-                return Answer(question[:500], "out_of_scope", f"出错了：{e}。")
-            except Exception as e:  # noqa: BLE001 - a user never sees a traceback; the answer says it failed
-                # never silent: logged with its traceback (the web log; the CLI's stderr with --debug)
-                log.exception("answering %r failed", question[:200])
-                return Answer(question[:500], "out_of_scope", f"这个问题没能回答（{type(e).__name__}）。")
-            if answer.status in ("not_found", "out_of_scope"):
-                # the question just asked had no figure: "两者" can no longer mean the two before it, nor
-                # "其中…" a part of the figure before it
-                self._ctx = replace(self._ctx, figs=self._ctx.figs[-1:], missed=True)
-            if answer.status == "ambiguous":
-                self._ctx = ctx  # remembers the question so "财政局的" can answer it
-            if answer.status == "answered":
-                if ctx is not self._ctx:
-                    figs = [f for f in ctx.figs if f is not None]
-                    if len(figs) == 1 and self._ctx.figs and ctx.what in ("figure", ""):
-                        ctx.figs = (self._ctx.figs + figs)[-2:]
-                    self._ctx = ctx
-            return answer
+            before, restored, self._restored = self._ctx, self._restored, None
+            answer = self._ask(text, question)
+            if self._ctx is before and answer.status != "answered":
+                self._restored = restored  # the conversation is as it was restored (an answered turn may
+            return answer                  # have set fields of the Context it continued: never kept)
+
+    def _ask(self, text: object, question: str) -> Answer:
+        """One turn, under ``self._lock`` (``ask``)."""
+        try:
+            intent = self._scoped(self._readings.read(text, self.vocab) if isinstance(text, str)
+                                  else parse(text, self.vocab))
+            answer, ctx = self._answerer.answer(intent, self._ctx)
+        except QueryError as e:
+            return Answer(question[:500], "out_of_scope", f"这个问题没能查询：{e}。")
+        except AskBudgetError as e:
+            return Answer(question[:500], "out_of_scope", f"出错了：{e}。")
+        except Exception as e:  # noqa: BLE001 - a user never sees a traceback; the answer says it failed
+            # never silent: logged with its traceback (the web log; the CLI's stderr with --debug)
+            log.exception("answering %r failed", question[:200])
+            return Answer(question[:500], "out_of_scope", f"这个问题没能回答（{type(e).__name__}）。")
+        if answer.status in ("not_found", "out_of_scope") and (len(self._ctx.figs) > 1 or not self._ctx.missed):
+            # the question just asked had no figure: "两者" can no longer mean the two before it, nor
+            # "其中…" a part of the figure before it (a conversation already so is kept as it is)
+            self._ctx = replace(self._ctx, figs=self._ctx.figs[-1:], missed=True)
+        if answer.status == "ambiguous":
+            self._ctx = ctx  # remembers the question so "财政局的" can answer it
+        if answer.status == "answered":
+            if ctx is not self._ctx:
+                figs = [f for f in ctx.figs if f is not None]
+                if len(figs) == 1 and self._ctx.figs and ctx.what in ("figure", ""):
+                    ctx.figs = (self._ctx.figs + figs)[-2:]
+                self._ctx = ctx
+        return answer
 
     def close(self) -> None:
         with self._lock:

@@ -669,7 +669,8 @@ class Resolver(Planner):
 
         by_name = load().by_name
         for m in it.subjects:
-            for key_ in {m.key} | {key(t) for k, t in m.kinds if k in ("row", "alias") for t in [t] if "|" not in t}:
+            # in the order the mention gives them (a set's order would depend on the process's hash seed)
+            for key_ in dict.fromkeys([m.key, *(key(t) for k, t in m.kinds if k in ("row", "alias") and "|" not in t)]):
                 if key_ in self.v.labels:
                     out.append(f"{next(iter(self.v.labels[key_]))}多少？")  # the same subject, asked plainly
         for m in it.subjects:

@@ -1,12 +1,15 @@
 """A conversation's state as plain JSON data, and back: ``Assistant.context`` / ``Assistant.restore``.
 
 The follow-up state (plan.Context: the previous intent, its figures and rows) is made of frozen
-dataclasses, tuples and frozensets. ``dump`` writes each dataclass as ``{"$": name, field: ...}``,
-leaving out the fields that hold their default (most of an Intent's), a tuple as ``{"$t": [...]}``
-and a frozenset as ``{"$f": [...]}``; ``load`` rebuilds only the classes listed here (a field left
-out takes its default), so a snapshot that was tampered with can at worst be refused, never run
-code. The web service dumps and loads one on every turn, so both walk the data with tables built
-once per class rather than asking ``dataclasses`` each time.
+dataclasses, tuples and frozensets. ``dump`` writes it positionally, as compact JSON: each container is
+a list whose first item says what it is — a dataclass ``[class number, mask, values…]`` (the mask has a
+bit for each field written, in the class's field order; a field that holds its default, most of an
+Intent's, is left out), a tuple ``[6, …]``, a frozenset ``[7, …]`` (sorted) and a list ``[8, …]``;
+anything else is a string, a number, a boolean or null. ``load`` rebuilds only the classes listed here
+(a field left out takes its default), so a snapshot that was tampered with can at worst be refused,
+never run code. The web service writes one into its token on every turn that changes the conversation,
+so both walk the data with tables built once per class rather than asking ``dataclasses`` each time,
+and the positional form keeps the JSON (and its compression) small.
 """
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ from .errors import QueryError
 from .parse import Intent, Mention
 from .plan import Context, Fig, RowRef
 
-_CLASSES: dict[str, type] = {c.__name__: c for c in (Context, Intent, Mention, Fig, RowRef, Citation)}
+_CLASS_LIST: tuple[type, ...] = (Context, Intent, Mention, Fig, RowRef, Citation)  # their numbers: never reorder
+_CODES: dict[type, int] = {c: i for i, c in enumerate(_CLASS_LIST)}
+_TUPLE, _FROZENSET, _LIST = 6, 7, 8
 _MAX_DEPTH = 12
 _REQUIRED = object()  # a field without a default: always written
 _SCALARS = (str, int, float, bool)
@@ -38,31 +43,35 @@ def _table(cls: type) -> tuple[tuple[str, Any], ...]:
     return tuple(out)
 
 
-_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {c: _table(c) for c in _CLASSES.values()}
-_NAMES: dict[type, frozenset[str]] = {c: frozenset(n for n, _ in fs) for c, fs in _FIELDS.items()}
+_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {c: _table(c) for c in _CLASS_LIST}
+_NAMES: dict[type, tuple[str, ...]] = {c: tuple(n for n, _ in fs) for c, fs in _FIELDS.items()}
 
 
 def dump(obj: Any, depth: int = 0) -> Any:
-    """``obj`` as JSON-able data (dicts, lists, str, numbers, None)."""
+    """``obj`` as JSON-able data (lists, str, numbers, booleans, None)."""
     if depth > _MAX_DEPTH:
         raise QueryError("对话状态嵌套过深")
     if obj is None or isinstance(obj, _SCALARS):
         return obj
-    fields = _FIELDS.get(type(obj))
+    kind = type(obj)
+    fields = _FIELDS.get(kind)
     if fields is not None:
-        out: dict[str, Any] = {"$": type(obj).__name__}
-        for name, default in fields:
+        out: list[Any] = [_CODES[kind], 0]
+        mask = 0
+        for bit, (name, default) in enumerate(fields):
             value = getattr(obj, name)
             if default is _REQUIRED or type(value) is not type(default) or value != default:
-                out[name] = dump(value, depth + 1)
+                mask |= 1 << bit
+                out.append(dump(value, depth + 1))
+        out[1] = mask
         return out
-    if isinstance(obj, tuple):
-        return {"$t": [dump(x, depth + 1) for x in obj]}
-    if isinstance(obj, frozenset):
-        return {"$f": sorted((dump(x, depth + 1) for x in obj), key=repr)}
-    if isinstance(obj, list):
-        return [dump(x, depth + 1) for x in obj]
-    raise QueryError(f"对话状态里有不能保存的值（{type(obj).__name__}）")
+    if kind is tuple:
+        return [_TUPLE, *(dump(x, depth + 1) for x in obj)]
+    if kind is frozenset:
+        return [_FROZENSET, *sorted((dump(x, depth + 1) for x in obj), key=repr)]
+    if kind is list:
+        return [_LIST, *(dump(x, depth + 1) for x in obj)]
+    raise QueryError(f"对话状态里有不能保存的值（{kind.__name__}）")
 
 
 def load(data: Any, depth: int = 0) -> Any:
@@ -71,21 +80,28 @@ def load(data: Any, depth: int = 0) -> Any:
         raise QueryError("对话状态嵌套过深")
     if data is None or isinstance(data, _SCALARS):
         return data
-    if isinstance(data, list):
-        return [load(x, depth + 1) for x in data]
-    if isinstance(data, dict):
-        if len(data) == 1:
-            if isinstance(data.get("$t"), list):
-                return tuple(load(x, depth + 1) for x in data["$t"])
-            if isinstance(data.get("$f"), list):
-                return frozenset(load(x, depth + 1) for x in data["$f"])
-        cls = _CLASSES.get(str(data.get("$")))
-        if cls is not None:
-            kwargs = {k: load(v, depth + 1) for k, v in data.items() if k != "$"}
-            if not _NAMES[cls].issuperset(kwargs):
-                raise QueryError(f"对话状态有未知字段：{sorted(set(kwargs) - _NAMES[cls])}")
-            try:
-                return cls(**kwargs)
-            except TypeError as e:
-                raise QueryError(f"对话状态不完整：{e}") from None
-    raise QueryError("对话状态格式不对")
+    if not isinstance(data, list) or not data or type(data[0]) is not int:
+        raise QueryError("对话状态格式不对")
+    tag = data[0]
+    if tag == _TUPLE:
+        return tuple(load(x, depth + 1) for x in data[1:])
+    if tag == _FROZENSET:
+        return frozenset(load(x, depth + 1) for x in data[1:])
+    if tag == _LIST:
+        return [load(x, depth + 1) for x in data[1:]]
+    if not 0 <= tag < len(_CLASS_LIST) or len(data) < 2 or type(data[1]) is not int:
+        raise QueryError("对话状态格式不对")
+    cls = _CLASS_LIST[tag]
+    names = _NAMES[cls]
+    mask = data[1]
+    if mask < 0 or mask >> len(names) or bin(mask).count("1") != len(data) - 2:
+        raise QueryError("对话状态的字段与类不符")
+    kwargs = {}
+    for value in data[2:]:  # the fields of the mask's bits, lowest first
+        low = mask & -mask
+        mask ^= low
+        kwargs[names[low.bit_length() - 1]] = load(value, depth + 1)
+    try:
+        return cls(**kwargs)
+    except TypeError as e:
+        raise QueryError(f"对话状态不完整：{e}") from None

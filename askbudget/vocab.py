@@ -221,7 +221,7 @@ class Vocab:
     terms: Terms
     docs: list[DocInfo]
     words: dict[str, list[tuple[str, str]]]
-    labels: dict[str, set[str]]  # key -> labels as stored
+    labels: dict[str, list[str]]  # key -> labels as stored, in the store's order (a list: a set's order would differ per process)
     codes: dict[str, str]  # code -> a label
     std_names: dict[str, str]  # key -> standard subject name (lexicon)
     projects: dict[str, str]  # key -> project as written
@@ -390,7 +390,7 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
     from .final_template import load as load_final
 
     for t in load_final().tables:
-        for title in {t.title, "".join(t.must)}:
+        for title in dict.fromkeys((t.title, "".join(t.must))):
             v.add(title, "table", t.kind)
             v.add(title, "dockind", "决算")
     # standard subjects and synonyms (a bad lexicon line fails loudly: LexiconError)
@@ -406,7 +406,9 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         k = key(label)
         if len(k) < 2 or k in ("合计", "小计", "总计") or k.endswith("小计"):
             continue
-        v.labels.setdefault(k, set()).add(label)
+        same = v.labels.setdefault(k, [])
+        if label not in same:
+            same.append(label)
         v.add(k, "row", label)
         if r["code"]:
             v.codes.setdefault(r["code"], label)

@@ -269,6 +269,18 @@ class Tokens:
         self._key = hashlib.sha256(b"askbudget conversation\0" + secret).digest()
         self._ttl = float(ttl)
         self._clock = clock
+        # payload -> its state, for the payloads this worker made or read lately: a follow-up that comes back
+        # to this worker is not decoded again, and the same dict lets the Assistant skip loading it too
+        self._states: OrderedDict[str, Any] = OrderedDict()
+        self._states_max = max(1, int(settings.STATE_CACHE_SIZE))
+        self._states_lock = threading.Lock()
+
+    def _keep(self, payload: str, state: Any) -> None:
+        with self._states_lock:
+            self._states[payload] = state
+            self._states.move_to_end(payload)
+            while len(self._states) > self._states_max:
+                self._states.popitem(last=False)
 
     def _sign(self, signed: str) -> str:
         return _b64(hmac.digest(self._key, signed.encode("ascii"), "sha256")[:18])
@@ -279,8 +291,9 @@ class Tokens:
             if candidate is None:
                 break
             payload = _b64(zlib.compress(json.dumps(candidate, ensure_ascii=False, separators=(",", ":"))
-                                         .encode("utf-8"), 6))
+                                         .encode("utf-8"), 1))
             if len(payload) <= _CONV_ID_MAX - 64:
+                self._keep(payload, candidate)
                 return payload
         return self.EMPTY
 
@@ -300,12 +313,20 @@ class Tokens:
         return parts[2]
 
     def unpack(self, payload: str) -> Any:
+        """The state of ``payload`` (never to be changed: it is kept for the next turn that brings it)."""
         if not payload:
             return None
+        with self._states_lock:
+            state = self._states.get(payload)
+            if state is not None:
+                self._states.move_to_end(payload)
+                return state
         try:  # signed by this server, so never a decompression bomb
-            return json.loads(zlib.decompress(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
+            state = json.loads(zlib.decompress(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
         except (ValueError, zlib.error, RecursionError):
             return None
+        self._keep(payload, state)
+        return state
 
     def mint(self, state: Any) -> str:
         return self.seal(self.pack(state))
@@ -664,9 +685,13 @@ class Api:
 
     def _pooled_turn(self, engine: Engine, payload: str, question: str) -> tuple[bytes, str]:
         """Run a turn from the conversation in ``payload``: (the reply without its token, the next payload)."""
-        conv = Conversation("", time.monotonic(), state=self.tokens.unpack(payload))
+        state = self.tokens.unpack(payload)
+        conv = Conversation("", time.monotonic(), state=state)
         answer = engine.turn(conv, question)
-        reply = (_render({"ok": True, **answer.to_dict()})[:-1], self.tokens.pack(conv.state))
+        # a turn that left the conversation as it was (the Assistant hands back the very state it was
+        # given) sends the same payload back, newly signed
+        after = payload if conv.state is state and state is not None else self.tokens.pack(conv.state)
+        reply = (_render({"ok": True, **answer.to_dict()})[:-1], after)
         if not conv.failed:
             engine.remember(payload, question, reply)
         return reply

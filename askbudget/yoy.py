@@ -39,7 +39,7 @@ class YoyMixin(Resolver):
             keys += [key(t) for k, t in m.kinds if k in ("alias", "row", "stmt", "column") for t in [t] if "|" not in t]
         keys += [re.sub(r"(预算|预算数|金额|总额)$", "", k) for k in keys]
         if set(keys) & self._TOTAL_KEYS:
-            keys += list(self._TOTAL_KEYS)
+            keys += sorted(self._TOTAL_KEYS)  # in one order in every process (a set's depends on the hash seed)
         if "公用经费" in keys:
             keys.append("日常公用经费")
         return [k for k in dict.fromkeys(keys) if k]

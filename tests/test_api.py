@@ -47,8 +47,12 @@ def test_context_carries_a_conversation_to_another_assistant(both_store, turns, 
     assert ans.status == "answered" and ans.value == pytest.approx(value, abs=0.006), ans.text
 
 
-@pytest.mark.parametrize("bad", [None, "junk", 42, {}, {"v": 1, "store": "other"}, {"v": 999},
-                                 {"v": 1, "store": None, "ctx": {"$": "os.system"}}])
+@pytest.mark.parametrize("bad", [None, "junk", 42, {}, {"v": 2, "store": "other"}, {"v": 999},
+                                 {"v": 1, "store": None, "ctx": {"$": "os.system"}},
+                                 {"v": 2, "store": None, "ctx": {"$": "os.system"}},
+                                 {"v": 2, "store": None, "ctx": [99, 0]}, {"v": 2, "store": None, "ctx": [0, 1]},
+                                 {"v": 2, "store": None, "ctx": [0, 2**40, "x"]}, {"v": 2, "store": None, "ctx": [True, 0]},
+                                 {"v": 2, "store": None, "ctx": [3, 1, "电费"]}])
 def test_restoring_nothing_or_a_bad_snapshot_starts_afresh(both_store, bad):
     a = askbudget.Assistant(both_store)
     a.ask("财政局的水费")

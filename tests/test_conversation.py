@@ -147,3 +147,23 @@ def test_a_column_word_after_another_subject(a, turns, q, value):
         assert a.ask(t).answered
     ans = a.ask(q)
     assert ans.status == "answered" and ans.value == pytest.approx(value, abs=0.006), ans.text
+
+
+# a turn answered with words (what an item is), not a figure, is never added to or compared with one
+WORDS_THEN = [
+    (["212科目多少钱", "视频监控维护采购的是什么物品"], "两者合计呢", "不能相加"),
+    (["视频监控维护采购的是什么物品", "电费多少"], "两者合计呢", "不能相加"),
+    (["212科目多少钱", "视频监控维护采购的是什么物品"], "相差多少", "不能相减"),
+    (["视频监控维护采购的是什么物品", "电费多少"], "二者相差多少", "不能相减"),
+    (["视频监控维护采购的是什么物品"], "占基本支出的比例呢", "不能算占比"),
+]
+
+
+@pytest.mark.parametrize("turns,q,refusal", WORDS_THEN, ids=[" / ".join(c[0] + [c[1]]) for c in WORDS_THEN])
+def test_a_turn_without_a_figure_is_not_combined(a, turns, q, refusal):
+    a.reset()
+    for t in turns:
+        a.ask(t)
+    ans = a.ask(q)
+    assert ans.status == "not_found" and ans.value is None, ans.text
+    assert "“硬件运维服务”不是一个数额" in ans.text and refusal in ans.text, ans.text

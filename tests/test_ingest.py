@@ -1127,3 +1127,10 @@ def sanzhong_conn(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connectio
 def test_staffing_facts_in_other_words(sanzhong_conn: sqlite3.Connection, key: str, value: str) -> None:
     got = sanzhong_conn.execute("SELECT value FROM facts WHERE key = ?", (key,)).fetchall()
     assert [r[0] for r in got] == [value]
+
+
+def test_the_writer_s_cell_columns_are_the_schema_s_in_order() -> None:
+    """Cells are written as tuples in ``write.CELL_COLUMNS`` order: it must be the cells table's."""
+    from askbudget.ingest.write import CELL_COLUMNS
+
+    assert CELL_COLUMNS == tuple(SCHEMA["cells"]["columns"])

@@ -51,6 +51,45 @@ def test_a_conversation_continues_on_whichever_worker_takes_the_turn(two_workers
     assert _ask(b, "水费呢")["value"] is None  # without the token the follow-up stands alone
 
 
+def test_a_turn_that_leaves_the_conversation_as_it_was_sends_its_state_back_unchanged(two_workers) -> None:
+    """Only the signature is made again: the payload is the one that came in, and still continues anywhere."""
+    a, b = two_workers
+    first = _ask(a, "分局电费多少")["conversation"]
+    missed = _ask(a, "月球基地建设费多少", first)["conversation"]  # a turn not answered: the state says so
+    assert missed.split(".")[2] != first.split(".")[2]
+    same = _ask(a, "月球基地建设费多少", missed)  # and says so again: nothing changed
+    assert same["status"] == "not_found" and same["conversation"].split(".")[2] == missed.split(".")[2]
+    assert _ask(b, "水费呢", same["conversation"])["value"] == 24.0
+    moved = _ask(a, "水费呢", first)["conversation"]
+    assert moved.split(".")[2] != first.split(".")[2] and _ask(b, "两者合计呢", moved)["value"] == 119.0
+
+
+def test_a_state_handed_back_is_the_conversation_as_it_is(gongan_store: Path) -> None:
+    """The state a pooled Assistant gives after a turn — the one it was given where nothing changed — is
+    always the conversation it holds, over the conversations of the bank."""
+    from askbudget import Assistant
+    from askbudget.evaluate import load_bank
+    from askbudget.snapshot import dump
+
+    a = Assistant(gongan_store)
+    state: Any = None
+    conv: Any = object()
+    kept = 0
+    for q in load_bank(ROOT / "tests" / "data" / "gaoxin-gongan-2023.questions.jsonl"):
+        if q.conv is None or q.conv != conv:
+            state = None
+        conv = q.conv
+        # the second marks the conversation missed, the third leaves it as it was
+        for question in (q.q, "月球基地建设费多少", "月球基地建设费多少"):
+            a.restore(state)
+            a.ask(question)
+            after = a.context
+            assert after["ctx"] == dump(a._ctx), question
+            kept += after is state
+            state = after
+    assert kept > 20
+
+
 def test_a_token_signed_with_another_secret_or_altered_starts_afresh(both_store: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASKBUDGET_SECRET", "desk A")

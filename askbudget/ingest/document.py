@@ -201,7 +201,7 @@ def parse_bytes(data: bytes, file: str, name: str | None = None, source_path: st
             continue
         segments.append((h, kind, [(h.line, end)], False))
 
-    regions = [read_region(lines, ranges, 0) for _, _, ranges, _ in segments]
+    regions = [read_region(lines, ranges, 0, facts_only=True) for _, _, ranges, _ in segments]  # header facts
     unit_code, unit_name = _unit_of(regions)
     year = _year_of(regions, year)
     default_unit = _default_money_unit(regions)

@@ -9,6 +9,7 @@ back to the group and the lone header moves past them.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,13 +34,19 @@ def clean_column(name: str) -> str:
 
 
 def leaves(header: tuple[RawRow, ...]) -> list[Leaf]:
+    """The leaf columns of a table's header rows, left to right."""
     if not header:
         return []
-    rows = [[header_text(c) for c in r.cells] for r in header]
+    return list(_leaves(tuple(r.cells for r in header)))
+
+
+@functools.lru_cache(maxsize=1024)  # a template's headers recur in every document of it
+def _leaves(cells: tuple[tuple[str, ...], ...]) -> tuple[Leaf, ...]:
+    rows = [[header_text(c) for c in r] for r in cells]
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
     if len(rows) == 1:
-        return [Leaf(i, clean_column(n), "") for i, n in enumerate(rows[0])]
+        return tuple(Leaf(i, clean_column(n), "") for i, n in enumerate(rows[0]))
     top, sub = rows[0], rows[-1]
     if len(rows) > 2:  # fold middle rows into the sub row where it is blank
         for mid in rows[1:-1]:
@@ -73,4 +80,4 @@ def leaves(header: tuple[RawRow, ...]) -> list[Leaf]:
                 i = j
                 continue
         i += 1
-    return [Leaf(i, clean_column(names[i]), groups[i]) for i in range(width)]
+    return tuple(Leaf(i, clean_column(names[i]), groups[i]) for i in range(width))

@@ -76,7 +76,7 @@ def build_indicators(data: tuple[RawRow, ...], project: str, title: str,
     seen_header = False
     goal_parts: list[str] = []
     for raw in data:
-        cells = [WS_RE.sub(" ", strip_tags(c)).strip() for c in raw.cells]
+        cells = [" ".join(strip_tags(c).split()) for c in raw.cells]  # white space runs as one space
         cells += [""] * (max(6, max(pos.values()) + 1) - len(cells))
         head = header_text(cells[0])
         found = _positions(cells)

@@ -6,6 +6,7 @@ every page a table spans, and blank-line separated paragraphs. Everything here i
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ PAREN_NEG_RE = re.compile(r"^[(（]\s*([^()（）]+?)\s*[)）]$")
 MONEY_SUFFIX_RE = re.compile(r"^(.*?\d)\s*(?:亿元|千万元|百万元|万元|千元|元)$")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same cells (0.00, --, a subtotal) recur in every document
 def parse_number(raw: str) -> float | None:
     """``4,327.18`` / ``4327.18`` / ``3 个`` → float; empty, ``--`` and text → None.
 
@@ -219,16 +221,23 @@ def _looks_numeric(cells: list[str]) -> bool:
 _LAST_READ: tuple[list[str] | None, dict[tuple[Any, ...], Region]] = (None, {})
 
 
-def read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: int | None) -> Region:
+def read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: int | None,
+                facts_only: bool = False) -> Region:
     """``_read_region``, once per (ranges, header_rows) of the document last read: a document's parse
     reads a table's region again to place its columns (a Region is frozen; the lines are held, so
-    another list is never taken for them)."""
+    another list is never taken for them). ``facts_only``: the page-header facts alone (unit, year,
+    money unit, ``blocks``; no header or data rows), as the full read gives them — a full read of the
+    same ranges serves too."""
     last = _LAST_READ
     if last[0] is not lines:
         last = _set_last_read(lines)
     k = (tuple(tuple(r) for r in ranges), header_rows)
     region = last[1].get(k)
-    if region is None:
+    if region is None and facts_only:
+        region = last[1].get((k, "facts"))
+        if region is None:
+            region = last[1][(k, "facts")] = _read_region(lines, ranges, header_rows, facts_only=True)
+    elif region is None:
         region = last[1][k] = _read_region(lines, ranges, header_rows)
     return region
 
@@ -239,7 +248,8 @@ def _set_last_read(lines: list[str]) -> tuple[list[str], dict[tuple[Any, ...], R
     return _LAST_READ
 
 
-def _read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: int | None) -> Region:
+def _read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: int | None,
+                 facts_only: bool = False) -> Region:
     """Scan the lines of one table: ``ranges`` of (start, end), 0-based, each ``start`` being the
     line after a heading (a table continued under a second ``（续）`` heading has two ranges).
 
@@ -318,6 +328,8 @@ def _read_region(lines: list[str], ranges: list[tuple[int, int]], header_rows: i
                 money_unit = money_unit or mu.group(1)
             text_lines.append((no, s))
             continue
+        if facts_only:
+            continue  # a table row: no page-header fact is read from one
         cells = split_row(raw)
         first = header_text(cells[0])
         if first.startswith("栏次"):

@@ -9,7 +9,7 @@ import re
 
 from .layout import Leaf
 from .model import Cell, ParseWarning, Row
-from .reader import RawRow, WS_RE, is_dash, join_wrapped, parse_number, strip_tags
+from .reader import RawRow, is_dash, join_wrapped, parse_number, strip_tags
 
 NAME_COLUMNS = ("科目名称", "项目", "项目名称", "单位名称")
 CODE_COLUMNS = ("科目编码",)
@@ -43,7 +43,8 @@ def is_total(label: str) -> int:
 
 
 def cell_raw(s: str) -> str:
-    return WS_RE.sub(" ", strip_tags(s)).strip()
+    """The cell's text, white space runs as one space (str.split cuts where ``\\s`` matches, without a regex)."""
+    return " ".join(strip_tags(s).split())
 
 
 def make_cells(raw: RawRow, leaves: list[Leaf], columns: list[str], warnings: list[ParseWarning],

@@ -180,13 +180,21 @@ class Family:
         return spec.kind if spec is not None else None
 
     def spec_of(self, title: str) -> TableSpec | None:
-        for t in self.tables:
-            if t.words.match(title):
-                return t
-        return None
+        # the titles of a family repeat from document to document: each matched once per process
+        seen: dict[str, TableSpec | None] = self.__dict__.setdefault("_seen", {})
+        if title in seen:
+            return seen[title]
+        spec = next((t for t in self.tables if t.words.match(title)), None)
+        if len(seen) >= _SEEN_MAX:
+            seen.clear()
+        seen[title] = spec
+        return spec
 
     def spec(self, kind: str) -> TableSpec | None:
         return next((t for t in self.tables if t.kind == kind), None)
+
+
+_SEEN_MAX = 4096  # titles remembered per family (a flood of made-up titles only costs a new start)
 
 
 def short_title(title: str) -> str:

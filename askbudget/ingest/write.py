@@ -75,6 +75,14 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) ->
     conn.executemany(sql, [tuple(map(r.get, cols)) for r in rows])
 
 
+# a cell's values in the order of the cells table's columns (store.SCHEMA; a test holds them equal): a
+# document has thousands of cells, each written as a tuple (no dict made and read back per cell)
+CELL_COLUMNS = ("id", "document_id", "table_id", "row_id", "col", "column", "column_group", "raw", "value", "line",
+                "uncertain")
+_INSERT_CELLS = (f"INSERT INTO [cells] ({', '.join(f'[{c}]' for c in CELL_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' for _ in CELL_COLUMNS)})")
+
+
 class _Ids:
     """Id allocator per table: a replaced document's own ids first (in order), then max + 1.
 
@@ -200,10 +208,8 @@ def write_documents(conn: sqlite3.Connection, docs: Iterable[Document],
                                "classification": r.classification, "level": r.level,
                                "parent_code": r.parent_code, "is_total": r.is_total, "line": r.line,
                                "page": r.page})
-                for c in r.cells:
-                    c_rows.append({"id": ids("cells"), "document_id": doc_id, "table_id": tid, "row_id": rid,
-                                   "col": c.col, "column": c.column, "column_group": c.column_group,
-                                   "raw": c.raw, "value": c.value, "line": c.line, "uncertain": c.uncertain})
+                c_rows += [(ids("cells"), doc_id, tid, rid, c.col, c.column, c.column_group, c.raw, c.value, c.line,
+                            c.uncertain) for c in r.cells]
             for ind in t.indicators:
                 i_rows.append({"id": ids("indicators"), "document_id": doc_id, "table_id": tid, "seq": ind.seq,
                                "project": ind.project, "level1": ind.level1, "level2": ind.level2,
@@ -212,7 +218,8 @@ def write_documents(conn: sqlite3.Connection, docs: Iterable[Document],
                                "number": ind.number, "unit": ind.unit, "basis": ind.basis, "line": ind.line})
         _insert(conn, "tables", t_rows)
         _insert(conn, "rows", r_rows)
-        _insert(conn, "cells", c_rows)
+        if c_rows:
+            conn.executemany(_INSERT_CELLS, c_rows)
         _insert(conn, "indicators", i_rows)
         sec_id = {}
         s_rows = []
