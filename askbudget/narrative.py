@@ -9,7 +9,7 @@ import sqlite3
 
 from . import lazyre
 from .answer import Answer, Citation, Item
-from .parse import Intent
+from .parse import SIDES, Intent, side_named
 from .plan import asks_non_money, _bigrams, Context, fmt, _lcs, _REASON_MARK, Resolver, _SENT_SPLIT, _STOP_BIGRAMS
 from .vocab import DocInfo, FILLER_CLASSES, key
 
@@ -127,6 +127,9 @@ class NarrativeMixin(Resolver):
         need = 1 if thing_run and sum(len(r) for r in runs if r != thing_run) < 2 else 2
         if sum(len(r) for r in runs) < need:
             return None
+        # the side asked (收入/支出 after a subject, or ending its name): a clause of the other side never answers
+        asked_sides = {sd for _, sd in it.sides} | {side_named(key(m.text)) for m in it.subjects} - {""}
+        other_sides = {SIDES[sd] for sd in asked_sides} - asked_sides
         best: list[tuple[int, int, str, sqlite3.Row, str, str, float, bool]] = []
         for s in self.sections(docs):
             # each sentence with its paragraph so far: "拟购置…，包括：台式计算机20台…；便携式计算机8台…" buys both
@@ -158,6 +161,8 @@ class NarrativeMixin(Resolver):
                         name = _CLAUSE_FRAME.sub("", name)
                         if re.search(r"\d", name) or len(name) < 2:
                             continue  # "比2025年增加2辆": a change, or a figure with no name of its own
+                        if side_named(name) and side_named(name) in other_sides:
+                            continue  # "其他收入支出": a clause of the other side (其他收入1.20万元) is not it
                         words = [key(t) for t in self.v.tokens(name)] if any(a in name for a in atoms) else []
                         # 电费 of 邮电费 is another word; 政府性基金拨款 of 政府性基金拨款支出 the same one with its tail
                         missed = [a for a in atoms if a not in name or any(a in w and not w.startswith(a) for w in words)]

@@ -87,6 +87,8 @@ class Intent:
     followup: bool = False
     # the kinds of figure named, in order: 预算 (安排/预算), 决算 (实际/执行/决算), 决算? (花了: the 决算 if any)
     doc_kinds: tuple[str, ...] = ()
+    # a side word (收入/支出) written right after a subject, never part of its name: (subject as written, side)
+    sides: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
         parts = [self.what]
@@ -100,6 +102,8 @@ class Intent:
             parts.append("cues=" + ",".join(sorted(self.cues)))
         if self.doc_kinds:
             parts.append("kinds=" + ",".join(self.doc_kinds))
+        if self.sides:
+            parts.append("sides=" + ",".join(f"{t}{s}" for t, s in self.sides))
         for name in ("money_unit", "measure", "year", "year_rel", "unit_doc", "topn", "refuse"):
             val = getattr(self, name)
             if val not in (None, ""):
@@ -648,6 +652,10 @@ def _parse(question: object, v: Vocab) -> Intent:
             mentions = [m for m in mentions if not start <= m.pos < at]
     mentions = _one_name(mentions, stripped)
     mentions = _total_of_subject(mentions, stripped, cues)
+    before = {x for m in mentions for x in m.targets("column")}
+    mentions, sides = _sides_asked(mentions, toks, v)
+    after = {x for m in mentions for x in m.targets("column")}
+    columns = [c for c in columns if c in after or c not in before]  # a column read in a name now read whole
 
     for c in codes:
         label = v.codes.get(c) or _std_name(c) or ""
@@ -704,7 +712,9 @@ def _parse(question: object, v: Vocab) -> Intent:
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn, set(doc_kinds))
     if exclude is not None and what in ("figure", "exclude", "sum") and not cues & {"list", "each", "count"}:
         what = "exclude"  # one figure left: Y − X (a list of what is left, "各多少", is no single figure)
-    if op is not None and what in ("yoy", "avg", "count", "text"):
+    if op is not None and what == "avg" and op_span is not None and "每" in text[op_span[0]:op_span[1]]:
+        op = None  # "每个月一套多少钱": a price per item asked per period — checked, never divided (answers._price_per_unmet)
+    elif op is not None and what in ("yoy", "avg", "count", "text"):
         what = "figure"  # "增加10%后", "每月" are operations on this year's figure
     if depts and what not in ("fact", "list", "count", "glossary", "text", "reason"):
         return Intent(question, text, "refuse", subjects=tuple(mentions),
@@ -745,7 +755,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
         unread=_unread_beside_subjects(seq, leftovers), exclude=exclude, exclude_by=exclude_by if exclude else "",
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
-        doc_kinds=tuple(dict.fromkeys(doc_kinds)),
+        doc_kinds=tuple(dict.fromkeys(doc_kinds)), sides=sides,
     )
 
 
@@ -863,6 +873,63 @@ def _total_of_subject(mentions: list[Mention], text: str, cues: set[str]) -> lis
             drop.add(id(b))
             cues.add("total")
     return [m for m in mentions if id(m) not in drop]
+
+
+SIDES = {"收入": "支出", "支出": "收入"}  # the two sides of a budget and each one's other
+
+
+def swap_side(name: str, side: str) -> str:
+    """The name on the other side: 一般公共预算拨款收入 → …支出, 收入总计 → 支出总计; a name of no side gets it added."""
+    other = SIDES[side]
+    got = re.sub(other + r"(总计|合计|总额)?$", side + r"\1", name)
+    return got if got != name else name + side
+
+
+def side_named(name: str) -> str:
+    """The side a name says it is on by its last word (…收入, …支出总计), else ""."""
+    m = re.search(r"(收入|支出)(?:总计|合计|总额)?$", name)
+    return m.group(1) if m else ""
+
+
+def side_names(m: Mention, side: str) -> list[str]:
+    """The names a subject with a side word after it may be on that side: as written with the word added, and each
+    name it is read as on that side — swapped when that name is on the other side (一般公共预算拨款 → 一般公共预算拨款收入
+    → …支出), never when the question itself wrote the other side (其他收入支出 is the spending of 其他收入, not the
+    其他支出 row)."""
+    turn = swap_side if not side_named(m.text) else (lambda t, sd: t + sd)
+    return [m.text + side] + [turn(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
+
+
+def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[list[Mention], tuple[tuple[str, str], ...]]:
+    """"一般公共预算拨款支出", "上年结转的收入": a side word (收入/支出) written as a word of its own right after a
+    subject (nothing, or 的, between) asks that side of it — never dropped as a filler. Where the vocabulary
+    names the subject on that side (its reading with the other side word swapped, or with the side word added:
+    基金拨款 → 政府性基金预算拨款收入 → 政府性基金预算拨款支出), the two words are read as that name; otherwise
+    the side is kept for the answer to meet or refuse (answers._side_unmet)."""
+    at: dict[int, str] = {}
+    p = 0
+    for t in toks:
+        at[p] = t
+        p += len(t)
+    out: list[tuple[str, str]] = []
+    for i, m in enumerate(list(mentions)):
+        if m.how == "code":
+            continue
+        end = m.pos + len(m.text)
+        gap = "的" if at.get(end) == "的" else ""
+        tok = at.get(end + len(gap)) or ""
+        side = tok[:2]
+        if side not in SIDES or tok != side and not all(k == "alias" and t in _GRAND for k, t in v.words.get(key(tok), ())):
+            continue  # a side word, or one glued to a total word (收入合计, 支出一共: the grand total's aliases)
+        entries = next((e for e in (v.words.get(key(n)) for n in side_names(m, side))
+                        if e and any(k in SUBJECT_KINDS and k != "column" for k, _ in e)), None)
+        if entries is None:
+            out.append((m.text, side))
+            continue
+        side_at = end + len(gap)
+        mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
+        mentions[:] = [x for x in mentions if x.pos != side_at]
+    return mentions, tuple(dict.fromkeys(out))
 
 
 _NEGATE_WHOLE = frozenset({"不是", "不属于", "并非", "不包括在"})

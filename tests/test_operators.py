@@ -55,8 +55,8 @@ NEGATIVE: dict[str, list[str]] = {
     "more": ["电费比多多少"],
     "less": ["水费比少多少"],
     "share": ["占多少"],
-    "max": [],
-    "min": [],
+    "max": ["上年结转用在哪个科目最多"],  # a definition of 上年结转 ranks nothing
+    "min": ["三公经费用在哪里最少"],
     "level": ["公安类级科目多少", "公共安全支出项级科目多少"],
     "season": ["夏天电费多少", "冬季水费多少"],
     "threshold": ["电费是否超过100万", "水费低于30万吗"],
