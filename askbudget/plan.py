@@ -33,8 +33,6 @@ DEFAULT_COLUMNS = ("合计", "预算数", "金额", "价值")
 # a 决算 document's figure: its 决算数, never the 预算数 a 决算 table prints beside it (the 三公 table)
 FINAL_COLUMNS = ("决算数", "合计", "本年支出合计", "本年收入合计", "金额", "价值")
 KINDS = ("预算", "决算")
-# a question about income (一般行政管理事务收入多少, 资金来源): a subject's row in the 收入 table answers it
-INCOME_ASKED_RE = lazyre.compile(r"收入|来源|收到")
 # a cell stored ``uncertain`` (docs/schema.md): its column could not be proven from the text
 UNCERTAIN = "该数字在文本中所在的列无法确定（文本丢失了空单元格），不作回答"
 MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
@@ -441,6 +439,11 @@ def _same_subject(stated: str, names: set[str]) -> bool:
         if n == stated or (min(len(n), len(stated)) >= 4 and (n.endswith(stated) or stated.endswith(n))):
             return True
     return False
+
+
+def _asks_income(it: Intent, m: Mention, cols: Sequence[str]) -> bool:
+    """The question asks a subject's income: 收入 written outside the subject's own name, or a 收入 column."""
+    return "收入" in it.text.replace(m.text, " ") or any("收入" in c for c in cols)
 
 
 def _col_score(column: str, group: str, cue: str) -> int:
@@ -937,7 +940,7 @@ class Resolver(Planner):
         carry-overs differ: 城乡社区支出 收入 3,171.75, 支出 3,334.75). It answers only a question that asks 收入 (a word
         outside the subject's own name, or a 收入 column); else the subject's other rows do, or the refusal says
         what the 收入决算表 holds and that the spending is not in the store."""
-        if "收入" in it.text.replace(m.text, " ") or any("收入" in c for c in cols):
+        if _asks_income(it, m, cols):
             return refs
         income = [r for r in refs if r.kind == "收入总表" and self.doc_kind(r.doc) == "决算"]
         if not income:
@@ -989,7 +992,7 @@ class Resolver(Planner):
         one = self._refs_of_one_doc(it, refs)
         if isinstance(one, Answer):
             return one
-        refs = self._order(one or [], cols, tables, ctx, INCOME_ASKED_RE.search(it.text) is not None)
+        refs = self._order(one or [], cols, tables, ctx, _asks_income(it, m, cols))
         primary = refs[0]
         d = primary.doc
         twins = [r for r in refs if r.table_id == primary.table_id and r.code and primary.code and r.code != primary.code
