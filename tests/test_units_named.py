@@ -71,3 +71,15 @@ def test_a_finals_budget_clause_answers_only_a_budget_question(yichuan: Assistan
     assert yichuan.ask("静安区三公经费").value != pytest.approx(31.47)
     yichuan.reset()
     assert yichuan.ask("三公经费年初预算多少").value == pytest.approx(31.47)
+
+
+@pytest.mark.parametrize("q, value", [
+    ("生态环境局机关运行经费", 185.41),  # its narrative's 机关运行经费支出, never its 公用经费 416.36
+    ("石泉路街道机关运行经费", 627.04),
+    ("城管局机关运行经费", 507.25),  # a row of its own 三公 table
+])
+def test_a_units_own_words_beat_a_row_of_that_name_in_another_units_table(many: Assistant, q: str,
+                                                                           value: float) -> None:
+    many.reset()
+    got = many.ask(q)
+    assert got.status == "answered" and got.value == pytest.approx(value), got.text
