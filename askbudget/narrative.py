@@ -31,6 +31,8 @@ PURPOSE_ASKED = lazyre.compile(r"用于什么|用于哪|用在哪|用在什么|�
 _CHANGE_FROM = lazyre.compile(r"(?:比|较|与|同)(?:19|20)\d{2}年")
 # a sentence that states a whole and then its parts: "共有车辆63辆，其中：…"
 _WHOLE_THEN_PARTS = lazyre.compile(r"^[^其]*?\d[\d,.]*\s*\S{0,3}[，,]\s*其中")
+# a clause naming the budget a 决算 compares with (年初预算为, 调整预算数, 预算为): not the 决算 figure itself
+_BUDGET_FIGURE = lazyre.compile(r"(?:年初|调整后?)预算|预算数|预算为|预算是|预算安排")
 _CLAUSE_SPLIT = lazyre.compile(r"[，；;。：:（）()]|,(?!\d{3})")
 # words of a question that say nothing about which figure ("有几个", "是多少", "安排了多少"), and the vocabulary
 # kinds that carry no subject: what is left must be found in the clause
@@ -154,6 +156,9 @@ class NarrativeMixin(Resolver):
                             continue
                         if _CHANGE_FROM.search(clause[start: m.start()]):
                             continue  # "比2025年预算增加27万元": a change, never a figure of that year
+                        if doc.kind == "决算" and _BUDGET_FIGURE.search(clause[start: m.start()]) \
+                                and "预算" not in it.text.replace("一般公共预算", ""):
+                            continue  # a 决算's "年初预算为31.47万元" is the budget, never what was spent
                         name = self._shortened(key(clause[start: m.start()]))
                         name = re.sub(r"^.*?\d{4}年(?:\d+月)?(?:\d+日)?", "", name)
                         for k in doc.keys + (key(doc.unit_name),):

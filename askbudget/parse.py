@@ -339,7 +339,73 @@ def _units_written(text: str, v: Vocab) -> tuple[str, list[str]]:
             found.append(name)
         out.append(" " * (end - i))
         i = end
-    return "".join(out), found
+    return _units_abbreviated("".join(out), v, found)
+
+
+# where an abbreviated unit name may end: the organisation word's last character (局, 委, 部, 街道, 办 …)
+_ABBR_END = lazyre.compile(r"[局委部道办处院馆站所队厅]")
+# the tail an abbreviation may leave off: 宜川街道(办事处), 街道办(事处), 建管委(员会)
+_ABBR_TAILS = ("办事处", "事处", "员会", "公室")
+
+
+def _abbreviations(v: Vocab) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """Per character, the units whose own name (its places cut off: 宜川路街道办事处) holds it; and each unit's
+    own name. Built once per vocabulary."""
+    cached = getattr(v, "_unit_abbr", None)
+    if cached is not None:
+        return cached
+    own: dict[str, str] = {}
+    for d in v.docs:
+        name = re.sub(r"\([^)]*\)", "", norm(d.unit_name))
+        pieces = [p for p in _PLACE_CUT.split(name) if p and p != "人民政府"]
+        own[d.unit_name] = pieces[-1] if pieces else name
+    by_char: dict[str, set[str]] = {}
+    for unit, name in own.items():
+        for ch in set(name):
+            by_char.setdefault(ch, set()).add(unit)
+    v._unit_abbr = ({ch: frozenset(u) for ch, u in by_char.items()}, own)  # type: ignore[attr-defined]
+    return v._unit_abbr  # type: ignore[attr-defined]
+
+
+def _subsequence(short: str, name: str) -> bool:
+    it = iter(name)
+    return all(ch in it for ch in short)
+
+
+def _units_abbreviated(text: str, v: Vocab, found: list[str]) -> tuple[str, list[str]]:
+    """A unit named by an abbreviation no list holds — 规划资源局 for 规划和自然资源局, 宜川街道 for 宜川路街道办事处,
+    城管局 for 城市管理行政执法局, 社工部 for (区委)社会工作部 — is the one unit of the store whose own name begins as
+    it does, holds its characters in order and ends as it does (a Chinese abbreviation keeps characters of the
+    name, in order). Three characters at least, the longest span first; a word the vocabulary knows whole is
+    left to it; two units that fit: neither."""
+    if not _ABBR_END.search(text) or not v.docs:
+        return text, found
+    by_char, own = _abbreviations(v)
+    chars = list(text)
+    for end in reversed([m.end() for m in _ABBR_END.finditer(text)]):  # the last end first: 宜川街道办, not 宜川街道
+        for start in range(max(0, end - 8), end - 2):
+            span = text[start:end]
+            if v.words.get(key(span)):
+                break  # a word the vocabulary knows whole (石泉路街道) is read as such, never cut shorter
+            if " " in span or not re.fullmatch(r"[\u4e00-\u9fff]+", span):
+                continue
+            units = by_char.get(span[0], frozenset())
+            for ch in span[1:]:
+                units = units & by_char.get(ch, frozenset())
+                if not units:
+                    break
+            fits = [u for u in units if span[0] in own[u][:2] and _subsequence(span, own[u])
+                    and any(f.endswith(span[-1]) for f in [own[u]] + [own[u][: -len(t)] for t in _ABBR_TAILS
+                                                                        if own[u].endswith(t)])]
+            if len(fits) == 1:
+                places = next((u.places for u in _unit_places(v)[0] if u.unit_name == fits[0]), frozenset())
+                while hit := next((p for p in sorted(places, key=len, reverse=True) if text[:start].endswith(p)), ""):
+                    start -= len(hit)  # its own places before it (普陀区宜川街道)
+                chars[start:end] = " " * (end - start)
+                if fits[0] not in found:
+                    found.append(fits[0])
+                break
+    return "".join(chars), found
 
 
 _DIGITS = "0123456789"
@@ -720,6 +786,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         return Intent(question, text, "refuse", subjects=tuple(mentions),
                       refuse=f"预算按单位公开，文件没有“{depts[0]}”单独的数", refuse_status="not_found")
     change = what == "yoy" and bool(re.search(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%", text))
+    leftovers = _own_name_words(leftovers, unit_names, v)
     for name in unit_names:
         docs = [d for d in v.docs if d.unit_name == name]
         if change:
@@ -970,6 +1037,28 @@ def _exclude_span(text: str, mentions: list[Mention], op_pos: list[tuple[str, st
 _NUMERAL_RUN = lazyre.compile(r"[零〇一二两三四五六七八九十百千万几]+[个项名位台辆套件条笔次年天大]?")
 # words that tie a span to a subject: "电梯的电费", "电费里电梯用的", "用于食堂的水费"
 _LINKS = frozenset({"的", "之", "里", "中", "里面", "当中", "用于", "用在", "用到", "部分", "方面", "是"})
+
+
+def _own_name_words(leftovers: list[str], unit_names: list[str], v: Vocab) -> list[str]:
+    """"普陀区三公经费", "宜川的电费": a word no list holds that is part of a unit's own name names that unit — the
+    units named (every one of them holds it), or, none named, the one unit of the store that holds it (it is
+    then named) or every unit (a place they share). A word some units hold and others not is left unread."""
+    out = []
+    for lo in leftovers:
+        if len(lo) < 2:
+            out.append(lo)
+            continue
+        if unit_names:
+            if all(lo in norm(n) for n in unit_names):
+                continue
+            out.append(lo)
+            continue
+        holders = list(dict.fromkeys(d.unit_name for d in v.docs if lo in norm(d.unit_name)))
+        if len(holders) == 1:
+            unit_names.append(holders[0])
+        elif not holders or len(holders) < len({d.unit_name for d in v.docs}):
+            out.append(lo)
+    return out
 
 
 def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) -> tuple[str, ...]:

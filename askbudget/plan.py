@@ -815,8 +815,8 @@ class Resolver(Planner):
         """Words the document's own narrative states a figure for (机关运行经费 → "机关运行经费预算151.26万元")
         name that figure: a colloquial mapping of the same words (alias 机关运行经费 → 公用经费, which a unit
         with 事业单位 spends more of) is not read in its place."""
-        if m.how != "exact" or not m.has("alias") or m.has("row", "stmt"):
-            return m
+        if m.how != "exact" or not m.has("alias") or m.has("stmt"):
+            return m  # (a row of that name in another unit's table, 机关运行经费 of a 上海 三公 table, is no figure here)
         for k in (m.key, m.key + "预算", m.key + "预算数", m.key + "支出"):  # 机关运行经费支出 627.04 万元 (a 决算)
             subject = self.v.statement_subjects.get(k)
             if subject is not None:
