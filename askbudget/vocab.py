@@ -274,10 +274,8 @@ class Vocab:
             if len(nxt) >= 3 and key(nxt) in self.words and not self._strong(nxt):
                 cut = next((k for k in range(len(nxt) - 1, 0, -1) if self._strong(tok + nxt[:k])), 0)
                 if cut:
-                    out.append(tok + nxt[:cut])
-                    toks = toks[:i + 1] + self.tokenizer().lcut(nxt[cut:], HMM=False) + toks[i + 2:]
-                    i += 2
-                    continue
+                    tok = tok + nxt[:cut]
+                    toks = toks[:i] + [tok] + self.tokenizer().lcut(nxt[cut:], HMM=False) + toks[i + 2:]
             out.append(tok)
             i += 1
         return out
