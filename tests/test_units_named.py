@@ -97,3 +97,17 @@ def test_every_conjunct_and_every_column_is_read(many: Assistant, q: str, value:
         assert got.status != "answered" and got.value is None, got.text
     else:
         assert got.status == "answered" and got.value == pytest.approx(value), got.text
+
+
+@pytest.mark.parametrize("q, value", [
+    ("石泉路街道城管执法支出多少", 1289.35),  # the side word is the subject's, never a second subject (支出总计)
+    ("文旅局2025年度群众文化决算支出多少", 4540.23),  # the kind between the subject and its side
+    ("城管局城管执法预算收入多少", None),  # 预算收入 one token: the side still read, and 城管执法 is spending
+])
+def test_a_side_word_after_a_subject_in_a_store_of_many(many: Assistant, q: str, value: float | None) -> None:
+    many.reset()
+    got = many.ask(q)
+    if value is None:
+        assert got.status != "answered" and got.value is None, got.text
+    else:
+        assert got.status == "answered" and got.value == pytest.approx(value), got.text
