@@ -1084,6 +1084,9 @@ def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) ->
     for i, (kind, text) in enumerate(seq):
         if kind != "u" or (len(text) >= 2 and text not in leftovers):
             continue
+        if len(text) >= 2 and i + 1 < len(seq) and seq[i + 1][1].startswith(("多少钱", "多少万", "多少元", "几万")):
+            out.append(text)  # "买书花多少钱": what the money is for, right before the question for money
+            continue
         for step in (-1, 1):
             j = i + step
             while 0 <= j < len(seq) and seq[j][0] == "l":
