@@ -820,7 +820,8 @@ def _parse(question: object, v: Vocab) -> Intent:
         unit_docs=tuple(unit_docs), unit_choices=tuple(choices) if not unit_docs else (), op=op, topn=topn,
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
-        unread=_unread_beside_subjects(seq, leftovers), exclude=exclude, exclude_by=exclude_by if exclude else "",
+        unread=tuple(dict.fromkeys(_unread_beside_subjects(seq, leftovers) + _unread_conjuncts(text, leftovers))),
+        exclude=exclude, exclude_by=exclude_by if exclude else "",
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
         doc_kinds=tuple(dict.fromkeys(doc_kinds)), sides=sides,
     )
@@ -967,6 +968,9 @@ def side_names(m: Mention, side: str) -> list[str]:
     return [m.text + side] + [turn(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
 
 
+_SIDE_GAPS = frozenset({"的", "预算", "决算"})
+
+
 def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[list[Mention], tuple[tuple[str, str], ...]]:
     """"一般公共预算拨款支出", "上年结转的收入": a side word (收入/支出) written as a word of its own right after a
     subject (nothing, or 的, between) asks that side of it — never dropped as a filler. Where the vocabulary
@@ -983,17 +987,21 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
         if m.how == "code":
             continue
         end = m.pos + len(m.text)
-        gap = "的" if at.get(end) == "的" else ""
+        gap = at.get(end) if at.get(end) in _SIDE_GAPS else ""  # 的, or the kind (群众文化决算支出)
         tok = at.get(end + len(gap)) or ""
+        if not gap and tok[:2] in ("预算", "决算") and tok[2:4] in SIDES:
+            gap, tok = tok[:2], tok[2:]  # 城管执法预算收入: one token, the kind and the side
         side = tok[:2]
         if side not in SIDES or tok != side and not all(k == "alias" and t in _GRAND for k, t in v.words.get(key(tok), ())):
             continue  # a side word, or one glued to a total word (收入合计, 支出一共: the grand total's aliases)
         entries = next((e for e in (v.words.get(key(n)) for n in side_names(m, side))
                         if e and any(k in SUBJECT_KINDS and k != "column" for k, _ in e)), None)
+        side_at = end + len(gap)
         if entries is None:
             out.append((m.text, side))
+            if tok == side:  # the side word is the subject's, carried by Intent.sides: never a subject (支出总计) too
+                mentions[:] = [x for x in mentions if not ((x.pos, x.text) in ((side_at, side), (end, gap + side)))]
             continue
-        side_at = end + len(gap)
         mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
         mentions[:] = [x for x in mentions if x.pos != side_at]
     return mentions, tuple(dict.fromkeys(out))
@@ -1061,6 +1069,13 @@ def _own_name_words(leftovers: list[str], unit_names: list[str], v: Vocab) -> li
     return out
 
 
+def _unread_conjuncts(text: str, leftovers: list[str]) -> tuple[str, ...]:
+    """Coverage: a span nobody read joined by 和/与/及/跟/同/、 to what was read ("建管委和城管的电费加起来") is one of
+    the things asked about; answering the other alone drops it."""
+    return tuple(lo for lo in dict.fromkeys(leftovers) if len(lo) >= 2 and re.search(
+        f"[和与及跟同、]{re.escape(lo)}|{re.escape(lo)}[和与及跟同、]", text))
+
+
 def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) -> tuple[str, ...]:
     """Coverage: the spans nobody read that stand beside a subject (only link words such as 的/里/用于
     between): they narrow or change the subject ("电梯的电费", "电费里空调用的"), so the subject's own
@@ -1068,6 +1083,9 @@ def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) ->
     out: list[str] = []
     for i, (kind, text) in enumerate(seq):
         if kind != "u" or (len(text) >= 2 and text not in leftovers):
+            continue
+        if len(text) >= 2 and i + 1 < len(seq) and seq[i + 1][1].startswith(("多少钱", "多少万", "多少元", "几万")):
+            out.append(text)  # "买书花多少钱": what the money is for, right before the question for money
             continue
         for step in (-1, 1):
             j = i + step
