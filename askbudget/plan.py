@@ -441,11 +441,6 @@ def _same_subject(stated: str, names: set[str]) -> bool:
     return False
 
 
-def _asks_income(it: Intent, m: Mention, cols: Sequence[str]) -> bool:
-    """The question asks a subject's income: 收入 written outside the subject's own name, or a 收入 column."""
-    return "收入" in it.text.replace(m.text, " ") or any("收入" in c for c in cols)
-
-
 def _col_score(column: str, group: str, cue: str) -> int:
     c = key(column)
     cue = key(cue)
@@ -908,8 +903,7 @@ class Resolver(Planner):
                       f"AND document_id IN ({self._in(len(self.docs))})", [*labels, *self.docs])
         return {r["code"] for r in rows if r["code"]}
 
-    def _order(self, refs: list[RowRef], cols: Sequence[str], tables: Sequence[str], ctx: Context,
-               income: bool = False) -> list[RowRef]:
+    def _order(self, refs: list[RowRef], cols: Sequence[str], tables: Sequence[str], ctx: Context) -> list[RowRef]:
         def rank(r: RowRef) -> tuple:
             pref = PREF.index(r.kind) if r.kind in PREF else len(PREF)
             colfit = 0
@@ -927,12 +921,8 @@ class Resolver(Planner):
             if not cols:
                 c = self.pick_cell(r)
                 empty = 0 if (c is not None and c.value is not None) else 1
-            # a subject's row in the 收入 table (收入决算表: the income that funded it, which carry-overs make
-            # differ from its spending) answers a question about income, and only such a question — never one
-            # about the subject's spending in place of the 支出 table's figure left unread
-            other_side = 1 if r.code and (r.kind == "收入总表") != income else 0
             return (colfit, hint, ctxfit if cols else 0, r.is_total if r.label in ("合计", "小计") else 0,
-                    other_side, empty, pref, r.seq)
+                    empty, pref, r.seq)
         return sorted(refs, key=rank)
 
     def _income_only(self, it: Intent, m: Mention, refs: list[RowRef], cols: list[str]) -> list[RowRef] | Answer:
@@ -940,7 +930,7 @@ class Resolver(Planner):
         carry-overs differ: 城乡社区支出 收入 3,171.75, 支出 3,334.75). It answers only a question that asks 收入 (a word
         outside the subject's own name, or a 收入 column); else the subject's other rows do, or the refusal says
         what the 收入决算表 holds and that the spending is not in the store."""
-        if _asks_income(it, m, cols):
+        if "收入" in it.text.replace(m.text, " ") or any("收入" in c for c in cols):
             return refs
         income = [r for r in refs if r.kind == "收入总表" and self.doc_kind(r.doc) == "决算"]
         if not income:
@@ -992,7 +982,7 @@ class Resolver(Planner):
         one = self._refs_of_one_doc(it, refs)
         if isinstance(one, Answer):
             return one
-        refs = self._order(one or [], cols, tables, ctx, _asks_income(it, m, cols))
+        refs = self._order(one or [], cols, tables, ctx)
         primary = refs[0]
         d = primary.doc
         twins = [r for r in refs if r.table_id == primary.table_id and r.code and primary.code and r.code != primary.code
