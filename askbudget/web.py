@@ -543,12 +543,18 @@ _timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
 
 
 async def _body(request: Request, limit: int) -> bytes:
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
+    """A request's body, read from its messages (not through ``request.stream()``: an async generator
+    costs the event loop a hook call and a weak reference per request)."""
+    body = b""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        body += message.get("body", b"")
         if len(body) > limit:
             raise ApiError(413, f"request body over {limit} bytes")
-    return bytes(body)
+        if not message.get("more_body", False):
+            return body
 
 
 async def _read_json(request: Request, limit: int, wait: float) -> dict[str, Any]:

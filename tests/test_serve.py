@@ -90,6 +90,28 @@ def test_a_state_handed_back_is_the_conversation_as_it_is(gongan_store: Path) ->
     assert kept > 20
 
 
+def test_a_snapshot_is_the_same_from_the_memo_as_walked_afresh(gongan_store: Path) -> None:
+    """dump keeps the dumps of the frozen values it saw lately: what it gives is what a fresh walk gives,
+    over the conversations of the bank; a value holding a list (mutable) is walked again every time."""
+    from askbudget import Assistant, snapshot
+    from askbudget.evaluate import load_bank
+    from askbudget.parse import Intent
+
+    a = Assistant(gongan_store)
+    memoised = 0
+    for q in load_bank(ROOT / "tests" / "data" / "gaoxin-gongan-2023.questions.jsonl"):
+        a.ask(q.q)
+        from_memo = snapshot.dump(a._ctx)  # after the turns before: partly from the memo
+        memoised += a._ctx.intent is not None and snapshot.dump(a._ctx.intent) is snapshot.dump(a._ctx.intent)
+        snapshot._MEMO.clear()
+        assert from_memo == snapshot.dump(a._ctx), q.q
+    assert memoised > 20  # the memo is used
+    odd = Intent("q", "q", "figure", tables=["表一"])  # type: ignore[arg-type]
+    first = snapshot.dump(odd)
+    odd.tables.append("表二")  # type: ignore[attr-defined]
+    assert snapshot.dump(odd) != first and snapshot.load(snapshot.dump(odd)).tables == ["表一", "表二"]
+
+
 def test_a_token_signed_with_another_secret_or_altered_starts_afresh(both_store: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASKBUDGET_SECRET", "desk A")
