@@ -274,6 +274,9 @@ class Tokens:
         self._states: OrderedDict[str, Any] = OrderedDict()
         self._states_max = max(1, int(settings.STATE_CACHE_SIZE))
         self._states_lock = threading.Lock()
+        # a state's JSON -> its payload: conversations keep reaching the same states (about half of those
+        # packed under bench/load_web.py's mix were packed before), each is compressed once
+        self._payloads: dict[bytes, str] = {}
 
     def _keep(self, payload: str, state: Any) -> None:
         with self._states_lock:
@@ -290,8 +293,13 @@ class Tokens:
         for candidate in (state, _without_members(state)):
             if candidate is None:
                 break
-            payload = _b64(zlib.compress(json.dumps(candidate, ensure_ascii=False, separators=(",", ":"))
-                                         .encode("utf-8"), 1))
+            data = json.dumps(candidate, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            payload = self._payloads.get(data)
+            if payload is None:
+                payload = _b64(zlib.compress(data, 1))
+                if len(self._payloads) >= self._states_max:
+                    self._payloads.clear()
+                self._payloads[data] = payload
             if len(payload) <= _CONV_ID_MAX - 64:
                 self._keep(payload, candidate)
                 return payload

@@ -140,6 +140,16 @@ def test_a_token_expires_after_the_idle_time() -> None:
     assert tokens.read(t) is None
 
 
+def test_a_state_packed_again_gives_its_own_payload() -> None:
+    """A worker compresses a state it packed before once: the payload is the one packing it afresh gives,
+    another state never gets it, and another worker reads each."""
+    tokens, other = Tokens(b"k", ttl=60), Tokens(b"k", ttl=60)
+    states = [{"ctx": [0, 1, f"水费{i % 7}"], "v": 2} for i in range(40)]
+    payloads = [tokens.pack(dict(s)) for s in states]
+    assert len(set(payloads)) == 7 and payloads == [Tokens(b"k", ttl=60).pack(s) for s in states]
+    assert [other.unpack(p) for p in payloads] == states
+
+
 def test_a_long_list_answer_still_gives_a_token_that_fits_a_request() -> None:
     tokens = Tokens(b"k", ttl=60)
     huge = {"ctx": {"members": [f"项目{i}·{os.urandom(8).hex()}" for i in range(5000)], "what": "list"}}
