@@ -12,11 +12,12 @@ from dataclasses import replace
 from . import lazyre
 from .answer import Answer, Citation, Item
 from .arith import ArithmeticMixin
+from .errors import QueryError
 from .execution import ExecutionMixin
 from .indicators import IndicatorMixin
 from .lists import ListMixin
 from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin, PURPOSE_ASKED
-from .parse import Intent, Mention
+from .parse import SIDES, Intent, Mention, side_named, side_names
 from .plan import asks_non_money, _col_score, Context, DEFAULT_COLUMNS, Fig, FINAL_COLUMNS, fmt, MONEY, Resolver, RowRef, _unit_in
 from .vocab import key
 from .yoy import YoyMixin
@@ -78,6 +79,14 @@ _IS_COLUMN = lazyre.compile(r"(?:算|是|属于|算是)(?:不是)?(?:基本支�
 _COLUMN_PAIR = {"基本支出": "项目支出", "项目支出": "基本支出", "人员经费": "公用经费", "公用经费": "人员经费"}
 
 
+# what follows a figure in a sentence that says what the money is or is for ("86.50万元为…资金", "…主要用于…")
+_FOR_WHAT = lazyre.compile(r"[，,]?\s*(?:主要|全部|专项|专门|均|将)?(?:为|用于|用来|系|是)(?![\d,.]+\s*(?:万元|元|%))")
+
+# a period a figure is asked per ("每个月", "每天"), and the one word each period is said with
+_PER_PERIOD = lazyre.compile(r"每(?:一|个)?(月|天|日|周|星期|年|季度|季|学期)")
+_PERIOD_WORD = {"日": "天", "星期": "周", "季": "季度"}
+_PER_ITEM = lazyre.compile(r"[每一](辆|台|套|个(?!月|星期|季度|学期|周)|件|箱|张|把|部)")
+
 _CHANGE_WORDS = lazyre.compile(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%")
 
 
@@ -119,7 +128,14 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         ans, new_ctx = self.answer_of_kind(it, ctx)  # one kind (预算/决算) per unit-year: execution.py
         if ans.status != "answered":
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
-        refusal = self._unread_refusal(it, ans) or self._column_unmet(it, ans) or self._part_is_whole(it, ans) \
+        side = self._side_unmet(it, ans, new_ctx)
+        if side is not None:  # never a figure of the other side, nor a clause that states the subject's own
+            cell = self._side_cell(it, ctx) if it.what == "figure" else None
+            if cell is not None:
+                return replace(cell[0], intent=ans.intent, interpretation=self._interpretation(it, cell[0])), cell[1]
+            return replace(side, sql=ans.sql, intent=ans.intent, interpretation=self._interpretation(it, side)), ctx
+        refusal = self._price_per_unmet(it, ans, new_ctx) or self._unread_refusal(it, ans) or self._column_unmet(it, ans) \
+            or self._part_is_whole(it, ans) \
             or self._year_for_total(it, ans) or self._element_dropped(it, ans, new_ctx, ctx) \
             or self._operator_refusal(it, ans) \
             or self._same_as_before(it, ans, ctx) or self._subjects_unanswered(it, ans) or self._several_for_one(it, ans)
@@ -382,6 +398,128 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
                           suggestions=tuple(self.suggest(it)), citations=ans.citations)
         return None
 
+    def _side_unmet(self, it: Intent, ans: Answer, new_ctx: Context) -> Answer | None:
+        """A side word written after a subject ("一般公共预算拨款支出", "上年结转的支出", "电费收入占…的比例") is met by
+        that subject's figure, or the answer is refused whatever was asked of it (a figure, a change, a share, a
+        sum, a count): a figure of the other side (the 收入 row 一般公共预算拨款 784.84) never stands for it, nor
+        does one of no side when 收入 is asked (政府采购 is no income)."""
+        if not it.sides or ans.status != "answered":
+            return None
+        docs = self._docs(it)
+        if not isinstance(docs, list):
+            return None
+        alone = len([m for m in it.subjects if m.how != "code" and m.text not in SIDES]) == 1
+        for text, side in it.sides:
+            m = next((m for m in it.subjects if m.text == text), None)
+            if m is None:
+                continue
+            named = self._declared_side(m)
+            if named:  # "项目支出收入合计", "总预算支出" (总预算 is the 收入总计): the subject's own name says its side
+                if named == side:
+                    continue
+                return Answer(it.question, "not_found", f"文件中没有“{text}{side}”这个数：“{text}”是{named}，不是{side}。",
+                              suggestions=tuple(self.suggest(it)), citations=ans.citations)
+            figs = new_ctx.figs if alone and it.what == "figure" and ans.value is not None and new_ctx.figs \
+                else self._subject_figs(it, m, docs)
+            for f in figs:
+                got = self._side_of(f)
+                if got == side or (not got and side == "支出"):
+                    continue
+                what = f"是{got}，不是{side}" if got else f"不是{side}"
+                return Answer(it.question, "not_found", f"文件中没有“{text}{side}”这个数：{f.label}{fmt(f.value, f.unit)}"
+                              f"{f.unit}{what}。", suggestions=tuple(self.suggest(it)), citations=f.cites)
+        return None
+
+    @staticmethod
+    def _declared_side(m: Mention) -> str:
+        """The side a subject's own words name: its text (项目支出, 其他收入), else every name it is read as
+        (总预算 → 收入总计); "" when they say none or disagree."""
+        if side_named(key(m.text)):
+            return side_named(key(m.text))
+        said = {side_named(key(t)) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") for t in t.split("|")}
+        return next(iter(said)) if len(said) == 1 else ""
+
+    def _subject_figs(self, it: Intent, m: Mention, docs: list[int]) -> list[Fig]:
+        """The figures one subject of the question is read as on its own (for a check; the SQL log is kept);
+        a name of several (水电费 → 水费|电费) is read as each of them."""
+        parts = [t for k, t in m.kinds if k == "alias" and "|" in t for t in t.split("|")]
+        if parts:
+            return [f for p in parts if self.v.words.get(key(p))
+                    for f in self._subject_figs(it, Mention(p, key(p), tuple(self.v.words[key(p)]), "exact", m.pos), docs)]
+        saved = list(self.sql_log)
+        try:
+            alone = replace(it, text=m.text, what="figure", subjects=(replace(m, pos=0),), op=None, cues=frozenset(),
+                            sides=(), leftover=(), unread=(), ops=(), exclude=None, exclude_by="", numbers=())
+            got = self._a_figure(alone, Context(), docs)  # the subject's words alone ("在三公经费中" is another's)
+        except QueryError:
+            raise  # the work limit: the question is not answered, the check never skipped
+        except Exception:  # noqa: BLE001 - no figure to check against: the answer stands as read
+            log.exception("figure of one subject: %s", it.question)
+            got = None
+        finally:
+            self.sql_log = saved
+        return list(got[1].figs) if got and got[0].status == "answered" and got[0].value is not None else []
+
+    def _price_per_unmet(self, it: Intent, ans: Answer, new_ctx: Context) -> Answer | None:
+        """"物业管理服务每个月单价多少": a 单价 is the price of one of its row's 计量单位 (月 12 单价 2.40 is 2.40 a month).
+        A period asked (每月, 每天, 每年…) that is that unit of measure is answered by the 单价 itself; any other is
+        refused saying what the 单价 is per — a unit price is never divided by a period (2.40 ÷ 12 is no price)."""
+        per = _PER_PERIOD.search(it.text)
+        if per is None or ans.value is None or not new_ctx.figs:
+            return None
+        f = new_ctx.figs[-1]
+        if f.column != "单价" and new_ctx.what != "avg" or f.ref is None:
+            return None  # a 单价, or a price per item worked out (价值 ÷ 数量)
+        asked = _PERIOD_WORD.get(per.group(1), per.group(1))
+        # "平均每辆": the item the price worked out is per (每个月's 个 is the period's)
+        each = _PER_ITEM.search(it.text) if f.column != "单价" else None
+        of = each.group(1) if each else self._row_text(f.ref, "计量单位").strip()
+        if of and _PERIOD_WORD.get(of.lstrip("个"), of.lstrip("个")) == asked:
+            return None
+        said = f"{f.ref.label}的单价{fmt(ans.value, ans.unit or '')}{ans.unit or ''}"
+        why = f"是每{of}的价格" + ("" if each else f"（计量单位：{of}）") if of else "，文件没有写明它的计量单位"
+        return Answer(it.question, "not_found", f"{said}{why}，文件没有按每{asked}计的单价。",
+                      suggestions=tuple(self.suggest(it)), citations=ans.citations)
+
+    def _side_cell(self, it: Intent, ctx: Context) -> tuple[Answer, Context] | None:
+        """"财政拨款支出": a subject and its side word that name one cell of the document
+        (lexicon/narrative_figures.tsv: 财政拨款支出 is the 财政拨款收支总表's 本年支出合计), read there when it is on
+        that side and one document prints it."""
+        from .check import narrative_figures
+
+        docs = self._docs(it)
+        if not isinstance(docs, list) or len(it.sides) != 1:
+            return None
+        text, side = it.sides[0]
+        m = next((m for m in it.subjects if m.text == text), None)
+        if m is None:
+            return None
+        specs = next((narrative_figures()[n] for n in side_names(m, side) if n in narrative_figures()), ())
+        for spec in specs:
+            figs = [f for f in self.spec_figs(spec, docs) if self._side_of(f) == side]
+            if len({f.doc for f in figs}) == 1:
+                return self._figure_answer(replace(it, sides=()), [replace(figs[0], label=text + side)], ctx)
+        return None
+
+    def _side_of(self, f: Fig) -> str:
+        """The side of the budget a figure is on: its row's in a two-sided table; else 收入 for a column or table
+        of income (the 收入总表, 财政拨款收入), 支出 for one of spending; "" for neither (采购, 资产, 绩效)."""
+        r = f.ref
+        if r is not None:
+            if r.side:
+                return r.side
+            for side in ("收入", "支出"):
+                if side in f.column:
+                    return side
+            if r.kind == "收入总表":
+                return "收入"
+            return "支出" if "支出" in r.kind else ""
+        name = key(re.sub(r"^(?:(?:19|20)[0-9]{2}年)?(?:预算)?", "", f.label))
+        for side in ("收入", "支出"):
+            if re.search(side + r"(?:总计|合计|总额)?$", name):
+                return side
+        return "收入" if self.v.terms.get("home").get(name) == "收入总表" else ""
+
     def _part_is_whole(self, it: Intent, ans: Answer) -> Answer | None:
         """"公务用车运行费里加油费是多少": a part named inside a whole (X里Y, X中的Y, X其中Y) whose only reading is
         that whole itself (加油费 is a colloquial name of 公务用车运行维护费) is a breakdown the document does not give."""
@@ -516,11 +654,16 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             # "奖励金发给谁": the document gives the amount, never who receives it
             return Answer(it.question, "not_found", "文件只列出这笔钱的预算金额，没有说明发给谁、由谁使用。" + ans.text,
                           intent=it.describe()), ctx
+        kept = ans.status == "answered" and ans.value is None and not ans.items and not new_ctx.figs \
+            and self._subject_kept(it, named, ctx, new_ctx, docs)
         if ans.status == "answered":
             # a follow-up computed from one subject's two years ("相差多少") keeps that subject for the next one
             one = len({re.sub(r"^(?:(?:19|20)[0-9]{2}年)?(?:预算|其中)?", "", f.label) for f in ctx.figs[-2:]}) == 1
             new_ctx.intent = replace(it, subjects=ctx.intent.subjects) \
                 if it.followup and not it.subjects and ctx.intent is not None and one else it
+            if kept and ctx.intent is not None:  # the turn before's subject, as it was asked, goes on
+                new_ctx.intent = replace(it, subjects=ctx.intent.subjects, columns=ctx.intent.columns,
+                                         tables=ctx.intent.tables)
             sql = self._turn_sql(ctx)
             new_ctx.figs = [f if f.sql else replace(f, sql=sql) for f in new_ctx.figs]
             return replace(ans, sql=sql, intent=it.describe()), new_ctx
@@ -528,6 +671,36 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             ctx = Context(intent=ctx.intent, figs=ctx.figs, refs=ctx.refs, subject_keys=ctx.subject_keys,
                           project=ctx.project, doc=ctx.doc, table_id=ctx.table_id, what=ctx.what, pending=it)
         return replace(ans, sql=";\n".join(dict.fromkeys(self.sql_log)), intent=it.describe()), ctx
+
+    def _subject_kept(self, it: Intent, named: tuple[Mention, ...], ctx: Context, new_ctx: Context, docs: list[int]) -> bool:
+        """A text answer about a subject (主要用来做什么, 为什么增加, 是什么) keeps that subject and its figure as the
+        conversation's: "城市建设支出安排了多少" → "主要用来做什么" → "其中项目支出多少" is 城市建设支出's 项目支出, never the
+        document's whole. A follow-up keeps the figures before it; a subject named is read for its figure."""
+        if not named:
+            if it.followup and ctx.figs:
+                new_ctx.figs, new_ctx.refs, new_ctx.members = list(ctx.figs), list(ctx.refs), list(ctx.members)
+                new_ctx.subject_keys = new_ctx.subject_keys or list(ctx.subject_keys)
+                new_ctx.doc = new_ctx.doc if new_ctx.doc is not None else ctx.doc
+                new_ctx.table_id = ctx.table_id
+                return True  # the figures and the subject of the turn before, unchanged
+            return False
+        if not any(m.has("row", "alias", "std", "item", "code", "stmt", "total", "project") for m in it.subjects):
+            return False
+        saved = list(self.sql_log)
+        try:
+            got = self._a_figure(replace(it, what="figure", op=None, cues=frozenset()), Context(), docs)
+        except QueryError:
+            raise  # the work limit stops the turn, never logged as a bug
+        except Exception:  # noqa: BLE001 - the text answer stands without its subject's figure
+            log.exception("figure of a text answer's subject: %s", it.question)
+            got = None
+        finally:
+            self.sql_log = saved
+        if got and got[0].status == "answered" and got[0].value is not None and got[0].unit in MONEY \
+                and len(got[1].figs) == 1 and not got[0].items:
+            new_ctx.figs, new_ctx.refs, new_ctx.table_id = list(got[1].figs), list(got[1].refs), got[1].table_id
+            new_ctx.doc = new_ctx.doc if new_ctx.doc is not None else got[1].doc
+        return False
 
     def _described(self, it: Intent) -> Intent:
         """Words the document's own 名词解释 of a subject uses, written before that subject, are read: they
@@ -683,6 +856,9 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             inside = bool(_PART_OF_PREV.match(t))
             if inside and ctx.figs and not (subjects and self._has_column(ctx.refs[:1], cols)):
                 return self._part_of_previous(it, ctx, cols)
+            if inside and not ctx.figs and subjects:  # a turn about a subject whose figure was not given: no whole
+                return replace(it, what="refuse", refuse_status="not_found", refuse=f"上一问没有给出“{subjects[0].text}”的数，"
+                               f"“其中{'、'.join(cols)}”不能从整个文件里读；请问“{subjects[0].text}中的{cols[0]}是多少”")
             if subjects and not homeless and not self._has_column(ctx.refs[:1], cols):
                 subjects = ()  # the previous row has no such column (因公出国费 has no 公用经费): stands alone
             if subjects:
@@ -713,6 +889,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         d = self.docs[doc]
         parts: list[str] = []
         cites: list[Citation] = []
+        said = self._said_for_what(doc, k, f.value) if f.value is not None else None
+        if said is not None:  # the narrative says what this very money is: before any definition of the term
+            parts.append(f"据“{said[0]}”：{said[1].rstrip('。')}。")
+            cites.append(self.cite_section(doc, said[0]))
         gloss = [(t, df) for _, t, df in self._glossary_entries([doc]) if key(re.sub(r"[*“”\"]", "", t)) == k]
         if gloss:
             term, cite = self._glossary_cite(doc, gloss[0][0])
@@ -735,6 +915,21 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if not parts:
             return None
         return Answer(it.question, "answered", "".join(parts), None, None, tuple(cites)), Context(doc=doc)
+
+    def _said_for_what(self, doc: int, k: str, value: float) -> tuple[str, str] | None:
+        """(section, sentence) where the narrative states the subject ``k`` with this figure and goes on to say
+        what the money is or is for ("上年结转86.50万元为2022年预算管理一体化系统建设项目未支付完毕的…资金"); a
+        sentence that only states the amount ("上年结转86.50万元，2022年无上年结转") says nothing of it."""
+        for s in self.q("SELECT s.subject, s.sentence, sec.path AS heading FROM statements s JOIN sections sec "
+                        "ON sec.id = s.section_id WHERE s.document_id = ? AND s.value IS NOT NULL AND abs(s.value - ?) < 0.005 "
+                        "ORDER BY s.id", (doc, value)):
+            sent = s["sentence"] or ""
+            if key(s["subject"] or "") != k:
+                continue
+            for m in re.finditer(re.escape(s["subject"]) + r"[^，,。；;]{0,8}?\d[\d,]*(?:\.\d+)?\s*(?:万元|元)", sent):
+                if _FOR_WHAT.match(sent[m.end():]):
+                    return s["heading"], re.sub(r"^\s*\d+[.、．]\s*", "", sent).strip()
+        return None
 
     def _part_of_previous(self, it: Intent, ctx: Context, cols: tuple[str, ...]) -> Intent:
         """"其中项目支出多少" after a figure whose row has no such column: the column of the table whose total row

@@ -209,6 +209,8 @@ class ArithmeticMixin(Resolver):
         if not got or got[0].status != "answered" or got[0].value is None or got[0].unit not in MONEY:
             return None if not got or got[0].status == "answered" else got
         ans, new = got
+        if new.figs and new.figs[-1].column == "单价":
+            return got  # a unit price is already per its own unit of measure, never divided (answers._price_per_unmet)
         kind, n = it.op
         v = ans.value
         sym = {"mul": "×", "div": "÷", "add": "+", "sub": "−"}[kind]

@@ -10,7 +10,7 @@ from typing import Sequence
 
 from . import lazyre
 from .answer import Answer, Citation, Item
-from .parse import Intent
+from .parse import SIDES, Intent, side_named
 from .plan import asks_non_money, _bigrams, Context, fmt, _lcs, _REASON_MARK, Resolver, _SENT_SPLIT, _STOP_BIGRAMS
 from .vocab import DocInfo, FILLER_CLASSES, key
 
@@ -32,6 +32,8 @@ PURPOSE_ASKED = lazyre.compile(r"用于什么|用于哪|用在哪|用在什么|�
 _CHANGE_FROM = lazyre.compile(r"(?:比|较|与|同)(?:19|20)\d{2}年")
 # a sentence that states a whole and then its parts: "共有车辆63辆，其中：…"
 _WHOLE_THEN_PARTS = lazyre.compile(r"^[^其]*?\d[\d,.]*\s*\S{0,3}[，,]\s*其中")
+# a clause naming the budget a 决算 compares with (年初预算为, 调整预算数, 预算为): not the 决算 figure itself
+_BUDGET_FIGURE = lazyre.compile(r"(?:年初|调整后?)预算|预算数|预算为|预算是|预算安排")
 _CLAUSE_SPLIT = lazyre.compile(r"[，；;。：:（）()]|,(?!\d{3})")
 # words of a question that say nothing about which figure ("有几个", "是多少", "安排了多少"), and the vocabulary
 # kinds that carry no subject: what is left must be found in the clause
@@ -128,6 +130,9 @@ class NarrativeMixin(Resolver):
         need = 1 if thing_run and sum(len(r) for r in runs if r != thing_run) < 2 else 2
         if sum(len(r) for r in runs) < need:
             return None
+        # the side asked (收入/支出 after a subject, or ending its name): a clause of the other side never answers
+        asked_sides = {sd for _, sd in it.sides} | {side_named(key(m.text)) for m in it.subjects} - {""}
+        other_sides = {SIDES[sd] for sd in asked_sides} - asked_sides
         best: list[tuple[int, int, str, sqlite3.Row, str, str, float, bool]] = []
         for s in self.sections(docs):
             # each sentence with its paragraph so far: "拟购置…，包括：台式计算机20台…；便携式计算机8台…" buys both
@@ -152,6 +157,9 @@ class NarrativeMixin(Resolver):
                             continue
                         if _CHANGE_FROM.search(clause[start: m.start()]):
                             continue  # "比2025年预算增加27万元": a change, never a figure of that year
+                        if doc.kind == "决算" and _BUDGET_FIGURE.search(clause[start: m.start()]) \
+                                and "预算" not in it.text.replace("一般公共预算", ""):
+                            continue  # a 决算's "年初预算为31.47万元" is the budget, never what was spent
                         name = self._shortened(key(clause[start: m.start()]))
                         name = re.sub(r"^.*?\d{4}年(?:\d+月)?(?:\d+日)?", "", name)
                         for k in doc.keys + (key(doc.unit_name),):
@@ -159,6 +167,8 @@ class NarrativeMixin(Resolver):
                         name = _CLAUSE_FRAME.sub("", name)
                         if re.search(r"\d", name) or len(name) < 2:
                             continue  # "比2025年增加2辆": a change, or a figure with no name of its own
+                        if side_named(name) and side_named(name) in other_sides:
+                            continue  # "其他收入支出": a clause of the other side (其他收入1.20万元) is not it
                         words = [key(t) for t in self.v.tokens(name)] if any(a in name for a in atoms) else []
                         # 电费 of 邮电费 is another word; 政府性基金拨款 of 政府性基金拨款支出 the same one with its tail
                         missed = [a for a in atoms if a not in name or any(a in w and not w.startswith(a) for w in words)]

@@ -102,6 +102,17 @@ def _arith(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
     return ""
 
 
+def _rank(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
+    """最多/最少: carried by a ranking — the items compared, or a figure a rank picked — or by a passage that
+    ranks itself (the word is in it); a definition or any other passage ranks nothing ("这笔结转用在哪个科目最多"
+    answered with what 上年结转 means drops the question)."""
+    if a.items or a.derivation or (a.value is not None and it.what == "rank") or (a.value is None and word in a.text):
+        return ""
+    if a.value is None:
+        return f"没有按“{word}”比较出结果：文件中没有找到可以逐项比较的数"
+    return _arith(word, it, a, levels)
+
+
 def _compare(word: str, it: "Intent", a: "Answer", levels: Levels) -> str:
     """比…多/少: carried by a difference, a comparison or a change; never by one subject's plain figure."""
     if not re.search(r"比.{0,20}" + re.escape(word), it.text):
@@ -155,8 +166,8 @@ OPERATORS: dict[str, tuple[Handler, str]] = {
     "sum": (_arith, "sum"),
     "diff": (_arith, "diff"),
     "share": (_arith, "share"),
-    "max": (_arith, "max"),
-    "min": (_arith, "min"),
+    "max": (_rank, "max"),
+    "min": (_rank, "min"),
     "more": (_compare, ""),
     "less": (_compare, ""),
     "level": (_level, ""),

@@ -87,6 +87,8 @@ class Intent:
     followup: bool = False
     # the kinds of figure named, in order: 预算 (安排/预算), 决算 (实际/执行/决算), 决算? (花了: the 决算 if any)
     doc_kinds: tuple[str, ...] = ()
+    # a side word (收入/支出) written right after a subject, never part of its name: (subject as written, side)
+    sides: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
         parts = [self.what]
@@ -100,6 +102,8 @@ class Intent:
             parts.append("cues=" + ",".join(sorted(self.cues)))
         if self.doc_kinds:
             parts.append("kinds=" + ",".join(self.doc_kinds))
+        if self.sides:
+            parts.append("sides=" + ",".join(f"{t}{s}" for t, s in self.sides))
         for name in ("money_unit", "measure", "year", "year_rel", "unit_doc", "topn", "refuse"):
             val = getattr(self, name)
             if val not in (None, ""):
@@ -335,7 +339,73 @@ def _units_written(text: str, v: Vocab) -> tuple[str, list[str]]:
             found.append(name)
         out.append(" " * (end - i))
         i = end
-    return "".join(out), found
+    return _units_abbreviated("".join(out), v, found)
+
+
+# where an abbreviated unit name may end: the organisation word's last character (局, 委, 部, 街道, 办 …)
+_ABBR_END = lazyre.compile(r"[局委部道办处院馆站所队厅]")
+# the tail an abbreviation may leave off: 宜川街道(办事处), 街道办(事处), 建管委(员会)
+_ABBR_TAILS = ("办事处", "事处", "员会", "公室")
+
+
+def _abbreviations(v: Vocab) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """Per character, the units whose own name (its places cut off: 宜川路街道办事处) holds it; and each unit's
+    own name. Built once per vocabulary."""
+    cached = getattr(v, "_unit_abbr", None)
+    if cached is not None:
+        return cached
+    own: dict[str, str] = {}
+    for d in v.docs:
+        name = re.sub(r"\([^)]*\)", "", norm(d.unit_name))
+        pieces = [p for p in _PLACE_CUT.split(name) if p and p != "人民政府"]
+        own[d.unit_name] = pieces[-1] if pieces else name
+    by_char: dict[str, set[str]] = {}
+    for unit, name in own.items():
+        for ch in set(name):
+            by_char.setdefault(ch, set()).add(unit)
+    v._unit_abbr = ({ch: frozenset(u) for ch, u in by_char.items()}, own)  # type: ignore[attr-defined]
+    return v._unit_abbr  # type: ignore[attr-defined]
+
+
+def _subsequence(short: str, name: str) -> bool:
+    it = iter(name)
+    return all(ch in it for ch in short)
+
+
+def _units_abbreviated(text: str, v: Vocab, found: list[str]) -> tuple[str, list[str]]:
+    """A unit named by an abbreviation no list holds — 规划资源局 for 规划和自然资源局, 宜川街道 for 宜川路街道办事处,
+    城管局 for 城市管理行政执法局, 社工部 for (区委)社会工作部 — is the one unit of the store whose own name begins as
+    it does, holds its characters in order and ends as it does (a Chinese abbreviation keeps characters of the
+    name, in order). Three characters at least, the longest span first; a word the vocabulary knows whole is
+    left to it; two units that fit: neither."""
+    if not _ABBR_END.search(text) or not v.docs:
+        return text, found
+    by_char, own = _abbreviations(v)
+    chars = list(text)
+    for end in reversed([m.end() for m in _ABBR_END.finditer(text)]):  # the last end first: 宜川街道办, not 宜川街道
+        for start in range(max(0, end - 8), end - 2):
+            span = text[start:end]
+            if v.words.get(key(span)):
+                break  # a word the vocabulary knows whole (石泉路街道) is read as such, never cut shorter
+            if " " in span or not re.fullmatch(r"[\u4e00-\u9fff]+", span):
+                continue
+            units = by_char.get(span[0], frozenset())
+            for ch in span[1:]:
+                units = units & by_char.get(ch, frozenset())
+                if not units:
+                    break
+            fits = [u for u in units if span[0] in own[u][:2] and _subsequence(span, own[u])
+                    and any(f.endswith(span[-1]) for f in [own[u]] + [own[u][: -len(t)] for t in _ABBR_TAILS
+                                                                        if own[u].endswith(t)])]
+            if len(fits) == 1:
+                places = next((u.places for u in _unit_places(v)[0] if u.unit_name == fits[0]), frozenset())
+                while hit := next((p for p in sorted(places, key=len, reverse=True) if text[:start].endswith(p)), ""):
+                    start -= len(hit)  # its own places before it (普陀区宜川街道)
+                chars[start:end] = " " * (end - start)
+                if fits[0] not in found:
+                    found.append(fits[0])
+                break
+    return "".join(chars), found
 
 
 _DIGITS = "0123456789"
@@ -648,6 +718,10 @@ def _parse(question: object, v: Vocab) -> Intent:
             mentions = [m for m in mentions if not start <= m.pos < at]
     mentions = _one_name(mentions, stripped)
     mentions = _total_of_subject(mentions, stripped, cues)
+    before = {x for m in mentions for x in m.targets("column")}
+    mentions, sides = _sides_asked(mentions, toks, v)
+    after = {x for m in mentions for x in m.targets("column")}
+    columns = [c for c in columns if c in after or c not in before]  # a column read in a name now read whole
 
     for c in codes:
         label = v.codes.get(c) or _std_name(c) or ""
@@ -704,12 +778,15 @@ def _parse(question: object, v: Vocab) -> Intent:
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn, set(doc_kinds))
     if exclude is not None and what in ("figure", "exclude", "sum") and not cues & {"list", "each", "count"}:
         what = "exclude"  # one figure left: Y − X (a list of what is left, "各多少", is no single figure)
-    if op is not None and what in ("yoy", "avg", "count", "text"):
+    if op is not None and what == "avg" and op_span is not None and "每" in text[op_span[0]:op_span[1]]:
+        op = None  # "每个月一套多少钱": a price per item asked per period — checked, never divided (answers._price_per_unmet)
+    elif op is not None and what in ("yoy", "avg", "count", "text"):
         what = "figure"  # "增加10%后", "每月" are operations on this year's figure
     if depts and what not in ("fact", "list", "count", "glossary", "text", "reason"):
         return Intent(question, text, "refuse", subjects=tuple(mentions),
                       refuse=f"预算按单位公开，文件没有“{depts[0]}”单独的数", refuse_status="not_found")
     change = what == "yoy" and bool(re.search(r"比|较|相比|增加|减少|增长|下降|变化|增减|多了|少了|百分之|%", text))
+    leftovers = _own_name_words(leftovers, unit_names, v)
     for name in unit_names:
         docs = [d for d in v.docs if d.unit_name == name]
         if change:
@@ -745,7 +822,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
         unread=_unread_beside_subjects(seq, leftovers), exclude=exclude, exclude_by=exclude_by if exclude else "",
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
-        doc_kinds=tuple(dict.fromkeys(doc_kinds)),
+        doc_kinds=tuple(dict.fromkeys(doc_kinds)), sides=sides,
     )
 
 
@@ -865,6 +942,63 @@ def _total_of_subject(mentions: list[Mention], text: str, cues: set[str]) -> lis
     return [m for m in mentions if id(m) not in drop]
 
 
+SIDES = {"收入": "支出", "支出": "收入"}  # the two sides of a budget and each one's other
+
+
+def swap_side(name: str, side: str) -> str:
+    """The name on the other side: 一般公共预算拨款收入 → …支出, 收入总计 → 支出总计; a name of no side gets it added."""
+    other = SIDES[side]
+    got = re.sub(other + r"(总计|合计|总额)?$", side + r"\1", name)
+    return got if got != name else name + side
+
+
+def side_named(name: str) -> str:
+    """The side a name says it is on by its last word (…收入, …支出总计), else ""."""
+    m = re.search(r"(收入|支出)(?:总计|合计|总额)?$", name)
+    return m.group(1) if m else ""
+
+
+def side_names(m: Mention, side: str) -> list[str]:
+    """The names a subject with a side word after it may be on that side: as written with the word added, and each
+    name it is read as on that side — swapped when that name is on the other side (一般公共预算拨款 → 一般公共预算拨款收入
+    → …支出), never when the question itself wrote the other side (其他收入支出 is the spending of 其他收入, not the
+    其他支出 row)."""
+    turn = swap_side if not side_named(m.text) else (lambda t, sd: t + sd)
+    return [m.text + side] + [turn(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
+
+
+def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[list[Mention], tuple[tuple[str, str], ...]]:
+    """"一般公共预算拨款支出", "上年结转的收入": a side word (收入/支出) written as a word of its own right after a
+    subject (nothing, or 的, between) asks that side of it — never dropped as a filler. Where the vocabulary
+    names the subject on that side (its reading with the other side word swapped, or with the side word added:
+    基金拨款 → 政府性基金预算拨款收入 → 政府性基金预算拨款支出), the two words are read as that name; otherwise
+    the side is kept for the answer to meet or refuse (answers._side_unmet)."""
+    at: dict[int, str] = {}
+    p = 0
+    for t in toks:
+        at[p] = t
+        p += len(t)
+    out: list[tuple[str, str]] = []
+    for i, m in enumerate(list(mentions)):
+        if m.how == "code":
+            continue
+        end = m.pos + len(m.text)
+        gap = "的" if at.get(end) == "的" else ""
+        tok = at.get(end + len(gap)) or ""
+        side = tok[:2]
+        if side not in SIDES or tok != side and not all(k == "alias" and t in _GRAND for k, t in v.words.get(key(tok), ())):
+            continue  # a side word, or one glued to a total word (收入合计, 支出一共: the grand total's aliases)
+        entries = next((e for e in (v.words.get(key(n)) for n in side_names(m, side))
+                        if e and any(k in SUBJECT_KINDS and k != "column" for k, _ in e)), None)
+        if entries is None:
+            out.append((m.text, side))
+            continue
+        side_at = end + len(gap)
+        mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
+        mentions[:] = [x for x in mentions if x.pos != side_at]
+    return mentions, tuple(dict.fromkeys(out))
+
+
 _NEGATE_WHOLE = frozenset({"不是", "不属于", "并非", "不包括在"})
 
 
@@ -903,6 +1037,28 @@ def _exclude_span(text: str, mentions: list[Mention], op_pos: list[tuple[str, st
 _NUMERAL_RUN = lazyre.compile(r"[零〇一二两三四五六七八九十百千万几]+[个项名位台辆套件条笔次年天大]?")
 # words that tie a span to a subject: "电梯的电费", "电费里电梯用的", "用于食堂的水费"
 _LINKS = frozenset({"的", "之", "里", "中", "里面", "当中", "用于", "用在", "用到", "部分", "方面", "是"})
+
+
+def _own_name_words(leftovers: list[str], unit_names: list[str], v: Vocab) -> list[str]:
+    """"普陀区三公经费", "宜川的电费": a word no list holds that is part of a unit's own name names that unit — the
+    units named (every one of them holds it), or, none named, the one unit of the store that holds it (it is
+    then named) or every unit (a place they share). A word some units hold and others not is left unread."""
+    out = []
+    for lo in leftovers:
+        if len(lo) < 2:
+            out.append(lo)
+            continue
+        if unit_names:
+            if all(lo in norm(n) for n in unit_names):
+                continue
+            out.append(lo)
+            continue
+        holders = list(dict.fromkeys(d.unit_name for d in v.docs if lo in norm(d.unit_name)))
+        if len(holders) == 1:
+            unit_names.append(holders[0])
+        elif not holders or len(holders) < len({d.unit_name for d in v.docs}):
+            out.append(lo)
+    return out
 
 
 def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) -> tuple[str, ...]:

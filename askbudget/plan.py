@@ -26,8 +26,8 @@ from .phrases import Phrases
 from .vocab import DocInfo, Vocab, key, norm
 
 # table kinds, most specific first, for a subject's figure
-PREF = ("一般公共预算财政拨款基本支出表", "支出总表", "收入总表", "一般公共预算财政拨款支出表",
-        "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表", "收支总表", "财政拨款收支总表",
+PREF = ("一般公共预算财政拨款基本支出表", "支出总表", "收入总表", "收支总表", "一般公共预算财政拨款支出表",
+        "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表", "财政拨款收支总表",
         "三公经费支出表", "固定资产占用情况表", "政府采购预算表")
 DEFAULT_COLUMNS = ("合计", "预算数", "金额", "价值")
 # a 决算 document's figure: its 决算数, never the 预算数 a 决算 table prints beside it (the 三公 table)
@@ -361,7 +361,13 @@ class Planner:
         labels: list[str] = []
         for kind, target in m.kinds:
             if kind == "code":
-                return self.rows_where("r.code = ?", (target,), docs)
+                coded = self.rows_where("r.code = ?", (target,), docs)
+                named = list(dict.fromkeys(r.label for r in coded if len(target) == 3))
+                if not named:
+                    return coded
+                # a 类 printed by name alone in the 收支总表 (十一、城乡社区支出) is the same subject as its code
+                return coded + self.rows_where(f"r.code IS NULL AND t.kind = '收支总表' AND r.side = '支出' AND r.label IN "
+                                               f"({self._in(len(named))})", named, docs)
             if kind in ("row", "item"):
                 labels.append(target)
             elif kind in ("alias", "std", "gloss", "stmt", "belongs"):
@@ -804,8 +810,8 @@ class Resolver(Planner):
         """Words the document's own narrative states a figure for (机关运行经费 → "机关运行经费预算151.26万元")
         name that figure: a colloquial mapping of the same words (alias 机关运行经费 → 公用经费, which a unit
         with 事业单位 spends more of) is not read in its place."""
-        if m.how != "exact" or not m.has("alias") or m.has("row", "stmt"):
-            return m
+        if m.how != "exact" or not m.has("alias") or m.has("stmt"):
+            return m  # (a row of that name in another unit's table, 机关运行经费 of a 上海 三公 table, is no figure here)
         for k in (m.key, m.key + "预算", m.key + "预算数", m.key + "支出"):  # 机关运行经费支出 627.04 万元 (a 决算)
             subject = self.v.statement_subjects.get(k)
             if subject is not None:
@@ -919,6 +925,25 @@ class Resolver(Planner):
                     empty, pref, r.seq)
         return sorted(refs, key=rank)
 
+    def _income_only(self, it: Intent, m: Mention, refs: list[RowRef], cols: list[str]) -> list[RowRef] | Answer:
+        """A 决算's 收入决算表 row of a subject is the income the year brought for it, not what was spent on it (the
+        carry-overs differ: 城乡社区支出 收入 3,171.75, 支出 3,334.75). It answers only a question that asks 收入 (a word
+        outside the subject's own name, or a 收入 column); else the subject's other rows do, or the refusal says
+        what the 收入决算表 holds and that the spending is not in the store."""
+        if "收入" in it.text.replace(m.text, " ") or any("收入" in c for c in cols):
+            return refs
+        income = [r for r in refs if r.kind == "收入总表" and self.doc_kind(r.doc) == "决算"]
+        if not income:
+            return refs
+        other = [r for r in refs if not (r.kind == "收入总表" and self.doc_kind(r.doc) == "决算")]
+        if other:
+            return other
+        r = income[0]
+        f = self.fig_of(r, ["本年收入合计"])
+        held = f"{r.title}列“{r.label}”本年收入{fmt(f.value, f.unit)}{f.unit}" if f and f.value is not None else r.title + "的数"
+        return Answer(it.question, "not_found", f"文件中没有读出“{r.label}”的支出决算数；{held}是收入，不是支出。",
+                      suggestions=tuple(self.suggest(it)), citations=tuple(f.cites) if f and f.value is not None else ())
+
     def _figs_for(self, it: Intent, m: Mention, cols: list[str], tables: list[str], docs: list[int],
                   ctx: Context) -> list[Fig] | Answer:
         refs = self.rows_for_mention(m, docs)
@@ -950,6 +975,10 @@ class Resolver(Planner):
                 if miss is not None:  # a 决算 without that table of the template: said, never 0
                     return replace(miss, question=it.question, intent=it.describe())
             return []
+        income = self._income_only(it, m, refs, cols)
+        if isinstance(income, Answer):
+            return income
+        refs = income
         one = self._refs_of_one_doc(it, refs)
         if isinstance(one, Answer):
             return one
@@ -1169,19 +1198,23 @@ class Resolver(Planner):
         specs = narrative_figures().get(s["subject"]) or tuple(
             (None, s["subject"] + tail, None) for tail in ("", "收入", "支出"))
         step = _stated_step(s["sentence"] or "", s["value"])
-        for kind, label, column in specs:
-            where = ["r.is_total = 1 AND r.label = '合计'" if label is None else "r.label = ?"]
-            params: list[Any] = [] if label is None else [label]
-            if kind is not None:
-                where.append("t.kind = ?")
-                params.append(kind)
-            for ref in self.rows_where(" AND ".join(where), params, [doc]):
-                fig = self.fig_of(ref, [column] if column else [])
-                if fig is None or fig.value is None or fig.unit != "万元" or (column and fig.column != column):
-                    continue
-                if abs(fig.value - s["value"]) < step - 1e-9:
+        for spec in specs:
+            for fig in self.spec_figs(spec, [doc]):
+                if fig.unit == "万元" and abs(fig.value - s["value"]) < step - 1e-9:
                     return fig
         return None
+
+    def spec_figs(self, spec: tuple[str | None, str | None, str | None], docs: Sequence[int]) -> list[Fig]:
+        """The figures one line of lexicon/narrative_figures.tsv names (table kind, row — None: the table's 合计 —,
+        column — None: the row's own), in the documents given."""
+        kind, label, column = spec
+        where = ["r.is_total = 1 AND r.label = '合计'" if label is None else "r.label = ?"]
+        params: list[Any] = [] if label is None else [label]
+        if kind is not None:
+            where.append("t.kind = ?")
+            params.append(kind)
+        figs = (self.fig_of(ref, [column] if column else []) for ref in self.rows_where(" AND ".join(where), params, docs))
+        return [f for f in figs if f is not None and f.value is not None and (not column or f.column == column)]
 
     def resolve(self, it: Intent, docs: list[int], ctx: Context) -> tuple[list[Fig], Answer | None]:
         """Figures for each subject of the question (in order); or a clarifying/refusing Answer."""

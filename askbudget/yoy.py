@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from . import lazyre
 from .answer import Answer, Citation, Item
-from .parse import Intent
+from .parse import Intent, side_named
 from .plan import change_said, Context, Fig, fmt, _lcs, MONEY, Resolver
 from .vocab import key
 
@@ -411,7 +411,10 @@ class YoyMixin(Resolver):
         doc = self.docs[d]
         rows = self.q("SELECT s.subject, s.value, s.change_dir, s.change, s.year, s.sentence, sec.path AS heading "
                       "FROM statements s JOIN sections sec ON sec.id = s.section_id WHERE s.document_id = ? ORDER BY s.id", (d,))
-        for total in rows:
+        # the side asked first ("2022年支出总计": the 支出情况 sentence's parts, never the 收入情况's named 收入)
+        asked = {side_named(key(t)) for m in it.subjects for t in [m.text] + [t for k, t in m.kinds if k in ("alias", "row", "stmt")]}
+        asked.discard("")
+        for total in sorted(rows, key=lambda r: bool(asked) and side_named(key(r["subject"])) not in asked):
             if key(total["subject"]) not in self._TOTAL_KEYS or total["value"] is None or total["year"] != cur_year:
                 continue
             parts = [r for r in rows if r["sentence"] == total["sentence"] and r is not total and r["value"] is not None

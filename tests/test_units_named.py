@@ -1,0 +1,85 @@
+"""How a question names a unit in a store of many: the seven real 普陀区 documents of tests/data (three 2026
+预算, four 2025 决算) in one store. An abbreviation no list holds (生态局, 石泉 of 石泉路街道办事处) names the one
+unit whose own name holds its characters in order; words of a unit's own name (普陀区, 宜川) name the units
+that hold them — all of them, a place they share, leaves the choice to the asker."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from askbudget import build_store
+from askbudget.assistant import Assistant
+
+DATA = Path(__file__).parent / "data"
+DOCS = ["putuo-chengguan-2026", "putuo-jianguanwei-2026", "putuo-wenlvju-2026", "putuo-shengtai-2025-final",
+        "putuo-shiquan-2025-final", "putuo-wenlv-2025-final", "putuo-yichuan-2025-final"]
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    db = tmp_path_factory.mktemp("many") / "putuo.db"
+    build_store([DATA / f"{d}.txt" for d in DOCS], db, quiet=True)
+    return Assistant(db, warm=False)
+
+
+@pytest.fixture(scope="module")
+def yichuan(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    db = tmp_path_factory.mktemp("yichuan") / "y.db"
+    build_store([DATA / "putuo-yichuan-2025-final.txt"], db, quiet=True)
+    return Assistant(db, warm=False)
+
+
+@pytest.mark.parametrize("q, value, unit", [
+    ("城管局三公经费多少", 114.22, "城市管理行政执法局"),  # the lexicon's abbreviation
+    ("生态局的电费", 26.20, "生态环境局"),  # 生态(环境)局: the characters of the name, in order
+    ("宜川街道办的三公经费", 19.86, "宜川路街道办事处"),  # 宜川(路)街道办(事处)
+    ("普陀区宜川街道的三公经费", 19.86, "宜川路街道办事处"),  # its own place before it
+    ("石泉的电费", 72.56, "石泉路街道办事处"),  # a word only one unit's name holds
+])
+def test_a_unit_named_by_an_abbreviation(many: Assistant, q: str, value: float, unit: str) -> None:
+    many.reset()
+    got = many.ask(q)
+    assert got.status == "answered" and got.value == pytest.approx(value), got.text
+    assert all(unit in c.unit for c in got.citations), got.citations
+
+
+@pytest.mark.parametrize("q", ["街道三公经费", "普陀区三公经费", "三公经费多少"])
+def test_words_several_units_hold_leave_the_choice(many: Assistant, q: str) -> None:
+    many.reset()
+    got = many.ask(q)
+    assert got.status == "ambiguous" and got.value is None, got.text
+
+
+@pytest.mark.parametrize("q", ["静安区城管局三公经费", "徐汇区的电费"])
+def test_a_place_no_unit_holds_is_never_read_as_one(many: Assistant, q: str) -> None:
+    many.reset()
+    assert many.ask(q).status != "answered"
+
+
+@pytest.mark.parametrize("q", ["普陀区三公经费", "宜川三公经费", "街道三公经费"])
+def test_words_of_the_one_units_name_and_the_final_not_the_budget(yichuan: Assistant, q: str) -> None:
+    """The words name the store's unit; the 决算's 三公经费 is its 决算数 19.86, never the 年初预算 31.47 that the
+    narrative's sentence states first ("年初预算为31.47万元，支出决算为19.86万元")."""
+    yichuan.reset()
+    got = yichuan.ask(q)
+    assert got.status == "answered" and got.value == pytest.approx(19.86), got.text
+
+
+def test_a_finals_budget_clause_answers_only_a_budget_question(yichuan: Assistant) -> None:
+    yichuan.reset()
+    assert yichuan.ask("静安区三公经费").value != pytest.approx(31.47)
+    yichuan.reset()
+    assert yichuan.ask("三公经费年初预算多少").value == pytest.approx(31.47)
+
+
+@pytest.mark.parametrize("q, value", [
+    ("生态环境局机关运行经费", 185.41),  # its narrative's 机关运行经费支出, never its 公用经费 416.36
+    ("石泉路街道机关运行经费", 627.04),
+    ("城管局机关运行经费", 507.25),  # a row of its own 三公 table
+])
+def test_a_units_own_words_beat_a_row_of_that_name_in_another_units_table(many: Assistant, q: str,
+                                                                           value: float) -> None:
+    many.reset()
+    got = many.ask(q)
+    assert got.status == "answered" and got.value == pytest.approx(value), got.text
