@@ -820,7 +820,8 @@ def _parse(question: object, v: Vocab) -> Intent:
         unit_docs=tuple(unit_docs), unit_choices=tuple(choices) if not unit_docs else (), op=op, topn=topn,
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
-        unread=_unread_beside_subjects(seq, leftovers), exclude=exclude, exclude_by=exclude_by if exclude else "",
+        unread=tuple(dict.fromkeys(_unread_beside_subjects(seq, leftovers) + _unread_conjuncts(text, leftovers))),
+        exclude=exclude, exclude_by=exclude_by if exclude else "",
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
         doc_kinds=tuple(dict.fromkeys(doc_kinds)), sides=sides,
     )
@@ -1059,6 +1060,13 @@ def _own_name_words(leftovers: list[str], unit_names: list[str], v: Vocab) -> li
         elif not holders or len(holders) < len({d.unit_name for d in v.docs}):
             out.append(lo)
     return out
+
+
+def _unread_conjuncts(text: str, leftovers: list[str]) -> tuple[str, ...]:
+    """Coverage: a span nobody read joined by 和/与/及/跟/同/、 to what was read ("建管委和城管的电费加起来") is one of
+    the things asked about; answering the other alone drops it."""
+    return tuple(lo for lo in dict.fromkeys(leftovers) if len(lo) >= 2 and re.search(
+        f"[和与及跟同、]{re.escape(lo)}|{re.escape(lo)}[和与及跟同、]", text))
 
 
 def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) -> tuple[str, ...]:

@@ -126,6 +126,7 @@ class DocInfo:
 
 _ORG_SUFFIX = lazyre.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
 _PROJECT_TAIL = lazyre.compile(r"(项目|专项经费|经费|专项资金|资金|专项)$")
+_KIND_TAIL = lazyre.compile(r"(?:预算|决算)数?$")
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
 
@@ -305,11 +306,15 @@ def _make_tokenizer(v: Vocab) -> Any:
     for w in sorted(v.words):
         if not w or any(c.isspace() for c in w):
             continue
-        # long words must win over their pieces: frequency grows steeply with length; on a tie the
-        # reading with a subject/column/table word wins over one made of question words and aliases
+        # long words must win over their pieces: frequency grows steeply with length; the reading with a
+        # subject/column/table word wins over one made of question words and aliases. Two readings of as many
+        # words, as long in all and of the same kinds (三公经费预算|收入 and 三公经费|预算收入) would tie exactly, and
+        # jieba would pick by the rounding of its dictionary's total — another store, another lexicon line,
+        # another reading: the square term makes the reading with the longer word win, always.
         kinds = {k for k, _ in v.words[w]}
         boost = 10 if kinds & strong else (3 if "alias" in kinds else 1)
-        lines.append(f"{w} {boost * 10 ** min(len(w) + 2, 14)}")
+        n = min(len(w), 12)
+        lines.append(f"{w} {round(boost * 10 ** (n + 2 + n * n / 1000))}")
     body = "\n".join(lines) + "\n"
     if path is None:
         from .store import _cache_dir
@@ -479,6 +484,13 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         k = key(col)
         if len(k) >= 2 and col not in skip and not any(kd == "column" for kd, _ in v.words.get(k, [])):
             v.add(k, "column", col)
+    # a term the documents define with a kind after it (项目支出预算, 基本支出决算) is also what its stem is: the
+    # stem's column or subject, the kind read from the question as usual — never a definition alone
+    for k in [k for k, ks in v.words.items() if all(kd == "gloss" for kd, _ in ks)]:
+        stem = _KIND_TAIL.sub("", k)
+        for kd, target in (v.words.get(stem, []) if stem != k else []):
+            if kd != "gloss":
+                v.add(k, kd, target)
     for r in _q(conn, "SELECT value FROM facts WHERE key = '科室所队'"):
         for dept in re.split(r"[、,，;；\s]+", r["value"] or ""):
             if len(key(dept)) >= 2:

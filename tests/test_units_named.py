@@ -83,3 +83,17 @@ def test_a_units_own_words_beat_a_row_of_that_name_in_another_units_table(many: 
     many.reset()
     got = many.ask(q)
     assert got.status == "answered" and got.value == pytest.approx(value), got.text
+
+
+@pytest.mark.parametrize("q, value", [
+    ("建管委和城管2026年电费预算加起来多少万元", 57.0),  # 城管: the lexicon's abbreviation
+    ("建管委和海事的电费加起来多少", None),  # a word joined by 和 is one of the things added: unread, refused
+    ("城管执法局“城管执法”这一项的项目支出预算是多少", 1099.2193),  # 项目支出预算: a defined term, and the column
+])
+def test_every_conjunct_and_every_column_is_read(many: Assistant, q: str, value: float | None) -> None:
+    many.reset()
+    got = many.ask(q)
+    if value is None:
+        assert got.status != "answered" and got.value is None, got.text
+    else:
+        assert got.status == "answered" and got.value == pytest.approx(value), got.text
