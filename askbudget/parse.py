@@ -968,6 +968,9 @@ def side_names(m: Mention, side: str) -> list[str]:
     return [m.text + side] + [turn(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
 
 
+_SIDE_GAPS = frozenset({"的", "预算", "决算"})
+
+
 def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[list[Mention], tuple[tuple[str, str], ...]]:
     """"一般公共预算拨款支出", "上年结转的收入": a side word (收入/支出) written as a word of its own right after a
     subject (nothing, or 的, between) asks that side of it — never dropped as a filler. Where the vocabulary
@@ -984,17 +987,21 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
         if m.how == "code":
             continue
         end = m.pos + len(m.text)
-        gap = "的" if at.get(end) == "的" else ""
+        gap = at.get(end) if at.get(end) in _SIDE_GAPS else ""  # 的, or the kind (群众文化决算支出)
         tok = at.get(end + len(gap)) or ""
+        if not gap and tok[:2] in ("预算", "决算") and tok[2:4] in SIDES:
+            gap, tok = tok[:2], tok[2:]  # 城管执法预算收入: one token, the kind and the side
         side = tok[:2]
         if side not in SIDES or tok != side and not all(k == "alias" and t in _GRAND for k, t in v.words.get(key(tok), ())):
             continue  # a side word, or one glued to a total word (收入合计, 支出一共: the grand total's aliases)
         entries = next((e for e in (v.words.get(key(n)) for n in side_names(m, side))
                         if e and any(k in SUBJECT_KINDS and k != "column" for k, _ in e)), None)
+        side_at = end + len(gap)
         if entries is None:
             out.append((m.text, side))
+            if tok == side:  # the side word is the subject's, carried by Intent.sides: never a subject (支出总计) too
+                mentions[:] = [x for x in mentions if not ((x.pos, x.text) in ((side_at, side), (end, gap + side)))]
             continue
-        side_at = end + len(gap)
         mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
         mentions[:] = [x for x in mentions if x.pos != side_at]
     return mentions, tuple(dict.fromkeys(out))
@@ -1076,6 +1083,9 @@ def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) ->
     out: list[str] = []
     for i, (kind, text) in enumerate(seq):
         if kind != "u" or (len(text) >= 2 and text not in leftovers):
+            continue
+        if len(text) >= 2 and i + 1 < len(seq) and seq[i + 1][1].startswith(("多少钱", "多少万", "多少元", "几万")):
+            out.append(text)  # "买书花多少钱": what the money is for, right before the question for money
             continue
         for step in (-1, 1):
             j = i + step

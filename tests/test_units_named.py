@@ -89,8 +89,23 @@ def test_a_units_own_words_beat_a_row_of_that_name_in_another_units_table(many: 
     ("建管委和城管2026年电费预算加起来多少万元", 57.0),  # 城管: the lexicon's abbreviation
     ("建管委和海事的电费加起来多少", None),  # a word joined by 和 is one of the things added: unread, refused
     ("城管执法局“城管执法”这一项的项目支出预算是多少", 1099.2193),  # 项目支出预算: a defined term, and the column
+    ("文旅局图书馆2026年买书花多少钱", None),  # what the money is for, unread right before the question for money
 ])
 def test_every_conjunct_and_every_column_is_read(many: Assistant, q: str, value: float | None) -> None:
+    many.reset()
+    got = many.ask(q)
+    if value is None:
+        assert got.status != "answered" and got.value is None, got.text
+    else:
+        assert got.status == "answered" and got.value == pytest.approx(value), got.text
+
+
+@pytest.mark.parametrize("q, value", [
+    ("石泉路街道城管执法支出多少", 1289.35),  # the side word is the subject's, never a second subject (支出总计)
+    ("文旅局2025年度群众文化决算支出多少", 4540.23),  # the kind between the subject and its side
+    ("城管局城管执法预算收入多少", None),  # 预算收入 one token: the side still read, and 城管执法 is spending
+])
+def test_a_side_word_after_a_subject_in_a_store_of_many(many: Assistant, q: str, value: float | None) -> None:
     many.reset()
     got = many.ask(q)
     if value is None:
