@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import errno
 import hashlib
 import hmac
@@ -365,9 +366,23 @@ def _b64(b: bytes) -> str:
 
 
 def _without_members(state: Any) -> Any:
-    """The state without the long list a list answer keeps (its 其中最大的 follow-up is then lost)."""
-    if isinstance(state, dict) and isinstance(state.get("ctx"), dict):
-        return {**state, "ctx": {**state["ctx"], "members": []}}
+    """The state without the long list a list answer keeps (its 其中最大的 follow-up is then lost): the
+    context as ``Assistant.context`` writes it (a snapshot, snapshot.py), or a plain dict."""
+    if not isinstance(state, dict):
+        return None
+    ctx = state.get("ctx")
+    if isinstance(ctx, dict):
+        return {**state, "ctx": {**ctx, "members": []}}
+    if isinstance(ctx, list):
+        from .plan import Context
+        from .snapshot import dump, load
+
+        try:
+            restored = load(ctx)
+        except QueryError:
+            return None
+        if isinstance(restored, Context) and restored.members:
+            return {**state, "ctx": dump(dataclasses.replace(restored, members=[]))}
     return None
 
 

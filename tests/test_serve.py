@@ -551,3 +551,18 @@ def test_the_bench_mix_through_every_cache_answers_as_plain_assistants(both_stor
     for a in refs:
         a.close()
     assert not diffs, f"{len(diffs)} of {clients * 30} turns differ:\n" + "\n".join(diffs[:5])
+
+
+def test_a_long_list_answers_state_as_the_assistant_writes_it_keeps_its_conversation() -> None:
+    """The snapshot form (``Assistant.context``: the context dumped positionally) loses only the list's members
+    when it would not fit a request — never the whole conversation."""
+    from askbudget.plan import Context, Fig
+    from askbudget.snapshot import dump, load
+
+    tokens = Tokens(b"k", ttl=60)
+    members = [Fig(f"项目{i}·{os.urandom(8).hex()}", float(i), "万元", (), "", None, "合计", 1) for i in range(3000)]
+    state = {"v": 2, "store": "s", "ctx": dump(Context(what="list", doc=1, members=members)), "scope": None}
+    t = tokens.mint(state)
+    assert len(t) <= 8192
+    back = load(tokens.read(t)["ctx"])
+    assert back.what == "list" and back.doc == 1 and back.members == []
