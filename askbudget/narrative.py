@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
+from typing import Sequence
 
 from . import lazyre
 from .answer import Answer, Citation, Item
@@ -395,19 +396,12 @@ class NarrativeMixin(Resolver):
         return term, Citation(doc.name, doc.unit_name, doc.year, sec[0]["heading"] if sec else "名词解释", term, "")
 
     def _sentences(self, docs: list[int]) -> list[tuple[int, str, str]]:
-        out = []
-        for s in self.sections(docs):
-            # a section's lines are its paragraphs: "…的主要原因是基本支出增加" ends where the list after it begins
-            for sent in (x for para in (s["text"] or "").split("\n") for x in _SENT_SPLIT.split(para)):
-                sent = sent.strip()
-                if sent:
-                    out.append((s["document_id"], s["path"] or s["heading"], sent))
-        for t in self.q(f"SELECT document_id, title, note FROM tables WHERE note != '' AND document_id IN "
-                        f"({self._in(len(docs))})", list(docs)):
-            for sent in _SENT_SPLIT.split(t["note"] or ""):
-                if sent.strip():
-                    out.append((t["document_id"], t["title"], sent.strip()))
-        return out
+        """The sentences of the documents' narrative sections and table notes: (document, where, sentence)."""
+        sections = tuple((s["document_id"], s["path"] or s["heading"], s["text"] or "") for s in self.sections(docs))
+        notes = tuple((t["document_id"], t["title"], t["note"] or "") for t in self.q(
+            f"SELECT document_id, title, note FROM tables WHERE note != '' AND document_id IN "
+            f"({self._in(len(docs))})", list(docs)))
+        return list(_split_sentences(sections, notes))
 
     def _subject_words(self, it: Intent, docs: list[int]) -> list[str]:
         words = []
@@ -536,7 +530,33 @@ class NarrativeMixin(Resolver):
         return Answer(it.question, "answered", f"据“{heading}”：{text}", None, None, (cite,)), Context(doc=d)
 
 
-def _subject_score(words: list[str], text_key: str) -> float:
+@functools.lru_cache(maxsize=128)
+def _split_sentences(sections: tuple[tuple[int, str, str], ...],
+                     notes: tuple[tuple[int, str, str], ...]) -> tuple[tuple[int, str, str], ...]:
+    """``NarrativeMixin._sentences`` of the texts read (split once: every "为什么" about a unit splits the
+    same texts)."""
+    out = []
+    for d, where, text in sections:
+        # a section's lines are its paragraphs: "…的主要原因是基本支出增加" ends where the list after it begins
+        for sent in (x for para in text.split("\n") for x in _SENT_SPLIT.split(para)):
+            sent = sent.strip()
+            if sent:
+                out.append((d, where, sent))
+    for d, title, note in notes:
+        for sent in _SENT_SPLIT.split(note):
+            if sent.strip():
+                out.append((d, title, sent.strip()))
+    return tuple(out)
+
+
+def _subject_score(words: Sequence[str], text_key: str) -> float:
+    """``_scored``: a "为什么" question scores every sentence of its unit's narrative, the same sentences
+    each time it is asked (in any conversation), so the scores are kept (a pure function of the two)."""
+    return _scored(tuple(words), text_key)
+
+
+@functools.lru_cache(maxsize=16384)
+def _scored(words: tuple[str, ...], text_key: str) -> float:
     """How well ``text_key`` names one of the subject ``words`` (0..1): the share of the word it
     holds (two thirds at least), or 0.8 where it abbreviates the word the way budget narratives do —
     its generic tail dropped (项目支出 → 项目, 人员经费 → 人员) at the start of a clause, followed at

@@ -35,7 +35,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ANSWER_CACHE_SIZE", 4096, "Turns (conversation state, question) each web worker remembers the "
                                        "reply to: a turn seen before is answered without running it again."),
     Setting("STATE_CACHE_SIZE", 1024, "Conversation states each web worker keeps decoded: a follow-up whose token "
-                                      "this worker issued or read lately is continued without decoding it again."),
+                                      "this worker issued or read lately is continued without decoding it again "
+                                      "(and as many encoded: a state reached again is not compressed again)."),
     Setting("PARSE_CACHE_SIZE", 4096, "Questions each process remembers its reading of (a question is read the "
                                       "same way every time it is asked of one store, whatever came before)."),
     Setting("QUERY_CACHE_ROWS", 50_000, "Rows of recent query results each open store keeps in memory (a store "

@@ -9,6 +9,7 @@ anything else is a string, a number, a boolean or null. ``load`` rebuilds only t
 (a field left out takes its default), so a snapshot that was tampered with can at worst be refused,
 never run code. The web service writes one into its token on every turn that changes the conversation,
 so both walk the data with tables built once per class rather than asking ``dataclasses`` each time,
+``dump`` walks a frozen value it dumped lately only once (most of a turn's state is the last one's),
 and the positional form keeps the JSON (and its compression) small.
 """
 from __future__ import annotations
@@ -49,6 +50,20 @@ _NAMES: dict[type, tuple[str, ...]] = {c: tuple(n for n, _ in fs) for c, fs in _
 
 def dump(obj: Any, depth: int = 0) -> Any:
     """``obj`` as JSON-able data (lists, str, numbers, booleans, None)."""
+    return _dump(obj, depth, [0])
+
+
+# id -> (object, its dump) for the frozen values dumped lately: a conversation's next state holds mostly the
+# very Intent, Mentions, rows and figures its last one held (and the parse cache hands out one Intent per
+# question), so each is walked once, not on every turn. The object is kept, so its id stays its own;
+# a value holding a list (mutable) is never kept. Cleared when full.
+_MEMO: dict[int, tuple[Any, Any]] = {}
+_MEMO_MAX = 4096
+_FROZEN = frozenset(c for c in _CLASS_LIST if c.__dataclass_params__.frozen)  # type: ignore[attr-defined]
+
+
+def _dump(obj: Any, depth: int, lists: list[int]) -> Any:
+    """``dump``; ``lists[0]`` counts the lists written (a value holding one is not memoised)."""
     if depth > _MAX_DEPTH:
         raise QueryError("对话状态嵌套过深")
     if obj is None or isinstance(obj, _SCALARS):
@@ -56,21 +71,30 @@ def dump(obj: Any, depth: int = 0) -> Any:
     kind = type(obj)
     fields = _FIELDS.get(kind)
     if fields is not None:
+        hit = _MEMO.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        before = lists[0]
         out: list[Any] = [_CODES[kind], 0]
         mask = 0
         for bit, (name, default) in enumerate(fields):
             value = getattr(obj, name)
             if default is _REQUIRED or type(value) is not type(default) or value != default:
                 mask |= 1 << bit
-                out.append(dump(value, depth + 1))
+                out.append(_dump(value, depth + 1, lists))
         out[1] = mask
+        if lists[0] == before and kind in _FROZEN:
+            if len(_MEMO) >= _MEMO_MAX:
+                _MEMO.clear()
+            _MEMO[id(obj)] = (obj, out)
         return out
     if kind is tuple:
-        return [_TUPLE, *(dump(x, depth + 1) for x in obj)]
+        return [_TUPLE, *(_dump(x, depth + 1, lists) for x in obj)]
     if kind is frozenset:
-        return [_FROZENSET, *sorted((dump(x, depth + 1) for x in obj), key=repr)]
+        return [_FROZENSET, *sorted((_dump(x, depth + 1, lists) for x in obj), key=repr)]
     if kind is list:
-        return [_LIST, *(dump(x, depth + 1) for x in obj)]
+        lists[0] += 1
+        return [_LIST, *(_dump(x, depth + 1, lists) for x in obj)]
     raise QueryError(f"对话状态里有不能保存的值（{kind.__name__}）")
 
 

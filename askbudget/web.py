@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import errno
 import hashlib
 import hmac
@@ -274,6 +275,9 @@ class Tokens:
         self._states: OrderedDict[str, Any] = OrderedDict()
         self._states_max = max(1, int(settings.STATE_CACHE_SIZE))
         self._states_lock = threading.Lock()
+        # a state's JSON -> its payload: conversations keep reaching the same states (about half of those
+        # packed under bench/load_web.py's mix were packed before), each is compressed once
+        self._payloads: dict[bytes, str] = {}
 
     def _keep(self, payload: str, state: Any) -> None:
         with self._states_lock:
@@ -290,8 +294,13 @@ class Tokens:
         for candidate in (state, _without_members(state)):
             if candidate is None:
                 break
-            payload = _b64(zlib.compress(json.dumps(candidate, ensure_ascii=False, separators=(",", ":"))
-                                         .encode("utf-8"), 1))
+            data = json.dumps(candidate, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            payload = self._payloads.get(data)
+            if payload is None:
+                payload = _b64(zlib.compress(data, 1))
+                if len(self._payloads) >= self._states_max:
+                    self._payloads.clear()
+                self._payloads[data] = payload
             if len(payload) <= _CONV_ID_MAX - 64:
                 self._keep(payload, candidate)
                 return payload
@@ -357,9 +366,23 @@ def _b64(b: bytes) -> str:
 
 
 def _without_members(state: Any) -> Any:
-    """The state without the long list a list answer keeps (its 其中最大的 follow-up is then lost)."""
-    if isinstance(state, dict) and isinstance(state.get("ctx"), dict):
-        return {**state, "ctx": {**state["ctx"], "members": []}}
+    """The state without the long list a list answer keeps (its 其中最大的 follow-up is then lost): the
+    context as ``Assistant.context`` writes it (a snapshot, snapshot.py), or a plain dict."""
+    if not isinstance(state, dict):
+        return None
+    ctx = state.get("ctx")
+    if isinstance(ctx, dict):
+        return {**state, "ctx": {**ctx, "members": []}}
+    if isinstance(ctx, list):
+        from .plan import Context
+        from .snapshot import dump, load
+
+        try:
+            restored = load(ctx)
+        except QueryError:
+            return None
+        if isinstance(restored, Context) and restored.members:
+            return {**state, "ctx": dump(dataclasses.replace(restored, members=[]))}
     return None
 
 
@@ -543,12 +566,18 @@ _timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
 
 
 async def _body(request: Request, limit: int) -> bytes:
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
+    """A request's body, read from its messages (not through ``request.stream()``: an async generator
+    costs the event loop a hook call and a weak reference per request)."""
+    body = b""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        body += message.get("body", b"")
         if len(body) > limit:
             raise ApiError(413, f"request body over {limit} bytes")
-    return bytes(body)
+        if not message.get("more_body", False):
+            return body
 
 
 async def _read_json(request: Request, limit: int, wait: float) -> dict[str, Any]:

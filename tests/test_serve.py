@@ -90,6 +90,50 @@ def test_a_state_handed_back_is_the_conversation_as_it_is(gongan_store: Path) ->
     assert kept > 20
 
 
+def test_a_snapshot_is_the_same_from_the_memo_as_walked_afresh(gongan_store: Path) -> None:
+    """dump keeps the dumps of the frozen values it saw lately: what it gives is what a fresh walk gives,
+    over the conversations of the bank; a value holding a list (mutable) is walked again every time."""
+    from askbudget import Assistant, snapshot
+    from askbudget.evaluate import load_bank
+    from askbudget.parse import Intent
+
+    a = Assistant(gongan_store)
+    memoised = 0
+    for q in load_bank(ROOT / "tests" / "data" / "gaoxin-gongan-2023.questions.jsonl"):
+        a.ask(q.q)
+        from_memo = snapshot.dump(a._ctx)  # after the turns before: partly from the memo
+        memoised += a._ctx.intent is not None and snapshot.dump(a._ctx.intent) is snapshot.dump(a._ctx.intent)
+        snapshot._MEMO.clear()
+        assert from_memo == snapshot.dump(a._ctx), q.q
+    assert memoised > 20  # the memo is used
+    odd = Intent("q", "q", "figure", tables=["表一"])  # type: ignore[arg-type]
+    first = snapshot.dump(odd)
+    odd.tables.append("表二")  # type: ignore[attr-defined]
+    assert snapshot.dump(odd) != first and snapshot.load(snapshot.dump(odd)).tables == ["表一", "表二"]
+
+
+def test_a_narrative_answer_is_the_same_from_the_kept_sentences_and_scores(gongan_store: Path) -> None:
+    """A worker keeps each narrative's sentences and their scores against a question's words: every answer
+    of the bank (its 为什么 questions among them), its SQL too, is the one an empty memo gives."""
+    from askbudget import Assistant, narrative
+    from askbudget.evaluate import load_bank
+
+    a = Assistant(gongan_store)
+    why = ["电费为什么增加", "人员经费为什么比上年增加", "公务用车运行维护费减少的原因是什么", "软件运维服务为什么没有预留中小微企业份额"]
+    answered = 0
+    for q in [x.q for x in load_bank(ROOT / "tests" / "data" / "gaoxin-gongan-2023.questions.jsonl")] + why:
+        a.restore(None)
+        a.ask(q)  # the memos now hold what this question reads
+        a.restore(None)
+        warm = a.ask(q).to_dict()
+        narrative._split_sentences.cache_clear()
+        narrative._scored.cache_clear()
+        a.restore(None)
+        assert a.ask(q).to_dict() == warm, q
+        answered += q in why and warm["status"] == "answered" and warm["text"].startswith("据")
+    assert answered >= 2  # read from the narrative (the others: the narrative has no reason for them)
+
+
 def test_a_token_signed_with_another_secret_or_altered_starts_afresh(both_store: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASKBUDGET_SECRET", "desk A")
@@ -116,6 +160,16 @@ def test_a_token_expires_after_the_idle_time() -> None:
     assert tokens.read(t) == {"ctx": {"x": 1}}
     now[0] += 2
     assert tokens.read(t) is None
+
+
+def test_a_state_packed_again_gives_its_own_payload() -> None:
+    """A worker compresses a state it packed before once: the payload is the one packing it afresh gives,
+    another state never gets it, and another worker reads each."""
+    tokens, other = Tokens(b"k", ttl=60), Tokens(b"k", ttl=60)
+    states = [{"ctx": [0, 1, f"水费{i % 7}"], "v": 2} for i in range(40)]
+    payloads = [tokens.pack(dict(s)) for s in states]
+    assert len(set(payloads)) == 7 and payloads == [Tokens(b"k", ttl=60).pack(s) for s in states]
+    assert [other.unpack(p) for p in payloads] == states
 
 
 def test_a_long_list_answer_still_gives_a_token_that_fits_a_request() -> None:
@@ -497,3 +551,18 @@ def test_the_bench_mix_through_every_cache_answers_as_plain_assistants(both_stor
     for a in refs:
         a.close()
     assert not diffs, f"{len(diffs)} of {clients * 30} turns differ:\n" + "\n".join(diffs[:5])
+
+
+def test_a_long_list_answers_state_as_the_assistant_writes_it_keeps_its_conversation() -> None:
+    """The snapshot form (``Assistant.context``: the context dumped positionally) loses only the list's members
+    when it would not fit a request — never the whole conversation."""
+    from askbudget.plan import Context, Fig
+    from askbudget.snapshot import dump, load
+
+    tokens = Tokens(b"k", ttl=60)
+    members = [Fig(f"项目{i}·{os.urandom(8).hex()}", float(i), "万元", (), "", None, "合计", 1) for i in range(3000)]
+    state = {"v": 2, "store": "s", "ctx": dump(Context(what="list", doc=1, members=members)), "scope": None}
+    t = tokens.mint(state)
+    assert len(t) <= 8192
+    back = load(tokens.read(t)["ctx"])
+    assert back.what == "list" and back.doc == 1 and back.members == []
