@@ -170,7 +170,10 @@ class ArithmeticMixin(Resolver):
                 return last, ctx
             figs = last
         else:
-            for side in self._sides(it, ""):
+            nested = self._nested_summands(it)
+            if isinstance(nested, Answer):
+                return nested, ctx
+            for side in self._sides(nested, ""):
                 f = self._fig_side(it, side, docs, ctx)
                 if isinstance(f, Answer):
                     return f, ctx
@@ -196,6 +199,20 @@ class ArithmeticMixin(Resolver):
                        items=tuple(Item(f.label, f.value, unit) for f in figs)),
                 Context(figs=[Fig("合计", total, unit, cites, doc=figs[0].doc)], doc=figs[0].doc, what="sum",
                         members=list(figs)))
+
+    def _nested_summands(self, it: Intent) -> Intent | Answer:
+        """What a sum adds: never a whole with the part named inside it ("公用经费里电费和水费合计" adds 电费 and
+        水费, not 公用经费 too), and never "X的Y" as two things ("区图书馆的收入预算合计" is the 收入预算 of 图书馆,
+        one figure the document may not break out — refused, never 图书馆 + 收入预算)."""
+        from .answers import _parts_only
+
+        parts = _parts_only(it)
+        ms = sorted((m for m in parts if m.how != "code"), key=lambda m: m.pos)
+        for a, b in zip(ms, ms[1:]):
+            if it.text[a.pos + len(a.text): b.pos] == "的":
+                return Answer(it.question, "not_found", f"“{a.text}的{b.text}”问的是{a.text}这一项的{b.text}，文件中没有"
+                              f"这样分开的数；它不是{a.text}与{b.text}两项相加。", suggestions=tuple(self.suggest(it)))
+        return replace(it, subjects=parts) if len(parts) != len(it.subjects) else it
 
     def _with_op(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """A figure with an operation applied ("电费的一半", "乘以2"), the formula written out."""

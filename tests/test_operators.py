@@ -151,3 +151,12 @@ def test_physical_is_carried_by_a_figure_in_that_unit(a: Assistant) -> None:
     assert handler("吨", it, Answer("q", "answered", "清运量1200吨", 1200.0, "吨"), lambda label: set()) == ""
     assert handler("吨", it, Answer("q", "answered", "…预算95.00万元", 95.0, "万元"), lambda label: set())
     assert handler("度", parse("用户满意度多少", a.vocab), Answer("q", "answered", "≥90%", 90.0, "%"), lambda label: set()) == ""
+
+
+@pytest.mark.parametrize("q", ["商品和服务支出里电费和水费合计", "日常公用经费里电费和水费合计", "一般公共预算拨款的项目支出合计"])
+def test_a_sum_never_adds_a_whole_to_its_parts_nor_reads_x_of_y_as_two(a: Assistant, q: str) -> None:
+    """商品和服务支出 192 + 电费 95 + 水费 24 = 311 adds the parts twice; "X的Y合计" is Y of X, never X + Y
+    (一般公共预算拨款 4327.18 + 项目支出 2158.68)."""
+    a.reset()
+    got = a.ask(q)
+    assert got.value in (None, pytest.approx(119.0)), got.text
