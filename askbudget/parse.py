@@ -1267,6 +1267,8 @@ def _what(text: str, cues: set[str], mentions: list[Mention], columns: list[str]
         return "diff"
     if "list" in cues and has_gloss and re.search(r"包括|包含", text):
         return "glossary"
+    if "change" in cues and re.search(r"(?:什么|哪些)变化|变化(?:如何|怎样|怎么样|情况)", text):
+        return "yoy"  # "取暖费有什么变化": the change, never a list of its parts nor its definition
     if "list" in cues:
         return "list"
     if ("code" in cues or re.search(r"(在|属于|是|归)哪(个|一|类)?(个)?(功能|经济)?(分类)?科目|什么科目", text)) and not codes:

@@ -810,13 +810,15 @@ class Resolver(Planner):
         """Words the document's own narrative states a figure for (机关运行经费 → "机关运行经费预算151.26万元")
         name that figure: a colloquial mapping of the same words (alias 机关运行经费 → 公用经费, which a unit
         with 事业单位 spends more of) is not read in its place."""
-        if m.how != "exact" or not m.has("alias") or m.has("stmt"):
+        if m.how != "exact" or not m.has("alias"):
             return m  # (a row of that name in another unit's table, 机关运行经费 of a 上海 三公 table, is no figure here)
-        for k in (m.key, m.key + "预算", m.key + "预算数", m.key + "支出"):  # 机关运行经费支出 627.04 万元 (a 决算)
-            subject = self.v.statement_subjects.get(k)
-            if subject is not None:
-                return replace(m, kinds=tuple(x for x in m.kinds if x[0] != "alias") + (("stmt", subject),))
-        return m
+        said = list(m.targets("stmt")) or [s for k in (m.key, m.key + "预算", m.key + "预算数", m.key + "支出")
+                                           if (s := self.v.statement_subjects.get(k)) is not None]
+        if not said or not self.docs or not self.statements([key(s) for s in said], list(self.docs)):
+            return m  # no document asked states it (another unit of the store may): the alias stands
+        # 机关运行经费支出 627.04 万元 (a 决算), 一般公共预算机关运行经费预算支出186.45万元
+        return replace(m, kinds=tuple(x for x in m.kinds if x[0] != "alias") + tuple(
+            ("stmt", s) for s in said if ("stmt", s) not in m.kinds))
 
     def _split(self, it: Intent) -> tuple[list[Mention], list[str], list[str]]:
         """(subject mentions, column cues, table kinds) — a column word is a cue when a row is named."""

@@ -133,6 +133,8 @@ class DocInfo:
 _ORG_SUFFIX = lazyre.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
 _PROJECT_TAIL = lazyre.compile(r"(项目|专项经费|经费|专项资金|资金|专项)$")
 _KIND_TAIL = lazyre.compile(r"(?:预算|决算)数?$")
+_STMT_HEAD = lazyre.compile(r"^(?:一般公共预算|财政拨款)")
+_STMT_TAIL = lazyre.compile(r"(?:预算|决算)?支出$")
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
 
@@ -504,6 +506,12 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
             short = re.sub(r"(总额|金额|合计|总计)$", "", k)
             if short != k and len(short) >= 4:
                 v.add(short, "stmt", r["subject"])
+            # "一般公共预算机关运行经费预算支出186.45万元": the word the lexicon knows inside the fund and kind the
+            # sentence wraps it in (机关运行经费) names that figure too
+            core = _STMT_TAIL.sub("", _STMT_HEAD.sub("", k))
+            if core not in (k, short) and len(core) >= 4 and v.words.get(core):
+                v.statement_subjects.setdefault(core, r["subject"])
+                v.add(core, "stmt", r["subject"])
     # the store's own column names are column words too (a new document's 经营支出, 本年收入小计 …)
     skip = {"合计", "预算数", "金额", "价值", "项目", "科目名称", "科目编码", "序号", "栏次", "项目名称"}
     for r in _q(conn, "SELECT DISTINCT column FROM cells WHERE column != ''"):

@@ -112,3 +112,27 @@ def test_a_side_word_after_a_subject_in_a_store_of_many(many: Assistant, q: str,
         assert got.status != "answered" and got.value is None, got.text
     else:
         assert got.status == "answered" and got.value == pytest.approx(value), got.text
+
+
+@pytest.fixture(scope="module")
+def stated(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The 四川 事业单位 document with its 机关运行经费 stated the way a 江苏 narrative writes it."""
+    text = (DATA / "sichuan-nongji-2026.txt").read_text(encoding="utf-8")
+    line = "2026年一般公共预算基本支出1868.42万元，其中：人员经费1633.92万元，公用经费234.50万元。\n"
+    assert line in text
+    text = text.replace(line, line + "2026年本部门一般公共预算机关运行经费预算支出150.00万元，比2025年预算减少5.00万元，下降3.23%。\n")
+    d = tmp_path_factory.mktemp("stated")
+    (d / "sichuan-nongji-2026.txt").write_text(text, encoding="utf-8")
+    build_store([d / "sichuan-nongji-2026.txt"], d / "s.db", quiet=True)
+    return Assistant(d / "s.db", warm=False)
+
+
+@pytest.mark.parametrize("q, value, words", [
+    ("机关运行经费预算多少", 150.0, "机关运行经费"),  # the narrative's own figure, never 公用经费 234.50
+    ("机关运行经费有什么变化", 5.0, "减少"),  # a change asked: the stated change, never the term's definition
+    ("机关运行经费跟2025年比有什么变化", 5.0, "减少"),
+])
+def test_a_figure_stated_inside_its_fund_and_kind_words(stated: Assistant, q: str, value: float, words: str) -> None:
+    stated.reset()
+    got = stated.ask(q)
+    assert got.status == "answered" and got.value == pytest.approx(value) and words in got.text, got.text
