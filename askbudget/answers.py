@@ -1063,6 +1063,9 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             text = f"{f.ref.label if f.ref else f.label}的{f.column}是“{f.raw}”" if f.column else f"{f.label}：{f.raw}"
             new = Context(figs=[f], refs=[f.ref] if f.ref else [], doc=f.doc, table_id=f.ref.table_id if f.ref else None)
             return Answer(it.question, "answered", text + "。", None, None, f.cites), new
+        whole = self._whole_for_part(it, f)
+        if whole is not None:
+            return whole, ctx
         got = self._figure_answer(it, figs, ctx)
         if got is None:
             # a count or size was asked in a unit ("多少人", "几天"): maybe an indicator says it
@@ -1071,6 +1074,19 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if it.codes and f.ref is not None and f.ref.code:
             ans = replace(ans, text=f"{it.codes[0]}是“{f.ref.label}”，" + ans.text)
         return ans, new
+
+    def _whole_for_part(self, it: Intent, f: Fig) -> Answer | None:
+        """"图书馆的收入预算": a row named before 的 and the whole after it, answered with the whole's own figure,
+        drops the row — the document has no such breakdown (its whole is said, never given as the answer)."""
+        named = sorted((m for m in it.subjects if m.how != "code"), key=lambda m: m.pos)
+        for a, b in zip(named, named[1:]):
+            if it.text[a.pos + len(a.text): b.pos] != "的" or not a.has("row", "std", "item") or a.has("total"):
+                continue
+            said = key(f.label)
+            if said == b.key or (f.ref is not None and f.ref.is_total and a.key not in key(f.ref.label)):
+                return Answer(it.question, "not_found", f"文件只有{b.text}的总数{fmt(f.value, f.unit)}{f.unit}，没有按“{a.text}”"
+                              f"分开的数。", suggestions=tuple(self.suggest(it)), citations=f.cites)
+        return None
 
     def _column_choice(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """"死亡抚恤是基本支出还是项目支出": the columns offered as a choice are each read for the subject, and

@@ -136,3 +136,11 @@ def test_a_figure_stated_inside_its_fund_and_kind_words(stated: Assistant, q: st
     stated.reset()
     got = stated.ask(q)
     assert got.status == "answered" and got.value == pytest.approx(value) and words in got.text, got.text
+
+
+@pytest.mark.parametrize("q", ["事业运行的收入预算多少", "住房公积金的收入预算多少"])
+def test_a_row_before_a_whole_is_never_dropped_for_the_wholes_figure(stated: Assistant, q: str) -> None:
+    """"X的收入预算" where the document gives the 收入预算 only whole (4294.42): no breakdown by X, said."""
+    stated.reset()
+    got = stated.ask(q)
+    assert got.status == "not_found" and got.value is None and "4294.42" in got.text, got.text
