@@ -820,7 +820,8 @@ def _parse(question: object, v: Vocab) -> Intent:
         unit_docs=tuple(unit_docs), unit_choices=tuple(choices) if not unit_docs else (), op=op, topn=topn,
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
-        unread=tuple(dict.fromkeys(_unread_beside_subjects(seq, leftovers) + _unread_conjuncts(text, leftovers))),
+        unread=tuple(dict.fromkeys(_unread_beside_subjects(seq, leftovers) + _unread_conjuncts(text, leftovers)
+                                   + tuple(_TABLE_NO.findall(question)))),
         exclude=exclude, exclude_by=exclude_by if exclude else "",
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
         doc_kinds=tuple(dict.fromkeys(doc_kinds)), sides=sides,
@@ -1067,6 +1068,11 @@ def _own_name_words(leftovers: list[str], unit_names: list[str], v: Vocab) -> li
         elif not holders or len(holders) < len({d.unit_name for d in v.docs}):
             out.append(lo)
     return out
+
+
+# "表3里X": a table named by its number in the document — not read (the store keeps titles, not numbers), so it
+# can never be dropped: the turn is refused naming it
+_TABLE_NO = lazyre.compile(r"(?<![代报列图])表\s*[0-9０-９]+(?:\s*[-－—]\s*[0-9０-９]+)?")
 
 
 def _unread_conjuncts(text: str, leftovers: list[str]) -> tuple[str, ...]:

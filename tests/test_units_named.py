@@ -144,3 +144,11 @@ def test_a_row_before_a_whole_is_never_dropped_for_the_wholes_figure(stated: Ass
     stated.reset()
     got = stated.ask(q)
     assert got.status == "not_found" and got.value is None and "4294.42" in got.text, got.text
+
+
+@pytest.mark.parametrize("q", ["表3里事业运行的基本支出", "表3-1中事业运行的基本支出是多少"])
+def test_a_table_named_by_its_number_is_never_dropped(stated: Assistant, q: str) -> None:
+    """The store keeps a table's title, not its number in the document: "表3" is not read, so never answered past."""
+    stated.reset()
+    got = stated.ask(q)
+    assert got.status != "answered" and got.value is None, got.text
