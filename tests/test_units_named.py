@@ -16,6 +16,16 @@ DOCS = ["putuo-chengguan-2026", "putuo-jianguanwei-2026", "putuo-wenlvju-2026", 
         "putuo-shiquan-2025-final", "putuo-wenlv-2025-final", "putuo-yichuan-2025-final"]
 
 
+def _expect(a: Assistant, q: str, value: float | None) -> None:
+    """``q`` asked anew is answered with ``value`` — or, None, not answered at all."""
+    a.reset()
+    got = a.ask(q)
+    if value is None:
+        assert got.status != "answered" and got.value is None, got.text
+    else:
+        assert got.status == "answered" and got.value == pytest.approx(value), got.text
+
+
 @pytest.fixture(scope="module")
 def many(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     db = tmp_path_factory.mktemp("many") / "putuo.db"
@@ -92,12 +102,7 @@ def test_a_units_own_words_beat_a_row_of_that_name_in_another_units_table(many: 
     ("文旅局图书馆2026年买书花多少钱", None),  # what the money is for, unread right before the question for money
 ])
 def test_every_conjunct_and_every_column_is_read(many: Assistant, q: str, value: float | None) -> None:
-    many.reset()
-    got = many.ask(q)
-    if value is None:
-        assert got.status != "answered" and got.value is None, got.text
-    else:
-        assert got.status == "answered" and got.value == pytest.approx(value), got.text
+    _expect(many, q, value)
 
 
 @pytest.mark.parametrize("q, value", [
@@ -106,12 +111,7 @@ def test_every_conjunct_and_every_column_is_read(many: Assistant, q: str, value:
     ("城管局城管执法预算收入多少", None),  # 预算收入 one token: the side still read, and 城管执法 is spending
 ])
 def test_a_side_word_after_a_subject_in_a_store_of_many(many: Assistant, q: str, value: float | None) -> None:
-    many.reset()
-    got = many.ask(q)
-    if value is None:
-        assert got.status != "answered" and got.value is None, got.text
-    else:
-        assert got.status == "answered" and got.value == pytest.approx(value), got.text
+    _expect(many, q, value)
 
 
 @pytest.fixture(scope="module")
