@@ -927,6 +927,22 @@ class Resolver(Planner):
                     empty, pref, r.seq)
         return sorted(refs, key=rank)
 
+    def _whole_total(self, it: Intent, m: Mention, refs: list[RowRef]) -> list[RowRef] | Answer:
+        """收入总计/支出总计 asked with no fund named is the department's whole (the 收支总表), never the 总计 of the
+        财政拨款收支总表 (its 财政拨款 only: 2,961.68 of 2,995.39). Where the 收支总表's own total was not read, the
+        refusal says what the 财政拨款 table holds."""
+        fund = [r for r in refs if r.kind == "财政拨款收支总表" and r.is_total]
+        if not fund or re.search(r"财政拨款|拨款", it.text):
+            return refs
+        other = [r for r in refs if not (r.kind == "财政拨款收支总表" and r.is_total)]
+        if other:
+            return other
+        r = fund[0]
+        f = self.fig_of(r)
+        held = f"{r.title}的{r.label}{fmt(f.value, f.unit)}{f.unit}只是财政拨款" if f and f.value is not None else ""
+        return Answer(it.question, "not_found", f"文件中没有读出单位全部收支的“{m.text}”；{held}。",
+                      suggestions=tuple(self.suggest(it)), citations=tuple(f.cites) if f and f.value is not None else ())
+
     def _income_only(self, it: Intent, m: Mention, refs: list[RowRef], cols: list[str]) -> list[RowRef] | Answer:
         """A 决算's 收入决算表 row of a subject is the income the year brought for it, not what was spent on it (the
         carry-overs differ: 城乡社区支出 收入 3,171.75, 支出 3,334.75). It answers only a question that asks 收入 (a word
@@ -980,7 +996,9 @@ class Resolver(Planner):
         income = self._income_only(it, m, refs, cols)
         if isinstance(income, Answer):
             return income
-        refs = income
+        refs = self._whole_total(it, m, income)
+        if isinstance(refs, Answer):
+            return refs
         one = self._refs_of_one_doc(it, refs)
         if isinstance(one, Answer):
             return one

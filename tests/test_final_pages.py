@@ -538,3 +538,21 @@ def test_rounded_figures_add_up_within_half_a_digit_each() -> None:
     broken = solve(vs, cons)
     doubt(vs, cons, broken)
     assert broken == [] and settled(vs[1])[1] == (True, True) and settled(vs[2])[0] == (0,)
+
+
+def test_a_grand_total_is_never_the_financial_allocation_tables(tmp_path: Path) -> None:
+    """The PDF's 收入支出决算总表 loses its 总计 line (2,995.39): 收入总计 is then refused naming what the 财政拨款
+    table's 总计 (2,961.68) is, never given in its place; the narrative's 收入支出总计 still answers."""
+    from askbudget.assistant import Assistant
+
+    db = tmp_path / "czj.db"
+    build_store([DATA / "putuo-czj-2024-final.pdf"], db, quiet=True)
+    a = Assistant(db, warm=False)
+    for q in ("收入总计多少", "支出总计是多少"):
+        a.reset()
+        got = a.ask(q)
+        assert got.status == "not_found" and got.value is None and "只是财政拨款" in got.text, got.text
+    a.reset()
+    assert a.ask("收入支出总计多少").value == pytest.approx(2995.39)
+    a.reset()
+    assert a.ask("财政拨款收入支出总计多少").value != pytest.approx(2995.39)
