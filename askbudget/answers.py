@@ -755,6 +755,16 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         """A unit carried from the last question (or named) with another year asked: that unit's
         document of that year when the store holds it ("财政局电费" then "去年呢" reads the stored
         2022 document, not an estimate from the 2023 narrative)."""
+        if it.unit_doc is not None and it.unit_doc not in self.docs and it.unit_doc in self.all_docs \
+                and len(it.unit_docs) <= 1:
+            # the unit carried is read in the kind asked ("文旅局2026年预算…" then "那2025年决算呢"): its document of
+            # that kind (and year), never every unit's
+            unit = self.all_docs[it.unit_doc].unit_name
+            same = [d for d in self.docs if self.docs[d].unit_name == unit and it.year in (None, self.docs[d].year)]
+            if same:
+                best = max(same, key=lambda d: (self.docs[d].year, d))
+                return replace(it, unit_doc=best, unit_docs=(best,) if it.unit_docs else ())
+            return it
         if it.unit_doc is None or it.unit_doc not in self.docs or it.year is None or len(it.unit_docs) > 1:
             return it
         here = self.docs[it.unit_doc]

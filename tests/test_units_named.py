@@ -152,3 +152,12 @@ def test_a_table_named_by_its_number_is_never_dropped(stated: Assistant, q: str)
     stated.reset()
     got = stated.ask(q)
     assert got.status != "answered" and got.value is None, got.text
+
+
+def test_a_follow_up_in_the_other_kind_keeps_the_unit(many: Assistant) -> None:
+    """文旅局 has a 2026 预算 and a 2025 决算: "那2025年决算呢" reads the same unit's 决算, never asks which unit."""
+    many.reset()
+    assert many.ask("文旅局2026年预算里行政运行是多少").value == pytest.approx(465.4597)
+    got = many.ask("那2025年决算呢")
+    assert got.status == "answered" and got.value == pytest.approx(457.86), got.text
+    assert all("文化和旅游局" in c.unit for c in got.citations)
