@@ -77,7 +77,7 @@ class NarrativeMixin(Resolver):
         text = it.text
         for k in sorted(doc.keys + (key(doc.unit_name),), key=len, reverse=True):
             text = text.replace(k, " ")
-        text = re.sub(r"\d{4}年(?:底|末)?|今年|本年|明年", " ", text)  # 2025年底: the year, at its end
+        text = re.sub(r"\d{4}年|今年|本年|明年", " ", text)
         runs, run = [], ""
         soft: list[str] = []  # words that carry no subject but may name the passage (采购 of 政府采购服务预算)
         buy = self.v.terms.get("buy")
