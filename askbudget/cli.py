@@ -75,24 +75,21 @@ def _hosts(text: str) -> str:
     return text
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if not 1 <= n <= 256:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers (1 to 256)")
-    return n
+def _bounded(lo: int, hi: int, what: str):  # type: ignore[no-untyped-def]
+    """An argparse type: a whole number from ``lo`` to ``hi``, else a one-line message naming ``what``."""
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            n = lo - 1
+        if not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what} ({lo} to {hi})")
+        return n
+    return parse
 
 
-def _port(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
-    if not 0 <= n <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
-    return n
+_positive = _bounded(1, 256, "a number of workers")
+_port = _bounded(0, 65535, "a port number")
 
 
 def _add_ask_args(p: argparse.ArgumentParser) -> None:
