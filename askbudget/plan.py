@@ -13,7 +13,7 @@ import functools
 import re
 import sqlite3
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from . import lazyre
 from . import settings
@@ -929,38 +929,36 @@ class Resolver(Planner):
 
     def _whole_total(self, it: Intent, m: Mention, refs: list[RowRef]) -> list[RowRef] | Answer:
         """收入总计/支出总计 asked with no fund named is the department's whole (the 收支总表), never the 总计 of the
-        财政拨款收支总表 (its 财政拨款 only: 2,961.68 of 2,995.39). Where the 收支总表's own total was not read, the
-        refusal says what the 财政拨款 table holds."""
-        fund = [r for r in refs if r.kind == "财政拨款收支总表" and r.is_total]
-        if not fund or re.search(r"财政拨款|拨款", it.text):
+        财政拨款收支总表 (its 财政拨款 only: 2,961.68 of 2,995.39)."""
+        if "拨款" in it.text:
             return refs
-        other = [r for r in refs if not (r.kind == "财政拨款收支总表" and r.is_total)]
-        if other:
-            return other
-        r = fund[0]
-        f = self.fig_of(r)
-        held = f"{r.title}的{r.label}{fmt(f.value, f.unit)}{f.unit}只是财政拨款" if f and f.value is not None else ""
-        return Answer(it.question, "not_found", f"文件中没有读出单位全部收支的“{m.text}”；{held}。",
-                      suggestions=tuple(self.suggest(it)), citations=tuple(f.cites) if f and f.value is not None else ())
+        return self._unless_asked(it, refs, lambda r: r.kind == "财政拨款收支总表" and bool(r.is_total), (), lambda r, f: (
+            f"文件中没有读出单位全部收支的“{m.text}”；" + (f"{r.title}的{r.label}{fmt(f.value, f.unit)}{f.unit}只是财政拨款。"
+                                                    if f else "")))
 
     def _income_only(self, it: Intent, m: Mention, refs: list[RowRef], cols: list[str]) -> list[RowRef] | Answer:
         """A 决算's 收入决算表 row of a subject is the income the year brought for it, not what was spent on it (the
         carry-overs differ: 城乡社区支出 收入 3,171.75, 支出 3,334.75). It answers only a question that asks 收入 (a word
-        outside the subject's own name, or a 收入 column); else the subject's other rows do, or the refusal says
-        what the 收入决算表 holds and that the spending is not in the store."""
+        outside the subject's own name, or a 收入 column)."""
         if "收入" in it.text.replace(m.text, " ") or any("收入" in c for c in cols):
             return refs
-        income = [r for r in refs if r.kind == "收入总表" and self.doc_kind(r.doc) == "决算"]
-        if not income:
-            return refs
-        other = [r for r in refs if not (r.kind == "收入总表" and self.doc_kind(r.doc) == "决算")]
-        if other:
-            return other
-        r = income[0]
-        f = self.fig_of(r, ["本年收入合计"])
-        held = f"{r.title}列“{r.label}”本年收入{fmt(f.value, f.unit)}{f.unit}" if f and f.value is not None else r.title + "的数"
-        return Answer(it.question, "not_found", f"文件中没有读出“{r.label}”的支出决算数；{held}是收入，不是支出。",
-                      suggestions=tuple(self.suggest(it)), citations=tuple(f.cites) if f and f.value is not None else ())
+        return self._unless_asked(it, refs, lambda r: r.kind == "收入总表" and self.doc_kind(r.doc) == "决算",
+                                  ("本年收入合计",), lambda r, f: (
+            f"文件中没有读出“{r.label}”的支出决算数；" + (f"{r.title}列“{r.label}”本年收入{fmt(f.value, f.unit)}{f.unit}"
+                                                 if f else r.title + "的数") + "是收入，不是支出。"))
+
+    def _unless_asked(self, it: Intent, refs: list[RowRef], other: Callable[[RowRef], bool], cues: Sequence[str],
+                      say: Callable[[RowRef, Fig | None], str]) -> list[RowRef] | Answer:
+        """Rows that state something else than what was asked (``other``: another side, a part) never answer it: the
+        subject's remaining rows do, or — none left — the refusal ``say`` says what the first of them holds."""
+        kept = [r for r in refs if not other(r)]
+        if kept or len(kept) == len(refs):
+            return kept
+        r = next(r for r in refs if other(r))
+        f = self.fig_of(r, cues)
+        held = f if f is not None and f.value is not None else None
+        return Answer(it.question, "not_found", say(r, held), suggestions=tuple(self.suggest(it)),
+                      citations=tuple(held.cites) if held else ())
 
     def _figs_for(self, it: Intent, m: Mention, cols: list[str], tables: list[str], docs: list[int],
                   ctx: Context) -> list[Fig] | Answer:
