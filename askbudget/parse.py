@@ -352,19 +352,42 @@ def _abbreviations(v: Vocab) -> tuple[dict[str, frozenset[str]], dict[str, str]]
     """Per character, the units whose own name (its places cut off: 宜川路街道办事处) holds it; and each unit's
     own name. Built once per vocabulary."""
     cached = getattr(v, "_unit_abbr", None)
-    if cached is not None:
-        return cached
-    own: dict[str, str] = {}
-    for d in v.docs:
-        name = re.sub(r"\([^)]*\)", "", norm(d.unit_name))
-        pieces = [p for p in _PLACE_CUT.split(name) if p and p != "人民政府"]
-        own[d.unit_name] = pieces[-1] if pieces else name
-    by_char: dict[str, set[str]] = {}
-    for unit, name in own.items():
+    if cached is None:
+        own: dict[str, str] = {}
+        for d in v.docs:
+            name = re.sub(r"\([^)]*\)", "", norm(d.unit_name))
+            pieces = [p for p in _PLACE_CUT.split(name) if p and p != "人民政府"]
+            own[d.unit_name] = pieces[-1] if pieces else name
+        cached = v._unit_abbr = (_by_char(own), own)  # type: ignore[attr-defined]
+    return cached
+
+
+def _full_names(v: Vocab) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """Per character, the units whose whole name (places and all) holds it; and each unit's whole name."""
+    cached = getattr(v, "_unit_full", None)
+    if cached is None:
+        full = {d.unit_name: norm(d.unit_name) for d in v.docs}
+        cached = v._unit_full = (_by_char(full), full)  # type: ignore[attr-defined]
+    return cached
+
+
+def _by_char(names: dict[str, str]) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for unit, name in names.items():
         for ch in set(name):
-            by_char.setdefault(ch, set()).add(unit)
-    v._unit_abbr = ({ch: frozenset(u) for ch, u in by_char.items()}, own)  # type: ignore[attr-defined]
-    return v._unit_abbr  # type: ignore[attr-defined]
+            out.setdefault(ch, set()).add(unit)
+    return {ch: frozenset(u) for ch, u in out.items()}
+
+
+def _holding(word: str, index: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The units whose name holds every character of ``word`` (a superset of those holding it): what a name test
+    then reads grows with what fits, never with the store."""
+    units = index.get(word[0], frozenset())
+    for ch in word[1:]:
+        if not units:
+            break
+        units = units & index.get(ch, frozenset())
+    return units
 
 
 def _subsequence(short: str, name: str) -> bool:
@@ -389,12 +412,7 @@ def _units_abbreviated(text: str, v: Vocab, found: list[str]) -> tuple[str, list
                 break  # a word the vocabulary knows whole (石泉路街道) is read as such, never cut shorter
             if " " in span or not re.fullmatch(r"[\u4e00-\u9fff]+", span):
                 continue
-            units = by_char.get(span[0], frozenset())
-            for ch in span[1:]:
-                units = units & by_char.get(ch, frozenset())
-                if not units:
-                    break
-            fits = [u for u in units if span[0] in own[u][:2] and _subsequence(span, own[u])
+            fits = [u for u in _holding(span, by_char) if span[0] in own[u][:2] and _subsequence(span, own[u])
                     and any(f.endswith(span[-1]) for f in [own[u]] + [own[u][: -len(t)] for t in _ABBR_TAILS
                                                                         if own[u].endswith(t)])]
             if len(fits) == 1:
@@ -1062,10 +1080,11 @@ def _own_name_words(leftovers: list[str], unit_names: list[str], v: Vocab) -> li
                 continue
             out.append(lo)
             continue
-        holders = list(dict.fromkeys(d.unit_name for d in v.docs if lo in norm(d.unit_name)))
+        by_char, full = _full_names(v)
+        holders = sorted(u for u in _holding(lo, by_char) if lo in full[u])
         if len(holders) == 1:
             unit_names.append(holders[0])
-        elif not holders or len(holders) < len({d.unit_name for d in v.docs}):
+        elif not holders or len(holders) < len(full):
             out.append(lo)
     return out
 
