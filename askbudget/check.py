@@ -132,9 +132,9 @@ def _fmt(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
 
 
-def _close(a: float, b: float, n: int = 1) -> bool:
-    """Equal to the cent (``n``, the number of summands, is for ``_Out.within``: a gap within n
-    half-cents is then a rounding note, never silently equal). Products (数量 × 单价) get a wider tolerance.
+def _close(a: float, b: float) -> bool:
+    """Equal to the cent (a sum of n printed figures that is not is a mismatch, or a rounding note within n
+    half-cents: ``_Out.add``'s ``terms``). Products (数量 × 单价) get a wider tolerance.
     A figure whose column page text could not prove (``cells.uncertain``) is UNKNOWN: nothing that
     adds it up can be checked, so it never counts as a mismatch."""
     if a != a or b != b:
@@ -146,19 +146,17 @@ class _Out:
     def __init__(self, document_id: int) -> None:
         self.doc = document_id
         self.items: list[Mismatch] = []
-        self.terms = 1  # how many printed figures the sum just compared added up
 
-    def within(self, a: float, b: float, terms: int) -> bool:
-        """``_close`` for a sum of ``terms`` printed figures; remembers ``terms`` for the ``add`` after it."""
-        ok = _close(a, b, terms)
-        self.terms = 1 if ok else terms
-        return ok
+    @staticmethod
+    def within(a: float, b: float, terms: int) -> bool:
+        """``_close`` for a sum of ``terms`` printed figures (its ``add`` is then given the same ``terms``)."""
+        return _close(a, b)
 
     def add(self, rule: str, table: str, row: str, column: str, expected: float, actual: float, what: str,
-            message: str | None = None) -> None:
+            message: str | None = None, terms: int = 1) -> None:
+        """A mismatch; one of a sum of ``terms`` printed figures (two or more) within their rounding is a note."""
         where = " · ".join(x for x in (table, row, column) if x)
         msg = message or f"{where}: printed {_fmt(actual)}, {what} gives {_fmt(expected)}"
-        terms, self.terms = self.terms, 1
         if terms >= 2 and abs(expected - actual) <= terms * TOL + 1e-9:
             # each printed figure is rounded to the cent: n of them may add up to n half-cents off the
             # total printed (the total rounds the exact sum): a rounding note, not a mismatch
@@ -193,7 +191,7 @@ def _subject_rules(t: _Table, out: _Out, final: bool = False) -> None:
         for c in cols:
             s = sum(_v(k, c) for k in kids)
             if not out.within(s, _v(total, c), len(kids)):
-                out.add("合计=Σ行", t.title, total.label, c, s, _v(total, c), "the sum of the 类 rows")
+                out.add("合计=Σ行", t.title, total.label, c, s, _v(total, c), "the sum of the 类 rows", terms=len(kids))
     for r in coded:
         kids = by_parent.get(r.code, [])
         if not kids:
@@ -202,7 +200,8 @@ def _subject_rules(t: _Table, out: _Out, final: bool = False) -> None:
         for c in cols:
             s = sum(_v(k, c) for k in kids)
             if not out.within(s, _v(r, c), len(kids)):
-                out.add(rule, t.title, f"{r.code} {r.label}", c, s, _v(r, c), "the sum of its sub-items")
+                out.add(rule, t.title, f"{r.code} {r.label}", c, s, _v(r, c), "the sum of its sub-items",
+                        terms=len(kids))
 
 
 def _class_rules(t: _Table, out: _Out) -> None:
@@ -222,7 +221,7 @@ def _class_rules(t: _Table, out: _Out) -> None:
             continue  # 合计 数量 printed as '--': nothing to compare
         s = sum(_v(k, c) for k in kids)
         if not out.within(s, _v(total, c), len(kids)):
-            out.add("合计=Σ行", t.title, total.label, c, s, _v(total, c), "the sum of the classes")
+            out.add("合计=Σ行", t.title, total.label, c, s, _v(total, c), "the sum of the classes", terms=len(kids))
 
 
 @functools.lru_cache(maxsize=1)
@@ -284,13 +283,13 @@ def _column_rules(t: _Table, out: _Out) -> None:
         if summands and any(s in r.values for s in summands):
             s = sum(_v(r, c) for c in summands)
             if not out.within(s, _v(r, "合计"), len(summands)):
-                out.add("合计=Σ列", t.title, _row_name(r), "合计", s, _v(r, "合计"), " + ".join(summands))
+                out.add("合计=Σ列", t.title, _row_name(r), "合计", s, _v(r, "合计"), " + ".join(summands), terms=len(summands))
         for g in subtotal_groups:
             parts = [c for c in cols if t.groups.get(c, "") == g and c != "小计"]
             if "小计" in r.values and parts:
                 s = sum(_v(r, c) for c in parts)
                 if not out.within(s, _v(r, "小计"), len(parts)):
-                    out.add("合计=Σ列", t.title, _row_name(r), "小计", s, _v(r, "小计"), " + ".join(parts))
+                    out.add("合计=Σ列", t.title, _row_name(r), "小计", s, _v(r, "小计"), " + ".join(parts), terms=len(parts))
 
 
 def _row_name(r: _Row) -> str:
@@ -316,10 +315,11 @@ def _two_sided_rules(t: _Table, out: _Out) -> None:
         for c in cols:
             s = sum(_v(r, c) for r in items)
             if not out.within(s, _v(ft, c), len(items)):
-                out.add("收支合计", t.title, _row_name(ft), c, s, _v(ft, c), "the sum of the numbered items")
+                out.add("收支合计", t.title, _row_name(ft), c, s, _v(ft, c), "the sum of the numbered items",
+                        terms=len(items))
             s = _v(ft, c) + sum(_v(r, c) for r in carry)
             if not out.within(s, _v(gt, c), len(carry) + 1):
-                out.add("收支合计", t.title, _row_name(gt), c, s, _v(gt, c), f"{ft.label} + 结转")
+                out.add("收支合计", t.title, _row_name(gt), c, s, _v(gt, c), f"{ft.label} + 结转", terms=len(carry) + 1)
             # a carry-over line followed by its numbered parts (年初财政拨款结转和结余: 一、… 二、…)
             for i, r in enumerate(rows[first_total + 1:grand], first_total + 1):
                 if TOP_ORDINAL_RE.match(r.name) or r.is_total or r.group_name:
@@ -332,7 +332,7 @@ def _two_sided_rules(t: _Table, out: _Out) -> None:
                 if parts and any(p.values.get(c) is not None for p in parts):
                     s = sum(_v(p, c) for p in parts)
                     if not out.within(s, _v(r, c), len(parts)):
-                        out.add("收支合计", t.title, _row_name(r), c, s, _v(r, c), "the sum of its items")
+                        out.add("收支合计", t.title, _row_name(r), c, s, _v(r, c), "the sum of its items", terms=len(parts))
         if cols:
             totals[side] = _v(gt, cols[0])
     if len(totals) == 2 and not _close(totals["收入"], totals["支出"]):
@@ -361,7 +361,7 @@ def _procurement_rules(t: _Table, out: _Out) -> None:
                 continue
             s = sum(_v(i, c) for i in items)
             if not out.within(s, _v(r, c), len(items)):
-                out.add("采购合计", t.title, r.name, c, s, _v(r, c), "the sum of the items")
+                out.add("采购合计", t.title, r.name, c, s, _v(r, c), "the sum of the items", terms=len(items))
 
 
 # ------------------------------------------------------------------ cross-table rules
@@ -491,7 +491,7 @@ def _final_same_figures(tables: list[_Table], out: _Out) -> None:
                 v = next(iter(r.values.values()), None)
                 if not out.within(v or 0.0, _v(o, _main(exp)), _leaves(exp, o)):
                     out.add("同数异表", exp.title, _row_name(o), _main(exp), v or 0.0, _v(o, _main(exp)),
-                            f"{summary.title} · {r.label}")
+                            f"{summary.title} · {r.label}", terms=_leaves(exp, o))
     fin = _find(tables, "财政拨款收支总表")
     for col, kind in FUND_TABLES.items():
         detail = _find(tables, kind)
@@ -502,7 +502,7 @@ def _final_same_figures(tables: list[_Table], out: _Out) -> None:
             o = by_label.get(r.label) if r.side == "支出" and not r.is_total else None
             if o is not None and not out.within(r.values.get(col) or 0.0, _v(o, _main(detail)), _leaves(detail, o)):
                 out.add("同数异表", detail.title, _row_name(o), _main(detail), r.values.get(col) or 0.0,
-                        _v(o, _main(detail)), f"{fin.title} · {r.label} · {col}")
+                        _v(o, _main(detail)), f"{fin.title} · {r.label} · {col}", terms=_leaves(detail, o))
 
 
 def _leaves(t: _Table, r: _Row) -> int:
@@ -543,7 +543,8 @@ def _final_rules(tables: list[_Table], out: _Out) -> None:
                 left, right = sum(_v(r, c) for c in eq.left), sum(_v(r, c) for c in eq.right)
                 if not out.within(left, right, len(eq.left) + len(eq.right) - 1) \
                         and (t.title, _row_name(r), eq.left[0]) not in seen:
-                    out.add("合计=Σ列", t.title, _row_name(r), eq.left[0], right, left, str(eq))
+                    out.add("合计=Σ列", t.title, _row_name(r), eq.left[0], right, left, str(eq),
+                            terms=len(eq.left) + len(eq.right) - 1)
         for eq in spec.balances:
             total = _final_row(t, eq.side, eq.left[0])
             parts = [_final_row(t, eq.side, p) for p in eq.right]
@@ -552,7 +553,7 @@ def _final_rules(tables: list[_Table], out: _Out) -> None:
             for c in dict.fromkeys(c for c in total.values):
                 s = sum(_v(p, c) for p in parts if p is not None)
                 if not out.within(s, _v(total, c), len(eq.right)) and (t.title, _row_name(total), c) not in seen:
-                    out.add("决算平衡", t.title, _row_name(total), c, s, _v(total, c), str(eq))
+                    out.add("决算平衡", t.title, _row_name(total), c, s, _v(total, c), str(eq), terms=len(eq.right))
 
 
 _COMPLETION_RE = re.compile(r"预算(?:数)?为\s*(\d[\d,]*(?:\.\d+)?)\s*万元[，,]\s*(?:当年)?(?:支出)?决算(?:数)?为\s*"
@@ -741,7 +742,8 @@ def _includes_rule(sentence: str, out: _Out) -> None:
     s = sum(float(v.replace(",", "")) for _, v in items)
     if not out.within(s, whole, len(items)):
         out.add("包括=Σ明细", "叙述", sentence[:20], "", s, whole, "",
-                f"the narrative states {whole:.2f} 万元 but its listed parts add up to {s:.2f} (“{sentence[:40]}…”)")
+                f"the narrative states {whole:.2f} 万元 but its listed parts add up to {s:.2f} (“{sentence[:40]}…”)",
+                terms=len(items))
 
 
 # ------------------------------------------------------------------ entry points
