@@ -224,7 +224,7 @@ def _class_rules(t: _Table, out: _Out) -> None:
             out.add("合计=Σ行", t.title, total.label, c, s, _v(total, c), "the sum of the classes", terms=len(kids))
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=None)  # a handful of table kinds
 def _nested_columns(kind: str) -> dict[str, tuple[str, ...]]:
     """Columns of a table of ``kind`` that total other columns of the same row, as the template families
     state them (``sum 基本支出 = 人员经费 + 公用经费``), besides 合计 (per kind: a 小计 is the 三公 table's

@@ -132,7 +132,6 @@ _UNIT_CODE_LIKE = lazyre.compile(r"(?<![\d.])(\d{6})(?![\d.%])\s*(?:号?单位|�
 _NAMED_BEFORE = lazyre.compile(r"(?:第[一二三四五六七八九十百\d]+|[一二三四五六七八九十\d]+|实验|附属|外国语|职业|师范|育才|"
                                r"[\u4e00-\u9fff](?:市|区|县|镇|乡|村|路|街))$")
 _ORG_NAME = lazyre.compile(r"..*(?:医院|学院|院|局|委员会|委|办公室|中心|馆|厅|学校|中学|小学|大学|幼儿园)$")
-_BENJI = r"(?:\s*\(\s*本级\s*\)|本级)?"
 
 
 def _unit_pattern(v: Vocab) -> tuple[Phrases, dict[str, str], dict[str, str]]:
@@ -223,7 +222,7 @@ def _unit_places(v: Vocab) -> tuple[list[_UnitPlaces], Phrases, dict[str, list[_
     return out, rx, by_key
 
 
-_NUM = "[一二三四五六七八九十]{1,3}|[0-9]{1,3}"
+_ORDINAL_NUM = "[一二三四五六七八九十]{1,3}|[0-9]{1,3}"  # the N of 第N中学 → N中
 
 
 def _numbered_other(text: str, v: Vocab) -> str:
@@ -234,8 +233,8 @@ def _numbered_other(text: str, v: Vocab) -> str:
         tails = sorted({ab[1:] for full, abs_ in v.terms.get("orgshort").items() if "n" in full
                         for ab in abs_.split("|") if ab[:1] in "Nn"}, key=len, reverse=True)
         # not a count (前三, 第三, 这两), not the start of another word (一小时, 一中学生)
-        rx = re.compile(rf"(?<![一二三四五六七八九十0-9第前其这那几每哪个])(?:{_NUM})(?:{'|'.join(map(re.escape, tails))})"
-                        r"(?![时学型额组计项件分部间])") if tails else False
+        rx = re.compile(rf"(?<![一二三四五六七八九十0-9第前其这那几每哪个])(?:{_ORDINAL_NUM})"
+                        rf"(?:{'|'.join(map(re.escape, tails))})(?![时学型额组计项件分部间])") if tails else False
         v._numbered_rx = rx  # type: ignore[attr-defined]
     if not rx:
         return ""
@@ -701,7 +700,7 @@ def _parse(question: object, v: Vocab) -> Intent:
                   if seq[i][0] == "n" and seq[i - 1][0] == "u" and len(seq[i - 1][1]) >= 2
                   and not any(v.words.get(ch) for ch in seq[i - 1][1])), "")  # a name holds no particle (上班都经过)
     if named and not refuse:
-        names = "、".join(dict.fromkeys(d.unit_name for d in v.docs))
+        names = _units_held(v)
         refuse, refuse_status = f"库中没有“{named}”的预算文件（现有：{names}）", "not_found"
     # "办公用车、警车这些汽车", "高清球机、配电箱之类的通用设备": words listed right before 这些/之类 and a
     # subject are its examples, never subjects or unread words of their own

@@ -215,8 +215,6 @@ def _ordinal_forms(k: str) -> list[str]:
     m = _ORDINAL.search(k)
     if not m:
         return []
-    from .normalize import read_number
-
     n = read_number(m.group(1))
     if n is None or n != int(n) or not 0 < n < 10000:
         return []

@@ -159,3 +159,12 @@ def test_a_follow_up_in_the_other_kind_keeps_the_unit(many: Assistant) -> None:
     got = many.ask("那2025年决算呢")
     assert got.status == "answered" and got.value == pytest.approx(457.86), got.text
     assert all("文化和旅游局" in c.unit for c in got.citations)
+
+
+def test_a_numbered_schools_number_is_an_ordinal(many: Assistant) -> None:
+    """二中 names a school the store lacks; 两院 / 1.5中 are no such abbreviation (a count, a figure)."""
+    from askbudget.parse import _numbered_other
+
+    assert _numbered_other("二中的电费", many.vocab) == "二中"
+    assert _numbered_other("两院的电费合计", many.vocab) == ""
+    assert _numbered_other("1.5中的电费", many.vocab) == ""
