@@ -233,7 +233,7 @@ def _numbered_other(text: str, v: Vocab) -> str:
         tails = sorted({ab[1:] for full, abs_ in v.terms.get("orgshort").items() if "n" in full
                         for ab in abs_.split("|") if ab[:1] in "Nn"}, key=len, reverse=True)
         # not a count (前三, 第三, 这两), not the start of another word (一小时, 一中学生)
-        rx = re.compile(rf"(?<![一二三四五六七八九十0-9第前其这那几每哪个])(?:{_ORDINAL_NUM})"
+        rx = re.compile(rf"(?<![一二三四五六七八九十0-9.第前其这那几每哪个])(?:{_ORDINAL_NUM})"
                         rf"(?:{'|'.join(map(re.escape, tails))})(?![时学型额组计项件分部间])") if tails else False
         v._numbered_rx = rx  # type: ignore[attr-defined]
     if not rx:
