@@ -212,6 +212,11 @@ def _words(text: str) -> Words:
     return Words(tuple(p for p in parts if not p.startswith("!")), tuple(p[1:] for p in parts if p.startswith("!")))
 
 
+def _column_words(columns: tuple[Column, ...]) -> set[str]:
+    """Every name a sum may give a column by: as printed, as stored, or one of its alternatives (甲|乙=丙)."""
+    return {c.printed for c in columns} | {c.name for c in columns} | {w for c in columns for w in c.words}
+
+
 def _sum(path: str, line: int, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     m = re.fullmatch(r"\s*(\S+(?:\s*\+\s*\S+)*)\s*=\s*(\S+(?:\s*\+\s*\S+)*)\s*", text)
     if not m or "+" not in text:
@@ -301,8 +306,7 @@ def load_family(path: Path, known_kinds: frozenset[str] | None = None) -> Family
             s["columns"] = tuple(cols)
         elif rec == "sum":
             eq = _sum(p, line, text)
-            names = {c.printed for c in s["columns"]} | {c.name for c in s["columns"]}
-            bad = [w for w in (*eq[0], *eq[1]) if s["columns"] and w not in names]
+            bad = [w for w in (*eq[0], *eq[1]) if s["columns"] and w not in _column_words(s["columns"])]
             if bad:
                 raise LexiconError(p, line, f"sum for {kind}: {bad[0]!r} is not one of its columns")
             s["sums"] = s["sums"] + (eq,)
@@ -312,12 +316,10 @@ def load_family(path: Path, known_kinds: frozenset[str] | None = None) -> Family
             s["same"] = s["same"] + (_same(p, line, text),)
     if not doc_kind:
         raise LexiconError(p, None, "no `document` record (预算 or 决算 and the title-page words)")
-    for s in specs.values():
-        names = {c.printed for c in s["columns"]} | {c.name for c in s["columns"]} | \
-            {w for c in s["columns"] for w in c.words}
+    for s in specs.values():  # a sum written before its table's columns is checked once they are known
         for left, right in s["sums"]:
             for w in (*left, *right):
-                if s["columns"] and w not in names:
+                if s["columns"] and w not in _column_words(s["columns"]):
                     raise LexiconError(p, None, f"sum for {s['kind']}: {w!r} is not one of its columns")
     return Family(name, doc_kind, doc_words, unit_labels, tuple(TableSpec(**specs[k]) for k in order), header_words,
                   index_words)
