@@ -376,10 +376,11 @@ class ArithmeticMixin(Resolver):
         return Mention(name, key(name), entries, "exact", len(it.text)) if entries else None
 
     def _cell_value(self, row_id: int, column: str) -> float | None:
-        got = self.q('SELECT raw, value FROM cells WHERE row_id = ? AND "column" = ?', (row_id, column))
-        if not got:
+        """A row's figure in ``column`` (a blank is 0); None where the row has none or its column is unproven."""
+        c = next((c for c in self.cells(row_id) if c.column == column), None)
+        if c is None or c.uncertain:
             return None
-        return got[0]["value"] if got[0]["value"] is not None else (0.0 if got[0]["raw"] == "" else None)
+        return c.value if c.value is not None else (0.0 if c.raw == "" else None)
 
     def _part_in(self, x: Fig, y: Fig, whole: Mention) -> Fig | None:
         """x as a part of y — its figure inside y — or None when the store does not show x inside y."""
