@@ -143,7 +143,9 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return replace(ans, interpretation=self._interpretation(it, ans)), new_ctx
         docs = self._docs(it)
         said = self._clause_figure(it, docs) if isinstance(docs, list) and "reason" not in it.cues else None
-        if said is not None:  # "政府性基金预算拨款支出": not the table figure read, but a clause that says it whole
+        if said is not None and (self._operator_refusal(it, said[0]) or self._unread_refusal(it, said[0])) is None:
+            # "政府性基金预算拨款支出": not the table figure read, but a clause that says it whole — held to the same
+            # reading (every operator carried, nothing unread beside the subject)
             return replace(said[0], intent=ans.intent, interpretation=self._interpretation(it, said[0])), said[1]
         return replace(refusal, sql=ans.sql, intent=ans.intent, interpretation=self._interpretation(it, refusal)), ctx
 
