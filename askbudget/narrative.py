@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import lazyre
 from .answer import Answer, Citation, Item
@@ -237,7 +237,7 @@ class NarrativeMixin(Resolver):
         """A question that names a narrative section ("单位职责是什么", "总体绩效目标"): quote the section."""
         q = key(it.text)
         qb = _bigrams(q) - _STOP_BIGRAMS
-        best = None
+        bests: dict[int, tuple[float, Any]] = {}  # each document's best section
         for s in self.sections(docs):
             text = (s["text"] or "").strip()
             head = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|^第.部分\s*|[：:]$", "", key(s["heading"] or ""))
@@ -249,12 +249,16 @@ class NarrativeMixin(Resolver):
             named = head in q or (len(core) >= 2 and core in q)
             if named or (n >= 2 and n / max(1, len(hb)) >= 0.6):
                 score = n + (2 if named else 0) + (0.5 if head in q else 0)
-                if best is None or score > best[0]:
-                    best = (score, s)
-        if best is None:
+                d = s["document_id"]
+                if d not in bests or score > bests[d][0]:
+                    bests[d] = (score, s)
+        if not bests:
             return None
-        by_doc = {best[1]["document_id"]: best[1]}
-        s = best[1]
+        # several units' documents have the section: the one of the unit asked, else which unit?
+        which = self._one_doc(it, bests) if len({self.docs[d].unit_name for d in bests}) > 1 else None
+        if isinstance(which, Answer):
+            return which, ctx
+        s = bests[which][1] if which is not None else max(bests.values(), key=lambda b: b[0])[1]
         text = re.sub(r"\s+", " ", s["text"]).strip()
         if len(text) > 300:
             text = text[:300].rstrip() + "……"
@@ -447,8 +451,7 @@ class NarrativeMixin(Resolver):
             "减少" if re.search(r"减少|下降|降低|少了|压减", it.text) else "")
         qb = _bigrams(key(it.text)) - _STOP_BIGRAMS
         sents = self._sentences(docs)
-        best = None
-        tied: set[int] = set()
+        bests: dict[int, tuple[float, int, str, str]] = {}  # each document's best passage
         negated = bool(re.search(r"(为什么|为何|怎么)(没有|未|不)", it.text))
         nature = bool(_NATURE_ASKED.search(it.text))
 
@@ -502,25 +505,24 @@ class NarrativeMixin(Resolver):
                     continue  # "公用经费减少是因为压减…公务接待费": there 公务接待费 is the cause, not what changed
                 if nature and _NATURE_STATED.search(text):
                     score += 1.0  # "上年结转30万元为…资金": the clause that says what the money is
-                if best is None or score > best[0]:
-                    best = (score, d, heading, text.strip("，, "))
-                    tied = {d}
-                elif score == best[0]:
-                    tied.add(d)
+                if d not in bests or score > bests[d][0]:
+                    bests[d] = (score, d, heading, text.strip("，, "))
             if not cands and (not need_marker or it.numbers):
                 overlap = len(qb & _bigrams(ks)) / max(1, len(qb))
                 score = 2 * subj + overlap + (1.0 if nature and _NATURE_STATED.search(sent) else 0.0)
-                if best is None or score > best[0]:
-                    best = (score, d, heading, sent)
-                    tied = {d}
-                elif score == best[0]:
-                    tied.add(d)
-        if best is None or best[0] < 2.0:
+                if d not in bests or score > bests[d][0]:
+                    bests[d] = (score, d, heading, sent)
+        fits = {x: b for x, b in bests.items() if b[0] >= 2.0}
+        if not fits:
             return None
-        if len({self.docs[x].unit_name for x in tied}) > 1:
-            which = self._one_doc(it, dict.fromkeys(sorted(tied)))  # several units' texts fit as well: which unit?
+        best = max(fits.values(), key=lambda b: b[0])
+        if len({self.docs[x].unit_name for x in fits}) > 1:
+            # several units' texts give a reason: the one of the unit asked, else which unit?
+            which = self._one_doc(it, dict.fromkeys(sorted(fits)))
             if isinstance(which, Answer):
                 return which, ctx
+            if which is not None:
+                best = fits[which]
         _, d, heading, text = best
         if whole and not dir_ok(text):
             return None  # "预算为什么减少" where the document says it grew: never another change's reason
