@@ -39,6 +39,7 @@ _CLAUSE_SPLIT = lazyre.compile(r"[，；;。：:（）()]|,(?!\d{3})")
 # kinds that carry no subject: what is left must be found in the clause
 _NO_CONTENT = lazyre.compile(r"多少|几|是|有|吗|呢|了|一共|共|总共|合计|请问|安排|打算|计划|情况|具体|大概|请|一下|的")
 _NAMING_KINDS = frozenset({"column", "row", "alias", "std", "stmt", "project", "item", "gloss", "total"})
+_SUBJECT_KINDS = frozenset({"row", "alias", "std", "stmt", "item", "total"})
 _NO_CONTENT_KINDS = frozenset({"filler", "year", "money", "measure", "unitword", "dockind", "chat", "unit", *FILLER_CLASSES})
 # the narrative's own framing of a figure: dropped from a clause's name before it is compared
 _CLAUSE_FRAME = lazyre.compile(r"^(其中|截至\S*?日|本部门|本项目|本年度|部门)|预算|的|为$|是$|共有$|共$|达$")
@@ -69,6 +70,25 @@ class NarrativeMixin(Resolver):
         for full, short in self.v.terms.get("short").items():
             text = text.replace(full, key(short))
         return text
+
+    def _unit_cut(self, text: str, doc: int) -> str:
+        """``text`` without the unit's own name: a form the store knows, or the full name less its first places
+        (普陀区城市管理行政执法局 of 上海市普陀区城市管理行政执法局)."""
+        d = self.docs[doc]
+        full = key(d.unit_name)
+        forms = [full[i:] for i in range(len(full) - 3)] + list(d.keys)
+        for k in sorted(forms, key=len, reverse=True):
+            if len(k) >= 2 and k in text:
+                return text.replace(k, "")
+        return text
+
+    def _names_another(self, head: str, asked: str) -> bool:
+        """Whether ``head`` — a clause's name after its last 的, what its figure is of — holds a subject the
+        vocabulary knows that ``asked`` does not name ("…行政执法机构财政拨款的机关运行经费预算为507.25万元" is the
+        机关运行经费's figure: "机构设置" is not asking it)."""
+        q = key(asked)
+        return any(len(k := key(tok)) >= 2 and k not in q and any(kd in _SUBJECT_KINDS for kd, _ in self.v.words.get(k, ()))
+                   for tok in self.v.tokens(head))
 
     def _question_words(self, it: Intent, doc: DocInfo) -> tuple[list[str], list[str], list[str], bool]:
         """The question's content for the clause matcher: its runs of content characters (the unit, years, question
@@ -164,11 +184,15 @@ class NarrativeMixin(Resolver):
                         name = re.sub(r"^.*?\d{4}年(?:\d+月)?(?:\d+日)?", "", name)
                         for k in doc.keys + (key(doc.unit_name),):
                             name = name.replace(k, "")
+                        head = name.rsplit("的", 1)[1] if "的" in name else ""  # what the figure is of
                         name = _CLAUSE_FRAME.sub("", name)
                         if re.search(r"\d", name) or len(name) < 2:
                             continue  # "比2025年增加2辆": a change, or a figure with no name of its own
                         if side_named(name) and side_named(name) in other_sides:
                             continue  # "其他收入支出": a clause of the other side (其他收入1.20万元) is not it
+                        if head and not any(len(p) >= 2 for r in runs for p in _pieces(r, head)) \
+                                and self._names_another(head, it.text):
+                            continue  # the figure is of what its name ends in, never of a word before 的 in it
                         words = [key(t) for t in self.v.tokens(name)] if any(a in name for a in atoms) else []
                         # 电费 of 邮电费 is another word; 政府性基金拨款 of 政府性基金拨款支出 the same one with its tail
                         missed = [a for a in atoms if a not in name or any(a in w and not w.startswith(a) for w in words)]
@@ -241,6 +265,7 @@ class NarrativeMixin(Resolver):
         for s in self.sections(docs):
             text = (s["text"] or "").strip()
             head = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|^第.部分\s*|[：:]$", "", key(s["heading"] or ""))
+            head = self._unit_cut(head, s["document_id"])  # "普陀区城市管理行政执法局机构设置": 机构设置
             if len(head) < 2 or not text:
                 continue
             hb = _bigrams(head)

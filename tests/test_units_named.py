@@ -98,6 +98,27 @@ def test_a_list_of_the_unit_named(many: Assistant, q: str, n: int | None, unit: 
     assert all(unit in c.unit for c in got.citations), got.citations
 
 
+@pytest.mark.parametrize("q, heading", [
+    ("城管局的机构设置", "机构设置"),  # the heading "普陀区城市管理行政执法局机构设置": the unit's name is no word asked
+    ("城管局机构设置情况", "机构设置"),
+    ("城管局的主要职能是什么", "主要职能"),
+    ("建管委主要职能", "主要职能"),
+])
+def test_a_section_headed_with_the_units_own_name(many: Assistant, q: str, heading: str) -> None:
+    many.reset()
+    got = many.ask(q)
+    assert got.status == "answered" and got.value is None and heading in got.citations[0].table, got.text
+
+
+@pytest.mark.parametrize("q", ["城管局的机构设置", "城管局的机构", "城管局的执法机构"])
+def test_a_word_before_de_in_a_clauses_name_is_not_what_its_figure_is_of(many: Assistant, q: str) -> None:
+    """"…下属一家机关和一家行政执法机构财政拨款的机关运行经费预算为507.25万元" is the 机关运行经费's figure:
+    a question naming 机构 and not 机关运行经费 never gets it."""
+    many.reset()
+    got = many.ask(q)
+    assert got.value != pytest.approx(507.25), got.text
+
+
 @pytest.mark.parametrize("q", ["静安区城管局三公经费", "徐汇区的电费"])
 def test_a_place_no_unit_holds_is_never_read_as_one(many: Assistant, q: str) -> None:
     many.reset()
