@@ -50,7 +50,7 @@ class ExecutionMixin(NarrativeMixin):
     def _kinds_named(self, it: Intent, ans: Answer) -> Answer:
         """Citations carry their document's kind; a 决算 answer says 决算; figures of two kinds are never
         combined; a 预算 answered where the unit-year also has a 决算 says so and offers it."""
-        by_name = {d.name: d for d in self.all_docs.values()}
+        by_name = self._store_index()[0]
         cites = tuple(replace(c, kind=by_name[c.document].kind) if c.document in by_name else c for c in ans.citations)
         ans = replace(ans, citations=cites)
         if ans.status != "answered" or not cites:
@@ -68,8 +68,8 @@ class ExecutionMixin(NarrativeMixin):
             # a 预算 a 决算 prints (三公 预算数, 年初预算) is named as such: the 决算 is its source, not its kind
             text = text.rstrip("。") + (f"（据{years}年决算）。" if "预算" in text else f"（{years}年决算数）。")
         if kinds == {"预算"} and not it.doc_kinds and figures:
-            both = [d for d in cited if any(o.kind == "决算" and o.unit_name == d.unit_name and o.year == d.year
-                                            for o in self.all_docs.values())]
+            groups = self._kind_groups()[0]
+            both = [d for d in cited if "决算" in groups.get((d.unit_name, d.year), {})]
             if both:
                 d = both[0]
                 what = self._subject_name(it) or ""
