@@ -51,8 +51,10 @@ class ExecutionMixin(NarrativeMixin):
         """Citations carry their document's kind; a 决算 answer says 决算; figures of two kinds are never
         combined; a 预算 answered where the unit-year also has a 决算 says so and offers it."""
         by_name = self._store_index()[0]
-        cites = tuple(replace(c, kind=by_name[c.document].kind) if c.document in by_name else c for c in ans.citations)
-        ans = replace(ans, citations=cites)
+        cites = tuple(replace(c, kind=d.kind) if (d := by_name.get(c.document)) is not None and c.kind != d.kind else c
+                      for c in ans.citations)
+        if any(a is not b for a, b in zip(cites, ans.citations)):
+            ans = replace(ans, citations=cites)
         if ans.status != "answered" or not cites:
             return ans
         cited = [by_name[c.document] for c in cites if c.document in by_name]
@@ -76,7 +78,7 @@ class ExecutionMixin(NarrativeMixin):
                 q = f"{what}{d.year}年决算是多少？" if what else f"{d.year}年决算支出总计是多少？"
                 text = text.rstrip("。") + f"。这是{d.year}年的预算数；该年还有决算，可问“{q}”"
                 return replace(ans, text=text + "。", suggestions=(q,) + tuple(s for s in ans.suggestions if s != q))
-        return replace(ans, text=text)
+        return ans if text == ans.text else replace(ans, text=text)
 
     # ------------------------------------------------------------ 执行率
     def _a_exec(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:

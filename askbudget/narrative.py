@@ -74,11 +74,9 @@ class NarrativeMixin(Resolver):
     def _unit_cut(self, text: str, doc: int) -> str:
         """``text`` without the unit's own name: a form the store knows, or the full name less its first places
         (普陀区城市管理行政执法局 of 上海市普陀区城市管理行政执法局)."""
-        d = self.docs[doc]
-        full = key(d.unit_name)
-        forms = [full[i:] for i in range(len(full) - 3)] + list(d.keys)
-        for k in sorted(forms, key=len, reverse=True):
-            if len(k) >= 2 and k in text:
+        forms = _unit_forms(self.docs[doc].unit_name, self.docs[doc].keys)
+        for k in forms:
+            if k in text:
                 return text.replace(k, "")
         return text
 
@@ -555,6 +553,14 @@ class NarrativeMixin(Resolver):
         doc = self.docs[d]
         cite = Citation(doc.name, doc.unit_name, doc.year, heading, "", "")
         return Answer(it.question, "answered", f"据“{heading}”：{text}", None, None, (cite,)), Context(doc=d)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit_forms(unit_name: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """A unit's names, longest first: the forms the store knows and the full name less its first places."""
+    full = key(unit_name)
+    return tuple(k for k in sorted({full[i:] for i in range(len(full) - 3)} | set(keys), key=lambda k: (-len(k), k))
+                 if len(k) >= 2)
 
 
 @functools.lru_cache(maxsize=128)
