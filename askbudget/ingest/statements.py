@@ -41,7 +41,15 @@ MAX_SUBJECT = 20
 MAX_SENTENCE = 300
 LEAD_RE = re.compile(r"^(?:\d{4}\s*年(?:度)?(?:的)?|本年度?|今年|我(?:局|单位|部门|委|办|院|中心)(?:[（(]本级[)）])?|"
                      r"本单位|本部门|其中|包括|主要包括|具体包括|共计|合计|安排|预算安排|的|了|\s)+")
-TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|预算数|为|是|达到|达|约|(?<!总)计)+$")
+TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|预算数|为|是|达到|达|约|(?<!总)计|各)+$")
+# "…事业单位（局本级、卫生监督所）机关运行经费预算122.40万元": a list in brackets says whose the figure is — an
+# aside, never where the subject starts (its 、 is no delimiter)
+LISTED_ASIDE_RE = re.compile(r"[（(][^（）()]*[、，,][^（）()]*[)）]")
+# "收、支总计4549.31万元", "水、电费": one character before a 、 — the two sides 收、支 anywhere, any other after the
+# clause's start, a year or 的 — shares the words after it: the subject is 收支总计, never 支总计 (an ordinal 一、
+# is no such character)
+SHARED_TAIL_RE = re.compile(r"(^|[：:，,；;\s]|年度?|的)([^\d\s一二三四五六七八九十、，,；;：:（）()])、(?=[\u4e00-\u9fff])"
+                            r"|()(收)、(?=支)")
 GENERIC = {"", "计", "共计", "合计", "安排", "其中", "包括"}
 
 
@@ -83,6 +91,8 @@ def _clean_subject(text: str, unit_name: str) -> str:
         short = re.sub(r"^.{1,6}?[省市]", "", unit_name)  # 普陀区…局 for 上海市普陀区…局
         if len(short) >= 4:
             s = s.replace(short, "")
+    s = LISTED_ASIDE_RE.sub("", s)
+    s = SHARED_TAIL_RE.sub(lambda m: (m.group(1) or "") + (m.group(2) or m.group(4)), s)
     m = DELIM_RE.match(s)
     if m:
         s = s[m.end():]
@@ -94,6 +104,8 @@ def _clean_subject(text: str, unit_name: str) -> str:
         s = LEAD_RE.sub("", s)
         s = TRAIL_RE.sub("", s).strip()
     s = re.sub(r"\s*[（(](?:以|按)[^（）()]{2,}[)）]$", "", s)  # a note on the figure: 政府采购金额（以合同签订为准）
+    if len(s) > MAX_SUBJECT and (who := re.match(r".*(?:单位|部门)", s)) and len(s) - who.end() >= 2:
+        s = s[who.end():]  # "行政单位和参照公务员法管理事业单位机关运行经费预算": whose it is, then what it is
     if len(s) >= 6 and re.search(r"(?:支出|收入)预算$", s):
         s = s[:-2]  # 一般公共预算拨款支出预算 → 一般公共预算拨款支出 (the figure is a budget anyway)
     return s.strip("“”\"' ") if s.count("“") != s.count("”") else s.strip()
@@ -263,7 +275,7 @@ def extract_final(paras: list[tuple[int, Paragraph]], doc_year: int,
         if seq in skip_sections:
             continue
         # a section's lines were wrapped anywhere: joined without a gap (a list item starts a line)
-        text = re.sub(r"\n(?=\s*\d+\s*[、.．])", "。", p.text)
+        text = re.sub(r"\n(?=\s*\d+\s*[、.．](?!\d))", "。", p.text)  # "1." starts an item, "2679.66" goes on
         text = re.sub(r"[ \t]*\n[ \t]*", "", text)
         items = [(m.start(1), m.group(1)) for m in ITEM_RE.finditer(text)]
         spans: list[tuple[int, int]] = []
@@ -314,6 +326,7 @@ def _final_subject(lead: str) -> str:
     if "情况" in s:  # a heading run into its paragraph: "…决算具体情况一般公共预算财政拨款支出"
         s = s.rsplit("情况", 1)[1]
     s = re.sub(r"^(?:其中|另外|此外)\s*[：:，,]?", "", s)
+    s = re.sub(r"^\d{4}\s*年(?:度)?(?:的)?\s*", "", s)  # "2024年度一般公共预算财政拨款支出年初预算为…": the year is no subject
     s = re.sub(r"(?:支出)?$", "", s) if s.endswith("支出支出") else s
     return s if 1 < len(s) <= MAX_SUBJECT + 10 and not re.search(r"\d", s) else ""
 
