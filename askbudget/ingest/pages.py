@@ -721,7 +721,17 @@ def _item_of(text: str, spec: TableSpec) -> Column | None:
         j -= 1
     name = QIZHONG_RE.sub("", "".join(toks[:j]))
     name = ORDINAL_RE.sub("", QIZHONG_RE.sub("", name))
-    return _column_of_token(name, spec, exact=True) if name else None
+    if not name:
+        return None
+    # a template whose columns are item/group (合计/预算数 … 公务接待费/决算数): the line names the item
+    return _column_of_token(name, spec, exact=True) or next(
+        (c for c in spec.columns if "/" in c.name and _item(c.name) == squash(name).replace("(", "（").replace(")", "）")),
+        None)
+
+
+def _item(column: str) -> str:
+    """The item a one-row table's column is of: 公务接待费 of 公务接待费/决算数 (a column with no group: itself)."""
+    return column.split("/", 1)[0]
 
 
 def _item_lines(seg: _Segment, spec: TableSpec) -> bool:
@@ -752,8 +762,8 @@ def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str
         t = _column_of_token(left[0], spec) if len(left) == 1 else None
         for p_ in parts:
             c = _column_of_token(p_, spec)
-            if t is not None and c is not None and t.name != "合计":
-                parent_of[c.name] = t.name
+            if t is not None and c is not None and _item(t.name) != "合计":
+                parent_of[_item(c.name)] = _item(t.name)
     seen: set[str] = set()
     for ln in seg.data:
         c = _item_of(ln.text, spec)
@@ -762,14 +772,15 @@ def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str
             if figs:
                 warnings.append(ParseWarning(ln.no, f"{title}: cannot read the row {ln.text.strip()!r}"))
             continue
-        if c.name in seen:
-            warnings.append(ParseWarning(ln.no, f"{title}: {c.name} printed twice; the second is left out"))
+        item = _item(c.name)
+        if item in seen:
+            warnings.append(ParseWarning(ln.no, f"{title}: {item} printed twice; the second is left out"))
             continue
-        seen.add(c.name)
+        seen.add(item)
         j = len(tokens(ln.text)) - len(figs)
         figs = [t for t in tokens(ln.text)[j:]]
-        b.rows.append(_PRow(ln, "", None, c.name, figs, list(range(len(figs))) if len(figs) == len(cols) else None,
-                            group=parent_of.get(c.name, "")))
+        b.rows.append(_PRow(ln, "", None, item, figs, list(range(len(figs))) if len(figs) == len(cols) else None,
+                            group=parent_of.get(item, "")))
     return b
 
 
@@ -1849,11 +1860,15 @@ def _one_row_rows(b: _Built) -> list[Row]:
     cells: dict[str, list[Cell]] = {}
     for k, r in enumerate(b.rows):  # (a row per year: each is stored as its column of every item)
         placement, proven = settled(b.vars[r.var])
+        # a line of a third of the row's figures or fewer, their cells unknown, is no row of this layout with
+        # its empty cells lost (合计 170,000.00 141,171.72 under a 12-column header): nothing it "proves" is
+        # stored as a figure, an empty cell least of all (it would be answered 0)
+        misread = r.fixed is None and 3 * len(r.figures) <= len(spec.columns)
         for i, c in enumerate(spec.columns):
             row, col = c.row_and_column
             col = b.row_columns[k] if b.row_columns else col
             fig = r.figures[placement.index(i)] if placement is not None and i in placement else ""
-            sure = (proven[i] if i < len(proven) else False) and i not in b.doubt_cols
+            sure = (proven[i] if i < len(proven) else False) and i not in b.doubt_cols and not misread
             value = _to_wan(fig, b.unit) if fig and sure else None
             cells.setdefault(row, []).append(Cell(stored.index(col), col, "", fig, value, r.line.no, 0 if sure else 1))
     first = b.rows[0].line
