@@ -182,8 +182,8 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     gloss = {s.seq for s in sections if "名词解释" in s.heading}
     statements = extract(list(nar.paragraphs), year, unit_name, gloss)
     if fam.doc_kind == "决算":
-        statements = against_year_before(statements, year, list(nar.paragraphs)) + \
-            extract_final([(s.seq, Paragraph(s.line, s.text)) for s in sections], year, gloss)
+        finals = extract_final([(s.seq, Paragraph(s.line, s.text)) for s in sections], year, gloss)
+        statements = against_year_before(statements, year, list(nar.paragraphs), finals) + finals
     known = _known_names(segments, fam) if fam.header_words else {}
     tables: list[Table] = []
     built: list[tuple[_Segment, _Built]] = []
