@@ -289,6 +289,22 @@ def test_a_one_row_table_printed_down_the_page() -> None:
     assert {r.label: r.group_name for r in t.rows}["公务用车运行费"] == "公务用车购置及运行费"
 
 
+def test_a_one_row_table_printed_down_the_page_with_the_change_after_the_years() -> None:
+    """The same, with the change printed after the years (增减额, 增减率（%）, signed; a change of 0 with no rate):
+    the years' figures are each item's, the change columns are read past, never taken for a year."""
+    pages = _budget("表7\n一般公共预算“三公”经费支出表\n部门：某县测试局 单位：万元\n项目 2024年预算数 2025年预算数 增减额 "
+                    "增减率（%）\n合计 34.10 14.00 -20.10 -58.94\n1.因公出国（境）费 0.00 0.00 0.00\n"
+                    "2.公务用车购置及运行费 30.60 10.80 -19.80 -64.71\n（1）公务用车购置费 18.00 0.00 -18.00 -100.00\n"
+                    "（2）公务用车运行费 12.60 10.80 -1.80 -14.29\n3.公务接待费 3.50 3.20 -0.30 -8.57")
+    doc = parse_pages(pages, "t.txt")
+    t = next(t for t in doc.tables if t.kind == "三公经费支出表")
+    assert t.columns == ("上年预算数", "预算数")
+    got = {r.label: tuple((c.value, c.uncertain) for c in r.cells) for r in t.rows}
+    assert got == {"合计": ((34.1, 0), (14.0, 0)), "因公出国（境）费": ((0.0, 0), (0.0, 0)),
+                   "公务用车购置及运行费": ((30.6, 0), (10.8, 0)), "公务用车购置费": ((18.0, 0), (0.0, 0)),
+                   "公务用车运行费": ((12.6, 0), (10.8, 0)), "公务接待费": ((3.5, 0), (3.2, 0))}
+
+
 def test_a_column_name_printed_in_halves_and_a_part_never_more_than_its_whole() -> None:
     """``上年`` above the header line and ``结转`` below it are one column; the 部门支出总表's lone figure per
     row goes where the 一般公共预算 table (a part of it) has it — never into a column the part exceeds."""
