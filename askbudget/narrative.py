@@ -383,7 +383,11 @@ class NarrativeMixin(Resolver):
         if not isinstance(d, int):
             return (d, ctx) if d is not None else None
         s = found[d]
-        text = re.sub(r"\s+", " ", s["text"]).strip()
+        # the section and the items under it (a numbered list of units is read as headings of their own)
+        under = (s["path"] or s["heading"] or "") + " > "
+        text = " ".join([s["text"]] + [c["text"] or c["heading"] for c in self.sections([d])
+                                       if (c["path"] or "").startswith(under)])
+        text = re.sub(r"\s+", " ", text).strip()
         # from the sentence that says which units (a 机构设置 section may list its 科室 first)
         at = re.search(r"单位构成|预算单位|决算单位|下属|所属|编制范围", text)
         if at is not None:
