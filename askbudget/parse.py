@@ -502,11 +502,13 @@ def _parse(question: object, v: Vocab) -> Intent:
     years = [int(y) for y in _YEAR.findall(text)]
     year = years[0] if years else None
     codes: list[str] = []
+    code_at: list[tuple[str, int]] = []  # each code and where it starts in the text
     scrubbed = _YEAR.sub(lambda m: "#" * len(m.group(0)), text)
     for m in _CODE.finditer(scrubbed):
         c = m.group(1)
         if c in v.codes or _std_code(c):
             codes.append(c)
+            code_at.append((c, m.start(1)))
     stray = _UNIT_CODE_LIKE.search(scrubbed)
     if stray and stray.group(1) not in codes:
         names = _units_held(v, codes=True)
@@ -733,17 +735,18 @@ def _parse(question: object, v: Vocab) -> Intent:
         start = max((i + 1 for i, ch in enumerate(stripped[:at]) if ch in ",，。?？!！;；的"), default=0)
         if any(m.pos >= at for m in mentions):  # the list runs back to the clause's start or a 的
             mentions = [m for m in mentions if not start <= m.pos < at]
+    # a code stands for its row as its name does: it is placed among the subjects before the words written
+    # after it are read (2040220支出合计 is 执法办案支出合计: that row's total, never a second subject 支出总计)
+    for c, at in code_at:
+        label = v.codes.get(c) or _std_name(c) or ""
+        mentions.append(Mention(c, key(label) if label else c, (("code", c),), "code", _stripped_pos(text, at)))
+    mentions.sort(key=lambda m: m.pos)
     mentions = _one_name(mentions, stripped)
     mentions = _total_of_subject(mentions, stripped, cues)
     before = {x for m in mentions for x in m.targets("column")}
     mentions, sides = _sides_asked(mentions, toks, v)
     after = {x for m in mentions for x in m.targets("column")}
     columns = [c for c in columns if c in after or c not in before]  # a column read in a name now read whole
-
-    for c in codes:
-        label = v.codes.get(c) or _std_name(c) or ""
-        mentions.append(Mention(c, key(label) if label else c, (("code", c),), "code", text.find(c)))
-    mentions.sort(key=lambda m: m.pos)
     exclude, exclude_by = _exclude_span(stripped, mentions, op_pos, circ_marks, circ_ops)
     if remainder and exclude is None:
         refuse = refuse or remainder
@@ -792,6 +795,11 @@ def _parse(question: object, v: Vocab) -> Intent:
         # "派出所的电费": a part of the unit — the budget is published for the unit as a whole
         return Intent(question, text, "refuse", subjects=tuple(mentions),
                       refuse="预算按单位公开，文件没有内设机构单独的数", refuse_status="not_found")
+    # "2100409重大公共卫生", "执法办案（2040220）": a name written with a code, its label or part of it, is the code's
+    # row — one subject, never two to add
+    mentions = [m for m in mentions if m.how == "code" or not any(
+        c.how == "code" and m.has("row", "std", "alias")
+        and any(k in c.key for k in [m.key] + [key(t) for t in m.targets("row", "std", "alias")]) for c in mentions)]
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn, set(doc_kinds))
     if exclude is not None and what in ("figure", "exclude", "sum") and not cues & {"list", "each", "count"}:
         what = "exclude"  # one figure left: Y − X (a list of what is left, "各多少", is no single figure)
@@ -826,9 +834,6 @@ def _parse(question: object, v: Vocab) -> Intent:
     followup = bool(cues & {"followup"}) or (not mentions and bool(columns or year_rel is not None or cues))
     # "彩票公益金那个科目2296002": words that describe the code's own row are explained by it
     leftovers = [lo for lo in leftovers if not any(m.how == "code" and key(lo) in m.key for m in mentions)]
-    # "2100409重大公共卫生": a name written beside a code, part of that code's own label, is the code's row
-    mentions = [m for m in mentions if m.how == "code" or not any(
-        c.how == "code" and m.key != c.key and m.key in c.key and m.has("row", "std", "alias") for c in mentions)]
     return Intent(
         question=question, text=text, what=what, subjects=tuple(mentions), tables=tuple(dict.fromkeys(tables)),
         columns=tuple(dict.fromkeys(columns)), cues=frozenset(cues), money_unit=money_unit, measure=measure,
@@ -942,6 +947,9 @@ def _one_name(mentions: list[Mention], text: str) -> list[Mention]:
 
 # a grand total's name (预算总额 is 收入总计); written right after a subject it asks that subject's total
 _GRAND = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计", "合计", "总计"})
+# what may stand between a subject and a word about it: 的, and 科目 — the subject said to be a 科目 (执法办案科目的,
+# 2040220科目: the code's brackets are dropped before tokens are cut)
+_ABOUT_GAP = lazyre.compile(r"(?:科目)?的?")
 
 
 def _total_of_subject(mentions: list[Mention], text: str, cues: set[str]) -> list[Mention]:
@@ -952,10 +960,10 @@ def _total_of_subject(mentions: list[Mention], text: str, cues: set[str]) -> lis
     for a, b in zip(ms, ms[1:]):
         if not b.kinds or any(k not in ("alias", "row", "total") or t not in _GRAND for k, t in b.kinds):
             continue
-        if not a.has("row", "std", "alias", "item", "project", "stmt", "belongs") or \
+        if not a.has("row", "std", "alias", "item", "project", "stmt", "belongs", "code") or \
                 all(t in _GRAND for k, t in a.kinds if k in ("alias", "row", "total")) and a.has("row", "alias", "total"):
             continue
-        if text[a.pos + len(a.text):b.pos] in ("", "的"):
+        if _ABOUT_GAP.fullmatch(text[a.pos + len(a.text):b.pos]):
             drop.add(id(b))
             cues.add("total")
     return [m for m in mentions if id(m) not in drop]
@@ -986,7 +994,14 @@ def side_names(m: Mention, side: str) -> list[str]:
     return [m.text + side] + [turn(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
 
 
-_SIDE_GAPS = frozenset({"的", "预算", "决算"})
+_SIDE_GAPS = frozenset({"的", "预算", "决算", "科目"})
+
+
+def _named_by_code(m: Mention, v: Vocab) -> Mention:
+    """A code's mention as the name of its row would be read (2040220 → 执法办案, with every reading of that name)."""
+    label = v.codes.get(m.text) or _std_name(m.text) or ""
+    entries = v.words.get(key(label)) if label else None
+    return Mention(label, key(label), tuple(entries), "exact", m.pos) if entries else m
 
 
 def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[list[Mention], tuple[tuple[str, str], ...]]:
@@ -1002,17 +1017,18 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
         p += len(t)
     out: list[tuple[str, str]] = []
     for i, m in enumerate(list(mentions)):
-        if m.how == "code":
-            continue
         end = m.pos + len(m.text)
-        gap = at.get(end) if at.get(end) in _SIDE_GAPS else ""  # 的, or the kind (群众文化决算支出)
+        gap = ""
+        while at.get(end + len(gap)) in _SIDE_GAPS:  # 的, 科目, or the kind (群众文化决算支出, 执法办案科目的支出)
+            gap += at[end + len(gap)]
         tok = at.get(end + len(gap)) or ""
         if not gap and tok[:2] in ("预算", "决算") and tok[2:4] in SIDES:
             gap, tok = tok[:2], tok[2:]  # 城管执法预算收入: one token, the kind and the side
         side = tok[:2]
         if side not in SIDES or tok != side and not all(k == "alias" and t in _GRAND for k, t in v.words.get(key(tok), ())):
             continue  # a side word, or one glued to a total word (收入合计, 支出一共: the grand total's aliases)
-        entries = next((e for e in (v.words.get(key(n)) for n in side_names(m, side))
+        named = m if m.how != "code" else _named_by_code(m, v)  # a code is read as its row's name is
+        entries = next((e for e in (v.words.get(key(n)) for n in side_names(named, side))
                         if e and any(k in SUBJECT_KINDS and k != "column" for k, _ in e)), None)
         side_at = end + len(gap)
         if entries is None:
@@ -1020,7 +1036,8 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
             if tok == side:  # the side word is the subject's, carried by Intent.sides: never a subject (支出总计) too
                 mentions[:] = [x for x in mentions if not ((x.pos, x.text) in ((side_at, side), (end, gap + side)))]
             continue
-        mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
+        if m.how != "code":  # (a code keeps its own reading: its row, by code)
+            mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
         mentions[:] = [x for x in mentions if x.pos != side_at]
     return mentions, tuple(dict.fromkeys(out))
 

@@ -1,0 +1,108 @@
+"""The same question in other words gets the same reading (CheckList INV, STYLE.md rule 15), on real documents of
+two regions and both kinds:
+
+- a subject written by its code (7-digit 项, 5-digit 款, 3-digit 类; bare, in brackets after its name, with 科目) reads
+  as its name does, whatever follows it (支出合计, 基本支出, 项目支出, 合计, the kind's own 预算数/决算数);
+- a year written right before the subject (2024年收支总计, 2025年度支出合计) is read as the year, then the subject;
+- a note in brackets after the question (（单位：万元）, （含上年结转）) is read as its words would be outside them.
+
+Each case: the plain question and its rewrites come back with the same status and the same figure.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from askbudget import build_store
+from askbudget.assistant import Assistant
+
+DATA = Path(__file__).resolve().parent / "data"
+ROOT = DATA.parent.parent
+DOCS = {
+    "gaoxin-gongan-2023": ROOT / "data" / "gaoxin-gongan-2023.txt",  # 河北 预算
+    "putuo-wenlvju-2026": DATA / "putuo-wenlvju-2026.txt",  # 上海 预算
+    "putuo-wenlv-2025-final": DATA / "putuo-wenlv-2025-final.txt",  # 上海 决算
+}
+_STORES: dict[str, Path] = {}
+
+
+def _store(name: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if name not in _STORES:
+        db = tmp_path_factory.mktemp("same") / f"{name}.db"
+        build_store([DOCS[name]], db)
+        _STORES[name] = db
+    return _STORES[name]
+
+
+def _reading(a: Assistant, q: str) -> tuple[str, float | None]:
+    a.reset()
+    got = a.ask(q)
+    return got.status, (round(got.value, 6) if isinstance(got.value, (int, float)) else None)
+
+
+def _coded_rows(db: Path) -> list[tuple[str, str]]:
+    """The function-classification rows (code 2…) whose label names one code only: (code, label)."""
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT code, label FROM rows WHERE code LIKE '2%' AND label != '' "
+                           "GROUP BY code, label").fetchall()
+    finally:
+        con.close()
+    codes_of: dict[str, set[str]] = {}
+    for code, label in rows:
+        codes_of.setdefault(label, set()).add(code)
+    return sorted((code, label) for code, label in rows if len(codes_of[label]) == 1)
+
+
+def _code_forms(code: str, label: str, tail: str) -> list[str]:
+    return [f"{code}{tail}", f"{code}科目{tail}", f"{code}的{tail}", f"{label}（{code}）{tail}",
+            f"{label}科目（{code}）{tail}", f"科目{code}的{tail}"]
+
+
+@pytest.mark.parametrize("name", list(DOCS))
+def test_a_code_reads_as_its_name(name: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every coded row of the document, asked by name with each tail, and by its code in each way a question writes
+    one: the same status and the same figure (never 支出合计 read as a second subject, the 支出总计)."""
+    db = _store(name, tmp_path_factory)
+    a = Assistant(db)
+    kind_word = "决算数" if name.endswith("final") else "预算数"
+    bad, n = [], 0
+    for code, label in _coded_rows(db):
+        for tail in ("支出合计多少", "基本支出多少", "项目支出多少", "合计是多少", kind_word, "支出"):
+            want = _reading(a, label + tail)
+            if want[0] == "ambiguous":
+                continue
+            for q in _code_forms(code, label, tail):
+                n += 1
+                got = _reading(a, q)
+                if got != want:
+                    bad.append(f"{q} -> {got}, but {label + tail} -> {want}")
+    assert n > 100
+    assert not bad, f"{len(bad)}/{n}:\n" + "\n".join(bad[:40])
+
+
+# what the rows say, cell by cell, so the table cannot pass on a reading that is merely consistent
+CODE_TABLE = [
+    ("gaoxin-gongan-2023", "执法办案支出合计多少", ["2040220支出合计多少", "执法办案科目（2040220）支出合计多少",
+                                                 "2040220科目支出合计是多少"], 40.0),
+    ("gaoxin-gongan-2023", "公安基本支出多少", ["20402基本支出多少", "公安（20402）的基本支出"], 3824.5),
+    ("gaoxin-gongan-2023", "公共安全支出合计", ["204支出合计", "204科目合计"], 4327.18),
+    ("putuo-wenlvju-2026", "群众文化支出合计多少", ["2070109支出合计多少", "群众文化科目（2070109）支出合计多少"], None),
+    ("putuo-wenlvju-2026", "文化和旅游项目支出", ["20701项目支出", "（20701）项目支出"], None),
+    ("putuo-wenlv-2025-final", "群众文化决算数", ["2070109决算数", "群众文化（2070109）决算数"], 4540.23),
+    ("putuo-wenlv-2025-final", "群众文化支出合计多少", ["2070109支出合计多少"], 4540.23),
+    ("putuo-wenlv-2025-final", "群众文化项目支出", ["2070109项目支出"], 2752.92),
+]
+
+
+@pytest.mark.parametrize("name,plain,rewrites,value", CODE_TABLE, ids=[r[1] for r in CODE_TABLE])
+def test_code_table(name: str, plain: str, rewrites: list[str], value: float | None,
+                    tmp_path_factory: pytest.TempPathFactory) -> None:
+    a = Assistant(_store(name, tmp_path_factory))
+    want = _reading(a, plain)
+    assert want[0] == "answered" and (value is None or want[1] == value), want
+    for q in rewrites:
+        assert _reading(a, q) == want, q
+
