@@ -22,7 +22,7 @@ _COUNTABLE = {"台", "辆", "套", "个", "件", "箱", "条", "根", "间", "�
 _SQL = lazyre.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
                       re.IGNORECASE)
 _CODE = lazyre.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
-_YEAR = lazyre.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
+_YEAR = lazyre.compile(r"(?<!\d)((?:19|20)\d{2})(?:年度|年)")
 _NUMBER = lazyre.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
 # the budget's grand totals: a word in front of "收入"/"支出" (罚款收入) names something narrower
 _BROAD = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计", "收入", "支出"})
@@ -535,6 +535,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     tok_text, circ_ops, circ_marks = _circumfix(tok_text, v)
     # "我看新闻说办案挺辛苦的": a clause about the asker, not about the budget, is set aside unread
     tok_text = _asides(tok_text, terms)
+    tok_text = _years_out(tok_text, v)
     # tokens
     stripped = tok_text.replace("(", "").replace(")", "").replace("、", "")
     toks = v.tokens(stripped)
@@ -873,6 +874,25 @@ def _asides(text: str, terms: Terms) -> str:
             continue
         out = out[:c.start()] + " " * (c.end() - c.start()) + out[c.end():]
     return out if out.strip(" ,，。?？!！;；") else text
+
+
+def _longest_word(v: Vocab, text: str, i: int) -> int:
+    """The length of the longest vocabulary word that starts at ``text[i]`` (0: none)."""
+    return next((n for n in range(min(12, len(text) - i), 1, -1) if v.words.get(key(text[i:i + n]))), 0)
+
+
+def _years_out(text: str, v: Vocab) -> str:
+    """The years written (2024年, 2025年度), read by ``_YEAR``, blanked before the tokens are cut: the words after a
+    year start after it, never with its 年 (2024年收支总计 is never 年收|支总计). A word the vocabulary knows that begins
+    at that 年 and reads further than any word after it is left whole (2025年初预算: 年初预算; 2023年终奖)."""
+    for m in _YEAR.finditer(text):
+        at, n = m.end(1), m.end() - m.end(1)  # 年 or 年度
+        whole = _longest_word(v, text, at)
+        if whole > n and whole > _longest_word(v, text, at + n):
+            n = 0
+        # (blanked with a mark the tokenizer keeps apart: a space would be glued to the word after it)
+        text = text[:m.start(1)] + "#" * (at - m.start(1) + n) + text[at + n:]
+    return text
 
 
 def _stripped_pos(text: str, i: int) -> int:

@@ -24,7 +24,7 @@ import pytest
 from askbudget import build_store
 from askbudget.assistant import Assistant
 from askbudget.parse import parse, side_named
-from askbudget.vocab import norm
+from askbudget.vocab import key, norm
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = DATA.parent.parent
@@ -95,6 +95,22 @@ def _insert(a: Assistant, q: str, word: str) -> str | None:
     return text[:i] + word + text[i:]
 
 
+def _year_written(a: Assistant, q: str, suffix: str, front: bool) -> str | None:
+    """The question with the store's latest year written in it (none when it names a year or a unit of its own:
+    another unit's latest year may be another)."""
+    if re.search(r"年|\d{4}", q) or len({d.unit_name for d in a.vocab.docs}) > 1 or a.vocab.latest_year is None:
+        return None
+    year = f"{a.vocab.latest_year}{suffix}"
+    if front:
+        return year + q
+    i = _subject_at(a, q)
+    text = norm(q)
+    if i is None or i and text[i - 1] not in "的，, " and not any(
+            kind == "unit" for kind, _ in a.vocab.words.get(key(text[:i]), ())):
+        return None  # (inside a phrase: 面向中小企业预留 is no place for a year)
+    return text[:i] + year + text[i:]
+
+
 def _ending(q: str, new: str) -> str | None:
     m = _ENDING.search(q)
     if m is None or m.group(1) == new or "钱" in m.group(1):
@@ -130,6 +146,10 @@ INV: dict[str, Callable[[Assistant, str], str | None]] = {
     "空格": lambda a, q: " ".join(q[i:i + 2] for i in range(0, len(q), 2)),
     "全角数字": lambda a, q: q.translate(_FULL) if re.search(r"\d", q) else None,
     "繁体": lambda a, q: _traditional(q),
+    # the store's own year written first, or right before the subject: read as the year, then the words after it
+    # (2024年收支总计 is never 年收|支总计)
+    "年份在前": lambda a, q: _year_written(a, q, "年", front=True),
+    "年度在主题前": lambda a, q: _year_written(a, q, "年度", front=False),
 }
 
 DIR: dict[str, Callable[[Assistant, str], str | None]] = {

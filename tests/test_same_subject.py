@@ -106,3 +106,23 @@ def test_code_table(name: str, plain: str, rewrites: list[str], value: float | N
     for q in rewrites:
         assert _reading(a, q) == want, q
 
+
+# ---- a year written before the subject: the store's own year, as 年 or 年度, glued to the words after it
+YEAR_TAILS = ("收入总计", "支出合计是多少", "收支总计是多少", "基本支出", "项目支出多少", "人员经费", "公用经费", "电费多少",
+              "电废多少", "上年结转", "一般公共预算拨款收入", "三公经费")
+
+
+@pytest.mark.parametrize("name", list(DOCS))
+def test_a_year_is_read_before_the_words_after_it(name: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"2024年收支总计", "2025年度电废多少": the year is read, then the subject — the same reading as the subject alone
+    in a store of that one year (never 年收|支总计, never 度电 of 年度电费 read as a measure in kWh)."""
+    a = Assistant(_store(name, tmp_path_factory))
+    year = a.vocab.latest_year
+    bad = []
+    for tail in YEAR_TAILS:
+        want = _reading(a, tail)
+        for q in (f"{year}年{tail}", f"{year}年度{tail}", f"请问{year}年度的{tail}"):
+            got = _reading(a, q)
+            if got != want:
+                bad.append(f"{q} -> {got}, but {tail} -> {want}")
+    assert not bad, "\n".join(bad)
