@@ -31,7 +31,7 @@ _BUY_ASSETS = lazyre.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买
 # "前一年"/"前两天" are times, not the top N: the count is never followed by a time word
 _TOPN = lazyre.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
                        r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
-_MONEY_ASK = lazyre.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
+_MONEY_ASK = lazyre.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位[:：]?(?:是|为)?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
                             r"|[(（]\s*(亿元|万元|元)\s*[)）]")
 
 
@@ -844,7 +844,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
         unread=tuple(dict.fromkeys(_unread_beside_subjects(seq, leftovers) + _unread_conjuncts(text, leftovers)
-                                   + tuple(_TABLE_NO.findall(question)))),
+                                   + _unread_in_note(text, seq) + tuple(_TABLE_NO.findall(question)))),
         exclude=exclude, exclude_by=exclude_by if exclude else "",
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
         doc_kinds=tuple(dict.fromkeys(doc_kinds)), sides=sides,
@@ -852,6 +852,8 @@ def _parse(question: object, v: Vocab) -> Intent:
 
 
 _CLAUSE = lazyre.compile(r"[^,，。?？!！;；]+")
+# a note in brackets ending the question ("…是多少（含上年结转）", "…？（单位：元）")
+_NOTE_AFTER = lazyre.compile(r"\(([^()]{1,40})\)[?？!！。]*$")
 # a name in brackets right after words (X（Y）): Y may be the document's own name for X
 _NAMED_IN_BRACKETS = lazyre.compile(r"(?<=[\u4e00-\u9fff])\(([\u4e00-\u9fff]{2,20})\)")
 # a clause that asks something, or says what an earlier clause meant ("我是说电梯用的"), is never an aside
@@ -1137,6 +1139,19 @@ def _unread_conjuncts(text: str, leftovers: list[str]) -> tuple[str, ...]:
         f"[和与及跟同、]{re.escape(lo)}|{re.escape(lo)}[和与及跟同、]", text))
 
 
+def _unread_in_note(text: str, seq: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Coverage: a note in brackets after the question ("电费是多少（电梯用的）") is about what was asked, its words read
+    as they would be beside the subject — a column or a unit there is read (基本支出, 单位：元), a span nobody read
+    narrows what was asked as "电梯用的电费" does."""
+    note = _NOTE_AFTER.search(text)
+    if note is None:
+        return ()
+    inner = note.group(1)
+    # (a span may begin before the bracket: 元星际 of 多少万元（星际）, a one-character word taken into the span)
+    return tuple(t for kind, t in seq if kind == "u" and (t in inner or any(t.endswith(inner[:k])
+                                                                            for k in range(1, len(inner) + 1))))
+
+
 def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) -> tuple[str, ...]:
     """Coverage: the spans nobody read that stand beside a subject (only link words such as 的/里/用于
     between): they narrow or change the subject ("电梯的电费", "电费里空调用的"), so the subject's own
@@ -1150,7 +1165,8 @@ def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) ->
             continue
         for step in (-1, 1):
             j = i + step
-            while 0 <= j < len(seq) and seq[j][0] == "l":
+            # (a side word is the subject's own: 群众文化支出电梯 narrows 群众文化 as 群众文化的电梯 does)
+            while 0 <= j < len(seq) and (seq[j][0] == "l" or seq[j][0] != "s" and seq[j][1] in SIDES):
                 j += step
             if 0 <= j < len(seq) and seq[j][0] == "s":
                 out.append(text)

@@ -126,3 +126,51 @@ def test_a_year_is_read_before_the_words_after_it(name: str, tmp_path_factory: p
             if got != want:
                 bad.append(f"{q} -> {got}, but {tail} -> {want}")
     assert not bad, "\n".join(bad)
+
+
+# ---- a note in brackets after the question: its words read as the same words outside the brackets
+NOTE_COLUMNS = ("基本支出", "项目支出", "上年结转", "事业收入", "财政拨款收入", "一般公共预算财政拨款")
+
+
+@pytest.mark.parametrize("name", list(DOCS))
+def test_a_column_in_a_note_selects_it(name: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"群众文化是多少（基本支出）" is "群众文化的基本支出是多少" — for every coded row and every column word, whatever the
+    question word and punctuation before the note."""
+    db = _store(name, tmp_path_factory)
+    a = Assistant(db)
+    bad, n = [], 0
+    for code, label in _coded_rows(db):
+        for col in NOTE_COLUMNS:
+            want = _reading(a, f"{label}的{col}是多少")
+            for q in (f"{label}是多少（{col}）", f"{label}有多少？（{col}）", f"{label}多少钱（{col}）"):
+                n += 1
+                got = _reading(a, q)
+                if got != want:
+                    bad.append(f"{q} -> {got}, but {label}的{col}是多少 -> {want}")
+    assert n > 100
+    assert not bad, f"{len(bad)}/{n}:\n" + "\n".join(bad[:40])
+
+
+NOTE_TABLE = [
+    # (document, question, status, value, unit)
+    ("gaoxin-gongan-2023", "电费是多少（单位：元）", "answered", 950000.0, "元"),
+    ("gaoxin-gongan-2023", "电费是多少？（单位:元）", "answered", 950000.0, "元"),
+    ("gaoxin-gongan-2023", "电费是多少（单位：万元）", "answered", 95.0, "万元"),
+    ("gaoxin-gongan-2023", "公安是多少（基本支出）", "answered", 3824.5, "万元"),
+    ("gaoxin-gongan-2023", "电费是多少（电梯）", "not_found", None, None),  # 电梯的电费: unread, refused
+    ("gaoxin-gongan-2023", "公安是多少（含上年结转）", "not_found", None, None),  # 含 is not read
+    ("putuo-wenlv-2025-final", "群众文化支出是多少（单位：元）", "answered", 45402300.0, "元"),
+    ("putuo-wenlv-2025-final", "群众文化支出是多少（项目支出）", "answered", 2752.92, "万元"),
+    ("putuo-wenlv-2025-final", "群众文化支出是多少（星际）", "not_found", None, None),
+    ("putuo-wenlv-2025-final", "群众文化支出电梯是多少", "not_found", None, None),  # a side word is the subject's
+    ("putuo-wenlvju-2026", "图书馆支出是多少（单位：元）", "answered", 30953134.0, "元"),
+]
+
+
+@pytest.mark.parametrize("name,q,status,value,unit", NOTE_TABLE, ids=[r[1] for r in NOTE_TABLE])
+def test_note_table(name: str, q: str, status: str, value: float | None, unit: str | None,
+                    tmp_path_factory: pytest.TempPathFactory) -> None:
+    a = Assistant(_store(name, tmp_path_factory))
+    got = a.ask(q)
+    assert (got.status, got.value if value is None else round(got.value or 0, 2), got.unit if value else None) \
+        == (status, value, unit), got.text
