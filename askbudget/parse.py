@@ -1044,8 +1044,8 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
         while at.get(end + len(gap)) in _SIDE_GAPS:  # 的, 科目, or the kind (群众文化决算支出, 执法办案科目的支出)
             gap += at[end + len(gap)]
         tok = at.get(end + len(gap)) or ""
-        if not gap and tok[:2] in ("预算", "决算") and tok[2:4] in SIDES:
-            gap, tok = tok[:2], tok[2:]  # 城管执法预算收入: one token, the kind and the side
+        if tok[:2] in ("预算", "决算") and tok[2:4] in SIDES:
+            gap, tok = gap + tok[:2], tok[2:]  # 城管执法预算收入, 执法办案的预算支出: one token, the kind and the side
         side = tok[:2]
         if side not in SIDES or tok != side and not all(k == "alias" and t in _GRAND for k, t in v.words.get(key(tok), ())):
             continue  # a side word, or one glued to a total word (收入合计, 支出一共: the grand total's aliases)
@@ -1056,11 +1056,12 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
         if entries is None:
             out.append((m.text, side))
             if tok == side:  # the side word is the subject's, carried by Intent.sides: never a subject (支出总计) too
-                mentions[:] = [x for x in mentions if not ((x.pos, x.text) in ((side_at, side), (end, gap + side)))]
+                # (nor the kind and the side, one token after 的 or 科目: 204科目预算支出)
+                mentions[:] = [x for x in mentions if not (end <= x.pos <= side_at and x.pos + len(x.text) == side_at + len(side))]
             continue
         if m.how != "code":  # (a code keeps its own reading: its row, by code)
             mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
-        mentions[:] = [x for x in mentions if x.pos != side_at]
+        mentions[:] = [x for x in mentions if not end <= x.pos <= side_at]  # (预算支出: the kind and the side, one token)
     return mentions, tuple(dict.fromkeys(out))
 
 
