@@ -215,6 +215,14 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         except Exception:  # noqa: BLE001 - a refusal's extra line only; the refusal stands without it
             log.exception("figure for a refusal: %s", it.question)
             got = None
+        if got and got[0].status == "ambiguous" and len(docs) > 1:
+            # several units hold it ("电费为什么增加" naming no unit): which unit, as the figure would ask —
+            # never "文件中没有找到电费"
+            holders = {d: d for d in docs if (one := self._a_figure(replace(it, what="figure", op=None), Context(), [d]))
+                       and one[0].status == "answered"}
+            which = self._one_doc(it, holders)
+            if isinstance(which, Answer):
+                return which, Context()
         if not got or got[0].status != "answered" or got[0].value is None:
             return None
         held = got[0].text.rstrip("。")

@@ -11,7 +11,6 @@ import logging
 import os
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from . import lazyre, settings
 from .answer import Answer
 from .errors import AskBudgetError, QueryError
+from .lru import LRU
 from .parse import Intent, parse
 from .answers import Answerer
 from .plan import Context
@@ -40,22 +40,14 @@ class _Readings:
     once. An LRU of ``PARSE_CACHE_SIZE`` questions."""
 
     def __init__(self, size: int) -> None:
-        self._items: OrderedDict[str, Intent] = OrderedDict()
-        self._max = max(1, size)
-        self._lock = threading.Lock()
+        self._items: LRU[str, Intent] = LRU(size)
 
     def read(self, text: str, vocab: Any) -> Intent:
-        with self._lock:
-            hit = self._items.get(text)
-            if hit is not None:
-                self._items.move_to_end(text)
-                return hit
-        intent = parse(text, vocab)
-        with self._lock:
-            self._items[text] = intent
-            while len(self._items) > self._max:
-                self._items.popitem(last=False)
-        return intent
+        hit = self._items.get(text)
+        if hit is None:
+            hit = parse(text, vocab)
+            self._items.put(text, hit)
+        return hit
 
 
 class _States:
@@ -66,24 +58,16 @@ class _States:
     which is copied again when handed out (an answer may set a field of the one it continues from)."""
 
     def __init__(self, size: int) -> None:
-        self._items: OrderedDict[int, tuple[dict[str, Any], Context]] = OrderedDict()
-        self._max = max(1, size)
-        self._lock = threading.Lock()
+        self._items: LRU[int, tuple[dict[str, Any], Context]] = LRU(size)
 
     def get(self, data: dict[str, Any]) -> Context | None:
-        with self._lock:
-            hit = self._items.get(id(data))
-            if hit is None or hit[0] is not data:
-                return None
-            self._items.move_to_end(id(data))
+        hit = self._items.get(id(data))
+        if hit is None or hit[0] is not data:
+            return None
         return replace(hit[1])
 
     def put(self, data: dict[str, Any], ctx: Context) -> None:
-        with self._lock:
-            self._items[id(data)] = (data, replace(ctx))
-            self._items.move_to_end(id(data))
-            while len(self._items) > self._max:
-                self._items.popitem(last=False)
+        self._items.put(id(data), (data, replace(ctx)))
 
 
 def _shared(vocab: Any, name: str, make: Any) -> Any:

@@ -50,9 +50,11 @@ class ExecutionMixin(NarrativeMixin):
     def _kinds_named(self, it: Intent, ans: Answer) -> Answer:
         """Citations carry their document's kind; a 决算 answer says 决算; figures of two kinds are never
         combined; a 预算 answered where the unit-year also has a 决算 says so and offers it."""
-        by_name = {d.name: d for d in self.all_docs.values()}
-        cites = tuple(replace(c, kind=by_name[c.document].kind) if c.document in by_name else c for c in ans.citations)
-        ans = replace(ans, citations=cites)
+        by_name = self._store_index()[0]
+        cites = tuple(replace(c, kind=d.kind) if (d := by_name.get(c.document)) is not None and c.kind != d.kind else c
+                      for c in ans.citations)
+        if any(a is not b for a, b in zip(cites, ans.citations)):
+            ans = replace(ans, citations=cites)
         if ans.status != "answered" or not cites:
             return ans
         cited = [by_name[c.document] for c in cites if c.document in by_name]
@@ -68,15 +70,15 @@ class ExecutionMixin(NarrativeMixin):
             # a 预算 a 决算 prints (三公 预算数, 年初预算) is named as such: the 决算 is its source, not its kind
             text = text.rstrip("。") + (f"（据{years}年决算）。" if "预算" in text else f"（{years}年决算数）。")
         if kinds == {"预算"} and not it.doc_kinds and figures:
-            both = [d for d in cited if any(o.kind == "决算" and o.unit_name == d.unit_name and o.year == d.year
-                                            for o in self.all_docs.values())]
+            groups = self._kind_groups()[0]
+            both = [d for d in cited if "决算" in groups.get((d.unit_name, d.year), {})]
             if both:
                 d = both[0]
                 what = self._subject_name(it) or ""
                 q = f"{what}{d.year}年决算是多少？" if what else f"{d.year}年决算支出总计是多少？"
                 text = text.rstrip("。") + f"。这是{d.year}年的预算数；该年还有决算，可问“{q}”"
                 return replace(ans, text=text + "。", suggestions=(q,) + tuple(s for s in ans.suggestions if s != q))
-        return replace(ans, text=text)
+        return ans if text == ans.text else replace(ans, text=text)
 
     # ------------------------------------------------------------ 执行率
     def _a_exec(self, it: Intent, ctx: Context) -> tuple[Answer, Context]:

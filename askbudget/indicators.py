@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections import OrderedDict
 from functools import lru_cache
 
 from . import lazyre
 from .answer import Answer, Citation
+from .lru import LRU
 from .parse import Intent
 from .plan import _bigrams, _CLAUSE_SPLIT, Context, Fig, fmt, _QTY, Resolver, _STOP_BIGRAMS
 from .vocab import key
@@ -24,28 +24,26 @@ class IndicatorMixin(Resolver):
     def _indicators(self, docs: list[int]) -> list[tuple[sqlite3.Row, set[str], set[str], set[str]]]:
         cache = getattr(self, "_ind_cache", None)
         if cache is None:
-            cache = OrderedDict()
-            self._ind_cache = cache  # type: ignore[attr-defined]
+            # bounded: an Assistant serving 1,000 units keeps only the recent scopes
+            cache = self._ind_cache = LRU(_CACHED_SCOPES)  # type: ignore[attr-defined]
         k = tuple(docs)
-        if k in cache:
-            cache.move_to_end(k)
+        hit = cache.get(k)
+        if hit is not None:
             # the answer names its SQL whether or not this process had already run it
-            self.sql_log.append(cache[k][0])
-            return cache[k][1]
+            self.sql_log.append(hit[0])
+            return hit[1]
         rows = self.q("SELECT i.id, i.document_id, i.project, i.level2, i.level3, i.description, i.value_raw, "
                       "i.comparator, i.number, i.unit, t.title, t.goal, i.table_id FROM indicators i JOIN tables t "
                       f"ON t.id = i.table_id WHERE i.document_id IN ({self._in(len(docs))}) ORDER BY i.id", list(docs))
         inds = [(r, _bigrams(key(r["project"] or "")), _bigrams(key(r["level3"] or "")),
                  _bigrams(key(r["description"] or ""))) for r in rows]
-        cache[k] = (self.sql_log[-1], inds, _by_bigram(inds))
-        while len(cache) > _CACHED_SCOPES:  # bounded: an Assistant serving 1,000 units keeps only the recent ones
-            cache.popitem(last=False)
-        return cache[k][1]
+        cache.put(k, (self.sql_log[-1], inds, _by_bigram(inds)))
+        return inds
 
     def _indicators_sharing(self, docs: list[int], qb: set[str]) -> tuple[list[int], list[int]]:
         """Of the indicators of ``docs`` (just read by ``_indicators``), in order: those whose project
         name shares a bigram with ``qb``, and those whose indicator name or description does."""
-        by_project, by_name = self._ind_cache[tuple(docs)][2]  # type: ignore[attr-defined]
+        by_project, by_name = self._ind_cache.get(tuple(docs))[2]  # type: ignore[attr-defined]
         return (sorted({i for b in qb for i in by_project.get(b, ())}),
                 sorted({i for b in qb for i in by_name.get(b, ())}))
 

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from . import settings
 from .answer import Answer, Citation, Item
-from .parse import Intent
+from .parse import Intent, Mention
 from .plan import _col_score, Context, Fig, fmt, _json_list, PREF, Resolver, RowRef
 from .vocab import key
 
@@ -18,7 +18,9 @@ class ListMixin(Resolver):
     """Members of a group, ranked, listed or counted."""
 
     def _members(self, it: Intent, docs: list[int], ctx: Context) -> tuple[list[Fig], str, str] | Answer | None:
-        """The members of the group the question names: (figures, group label, column)."""
+        """The members of the group the question names: (figures, group label, column). The group is
+        one document's: where several units' documents hold it and the question names none, the answer
+        asks which unit (``_one_doc``), exactly as a figure's does."""
         subjects, cols, tables = self._split(it)
         if it.what == "list" and subjects:
             cols = [c for c in cols if key(c) != "数量"]  # "下面有哪几项": 项 counts members, it is no 数量 column
@@ -27,6 +29,19 @@ class ListMixin(Resolver):
         if not subjects and not cols and ctx.refs:
             ref = ctx.refs[0]
             return self._children(ref, cols), ref.label, ""
+        found: dict[int, tuple[list[Fig], str, str]] = {}
+        for d in docs:
+            got = self._members_in(it, [d], subjects, cols, tables, ctx)
+            if isinstance(got, Answer):
+                return got
+            if got:
+                found[d] = got
+        one = self._one_doc(it, found)
+        return found[one] if isinstance(one, int) else one
+
+    def _members_in(self, it: Intent, docs: list[int], subjects: list[Mention], cols: list[str], tables: list[str],
+                    ctx: Context) -> tuple[list[Fig], str, str] | Answer | None:
+        """``_members`` in one document."""
         for m in subjects:
             if m.has("total") and not m.has("row", "item"):
                 continue

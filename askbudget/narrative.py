@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import lazyre
 from .answer import Answer, Citation, Item
@@ -39,6 +39,7 @@ _CLAUSE_SPLIT = lazyre.compile(r"[，；;。：:（）()]|,(?!\d{3})")
 # kinds that carry no subject: what is left must be found in the clause
 _NO_CONTENT = lazyre.compile(r"多少|几|是|有|吗|呢|了|一共|共|总共|合计|请问|安排|打算|计划|情况|具体|大概|请|一下|的")
 _NAMING_KINDS = frozenset({"column", "row", "alias", "std", "stmt", "project", "item", "gloss", "total"})
+_SUBJECT_KINDS = frozenset({"row", "alias", "std", "stmt", "item", "total"})
 _NO_CONTENT_KINDS = frozenset({"filler", "year", "money", "measure", "unitword", "dockind", "chat", "unit", *FILLER_CLASSES})
 # the narrative's own framing of a figure: dropped from a clause's name before it is compared
 _CLAUSE_FRAME = lazyre.compile(r"^(其中|截至\S*?日|本部门|本项目|本年度|部门)|预算|的|为$|是$|共有$|共$|达$")
@@ -69,6 +70,23 @@ class NarrativeMixin(Resolver):
         for full, short in self.v.terms.get("short").items():
             text = text.replace(full, key(short))
         return text
+
+    def _unit_cut(self, text: str, doc: int) -> str:
+        """``text`` without the unit's own name: a form the store knows, or the full name less its first places
+        (普陀区城市管理行政执法局 of 上海市普陀区城市管理行政执法局)."""
+        forms = _unit_forms(self.docs[doc].unit_name, self.docs[doc].keys)
+        for k in forms:
+            if k in text:
+                return text.replace(k, "")
+        return text
+
+    def _names_another(self, head: str, asked: str) -> bool:
+        """Whether ``head`` — a clause's name after its last 的, what its figure is of — holds a subject the
+        vocabulary knows that ``asked`` does not name ("…行政执法机构财政拨款的机关运行经费预算为507.25万元" is the
+        机关运行经费's figure: "机构设置" is not asking it)."""
+        q = key(asked)
+        return any(len(k := key(tok)) >= 2 and k not in q and any(kd in _SUBJECT_KINDS for kd, _ in self.v.words.get(k, ()))
+                   for tok in self.v.tokens(head))
 
     def _question_words(self, it: Intent, doc: DocInfo) -> tuple[list[str], list[str], list[str], bool]:
         """The question's content for the clause matcher: its runs of content characters (the unit, years, question
@@ -164,11 +182,15 @@ class NarrativeMixin(Resolver):
                         name = re.sub(r"^.*?\d{4}年度?(?:\d+月)?(?:\d+日)?", "", name)
                         for k in doc.keys + (key(doc.unit_name),):
                             name = name.replace(k, "")
+                        head = name.rsplit("的", 1)[1] if "的" in name else ""  # what the figure is of
                         name = _CLAUSE_FRAME.sub("", name)
                         if re.search(r"\d", name) or len(name) < 2:
                             continue  # "比2025年增加2辆": a change, or a figure with no name of its own
                         if side_named(name) and side_named(name) in other_sides:
                             continue  # "其他收入支出": a clause of the other side (其他收入1.20万元) is not it
+                        if head and not any(len(p) >= 2 for r in runs for p in _pieces(r, head)) \
+                                and self._names_another(head, it.text):
+                            continue  # the figure is of what its name ends in, never of a word before 的 in it
                         words = [key(t) for t in self.v.tokens(name)] if any(a in name for a in atoms) else []
                         # 电费 of 邮电费 is another word; 政府性基金拨款 of 政府性基金拨款支出 the same one with its tail
                         missed = [a for a in atoms if a not in name or any(a in w and not w.startswith(a) for w in words)]
@@ -237,10 +259,11 @@ class NarrativeMixin(Resolver):
         """A question that names a narrative section ("单位职责是什么", "总体绩效目标"): quote the section."""
         q = key(it.text)
         qb = _bigrams(q) - _STOP_BIGRAMS
-        best = None
+        bests: dict[int, tuple[float, Any]] = {}  # each document's best section
         for s in self.sections(docs):
             text = (s["text"] or "").strip()
             head = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|^第.部分\s*|[：:]$", "", key(s["heading"] or ""))
+            head = self._unit_cut(head, s["document_id"])  # "普陀区城市管理行政执法局机构设置": 机构设置
             if len(head) < 2 or not text:
                 continue
             hb = _bigrams(head)
@@ -249,12 +272,16 @@ class NarrativeMixin(Resolver):
             named = head in q or (len(core) >= 2 and core in q)
             if named or (n >= 2 and n / max(1, len(hb)) >= 0.6):
                 score = n + (2 if named else 0) + (0.5 if head in q else 0)
-                if best is None or score > best[0]:
-                    best = (score, s)
-        if best is None:
+                d = s["document_id"]
+                if d not in bests or score > bests[d][0]:
+                    bests[d] = (score, s)
+        if not bests:
             return None
-        by_doc = {best[1]["document_id"]: best[1]}
-        s = best[1]
+        # several units' documents have the section: the one of the unit asked, else which unit?
+        which = self._one_doc(it, bests) if len({self.docs[d].unit_name for d in bests}) > 1 else None
+        if isinstance(which, Answer):
+            return which, ctx
+        s = bests[which][1] if which is not None else max(bests.values(), key=lambda b: b[0])[1]
         text = re.sub(r"\s+", " ", s["text"]).strip()
         if len(text) > 300:
             text = text[:300].rstrip() + "……"
@@ -447,8 +474,7 @@ class NarrativeMixin(Resolver):
             "减少" if re.search(r"减少|下降|降低|少了|压减", it.text) else "")
         qb = _bigrams(key(it.text)) - _STOP_BIGRAMS
         sents = self._sentences(docs)
-        best = None
-        tied: set[int] = set()
+        bests: dict[int, tuple[float, int, str, str]] = {}  # each document's best passage
         negated = bool(re.search(r"(为什么|为何|怎么)(没有|未|不)", it.text))
         nature = bool(_NATURE_ASKED.search(it.text))
 
@@ -502,25 +528,24 @@ class NarrativeMixin(Resolver):
                     continue  # "公用经费减少是因为压减…公务接待费": there 公务接待费 is the cause, not what changed
                 if nature and _NATURE_STATED.search(text):
                     score += 1.0  # "上年结转30万元为…资金": the clause that says what the money is
-                if best is None or score > best[0]:
-                    best = (score, d, heading, text.strip("，, "))
-                    tied = {d}
-                elif score == best[0]:
-                    tied.add(d)
+                if d not in bests or score > bests[d][0]:
+                    bests[d] = (score, d, heading, text.strip("，, "))
             if not cands and (not need_marker or it.numbers):
                 overlap = len(qb & _bigrams(ks)) / max(1, len(qb))
                 score = 2 * subj + overlap + (1.0 if nature and _NATURE_STATED.search(sent) else 0.0)
-                if best is None or score > best[0]:
-                    best = (score, d, heading, sent)
-                    tied = {d}
-                elif score == best[0]:
-                    tied.add(d)
-        if best is None or best[0] < 2.0:
+                if d not in bests or score > bests[d][0]:
+                    bests[d] = (score, d, heading, sent)
+        fits = {x: b for x, b in bests.items() if b[0] >= 2.0}
+        if not fits:
             return None
-        if len({self.docs[x].unit_name for x in tied}) > 1:
-            which = self._one_doc(it, dict.fromkeys(sorted(tied)))  # several units' texts fit as well: which unit?
+        best = max(fits.values(), key=lambda b: b[0])
+        if len({self.docs[x].unit_name for x in fits}) > 1:
+            # several units' texts give a reason: the one of the unit asked, else which unit?
+            which = self._one_doc(it, dict.fromkeys(sorted(fits)))
             if isinstance(which, Answer):
                 return which, ctx
+            if which is not None:
+                best = fits[which]
         _, d, heading, text = best
         if whole and not dir_ok(text):
             return None  # "预算为什么减少" where the document says it grew: never another change's reason
@@ -528,6 +553,14 @@ class NarrativeMixin(Resolver):
         doc = self.docs[d]
         cite = Citation(doc.name, doc.unit_name, doc.year, heading, "", "")
         return Answer(it.question, "answered", f"据“{heading}”：{text}", None, None, (cite,)), Context(doc=d)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit_forms(unit_name: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """A unit's names, longest first: the forms the store knows and the full name less its first places."""
+    full = key(unit_name)
+    return tuple(k for k in sorted({full[i:] for i in range(len(full) - 3)} | set(keys), key=lambda k: (-len(k), k))
+                 if len(k) >= 2)
 
 
 @functools.lru_cache(maxsize=128)

@@ -617,6 +617,17 @@ class Resolver(Planner):
             got = self._groups = (groups, any(len(g) > 1 for g in groups.values()))
         return got
 
+    def _store_index(self) -> tuple[dict[str, DocInfo], dict[str, list[int]]]:
+        """The store's documents by name, and each unit's documents (in id order); once per store, so a turn's
+        bookkeeping costs what its answer cites, not the store's size."""
+        got = getattr(self, "_index", None)
+        if got is None:
+            by_unit: dict[str, list[int]] = {}
+            for d in sorted(self.all_docs):
+                by_unit.setdefault(self.all_docs[d].unit_name, []).append(d)
+            got = self._index = ({d.name: d for d in self.all_docs.values()}, by_unit)
+        return got
+
     def _kind_missing(self, it: Intent, unit: str, year: int | None, kind: str) -> Answer:
         """A kind asked that the store lacks for the unit-year: say what it holds (never the other kind's figure)."""
         finals = [d for d in self.all_docs.values() if d.kind == "决算"]
@@ -693,8 +704,10 @@ class Resolver(Planner):
         words = [m.text for m in it.subjects] + list(it.leftover)
         from rapidfuzz import fuzz, process
 
-        units = {key(n) for d in self.docs.values() for n in (d.unit_name, *d.keys)}
-        labels = sorted(k for k in self.v.labels if k not in units)  # a unit is no subject to ask for
+        labels = getattr(self, "_labels", None)
+        if labels is None:  # once per store
+            units = {key(n) for d in self.all_docs.values() for n in (d.unit_name, *d.keys)}
+            labels = self._labels = sorted(k for k in self.v.labels if k not in units)  # a unit is no subject to ask for
         for w in words:
             for cand, _, _ in process.extract(key(w), labels, scorer=fuzz.WRatio, limit=3, score_cutoff=60):
                 out.append(f"{next(iter(self.v.labels[cand]))}多少？")

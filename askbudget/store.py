@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 from . import settings
 from .errors import StoreError
+from .lru import LRU
 
 SCHEMA_VERSION = 2
 
@@ -249,29 +249,25 @@ class QueryCache:
     """The rows of the queries run lately on one connection to an immutable store (``open_readonly``):
     the file under such a connection never changes, so a query asked again — the tables of a kind, a
     row's cells, in turn after turn — is read from memory. Bounded by the rows held
-    (``QUERY_CACHE_ROWS``, oldest query dropped first); a result larger than a tenth of that is not kept.
-    Not thread-safe by itself (the Assistant's lock covers its connection and this)."""
+    (``QUERY_CACHE_ROWS``, the least recently used query dropped first: an ``lru.LRU`` weighed by its
+    rows); a result larger than a tenth of that is not kept."""
 
     def __init__(self, max_rows: int | None = None) -> None:
         self.max_rows = int(settings.QUERY_CACHE_ROWS if max_rows is None else max_rows)
-        self._items: OrderedDict[tuple[str, tuple[Any, ...]], list[Any]] = OrderedDict()
-        self.rows = 0
+        self._items: LRU[tuple[str, tuple[Any, ...]], list[Any]] = LRU(self.max_rows, weight=_rows_held)
+        self.get = self._items.get
 
-    def get(self, key: tuple[str, tuple[Any, ...]]) -> list[Any] | None:
-        hit = self._items.get(key)
-        if hit is not None:
-            self._items.move_to_end(key)
-        return hit
+    @property
+    def rows(self) -> int:
+        return self._items.total
 
     def put(self, key: tuple[str, tuple[Any, ...]], rows: list[Any]) -> None:
-        size = len(rows) + 1
-        if size > self.max_rows // 10 or key in self._items:
-            return
-        self._items[key] = rows
-        self.rows += size
-        while self.rows > self.max_rows:
-            _, old = self._items.popitem(last=False)
-            self.rows -= len(old) + 1
+        if _rows_held(rows) <= self.max_rows // 10:
+            self._items.put(key, rows)
+
+
+def _rows_held(rows: list[Any]) -> int:
+    return len(rows) + 1  # a result counts one more than its rows: an empty one is kept too
 
 
 # ---------------------------------------------------------------- default store

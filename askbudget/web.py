@@ -62,6 +62,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import settings
 from .completion import Vocabulary, load_vocabulary
 from .errors import AskBudgetError, QueryError, StoreError
+from .lru import LRU
 from .store import open_readonly, store_identity
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -162,9 +163,7 @@ class Engine:
         self._closed = False
         # (conversation payload, question) -> (reply without its token, the next payload): a turn is a pure
         # function of the two for one store, so a repeated one is answered without running it again
-        self._answers: OrderedDict[tuple[str, str], tuple[bytes, str]] = OrderedDict()
-        self._answers_lock = threading.Lock()
-        self._answers_max = int(settings.ANSWER_CACHE_SIZE)
+        self._answers: LRU[tuple[str, str], tuple[bytes, str]] = LRU(int(settings.ANSWER_CACHE_SIZE))
         first = factory()  # built now: a broken store fails at start-up, and the process caches warm up
         self.pooled = callable(getattr(first, "restore", None)) and hasattr(type(first), "context")
         if self.pooled:
@@ -195,17 +194,10 @@ class Engine:
         _close(assistant)  # the pool's store is no longer served: its last turns close their Assistants
 
     def remembered(self, payload: str, question: str) -> tuple[bytes, str] | None:
-        with self._answers_lock:
-            hit = self._answers.get((payload, question))
-            if hit is not None:
-                self._answers.move_to_end((payload, question))
-            return hit
+        return self._answers.get((payload, question))
 
     def remember(self, payload: str, question: str, reply: tuple[bytes, str]) -> None:
-        with self._answers_lock:
-            self._answers[(payload, question)] = reply
-            while len(self._answers) > self._answers_max:
-                self._answers.popitem(last=False)
+        self._answers.put((payload, question), reply)
 
     def close(self) -> None:
         """Close the idle Assistants, and each busy one when its turn ends (the store is no longer served)."""
@@ -272,19 +264,10 @@ class Tokens:
         self._clock = clock
         # payload -> its state, for the payloads this worker made or read lately: a follow-up that comes back
         # to this worker is not decoded again, and the same dict lets the Assistant skip loading it too
-        self._states: OrderedDict[str, Any] = OrderedDict()
-        self._states_max = max(1, int(settings.STATE_CACHE_SIZE))
-        self._states_lock = threading.Lock()
+        self._states: LRU[str, Any] = LRU(int(settings.STATE_CACHE_SIZE))
         # a state's JSON -> its payload: conversations keep reaching the same states (about half of those
         # packed under bench/load_web.py's mix were packed before), each is compressed once
-        self._payloads: dict[bytes, str] = {}
-
-    def _keep(self, payload: str, state: Any) -> None:
-        with self._states_lock:
-            self._states[payload] = state
-            self._states.move_to_end(payload)
-            while len(self._states) > self._states_max:
-                self._states.popitem(last=False)
+        self._payloads: LRU[bytes, str] = LRU(int(settings.STATE_CACHE_SIZE))
 
     def _sign(self, signed: str) -> str:
         return _b64(hmac.digest(self._key, signed.encode("ascii"), "sha256")[:18])
@@ -298,11 +281,9 @@ class Tokens:
             payload = self._payloads.get(data)
             if payload is None:
                 payload = _b64(zlib.compress(data, 1))
-                if len(self._payloads) >= self._states_max:
-                    self._payloads.clear()
-                self._payloads[data] = payload
+                self._payloads.put(data, payload)
             if len(payload) <= _CONV_ID_MAX - 64:
-                self._keep(payload, candidate)
+                self._states.put(payload, candidate)
                 return payload
         return self.EMPTY
 
@@ -325,16 +306,14 @@ class Tokens:
         """The state of ``payload`` (never to be changed: it is kept for the next turn that brings it)."""
         if not payload:
             return None
-        with self._states_lock:
-            state = self._states.get(payload)
-            if state is not None:
-                self._states.move_to_end(payload)
-                return state
+        state = self._states.get(payload)
+        if state is not None:
+            return state
         try:  # signed by this server, so never a decompression bomb
             state = json.loads(zlib.decompress(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
         except (ValueError, zlib.error, RecursionError):
             return None
-        self._keep(payload, state)
+        self._states.put(payload, state)
         return state
 
     def mint(self, state: Any) -> str:

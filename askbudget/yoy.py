@@ -59,15 +59,14 @@ class YoyMixin(Resolver):
         if it.unit_doc is not None and it.unit_doc in self.docs:
             unit = self.docs[it.unit_doc].unit_name
         else:
-            units = {d.unit_name for d in self.docs.values()}
-            if len(units) != 1:
+            unit = None
+            for d in self.docs.values():  # the store's only unit: stop at a second one
+                if unit is not None and d.unit_name != unit:
+                    return {}
+                unit = d.unit_name
+            if unit is None:
                 return {}
-            unit = units.pop()
-        out: dict[int, int] = {}
-        for d in sorted(self.docs):
-            if self.docs[d].unit_name == unit:
-                out[self.docs[d].year] = d
-        return out
+        return {self.docs[d].year: d for d in self._store_index()[1].get(unit, ()) if d in self.docs}
 
     def _two_stored_years(self, it: Intent, ctx: Context) -> tuple[Answer, Context] | None:
         """One subject in two stored years of one unit: each year read from its own document, then combined.

@@ -485,6 +485,39 @@ def test_query_cache_is_bounded_by_the_rows_it_holds() -> None:
     assert cache.get(("big", ())) is None
 
 
+def test_the_lru_drops_the_least_recently_used_and_weighs_a_replaced_entry_once() -> None:
+    import threading
+
+    from askbudget.lru import LRU
+
+    lru: LRU[str, int] = LRU(3)
+    for k in "abc":
+        lru.put(k, ord(k))
+    assert lru.get("a") == ord("a")  # a is now the most recent: b goes first
+    lru.put("d", 4)
+    assert lru.get("b") is None and [lru.get(k) for k in "acd"] == [97, 99, 4] and len(lru) == 3
+    weighed: LRU[str, list[int]] = LRU(10, weight=len)
+    weighed.put("x", [1] * 6)
+    weighed.put("x", [1] * 2)  # replaced: its old weight is taken off
+    weighed.put("y", [1] * 8)
+    assert weighed.total == 10 and weighed.get("x") == [1, 1]
+    weighed.put("z", [1])  # over the bound: y, used longest ago (x was just read), goes
+    assert weighed.get("y") is None and weighed.total == 3 and weighed.get("x") == [1, 1]
+    shared: LRU[int, int] = LRU(50)
+
+    def hammer(seed: int) -> None:
+        for i in range(2000):
+            shared.put((seed * 7 + i) % 80, i)
+            shared.get(i % 80)
+
+    threads = [threading.Thread(target=hammer, args=(s,)) for s in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(shared) == shared.total == 50
+
+
 def test_a_question_asked_again_reads_its_rows_from_the_query_cache(both_store: Path) -> None:
     from askbudget import Assistant
 

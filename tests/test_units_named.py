@@ -61,6 +61,64 @@ def test_words_several_units_hold_leave_the_choice(many: Assistant, q: str) -> N
     assert got.status == "ambiguous" and got.value is None, got.text
 
 
+@pytest.mark.parametrize("q", ["公用经费包括哪些", "公用经费都有哪些项", "哪个项目支出最多", "公用经费中哪项最多",
+                               "一般公共服务支出下面有哪些", "项目支出有哪些", "绩效目标有哪些"])
+def test_a_list_or_a_ranking_naming_no_unit_asks_which(many: Assistant, q: str) -> None:
+    """The members of a group are one unit's: named by no unit in a store of several that hold the group,
+    the answer asks which unit, as a figure's does — never the first document's list."""
+    many.reset()
+    got = many.ask(q)
+    assert got.status == "ambiguous" and not got.items, got.text
+
+
+@pytest.mark.parametrize("q", ["收入为什么减少", "机关运行经费为什么减少", "项目支出为什么增加", "电费为什么增加"])
+def test_a_why_naming_no_unit_asks_which(many: Assistant, q: str) -> None:
+    """Several units' documents hold the subject (and some give a reason): the answer asks which unit, the
+    same question about each suggested — never one unit's reason, never "文件中没有找到" what they hold."""
+    many.reset()
+    got = many.ask(q)
+    assert got.status == "ambiguous" and "没有找到" not in got.text, got.text
+    assert len(got.suggestions) >= 2 and all(s.endswith(q[-4:] + "？") for s in got.suggestions), got.suggestions
+
+
+def test_a_why_of_the_unit_named_says_what_it_holds(many: Assistant) -> None:
+    many.reset()
+    got = many.ask("城管局电费为什么增加")
+    assert got.status == "not_found" and "25.00" in got.text and "原因" in got.text, got.text
+
+
+@pytest.mark.parametrize("q, n, unit", [
+    ("城管局的公用经费包括哪些", 20, "城市管理行政执法局"),
+    ("文旅局的公用经费包括哪些", None, "文化和旅游局"),
+])
+def test_a_list_of_the_unit_named(many: Assistant, q: str, n: int | None, unit: str) -> None:
+    many.reset()
+    got = many.ask(q)
+    assert got.status == "answered" and got.items and (n is None or len(got.items) == n), got.text
+    assert all(unit in c.unit for c in got.citations), got.citations
+
+
+@pytest.mark.parametrize("q, heading", [
+    ("城管局的机构设置", "机构设置"),  # the heading "普陀区城市管理行政执法局机构设置": the unit's name is no word asked
+    ("城管局机构设置情况", "机构设置"),
+    ("城管局的主要职能是什么", "主要职能"),
+    ("建管委主要职能", "主要职能"),
+])
+def test_a_section_headed_with_the_units_own_name(many: Assistant, q: str, heading: str) -> None:
+    many.reset()
+    got = many.ask(q)
+    assert got.status == "answered" and got.value is None and heading in got.citations[0].table, got.text
+
+
+@pytest.mark.parametrize("q", ["城管局的机构设置", "城管局的机构", "城管局的执法机构"])
+def test_a_word_before_de_in_a_clauses_name_is_not_what_its_figure_is_of(many: Assistant, q: str) -> None:
+    """"…下属一家机关和一家行政执法机构财政拨款的机关运行经费预算为507.25万元" is the 机关运行经费's figure:
+    a question naming 机构 and not 机关运行经费 never gets it."""
+    many.reset()
+    got = many.ask(q)
+    assert got.value != pytest.approx(507.25), got.text
+
+
 @pytest.mark.parametrize("q", ["静安区城管局三公经费", "徐汇区的电费"])
 def test_a_place_no_unit_holds_is_never_read_as_one(many: Assistant, q: str) -> None:
     many.reset()
