@@ -74,7 +74,7 @@ def _coded_rows(db: Path) -> list[tuple[str, str]]:
 
 def _code_forms(code: str, label: str, tail: str) -> list[str]:
     return [f"{code}{tail}", f"{code}科目{tail}", f"{code}的{tail}", f"{label}（{code}）{tail}",
-            f"{label}科目（{code}）{tail}", f"科目{code}的{tail}"]
+            f"{label}科目（{code}）{tail}", f"科目{code}的{tail}", f"{code}这个科目{tail}", f"{code}号科目的{tail}"]
 
 
 @pytest.mark.parametrize("name", list(DOCS))
