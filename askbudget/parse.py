@@ -969,12 +969,10 @@ def _one_name(mentions: list[Mention], text: str) -> list[Mention]:
 
 # a grand total's name (预算总额 is 收入总计); written right after a subject it asks that subject's total
 _GRAND = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计", "合计", "总计"})
-# what may stand between a subject and a word about it: 的, 科目 — the subject said to be a 科目 (执法办案科目的, 2040220科目:
-# the code's brackets are dropped before tokens are cut), a word pointing back at it (这个科目, 该科目) or 号 after a code
-_ABOUT = r"(?:号|这个|那个|该|此)?(?:科目)?的?"
-_ABOUT_GAP = lazyre.compile(_ABOUT)
-# … and before a side word, the kind too (群众文化决算支出, 执法办案的预算支出)
-_SIDE_GAP = lazyre.compile(_ABOUT + "(?:预算|决算)?")
+# what may stand between a subject and a word about it (its total, its side): 的, 科目 — the subject said to be a 科目
+# (执法办案科目的, 2040220科目: the code's brackets are dropped before tokens are cut), a word pointing back at it (这个科目,
+# 该科目), 号 after a code, and the kind (群众文化决算支出合计, 执法办案的预算支出)
+_ABOUT_GAP = lazyre.compile(r"(?:号|这个|那个|该|此)?(?:科目)?的?(?:预算|决算)?")
 
 
 def _total_of_subject(mentions: list[Mention], text: str, cues: set[str]) -> list[Mention]:
@@ -1042,7 +1040,7 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
     for i, m in enumerate(list(mentions)):
         end = m.pos + len(m.text)
         gap = ""
-        while (nxt := at.get(end + len(gap))) and _SIDE_GAP.fullmatch(gap + nxt):
+        while (nxt := at.get(end + len(gap))) and _ABOUT_GAP.fullmatch(gap + nxt):
             gap += nxt
         tok = at.get(end + len(gap)) or ""
         if tok[:2] in ("预算", "决算") and tok[2:4] in SIDES:

@@ -1,5 +1,5 @@
 """The same question in other words gets the same reading (CheckList INV, STYLE.md rule 15), on real documents of
-two regions and both kinds:
+three regions (河北, 上海, 中央) and both kinds:
 
 - a subject written by its code (7-digit 项, 5-digit 款, 3-digit 类; bare, in brackets after its name, with 科目) reads
   as its name does, whatever follows it (支出合计, 基本支出, 项目支出, 合计, the kind's own 预算数/决算数);
@@ -24,6 +24,7 @@ DOCS = {
     "gaoxin-gongan-2023": ROOT / "data" / "gaoxin-gongan-2023.txt",  # 河北 预算
     "putuo-wenlvju-2026": DATA / "putuo-wenlvju-2026.txt",  # 上海 预算
     "putuo-wenlv-2025-final": DATA / "putuo-wenlv-2025-final.txt",  # 上海 决算
+    "zhongyang-kejiju-2023-final": DATA / "zhongyang-kejiju-2023-final.txt",  # 中央 决算
 }
 _STORES: dict[str, Path] = {}
 
@@ -103,8 +104,12 @@ CODE_TABLE = [
     ("putuo-wenlvju-2026", "群众文化支出合计多少", ["2070109支出合计多少", "群众文化科目（2070109）支出合计多少"], None),
     ("putuo-wenlvju-2026", "文化和旅游项目支出", ["20701项目支出", "（20701）项目支出"], None),
     ("putuo-wenlv-2025-final", "群众文化决算数", ["2070109决算数", "群众文化（2070109）决算数"], 4540.23),
-    ("putuo-wenlv-2025-final", "群众文化支出合计多少", ["2070109支出合计多少"], 4540.23),
+    ("putuo-wenlv-2025-final", "群众文化支出合计多少", ["2070109支出合计多少", "群众文化决算支出合计",
+                                                     "2070109决算支出合计"], 4540.23),
     ("putuo-wenlv-2025-final", "群众文化项目支出", ["2070109项目支出"], 2752.92),
+    # 科学技术支出|决算|支出合计, never 科学技术|支出决算 (the narrative's 支出决算总计) added to it: 52,859.52
+    ("zhongyang-kejiju-2023-final", "科学技术支出", ["科学技术支出决算支出合计", "科学技术支出决算", "206决算支出合计"],
+     25714.34),
 ]
 
 
