@@ -1017,7 +1017,6 @@ def side_names(m: Mention, side: str) -> list[str]:
     return [m.text + side] + [turn(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
 
 
-
 def _named_by_code(m: Mention, v: Vocab) -> Mention:
     """A code's mention as the name of its row would be read (2040220 → 执法办案, with every reading of that name)."""
     label = v.codes.get(m.text) or _std_name(m.text) or ""
@@ -1056,7 +1055,8 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
             out.append((m.text, side))
             if tok == side:  # the side word is the subject's, carried by Intent.sides: never a subject (支出总计) too
                 # (nor the kind and the side, one token after 的 or 科目: 204科目预算支出)
-                mentions[:] = [x for x in mentions if not (end <= x.pos <= side_at and x.pos + len(x.text) == side_at + len(side))]
+                mentions[:] = [x for x in mentions
+                               if not (end <= x.pos <= side_at and x.pos + len(x.text) == side_at + len(side))]
             continue
         if m.how != "code":  # (a code keeps its own reading: its row, by code)
             mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
