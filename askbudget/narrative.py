@@ -221,6 +221,11 @@ class NarrativeMixin(Resolver):
         if unit == "万元":
             twin = self._table_twin({"document_id": s["document_id"], "subject": name, "value": value, "unit": "万元",
                                      "year": None, "sentence": sent})
+            if twin is None and any(self.rows_where("r.label = ?", [label], [s["document_id"]])
+                                    for label in self.v.labels.get(name, ())):
+                # "政府性基金…收入640万元，支出584万元，年末结转和结余56万元": a row the tables print whole (168) that
+                # the clause gives otherwise is a part of what its sentence is about, never the figure of that name
+                return None
             if twin is not None:
                 v, u = self._convert(twin.value, twin.unit, it)
                 return (Answer(it.question, "answered", f"据“{s['heading']}”：{sent}即{fmt(v, u)}{u}。", v, u,

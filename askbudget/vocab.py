@@ -134,7 +134,7 @@ _ORG_SUFFIX = lazyre.compile(r"(局|分局|院|委员会|委|办公室|办|中�
 _PROJECT_TAIL = lazyre.compile(r"(项目|专项经费|经费|专项资金|资金|专项)$")
 _KIND_TAIL = lazyre.compile(r"(?:预算|决算)数?$")
 _STMT_HEAD = lazyre.compile(r"^(?:一般公共预算|财政拨款)")
-_STMT_TAIL = lazyre.compile(r"(?:预算|决算)?支出$")
+_STMT_TAIL = lazyre.compile(r"(?:预算|决算)?支出$|(?<=经费)(?:预算|决算)$")
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
 

@@ -49,8 +49,11 @@ class YoyMixin(Resolver):
         for k in self.v.statement_subjects:
             kk = re.sub(r"^(预算|其中)", "", k)
             for x in keys:
+                # the budget's total written inside a longer subject is a part of it (预算支出 of 一般公共预算支出:
+                # one fund's spending), never the total
+                part = x in self._TOTAL_KEYS and x in k and k != x
                 if x == k or x == kk or (len(x) >= 3 and (k.endswith(x) or x.endswith(k) and len(k) >= 3) and abs(len(k) - len(x)) <= 2) \
-                        or (len(x) >= 4 and _lcs(x, k) >= max(4, len(x) - 1)):
+                        or (not part and len(x) >= 4 and _lcs(x, k) >= max(4, len(x) - 1)):
                     cands.add(k)
         return self.statements(cands, docs)
 

@@ -104,3 +104,20 @@ def test_a_subjects_spending_is_never_read_from_the_income_table(tmp_path: Path)
         a.reset()
         ans = a.ask(q)
         assert ans.status != "answered" and ans.value is None, (q, ans.text)
+
+
+def test_a_clause_giving_a_row_the_tables_print_otherwise_is_no_answer_for_that_row(tmp_path: Path) -> None:
+    """"…政府性基金预算财政拨款收入5.00万元，支出3.00万元，年末结转和结余2.00万元": 2.00 is the fund's, a part of
+    what the sentence is about; the 收支总表 prints 年末结转和结余 whole (empty). A question the parser reads only
+    in part ("年末结转结余", 和 left out) is never given the clause's 2.00."""
+    said = "上海市普陀区人民政府石泉路街道办事处 2025 年度无政府\n性基金预算财政拨款收入和支出。"
+    text = DOC.read_text(encoding="utf-8")
+    assert said in text
+    f = tmp_path / DOC.name
+    f.write_text(text.replace(said, "2025年度政府性基金预算财政拨款收入5.00万元，支出3.00万元，年末结转和结余2.00万元，"
+                                    "用于库区基础设施建设。"), encoding="utf-8")
+    build_store([f], tmp_path / "s.db", quiet=True)
+    with Assistant(tmp_path / "s.db", warm=False) as a:
+        for q in ("年末结转结余", "年末结转结余是多少"):
+            a.reset()
+            assert a.ask(q).value != pytest.approx(2.0), q

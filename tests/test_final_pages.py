@@ -295,6 +295,46 @@ def test_a_missing_table_is_reported_and_stored(tmp_path: Path) -> None:
     assert c.execute("SELECT count(*) FROM tables WHERE kind = ?", (GY,)).fetchone()[0] == 0
 
 
+_SG_DOWN = ("财政拨款“三公”经费支出决算表\n金额单位：元\n项目 预算数 决算数\n合计 210,000.00 169,500.00\n"
+            "1.因公出国（境）费 0.00 0.00\n2.公务用车购置及运行维护费 205,000.00 169,500.00\n"
+            "（1）公务用车购置费 0.00 0.00\n（2）公务用车运行维护费 205,000.00 169,500.00\n"
+            "3.公务接待费 5,000.00 0.00\n注：本表反映部门本年度“三公”经费支出预决算情况。")
+
+
+def _sg_page_replaced(tmp_path: Path, page: str) -> sqlite3.Connection:
+    pages = (DATA / f"{ST}.txt").read_text(encoding="utf-8").split("\f")
+    k = next(i for i, p_ in enumerate(pages) if p_.startswith("财政拨款“三公”经费支出决算表"))
+    f = tmp_path / f"{ST}.txt"
+    f.write_text("\f".join(pages[:k] + [page] + pages[k + 1:]), encoding="utf-8")
+    build_store([f], tmp_path / "sg.db", quiet=True)
+    c = sqlite3.connect(tmp_path / "sg.db")
+    c.row_factory = sqlite3.Row
+    return c
+
+
+def test_a_three_public_table_printed_an_item_a_line_in_yuan(tmp_path: Path) -> None:
+    """The national 决算 template's 三公 table printed down the page (an item a line, 预算数 and 决算数 across,
+    in 元): each item is its row, as when printed across."""
+    c = _sg_page_replaced(tmp_path, _SG_DOWN)
+    for row, budget, final in (("合计", 21.0, 16.95), ("公务用车运行维护费", 20.5, 16.95), ("公务接待费", 0.5, 0.0)):
+        for column, value in (("预算数", budget), ("决算数", final)):
+            got = _cell(c, ST, SG, row, column)
+            assert (got["value"], got["uncertain"]) == (pytest.approx(value), 0), (row, column, tuple(got))
+
+
+def test_a_line_of_two_figures_under_a_twelve_column_header_is_never_a_row_of_empty_cells(tmp_path: Path) -> None:
+    """Items the template does not know, one 合计 line of two figures: read as the one-row table's row, its
+    ten missing cells are no "empty cells the arithmetic proves" — nothing is answered from it, 0 least of all."""
+    c = _sg_page_replaced(tmp_path, _SG_DOWN.replace("因公出国（境）费", "出访").replace("公务用车", "车辆")
+                          .replace("公务接待费", "接待"))
+    cells = c.execute("SELECT c.value, c.uncertain FROM cells c JOIN tables t ON t.id = c.table_id "
+                      "WHERE t.kind = ?", (SG,)).fetchall()
+    assert cells and all(r["uncertain"] == 1 and r["value"] is None for r in cells), [tuple(r) for r in cells]
+    with Assistant(tmp_path / "sg.db") as a:
+        got = a.ask("三公经费决算数是多少")
+    assert got.value != 0.0, got.text
+
+
 def test_an_empty_table_is_stored_with_its_note(conn: sqlite3.Connection) -> None:
     t = conn.execute("SELECT t.id, t.note FROM tables t JOIN documents d ON d.id = t.document_id "
                      "WHERE d.name = ? AND t.kind = ?", (ST, GY)).fetchone()
@@ -556,3 +596,33 @@ def test_a_grand_total_is_never_the_financial_allocation_tables(tmp_path: Path) 
     assert a.ask("收入支出总计多少").value == pytest.approx(2995.39)
     a.reset()
     assert a.ask("财政拨款收入支出总计多少").value != pytest.approx(2995.39)
+
+
+@pytest.mark.parametrize("mark", ["支出决算表（续表）", "支出决算表(续)", "（续表）"])
+def test_a_table_continued_under_its_title_again_is_one_table(tmp_path: Path, mark: str) -> None:
+    """The 支出决算表 split over two pages, the second headed "支出决算表（续表）" (or the mark alone) with its 单位 line
+    and header printed again: one table, every cell as in the document printed on one page — its sums run across
+    the break (a parent's children on both pages prove where each figure stands)."""
+    pages = (DATA / f"{SQ}.txt").read_text(encoding="utf-8").split("\f")
+    k = next(i for i, p_ in enumerate(pages) if p_.startswith("支出决算表"))
+    lines = pages[k].split("\n")
+    head = lines[:lines.index("合计 19,044.27 14,206.00 4,838.27")]
+    cut = len(head) + 12
+    again = [mark] + (head[1:] if mark != "（续表）" else [])
+    split = "\f".join(pages[:k] + ["\n".join(lines[:cut]), "\n".join(again + lines[cut:])] + pages[k + 1:])
+    f = tmp_path / f"{SQ}.txt"
+    f.write_text(split, encoding="utf-8")
+
+    def cells(db: Path) -> list[tuple]:
+        build_store([db.parent / f"{SQ}.txt"] if db.parent == tmp_path else [DATA / f"{SQ}.txt"], db, quiet=True)
+        c = sqlite3.connect(db)
+        return c.execute("SELECT r.code, r.label, c.[column], c.raw, c.value, c.uncertain FROM cells c JOIN rows r "
+                         "ON r.id = c.row_id JOIN tables t ON t.id = c.table_id WHERE t.kind = ? ORDER BY r.seq, c.col",
+                         (ZC,)).fetchall()
+
+    (tmp_path / "whole").mkdir()
+    whole = cells(tmp_path / "whole" / "w.db")
+    got = cells(tmp_path / "s.db")
+    assert got == whole and len(whole) > 100
+    c = sqlite3.connect(tmp_path / "s.db")
+    assert c.execute("SELECT count(*) FROM tables WHERE kind = ?", (ZC,)).fetchone()[0] == 1

@@ -588,6 +588,55 @@ def test_statement(conn: sqlite3.Connection, doc: str, subject: str, year: int, 
     assert (got[0]["change"], got[0]["change_pct"], got[0]["base_year"]) == (change, pct, base)
 
 
+@pytest.mark.parametrize("sentence, subject, value, cdir, change", [
+    # the national 决算 template's wording: 收、支 share 总计 (never the subject 支总计, nor 支总计各)
+    ("2024年度收、支总计4549.31万元。", "收支总计", 4549.31, None, None),
+    ("与2023年度相比，收、支总计各增加563.07万元，增长14.13%。", "收支总计", None, "增加", 563.07),
+    ("2024年度财政拨款收、支总计4530.71万元。", "财政拨款收支总计", 4530.71, None, None),
+    ("全年水、电费12.00万元。", "全年水电费", 12.0, None, None),
+    ("主要用于办公费、印刷费8.00万元。", "印刷费", 8.0, None, None),  # two words: the last is the figure's
+    # a list in brackets is an aside (whose), and a long subject is cut after whose it is (单位…) to what it is
+    ("2025年本部门行政单位和参照公务员法管理事业单位（局本级、卫生监督所）机关运行经费预算122.40万元，比2024年128.65万元"
+     "减少6.25万元。", "机关运行经费预算", 122.4, "减少", 6.25),
+])
+def test_a_character_before_a_dun_shares_the_words_after_it(sentence: str, subject: str, value: float | None,
+                                                              cdir: str | None, change: float | None) -> None:
+    from askbudget.ingest.narrative import Paragraph
+    from askbudget.ingest.statements import extract
+
+    got = extract([(0, Paragraph(text=sentence, line=1))], 2024, "")
+    assert [(s.subject, s.value, s.change_dir, s.change) for s in got][:1] == [(subject, value, cdir, change)], got
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("2024年度一般公共预算财政拨款支出年初预算为2463.50万元，支出决算为\n2679.66万元，完成年初预算的108.77%。其中：",
+     "一般公共预算财政拨款支出"),  # the year before the subject, the sentence wrapped
+    ("（三）一般公共预算财政拨款支出决算具体情况一般公共预算财政拨款支出年初预算为2463.50万元，支出决算为2679.66万元，"
+     "完成年初预算的108.77%。", "一般公共预算财政拨款支出"),  # a heading run into its paragraph
+])
+def test_a_finals_budget_against_final_sentence(text: str, subject: str) -> None:
+    from askbudget.ingest.narrative import Paragraph
+    from askbudget.ingest.statements import extract_final
+
+    got = [(s.subject, s.value, s.base_value, s.basis, s.completion_pct) for s in
+           extract_final([(0, Paragraph(text=text, line=1))], 2024)]
+    assert got == [(subject, 2679.66, 2463.5, "年初预算", 108.77)], got
+
+
+def test_a_finals_sentence_read_whole_and_its_change_against_the_year_before() -> None:
+    """"支出预算为…，支出决算为…，完成预算的…，比2023年度…减少…": one statement against the year's budget (its 决算
+    14.12, the budget 17.00), one against 2023 (减少 1.73) — both the subject's; never the budget as its figure."""
+    from askbudget.ingest.narrative import Paragraph
+    from askbudget.ingest.statements import against_year_before, extract, extract_final
+
+    para = [(0, Paragraph(text="2024年度“三公”经费支出预算为17.00万元，支出决算为14.12万元，完成预算的83.04%，"
+                               "比2023年度15.84万元减少1.73万元，下降10.89%。", line=1))]
+    finals = extract_final(para, 2024)
+    got = {(s.subject, s.value, s.change_dir, s.change, s.basis) for s in
+           against_year_before(extract(para, 2024, ""), 2024, para, finals) + finals}
+    assert got == {("“三公”经费支出", 14.12, "减少", 2.88, "年初预算"), ("“三公”经费支出", 14.12, "减少", 1.73, "上年决算")}, got
+
+
 def test_statement_base_value(conn: sqlite3.Connection) -> None:
     got = conn.execute("SELECT s.base_value FROM statements s JOIN documents d ON d.id = s.document_id "
                        "WHERE d.name = ? AND s.subject = '日常公用经费' AND s.value IS NULL", (G,)).fetchone()

@@ -196,6 +196,20 @@ def test_a_figure_stated_inside_its_fund_and_kind_words(stated: Assistant, q: st
     assert got.status == "answered" and got.value == pytest.approx(value) and words in got.text, got.text
 
 
+def test_a_figure_stated_after_whose_units_it_is(tmp_path: Path) -> None:
+    """"…行政单位和参照公务员法管理事业单位（局本级、卫生监督所）机关运行经费预算122.40万元": the narrative's own
+    机关运行经费, never the 公用经费 234.50 its alias would give."""
+    text = (DATA / "sichuan-nongji-2026.txt").read_text(encoding="utf-8")
+    line = "2026年一般公共预算基本支出1868.42万元，其中：人员经费1633.92万元，公用经费234.50万元。\n"
+    f = tmp_path / "sichuan-nongji-2026.txt"
+    f.write_text(text.replace(line, line + "2026年本部门行政单位和参照公务员法管理事业单位（局本级、农机推广站）机关运行经费"
+                                         "预算122.40万元，比2025年128.65万元减少6.25万元，下降4.86%。\n"), encoding="utf-8")
+    build_store([f], tmp_path / "s.db", quiet=True)
+    with Assistant(tmp_path / "s.db", warm=False) as a:
+        got = a.ask("机关运行经费多少")
+        assert got.status == "answered" and got.value == pytest.approx(122.4), got.text
+
+
 @pytest.mark.parametrize("q", ["事业运行的收入预算多少", "住房公积金的收入预算多少"])
 def test_a_row_before_a_whole_is_never_dropped_for_the_wholes_figure(stated: Assistant, q: str) -> None:
     """"X的收入预算" where the document gives the 收入预算 only whole (4294.42): no breakdown by X, said."""
@@ -226,3 +240,22 @@ def test_a_numbered_schools_number_is_an_ordinal(many: Assistant) -> None:
     assert _numbered_other("二中的电费", many.vocab) == "二中"
     assert _numbered_other("两院的电费合计", many.vocab) == ""
     assert _numbered_other("1.5中的电费", many.vocab) == ""
+
+
+def test_a_whole_is_never_answered_with_the_change_of_a_subject_holding_its_name(tmp_path: Path) -> None:
+    """"2026年一般公共预算支出3184.42万元，比2025年增加91.00万元": 一般公共预算支出 writes 预算支出 whole inside it, but
+    it is one fund's spending — "收入总计/支出总计比上年增加多少" is never given its 91.00."""
+    text = (DATA / "sichuan-nongji-2026.txt").read_text(encoding="utf-8")
+    line = "2026年一般公共预算基本支出1868.42万元，其中：人员经费1633.92万元，公用经费234.50万元。\n"
+    assert line in text
+    f = tmp_path / "sichuan-nongji-2026.txt"
+    f.write_text(text.replace(line, "2026年一般公共预算支出3184.42万元，比2025年增加91.00万元，增长2.94%。\n" + line),
+                 encoding="utf-8")
+    build_store([f], tmp_path / "s.db", quiet=True)
+    with Assistant(tmp_path / "s.db", warm=False) as a:
+        for q in ("收入总计比上年增加多少", "支出总计比2025年增加了多少", "预算支出比上年增加多少"):
+            a.reset()
+            assert a.ask(q).value != pytest.approx(91.0), q
+        a.reset()
+        got = a.ask("一般公共预算支出比上年增加多少")  # its own change, asked by its own name
+        assert got.status == "answered" and got.value == pytest.approx(91.0), got.text

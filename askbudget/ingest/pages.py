@@ -182,8 +182,8 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     gloss = {s.seq for s in sections if "名词解释" in s.heading}
     statements = extract(list(nar.paragraphs), year, unit_name, gloss)
     if fam.doc_kind == "决算":
-        statements = against_year_before(statements, year, list(nar.paragraphs)) + \
-            extract_final([(s.seq, Paragraph(s.line, s.text)) for s in sections], year, gloss)
+        finals = extract_final([(s.seq, Paragraph(s.line, s.text)) for s in sections], year, gloss)
+        statements = against_year_before(statements, year, list(nar.paragraphs), finals) + finals
     known = _known_names(segments, fam) if fam.header_words else {}
     tables: list[Table] = []
     built: list[tuple[_Segment, _Built]] = []
@@ -416,12 +416,17 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
     header_keys: set[str] = set()
     vocab: tuple[str, ...] = ()
     contents = _contents_pages(lines)
+    resumed = False  # a table's title repeated with 续表 was just read: its 单位 line and header come again
     for i, ln in enumerate(lines):
         s = ln.text.strip()
         if not s:
             continue
         if ln.page in contents:
             in_table.add(ln.no)  # a contents page lists titles: neither a table nor the narrative's outline
+            continue
+        if cur is not None and cur.data and _continued_title(s, cur.title.text):
+            in_table.add(ln.no)  # "支出决算表（续表）": the table goes on (its header and 单位 line are repeated below)
+            resumed = True
             continue
         spec = _title_spec(ln, fam)
         if spec is not None and (_is_contents_line(lines, i, fam) or not _table_follows(lines, i, fam, spec.layout)):
@@ -448,7 +453,8 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         if cur is not None and _is_page_number(lines, i):
             in_table.add(ln.no)
             continue
-        if cur is not None and ln.first and not _continues(cur, ln, header_keys, _next_text(lines, i), vocab):
+        if cur is not None and ln.first and not resumed and \
+                not _continues(cur, ln, header_keys, _next_text(lines, i), vocab):
             cur = None
         if cur is not None and not ln.first and cur.note and not NOTE_RE.match(s) and _is_heading(ln):
             cur = None
@@ -474,8 +480,9 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
             cur.note.append(s)  # 本单位无政府性基金预算收入，故本表无数据。
             continue
         if any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", s) for lab in fam.unit_labels) or \
-                (MONEY_UNIT_IN_LINE_RE.search(s) and not data_started):
-            cur.unit_lines.append(ln)
+                (MONEY_UNIT_IN_LINE_RE.search(s) and (not data_started or resumed) and not _is_row(s)):
+            if not resumed:
+                cur.unit_lines.append(ln)
             continue
         if cur.spec.layout in ("indicators", "unread"):
             cur.data.append(ln)
@@ -494,7 +501,10 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
             continue
         if data_started and squash(s) in header_keys:
             continue  # a header repeated on the next page
+        if resumed and not _is_row(s) and _header_like(s, vocab):
+            continue  # the repeated header, printed a little otherwise
         data_started = True
+        resumed = False
         cur.data.append(ln)
     # a heading's text ends where the next heading or table starts
     fixed: list[tuple[Heading, int]] = []
@@ -502,6 +512,16 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         nxt = heads[i + 1][0].line - 1 if i + 1 < len(heads) else len(lines)
         fixed.append((h, min(end, nxt)))
     return segments, fixed, in_table
+
+
+_CONTINUED = re.compile(r"\s*[（(]\s*续(?:表|上表)?\s*\d*\s*[)）]\s*$|\s*续表\s*\d*\s*$")
+
+
+def _continued_title(text: str, title: str) -> bool:
+    """``text`` is ``title`` again, marked as its continuation (支出决算表（续表）, …（续）, …续表), or the mark
+    alone (（续表）)."""
+    base = _CONTINUED.sub("", text)
+    return base != text and squash(base) in ("", squash(_CONTINUED.sub("", title.strip())))
 
 
 UNREAD = TableSpec("", Words((), ()), "unread")
@@ -721,7 +741,17 @@ def _item_of(text: str, spec: TableSpec) -> Column | None:
         j -= 1
     name = QIZHONG_RE.sub("", "".join(toks[:j]))
     name = ORDINAL_RE.sub("", QIZHONG_RE.sub("", name))
-    return _column_of_token(name, spec, exact=True) if name else None
+    if not name:
+        return None
+    # a template whose columns are item/group (合计/预算数 … 公务接待费/决算数): the line names the item
+    return _column_of_token(name, spec, exact=True) or next(
+        (c for c in spec.columns if "/" in c.name and _item(c.name) == squash(name).replace("(", "（").replace(")", "）")),
+        None)
+
+
+def _item(column: str) -> str:
+    """The item a one-row table's column is of: 公务接待费 of 公务接待费/决算数 (a column with no group: itself)."""
+    return column.split("/", 1)[0]
 
 
 def _item_lines(seg: _Segment, spec: TableSpec) -> bool:
@@ -752,8 +782,8 @@ def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str
         t = _column_of_token(left[0], spec) if len(left) == 1 else None
         for p_ in parts:
             c = _column_of_token(p_, spec)
-            if t is not None and c is not None and t.name != "合计":
-                parent_of[c.name] = t.name
+            if t is not None and c is not None and _item(t.name) != "合计":
+                parent_of[_item(c.name)] = _item(t.name)
     seen: set[str] = set()
     for ln in seg.data:
         c = _item_of(ln.text, spec)
@@ -762,14 +792,15 @@ def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str
             if figs:
                 warnings.append(ParseWarning(ln.no, f"{title}: cannot read the row {ln.text.strip()!r}"))
             continue
-        if c.name in seen:
-            warnings.append(ParseWarning(ln.no, f"{title}: {c.name} printed twice; the second is left out"))
+        item = _item(c.name)
+        if item in seen:
+            warnings.append(ParseWarning(ln.no, f"{title}: {item} printed twice; the second is left out"))
             continue
-        seen.add(c.name)
+        seen.add(item)
         j = len(tokens(ln.text)) - len(figs)
         figs = [t for t in tokens(ln.text)[j:]]
-        b.rows.append(_PRow(ln, "", None, c.name, figs, list(range(len(figs))) if len(figs) == len(cols) else None,
-                            group=parent_of.get(c.name, "")))
+        b.rows.append(_PRow(ln, "", None, item, figs, list(range(len(figs))) if len(figs) == len(cols) else None,
+                            group=parent_of.get(item, "")))
     return b
 
 
@@ -1849,11 +1880,15 @@ def _one_row_rows(b: _Built) -> list[Row]:
     cells: dict[str, list[Cell]] = {}
     for k, r in enumerate(b.rows):  # (a row per year: each is stored as its column of every item)
         placement, proven = settled(b.vars[r.var])
+        # a line of a third of the row's figures or fewer, their cells unknown, is no row of this layout with
+        # its empty cells lost (合计 170,000.00 141,171.72 under a 12-column header): nothing it "proves" is
+        # stored as a figure, an empty cell least of all (it would be answered 0)
+        misread = r.fixed is None and 3 * len(r.figures) <= len(spec.columns)
         for i, c in enumerate(spec.columns):
             row, col = c.row_and_column
             col = b.row_columns[k] if b.row_columns else col
             fig = r.figures[placement.index(i)] if placement is not None and i in placement else ""
-            sure = (proven[i] if i < len(proven) else False) and i not in b.doubt_cols
+            sure = (proven[i] if i < len(proven) else False) and i not in b.doubt_cols and not misread
             value = _to_wan(fig, b.unit) if fig and sure else None
             cells.setdefault(row, []).append(Cell(stored.index(col), col, "", fig, value, r.line.no, 0 if sure else 1))
     first = b.rows[0].line

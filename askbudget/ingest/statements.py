@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Sequence
 
 from .model import Statement
 from .narrative import Paragraph, numbering
@@ -41,7 +42,15 @@ MAX_SUBJECT = 20
 MAX_SENTENCE = 300
 LEAD_RE = re.compile(r"^(?:\d{4}\s*年(?:度)?(?:的)?|本年度?|今年|我(?:局|单位|部门|委|办|院|中心)(?:[（(]本级[)）])?|"
                      r"本单位|本部门|其中|包括|主要包括|具体包括|共计|合计|安排|预算安排|的|了|\s)+")
-TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|预算数|为|是|达到|达|约|(?<!总)计)+$")
+TRAIL_RE = re.compile(r"(?:共计安排|预算安排|共安排|安排|共计|合计|预算数|为|是|达到|达|约|(?<!总)计|各)+$")
+# "…事业单位（局本级、卫生监督所）机关运行经费预算122.40万元": a list in brackets says whose the figure is — an
+# aside, never where the subject starts (its 、 is no delimiter)
+LISTED_ASIDE_RE = re.compile(r"[（(][^（）()]*[、，,][^（）()]*[)）]")
+# "收、支总计4549.31万元", "水、电费": one character before a 、 — the two sides 收、支 anywhere, any other after the
+# clause's start, a year or 的 — shares the words after it: the subject is 收支总计, never 支总计 (an ordinal 一、
+# is no such character)
+SHARED_TAIL_RE = re.compile(r"(^|[：:，,；;\s]|年度?|的)([^\d\s一二三四五六七八九十、，,；;：:（）()])、(?=[\u4e00-\u9fff])"
+                            r"|()(收)、(?=支)")
 GENERIC = {"", "计", "共计", "合计", "安排", "其中", "包括"}
 
 
@@ -83,6 +92,8 @@ def _clean_subject(text: str, unit_name: str) -> str:
         short = re.sub(r"^.{1,6}?[省市]", "", unit_name)  # 普陀区…局 for 上海市普陀区…局
         if len(short) >= 4:
             s = s.replace(short, "")
+    s = LISTED_ASIDE_RE.sub("", s)
+    s = SHARED_TAIL_RE.sub(lambda m: (m.group(1) or "") + (m.group(2) or m.group(4)), s)
     m = DELIM_RE.match(s)
     if m:
         s = s[m.end():]
@@ -94,6 +105,8 @@ def _clean_subject(text: str, unit_name: str) -> str:
         s = LEAD_RE.sub("", s)
         s = TRAIL_RE.sub("", s).strip()
     s = re.sub(r"\s*[（(](?:以|按)[^（）()]{2,}[)）]$", "", s)  # a note on the figure: 政府采购金额（以合同签订为准）
+    if len(s) > MAX_SUBJECT and (who := re.match(r".*(?:单位|部门)", s)) and len(s) - who.end() >= 2:
+        s = s[who.end():]  # "行政单位和参照公务员法管理事业单位机关运行经费预算": whose it is, then what it is
     if len(s) >= 6 and re.search(r"(?:支出|收入)预算$", s):
         s = s[:-2]  # 一般公共预算拨款支出预算 → 一般公共预算拨款支出 (the figure is a budget anyway)
     return s.strip("“”\"' ") if s.count("“") != s.count("”") else s.strip()
@@ -237,7 +250,7 @@ def extract(paras: list[tuple[int, Paragraph]], doc_year: int, unit_name: str,
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 # "年初预算为 511.66 万元，支出决算为 457.86 万元[，完成年初预算的 88.32%]"
-AGAINST_BUDGET_RE = re.compile(rf"年初预算(?:数)?(?:为|是)?\s*{NUM}\s*万元\s*[，,]\s*(?:当年)?(?:支出)?决算(?:数)?(?:为|是)?\s*"
+AGAINST_BUDGET_RE = re.compile(rf"(?:年初预算|(?<=支出)预算)(?:数)?(?:为|是)?\s*{NUM}\s*万元\s*[，,]\s*(?:当年)?(?:支出)?决算(?:数)?(?:为|是)?\s*"
                                rf"{NUM}\s*万元(?:\s*[，,]\s*完成(?:年初)?预算(?:数)?的\s*{NUM}\s*[%％])?")
 # "公务接待费支出决算为 0.40 万元，完成预算的 18.96%" (a part of a total stated just before)
 PART_DONE_RE = re.compile(rf"([^，,；;：:。]{{2,30}}?)(?:支出)?决算(?:数)?(?:为|是)?\s*{NUM}\s*万元\s*[，,]\s*完成(?:年初)?预算"
@@ -263,7 +276,7 @@ def extract_final(paras: list[tuple[int, Paragraph]], doc_year: int,
         if seq in skip_sections:
             continue
         # a section's lines were wrapped anywhere: joined without a gap (a list item starts a line)
-        text = re.sub(r"\n(?=\s*\d+\s*[、.．])", "。", p.text)
+        text = re.sub(r"\n(?=\s*\d+\s*[、.．](?!\d))", "。", p.text)  # "1." starts an item, "2679.66" goes on
         text = re.sub(r"[ \t]*\n[ \t]*", "", text)
         items = [(m.start(1), m.group(1)) for m in ITEM_RE.finditer(text)]
         spans: list[tuple[int, int]] = []
@@ -314,6 +327,7 @@ def _final_subject(lead: str) -> str:
     if "情况" in s:  # a heading run into its paragraph: "…决算具体情况一般公共预算财政拨款支出"
         s = s.rsplit("情况", 1)[1]
     s = re.sub(r"^(?:其中|另外|此外)\s*[：:，,]?", "", s)
+    s = re.sub(r"^\d{4}\s*年(?:度)?(?:的)?\s*", "", s)  # "2024年度一般公共预算财政拨款支出年初预算为…": the year is no subject
     s = re.sub(r"(?:支出)?$", "", s) if s.endswith("支出支出") else s
     return s if 1 < len(s) <= MAX_SUBJECT + 10 and not re.search(r"\d", s) else ""
 
@@ -330,16 +344,30 @@ CHANGE_TAIL_RE = re.compile(r"(?:支出)?(?:决算数?)?(?:增加|减少|增长|
 
 
 def against_year_before(statements: list[Statement], doc_year: int,
-                        paras: list[tuple[int, Paragraph]] = ()) -> list[Statement]:  # type: ignore[assignment]
+                        paras: list[tuple[int, Paragraph]] = (),  # type: ignore[assignment]
+                        finals: Sequence[Statement] = ()) -> list[Statement]:
     """A 决算's other statements: a change against the year before is against that year's 决算
     (``basis`` 上年决算), with the reason the paragraph gives for it ("主要原因：基本支出增加", or "X增加的
     主要原因是…" for the statement about X); the halves of a "年初预算为…，支出决算为…" sentence read one by
     one (subject 年初预算 / 支出决算) are dropped — ``extract_final`` states them whole — and a subject
-    loses the kind words the sentence put after it (公务接待费支出决算减少 → 公务接待费支出)."""
+    loses the kind words the sentence put after it (公务接待费支出决算减少 → 公务接待费支出). With ``finals``
+    (``extract_final``'s): "“三公”经费支出预算为17.00万元，支出决算为14.12万元，…，比2023年度15.84万元减少1.73万元"
+    read one by one gives the subject its budget (17.00: dropped, the final states it whole) and the change
+    against 2023 to 支出决算 (given to the final's subject)."""
+    def final_of(st: Statement) -> Statement | None:
+        mine = _plain(st.sentence)
+        return next((f for f in finals if mine and (mine in _plain(f.sentence) or _plain(f.sentence) in mine)), None)
+
     out = []
     for st in statements:
+        final = final_of(st) if finals else None
+        if final is not None and st.change_dir is None and st.value == final.base_value and \
+                re.sub(r"支出$", "", st.subject) == re.sub(r"支出$", "", final.subject):
+            continue  # the budget half of a sentence extract_final states whole
         if st.subject in FINAL_GENERIC:
-            continue
+            if final is None or st.change_dir is None or st.base_year is None or st.base_year >= doc_year:
+                continue
+            st = replace(st, subject=final.subject)  # the change against the year before is the final's subject's
         if "情况" in st.subject and not st.subject.endswith("情况"):
             st = replace(st, subject=st.subject.rsplit("情况", 1)[1])
         if re.search(r"年初预算数?$", st.subject) and st.change_dir is None:
@@ -352,6 +380,10 @@ def against_year_before(statements: list[Statement], doc_year: int,
             st = replace(st, basis="上年决算")
         out.append(st)
     return _year_reasons(out, paras)
+
+
+def _plain(sentence: str) -> str:
+    return re.sub(r"\s+", "", sentence)
 
 
 def _year_reasons(statements: list[Statement], paras: list[tuple[int, Paragraph]]) -> list[Statement]:
