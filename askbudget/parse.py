@@ -31,6 +31,7 @@ _BUY_ASSETS = lazyre.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买
 # "前一年"/"前两天" are times, not the top N: the count is never followed by a time word
 _TOPN = lazyre.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
                        r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
+_UNIT_LEAD = lazyre.compile(r"单位\s*[:：]?\s*(?:是|为)?\s*$")  # "（单位：万元）": the words that say a unit follows
 _MONEY_ASK = lazyre.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位[:：]?(?:是|为)?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
                             r"|[(（]\s*(亿元|万元|元)\s*[)）]")
 
@@ -536,6 +537,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     # "我看新闻说办案挺辛苦的": a clause about the asker, not about the budget, is set aside unread
     tok_text = _asides(tok_text, terms)
     tok_text = _years_out(tok_text, v)
+    tok_text = _money_unit_out(tok_text)
     # tokens
     stripped = tok_text.replace("(", "").replace(")", "").replace("、", "")
     toks = v.tokens(stripped)
@@ -895,6 +897,18 @@ def _years_out(text: str, v: Vocab) -> str:
         # (blanked with a mark the tokenizer keeps apart: a space would be glued to the word after it)
         text = text[:m.start(1)] + "#" * (at - m.start(1) + n) + text[at + n:]
     return text
+
+
+def _money_unit_out(text: str) -> str:
+    """The money unit asked (多少万元, （单位：元）), read by ``_MONEY_ASK``, blanked with the words that say a unit
+    follows, as the years are: 少花了多少万元 is never 少|花了|多少万|元."""
+    mm = _MONEY_ASK.search(text)
+    if mm is None:
+        return text
+    at = next(i for i in (1, 2, 3) if mm.group(i))
+    lead = _UNIT_LEAD.search(text, 0, mm.start(at))
+    a, b = lead.start() if lead else mm.start(at), mm.end(at)
+    return text[:a] + "#" * (b - a) + text[b:]
 
 
 def _stripped_pos(text: str, i: int) -> int:

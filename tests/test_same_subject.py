@@ -161,6 +161,7 @@ NOTE_TABLE = [
     ("gaoxin-gongan-2023", "电费是多少（单位：元）", "answered", 950000.0, "元"),
     ("gaoxin-gongan-2023", "电费是多少？（单位:元）", "answered", 950000.0, "元"),
     ("gaoxin-gongan-2023", "电费是多少（单位：万元）", "answered", 95.0, "万元"),
+    ("gaoxin-gongan-2023", "电费比水费多多少（单位：元）", "answered", 710000.0, "元"),
     ("gaoxin-gongan-2023", "公安是多少（基本支出）", "answered", 3824.5, "万元"),
     ("gaoxin-gongan-2023", "电费是多少（电梯）", "not_found", None, None),  # 电梯的电费: unread, refused
     ("gaoxin-gongan-2023", "公安是多少（含上年结转）", "not_found", None, None),  # 含 is not read
