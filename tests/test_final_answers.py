@@ -40,7 +40,9 @@ def test_a_wrapped_item_line_opening_a_page_is_no_heading(store: Path) -> None:
 ANSWERED = [
     ("其他城市生活救助年初预算多少", 30.0, ["年初预算"]),     # the item the page break cut in two
     ("一般公共预算支出完成年初预算的百分之几", 87.1, ["87.1"]),  # 一般公共预算财政拨款支出, as the narrative says
+    ("一般公共预算支出完成了百分之多少", 87.1, ["87.1"]),  # 完成 … 百分之: the execution rate, never a change
     ("一般公共预算支出年初预算多少", 21864.85, []),
+    ("一般公共预算财政拨款年初预算是多少", 21864.85, []),  # no side named: the 年初预算 a 决算 states is of the spending
     ("行政运行的基本支出", 1690.05, []),                       # the 支出决算表 lost it; the 一般公共预算 table proves it
     ("行政运行的项目支出是多少", 25.0, []),
     ("行政运行决算数是多少？算基本支出吗", 1715.05, ["不全是", "基本支出1690.05", "项目支出25.00"]),
@@ -121,3 +123,17 @@ def test_a_clause_giving_a_row_the_tables_print_otherwise_is_no_answer_for_that_
         for q in ("年末结转结余", "年末结转结余是多少"):
             a.reset()
             assert a.ask(q).value != pytest.approx(2.0), q
+
+
+def test_a_count_stated_after_a_sentence_about_a_purchase_is_no_purchase(tmp_path: Path) -> None:
+    """"主要原因是2025年新购置一辆公车。2025年度国内公务接待12批次、80人次。" on one line: the count of 批次 is read
+    (购置 belongs to the sentence before, not to it), and asked in 批次 it is that figure."""
+    text = DOC.read_text(encoding="utf-8")
+    said = "主要原因是2025年新购置一辆公车。"
+    assert said in text
+    f = tmp_path / DOC.name
+    f.write_text(text.replace(said, said + "2025年度国内公务接待12批次、80人次。"), encoding="utf-8")
+    build_store([f], tmp_path / "s.db", quiet=True)
+    with Assistant(tmp_path / "s.db", warm=False) as a:
+        got = a.ask("公务接待了多少批次")
+        assert got.status == "answered" and (got.value, got.unit) == (12.0, "批次"), got.text

@@ -444,7 +444,7 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
             cur = _Segment(spec, ln)
             segments.append(cur)
             in_table.add(ln.no)
-            data_started = False
+            data_started = resumed = False
             header_keys = set()
             vocab = _header_vocabulary(spec, fam) if fam.header_words else ()
             if heads:
@@ -729,6 +729,8 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
     return b
 
 
+# the change between two years' columns, printed after them: 增减额, 增减率（%）, 比上年增减, 增长率
+CHANGE_COLUMN_RE = re.compile(r"^(?:比上年)?(?:增减|增长|变动|变化)(?:额|率|幅度|数)?(?:[（(][%％][)）])?$")
 # a column of figures in a table of items printed down the page: 预算数, 2025年预算数, 2024年决算数 …
 VALUE_COLUMN_RE = re.compile(r"^(?:(\d{4})\s*年度?)?(预算数|决算数|预算|决算|金额|预算金额|决算金额)$")
 
@@ -766,11 +768,14 @@ def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str
     it), the header's figure columns its columns — the document's year's ``预算数`` (``决算数``), the year
     before's ``上年预算数``. Which items add up to which is the template's sums (``_tree_sums``)."""
     cols: list[str] = []
+    after = 0  # columns printed after the years' — the change between them (增减额, 增减率（%）): read, not stored
     for ln in seg.header:
         for tok in ln.text.split():
             c = _year_column(squash(tok), year)
-            if c is not None:
+            if c is not None and not after:
                 cols.append(c)
+            elif cols and CHANGE_COLUMN_RE.match(squash(tok)):
+                after += 1
     cols = cols or [("决算数" if fam.doc_kind == "决算" else "预算数")]
     if len(set(cols)) != len(cols) or not any(c in ("预算数", "决算数") for c in cols):
         warnings.append(ParseWarning(seg.title.no, f"{title}: its figure columns ({' '.join(cols)}) name no one "
@@ -799,6 +804,8 @@ def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str
         seen.add(item)
         j = len(tokens(ln.text)) - len(figs)
         figs = [t for t in tokens(ln.text)[j:]]
+        if after and len(cols) <= len(figs) <= len(cols) + after:
+            figs = figs[:len(cols)]  # the years' figures come first; a change of 0 may print no rate
         b.rows.append(_PRow(ln, "", None, item, figs, list(range(len(figs))) if len(figs) == len(cols) else None,
                             group=parent_of.get(item, "")))
     return b
