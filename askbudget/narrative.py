@@ -95,7 +95,7 @@ class NarrativeMixin(Resolver):
         text = it.text
         for k in sorted(doc.keys + (key(doc.unit_name),), key=len, reverse=True):
             text = text.replace(k, " ")
-        text = re.sub(r"\d{4}年|今年|本年|明年", " ", text)
+        text = re.sub(r"\d{4}年度?|今年|本年|明年", " ", text)
         runs, run = [], ""
         soft: list[str] = []  # words that carry no subject but may name the passage (采购 of 政府采购服务预算)
         buy = self.v.terms.get("buy")
@@ -180,7 +180,7 @@ class NarrativeMixin(Resolver):
                                 and "预算" not in it.text.replace("一般公共预算", ""):
                             continue  # a 决算's "年初预算为31.47万元" is the budget, never what was spent
                         name = self._shortened(key(clause[start: m.start()]))
-                        name = re.sub(r"^.*?\d{4}年(?:\d+月)?(?:\d+日)?", "", name)
+                        name = re.sub(r"^.*?\d{4}年度?(?:\d+月)?(?:\d+日)?", "", name)
                         for k in doc.keys + (key(doc.unit_name),):
                             name = name.replace(k, "")
                         head = name.rsplit("的", 1)[1] if "的" in name else ""  # what the figure is of

@@ -1017,6 +1017,10 @@ class Resolver(Planner):
         one = self._refs_of_one_doc(it, refs)
         if isinstance(one, Answer):
             return one
+        if "决算数" in cols and all(self.doc_kind(r.doc) == "决算" for r in one or []):
+            # "群众文化决算数": a 决算's own word names the kind, which every row of it has (its default column, 决算数
+            # first), never a column to prefer another row by (抚恤 of the 支出决算表 over the 三公 row 抚恤金)
+            cols = [c for c in cols if c != "决算数"]
         refs = self._order(one or [], cols, tables, ctx)
         primary = refs[0]
         d = primary.doc
