@@ -1294,6 +1294,12 @@ class Resolver(Planner):
                 return [], got
             if not got and m.how != "code":  # a code the document never writes is not a name to look for
                 got = self._stmt_figs(it, m, docs, cols)
+            elif got and m.how != "code" and not tables and all(f.value is None and f.note == UNCERTAIN for f in got) \
+                    and all(key(c) in ("决算数", "预算数") for c in cols):
+                # the table's cell is unproven where the narrative states the same subject's figure in its own words
+                # ("一般公共预算财政拨款支出…决算数为24,535.67万元"): that statement, never a guess at the column
+                stated = [f for f in self._stmt_figs(it, m, docs, cols) if key(f.label) == m.key]
+                got = stated or got
             if not got and m.has("column") and not m.has("row"):
                 got2 = self._column_total(it, list(m.targets("column")) + cols, tables, docs, ctx)
                 if isinstance(got2, Answer):
