@@ -1199,6 +1199,22 @@ class Resolver(Planner):
                 break
         return [replace(fig, label=label, cites=tuple(cites))]
 
+    def _stated_for(self, m: Mention, docs: list[int]) -> list[Fig]:
+        """The figure the narrative states for the very subject ``m`` names, in its document's year, once per
+        document (“三公”经费财政拨款支出 for 三公经费: ``_same_subject``); several different: none."""
+        cands = [k for k in self.v.statement_subjects if _same_subject(k, {m.key})]
+        rows = [s for s in self.statements(cands, docs) if s["value"] is not None and (s["unit"] or "万元") == "万元"
+                and s["year"] in (None, self.docs[s["document_id"]].year if s["document_id"] in self.docs else None)]
+        by_doc: dict[int, set[float]] = {}
+        for s in rows:
+            by_doc.setdefault(s["document_id"], set()).add(round(s["value"], 2))
+        out = []
+        for s in rows:
+            if len(by_doc[s["document_id"]]) == 1 and all(f.doc != s["document_id"] for f in out):
+                out.append(Fig(s["subject"], s["value"], "万元", (self.cite_section(s["document_id"], s["heading"]),), "",
+                               None, "", s["document_id"], note=s["sentence"]))
+        return out
+
     def _stmt_figs(self, it: Intent, m: Mention, docs: list[int], cols: list[str]) -> list[Fig]:
         """A figure only the narrative states (拟购置固定资产总额, 高清球机每台)."""
         keys = {m.key}
@@ -1298,8 +1314,7 @@ class Resolver(Planner):
                     and all(key(c) in ("决算数", "预算数") for c in cols):
                 # the table's cell is unproven where the narrative states the same subject's figure in its own words
                 # ("一般公共预算财政拨款支出…决算数为24,535.67万元"): that statement, never a guess at the column
-                stated = [f for f in self._stmt_figs(it, m, docs, cols) if key(f.label) == m.key]
-                got = stated or got
+                got = self._stated_for(m, docs) or got
             if not got and m.has("column") and not m.has("row"):
                 got2 = self._column_total(it, list(m.targets("column")) + cols, tables, docs, ctx)
                 if isinstance(got2, Answer):

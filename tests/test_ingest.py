@@ -633,6 +633,18 @@ def test_a_finals_item_named_by_its_classification_path_is_its_last_level() -> N
     assert got == [("防汛", 326.79, 250.0, 130.72, "汛期应急抢险支出增加")], got
 
 
+def test_a_finals_sentence_under_its_heading_run_in() -> None:
+    """"（一）“三公”经费财政拨款支出决算总体情况说明\n2024年度“三公”经费财政拨款支出年初预算为…": the heading (…情况说明)
+    and the year before the subject are no part of it."""
+    from askbudget.ingest.narrative import Paragraph
+    from askbudget.ingest.statements import extract_final
+
+    para = [(0, Paragraph(text="（一）“三公”经费财政拨款支出决算总体情况说明\n2024年度“三公”经费财政拨款支出年初预算为12.30"
+                               "万元，支出决算为9.85\n万元，完成年初预算的80.11%。", line=1))]
+    got = [(s.subject, s.value, s.base_value, s.completion_pct) for s in extract_final(para, 2024)]
+    assert got == [("“三公”经费财政拨款支出", 9.85, 12.3, 80.11)], got
+
+
 def test_a_finals_sentence_read_whole_and_its_change_against_the_year_before() -> None:
     """"支出预算为…，支出决算为…，完成预算的…，比2023年度…减少…": one statement against the year's budget (its 决算
     14.12, the budget 17.00), one against 2023 (减少 1.73) — both the subject's; never the budget as its figure."""

@@ -326,8 +326,8 @@ def _final_subject(lead: str) -> str:
     while ORDINAL_RE.match(s):  # "（三）1、" …
         s = ORDINAL_RE.sub("", s, count=1)
     s = s.strip(" ，,：:；;")
-    if "情况" in s:  # a heading run into its paragraph: "…决算具体情况一般公共预算财政拨款支出"
-        s = s.rsplit("情况", 1)[1]
+    if "情况" in s:  # a heading run into its paragraph: "…决算具体情况(说明)一般公共预算财政拨款支出"
+        s = re.sub(r"^说明", "", s.rsplit("情况", 1)[1])
     s = re.sub(r"^(?:其中|另外|此外)\s*[：:，,]?", "", s)
     s = re.sub(r"^\d{4}\s*年(?:度)?(?:的)?\s*", "", s)  # "2024年度一般公共预算财政拨款支出年初预算为…": the year is no subject
     s = re.sub(r"(?:支出)?$", "", s) if s.endswith("支出支出") else s
