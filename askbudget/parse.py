@@ -431,11 +431,11 @@ _SUBUNIT_END = lazyre.compile(r"[心所站局院校委办处馆队室部会场�
 _BENJI_ROW = lazyre.compile(r"^(.*?)\s*\(\s*本级\s*\)$")
 
 
-def _subunit_forms(v: Vocab) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def _subunit_forms(v: Vocab) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, frozenset[str]]]:
     """The store's subordinate-unit rows (``Vocab.subunits``): each plain one's own name (its label without
     the places it shares with its 部门's name: 疾病预防控制中心 of 淳安县疾病预防控制中心) -> label; each plain
-    one's full name -> label; each 本级 row's own name (卫生健康局 of 淳安县卫生健康局(本级)) -> label.
-    Built once per vocabulary."""
+    one's full name -> label; each 本级 row's own name (卫生健康局 of 淳安县卫生健康局(本级)) -> label; and per
+    character, the plain rows whose own name holds it (what an abbreviation is tried on). Built once per vocabulary."""
     cached = getattr(v, "_subunit_forms", None)
     if cached is not None:
         return cached
@@ -458,7 +458,7 @@ def _subunit_forms(v: Vocab) -> tuple[dict[str, str], dict[str, str], dict[str, 
         else:
             full.setdefault(name, label)
             own.setdefault(short, label)
-    v._subunit_forms = (own, full, benji)  # type: ignore[attr-defined]
+    v._subunit_forms = (own, full, benji, _by_char({lab: name for name, lab in own.items()}))  # type: ignore[attr-defined]
     return v._subunit_forms  # type: ignore[attr-defined]
 
 
@@ -478,7 +478,8 @@ def _subunits(text: str, v: Vocab) -> tuple[str, list[tuple[int, int, tuple[str,
     row asked about, never a unit of the store. Two rows that fit: both, for the plan to ask which."""
     if not v.subunits:
         return text, []
-    own, full, benji = _subunit_forms(v)
+    own, full, benji, by_char = _subunit_forms(v)
+    own_of = {lab: name for name, lab in own.items()}
     spell = _unit_pattern(v)[1]
     found: list[tuple[int, int, tuple[str, ...]]] = []
     chars = list(text)
@@ -491,6 +492,10 @@ def _subunits(text: str, v: Vocab) -> tuple[str, list[tuple[int, int, tuple[str,
         for m in _BENJI_AFTER.finditer(text):
             if not chars[m.start()].strip():
                 continue
+            depts = {v.subunits.get(lab) for lab in benji.values()}
+            if any(spell.get(text[a:b]) not in (None, *depts) for a in range(max(0, m.start() - 16), m.start())
+                   for b in (m.start(), m.end())):
+                continue  # 分局本级: another unit of the store, its own 本级 (parse._units_written)
             best: tuple[int, list[str]] = (m.start(), list(benji.values()))
             for a in range(max(0, m.start() - 16), m.start()):
                 span = text[a:m.start()]
@@ -518,7 +523,7 @@ def _subunits(text: str, v: Vocab) -> tuple[str, list[tuple[int, int, tuple[str,
                 continue
             if v.words.get(key(span)) and not any(k == "unitname" for k, _ in v.words[key(span)]):
                 break  # a word the vocabulary knows whole is read as such
-            fits = [lab for name, lab in own.items() if _fits_name(span, name)]
+            fits = sorted(lab for lab in _holding(span, by_char) if _fits_name(span, own_of[lab]))
             if fits:
                 take(start, end, fits)
                 break

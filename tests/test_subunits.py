@@ -219,3 +219,15 @@ def test_benji_keeps_its_meaning_where_no_row_is_one(gongan_store: Path) -> None
             g.reset()
             got = g.ask(q)
             assert got.status == want.status == "answered" and got.value == want.value, got.text
+
+
+def test_another_units_benji_in_one_store_is_that_units(tmp_path: Path, gongan_doc: Path) -> None:
+    """A store holding the 部门 and the Hebei 分局 (named …(本级)): 分局本级 is the 分局, 局本级 the 部门's 本级 row."""
+    db = tmp_path / "mixed.db"
+    build_store([DOC, gongan_doc], db, quiet=True)
+    with Assistant(db, warm=False) as m:
+        for q, value in [("分局本级的电费", 95.00), ("公安分局本级电费", 95.00),
+                         ("卫健局本级项目支出", SPENDING[BJ][PROJECT]), ("疾控中心项目支出", SPENDING[JK][PROJECT])]:
+            m.reset()
+            got = m.ask(q)
+            assert got.status == "answered" and got.value == pytest.approx(value), got.text
