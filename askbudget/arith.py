@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from . import lazyre
 from .answer import Answer, Item
 from .parse import Intent, Mention
 from .plan import change_said, Context, Fig, fmt, MONEY, Resolver, _unit_in
@@ -18,6 +19,10 @@ _GRAND = frozenset({"收入总计", "支出总计", "本年收入合计", "本�
 # a label that already says its year ("2023年办公费" from a two-year answer)
 _YEAR_LABEL = re.compile(r"^(?:19|20)\d{2}年")
 
+
+# the words after 占 naming only a side (and its kind or total): 支出预算, 全部支出, 总支出的, 收入
+_SIDE_WHOLE = lazyre.compile(r"(?:本年|全年|全部|全年的|部门|单位|总)?(支出|收入)(?:预算|决算)?(?:总计|总额|合计|总数)?(?:的)?"
+                             r"(?:比例|比重|占比|百分比|百分之|多少|是多少|几成|$)")
 
 class ArithmeticMixin(Resolver):
     """Figures computed from figures the store holds."""
@@ -149,6 +154,10 @@ class ArithmeticMixin(Resolver):
             got = (last[0], b) if isinstance(b, Fig) else None
             if got is None:
                 return None
+        elif len(ms) == 1 and not (pos >= 0 and ms[0].pos > pos):
+            got = self._two(it, ctx, docs, op)
+            if not isinstance(got, tuple):
+                return self._share_of_what(it, ms[0], docs, ctx) if got is None else (got, ctx)
         else:
             got = self._two(it, ctx, docs, op)
         if not isinstance(got, tuple):
@@ -161,6 +170,39 @@ class ArithmeticMixin(Resolver):
         text = f"{a.label}{fmt(a.value, a.unit)}{a.unit}占{b.label}{fmt(b.value, b.unit)}{b.unit}的{pct:.2f}%（{der}）。"
         return (Answer(it.question, "answered", text, pct, "%", tuple(dict.fromkeys(a.cites + b.cites)), derivation=der),
                 Context(figs=[a, b], doc=a.doc, what="share"))
+
+    def _share_of_what(self, it: Intent, m: Mention, docs: list[int], ctx: Context) -> tuple[Answer, Context] | None:
+        """"电费占比多少" names no whole: a share of what? The subject's figure, and the wholes it may be meant
+        of — the rows it is listed under, then the side's total — to ask (never "没有找到电费", never one picked)."""
+        f = self._fig_side(it, [m], docs, ctx)
+        if not isinstance(f, Fig) or f.value is None:
+            return (f, ctx) if isinstance(f, Answer) else None
+        pos = it.text.find("占")
+        side = _SIDE_WHOLE.match(it.text[pos + 1:]) if pos >= 0 else None
+        if side is not None:
+            # "项目支出占支出预算的比重", "占全部支出的比例": the side's words alone name its whole, the 收支总表's 总计
+            totals = [g for g in self.spec_figs(("收支总表", f"{side.group(1)}总计", None), [f.doc]) if g.unit == f.unit]
+            if len(totals) == 1 and totals[0].value:
+                b = totals[0]
+                pct = round(f.value / b.value * 100, 2)
+                der = f"{f.label} {fmt(f.value, f.unit)}{f.unit} ÷ {b.label} {fmt(b.value, b.unit)}{b.unit} × 100% = {pct:.2f}%"
+                return (Answer(it.question, "answered", f"{f.label}{fmt(f.value, f.unit)}{f.unit}占{b.label}"
+                               f"{fmt(b.value, b.unit)}{b.unit}的{pct:.2f}%（{der}）。", pct, "%",
+                               tuple(dict.fromkeys(f.cites + b.cites)), derivation=der), Context(figs=[f, b], doc=f.doc, what="share"))
+        wholes: list[str] = []
+        if f.ref is not None:
+            if f.ref.group_name:
+                wholes.append(f.ref.group_name)
+            if f.ref.parent_code:
+                wholes += [r.label for r in self.rows_where("r.table_id = ? AND r.code = ?", (f.ref.table_id, f.ref.parent_code),
+                                                            [f.ref.doc])]
+        side = f.ref.side if f.ref is not None and f.ref.side else "支出"
+        wholes.append(f"{side}总计")
+        name = f.label
+        v, u = self._convert(f.value, f.unit, it)
+        return (Answer(it.question, "ambiguous", f"{name}为{fmt(v, u)}{u}；占比要说明是占哪一项的比例。", citations=f.cites,
+                       suggestions=tuple(f"{name}占{w}的比例是多少？" for w in dict.fromkeys(wholes) if w != name),
+                       intent=it.describe()), ctx)
 
     def _a_sum(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         figs: list[Fig] = []

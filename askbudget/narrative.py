@@ -23,7 +23,7 @@ _NATURE_STATED = lazyre.compile(r"\d万元?(为|系|是|主要是|主要用于|�
 # what a money subject's name ends with when it names the thing the money is for (公务用车|购置及运行维护费)
 _MONEY_TAIL = lazyre.compile(r"(?:购置及运行维护|运行维护|购置)?(?:费|经费|费用|支出)$")
 # a figure a clause of the narrative states: "编报绩效目标的项目14个", "政府采购服务预算518.18万元", "合同工期490天"
-_CLAUSE_FIGURE = lazyre.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(万元|个|辆|天|家|台（套）|台\(套\)|台|套|人|名|项|公里|平方米|米)")
+_CLAUSE_FIGURE = lazyre.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(万元|个|辆|天|家|台（套）|台\(套\)|台|套|批次|人次|人|名|项|公里|平方米|米)")
 # "“…(类)…(款)群众文化(项)”3,482.83万元，主要用于…": what a 功能分类 subject's money is for, as the 编制说明 lists it
 _PURPOSE_ITEM = lazyre.compile(r"([^“”\"＂()（）\s]{1,40}?)[(（][类款项][)）][”\"＂]?\s*[\d,，.]+\s*万元[，,；;]?\s*((?:主要)?用于[^。\n]*)")
 # a question asking what money is for
@@ -153,8 +153,9 @@ class NarrativeMixin(Resolver):
         other_sides = {SIDES[sd] for sd in asked_sides} - asked_sides
         best: list[tuple[int, int, str, sqlite3.Row, str, str, float, bool]] = []
         for s in self.sections(docs):
-            # each sentence with its paragraph so far: "拟购置…，包括：台式计算机20台…；便携式计算机8台…" buys both
-            for sent, para in ((x, "".join(ps[: i + 1])) for line in (s["text"] or "").split("\n")
+            # each sentence (to its ；) with the whole sentence so far (since its 。): "拟购置…，包括：台式计算机20台…；
+            # 便携式计算机8台…" buys both; "…公务用车购置费0万元。…国内公务接待26批次" buys nothing
+            for sent, para in ((x, "".join(ps[_sentence_start(ps, i): i + 1])) for line in (s["text"] or "").split("\n")
                                for ps in [_SENT_SPLIT.split(line)] for i, x in enumerate(ps)):
                 hay = self._shortened(key(sent + (s["path"] or ""))).replace("预算", "")
                 if not all(c in hay for r in runs for c in r):
@@ -558,6 +559,12 @@ class NarrativeMixin(Resolver):
         doc = self.docs[d]
         cite = Citation(doc.name, doc.unit_name, doc.year, heading, "", "")
         return Answer(it.question, "answered", f"据“{heading}”：{text}", None, None, (cite,)), Context(doc=d)
+
+
+def _sentence_start(parts: list[str], i: int) -> int:
+    """The index of the part the sentence holding ``parts[i]`` starts at: after the last part ending a sentence
+    (。！？) before it — parts split at ；too are one sentence."""
+    return next((k + 1 for k in range(i - 1, -1, -1) if parts[k].rstrip().endswith(("。", "！", "？", "!", "?"))), 0)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -896,7 +896,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         return Intent(question, text, "refuse", subjects=tuple(mentions), refuse=refuse, refuse_status=refuse_status,
                       unit_missing=missing if refuse_status == "not_found" else "")
 
-    mq = re.search(r"(?:多少|几)(个月|个工作日|平方米|人次|小时|[个台辆套件人次天月年条根名项所箱间册本张把部])", text)
+    mq = re.search(r"(?:多少|几)(个月|个工作日|平方米|人次|批次|小时|[个台辆套件人次天月年条根名项所箱间册本张把部])", text)
     if mq and not any(len(w) == n and v.words.get(key(w)) for n in range(len(mq.group(1)) + 1, 5)
                       for w in (text[mq.start(1):mq.start(1) + n],)):
         measure = mq.group(1)  # never the first character of a longer word (多少人民币)

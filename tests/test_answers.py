@@ -1399,3 +1399,19 @@ def test_a_subject_cut_by_an_alias_is_read_whole(gongan, q, value):
     gongan.reset()
     ans = gongan.ask(q)
     assert ans.status == "answered" and ans.value == pytest.approx(value), (q, ans.text)
+
+
+@pytest.mark.parametrize("q, value, asks", [
+    ("分局项目支出占支出预算的比重", 36.08, ""),  # the side's words alone: its 总计 (2158.68 ÷ 5983.18)
+    ("分局项目支出占全部支出的比例", 36.08, ""),
+    ("分局电费占比多少", None, "电费占商品和服务支出的比例是多少？"),  # a share of what? asked, the wholes offered
+    ("分局项目支出占比", None, "项目支出占支出总计的比例是多少？"),
+])
+def test_a_share_names_its_whole_or_is_asked_of_what(gongan: Assistant, q: str, value: float | None, asks: str) -> None:
+    gongan.reset()
+    got = gongan.ask(q.removeprefix("分局"))
+    if value is not None:
+        assert got.status == "answered" and got.value == pytest.approx(value), got.text
+    else:
+        assert got.status == "ambiguous" and got.value is None and "没有找到" not in got.text, got.text
+        assert asks in got.suggestions, got.suggestions

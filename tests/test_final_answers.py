@@ -121,3 +121,17 @@ def test_a_clause_giving_a_row_the_tables_print_otherwise_is_no_answer_for_that_
         for q in ("年末结转结余", "年末结转结余是多少"):
             a.reset()
             assert a.ask(q).value != pytest.approx(2.0), q
+
+
+def test_a_count_stated_after_a_sentence_about_a_purchase_is_no_purchase(tmp_path: Path) -> None:
+    """"主要原因是2025年新购置一辆公车。2025年度国内公务接待12批次、80人次。" on one line: the count of 批次 is read
+    (购置 belongs to the sentence before, not to it), and asked in 批次 it is that figure."""
+    text = DOC.read_text(encoding="utf-8")
+    said = "主要原因是2025年新购置一辆公车。"
+    assert said in text
+    f = tmp_path / DOC.name
+    f.write_text(text.replace(said, said + "2025年度国内公务接待12批次、80人次。"), encoding="utf-8")
+    build_store([f], tmp_path / "s.db", quiet=True)
+    with Assistant(tmp_path / "s.db", warm=False) as a:
+        got = a.ask("公务接待了多少批次")
+        assert got.status == "answered" and (got.value, got.unit) == (12.0, "批次"), got.text

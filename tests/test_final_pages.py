@@ -596,3 +596,33 @@ def test_a_grand_total_is_never_the_financial_allocation_tables(tmp_path: Path) 
     assert a.ask("收入支出总计多少").value == pytest.approx(2995.39)
     a.reset()
     assert a.ask("财政拨款收入支出总计多少").value != pytest.approx(2995.39)
+
+
+@pytest.mark.parametrize("mark", ["支出决算表（续表）", "支出决算表(续)", "（续表）"])
+def test_a_table_continued_under_its_title_again_is_one_table(tmp_path: Path, mark: str) -> None:
+    """The 支出决算表 split over two pages, the second headed "支出决算表（续表）" (or the mark alone) with its 单位 line
+    and header printed again: one table, every cell as in the document printed on one page — its sums run across
+    the break (a parent's children on both pages prove where each figure stands)."""
+    pages = (DATA / f"{SQ}.txt").read_text(encoding="utf-8").split("\f")
+    k = next(i for i, p_ in enumerate(pages) if p_.startswith("支出决算表"))
+    lines = pages[k].split("\n")
+    head = lines[:lines.index("合计 19,044.27 14,206.00 4,838.27")]
+    cut = len(head) + 12
+    again = [mark] + (head[1:] if mark != "（续表）" else [])
+    split = "\f".join(pages[:k] + ["\n".join(lines[:cut]), "\n".join(again + lines[cut:])] + pages[k + 1:])
+    f = tmp_path / f"{SQ}.txt"
+    f.write_text(split, encoding="utf-8")
+
+    def cells(db: Path) -> list[tuple]:
+        build_store([db.parent / f"{SQ}.txt"] if db.parent == tmp_path else [DATA / f"{SQ}.txt"], db, quiet=True)
+        c = sqlite3.connect(db)
+        return c.execute("SELECT r.code, r.label, c.[column], c.raw, c.value, c.uncertain FROM cells c JOIN rows r "
+                         "ON r.id = c.row_id JOIN tables t ON t.id = c.table_id WHERE t.kind = ? ORDER BY r.seq, c.col",
+                         (ZC,)).fetchall()
+
+    (tmp_path / "whole").mkdir()
+    whole = cells(tmp_path / "whole" / "w.db")
+    got = cells(tmp_path / "s.db")
+    assert got == whole and len(whole) > 100
+    c = sqlite3.connect(tmp_path / "s.db")
+    assert c.execute("SELECT count(*) FROM tables WHERE kind = ?", (ZC,)).fetchone()[0] == 1

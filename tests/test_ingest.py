@@ -623,6 +623,20 @@ def test_a_finals_budget_against_final_sentence(text: str, subject: str) -> None
     assert got == [(subject, 2679.66, 2463.5, "年初预算", 108.77)], got
 
 
+def test_a_finals_sentence_read_whole_and_its_change_against_the_year_before() -> None:
+    """"支出预算为…，支出决算为…，完成预算的…，比2023年度…减少…": one statement against the year's budget (its 决算
+    14.12, the budget 17.00), one against 2023 (减少 1.73) — both the subject's; never the budget as its figure."""
+    from askbudget.ingest.narrative import Paragraph
+    from askbudget.ingest.statements import against_year_before, extract, extract_final
+
+    para = [(0, Paragraph(text="2024年度“三公”经费支出预算为17.00万元，支出决算为14.12万元，完成预算的83.04%，"
+                               "比2023年度15.84万元减少1.73万元，下降10.89%。", line=1))]
+    finals = extract_final(para, 2024)
+    got = {(s.subject, s.value, s.change_dir, s.change, s.basis) for s in
+           against_year_before(extract(para, 2024, ""), 2024, para, finals) + finals}
+    assert got == {("“三公”经费支出", 14.12, "减少", 2.88, "年初预算"), ("“三公”经费支出", 14.12, "减少", 1.73, "上年决算")}, got
+
+
 def test_statement_base_value(conn: sqlite3.Connection) -> None:
     got = conn.execute("SELECT s.base_value FROM statements s JOIN documents d ON d.id = s.document_id "
                        "WHERE d.name = ? AND s.subject = '日常公用经费' AND s.value IS NULL", (G,)).fetchone()

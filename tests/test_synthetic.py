@@ -272,20 +272,31 @@ def test_sub_tables_the_family_does_not_read_keep_their_rows(docs: dict) -> None
     assert "空表" in kinds["国有资本经营预算财政拨款支出表"].note
 
 
-def test_a_one_row_table_printed_down_the_page() -> None:
+_SG_HEAD = "表7\n一般公共预算“三公”经费支出表\n部门：某县测试局 单位：万元\n项目 2024年预算数 2025年预算数"
+
+
+@pytest.mark.parametrize("body, want", [
+    # an item printed without figures holds nothing
+    ("\n合计 22.10 20.40\n1.因公出国（境）费\n2.公务接待费 4.10 3.60\n3.公务用车购置及运行费 18.00 16.80\n"
+     "其中：（1）公务用车购置费\n（2）公务用车运行费 18.00 16.80",
+     {"合计": ((22.1, 0), (20.4, 0)), "因公出国（境）费": ((None, 0), (None, 0)), "公务接待费": ((4.1, 0), (3.6, 0)),
+      "公务用车购置及运行费": ((18.0, 0), (16.8, 0)), "公务用车购置费": ((None, 0), (None, 0)),
+      "公务用车运行费": ((18.0, 0), (16.8, 0))}),
+    # the change printed after the years (增减额, 增减率（%）, signed; a change of 0 with no rate): read past
+    (" 增减额 增减率（%）\n合计 34.10 14.00 -20.10 -58.94\n1.因公出国（境）费 0.00 0.00 0.00\n"
+     "2.公务用车购置及运行费 30.60 10.80 -19.80 -64.71\n（1）公务用车购置费 18.00 0.00 -18.00 -100.00\n"
+     "（2）公务用车运行费 12.60 10.80 -1.80 -14.29\n3.公务接待费 3.50 3.20 -0.30 -8.57",
+     {"合计": ((34.1, 0), (14.0, 0)), "因公出国（境）费": ((0.0, 0), (0.0, 0)), "公务接待费": ((3.5, 0), (3.2, 0)),
+      "公务用车购置及运行费": ((30.6, 0), (10.8, 0)), "公务用车购置费": ((18.0, 0), (0.0, 0)),
+      "公务用车运行费": ((12.6, 0), (10.8, 0))}),
+])
+def test_a_one_row_table_printed_down_the_page(body: str, want: dict) -> None:
     """The 三公 table printed one line per item with a column per year: each item a row, the document's
-    year 预算数 and the year before 上年预算数; an item printed without figures holds nothing; the template's
-    sums hold between the rows."""
-    pages = _budget("表7\n一般公共预算“三公”经费支出表\n部门：某县测试局 单位：万元\n项目 2024年预算数 2025年预算数\n"
-                    "合计 22.10 20.40\n1.因公出国（境）费\n2.公务接待费 4.10 3.60\n3.公务用车购置及运行费 18.00 16.80\n"
-                    "其中：（1）公务用车购置费\n（2）公务用车运行费 18.00 16.80")
-    doc = parse_pages(pages, "t.txt")
+    year 预算数 and the year before 上年预算数; the template's sums hold between the rows."""
+    doc = parse_pages(_budget(_SG_HEAD + body), "t.txt")
     t = next(t for t in doc.tables if t.kind == "三公经费支出表")
     assert t.columns == ("上年预算数", "预算数")
-    got = {r.label: tuple((c.value, c.uncertain) for c in r.cells) for r in t.rows}
-    assert got == {"合计": ((22.1, 0), (20.4, 0)), "因公出国（境）费": ((None, 0), (None, 0)),
-                   "公务接待费": ((4.1, 0), (3.6, 0)), "公务用车购置及运行费": ((18.0, 0), (16.8, 0)),
-                   "公务用车购置费": ((None, 0), (None, 0)), "公务用车运行费": ((18.0, 0), (16.8, 0))}
+    assert {r.label: tuple((c.value, c.uncertain) for c in r.cells) for r in t.rows} == want
     assert {r.label: r.group_name for r in t.rows}["公务用车运行费"] == "公务用车购置及运行费"
 
 

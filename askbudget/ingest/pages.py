@@ -182,8 +182,8 @@ def parse_pages(pages: Sequence[str], file: str, name: str | None = None, source
     gloss = {s.seq for s in sections if "名词解释" in s.heading}
     statements = extract(list(nar.paragraphs), year, unit_name, gloss)
     if fam.doc_kind == "决算":
-        statements = against_year_before(statements, year, list(nar.paragraphs)) + \
-            extract_final([(s.seq, Paragraph(s.line, s.text)) for s in sections], year, gloss)
+        finals = extract_final([(s.seq, Paragraph(s.line, s.text)) for s in sections], year, gloss)
+        statements = against_year_before(statements, year, list(nar.paragraphs), finals) + finals
     known = _known_names(segments, fam) if fam.header_words else {}
     tables: list[Table] = []
     built: list[tuple[_Segment, _Built]] = []
@@ -416,12 +416,17 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
     header_keys: set[str] = set()
     vocab: tuple[str, ...] = ()
     contents = _contents_pages(lines)
+    resumed = False  # a table's title repeated with 续表 was just read: its 单位 line and header come again
     for i, ln in enumerate(lines):
         s = ln.text.strip()
         if not s:
             continue
         if ln.page in contents:
             in_table.add(ln.no)  # a contents page lists titles: neither a table nor the narrative's outline
+            continue
+        if cur is not None and cur.data and _continued_title(s, cur.title.text):
+            in_table.add(ln.no)  # "支出决算表（续表）": the table goes on (its header and 单位 line are repeated below)
+            resumed = True
             continue
         spec = _title_spec(ln, fam)
         if spec is not None and (_is_contents_line(lines, i, fam) or not _table_follows(lines, i, fam, spec.layout)):
@@ -448,7 +453,8 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         if cur is not None and _is_page_number(lines, i):
             in_table.add(ln.no)
             continue
-        if cur is not None and ln.first and not _continues(cur, ln, header_keys, _next_text(lines, i), vocab):
+        if cur is not None and ln.first and not resumed and \
+                not _continues(cur, ln, header_keys, _next_text(lines, i), vocab):
             cur = None
         if cur is not None and not ln.first and cur.note and not NOTE_RE.match(s) and _is_heading(ln):
             cur = None
@@ -474,8 +480,9 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
             cur.note.append(s)  # 本单位无政府性基金预算收入，故本表无数据。
             continue
         if any(re.match(rf"^\s*{re.escape(lab)}\s*[：:]", s) for lab in fam.unit_labels) or \
-                (MONEY_UNIT_IN_LINE_RE.search(s) and not data_started):
-            cur.unit_lines.append(ln)
+                (MONEY_UNIT_IN_LINE_RE.search(s) and (not data_started or resumed) and not _is_row(s)):
+            if not resumed:
+                cur.unit_lines.append(ln)
             continue
         if cur.spec.layout in ("indicators", "unread"):
             cur.data.append(ln)
@@ -494,7 +501,10 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
             continue
         if data_started and squash(s) in header_keys:
             continue  # a header repeated on the next page
+        if resumed and not _is_row(s) and _header_like(s, vocab):
+            continue  # the repeated header, printed a little otherwise
         data_started = True
+        resumed = False
         cur.data.append(ln)
     # a heading's text ends where the next heading or table starts
     fixed: list[tuple[Heading, int]] = []
@@ -502,6 +512,16 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
         nxt = heads[i + 1][0].line - 1 if i + 1 < len(heads) else len(lines)
         fixed.append((h, min(end, nxt)))
     return segments, fixed, in_table
+
+
+_CONTINUED = re.compile(r"\s*[（(]\s*续(?:表|上表)?\s*\d*\s*[)）]\s*$|\s*续表\s*\d*\s*$")
+
+
+def _continued_title(text: str, title: str) -> bool:
+    """``text`` is ``title`` again, marked as its continuation (支出决算表（续表）, …（续）, …续表), or the mark
+    alone (（续表）)."""
+    base = _CONTINUED.sub("", text)
+    return base != text and squash(base) in ("", squash(_CONTINUED.sub("", title.strip())))
 
 
 UNREAD = TableSpec("", Words((), ()), "unread")
@@ -709,6 +729,8 @@ def _build(seg: _Segment, default_unit: str, file: str, warnings: list[ParseWarn
     return b
 
 
+# the change between two years' columns, printed after them: 增减额, 增减率（%）, 比上年增减, 增长率
+CHANGE_COLUMN_RE = re.compile(r"^(?:比上年)?(?:增减|增长|变动|变化)(?:额|率|幅度|数)?(?:[（(][%％][)）])?$")
 # a column of figures in a table of items printed down the page: 预算数, 2025年预算数, 2024年决算数 …
 VALUE_COLUMN_RE = re.compile(r"^(?:(\d{4})\s*年度?)?(预算数|决算数|预算|决算|金额|预算金额|决算金额)$")
 
@@ -746,11 +768,14 @@ def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str
     it), the header's figure columns its columns — the document's year's ``预算数`` (``决算数``), the year
     before's ``上年预算数``. Which items add up to which is the template's sums (``_tree_sums``)."""
     cols: list[str] = []
+    after = 0  # columns printed after the years' — the change between them (增减额, 增减率（%）): read, not stored
     for ln in seg.header:
         for tok in ln.text.split():
             c = _year_column(squash(tok), year)
-            if c is not None:
+            if c is not None and not after:
                 cols.append(c)
+            elif cols and CHANGE_COLUMN_RE.match(squash(tok)):
+                after += 1
     cols = cols or [("决算数" if fam.doc_kind == "决算" else "预算数")]
     if len(set(cols)) != len(cols) or not any(c in ("预算数", "决算数") for c in cols):
         warnings.append(ParseWarning(seg.title.no, f"{title}: its figure columns ({' '.join(cols)}) name no one "
@@ -779,6 +804,8 @@ def _items_down(seg: _Segment, spec: TableSpec, title: str, unit: str, note: str
         seen.add(item)
         j = len(tokens(ln.text)) - len(figs)
         figs = [t for t in tokens(ln.text)[j:]]
+        if after and len(cols) <= len(figs) <= len(cols) + after:
+            figs = figs[:len(cols)]  # the years' figures come first; a change of 0 may print no rate
         b.rows.append(_PRow(ln, "", None, item, figs, list(range(len(figs))) if len(figs) == len(cols) else None,
                             group=parent_of.get(item, "")))
     return b

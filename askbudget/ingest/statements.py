@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Sequence
 
 from .model import Statement
 from .narrative import Paragraph, numbering
@@ -249,7 +250,7 @@ def extract(paras: list[tuple[int, Paragraph]], doc_year: int, unit_name: str,
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 # "年初预算为 511.66 万元，支出决算为 457.86 万元[，完成年初预算的 88.32%]"
-AGAINST_BUDGET_RE = re.compile(rf"年初预算(?:数)?(?:为|是)?\s*{NUM}\s*万元\s*[，,]\s*(?:当年)?(?:支出)?决算(?:数)?(?:为|是)?\s*"
+AGAINST_BUDGET_RE = re.compile(rf"(?:年初预算|(?<=支出)预算)(?:数)?(?:为|是)?\s*{NUM}\s*万元\s*[，,]\s*(?:当年)?(?:支出)?决算(?:数)?(?:为|是)?\s*"
                                rf"{NUM}\s*万元(?:\s*[，,]\s*完成(?:年初)?预算(?:数)?的\s*{NUM}\s*[%％])?")
 # "公务接待费支出决算为 0.40 万元，完成预算的 18.96%" (a part of a total stated just before)
 PART_DONE_RE = re.compile(rf"([^，,；;：:。]{{2,30}}?)(?:支出)?决算(?:数)?(?:为|是)?\s*{NUM}\s*万元\s*[，,]\s*完成(?:年初)?预算"
@@ -343,16 +344,30 @@ CHANGE_TAIL_RE = re.compile(r"(?:支出)?(?:决算数?)?(?:增加|减少|增长|
 
 
 def against_year_before(statements: list[Statement], doc_year: int,
-                        paras: list[tuple[int, Paragraph]] = ()) -> list[Statement]:  # type: ignore[assignment]
+                        paras: list[tuple[int, Paragraph]] = (),  # type: ignore[assignment]
+                        finals: Sequence[Statement] = ()) -> list[Statement]:
     """A 决算's other statements: a change against the year before is against that year's 决算
     (``basis`` 上年决算), with the reason the paragraph gives for it ("主要原因：基本支出增加", or "X增加的
     主要原因是…" for the statement about X); the halves of a "年初预算为…，支出决算为…" sentence read one by
     one (subject 年初预算 / 支出决算) are dropped — ``extract_final`` states them whole — and a subject
-    loses the kind words the sentence put after it (公务接待费支出决算减少 → 公务接待费支出)."""
+    loses the kind words the sentence put after it (公务接待费支出决算减少 → 公务接待费支出). With ``finals``
+    (``extract_final``'s): "“三公”经费支出预算为17.00万元，支出决算为14.12万元，…，比2023年度15.84万元减少1.73万元"
+    read one by one gives the subject its budget (17.00: dropped, the final states it whole) and the change
+    against 2023 to 支出决算 (given to the final's subject)."""
+    def final_of(st: Statement) -> Statement | None:
+        mine = _plain(st.sentence)
+        return next((f for f in finals if mine and (mine in _plain(f.sentence) or _plain(f.sentence) in mine)), None)
+
     out = []
     for st in statements:
+        final = final_of(st) if finals else None
+        if final is not None and st.change_dir is None and st.value == final.base_value and \
+                re.sub(r"支出$", "", st.subject) == re.sub(r"支出$", "", final.subject):
+            continue  # the budget half of a sentence extract_final states whole
         if st.subject in FINAL_GENERIC:
-            continue
+            if final is None or st.change_dir is None or st.base_year is None or st.base_year >= doc_year:
+                continue
+            st = replace(st, subject=final.subject)  # the change against the year before is the final's subject's
         if "情况" in st.subject and not st.subject.endswith("情况"):
             st = replace(st, subject=st.subject.rsplit("情况", 1)[1])
         if re.search(r"年初预算数?$", st.subject) and st.change_dir is None:
@@ -365,6 +380,10 @@ def against_year_before(statements: list[Statement], doc_year: int,
             st = replace(st, basis="上年决算")
         out.append(st)
     return _year_reasons(out, paras)
+
+
+def _plain(sentence: str) -> str:
+    return re.sub(r"\s+", "", sentence)
 
 
 def _year_reasons(statements: list[Statement], paras: list[tuple[int, Paragraph]]) -> list[Statement]:
