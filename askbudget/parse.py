@@ -870,7 +870,7 @@ def _parse(question: object, v: Vocab) -> Intent:
             targets = m.targets("alias", "row", "total")
             gap = stripped[end:m.pos] if m.pos >= end else "和"
             if not _SUBJECTS_APART.search(gap) and not any(end <= o.pos < m.pos for o in mentions) and targets \
-                    and all(t in _GRAND for t in targets) and len(m.kinds) == len(targets):
+                    and all(t in _GRAND for t in targets) and all(k in ("alias", "row", "total", "neutral") for k, _ in m.kinds):
                 mentions.remove(m)
                 cues.add("total")
                 sides_of = {side_named(t) for t in targets} - {""}

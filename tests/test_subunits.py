@@ -110,6 +110,8 @@ ASKED = [
     ("疾控中心收入合计", JK, INCOME, TOTAL),  # a grand total after the unit: its own row's
     ("疾控中心的总支出", JK, SPENDING, TOTAL),
     ("卫生监督所支出合计", JD, SPENDING, TOTAL),
+    ("疾控中心本年收入合计", JK, INCOME, TOTAL),
+    ("疾控中心今年支出合计是多少？", JK, SPENDING, TOTAL),  # a year between the unit and the total
     ("局本级项目支出多少", BJ, SPENDING, PROJECT),  # 本级: the 部门's own row, never the 部门's whole
     ("本级的基本支出", BJ, SPENDING, BASIC),
     ("卫健局本级项目支出", BJ, SPENDING, PROJECT),
