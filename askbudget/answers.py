@@ -218,8 +218,8 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if got and got[0].status == "ambiguous" and len(docs) > 1:
             # several units hold it ("电费为什么增加" naming no unit): which unit, as the figure would ask —
             # never "文件中没有找到电费"
-            holders = {d: d for d in docs if (one := self._a_figure(replace(it, what="figure", op=None), Context(), [d]))
-                       and one[0].status == "answered"}
+            holders = dict.fromkeys(d for d in docs if (one := self._a_figure(replace(it, what="figure", op=None), Context(), [d]))
+                                    and one[0].status == "answered")
             which = self._one_doc(it, holders)
             if isinstance(which, Answer):
                 return which, Context()

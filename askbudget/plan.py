@@ -1320,11 +1320,13 @@ class Resolver(Planner):
         for f in actual:
             d = f.doc or (f.ref.doc if f.ref is not None else 0)
             names = {m.key, key(f.label)} | ({key(f.ref.label)} if f.ref is not None else set())
-            rows = [s for s in self.q(
+            named = [s for s in self.q(
                 "SELECT s.subject, s.value, s.base_value, s.sentence, sec.path AS heading FROM statements s "
                 "JOIN sections sec ON sec.id = s.section_id WHERE s.document_id = ? AND s.basis = '年初预算' "
-                "AND s.base_value IS NOT NULL ORDER BY s.id", (d,))
-                if (f.value is None or abs(s["value"] - f.value) < 0.005) and _same_subject(key(s["subject"]), names)]
+                "AND s.base_value IS NOT NULL ORDER BY s.id", (d,)) if _same_subject(key(s["subject"]), names)]
+            rows = [s for s in named if f.value is None or abs(s["value"] - f.value) < 0.005]
+            if not rows and len(named) == 1 and not it.sides and f.ref is not None and f.ref.side == "收入":
+                rows = named  # "一般公共预算财政拨款年初预算": the fund's income row read; a 决算 states the 年初预算 of its spending
             if f.value is None and len({(s["value"], s["base_value"]) for s in rows}) != 1:
                 rows = []  # the table's figure is unread: the narrative's own item, stated once, names it
             if not rows:

@@ -134,6 +134,7 @@ _ORG_SUFFIX = lazyre.compile(r"(局|分局|院|委员会|委|办公室|办|中�
 _PROJECT_TAIL = lazyre.compile(r"(项目|专项经费|经费|专项资金|资金|专项)$")
 _KIND_TAIL = lazyre.compile(r"(?:预算|决算)数?$")
 _STMT_HEAD = lazyre.compile(r"^(?:一般公共预算|财政拨款)")
+_STMT_VERB = lazyre.compile(r"^(?:授予|预留给?|安排给?)")
 _STMT_TAIL = lazyre.compile(r"(?:预算|决算)?支出$|(?<=经费)(?:预算|决算)$")
 _GENERIC_UNIT_KEYS = {"本级", "单位", "我局", "本局", "局", "分局本级"}
 
@@ -519,6 +520,11 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
             if core not in (k, short) and len(core) >= 4 and v.words.get(core):
                 v.statement_subjects.setdefault(core, r["subject"])
                 v.add(core, "stmt", r["subject"])
+            # "授予小微企业合同金额712.65万元": the sentence's verb is no part of what the figure is of
+            for bare in dict.fromkeys(_STMT_VERB.sub("", x) for x in (k, short)):
+                if bare not in (k, short) and len(bare) >= 4:
+                    v.statement_subjects.setdefault(bare, r["subject"])
+                    v.add(bare, "stmt", r["subject"])
     # the store's own column names are column words too (a new document's 经营支出, 本年收入小计 …)
     skip = {"合计", "预算数", "金额", "价值", "项目", "科目名称", "科目编码", "序号", "栏次", "项目名称"}
     for r in _q(conn, "SELECT DISTINCT column FROM cells WHERE column != ''"):

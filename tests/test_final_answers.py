@@ -40,7 +40,9 @@ def test_a_wrapped_item_line_opening_a_page_is_no_heading(store: Path) -> None:
 ANSWERED = [
     ("其他城市生活救助年初预算多少", 30.0, ["年初预算"]),     # the item the page break cut in two
     ("一般公共预算支出完成年初预算的百分之几", 87.1, ["87.1"]),  # 一般公共预算财政拨款支出, as the narrative says
+    ("一般公共预算支出完成了百分之多少", 87.1, ["87.1"]),  # 完成 … 百分之: the execution rate, never a change
     ("一般公共预算支出年初预算多少", 21864.85, []),
+    ("一般公共预算财政拨款年初预算是多少", 21864.85, []),  # no side named: the 年初预算 a 决算 states is of the spending
     ("行政运行的基本支出", 1690.05, []),                       # the 支出决算表 lost it; the 一般公共预算 table proves it
     ("行政运行的项目支出是多少", 25.0, []),
     ("行政运行决算数是多少？算基本支出吗", 1715.05, ["不全是", "基本支出1690.05", "项目支出25.00"]),

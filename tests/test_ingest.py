@@ -623,6 +623,16 @@ def test_a_finals_budget_against_final_sentence(text: str, subject: str) -> None
     assert got == [(subject, 2679.66, 2463.5, "年初预算", 108.77)], got
 
 
+def test_a_finals_item_named_by_its_classification_path_is_its_last_level() -> None:
+    from askbudget.ingest.narrative import Paragraph
+    from askbudget.ingest.statements import extract_final
+
+    para = [(0, Paragraph(text="4.农林水支出（类）水利（款）防汛（项）：年初预算为250.00万元，支出决算为326.79万元，"
+                               "完成年初预算的130.72%。决算数大于预算数的主要原因：汛期应急抢险支出增加。", line=1))]
+    got = [(s.subject, s.value, s.base_value, s.completion_pct, s.reason) for s in extract_final(para, 2024)]
+    assert got == [("防汛", 326.79, 250.0, 130.72, "汛期应急抢险支出增加")], got
+
+
 def test_a_finals_sentence_read_whole_and_its_change_against_the_year_before() -> None:
     """"支出预算为…，支出决算为…，完成预算的…，比2023年度…减少…": one statement against the year's budget (its 决算
     14.12, the budget 17.00), one against 2023 (减少 1.73) — both the subject's; never the budget as its figure."""

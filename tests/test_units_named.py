@@ -259,3 +259,19 @@ def test_a_whole_is_never_answered_with_the_change_of_a_subject_holding_its_name
         a.reset()
         got = a.ask("一般公共预算支出比上年增加多少")  # its own change, asked by its own name
         assert got.status == "answered" and got.value == pytest.approx(91.0), got.text
+
+
+def test_a_statement_is_named_without_the_verb_it_is_stated_with(tmp_path: Path) -> None:
+    """"授予中小企业合同金额100.00万元，其中：授予小微企业合同金额60.00万元": 授予 is the sentence's verb, no part of
+    the name — "小微企业合同金额" is that figure, as "授予小微企业合同金额" is."""
+    text = (DATA / "sichuan-nongji-2026.txt").read_text(encoding="utf-8")
+    line = "2026年一般公共预算基本支出1868.42万元，其中：人员经费1633.92万元，公用经费234.50万元。\n"
+    f = tmp_path / "sichuan-nongji-2026.txt"
+    f.write_text(text.replace(line, line + "授予中小企业合同金额100.00万元，其中：授予小微企业合同金额60.00万元。\n"),
+                 encoding="utf-8")
+    build_store([f], tmp_path / "s.db", quiet=True)
+    with Assistant(tmp_path / "s.db", warm=False) as a:
+        for q, value in (("小微企业合同金额", 60.0), ("授予小微企业合同金额多少", 60.0), ("中小企业合同金额是多少", 100.0)):
+            a.reset()
+            got = a.ask(q)
+            assert got.status == "answered" and got.value == pytest.approx(value), (q, got.text)

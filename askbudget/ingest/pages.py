@@ -444,7 +444,7 @@ def _segment(lines: list[PLine], fam: Family) -> tuple[list[_Segment], list[tupl
             cur = _Segment(spec, ln)
             segments.append(cur)
             in_table.add(ln.no)
-            data_started = False
+            data_started = resumed = False
             header_keys = set()
             vocab = _header_vocabulary(spec, fam) if fam.header_words else ()
             if heads:

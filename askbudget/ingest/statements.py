@@ -286,6 +286,8 @@ def extract_final(paras: list[tuple[int, Paragraph]], doc_year: int,
             pct = float(m.group(3)) if m.group(3) else None
             lead = text[max(text.rfind("。", 0, m.start()), text.rfind("；", 0, m.start())) + 1:m.start()]
             subject = _final_subject(lead)
+            if len(levels := LEVEL_NAME_RE.findall(subject)) >= 2:
+                subject = levels[-1].strip()  # "农林水支出（类）水利（款）防汛（项）：年初预算为…": the item is 防汛
             since = spans[-2][1] if len(spans) > 1 else 0
             item = next((path for at, path in reversed(items) if since <= at < m.start()), "")
             if not subject and item:
