@@ -332,6 +332,8 @@ class NarrativeMixin(Resolver):
             keys = ["科室数"] + keys
         rows = self.q(f"SELECT document_id, key, value, section FROM facts WHERE key IN ({self._in(len(keys))}) AND "
                       f"document_id IN ({self._in(len(docs))}) ORDER BY id", [*keys, *docs])
+        if not rows and "单位构成" in keys:
+            return self._composition(it, ctx, docs)
         if not rows:
             return self._indicator(it, docs, ctx)  # 在职人数 may be a 绩效 indicator ("体检在职人数")
         by_doc: dict[int, list[sqlite3.Row]] = {}
@@ -368,6 +370,31 @@ class NarrativeMixin(Resolver):
         text = f"{doc.unit_name}的{r['key']}是{said}{self._unit_note(d, it)}。"
         cites = (cite, self.cite_section(d, fuller[1])) if fuller and fuller[1] != cite.table else (cite,)
         return Answer(it.question, "answered", text, None, None, cites), Context(doc=d)
+
+    def _composition(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
+        """"部门预算包括几个单位": the section that says which units the 部门's budget covers (单位构成, 机构设置),
+        quoted — the count is the document's words, never one worked out from them."""
+        found = {}
+        for s in self.sections(docs):
+            head = self._unit_cut(key(s["heading"] or ""), s["document_id"])
+            if (s["text"] or "").strip() and re.search(r"单位构成|机构设置", head) and s["document_id"] not in found:
+                found[s["document_id"]] = s
+        d = self._one_doc(it, found)
+        if not isinstance(d, int):
+            return (d, ctx) if d is not None else None
+        s = found[d]
+        # the section and the items under it (a numbered list of units is read as headings of their own)
+        under = (s["path"] or s["heading"] or "") + " > "
+        text = " ".join([s["text"]] + [c["text"] or c["heading"] for c in self.sections([d])
+                                       if (c["path"] or "").startswith(under)])
+        text = re.sub(r"\s+", " ", text).strip()
+        # from the sentence that says which units (a 机构设置 section may list its 科室 first)
+        at = re.search(r"单位构成|预算单位|决算单位|下属|所属|编制范围", text)
+        if at is not None:
+            text = text[text.rfind("。", 0, at.start()) + 1:].strip()
+        text = text[:300].rstrip() + "……" if len(text) > 300 else text
+        return (Answer(it.question, "answered", f"据“{s['heading']}”：{text}", None, None,
+                       (self.cite_section(d, s["path"] or s["heading"]),)), Context(doc=d))
 
     def _fuller_fact(self, doc: int, value: str) -> tuple[str, str] | None:
         """The fullest words the document prints for a fact ("公益一类事业单位" where the 机构设置 table says 事业):

@@ -711,6 +711,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         mentions.append(Mention(core, word, tuple(v.words.get(word, ())), how, run_pos))
 
     joined = "".join(toks)
+    prev_cue = ""  # the cue of the word before: a unit word after 哪些/几个 asks which units there are
     for tok in toks:
         k = key(tok)
         entries = v.words.get(k) if k else None
@@ -786,6 +787,9 @@ def _parse(question: object, v: Vocab) -> Intent:
             cues.add(kinds["cue"])
         if "fact" in kinds:
             facts.append(kinds["fact"])
+        elif "unitword" in kinds and prev_cue in ("list", "count"):
+            facts.append("单位构成")  # "包括哪些单位", "有几个单位": which units the 部门's budget covers
+        prev_cue = kinds.get("cue", "")
         if "dockind" in kinds:
             doc_kinds.append(kinds["dockind"])
         elif any(kd in kinds for kd in SUBJECT_KINDS):

@@ -376,6 +376,10 @@ class Planner:
                     labels.extend(self.v.labels.get(key(t), ()))
                     if kind == "alias":
                         labels.extend(self._labels_aliasing(t))
+                if kind == "alias":
+                    # a row whose label the lexicon maps to the very word asked names the same thing (一般公共预算
+                    # 财政拨款收入 → 一般公共预算拨款, asked as 一般公共预算拨款 → 一般公共预算拨款收入)
+                    labels.extend(self._labels_aliasing(m.key))
         if m.how != "exact":
             labels.extend(self.v.labels.get(m.key, ()))
         labels = list(dict.fromkeys(labels))

@@ -275,3 +275,14 @@ def test_a_statement_is_named_without_the_verb_it_is_stated_with(tmp_path: Path)
             a.reset()
             got = a.ask(q)
             assert got.status == "answered" and got.value == pytest.approx(value), (q, got.text)
+
+
+@pytest.mark.parametrize("q, heading", [
+    ("建管委部门预算包括几个单位", "机构设置"),  # "…包括建管委本部以及下属4家预算单位…": quoted, never counted by us
+    ("建管委有哪些下属单位", "机构设置"),
+    ("宜川街道决算包括哪些单位", "单位构成"),
+])
+def test_which_units_a_budget_covers_is_quoted_from_its_section(many: Assistant, q: str, heading: str) -> None:
+    many.reset()
+    got = many.ask(q)
+    assert got.status == "answered" and got.value is None and heading in got.citations[0].table, got.text
