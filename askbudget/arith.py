@@ -249,7 +249,7 @@ class ArithmeticMixin(Resolver):
         from .answers import _parts_only
 
         parts = _parts_only(it)
-        ms = sorted((m for m in parts if m.how != "code"), key=lambda m: m.pos)
+        ms = sorted(parts, key=lambda m: m.pos)  # (a code as its name: 2040220的预算支出 is 执法办案的预算支出)
         for a, b in zip(ms, ms[1:]):
             if it.text[a.pos + len(a.text): b.pos] == "的":
                 return Answer(it.question, "not_found", f"“{a.text}的{b.text}”问的是{a.text}这一项的{b.text}，文件中没有"

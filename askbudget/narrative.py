@@ -95,7 +95,7 @@ class NarrativeMixin(Resolver):
         text = it.text
         for k in sorted(doc.keys + (key(doc.unit_name),), key=len, reverse=True):
             text = text.replace(k, " ")
-        text = re.sub(r"\d{4}年|今年|本年|明年", " ", text)
+        text = re.sub(r"\d{4}年度?|今年|本年|明年", " ", text)
         runs, run = [], ""
         soft: list[str] = []  # words that carry no subject but may name the passage (采购 of 政府采购服务预算)
         buy = self.v.terms.get("buy")
@@ -180,7 +180,7 @@ class NarrativeMixin(Resolver):
                                 and "预算" not in it.text.replace("一般公共预算", ""):
                             continue  # a 决算's "年初预算为31.47万元" is the budget, never what was spent
                         name = self._shortened(key(clause[start: m.start()]))
-                        name = re.sub(r"^.*?\d{4}年(?:\d+月)?(?:\d+日)?", "", name)
+                        name = re.sub(r"^.*?\d{4}年度?(?:\d+月)?(?:\d+日)?", "", name)
                         for k in doc.keys + (key(doc.unit_name),):
                             name = name.replace(k, "")
                         head = name.rsplit("的", 1)[1] if "的" in name else ""  # what the figure is of
@@ -333,7 +333,9 @@ class NarrativeMixin(Resolver):
         rows = self.q(f"SELECT document_id, key, value, section FROM facts WHERE key IN ({self._in(len(keys))}) AND "
                       f"document_id IN ({self._in(len(docs))}) ORDER BY id", [*keys, *docs])
         if not rows and "单位构成" in keys:
-            return self._composition(it, ctx, docs)
+            # "包括哪些单位" and nothing else asked ("水质检测收了哪些单位的钱" asks something else)
+            named = any(m.has("row", "item", "alias", "stmt", "std", "project", "code", "total") for m in it.subjects)
+            return self._composition(it, ctx, docs) if not named and not it.leftover else None
         if not rows:
             return self._indicator(it, docs, ctx)  # 在职人数 may be a 绩效 indicator ("体检在职人数")
         by_doc: dict[int, list[sqlite3.Row]] = {}
@@ -373,7 +375,8 @@ class NarrativeMixin(Resolver):
 
     def _composition(self, it: Intent, ctx: Context, docs: list[int]) -> tuple[Answer, Context] | None:
         """"部门预算包括几个单位": the section that says which units the 部门's budget covers (单位构成, 机构设置),
-        quoted — the count is the document's words, never one worked out from them."""
+        quoted — the count is the document's words ("…的单位共4个"), never one worked out from them."""
+        counting = "count" in it.cues or bool(re.search(r"几个|几家|多少个|多少家", it.text))
         found = {}
         for s in self.sections(docs):
             head = self._unit_cut(key(s["heading"] or ""), s["document_id"])
@@ -393,8 +396,15 @@ class NarrativeMixin(Resolver):
         if at is not None:
             text = text[text.rfind("。", 0, at.start()) + 1:].strip()
         text = text[:300].rstrip() + "……" if len(text) > 300 else text
-        return (Answer(it.question, "answered", f"据“{s['heading']}”：{text}", None, None,
-                       (self.cite_section(d, s["path"] or s["heading"]),)), Context(doc=d))
+        cite = (self.cite_section(d, s["path"] or s["heading"]),)
+        if counting:
+            stated = re.search(r"共\s*(\d+)\s*[个家]", text)
+            if stated is None:  # the number is the document's, or none: never counted off a list by us
+                return (Answer(it.question, "not_found", f"文件没有写明单位的个数。据“{s['heading']}”：{text}",
+                               citations=cite), Context(doc=d))
+            return (Answer(it.question, "answered", f"共{stated.group(1)}个。据“{s['heading']}”：{text}",
+                           float(stated.group(1)), "个", cite), Context(doc=d))
+        return Answer(it.question, "answered", f"据“{s['heading']}”：{text}", None, None, cite), Context(doc=d)
 
     def _fuller_fact(self, doc: int, value: str) -> tuple[str, str] | None:
         """The fullest words the document prints for a fact ("公益一类事业单位" where the 机构设置 table says 事业):

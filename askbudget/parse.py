@@ -22,7 +22,7 @@ _COUNTABLE = {"台", "辆", "套", "个", "件", "箱", "条", "根", "间", "�
 _SQL = lazyre.compile(r"\b(select|insert|update|delete|drop|union|create|alter|pragma|attach)\b|--|;\s*$|/\*",
                       re.IGNORECASE)
 _CODE = lazyre.compile(r"(?<![\d.A-Za-z])([23]\d{2}(?:\d{2}){0,2})(?![\d.%])")
-_YEAR = lazyre.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)")
+_YEAR = lazyre.compile(r"(?<!\d)((?:19|20)\d{2})(?:年度|年)")
 _NUMBER = lazyre.compile(r"(?<![\dA-Za-z])(\d+(?:\.\d+)?)(?:\s*)(亿元|万元|元|%|个|台|辆|套|件|人|次|天)?")
 # the budget's grand totals: a word in front of "收入"/"支出" (罚款收入) names something narrower
 _BROAD = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计", "收入", "支出"})
@@ -31,7 +31,8 @@ _BUY_ASSETS = lazyre.compile(r"(?:拟|新|计划|打算|准备)?(?:购置|购买
 # "前一年"/"前两天" are times, not the top N: the count is never followed by a time word
 _TOPN = lazyre.compile(r"(?:前|最多的|最大的|最高的|最少的|最小的)([一二两三四五六七八九十\d]{1,2})"
                        r"(?![一二两三四五六七八九十\d年天月日周季])(?:个|项|名|位|大|笔)?")
-_MONEY_ASK = lazyre.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位是?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
+_UNIT_LEAD = lazyre.compile(r"单位\s*[:：]?\s*(?:是|为)?\s*$")  # "（单位：万元）": the words that say a unit follows
+_MONEY_ASK = lazyre.compile(r"(?:多少|几|合|折合成?|换算成|换成|为|是|以|用|单位[:：]?(?:是|为)?|按)(亿元|万元|元|块钱|块)|(?<![美欧日港韩英台外])(亿元|万元|元)(?:[?？!。]*)$"
                             r"|[(（]\s*(亿元|万元|元)\s*[)）]")
 
 
@@ -611,11 +612,13 @@ def _parse(question: object, v: Vocab) -> Intent:
     years = [int(y) for y in _YEAR.findall(text)]
     year = years[0] if years else None
     codes: list[str] = []
+    code_at: list[tuple[str, int]] = []  # each code and where it starts in the text
     scrubbed = _YEAR.sub(lambda m: "#" * len(m.group(0)), text)
     for m in _CODE.finditer(scrubbed):
         c = m.group(1)
         if c in v.codes or _std_code(c):
             codes.append(c)
+            code_at.append((c, m.start(1)))
     stray = _UNIT_CODE_LIKE.search(scrubbed)
     if stray and stray.group(1) not in codes:
         names = _units_held(v, codes=True)
@@ -642,6 +645,8 @@ def _parse(question: object, v: Vocab) -> Intent:
     tok_text, circ_ops, circ_marks = _circumfix(tok_text, v)
     # "我看新闻说办案挺辛苦的": a clause about the asker, not about the budget, is set aside unread
     tok_text = _asides(tok_text, terms)
+    tok_text = _years_out(tok_text, v)
+    tok_text = _money_unit_out(tok_text)
     # tokens
     stripped = tok_text.replace("(", "").replace(")", "").replace("、", "")
     toks = v.tokens(stripped)
@@ -850,13 +855,18 @@ def _parse(question: object, v: Vocab) -> Intent:
         start = max((i + 1 for i, ch in enumerate(stripped[:at]) if ch in ",，。?？!！;；的"), default=0)
         if any(m.pos >= at for m in mentions):  # the list runs back to the clause's start or a 的
             mentions = [m for m in mentions if not start <= m.pos < at]
+    # a code stands for its row as its name does: it is placed among the subjects before the words written
+    # after it are read (2040220支出合计 is 执法办案支出合计: that row's total, never a second subject 支出总计)
+    for c, at in code_at:
+        label = v.codes.get(c) or _std_name(c) or ""
+        mentions.append(Mention(c, key(label) if label else c, (("code", c),), "code", _stripped_pos(text, at)))
+    mentions.sort(key=lambda m: m.pos)
     mentions = _one_name(mentions, stripped)
     mentions = _total_of_subject(mentions, stripped, cues)
     before = {x for m in mentions for x in m.targets("column")}
     mentions, sides = _sides_asked(mentions, toks, v)
     after = {x for m in mentions for x in m.targets("column")}
     columns = [c for c in columns if c in after or c not in before]  # a column read in a name now read whole
-
     for a, b, labels in subunits:  # a subordinate unit's row: a subject, read as its rows
         said = question[a:b] if len(question) == len(text) else key(labels[0])
         if len(labels) > 1 and unit_names:  # of the 部门 the question names (疾控中心 of two counties' 卫健局)
@@ -880,9 +890,6 @@ def _parse(question: object, v: Vocab) -> Intent:
                 sides_of = {side_named(t) for t in targets} - {""}
                 if len(sides_of) == 1:
                     tables.append(sides_of.pop() + "总表")
-    for c in codes:
-        label = v.codes.get(c) or _std_name(c) or ""
-        mentions.append(Mention(c, key(label) if label else c, (("code", c),), "code", text.find(c)))
     mentions.sort(key=lambda m: m.pos)
     exclude, exclude_by = _exclude_span(stripped, mentions, op_pos, circ_marks, circ_ops)
     if remainder and exclude is None:
@@ -934,6 +941,11 @@ def _parse(question: object, v: Vocab) -> Intent:
         # "派出所的电费": a part of the unit — the budget is published for the unit as a whole
         return Intent(question, text, "refuse", subjects=tuple(mentions),
                       refuse="预算按单位公开，文件没有内设机构单独的数", refuse_status="not_found")
+    # "2100409重大公共卫生", "执法办案（2040220）": a name written with a code, its label or part of it, is the code's
+    # row — one subject, never two to add
+    mentions = [m for m in mentions if m.how == "code" or not any(
+        c.how == "code" and m.has("row", "std", "alias")
+        and any(k in c.key for k in [m.key] + [key(t) for t in m.targets("row", "std", "alias")]) for c in mentions)]
     what = _what(text, cues, mentions, columns, facts, codes, year, v, topn, set(doc_kinds))
     if exclude is not None and what in ("figure", "exclude", "sum") and not cues & {"list", "each", "count"}:
         what = "exclude"  # one figure left: Y − X (a list of what is left, "各多少", is no single figure)
@@ -968,9 +980,6 @@ def _parse(question: object, v: Vocab) -> Intent:
     followup = bool(cues & {"followup"}) or (not mentions and bool(columns or year_rel is not None or cues))
     # "彩票公益金那个科目2296002": words that describe the code's own row are explained by it
     leftovers = [lo for lo in leftovers if not any(m.how == "code" and key(lo) in m.key for m in mentions)]
-    # "2100409重大公共卫生": a name written beside a code, part of that code's own label, is the code's row
-    mentions = [m for m in mentions if m.how == "code" or not any(
-        c.how == "code" and m.key != c.key and m.key in c.key and m.has("row", "std", "alias") for c in mentions)]
     return Intent(
         question=question, text=text, what=what, subjects=tuple(mentions), tables=tuple(dict.fromkeys(tables)),
         columns=tuple(dict.fromkeys(columns)), cues=frozenset(cues), money_unit=money_unit, measure=measure,
@@ -980,7 +989,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         numbers=numbers, codes=tuple(codes),
         facts=tuple(dict.fromkeys(facts)), leftover=tuple(leftovers), followup=followup,
         unread=tuple(dict.fromkeys(_unread_beside_subjects(seq, leftovers) + _unread_conjuncts(text, leftovers)
-                                   + tuple(_TABLE_NO.findall(question)))),
+                                   + _unread_in_note(text, seq) + tuple(_TABLE_NO.findall(question)))),
         exclude=exclude, exclude_by=exclude_by if exclude else "",
         ops=tuple(o for o in dict.fromkeys(ops) if not any(o[0] in text_ for kind, text_ in seq if kind == "u")),
         doc_kinds=tuple(dict.fromkeys(doc_kinds)), sides=sides,
@@ -988,6 +997,8 @@ def _parse(question: object, v: Vocab) -> Intent:
 
 
 _CLAUSE = lazyre.compile(r"[^,，。?？!！;；]+")
+# a note in brackets ending the question ("…是多少（含上年结转）", "…？（单位：元）")
+_NOTE_AFTER = lazyre.compile(r"\(([^()]{1,40})\)[?？!！。]*$")
 # a name in brackets right after words (X（Y）): Y may be the document's own name for X
 _NAMED_IN_BRACKETS = lazyre.compile(r"(?<=[\u4e00-\u9fff])\(([\u4e00-\u9fff]{2,20})\)")
 # a clause that asks something, or says what an earlier clause meant ("我是说电梯用的"), is never an aside
@@ -1010,6 +1021,37 @@ def _asides(text: str, terms: Terms) -> str:
             continue
         out = out[:c.start()] + " " * (c.end() - c.start()) + out[c.end():]
     return out if out.strip(" ,，。?？!！;；") else text
+
+
+def _longest_word(v: Vocab, text: str, i: int) -> int:
+    """The length of the longest vocabulary word that starts at ``text[i]`` (0: none)."""
+    return next((n for n in range(min(12, len(text) - i), 1, -1) if v.words.get(key(text[i:i + n]))), 0)
+
+
+def _years_out(text: str, v: Vocab) -> str:
+    """The years written (2024年, 2025年度), read by ``_YEAR``, blanked before the tokens are cut: the words after a
+    year start after it, never with its 年 (2024年收支总计 is never 年收|支总计). A word the vocabulary knows that begins
+    at that 年 and reads further than any word after it is left whole (2025年初预算: 年初预算; 2023年终奖)."""
+    for m in _YEAR.finditer(text):
+        at, n = m.end(1), m.end() - m.end(1)  # 年 or 年度
+        whole = _longest_word(v, text, at)
+        if whole > n and whole > _longest_word(v, text, at + n):
+            n = 0
+        # (blanked with a mark the tokenizer keeps apart: a space would be glued to the word after it)
+        text = text[:m.start(1)] + "#" * (at - m.start(1) + n) + text[at + n:]
+    return text
+
+
+def _money_unit_out(text: str) -> str:
+    """The money unit asked (多少万元, （单位：元）), read by ``_MONEY_ASK``, blanked with the words that say a unit
+    follows, as the years are: 少花了多少万元 is never 少|花了|多少万|元."""
+    mm = _MONEY_ASK.search(text)
+    if mm is None:
+        return text
+    at = next(i for i in (1, 2, 3) if mm.group(i))
+    lead = _UNIT_LEAD.search(text, 0, mm.start(at))
+    a, b = lead.start() if lead else mm.start(at), mm.end(at)
+    return text[:a] + "#" * (b - a) + text[b:]
 
 
 def _stripped_pos(text: str, i: int) -> int:
@@ -1084,6 +1126,10 @@ def _one_name(mentions: list[Mention], text: str) -> list[Mention]:
 
 # a grand total's name (预算总额 is 收入总计); written right after a subject it asks that subject's total
 _GRAND = frozenset({"收入总计", "支出总计", "本年收入合计", "本年支出合计", "合计", "总计"})
+# what may stand between a subject and a word about it (its total, its side): 的, 科目 — the subject said to be a 科目
+# (执法办案科目的, 2040220科目: the code's brackets are dropped before tokens are cut), a word pointing back at it (这个科目,
+# 该科目), 号 after a code, and the kind (群众文化决算支出合计, 执法办案的预算支出)
+_ABOUT_GAP = lazyre.compile(r"(?:号|这个|那个|该|此)?(?:科目)?的?(?:预算|决算)?")
 
 
 def _total_of_subject(mentions: list[Mention], text: str, cues: set[str]) -> list[Mention]:
@@ -1094,10 +1140,10 @@ def _total_of_subject(mentions: list[Mention], text: str, cues: set[str]) -> lis
     for a, b in zip(ms, ms[1:]):
         if not b.kinds or any(k not in ("alias", "row", "total") or t not in _GRAND for k, t in b.kinds):
             continue
-        if not a.has("row", "std", "alias", "item", "project", "stmt", "belongs") or \
+        if not a.has("row", "std", "alias", "item", "project", "stmt", "belongs", "code") or \
                 all(t in _GRAND for k, t in a.kinds if k in ("alias", "row", "total")) and a.has("row", "alias", "total"):
             continue
-        if text[a.pos + len(a.text):b.pos] in ("", "的"):
+        if _ABOUT_GAP.fullmatch(text[a.pos + len(a.text):b.pos]):
             drop.add(id(b))
             cues.add("total")
     return [m for m in mentions if id(m) not in drop]
@@ -1128,7 +1174,11 @@ def side_names(m: Mention, side: str) -> list[str]:
     return [m.text + side] + [turn(t, side) for k, t in m.kinds if k in ("alias", "row", "std", "stmt") and "|" not in t]
 
 
-_SIDE_GAPS = frozenset({"的", "预算", "决算"})
+def _named_by_code(m: Mention, v: Vocab) -> Mention:
+    """A code's mention as the name of its row would be read (2040220 → 执法办案, with every reading of that name)."""
+    label = v.codes.get(m.text) or _std_name(m.text) or ""
+    entries = v.words.get(key(label)) if label else None
+    return Mention(label, key(label), tuple(entries), "exact", m.pos) if entries else m
 
 
 def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[list[Mention], tuple[tuple[str, str], ...]]:
@@ -1144,26 +1194,30 @@ def _sides_asked(mentions: list[Mention], toks: list[str], v: Vocab) -> tuple[li
         p += len(t)
     out: list[tuple[str, str]] = []
     for i, m in enumerate(list(mentions)):
-        if m.how == "code":
-            continue
         end = m.pos + len(m.text)
-        gap = at.get(end) if at.get(end) in _SIDE_GAPS else ""  # 的, or the kind (群众文化决算支出)
+        gap = ""
+        while (nxt := at.get(end + len(gap))) and _ABOUT_GAP.fullmatch(gap + nxt):
+            gap += nxt
         tok = at.get(end + len(gap)) or ""
-        if not gap and tok[:2] in ("预算", "决算") and tok[2:4] in SIDES:
-            gap, tok = tok[:2], tok[2:]  # 城管执法预算收入: one token, the kind and the side
+        if tok[:2] in ("预算", "决算") and tok[2:4] in SIDES:
+            gap, tok = gap + tok[:2], tok[2:]  # 城管执法预算收入, 执法办案的预算支出: one token, the kind and the side
         side = tok[:2]
         if side not in SIDES or tok != side and not all(k == "alias" and t in _GRAND for k, t in v.words.get(key(tok), ())):
             continue  # a side word, or one glued to a total word (收入合计, 支出一共: the grand total's aliases)
-        entries = next((e for e in (v.words.get(key(n)) for n in side_names(m, side))
+        named = m if m.how != "code" else _named_by_code(m, v)  # a code is read as its row's name is
+        entries = next((e for e in (v.words.get(key(n)) for n in side_names(named, side))
                         if e and any(k in SUBJECT_KINDS and k != "column" for k, _ in e)), None)
         side_at = end + len(gap)
         if entries is None:
             out.append((m.text, side))
             if tok == side:  # the side word is the subject's, carried by Intent.sides: never a subject (支出总计) too
-                mentions[:] = [x for x in mentions if not ((x.pos, x.text) in ((side_at, side), (end, gap + side)))]
+                # (nor the kind and the side, one token after 的 or 科目: 204科目预算支出)
+                mentions[:] = [x for x in mentions
+                               if not (end <= x.pos <= side_at and x.pos + len(x.text) == side_at + len(side))]
             continue
-        mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
-        mentions[:] = [x for x in mentions if x.pos != side_at]
+        if m.how != "code":  # (a code keeps its own reading: its row, by code)
+            mentions[i] = Mention(m.text + gap + tok, key(m.text + gap + side), tuple(entries), m.how, m.pos)
+        mentions[:] = [x for x in mentions if not end <= x.pos <= side_at]  # (预算支出: the kind and the side, one token)
     return mentions, tuple(dict.fromkeys(out))
 
 
@@ -1242,6 +1296,19 @@ def _unread_conjuncts(text: str, leftovers: list[str]) -> tuple[str, ...]:
         f"[和与及跟同、]{re.escape(lo)}|{re.escape(lo)}[和与及跟同、]", text))
 
 
+def _unread_in_note(text: str, seq: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Coverage: a note in brackets after the question ("电费是多少（电梯用的）") is about what was asked, its words read
+    as they would be beside the subject — a column or a unit there is read (基本支出, 单位：元), a span nobody read
+    narrows what was asked as "电梯用的电费" does."""
+    note = _NOTE_AFTER.search(text)
+    if note is None:
+        return ()
+    inner = note.group(1)
+    # (a span may begin before the bracket: 元星际 of 多少万元（星际）, a one-character word taken into the span)
+    return tuple(t for kind, t in seq if kind == "u" and (t in inner or any(t.endswith(inner[:k])
+                                                                            for k in range(1, len(inner) + 1))))
+
+
 def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) -> tuple[str, ...]:
     """Coverage: the spans nobody read that stand beside a subject (only link words such as 的/里/用于
     between): they narrow or change the subject ("电梯的电费", "电费里空调用的"), so the subject's own
@@ -1255,7 +1322,8 @@ def _unread_beside_subjects(seq: list[tuple[str, str]], leftovers: list[str]) ->
             continue
         for step in (-1, 1):
             j = i + step
-            while 0 <= j < len(seq) and seq[j][0] == "l":
+            # (a side word is the subject's own: 群众文化支出电梯 narrows 群众文化 as 群众文化的电梯 does)
+            while 0 <= j < len(seq) and (seq[j][0] == "l" or seq[j][0] != "s" and seq[j][1] in SIDES):
                 j += step
             if 0 <= j < len(seq) and seq[j][0] == "s":
                 out.append(text)

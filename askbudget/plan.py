@@ -1018,6 +1018,10 @@ class Resolver(Planner):
         one = self._refs_of_one_doc(it, refs)
         if isinstance(one, Answer):
             return one
+        if "决算数" in cols and all(self.doc_kind(r.doc) == "决算" for r in one or []):
+            # "群众文化决算数": a 决算's own word names the kind, which every row of it has (its default column, 决算数
+            # first), never a column to prefer another row by (抚恤 of the 支出决算表 over the 三公 row 抚恤金)
+            cols = [c for c in cols if c != "决算数"]
         refs = self._order(one or [], cols, tables, ctx)
         primary = refs[0]
         d = primary.doc
@@ -1291,6 +1295,12 @@ class Resolver(Planner):
                 return [], got
             if not got and m.how != "code":  # a code the document never writes is not a name to look for
                 got = self._stmt_figs(it, m, docs, cols)
+            elif got and m.how != "code" and not tables and all(f.value is None and f.note == UNCERTAIN for f in got) \
+                    and all(key(c) in ("决算数", "预算数") for c in cols):
+                # the table's cell is unproven where the narrative states the same subject's figure in its own words
+                # ("一般公共预算财政拨款支出…决算数为24,535.67万元"): that statement, never a guess at the column
+                stated = [f for f in self._stmt_figs(it, m, docs, cols) if key(f.label) == m.key]
+                got = stated or got
             if not got and m.has("column") and not m.has("row"):
                 got2 = self._column_total(it, list(m.targets("column")) + cols, tables, docs, ctx)
                 if isinstance(got2, Answer):

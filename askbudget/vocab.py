@@ -267,6 +267,12 @@ class Vocab:
     def _strong(self, word: str) -> bool:
         return any(k in STRONG_KINDS for k, _ in self.words.get(key(word), ()))
 
+    def _kind_word(self, word: str) -> bool:
+        return any(k == "dockind" for k, _ in self.words.get(key(word), ()))
+
+    def _row_name(self, word: str) -> bool:
+        return any(k in ("row", "std") for k, _ in self.words.get(key(word), ()))
+
     def _mend(self, toks: list[str]) -> list[str]:
         """A subject the segmentation cut in two, its head in one word and its tail the start of an alias
         (项目 | 支出预算合计 for 项目支出 + 预算合计, 一般公共预算 | 支出预算合计): the subject is read whole — the
@@ -276,8 +282,10 @@ class Vocab:
         while i < len(toks):
             tok = toks[i]
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
-            if len(nxt) >= 3 and key(nxt) in self.words and not self._strong(nxt):
+            if len(nxt) >= 3 and key(nxt) in self.words:
                 cut = next((k for k in range(len(nxt) - 1, 0, -1) if self._strong(tok + nxt[:k])), 0)
+                if cut and self._strong(nxt) and not (self._kind_word(nxt[cut:]) and self._row_name(tok + nxt[:cut])):
+                    cut = 0  # a strong word is cut only for a row's name and a kind (一般公共服务|支出决算: …支出|决算)
                 if cut:
                     tok = tok + nxt[:cut]
                     toks = toks[:i] + [tok] + self.tokenizer().lcut(nxt[cut:], HMM=False) + toks[i + 2:]

@@ -24,7 +24,8 @@ import pytest
 from askbudget import build_store
 from askbudget.assistant import Assistant
 from askbudget.parse import parse, side_named
-from askbudget.vocab import norm
+from askbudget.plan import asks_non_money
+from askbudget.vocab import key, norm
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = DATA.parent.parent
@@ -95,6 +96,29 @@ def _insert(a: Assistant, q: str, word: str) -> str | None:
     return text[:i] + word + text[i:]
 
 
+def _year_written(a: Assistant, q: str, suffix: str, front: bool) -> str | None:
+    """The question with the store's latest year written in it (none when it names a year or a unit of its own:
+    another unit's latest year may be another)."""
+    if re.search(r"年|\d{4}", q) or len({d.unit_name for d in a.vocab.docs}) > 1 or a.vocab.latest_year is None:
+        return None
+    year = f"{a.vocab.latest_year}{suffix}"
+    if front:
+        return year + q
+    i = _subject_at(a, q)
+    text = norm(q)
+    if i is None or i and text[i - 1] not in "的，, " and not any(
+            kind == "unit" for kind, _ in a.vocab.words.get(key(text[:i]), ())):
+        return None  # (inside a phrase: 面向中小企业预留 is no place for a year)
+    return text[:i] + year + text[i:]
+
+
+def _money_note(a: Assistant, q: str, note: str) -> str | None:
+    """The question with a money unit noted after it (none when it is answered with a count, a share or a rate)."""
+    if asks_non_money(q) or _ask_fresh(a, q).unit not in ("元", "万元", "亿元"):
+        return None
+    return q.rstrip("?？。") + note
+
+
 def _ending(q: str, new: str) -> str | None:
     m = _ENDING.search(q)
     if m is None or m.group(1) == new or "钱" in m.group(1):
@@ -130,6 +154,13 @@ INV: dict[str, Callable[[Assistant, str], str | None]] = {
     "空格": lambda a, q: " ".join(q[i:i + 2] for i in range(0, len(q), 2)),
     "全角数字": lambda a, q: q.translate(_FULL) if re.search(r"\d", q) else None,
     "繁体": lambda a, q: _traditional(q),
+    # the store's own year written first, or right before the subject: read as the year, then the words after it
+    # (2024年收支总计 is never 年收|支总计)
+    "年份在前": lambda a, q: _year_written(a, q, "年", front=True),
+    "年度在主题前": lambda a, q: _year_written(a, q, "年度", front=False),
+    # a note in brackets after the question, read as the same words would be outside them
+    "括注单位": lambda a, q: _money_note(a, q, "（单位：万元）"),
+    "括注单位元": lambda a, q: _money_note(a, q, "？（单位：元）"),
 }
 
 DIR: dict[str, Callable[[Assistant, str], str | None]] = {
@@ -139,6 +170,8 @@ DIR: dict[str, Callable[[Assistant, str], str | None]] = {
     "另一年": lambda a, q: "2015年" + q if not re.search(r"(19|20)\d\d", q) else None,
     "另一单位": lambda a, q: "北京市海淀区民政局的" + q,
     "生词": lambda a, q: _insert(a, q, "星际"),
+    "括注生词": lambda a, q: q.rstrip("?？。") + "（星际）",
+    "括注部分词": lambda a, q: q.rstrip("?？。") + "？（电梯用的）",
 }
 
 

@@ -277,12 +277,28 @@ def test_a_statement_is_named_without_the_verb_it_is_stated_with(tmp_path: Path)
             assert got.status == "answered" and got.value == pytest.approx(value), (q, got.text)
 
 
-@pytest.mark.parametrize("q, heading", [
-    ("建管委部门预算包括几个单位", "机构设置"),  # "…包括建管委本部以及下属4家预算单位…": quoted, never counted by us
-    ("建管委有哪些下属单位", "机构设置"),
-    ("宜川街道决算包括哪些单位", "单位构成"),
+@pytest.mark.parametrize("q, heading, status", [
+    # "…包括建管委本部以及下属4家预算单位…；行政单位1家，事业单位4家": no "共N个" — quoted, never counted by us
+    ("建管委部门预算包括几个单位", "机构设置", "not_found"),
+    ("建管委有哪些下属单位", "机构设置", "answered"),
+    ("宜川街道决算包括哪些单位", "单位构成", "answered"),
 ])
-def test_which_units_a_budget_covers_is_quoted_from_its_section(many: Assistant, q: str, heading: str) -> None:
+def test_which_units_a_budget_covers_is_quoted_from_its_section(many: Assistant, q: str, heading: str,
+                                                               status: str) -> None:
     many.reset()
     got = many.ask(q)
-    assert got.status == "answered" and got.value is None and heading in got.citations[0].table, got.text
+    assert got.status == status and got.value is None and heading in got.citations[0].table, got.text
+
+
+def test_the_number_of_units_is_the_one_the_document_states(tmp_path: Path) -> None:
+    text = (DATA / "putuo-jianguanwei-2026.txt").read_text(encoding="utf-8")
+    said = "本部门中，行政单位1家，事业单位4家"
+    assert said in text
+    f = tmp_path / "putuo-jianguanwei-2026.txt"
+    f.write_text(text.replace(said, "纳入部门预算编制范围的单位共5个，其中行政单位1家，事业单位4家"), encoding="utf-8")
+    build_store([f], tmp_path / "s.db", quiet=True)
+    with Assistant(tmp_path / "s.db", warm=False) as a:
+        got = a.ask("部门预算包括几个单位")
+        assert got.status == "answered" and (got.value, got.unit) == (5.0, "个"), got.text
+        a.reset()
+        assert a.ask("水质检测收了哪些单位的钱").status != "answered"  # other words asked: not the units it covers
