@@ -335,7 +335,8 @@ class NarrativeMixin(Resolver):
         if not rows and "单位构成" in keys:
             # "包括哪些单位" and nothing else asked ("水质检测收了哪些单位的钱" asks something else)
             named = any(m.has("row", "item", "alias", "stmt", "std", "project", "code", "total") for m in it.subjects)
-            return self._composition(it, ctx, docs) if not named and not it.leftover else None
+            if not named and not it.leftover:
+                return self._composition(it, ctx, docs)
         if not rows:
             return self._indicator(it, docs, ctx)  # 在职人数 may be a 绩效 indicator ("体检在职人数")
         by_doc: dict[int, list[sqlite3.Row]] = {}

@@ -134,3 +134,16 @@ def test_a_mended_typo_is_read_again_as_the_whole_name(weijian_vocab, q, subject
 ])
 def test_generalisation_whats(weijian_vocab, q, what):
     assert parse(q, weijian_vocab).what == what, parse(q, weijian_vocab).describe()
+
+
+@pytest.mark.parametrize("q, refused", [
+    ("家庭医生签约服务经费多少", False),  # 医生 inside a name nobody knows: a project's name, not a person asked
+    ("乡村医生补助经费多少", False),
+    ("医生工资多少", True),  # asked for itself: the documents publish no person's pay
+    ("局长的工资", True),
+    ("家庭医生多少钱", True),
+    ("信息系统是哪家公司开发的", True),  # 是 before it: asked for itself, whatever comes after
+])
+def test_a_word_for_what_is_not_published_inside_an_unknown_name(vocab, q: str, refused: bool) -> None:
+    it = parse(q, vocab)
+    assert (it.what == "refuse") == refused, it.describe()
