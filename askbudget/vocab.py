@@ -462,6 +462,13 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
                       "AND r.name GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]*'"):
         if re.sub(r"^\d{6}\s*", "", r["name"]).strip() == r["label"]:
             v.subunits.setdefault(r["label"], r["unit_name"] or "")
+    # a row named with a conjunction between its parts (年末结转和结余, 购置及运行维护费) is also named without it
+    # (年末结转结余), unless that is another word already
+    for r in _q(conn, "SELECT DISTINCT label FROM rows WHERE label LIKE '%和%' OR label LIKE '%及%' OR label LIKE '%与%'"):
+        k = key(r["label"])
+        bare = re.sub(r"(?<=[\u4e00-\u9fff]{2})[和及与](?=[\u4e00-\u9fff]{2})", "", k)
+        if bare != k and len(bare) >= 5 and bare not in v.words:
+            v.add(bare, "row", r["label"])
     # an income item printed without the word 收入 (2. 政府性基金预算, under 一、财政拨款收入) is also named
     # with it ("政府性基金预算收入"), unless that is another row's name already
     for r in _q(conn, "SELECT DISTINCT label FROM rows WHERE side = '收入' AND is_total = 0 AND label NOT LIKE '%收入'"):

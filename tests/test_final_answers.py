@@ -138,3 +138,13 @@ def test_a_count_stated_after_a_sentence_about_a_purchase_is_no_purchase(tmp_pat
     with Assistant(tmp_path / "s.db", warm=False) as a:
         got = a.ask("公务接待了多少批次")
         assert got.status == "answered" and (got.value, got.unit) == (12.0, "批次"), got.text
+
+
+@pytest.mark.parametrize("written, bare", [("年末结转和结余多少", "年末结转结余多少"), ("年初结转和结余", "年初结转结余"),
+                                           ("公务用车购置及运行维护费决算数", "公务用车购置运行维护费决算数")])
+def test_a_row_named_without_the_conjunction_between_its_parts(a: Assistant, written: str, bare: str) -> None:
+    a.reset()
+    want = a.ask(written)
+    a.reset()
+    got = a.ask(bare)
+    assert want.status == "answered" and (got.status, got.value) == (want.status, want.value), got.text
