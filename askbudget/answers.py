@@ -17,7 +17,7 @@ from .execution import ExecutionMixin
 from .indicators import IndicatorMixin
 from .lists import ListMixin
 from .narrative import _NATURE_ASKED, _NATURE_STATED, NarrativeMixin, PURPOSE_ASKED
-from .parse import SIDES, Intent, Mention, side_named, side_names
+from .parse import SIDES, Intent, Mention, parse, side_named, side_names
 from .plan import asks_non_money, _col_score, Context, DEFAULT_COLUMNS, Fig, FINAL_COLUMNS, fmt, MONEY, Resolver, RowRef, _unit_in
 from .vocab import key
 from .yoy import YoyMixin
@@ -588,7 +588,12 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if it.what == "refuse":
             # ({kind}: what the documents asked about are, 预算 or 决算 — "文件只有全年决算")
             docs = [it.unit_doc] if it.unit_doc in self.docs else list(self.docs)
-            return self._refuse(it, it.refuse.replace("{kind}", self.held_kind(docs)), it.refuse_status or "out_of_scope"), ctx
+            ans = self._refuse(it, it.refuse.replace("{kind}", self.held_kind(docs)), it.refuse_status or "out_of_scope")
+            if it.refuse_status == "ambiguous" and self._subunit_choice(it) is not None:
+                return ans, replace(ctx, pending=it)  # "卫生所的项目支出" → which one? → "检验所" answers it
+            return ans, ctx
+        if ctx.pending is not None and ctx.pending.what == "refuse" and (again := self._subunit_chosen(it, ctx.pending)):
+            it = again
         if "whichyear" in it.cues and not it.subjects and ctx.figs and not it.leftover and not _MORE_LESS.search(it.text):
             return self._which_year(it, ctx), ctx
         if "whichyear" in it.cues and not it.subjects and not it.leftover and ctx.what == "sum" and len(ctx.members) == 2:
@@ -604,6 +609,10 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
             return self._refuse(it, "上一问没有找到答案，“其中”说的是哪一项不清楚；请把整体和部分都说出来，"
                                     "例如“城乡社区支出中的项目支出是多少”", "not_found"), ctx
         named = it.subjects
+        if ctx.refused_unit and it.followup and it.unit_doc is None and not it.unit_docs and \
+                not any(t in self.v.subunits for m in it.subjects for _, t in m.kinds):
+            # "那项目支出呢" after a unit the store lacks: that unit is still the one asked about, never this one
+            return self._refuse(it, ctx.refused_unit, "not_found"), ctx
         it = self._inherit(it, ctx)
         if it.what == "refuse":
             return self._refuse(it, it.refuse, it.refuse_status or "not_found"), ctx
@@ -817,6 +826,23 @@ class Answerer(ExecutionMixin, IndicatorMixin, ArithmeticMixin, ListMixin, Narra
         if it.year_rel != 0 and given is not None and year == given:
             year = given + it.year_rel  # "那上年是多少" after a 2022 figure asks 2021
         return year
+
+    def _subunit_choice(self, it: Intent) -> Mention | None:
+        """The subject of ``it`` that names several subordinate units' rows (an abbreviation two of them fit)."""
+        return next((m for m in it.subjects if sum(t in self.v.subunits for k, t in m.kinds if k == "row") > 1), None)
+
+    def _subunit_chosen(self, it: Intent, pending: Intent) -> Intent | None:
+        """"检验所" right after "“卫生所”可能是：…卫生监督所、…卫生检验所": the question asked before, with the
+        unit now named in place of the words several units fitted; None when ``it`` names no one of them."""
+        amb = self._subunit_choice(pending)
+        named = [m for m in it.subjects if any(t in self.v.subunits for k, t in m.kinds if k == "row")]
+        if amb is None or len(named) != 1 or len(it.subjects) != 1 or it.leftover or amb.text not in pending.question:
+            return None
+        chosen = {t for k, t in named[0].kinds if k == "row"}
+        if not chosen or not chosen <= {t for k, t in amb.kinds if k == "row"}:
+            return None
+        again = parse(pending.question.replace(amb.text, named[0].text, 1), self.v)
+        return again if again.what != "refuse" else None
 
     def _inherit(self, it: Intent, ctx: Context) -> Intent:
         if ctx.intent is None:

@@ -253,6 +253,10 @@ class Assistant:
             # the question just asked had no figure: "两者" can no longer mean the two before it, nor
             # "其中…" a part of the figure before it (a conversation already so is kept as it is)
             self._ctx = replace(self._ctx, figs=self._ctx.figs[-1:], missed=True)
+        if answer.status == "not_found" and intent.unit_missing:
+            self._ctx = replace(self._ctx, refused_unit=answer.text)  # a follow-up carries the unit named
+        elif self._ctx.refused_unit and not intent.followup:
+            self._ctx = replace(self._ctx, refused_unit="")
         if answer.status == "ambiguous":
             self._ctx = ctx  # remembers the question so "财政局的" can answer it
         if answer.status == "answered":

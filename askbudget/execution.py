@@ -45,7 +45,22 @@ class ExecutionMixin(NarrativeMixin):
         finally:
             self.docs = self.all_docs
             self.final_cues = ()
-        return self._kinds_named(it, ans), new
+        return self._of_subunit(it, self._kinds_named(it, ans)), new
+
+    def _of_subunit(self, it: Intent, ans: Answer) -> Answer:
+        """A question naming a subordinate unit's row (疾控中心的三公经费) is answered only from that row: a figure
+        of the 部门 as a whole (a narrative sentence, another table) is never given for it."""
+        subunits = self.v.subunits  # type: ignore[attr-defined]
+        named = [(m, {t for k, t in m.kinds if k == "row" and t in subunits}) for m in it.subjects]
+        named = [(m, labels) for m, labels in named if labels]
+        if ans.status != "answered" or not named:
+            return ans
+        for m, labels in named:
+            if not any(c.row.endswith(lab) for c in ans.citations for lab in labels):
+                return Answer(it.question, "not_found", f"文件中没有“{m.text}”单独的这个数（"
+                              f"{'、'.join(sorted(labels))}只在按单位分列的表中有一行）。",
+                              suggestions=ans.suggestions, intent=ans.intent)
+        return ans
 
     def _kinds_named(self, it: Intent, ans: Answer) -> Answer:
         """Citations carry their document's kind; a 决算 answer says 决算; figures of two kinds are never

@@ -90,6 +90,7 @@ class Intent:
     doc_kinds: tuple[str, ...] = ()
     # a side word (收入/支出) written right after a subject, never part of its name: (subject as written, side)
     sides: tuple[tuple[str, str], ...] = ()
+    unit_missing: str = ""  # a refusal's unit the store lacks (中医院): a follow-up is never the store's unit's figure
 
     def describe(self) -> str:
         parts = [self.what]
@@ -426,6 +427,113 @@ def _units_abbreviated(text: str, v: Vocab, found: list[str]) -> tuple[str, list
     return "".join(chars), found
 
 
+# what a subordinate unit's name may end in: the organisation word's last character (中心, 所, 站, 局, 院 …)
+_SUBUNIT_END = lazyre.compile(r"[心所站局院校委办处馆队室部会场园团社台]")
+_BENJI_ROW = lazyre.compile(r"^(.*?)\s*\(\s*本级\s*\)$")
+
+
+def _subunit_forms(v: Vocab) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, frozenset[str]]]:
+    """The store's subordinate-unit rows (``Vocab.subunits``): each plain one's own name (its label without
+    the places it shares with its 部门's name: 疾病预防控制中心 of 淳安县疾病预防控制中心) -> label; each plain
+    one's full name -> label; each 本级 row's own name (卫生健康局 of 淳安县卫生健康局(本级)) -> label; and per
+    character, the plain rows whose own name holds it (what an abbreviation is tried on). Built once per vocabulary."""
+    cached = getattr(v, "_subunit_forms", None)
+    if cached is not None:
+        return cached
+    own: dict[str, str] = {}
+    full: dict[str, str] = {}
+    benji: dict[str, str] = {}
+    for label, dept in v.subunits.items():
+        name = norm(label)
+        b = _BENJI_ROW.match(name)
+        base = b.group(1) if b else name
+        pieces = [p for p in _PLACE_CUT.split(base) if p]
+        shared = 0  # the places its 部门's name begins with too
+        for p in pieces[:-1]:
+            if not norm(dept)[shared:].startswith(p):
+                break
+            shared += len(p)
+        short = base[shared:] if len(base) - shared >= 2 else base
+        if b:
+            benji.setdefault(short, label)
+        else:
+            full.setdefault(name, label)
+            own.setdefault(short, label)
+    v._subunit_forms = (own, full, benji, _by_char({lab: name for name, lab in own.items()}))  # type: ignore[attr-defined]
+    return v._subunit_forms  # type: ignore[attr-defined]
+
+
+def _fits_name(span: str, name: str) -> bool:
+    """``span`` names ``name``: it is the name, its tail (监督所 of 卫生监督所, three characters at least), or an
+    abbreviation — the name's characters in order, beginning as it does and ending in its last character
+    (疾控中心 of 疾病预防控制中心)."""
+    if span == name or (len(span) >= 3 and name.endswith(span)):
+        return True
+    return len(span) >= 3 and span[0] in name[:2] and span[-1] == name[-1] and _subsequence(span, name)
+
+
+def _subunits(text: str, v: Vocab) -> tuple[str, list[tuple[int, int, tuple[str, ...]]]]:
+    """Spans naming a subordinate unit that is a row of a 部门's tables — by its full name, its name without
+    its places, or an abbreviation (``_fits_name``) — and 本级 (本级, 局本级, 卫健局本级) where a row is the
+    部门's own (本级) one. Each is blanked out of the text and returned as (start, end, the rows' labels): a
+    row asked about, never a unit of the store. Two rows that fit: both, for the plan to ask which."""
+    if not v.subunits:
+        return text, []
+    own, full, benji, by_char = _subunit_forms(v)
+    own_of = {lab: name for name, lab in own.items()}
+    spell = _unit_pattern(v)[1]
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    chars = list(text)
+
+    def take(a: int, b: int, labels: list[str]) -> None:
+        found.append((a, b, tuple(dict.fromkeys(labels))))
+        chars[a:b] = " " * (b - a)
+
+    if benji:
+        for m in _BENJI_AFTER.finditer(text):
+            if not chars[m.start()].strip():
+                continue
+            depts = {v.subunits.get(lab) for lab in benji.values()}
+            if any(spell.get(text[a:b]) not in (None, *depts) for a in range(max(0, m.start() - 16), m.start())
+                   for b in (m.start(), m.end())):
+                continue  # 分局本级: another unit of the store, its own 本级 (parse._units_written)
+            best: tuple[int, list[str]] = (m.start(), list(benji.values()))
+            for a in range(max(0, m.start() - 16), m.start()):
+                span = text[a:m.start()]
+                if not re.fullmatch(r"[\u4e00-\u9fff]+", span):
+                    continue
+                fits = [lab for name, lab in benji.items() if _fits_name(span, name) or name.endswith(span)
+                        or _fits_name(span, norm(re.sub(r"\s*[（(]\s*本级\s*[)）]$", "", lab)))]
+                if fits:
+                    best = (a, fits)
+                    break
+            take(best[0], m.end(), best[1])
+    forms = sorted(list(full.items()) + list(own.items()), key=lambda kv: -len(kv[0]))
+    for name, label in forms:
+        at = "".join(chars).find(name)
+        while at >= 0:
+            take(at, at + len(name), [label])
+            at = "".join(chars).find(name)
+    for m in reversed(list(_SUBUNIT_END.finditer(text))):
+        end = m.end()
+        if not chars[end - 1].strip():
+            continue
+        for start in range(max(0, end - 10), end - 2):
+            span = "".join(chars[start:end])
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", span) or span in spell:
+                continue
+            if v.words.get(key(span)) and not any(k == "unitname" for k, _ in v.words[key(span)]):
+                break  # a word the vocabulary knows whole is read as such
+            fits = sorted(lab for lab in _holding(span, by_char) if _fits_name(span, own_of[lab]))
+            if fits:
+                take(start, end, fits)
+                break
+    return "".join(chars), sorted(found)
+
+
+# what sets two subjects apart (疾控中心和支出合计, 疾控中心比支出合计): between a unit and a total, it asks both
+_SUBJECTS_APART = lazyre.compile(r"[和与及、,，;；。?？!！跟同比加减占]|以及|除")
+
 _DIGITS = "0123456789"
 _BENJI_AFTER = re.compile(r"\s*\(\s*本级\s*\)|本级")
 _CODE_AT = re.compile(r"(\d+)(?![\d.%])(?:号?单位)?")
@@ -493,13 +601,14 @@ def _parse(question: object, v: Vocab) -> Intent:
 
     # units written in full or by code, then years, codes, numbers (digits are not vocabulary)
     text = _spelled_years(text)
+    text, subunits = _subunits(text, v)
     text, written_units = _units_written(text, v)
     text, other_unit = _places_before_units(text, v, written_units)
     other_unit = other_unit or _numbered_other(text, v)
     if other_unit:
         names = _units_held(v)
         return Intent(question, text, "refuse", refuse=f"库中没有“{other_unit}”的预算文件（现有：{names}）",
-                      refuse_status="not_found")
+                      refuse_status="not_found", unit_missing=other_unit)
     years = [int(y) for y in _YEAR.findall(text)]
     year = years[0] if years else None
     codes: list[str] = []
@@ -514,7 +623,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     if stray and stray.group(1) not in codes:
         names = _units_held(v, codes=True)
         return Intent(question, text, "refuse", refuse=f"库中没有单位代码为 {stray.group(1)} 的预算文件（现有：{names}）",
-                      refuse_status="not_found")
+                      refuse_status="not_found", unit_missing=stray.group(1))
     numbers = tuple(float(m.group(1)) for m in _NUMBER.finditer(scrubbed)
                     if m.group(1) not in codes and len(m.group(1)) < 12)
     topn = None
@@ -561,6 +670,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     shared: list[list[str]] = []
     refuse = ""
     refuse_status = "out_of_scope"
+    missing = ""  # the unit a refusal names that the store lacks
     run = ""
     run_pos = 0
     pos = 0
@@ -662,6 +772,7 @@ def _parse(question: object, v: Vocab) -> Intent:
             # 第二中学 / 实验小学: a school of that kind, but not the stored one (学校/中学 alone is the stored one)
             names = _units_held(v)
             refuse = f"库中没有“{named.group(0)}{tok}”的预算文件（现有：{names}）"
+            missing = named.group(0) + tok
             refuse_status = "not_found"
         elif "unit" in kinds:
             owners = list(dict.fromkeys(t for kd, t in entries if kd == "unit"))
@@ -672,6 +783,7 @@ def _parse(question: object, v: Vocab) -> Intent:
         elif "unitname" in kinds and not refuse:
             names = _units_held(v)
             refuse = f"库中没有“{tok}”的预算文件（现有：{names}）"
+            missing = tok
             refuse_status = "not_found"
         if "year" in kinds and not is_neutral:
             year_rel = int(kinds["year"])
@@ -715,6 +827,7 @@ def _parse(question: object, v: Vocab) -> Intent:
     if named and not refuse:
         names = _units_held(v)
         refuse, refuse_status = f"库中没有“{named}”的预算文件（现有：{names}）", "not_found"
+        missing = named
     # "办公用车、警车这些汽车", "高清球机、配电箱之类的通用设备": words listed right before 这些/之类 and a
     # subject are its examples, never subjects or unread words of their own
     for i in range(1, len(seq) - 1):
@@ -758,19 +871,45 @@ def _parse(question: object, v: Vocab) -> Intent:
     mentions, sides = _sides_asked(mentions, toks, v)
     after = {x for m in mentions for x in m.targets("column")}
     columns = [c for c in columns if c in after or c not in before]  # a column read in a name now read whole
+    for a, b, labels in subunits:  # a subordinate unit's row: a subject, read as its rows
+        said = question[a:b] if len(question) == len(text) else key(labels[0])
+        if len(labels) > 1 and unit_names:  # of the 部门 the question names (疾控中心 of two counties' 卫健局)
+            labels = tuple(lab for lab in labels if v.subunits.get(lab) in unit_names) or labels
+        if len(labels) > 1 and not refuse:
+            refuse, refuse_status = f"“{said}”可能是：{'、'.join(labels)}。请说明是哪一个单位", "ambiguous"
+        kinds = tuple(dict.fromkeys(e for lab in labels for e in v.words.get(key(lab), ()) if e[0] == "row"))
+        if not kinds:
+            continue
+        at, end = _stripped_pos(text, a), _stripped_pos(text, b)
+        mentions.append(Mention(said, key(labels[0]), kinds, "exact", at))
+        # "疾控中心收入合计", "疾控中心的总支出": a grand total written right after the unit is its row's own
+        # total on that side (the 收入总表's or the 支出总表's 合计), never the 部门's total beside it
+        for m in list(mentions):
+            targets = m.targets("alias", "row", "total")
+            gap = stripped[end:m.pos] if m.pos >= end else "和"
+            if not _SUBJECTS_APART.search(gap) and not any(end <= o.pos < m.pos for o in mentions) and targets \
+                    and all(t in _GRAND for t in targets) and all(k in ("alias", "row", "total", "neutral") for k, _ in m.kinds):
+                mentions.remove(m)
+                cues.add("total")
+                sides_of = {side_named(t) for t in targets} - {""}
+                if len(sides_of) == 1:
+                    tables.append(sides_of.pop() + "总表")
+    mentions.sort(key=lambda m: m.pos)
     exclude, exclude_by = _exclude_span(stripped, mentions, op_pos, circ_marks, circ_ops)
     if remainder and exclude is None:
         refuse = refuse or remainder
     if unknown_units and not refuse:
         names = _units_held(v)
         refuse, refuse_status = f"库中没有“{unknown_units[0]}”的预算文件（现有：{names}）", "not_found"
+        missing = unknown_units[0]
     if year is None and year_rel is not None and v.latest_year:
         year = v.latest_year + year_rel
     year_rels = _all_year_rels(text, terms, year_rels)
     if refuse == "chat":
         return Intent(question, text, "refuse", refuse="我只回答关于单位预算公开文件的问题", refuse_status="out_of_scope")
     if refuse:
-        return Intent(question, text, "refuse", subjects=tuple(mentions), refuse=refuse, refuse_status=refuse_status)
+        return Intent(question, text, "refuse", subjects=tuple(mentions), refuse=refuse, refuse_status=refuse_status,
+                      unit_missing=missing if refuse_status == "not_found" else "")
 
     mq = re.search(r"(?:多少|几)(个月|个工作日|平方米|人次|批次|小时|[个台辆套件人次天月年条根名项所箱间册本张把部])", text)
     if mq and not any(len(w) == n and v.words.get(key(w)) for n in range(len(mq.group(1)) + 1, 5)

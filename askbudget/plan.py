@@ -104,6 +104,7 @@ class Context:
     pending: Intent | None = None  # a question that was answered with "which unit?"
     members: list[Fig] = field(default_factory=list)  # the whole list a list/rank answer was about
     missed: bool = False  # the turn after this one's answer was not answered ("其中…" then has no whole)
+    refused_unit: str = ""  # the refusal of a unit the store lacks (中医院预算多少): "那项目支出呢" gets it again
 
 
 def fmt(x: float | None, unit: str = "") -> str:

@@ -238,6 +238,9 @@ class Vocab:
     statement_subjects: dict[str, str]
     latest_year: int
     years: tuple[int, ...]
+    # a 部门's subordinate units printed as rows of its tables (``101002 …疾病预防控制中心``): label -> the name
+    # of the document's unit (whose places the row's name shares)
+    subunits: dict[str, str] = field(default_factory=dict)
     dict_path: Path | None = None
     _tokenizer: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -453,6 +456,12 @@ def build_vocab(conn: sqlite3.Connection) -> Vocab:
         v.add(k, "row", label)
         if r["code"]:
             v.codes.setdefault(r["code"], label)
+    # a subordinate unit's row: its name printed after its 6-digit unit code (ingest.subjects.unit_row)
+    for r in _q(conn, "SELECT DISTINCT r.name, r.label, d.unit_name FROM rows r JOIN tables t ON t.id = r.table_id "
+                      "JOIN documents d ON d.id = t.document_id WHERE r.code IS NULL AND r.name != r.label "
+                      "AND r.name GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]*'"):
+        if re.sub(r"^\d{6}\s*", "", r["name"]).strip() == r["label"]:
+            v.subunits.setdefault(r["label"], r["unit_name"] or "")
     # a row named with a conjunction between its parts (年末结转和结余, 购置及运行维护费) is also named without it
     # (年末结转结余), unless that is another word already
     for r in _q(conn, "SELECT DISTINCT label FROM rows WHERE label LIKE '%和%' OR label LIKE '%及%' OR label LIKE '%与%'"):
@@ -582,7 +591,7 @@ _CACHE_LOCK = threading.Lock()
 
 
 _FIELDS = ("terms", "docs", "words", "labels", "codes", "std_names", "projects", "items", "glossary",
-           "statement_subjects", "latest_year", "years")
+           "statement_subjects", "latest_year", "years", "subunits")
 
 
 def _disk_key(path: str, conn: sqlite3.Connection) -> str:

@@ -52,7 +52,7 @@ from .performance import parse_value
 from .placement import AtMost, Equal, RowSum, TreeSum, Var, doubt, new_var, scale_of, settled, solve, to_int
 from .reader import MONEY_UNIT_IN_LINE_RE, NUMBER_RE, PLAIN_HEADING_RE, Heading, is_dash, join_wrapped
 from .statements import against_year_before, extract, extract_final
-from .subjects import ORDINAL_RE, QIZHONG_RE, is_total, label_of
+from .subjects import ORDINAL_RE, QIZHONG_RE, UNIT_HEADER_RE, is_total, label_of, unit_row
 from .templates import NARRATIVE, Column, Family, TableSpec, Words, families, squash
 from .units import STORE_UNIT, factor, is_money_word
 
@@ -1620,8 +1620,11 @@ def _tree_sums(b: _Built) -> list:
         totals = [r for r in rows if is_total(label_of(r.name)) and not r.code]
         if b.seg.spec.layout == "pairs":
             continue  # its totals are the template's balances
+        units = [r for r in rows if not r.code and unit_row(r.name, _unit_header(b))]
         if by_code:
             tops = [r for r in rows if r.code and len(r.code) == 3]
+        elif units:
+            tops = units  # a 部门's table by 单位: the total is the sum of its units' rows
         else:
             tops = [r for r in rows if TOP_ORDINAL_RE.match(r.name) and not r.group]
             parent = None
@@ -1637,6 +1640,11 @@ def _tree_sums(b: _Built) -> list:
             if tops:
                 out.append(TreeSum(t.var, tuple(r.var for r in tops)))
     return out
+
+
+def _unit_header(b: _Built) -> bool:
+    """The table's header names its rows' units (单位编码, 单位代码, 单位名称)."""
+    return any(UNIT_HEADER_RE.search(ln.text) for ln in b.seg.header)
 
 
 def _balances(b: _Built) -> list:
@@ -1837,6 +1845,8 @@ def _rows_of(b: _Built) -> list[Row]:
             value = _to_wan(fig, b.unit) if fig and sure else None
             cells.append(Cell(offsets[r.side] + i, cname, r.side, fig, value, r.line.no, 0 if sure else 1))
         label = label_of(r.name) if r.name else ""
+        if r.code is None and (unit := unit_row(r.name, _unit_header(b))) is not None:
+            label = unit[1]  # a subordinate unit's row: its name (``name`` keeps the code as printed)
         code = r.code
         classification = level = parent = None
         group_name = ""

@@ -25,6 +25,12 @@ TOP_ORDINAL_RE = re.compile(r"^\s*(?:[一二三四五六七八九十百]+\s*[、
 TOTAL_RE = re.compile(r"(?:合计|小计|总计)$")
 CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 CODE_IN_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
+# a subordinate unit's row of a 部门's table: its 6-digit unit code, then its name (``101002 …疾病预防控制中心``)
+UNIT_ROW_RE = re.compile(r"^(\d{6})(?!\d)\s*(\S.*)$")
+# what an organisation's name ends in (the kind of body, never a unit's own name), a （本级） after it
+ORG_END_RE = re.compile(r"(?:局|中心|所|站|院|校|学校|委员会|委|办|办公室|办事处|馆|队|处|会|园|场|厅|部|社|室|台|团|"
+                        r"监狱|医院|幼儿园|公司|集团|大队|支队)(?:\s*[（(]\s*本级\s*[)）])?$")
+UNIT_HEADER_RE = re.compile(r"单位(?:编码|代码|名称)")
 
 
 def label_of(name: str) -> str:
@@ -36,6 +42,18 @@ def label_of(name: str) -> str:
             break
         s = t
     return s.strip() or name.strip()
+
+
+def unit_row(name: str, unit_header: bool = False) -> tuple[str, str] | None:
+    """A subordinate unit's row (its 6-digit unit code and a name) → (code, name), else None. The name is
+    an organisation's (``ORG_END_RE``), or any name in a table whose header prints 单位编码/单位名称
+    (``unit_header``). A 功能/经济分类 code is 3, 5 or 7 digits: a 6-digit one is never a subject's."""
+    m = UNIT_ROW_RE.match(name.strip())
+    if m is None or is_total(m.group(2)):
+        return None
+    if unit_header or ORG_END_RE.search(m.group(2)):
+        return m.group(1), m.group(2).strip()
+    return None
 
 
 def is_total(label: str) -> int:
