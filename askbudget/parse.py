@@ -508,6 +508,10 @@ def _subunits(text: str, v: Vocab) -> tuple[str, list[tuple[int, int, tuple[str,
                     best = (a, fits)
                     break
             take(best[0], m.end(), best[1])
+    # a unit's name without its places that is another row's name too (博物馆: the 功能分类 subject 2070205, and
+    # 苏州市吴江区博物馆) is that subject, as the vocabulary reads it; the unit is named with more of its name
+    own = {name: lab for name, lab in own.items()
+           if not any(kd in ("row", "std") and t != lab for kd, t in v.words.get(key(name), ()))}
     forms = sorted(list(full.items()) + list(own.items()), key=lambda kv: -len(kv[0]))
     for name, label in forms:
         at = "".join(chars).find(name)

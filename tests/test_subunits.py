@@ -233,3 +233,21 @@ def test_another_units_benji_in_one_store_is_that_units(tmp_path: Path, gongan_d
             m.reset()
             got = m.ask(q)
             assert got.status == "answered" and got.value == pytest.approx(value), got.text
+
+
+def test_a_units_short_name_that_is_a_subjects_name_is_the_subject(tmp_path: Path) -> None:
+    """A unit whose name without its places is a 功能分类 subject's too (苏州市吴江区博物馆 beside 2070205 博物馆; here
+    淳安县水利 beside 21303 水利): the short name, with its code or 科目, is the subject as the vocabulary reads it —
+    never the unit's row added to it (博物馆科目（2070205）支出合计 was 824.74 + 682.55)."""
+    text = DOC.read_text(encoding="utf-8").replace("淳安县卫生检验所", "淳安县水利")
+    f = tmp_path / DOC.name
+    f.write_text(text, encoding="utf-8")
+    build_store([f], tmp_path / "s.db", quiet=True)
+    with Assistant(tmp_path / "s.db", warm=False) as a:
+        for q in ("水利科目（21303）支出合计多少", "水利支出合计多少", "21303支出合计多少"):
+            a.reset()
+            got = a.ask(q)
+            assert got.status == "answered" and got.value == pytest.approx(129402.30), (q, got.text)
+        a.reset()
+        got = a.ask("淳安县水利的项目支出")  # named with its places: the unit's row
+        assert got.status == "answered" and got.value == pytest.approx(2500.0), got.text
