@@ -162,10 +162,14 @@ class ArithmeticMixin(Resolver):
             got = self._two(it, ctx, docs, op)
         if not isinstance(got, tuple):
             return (got, ctx) if isinstance(got, Answer) else None
-        a, b = got
+        return self._share(it, *got)
+
+    @staticmethod
+    def _share(it: Intent, a: Fig, b: Fig) -> tuple[Answer, Context] | None:
+        """``a`` as a percentage of ``b``, with the formula."""
         if not b.value or a.unit != b.unit:
             return None
-        pct = round(a.value / b.value * 100, 2)
+        pct = round(a.value / b.value * 100, 2)  # type: ignore[operator]
         der = f"{a.label} {fmt(a.value, a.unit)}{a.unit} ÷ {b.label} {fmt(b.value, b.unit)}{b.unit} × 100% = {pct:.2f}%"
         text = f"{a.label}{fmt(a.value, a.unit)}{a.unit}占{b.label}{fmt(b.value, b.unit)}{b.unit}的{pct:.2f}%（{der}）。"
         return (Answer(it.question, "answered", text, pct, "%", tuple(dict.fromkeys(a.cites + b.cites)), derivation=der),
@@ -181,14 +185,9 @@ class ArithmeticMixin(Resolver):
         side = _SIDE_WHOLE.match(it.text[pos + 1:]) if pos >= 0 else None
         if side is not None:
             # "项目支出占支出预算的比重", "占全部支出的比例": the side's words alone name its whole, the 收支总表's 总计
-            totals = [g for g in self.spec_figs(("收支总表", f"{side.group(1)}总计", None), [f.doc]) if g.unit == f.unit]
-            if len(totals) == 1 and totals[0].value:
-                b = totals[0]
-                pct = round(f.value / b.value * 100, 2)
-                der = f"{f.label} {fmt(f.value, f.unit)}{f.unit} ÷ {b.label} {fmt(b.value, b.unit)}{b.unit} × 100% = {pct:.2f}%"
-                return (Answer(it.question, "answered", f"{f.label}{fmt(f.value, f.unit)}{f.unit}占{b.label}"
-                               f"{fmt(b.value, b.unit)}{b.unit}的{pct:.2f}%（{der}）。", pct, "%",
-                               tuple(dict.fromkeys(f.cites + b.cites)), derivation=der), Context(figs=[f, b], doc=f.doc, what="share"))
+            totals = self.spec_figs(("收支总表", f"{side.group(1)}总计", None), [f.doc])
+            if len(totals) == 1 and (got := self._share(it, f, totals[0])) is not None:
+                return got
         wholes: list[str] = []
         if f.ref is not None:
             if f.ref.group_name:

@@ -288,9 +288,7 @@ class NarrativeMixin(Resolver):
         if isinstance(which, Answer):
             return which, ctx
         s = bests[which][1] if which is not None else max(bests.values(), key=lambda b: b[0])[1]
-        text = re.sub(r"\s+", " ", s["text"]).strip()
-        if len(text) > 300:
-            text = text[:300].rstrip() + "……"
+        text = _quoted(s["text"])
         return (Answer(it.question, "answered", f"据“{s['heading']}”：{text}", None, None,
                        (self.cite_section(s["document_id"], s["path"] or s["heading"]),)), Context(doc=s["document_id"]))
 
@@ -394,9 +392,7 @@ class NarrativeMixin(Resolver):
         text = re.sub(r"\s+", " ", text).strip()
         # from the sentence that says which units (a 机构设置 section may list its 科室 first)
         at = re.search(r"单位构成|预算单位|决算单位|下属|所属|编制范围", text)
-        if at is not None:
-            text = text[text.rfind("。", 0, at.start()) + 1:].strip()
-        text = text[:300].rstrip() + "……" if len(text) > 300 else text
+        text = _quoted(text[text.rfind("。", 0, at.start()) + 1:] if at is not None else text)
         cite = (self.cite_section(d, s["path"] or s["heading"]),)
         if counting:
             stated = re.search(r"共\s*(\d+)\s*[个家]", text)
@@ -597,6 +593,12 @@ class NarrativeMixin(Resolver):
         doc = self.docs[d]
         cite = Citation(doc.name, doc.unit_name, doc.year, heading, "", "")
         return Answer(it.question, "answered", f"据“{heading}”：{text}", None, None, (cite,)), Context(doc=d)
+
+
+def _quoted(text: str, limit: int = 300) -> str:
+    """A section's text as an answer quotes it: one line, at most ``limit`` characters (then ……)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:limit].rstrip() + "……" if len(text) > limit else text
 
 
 def _sentence_start(parts: list[str], i: int) -> int:

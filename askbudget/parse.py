@@ -14,7 +14,7 @@ from . import lazyre
 from . import settings
 from .phrases import Phrases
 from .normalize import read_number
-from .vocab import _PLACE_CUT, Terms, Vocab, key, norm
+from .vocab import _PLACE_CUT, ORG_WORDS, Terms, Vocab, key, norm
 
 SUBJECT_KINDS = ("row", "std", "alias", "item", "project", "gloss", "stmt", "belongs", "total", "column")
 
@@ -427,14 +427,16 @@ def _units_abbreviated(text: str, v: Vocab, found: list[str]) -> tuple[str, list
     return "".join(chars), found
 
 
-# what a subordinate unit's name may end in: the organisation word's last character (中心, 所, 站, 局, 院 …)
-_SUBUNIT_END = lazyre.compile(r"[心所站局院校委办处馆队室部会场园团社台]")
+# what a subordinate unit's name may end in: an organisation word's last character (中心, 所, 站, 局, 院 …)
+_SUBUNIT_END = lazyre.compile(f"[{''.join(sorted({w[-1] for w in ORG_WORDS}))}]")
 _BENJI_ROW = lazyre.compile(r"^(.*?)\s*\(\s*本级\s*\)$")
 
 
-def _subunit_forms(v: Vocab) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, frozenset[str]]]:
+def _subunit_forms(v: Vocab) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str],
+                                      dict[str, frozenset[str]]]:
     """The store's subordinate-unit rows (``Vocab.subunits``): each plain one's own name (its label without
-    the places it shares with its 部门's name: 疾病预防控制中心 of 淳安县疾病预防控制中心) -> label; each plain
+    the places it shares with its 部门's name: 疾病预防控制中心 of 淳安县疾病预防控制中心) -> label; those of them
+    no other row is named (博物馆 beside the subject 2070205 博物馆 is that subject, never the unit); each plain
     one's full name -> label; each 本级 row's own name (卫生健康局 of 淳安县卫生健康局(本级)) -> label; and per
     character, the plain rows whose own name holds it (what an abbreviation is tried on). Built once per vocabulary."""
     cached = getattr(v, "_subunit_forms", None)
@@ -459,7 +461,11 @@ def _subunit_forms(v: Vocab) -> tuple[dict[str, str], dict[str, str], dict[str, 
         else:
             full.setdefault(name, label)
             own.setdefault(short, label)
-    v._subunit_forms = (own, full, benji, _by_char({lab: name for name, lab in own.items()}))  # type: ignore[attr-defined]
+    # a unit's name without its places that is another row's name too (博物馆: the 功能分类 subject 2070205, and
+    # 苏州市吴江区博物馆) is that subject, as the vocabulary reads it; the unit is named with more of its name
+    plain = {name: lab for name, lab in own.items()
+             if not any(kd in ("row", "std") and t != lab for kd, t in v.words.get(key(name), ()))}
+    v._subunit_forms = (own, plain, full, benji, _by_char({lab: name for name, lab in own.items()}))  # type: ignore[attr-defined]
     return v._subunit_forms  # type: ignore[attr-defined]
 
 
@@ -479,7 +485,7 @@ def _subunits(text: str, v: Vocab) -> tuple[str, list[tuple[int, int, tuple[str,
     row asked about, never a unit of the store. Two rows that fit: both, for the plan to ask which."""
     if not v.subunits:
         return text, []
-    own, full, benji, by_char = _subunit_forms(v)
+    own, plain, full, benji, by_char = _subunit_forms(v)
     own_of = {lab: name for name, lab in own.items()}
     spell = _unit_pattern(v)[1]
     found: list[tuple[int, int, tuple[str, ...]]] = []
@@ -508,11 +514,7 @@ def _subunits(text: str, v: Vocab) -> tuple[str, list[tuple[int, int, tuple[str,
                     best = (a, fits)
                     break
             take(best[0], m.end(), best[1])
-    # a unit's name without its places that is another row's name too (博物馆: the 功能分类 subject 2070205, and
-    # 苏州市吴江区博物馆) is that subject, as the vocabulary reads it; the unit is named with more of its name
-    own = {name: lab for name, lab in own.items()
-           if not any(kd in ("row", "std") and t != lab for kd, t in v.words.get(key(name), ()))}
-    forms = sorted(list(full.items()) + list(own.items()), key=lambda kv: -len(kv[0]))
+    forms = sorted(list(full.items()) + list(plain.items()), key=lambda kv: -len(kv[0]))
     for name, label in forms:
         at = "".join(chars).find(name)
         while at >= 0:

@@ -130,7 +130,10 @@ class DocInfo:
     kind: str = "预算"  # 预算 (budget) or 决算 (final accounts): documents.kind
 
 
-_ORG_SUFFIX = lazyre.compile(r"(局|分局|院|委员会|委|办公室|办|中心|馆|站|所|队|会|厅|处|校|学校|中学|小学|大学|幼儿园|部|社|台|团)$")
+# what an organisation's name ends in (a unit of the store, a 部门's subordinate unit)
+ORG_WORDS = ("局", "分局", "院", "委员会", "委", "办公室", "办", "中心", "馆", "站", "所", "队", "会", "厅", "处", "校", "学校",
+             "中学", "小学", "大学", "幼儿园", "部", "社", "台", "团")
+_ORG_SUFFIX = lazyre.compile(f"({'|'.join(ORG_WORDS)})$")
 _PROJECT_TAIL = lazyre.compile(r"(项目|专项经费|经费|专项资金|资金|专项)$")
 _KIND_TAIL = lazyre.compile(r"(?:预算|决算)数?$")
 _STMT_HEAD = lazyre.compile(r"^(?:一般公共预算|财政拨款)")
